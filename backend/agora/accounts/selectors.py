@@ -1,0 +1,21 @@
+from agora.accounts.models import Address, User
+
+
+def user_vendor_summary(user: User) -> dict | None:
+    """The caller's vendor as /me shows it, or None."""
+    membership = getattr(user, "vendor_membership", None)
+    if membership is None:
+        return None
+    vendor = membership.vendor
+    return {"slug": vendor.slug, "name": vendor.name, "status": vendor.status, "role": membership.role}
+
+
+def address_list(*, user: User):
+    return Address.objects.filter(user=user)
+
+
+def address_get(*, user: User, pk: int) -> Address:
+    """The caller's address; anyone else's is indistinguishable from a missing one (404)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Address, user=user, pk=pk)

@@ -1,0 +1,72 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agora.accounts.models import Address, User
+from agora.accounts.selectors import user_vendor_summary
+from agora.core.serializers import StrictInputSerializer
+
+
+class RegisterInputSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class LoginInputSerializer(StrictInputSerializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshInputSerializer(StrictInputSerializer):
+    refresh = serializers.CharField(max_length=2048)
+
+
+class VendorSummarySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pending", "approved", "suspended"])
+    role = serializers.ChoiceField(choices=["owner", "staff"])
+
+
+class UserSerializer(serializers.ModelSerializer):
+    vendor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "is_staff", "vendor", "date_joined"]
+        read_only_fields = fields
+
+    @extend_schema_field(VendorSummarySerializer(allow_null=True))
+    def get_vendor(self, user: User):
+        return user_vendor_summary(user)
+
+
+class MeUpdateInputSerializer(StrictInputSerializer):
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["id", "full_name", "line1", "line2", "city", "postal_code", "country", "phone", "is_default"]
+        read_only_fields = ["id"]
+
+
+class AddressInputSerializer(StrictInputSerializer):
+    full_name = serializers.CharField(max_length=200)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Use a two-letter ISO country code."}
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    is_default = serializers.BooleanField(required=False, default=False)

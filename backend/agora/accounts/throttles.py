@@ -1,0 +1,55 @@
+"""Login throttling: failed sign-ins are counted per account and per client address."""
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+
+def _rate(scope: str) -> tuple[int, int]:
+    num, duration = SimpleRateThrottle.parse_rate(None, settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+    return num, duration
+
+
+class FailedLoginThrottle(BaseThrottle):
+    """Refuses sign-in attempts once an account or an address has too many recent failures.
+
+    Only failures count, so a shopper who signs in correctly is never locked out by their own
+    successful logins. Counters are fixed one-window keys in the cache.
+    """
+
+    def _keys(self, request) -> dict[str, str]:
+        email = str(request.data.get("email", "") if hasattr(request.data, "get") else "").strip().lower()
+        keys = {"login_ip": f"throttle:login:ip:{self.get_ident(request)}"}
+        if email:
+            keys["login_account"] = f"throttle:login:acct:{email}"
+        return keys
+
+    def allow_request(self, request, view) -> bool:
+        keys = self._keys(request)
+        counts = cache.get_many(list(keys.values()))
+        for scope, key in keys.items():
+            limit, duration = _rate(scope)
+            if counts.get(key, 0) >= limit:
+                self._wait = duration
+                return False
+        return True
+
+    def wait(self):
+        return getattr(self, "_wait", None)
+
+    def record_failure(self, request) -> None:
+        for scope, key in self._keys(request).items():
+            _, duration = _rate(scope)
+            if cache.add(key, 1, timeout=duration):
+                continue
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=duration)
+
+
+class RegisterThrottle(SimpleRateThrottle):
+    scope = "register"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

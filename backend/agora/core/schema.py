@@ -1,0 +1,36 @@
+"""OpenAPI helpers: the one error shape, declared once."""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.DictField(),
+            },
+        )
+    },
+)
+
+_DESCRIPTIONS = {
+    400: "validation_error",
+    401: "not_authenticated",
+    402: "payment_declined",
+    403: "permission_denied",
+    404: "not_found",
+    409: "conflict / insufficient_stock",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "idempotency_key_reused",
+    429: "throttled",
+    503: "service_unavailable",
+}
+
+
+def ERRORS(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads like a constant in decorators
+    return {s: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(s, "error")) for s in statuses}

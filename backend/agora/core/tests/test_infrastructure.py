@@ -1,0 +1,95 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from agora.core.tasks import HEARTBEAT_KEY, worker_heartbeat
+from testing.worker import wait_for
+
+BACKEND = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_runs_on_a_real_worker_over_redis(celery_worker):
+    cache.delete(HEARTBEAT_KEY)
+    worker_heartbeat.delay()
+    assert wait_for(lambda: cache.get(HEARTBEAT_KEY), message="the heartbeat task to run")
+    assert "agora.core.tasks.worker_heartbeat" in celery_worker.output()
+
+
+def test_celery_is_configured_for_safe_redelivery():
+    from config.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert app.amqp.router.route({}, "agora.orders.tasks.order_process")["queue"].name == "orders"
+    assert app.amqp.router.route({}, "agora.search.tasks.index_products")["queue"].name == "search"
+    assert app.amqp.router.route({}, "agora.catalog.tasks.image_thumbnails")["queue"].name == "media"
+    assert app.amqp.router.route({}, "agora.catalog.tasks.import_run")["queue"].name == "imports"
+    assert app.amqp.router.route({}, "agora.core.tasks.worker_heartbeat")["queue"].name == "default"
+    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+@pytest.mark.django_db
+def test_cached_reads_fall_back_when_redis_is_down(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    dead = caches.create_connection("default")
+    assert dead.get("anything") is None  # a miss, not an exception
+    assert dead.get_or_set("k", lambda: "from-db") == "from-db"
+    dead.set("k", "v")  # silently skipped
+
+
+def _run_manage(args, env_extra):
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **env_extra}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BACKEND, env=env, capture_output=True, text=True)
+
+
+PROD_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
+}
+
+
+def test_production_check_deploy_has_no_warnings():
+    r = _run_manage(["check", "--deploy", "--fail-level", "WARNING"], PROD_ENV)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no issues" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "override,message",
+    [({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"), ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY")],
+)
+def test_production_refuses_debug_or_default_secret(override, message):
+    env = {**PROD_ENV, **override}
+    if not env["DJANGO_SECRET_KEY"]:
+        del env["DJANGO_SECRET_KEY"]
+    r = _run_manage(["check"], env)
+    assert r.returncode != 0
+    assert message in r.stderr
+
+
+def test_production_logs_are_json_with_request_id():
+    code = (
+        "import logging, json, django; django.setup();"
+        "from agora.core.context import request_id_var; request_id_var.set('req-42');"
+        "logging.getLogger('agora.test').warning('hello')"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **PROD_ENV}
+    r = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    import json
+
+    line = json.loads(r.stderr.strip().splitlines()[-1])
+    assert line["message"] == "hello" and line["request_id"] == "req-42" and line["level"] == "WARNING"

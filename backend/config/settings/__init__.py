@@ -1,0 +1,20 @@
+"""Settings, assembled from one module per concern.
+
+Every value comes from an environment variable with a safe local default
+(documented in .env.example). Production (DJANGO_ENV=production) differs only by
+those variables, and refuses to start with DEBUG on or the default secret key.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .api import *  # noqa: F403
+from .base import *  # noqa: F403
+from .env import DEFAULT_SECRET_KEY, DJANGO_ENV, IS_PRODUCTION  # noqa: F401
+from .integrations import *  # noqa: F403
+from .logging import *  # noqa: F403
+
+if IS_PRODUCTION:
+    if DEBUG:  # noqa: F405
+        raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 50 characters in production.")

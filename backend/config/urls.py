@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from agora.core import apis as core_apis
+
+api_v1 = [
+    path("", include("agora.accounts.urls")),
+]
+
+urlpatterns = [
+    path("health/", core_apis.health, name="health"),
+    path("health/ready/", core_apis.health_ready, name="health-ready"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+]
+
+handler400 = "agora.core.exceptions.handler400"
+handler403 = "agora.core.exceptions.handler403"
+handler404 = "agora.core.exceptions.handler404"
+handler500 = "agora.core.exceptions.handler500"

@@ -1,0 +1,58 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from testing.clients import client_for
+from testing.worker import WorkerProcess
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media folder and an empty cache (the cache is a real, shared Redis)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    from agora.accounts.tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user(is_staff=True)
+
+
+@pytest.fixture
+def auth_client(user) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> APIClient:
+    return client_for(staff_user)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real worker process consuming every queue from the real Redis broker, on the test database.
+
+    Tests that use it must commit their data: mark them ``django_db(transaction=True)``.
+    """
+    worker = WorkerProcess(tmp_path_factory.mktemp("celery") / "worker.log", ("-P", "threads", "-c", "4"))
+    worker.start()
+    yield worker
+    worker.stop()

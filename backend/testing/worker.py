@@ -1,0 +1,95 @@
+"""A real Celery worker process for tests: same code, real Redis broker, the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent
+QUEUES = "default,orders,search,media,imports"
+
+
+class WorkerProcess:
+    def __init__(self, log_path: Path, extra_args: tuple[str, ...] = ()):
+        self.log_path = log_path
+        self.extra_args = extra_args
+        self.proc: subprocess.Popen | None = None
+
+    def env(self) -> dict[str, str]:
+        db = settings.DATABASES["default"]
+        env = dict(os.environ)
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+        return env
+
+    def start(self, timeout: float = 30) -> "WorkerProcess":
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        offset = self.log_path.stat().st_size
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            QUEUES,
+            "-l",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            *self.extra_args,
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=BACKEND_DIR, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"celery worker exited early:\n{self.log_path.read_text()[-4000:]}")
+            with open(self.log_path, "rb") as fh:
+                fh.seek(offset)
+                if b"ready." in fh.read():
+                    return self
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"celery worker not ready after {timeout}s:\n{self.log_path.read_text()[-4000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool children), as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for(predicate, timeout: float = 20, interval: float = 0.1, message: str = "condition"):
+    """Polls until ``predicate()`` is truthy; returns its value or fails the test with ``message``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)

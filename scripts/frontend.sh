@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Frontend tasks for make: `build` (the SPA Django serves) or `test` (lint, types, unit tests).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_DIR/frontend"
+
+stamp=node_modules/.package-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "frontend: npm ci"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi
+
+case "${1:-}" in
+  build)
+    log "frontend: building the SPA"
+    npm run build --silent
+    ;;
+  test)
+    log "frontend: lint, format, types"
+    npm run lint --silent
+    npm run format:check --silent
+    npm run typecheck --silent
+    log "frontend: unit tests (Vitest)"
+    npm test --silent
+    ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
