@@ -6,6 +6,12 @@ from agora.core import apis as core_apis
 
 api_v1 = [
     path("", include("agora.accounts.urls")),
+    path("", include("agora.vendors.urls")),
+    path("", include("agora.catalog.urls")),
+    path("", include("agora.carts.urls")),
+    path("", include("agora.orders.urls")),
+    path("", include("agora.payments.urls")),
+    path("", include("agora.search.urls")),
 ]
 
 urlpatterns = [

@@ -24,6 +24,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "agora.core",
     "agora.accounts",
+    "agora.vendors",
+    "agora.catalog",
+    "agora.carts",
+    "agora.orders",
+    "agora.payments",
     "agora.search",
 ]
 
@@ -125,3 +130,6 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-cart-token", "x-re
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
+
+# Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
+VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")

@@ -1,0 +1,153 @@
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import OpClass
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Upper
+
+from agora.vendors.models import Vendor
+
+
+class Category(models.Model):
+    """A node of the category tree (adjacency list plus a materialised slug path).
+
+    ``path`` ("home/kitchen/mugs") makes "this category and its descendants" one indexed
+    prefix match; services keep it in step when a category moves or is renamed.
+    """
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+        indexes = [models.Index(OpClass("path", name="varchar_pattern_ops"), name="catalog_category_path_prefix")]
+
+    def __str__(self) -> str:
+        return self.path.replace("/", " > ") if self.path else self.name
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PENDING_REVIEW = "pending_review"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        ARCHIVED = "archived"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=240, unique=True)
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(blank=True)
+    # Denormalised from the active variants by the catalog services, so listing filters and
+    # price ordering are single-table index scans at 100k products.
+    price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    in_stock = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "vendor"], name="catalog_product_status_vendor"),
+            models.Index(fields=["vendor", "status", "-created_at"], name="catalog_product_vendor_list"),
+            models.Index(fields=["status", "-created_at", "-id"], name="catalog_product_public_new"),
+            models.Index(fields=["status", "price_min", "id"], name="catalog_product_public_price"),
+            models.Index(fields=["status", "name", "id"], name="catalog_product_public_name"),
+            models.Index(fields=["status", "category", "-created_at"], name="catalog_product_public_cat"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED and self.vendor.status == Vendor.Status.APPROVED
+
+
+class Variant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    # Denormalised owner: SKUs are unique per vendor, enforced by the database.
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=120)
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(max_length=3, default="EUR")
+    stock = models.IntegerField(default=0)
+    # A variant that has been ordered is archived instead of deleted, so order lines keep it.
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(condition=models.Q(price__gte=Decimal("0.01")), name="variant_price_positive"),
+            models.UniqueConstraint(Upper("sku"), "vendor", name="variant_sku_unique_per_vendor"),
+        ]
+        indexes = [models.Index(fields=["product", "is_active"], name="catalog_variant_product")]
+
+    def __str__(self) -> str:
+        return f"{self.sku} — {self.name}"
+
+
+def _image_path(instance: "ProductImage", filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=_image_path, width_field="width", height_field="height", max_length=300)
+    thumbnail = models.ImageField(upload_to=_image_path, blank=True, max_length=300)
+    alt = models.CharField(max_length=200, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+
+def _import_path(instance: "ImportJob", filename: str) -> str:
+    return f"imports/{instance.vendor_id}/{filename}"
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to=_import_path, max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.status})"

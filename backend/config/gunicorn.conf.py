@@ -1,0 +1,102 @@
+# ruff: noqa: N999  (gunicorn looks this file up by its conventional name)
+"""Gunicorn settings, read from the environment so one image serves every env.
+
+Used by the container (`gunicorn -c config/gunicorn.conf.py config.wsgi:application`)
+and by local runs (`make run`, with GUNICORN_BIND=127.0.0.1:8000).
+"""
+
+import json
+import multiprocessing
+import os
+
+from gunicorn import glogging
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+# 2*cores+1 is gunicorn's rule of thumb; capped because on Fargate cpu_count()
+# reports the host's cores, not the task's vCPU share, and each worker holds a
+# DB connection.
+_MAX_DEFAULT_WORKERS = 8
+workers = _env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _MAX_DEFAULT_WORKERS))
+# Threads let a worker overlap I/O-bound requests (DB, cache, Stripe) and keep
+# ALB keep-alive connections open, which the sync worker cannot.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _env_int("GUNICORN_THREADS", 4)
+
+# GUNICORN_BIND wins so local runs can stay on loopback; containers listen on
+# every interface because the ALB reaches the task on its ENI address.
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+# Must finish inside ECS's stopTimeout (30 s) and the ALB deregistration delay
+# (30 s), so in-flight requests complete before SIGKILL.
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 25)
+# Longer than the ALB idle timeout (60 s): if gunicorn closed first, the ALB
+# could reuse a dead connection and answer 502.
+keepalive = _env_int("GUNICORN_KEEPALIVE", 75)
+
+# Recycle workers now and then so slow leaks never reach the memory limit;
+# jitter keeps them from restarting all at once.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# The heartbeat file lives in RAM: on a container's overlay filesystem a slow
+# disk can stall it and get healthy workers killed. /dev/shm is absent on macOS.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
+
+# Tasks run in private subnets reachable only from the ALB's security group,
+# and ALB addresses change, so trust X-Forwarded-* from any peer there.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+proxy_allow_ips = forwarded_allow_ips
+
+# The control socket (gunicornc) defaults to ~/.gunicorn, which is not writable
+# in the container and is shared between local checkouts; opt in when wanted.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+# Logs go to stdout/stderr: awslogs ships them to CloudWatch.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+capture_output = True
+
+# One JSON object per request, so CloudWatch Logs Insights can query fields.
+access_log_format = json.dumps(
+    {
+        "type": "access",
+        "time": "%(t)s",
+        "remote_ip": "%({x-forwarded-for}i)s",
+        "peer": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "query": "%(q)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_ms": "%(M)s",
+        "referer": "%(f)s",
+        "user_agent": "%(a)s",
+        "request_id": "%({x-request-id}i)s",
+        "amzn_trace_id": "%({x-amzn-trace-id}i)s",
+    }
+)
+
+
+class _JsonSafeAtoms(glogging.SafeAtoms):
+    """Escape every value for a JSON string (gunicorn only escapes quotes)."""
+
+    def __init__(self, atoms):
+        dict.__init__(self)
+        for key, value in atoms.items():
+            self[key] = json.dumps(str(value))[1:-1] if isinstance(value, str) else value
+
+
+class JsonAccessLogger(glogging.Logger):
+    atoms_wrapper_class = _JsonSafeAtoms
+
+
+logger_class = JsonAccessLogger
