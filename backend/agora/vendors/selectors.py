@@ -1,0 +1,19 @@
+from agora.vendors.errors import NotAVendor, VendorNotApproved
+from agora.vendors.models import Vendor, VendorMembership
+
+
+def membership_for_user(user) -> VendorMembership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return VendorMembership.objects.select_related("vendor").filter(user=user).first()
+
+
+def vendor_for_user(user, *, require_approved: bool = True) -> Vendor:
+    """The caller's vendor, for the vendor portal. 403 with a clear code if there is none or it
+    is not approved (pending/suspended vendors can read their own data with require_approved=False)."""
+    membership = membership_for_user(user)
+    if membership is None:
+        raise NotAVendor()
+    if require_approved and membership.vendor.status != Vendor.Status.APPROVED:
+        raise VendorNotApproved()
+    return membership.vendor
