@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from agora.core import apis as core_apis
+from agora.core.spa import spa_index
 
 api_v1 = [
     path("", include("agora.accounts.urls")),
@@ -22,6 +24,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
 ]
+
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Local-disk media (no bucket configured): served by the app. With S3, URLs point at the bucket/CDN.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", core_apis.local_media, name="media"))
+
+# Everything else is a storefront route: the SPA's index.html (API, admin, static, media and health excluded).
+urlpatterns.append(re_path(r"^(?!api/|admin/|static/|media/|health/)(?P<path>.*)$", spa_index, name="spa"))
 
 handler400 = "agora.core.exceptions.handler400"
 handler403 = "agora.core.exceptions.handler403"

@@ -1,5 +1,7 @@
 """Django core: apps, middleware, database, auth, static and media files."""
 
+from pathlib import Path
+
 from .env import BASE_DIR, DEFAULT_SECRET_KEY, IS_PRODUCTION, REPO_DIR, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
@@ -91,9 +93,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(REPO_DIR / ".data" / "media"))
+MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or str(REPO_DIR / ".data" / "media")
 # The built SPA (frontend/dist) is served by whitenoise at the site root.
-FRONTEND_DIST = env.path("FRONTEND_DIST", default=str(REPO_DIR / "frontend" / "dist"))
+FRONTEND_DIST = Path(env.str("FRONTEND_DIST", default=str(REPO_DIR / "frontend" / "dist")))
+if FRONTEND_DIST.is_dir():
+    WHITENOISE_ROOT = FRONTEND_DIST
+# Vite puts content-hashed files under /assets/: cached for a year, immutable.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+[.-][0-9A-Za-z_-]{8,}\.\w+$"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

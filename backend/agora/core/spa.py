@@ -1,0 +1,31 @@
+"""Serving the built storefront (frontend/dist): whitenoise serves its files; every other
+non-API path answers index.html so client-side routes survive a reload."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_GET
+
+_cache: dict[str, tuple[float, bytes]] = {}
+
+
+def _index_html() -> bytes:
+    index = Path(settings.FRONTEND_DIST) / "index.html"
+    try:
+        mtime = index.stat().st_mtime
+    except FileNotFoundError:
+        raise Http404("The storefront has not been built (npm run build in frontend/).") from None
+    cached = _cache.get("index")
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, index.read_bytes())
+        _cache["index"] = cached
+    return cached[1]
+
+
+@require_GET
+def spa_index(request, path: str = ""):
+    response = HttpResponse(_index_html(), content_type="text/html; charset=utf-8")
+    # The shell must be revalidated so a deploy's new asset hashes are picked up at once.
+    response["Cache-Control"] = "no-cache"
+    return response

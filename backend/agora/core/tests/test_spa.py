@@ -1,0 +1,50 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture
+def built_spa(tmp_path, settings):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><div id=root></div>")
+    (dist / "assets" / "index-a1B2c3D4.js").write_text("console.log(1)")
+    settings.FRONTEND_DIST = dist
+    settings.WHITENOISE_ROOT = dist
+    return dist
+
+
+@pytest.mark.django_db
+def test_client_routes_get_index_html_and_assets_are_immutable(built_spa):
+    client = Client()  # a new client builds the middleware with the settings above
+    for route in ("/", "/products/some-lamp", "/account/orders"):
+        r = client.get(route)
+        assert r.status_code == 200, route
+        assert b"<div id=root>" in r.content
+        assert r["Cache-Control"] == "no-cache"
+    asset = client.get("/assets/index-a1B2c3D4.js")
+    assert asset.status_code == 200
+    assert "immutable" in asset["Cache-Control"] and "max-age=315360000" in asset["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_api_admin_and_health_are_not_swallowed_by_the_spa(built_spa):
+    client = Client()
+    assert client.get("/api/v1/nope/").json()["error"]["code"] == "not_found"
+    assert client.get("/health/").json() == {"status": "ok"}
+    assert client.get("/admin/login/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_unbuilt_spa_is_a_404_not_a_crash(tmp_path, settings):
+    settings.FRONTEND_DIST = tmp_path / "missing"
+    assert Client().get("/products").status_code == 404
+
+
+@pytest.mark.django_db
+def test_local_media_is_served(settings, tmp_path):
+    (tmp_path / "media" / "products").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "media" / "products" / "a.txt").write_text("hi")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    r = Client().get("/media/products/a.txt")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"hi"
+    assert Client().get("/media/../settings.py").status_code in (400, 404)
