@@ -53,7 +53,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Recurring work; the database scheduler copies these into django-celery-beat's tables,
 # where staff can edit or pause them in the admin.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "worker-heartbeat": {"task": "agora.core.tasks.worker_heartbeat", "schedule": 60.0},
+    "queue-depth-metrics": {"task": "agora.core.tasks.publish_queue_metrics", "schedule": 60.0},
+}
 
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="postgres")
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
@@ -78,6 +81,7 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="dummy")
 
 CLOUDWATCH_METRICS_NAMESPACE = env.str("CLOUDWATCH_METRICS_NAMESPACE", default="")
+CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None
 
 # Publishing to a dead broker gives up within about a second (the work stays recorded in
 # the database and a beat reconciler re-drives it) instead of hanging the request.
