@@ -76,6 +76,7 @@ pg_start() {
   fi
   local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
   for o in "$@"; do opts="$opts -c $o"; done
+  PG_START_OPTS="$opts"
   _as_pg "$bin/pg_ctl" -D "$dir" -o "$opts" -l "$dir/server.log" -w -t 60 start >/dev/null
   "$bin/psql" -h 127.0.0.1 -p "$port" -U agora -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='agora'" | grep -q 1 \
     || "$bin/createdb" -h 127.0.0.1 -p "$port" -U agora agora

@@ -29,5 +29,7 @@ redis_start "$tmp/redis" "$redis_port"
 export DATABASE_URL="postgres://agora@127.0.0.1:$pg_port/agora"
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/1"
-export AGORA_TEST_PG_DIR="$tmp/pg" AGORA_TEST_PG_PORT="$pg_port" AGORA_TEST_REDIS_PORT="$redis_port"
+# For fault-injection tests that stop and restart these servers.
+export AGORA_TEST_PG_DIR="$tmp/pg" AGORA_TEST_PG_OPTS="${PG_START_OPTS:-}" AGORA_TEST_REDIS_PORT="$redis_port"
+export AGORA_TEST_REDIS_DIR="$tmp/redis"
 "$@"

@@ -1,0 +1,52 @@
+"""A real gunicorn server (the production config) on a free loopback port, on the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from testing.worker import BACKEND_DIR, WorkerProcess
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class GunicornServer:
+    def __init__(self, log_path: Path, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.workers = workers
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> "GunicornServer":
+        env = WorkerProcess(self.log_path).env()
+        env.update(GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers), GUNICORN_ACCESSLOG="/dev/null")
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
+        self.proc = subprocess.Popen(
+            cmd, cwd=BACKEND_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(f"{self.url}/health/", timeout=1)  # noqa: S310 - loopback
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            self.proc.wait(30)
+        if getattr(self, "log", None):
+            self.log.close()
