@@ -40,6 +40,9 @@ shell: ## Django shell on the `make run` database
 seed: ## load demo data into the `make run` database (PRODUCTS=N to choose how many)
 	cd backend && $(DEV_ENV) ../$(PY) manage.py seed_demo --products $${PRODUCTS:-300}
 
+bench: ## load test: production-like stack, 100k products, ceiling ratio table (PRODUCTS=, DURATION=)
+	@bash backend/bench/load/run.sh
+
 docker-build: ## build the production image (needs a Docker engine)
 	docker build -t agora:local .
 

@@ -1,0 +1,117 @@
+"""Storefront load profile for Agora (locust, FastHttpUser).
+
+Weights follow a common e-commerce mix: browse listing 30 %, product detail 25 %, search 25 %,
+add to cart 12 %, checkout 4 % (dummy gateway), order history 4 %. Shopper accounts and their
+access tokens come from the JSON file in AGORA_LOAD_USERS (made by run.sh before the run).
+"""
+
+import itertools
+import json
+import os
+import random
+import uuid
+
+from locust import FastHttpUser, constant, task
+
+_USERS = json.load(open(os.environ.get("AGORA_LOAD_USERS", "users.json")))  # noqa: SIM115
+_tokens = itertools.cycle(_USERS["tokens"])
+SLUGS: list[str] = _USERS["slugs"]
+VARIANTS: list[int] = _USERS["variants"]
+CATEGORIES: list[str] = _USERS["categories"]
+WORDS = [
+    "lamp",
+    "mug",
+    "backpack",
+    "headphones",
+    "notebook",
+    "desk lamp",
+    "coffee mug",
+    "wireless",
+    "headphnes",
+    "notebok",
+    "backpak",
+    "stoneware",
+    "trail",
+    "studio",
+    "dotted",
+]
+ORDERINGS = ["", "price", "-price", "name", "-created_at"]
+ADDRESS = {"full_name": "Load Tester", "line1": "1 Bench St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
+
+
+class Shopper(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.auth = {"Authorization": f"Bearer {next(_tokens)}"}
+
+    @task(30)
+    def browse_listing(self):
+        params = [f"page={random.randint(1, 5)}"]
+        if ordering := random.choice(ORDERINGS):
+            params.append(f"ordering={ordering}")
+        if random.random() < 0.5:
+            params.append(f"category={random.choice(CATEGORIES)}")
+        self.client.get(f"/api/v1/products/?{'&'.join(params)}", name="list")
+
+    @task(25)
+    def product_detail(self):
+        self.client.get(f"/api/v1/products/{random.choice(SLUGS)}/", name="detail")
+
+    @task(25)
+    def search(self):
+        extra = "&in_stock=true" if random.random() < 0.3 else ""
+        self.client.get(f"/api/v1/search/?q={random.choice(WORDS)}{extra}", name="search")
+
+    @task(12)
+    def add_to_cart(self):
+        self._add()
+
+    def _add(self):
+        body = {"variant_id": random.choice(VARIANTS), "quantity": 1}
+        self.client.post("/api/v1/cart/items/", json=body, headers=self.auth, name="add_to_cart")
+
+    @task(4)
+    def checkout(self):
+        self._add()
+        body = {
+            "email": "load@example.com",
+            "shipping_address": ADDRESS,
+            "shipping_method": "standard",
+            "payment_method": "dummy",
+            "payment_token": "tok_visa",
+        }
+        headers = {**self.auth, "Idempotency-Key": uuid.uuid4().hex}
+        self.client.post("/api/v1/checkout/", json=body, headers=headers, name="checkout")
+
+    @task(4)
+    def order_history(self):
+        self.client.get("/api/v1/orders/", headers=self.auth, name="orders")
+
+
+class Ceiling(FastHttpUser):
+    """The stack's ceiling: a bare Django view with a constant JSON body (/health/, no I/O)."""
+
+    wait_time = constant(0)
+
+    @task
+    def bare(self):
+        self.client.get("/health/", name="ceiling")
+
+
+def _single(name: str, path_fn):
+    class One(FastHttpUser):
+        wait_time = constant(0)
+
+        @task
+        def one(self):
+            self.client.get(path_fn(), name=name)
+
+    One.__name__ = f"Only_{name}"
+    return One
+
+
+# Each storefront read alone, at the same concurrency as the ceiling, for the ceiling ratio.
+ListOnly = _single("list", lambda: f"/api/v1/products/?page={random.randint(1, 5)}&ordering={random.choice(ORDERINGS)}")
+DetailOnly = _single("detail", lambda: f"/api/v1/products/{random.choice(SLUGS)}/")
+SearchOnly = _single("search", lambda: f"/api/v1/search/?q={random.choice(WORDS)}")

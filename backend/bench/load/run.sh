@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `make bench`: the load test. Starts the production-like stack on this machine (gunicorn with
+# the production config and DJANGO_ENV=production, a Celery worker, throwaway PostgreSQL/Redis),
+# seeds PRODUCTS (default 100000) products, then runs backend/bench/load/loadtest.py against
+# 127.0.0.1 only. Bounded: each phase lasts DURATION seconds (default 20).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../../../scripts/lib.sh"
+
+if [ -z "${AGORA_BENCH_INNER:-}" ]; then
+  ensure_venv
+  if [ ! -x "$REPO_DIR/.venv-bench/bin/locust" ]; then
+    log "installing locust into .venv-bench"
+    python3 -m venv "$REPO_DIR/.venv-bench"
+    "$REPO_DIR/.venv-bench/bin/pip" install -q --disable-pip-version-check -r "$REPO_DIR/backend/requirements/bench.txt"
+  fi
+  AGORA_BENCH_INNER=1 exec "$REPO_DIR/scripts/with-test-services.sh" bash "$0" "$@"
+fi
+
+work=$(mktemp -d /tmp/agora-load.XXXXXX)
+port=$(free_port)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}"
+export LOG_LEVEL=WARNING
+cd "$REPO_DIR/backend"
+log "migrating and seeding ${PRODUCTS:-100000} products"
+"$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py collectstatic --noinput -v 0
+"$PY" manage.py seed_demo --products "${PRODUCTS:-100000}"
+"$PY" manage.py search_rebuild
+"$PY" bench/load/prepare.py "$work/users.json"
+
+"$VENV/bin/gunicorn" -c config/gunicorn.conf.py config.wsgi:application >"$work/web.log" 2>&1 &
+pids+=($!)
+"$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -c 2 >"$work/worker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health/ready/" >/dev/null 2>&1 && break; sleep 0.3; done
+
+cat <<INFO
+
+Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), Python $("$PY" -c 'import platform; print(platform.python_version())')
+Stack:   gunicorn ${WEB_CONCURRENCY} workers x 4 threads (gthread, config/gunicorn.conf.py), DJANGO_ENV=production,
+         PostgreSQL $(psql --version | awk '{print $3}'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), one Celery worker; locust on the same machine.
+INFO
+cd "$here"
+AGORA_LOAD_USERS="$work/users.json" "$REPO_DIR/.venv-bench/bin/python" loadtest.py --host "http://127.0.0.1:$port" \
+  --duration "${DURATION:-20}" --json "${RESULTS:-$REPO_DIR/backend/bench/load/last-run.json}"
