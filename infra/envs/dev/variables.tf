@@ -1,0 +1,121 @@
+variable "environment" {
+  type        = string
+  description = "Environment name: dev, staging or prod. Names resources agora-<environment>."
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "aws_region" {
+  type        = string
+  description = "AWS region of the environment."
+}
+
+variable "vpc_cidr_block" {
+  type        = string
+  description = "CIDR of the environment's VPC."
+}
+
+variable "availability_zones" {
+  type        = list(string)
+  description = "Availability zone names of aws_region to spread subnets over (2 or more)."
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "Share one NAT gateway between AZs (cheaper, not AZ-fault-tolerant)."
+}
+
+variable "certificate_arn" {
+  type        = string
+  description = "ACM certificate (in aws_region) for the ALB's HTTPS listener, covering domain_names."
+}
+
+variable "domain_names" {
+  type        = list(string)
+  description = "Host names the site answers on (ALLOWED_HOSTS, CSRF and CORS origins)."
+}
+
+variable "image_tag" {
+  type        = string
+  description = "Image tag for the task definitions Terraform registers; CD deploys newer ones (services ignore task_definition drift)."
+}
+
+variable "alb_deletion_protection" {
+  type        = bool
+  description = "Protect the ALB from deletion."
+}
+
+variable "force_destroy_buckets" {
+  type        = bool
+  description = "Let terraform destroy delete non-empty buckets (never in prod)."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the environment's log groups, in days."
+}
+
+variable "db_instance_class" {
+  type        = string
+  description = "RDS instance class."
+}
+
+variable "db_multi_az" {
+  type        = bool
+  description = "Run the database with a synchronous standby in a second AZ."
+}
+
+variable "db_backup_retention_days" {
+  type        = number
+  description = "Days of automated database backups (7 or more, 14 in prod)."
+}
+
+variable "db_deletion_protection" {
+  type        = bool
+  description = "Protect the database from deletion (and take a final snapshot)."
+}
+
+variable "db_max_connections" {
+  type        = number
+  description = "max_connections of db_instance_class, for the 80% connections alarm."
+}
+
+variable "redis_node_type" {
+  type        = string
+  description = "ElastiCache node type."
+}
+
+variable "redis_num_cache_clusters" {
+  type        = number
+  description = "Redis nodes (2 or more enables failover)."
+}
+
+variable "search_backend" {
+  type        = string
+  description = "SEARCH_BACKEND of the app: postgres, or elasticsearch once the Elastic Cloud secrets hold real values."
+
+  validation {
+    condition     = contains(["postgres", "elasticsearch"], var.search_backend)
+    error_message = "search_backend must be postgres or elasticsearch."
+  }
+}
+
+variable "stripe_publishable_key" {
+  type        = string
+  description = "Stripe publishable key (public by design, so a plain environment variable)."
+  default     = ""
+}
+
+variable "default_from_email" {
+  type        = string
+  description = "DEFAULT_FROM_EMAIL of outgoing mail."
+}
+
+variable "alarm_emails" {
+  type        = list(string)
+  description = "Addresses subscribed to the environment's alarm topic."
+  default     = []
+}

@@ -1,0 +1,173 @@
+# Thin root: wires the modules together for one environment. Everything that
+# differs between environments is in terraform.tfvars.
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.80"
+    }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.6"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+locals {
+  name          = "agora-${var.environment}"
+  secret_prefix = "agora/${var.environment}"
+  tags = {
+    Project     = "agora"
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  }
+  https_origins = [for d in var.domain_names : "https://${d}"]
+}
+
+module "kms" {
+  source = "../../modules/kms"
+
+  name = local.name
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = local.name
+  cidr_block         = var.vpc_cidr_block
+  availability_zones = var.availability_zones
+  single_nat_gateway = var.single_nat_gateway
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.kms.key_arn
+}
+
+module "storage" {
+  source = "../../modules/storage"
+
+  name          = local.name
+  force_destroy = var.force_destroy_buckets
+}
+
+module "ecr" {
+  source = "../../modules/ecr"
+
+  name        = "agora"
+  kms_key_arn = module.kms.key_arn
+}
+
+module "alb" {
+  source = "../../modules/alb"
+
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  vpc_cidr_block      = module.network.vpc_cidr_block
+  public_subnet_ids   = module.network.public_subnet_ids
+  certificate_arn     = var.certificate_arn
+  access_logs_bucket  = module.storage.logs_bucket_name
+  deletion_protection = var.alb_deletion_protection
+  log_retention_days  = var.log_retention_days
+  kms_key_arn         = module.kms.key_arn
+}
+
+module "database" {
+  source = "../../modules/database"
+
+  name                      = local.name
+  secret_prefix             = local.secret_prefix
+  vpc_id                    = module.network.vpc_id
+  private_subnet_ids        = module.network.private_subnet_ids
+  client_security_group_ids = [module.ecs.tasks_security_group_id]
+  kms_key_arn               = module.kms.key_arn
+  instance_class            = var.db_instance_class
+  multi_az                  = var.db_multi_az
+  backup_retention_days     = var.db_backup_retention_days
+  deletion_protection       = var.db_deletion_protection
+  log_retention_days        = var.log_retention_days
+}
+
+module "cache" {
+  source = "../../modules/cache"
+
+  name                      = local.name
+  secret_prefix             = local.secret_prefix
+  vpc_id                    = module.network.vpc_id
+  private_subnet_ids        = module.network.private_subnet_ids
+  client_security_group_ids = [module.ecs.tasks_security_group_id]
+  kms_key_arn               = module.kms.key_arn
+  node_type                 = var.redis_node_type
+  num_cache_clusters        = var.redis_num_cache_clusters
+  log_retention_days        = var.log_retention_days
+}
+
+module "search" {
+  source = "../../modules/search"
+
+  name          = local.name
+  secret_prefix = local.secret_prefix
+  kms_key_arn   = module.kms.key_arn
+}
+
+module "ecs" {
+  source = "../../modules/ecs"
+
+  name          = local.name
+  secret_prefix = local.secret_prefix
+  # The one image all four task definitions run; CD registers newer revisions.
+  image              = "${module.ecr.repository_url}:${var.image_tag}"
+  vpc_id             = module.network.vpc_id
+  vpc_cidr_block     = module.network.vpc_cidr_block
+  private_subnet_ids = module.network.private_subnet_ids
+
+  alb_security_group_id   = module.alb.security_group_id
+  target_group_arn        = module.alb.target_group_arn
+  alb_arn_suffix          = module.alb.alb_arn_suffix
+  target_group_arn_suffix = module.alb.target_group_arn_suffix
+
+  ecr_repository_arn = module.ecr.repository_arn
+  kms_key_arn        = module.kms.key_arn
+  media_bucket_name  = module.storage.media_bucket_name
+  media_bucket_arn   = module.storage.media_bucket_arn
+  media_kms_key_arn  = module.storage.media_kms_key_arn
+  log_retention_days = var.log_retention_days
+
+  secret_arns = merge(
+    {
+      DATABASE_URL      = module.database.database_url_secret_arn
+      REDIS_URL         = module.cache.redis_url_secret_arn
+      CELERY_BROKER_URL = module.cache.broker_url_secret_arn
+    },
+    module.search.secret_arns,
+  )
+
+  environment = {
+    DJANGO_ALLOWED_HOSTS   = join(",", var.domain_names)
+    CSRF_TRUSTED_ORIGINS   = join(",", local.https_origins)
+    CORS_ALLOWED_ORIGINS   = join(",", local.https_origins)
+    SEARCH_BACKEND         = var.search_backend
+    AWS_S3_CUSTOM_DOMAIN   = module.storage.media_cdn_domain
+    STRIPE_PUBLISHABLE_KEY = var.stripe_publishable_key
+    DEFAULT_FROM_EMAIL     = var.default_from_email
+  }
+}
+
+module "alarms" {
+  source = "../../modules/alarms"
+
+  name                   = local.name
+  kms_key_arn            = module.kms.key_arn
+  alarm_emails           = var.alarm_emails
+  alb_arn_suffix         = module.alb.alb_arn_suffix
+  ecs_cluster_name       = module.ecs.cluster_name
+  db_instance_identifier = module.database.instance_identifier
+  db_max_connections     = var.db_max_connections
+}

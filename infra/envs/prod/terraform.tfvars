@@ -1,0 +1,27 @@
+# Placeholders marked REPLACE are account-specific and set when the account is bootstrapped.
+environment        = "prod"
+aws_region         = "eu-west-1"
+vpc_cidr_block     = "10.30.0.0/16"
+availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+single_nat_gateway = false
+
+certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-prod"
+domain_names    = ["agora.example.com", "www.agora.example.com"]
+image_tag       = "bootstrap"
+
+alb_deletion_protection = true
+force_destroy_buckets   = false
+log_retention_days      = 90
+
+db_instance_class        = "db.r6g.large"
+db_multi_az              = true
+db_backup_retention_days = 14
+db_deletion_protection   = true
+db_max_connections       = 1700
+
+redis_node_type          = "cache.r7g.large"
+redis_num_cache_clusters = 2
+
+search_backend     = "elasticsearch"
+default_from_email = "Agora <no-reply@agora.example.com>"
+alarm_emails       = []

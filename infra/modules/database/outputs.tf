@@ -1,0 +1,19 @@
+output "address" {
+  description = "Host name of the database."
+  value       = aws_db_instance.this.address
+}
+
+output "instance_identifier" {
+  description = "RDS instance identifier (DBInstanceIdentifier dimension of its metrics)."
+  value       = aws_db_instance.this.identifier
+}
+
+output "database_url_secret_arn" {
+  description = "ARN of the DATABASE_URL secret."
+  value       = aws_secretsmanager_secret.database_url.arn
+}
+
+output "security_group_id" {
+  description = "Security group of the database."
+  value       = aws_security_group.db.id
+}
