@@ -1,0 +1,63 @@
+import { Link, useLocation } from 'react-router';
+
+/** Page links that keep every other query parameter, so filters survive paging. */
+export function Pagination({
+  page,
+  count,
+  pageSize,
+}: {
+  page: number;
+  count: number;
+  pageSize: number;
+}) {
+  const location = useLocation();
+  const pages = Math.max(1, Math.ceil(count / pageSize));
+  if (pages <= 1) return null;
+
+  const hrefFor = (target: number) => {
+    const params = new URLSearchParams(location.search);
+    if (target <= 1) params.delete('page');
+    else params.set('page', String(target));
+    const qs = params.toString();
+    return `${location.pathname}${qs ? `?${qs}` : ''}`;
+  };
+
+  const window = [page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pages);
+  return (
+    <nav className="pagination" aria-label="Pagination">
+      {page > 1 ? (
+        <Link to={hrefFor(page - 1)} rel="prev">
+          ← Previous
+        </Link>
+      ) : (
+        <span aria-hidden="true" className="pagination__disabled">
+          ← Previous
+        </span>
+      )}
+      <ul>
+        {window.map((p) => (
+          <li key={p}>
+            {p === page ? (
+              <span aria-current="page" className="pagination__current">
+                {p}
+              </span>
+            ) : (
+              <Link to={hrefFor(p)} aria-label={`Page ${p}`}>
+                {p}
+              </Link>
+            )}
+          </li>
+        ))}
+      </ul>
+      {page < pages ? (
+        <Link to={hrefFor(page + 1)} rel="next">
+          Next →
+        </Link>
+      ) : (
+        <span aria-hidden="true" className="pagination__disabled">
+          Next →
+        </span>
+      )}
+    </nav>
+  );
+}

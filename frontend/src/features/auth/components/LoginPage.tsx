@@ -1,0 +1,86 @@
+import { useRef, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { TextField } from '@/components/ui/Field';
+import { isApiError } from '@/lib/errors';
+import { readForm, useFormErrors } from '@/lib/forms';
+import { useDocumentTitle } from '@/lib/hooks';
+import { safeNext } from '@/lib/url';
+import { useLogin } from '../api/auth';
+import { loginSchema } from '../api/schemas';
+
+type Props = {
+  /** Runs after the tokens are stored and before leaving the page (the app merges the guest cart). */
+  onLoggedIn?: () => Promise<void>;
+};
+
+export function LoginPage({ onLoggedIn }: Props) {
+  useDocumentTitle('Sign in');
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const login = useLogin();
+  const form = useFormErrors();
+  const formRef = useRef<HTMLFormElement>(null);
+  const next = safeNext(params.get('next'));
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const values = form.validate(loginSchema, readForm(event.currentTarget));
+    if (!values) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    login.mutate(values, {
+      onSuccess: async () => {
+        await onLoggedIn?.();
+        navigate(next, { replace: true });
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.status === 401) {
+          form.setErrors({});
+          form.setFormError('That email and password do not match an account.');
+        } else {
+          form.showApiError(error, ['email', 'password']);
+        }
+      },
+    });
+  };
+
+  return (
+    <div className="narrow stack">
+      <h1>Sign in</h1>
+      <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
+        {form.formError ? (
+          <div className="alert alert--error" role="alert">
+            <p>{form.formError}</p>
+          </div>
+        ) : null}
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          error={form.errors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={form.errors.password}
+        />
+        <Button type="submit" busy={login.isPending}>
+          Sign in
+        </Button>
+      </form>
+      <p>
+        New here?{' '}
+        <Link to={`/register${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
+          Create an account
+        </Link>
+      </p>
+    </div>
+  );
+}

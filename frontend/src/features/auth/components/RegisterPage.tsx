@@ -1,0 +1,113 @@
+import { useRef, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { TextField } from '@/components/ui/Field';
+import { readForm, useFormErrors } from '@/lib/forms';
+import { useDocumentTitle } from '@/lib/hooks';
+import { safeNext } from '@/lib/url';
+import { useLogin, useRegister } from '../api/auth';
+import { registerSchema } from '../api/schemas';
+
+const FIELDS = ['first_name', 'last_name', 'email', 'password'] as const;
+
+export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> }) {
+  useDocumentTitle('Create an account');
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const register = useRegister();
+  const login = useLogin();
+  const form = useFormErrors();
+  const formRef = useRef<HTMLFormElement>(null);
+  const next = safeNext(params.get('next'));
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const values = form.validate(registerSchema, readForm(event.currentTarget));
+    if (!values) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const { password_confirm: _confirm, ...registration } = values;
+    try {
+      await register.mutateAsync(registration);
+    } catch (error) {
+      form.showApiError(error, FIELDS);
+      return;
+    }
+    try {
+      // Signing straight in saves a step; if it fails the account still exists.
+      await login.mutateAsync({ email: registration.email, password: registration.password });
+      await onLoggedIn?.();
+      navigate(next, { replace: true });
+    } catch {
+      navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
+    }
+  };
+
+  return (
+    <div className="narrow stack">
+      <h1>Create an account</h1>
+      <form
+        ref={formRef}
+        className="stack"
+        onSubmit={(event) => void onSubmit(event)}
+        noValidate
+        aria-label="Create an account"
+      >
+        {form.formError ? (
+          <div className="alert alert--error" role="alert">
+            <p>{form.formError}</p>
+          </div>
+        ) : null}
+        <div className="row">
+          <TextField
+            label="First name"
+            name="first_name"
+            autoComplete="given-name"
+            error={form.errors.first_name}
+          />
+          <TextField
+            label="Last name"
+            name="last_name"
+            autoComplete="family-name"
+            error={form.errors.last_name}
+          />
+        </div>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          error={form.errors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 10 characters."
+          error={form.errors.password}
+        />
+        <TextField
+          label="Confirm password"
+          name="password_confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={form.errors.password_confirm}
+        />
+        <Button type="submit" busy={register.isPending || login.isPending}>
+          Create account
+        </Button>
+      </form>
+      <p>
+        Already have an account?{' '}
+        <Link to={`/login${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>
+          Sign in
+        </Link>
+      </p>
+    </div>
+  );
+}

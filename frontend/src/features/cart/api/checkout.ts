@@ -1,0 +1,78 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { api } from '@/lib/api';
+import { createIdempotencyKeeper } from '@/lib/idempotency';
+import { queryKeys } from '@/lib/query-keys';
+import { cartTokenStore, tokenStore } from '@/lib/session';
+
+export type ShippingMethod = { code: string; name: string; price: string; currency: string };
+
+export type ShippingAddress = {
+  full_name: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  postal_code: string;
+  country: string;
+};
+
+export type CheckoutBody = {
+  email: string;
+  shipping_address: ShippingAddress;
+  shipping_method: string;
+  payment_method: 'dummy' | 'stripe';
+  payment_token?: string | undefined;
+};
+
+export type PlacedOrder = {
+  number: string;
+  status: string;
+  email: string;
+  total: string;
+  currency: string;
+  payment: { status: string; client_secret?: string | null } | null;
+  [key: string]: unknown;
+};
+
+export const shippingMethodsQueryOptions = () =>
+  queryOptions({
+    queryKey: ['shipping-methods'],
+    queryFn: ({ signal }) =>
+      api<ShippingMethod[] | { results: ShippingMethod[] }>('/shipping-methods/', { signal }),
+    select: (data) => (Array.isArray(data) ? data : data.results),
+    staleTime: 10 * 60_000,
+  });
+
+export function useShippingMethods() {
+  return useQuery(shippingMethodsQueryOptions());
+}
+
+export function useCheckout() {
+  const queryClient = useQueryClient();
+  // One keeper per checkout page visit: a retry of the same body reuses its key.
+  const keeper = useRef(createIdempotencyKeeper()).current;
+  return useMutation({
+    mutationFn: async (body: CheckoutBody) => {
+      const key = keeper.keyFor(body);
+      try {
+        const order = await api<PlacedOrder>('/checkout/', {
+          method: 'POST',
+          body,
+          headers: { 'Idempotency-Key': key },
+        });
+        keeper.settle();
+        return order;
+      } catch (error) {
+        keeper.settle(error);
+        throw error;
+      }
+    },
+    onSuccess: async (order) => {
+      queryClient.setQueryData(queryKeys.order(order.number), order);
+      // The server turned the cart into the order; a guest's token is spent.
+      if (!tokenStore.get()) cartTokenStore.set(null);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.cart });
+      await queryClient.invalidateQueries({ queryKey: queryKeys.orders, exact: true });
+    },
+  });
+}

@@ -1,0 +1,57 @@
+import { useCallback } from 'react';
+import { Link } from 'react-router';
+import { Drawer } from '@/components/ui/Drawer';
+import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
+import { Price } from '@/components/ui/Price';
+import { cartDrawerStore, useCart, useCartDrawerOpen } from '../api/cart';
+import { CartLines } from './CartLines';
+
+export function CartContents({ onNavigate }: { onNavigate?: () => void }) {
+  const cart = useCart();
+  if (cart.isPending && cart.fetchStatus !== 'idle') return <Spinner label="Loading your cart…" />;
+  if (cart.isError) return <ErrorMessage error={cart.error} onRetry={() => void cart.refetch()} />;
+  const data = cart.data;
+  if (!data || data.items.length === 0) {
+    return (
+      <EmptyState title="Your cart is empty">
+        <Link to="/products" onClick={onNavigate}>
+          Start shopping
+        </Link>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="stack">
+      <CartLines cart={data} />
+      <p className="totals">
+        <span>Subtotal</span>
+        <strong>
+          <Price amount={data.subtotal} currency={data.currency} />
+        </strong>
+      </p>
+      <p className="muted">Shipping is chosen at checkout.</p>
+      <Link to="/checkout" className="btn btn--primary btn--block" onClick={onNavigate}>
+        Go to checkout
+      </Link>
+    </div>
+  );
+}
+
+export function CartDrawer() {
+  const open = useCartDrawerOpen();
+  const close = useCallback(() => cartDrawerStore.set(false), []);
+  return (
+    <Drawer open={open} onClose={close} title="Your cart">
+      <CartContents onNavigate={close} />
+    </Drawer>
+  );
+}
+
+export function CartPage() {
+  return (
+    <div className="narrow stack">
+      <h1>Your cart</h1>
+      <CartContents />
+    </div>
+  );
+}

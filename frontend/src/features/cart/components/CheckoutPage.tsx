@@ -1,0 +1,329 @@
+import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
+import { SelectField, TextField } from '@/components/ui/Field';
+import { Price } from '@/components/ui/Price';
+import { env } from '@/config/env';
+import { errorMessage, isApiError } from '@/lib/errors';
+import { readForm, useFormErrors } from '@/lib/forms';
+import { useDocumentTitle } from '@/lib/hooks';
+import { cartDrawerStore, useCart } from '../api/cart';
+import { useCheckout, useShippingMethods, type PlacedOrder } from '../api/checkout';
+import { CHECKOUT_FIELDS, COUNTRIES, checkoutSchema } from '../api/checkout-schema';
+import { CartLines } from './CartLines';
+
+// Stripe's SDK is only downloaded by shoppers who actually pay by card.
+const StripePayment = lazy(() => import('./StripePayment'));
+
+type Props = {
+  /** Pre-fills the email of a signed-in shopper (the app passes it in from the session). */
+  defaultEmail?: string | undefined;
+  confirmationPath?: (orderNumber: string) => string;
+};
+
+const defaultConfirmationPath = (number: string) =>
+  `/checkout/confirmation/${encodeURIComponent(number)}`;
+
+export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmationPath }: Props) {
+  useDocumentTitle('Checkout');
+  const navigate = useNavigate();
+  const cart = useCart();
+  const shipping = useShippingMethods();
+  const checkout = useCheckout();
+  const form = useFormErrors();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [paymentMethod, setPaymentMethod] = useState<'dummy' | 'stripe'>('dummy');
+  const [shippingCode, setShippingCode] = useState<string | null>(null);
+  const [stockProblems, setStockProblems] = useState<Record<number, string>>({});
+  const [stripeOrder, setStripeOrder] = useState<PlacedOrder | null>(null);
+  const stripeEnabled = Boolean(env.stripePublishableKey);
+
+  const methods = shipping.data ?? [];
+  const selectedShipping = methods.find((m) => m.code === shippingCode) ?? methods[0];
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setStockProblems({});
+    const body = form.validate(checkoutSchema, readForm(event.currentTarget));
+    if (!body) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    checkout.mutate(body, {
+      onSuccess: (order) => {
+        if (body.payment_method === 'stripe' && order.payment?.client_secret) {
+          setStripeOrder(order);
+          return;
+        }
+        navigate(confirmationPath(order.number), { state: { placed: true } });
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.code === 'insufficient_stock') {
+          const details = error.details as { variant_id?: number; available?: number };
+          const available = Number(details.available ?? 0);
+          if (details.variant_id !== undefined) {
+            setStockProblems({
+              [details.variant_id]:
+                available > 0
+                  ? `Only ${available} left — lower the quantity to continue.`
+                  : 'This item just sold out — remove it to continue.',
+            });
+          }
+          form.setErrors({});
+          form.setFormError('Some items in your cart are no longer available in that quantity.');
+        } else if (isApiError(error) && error.code === 'payment_declined') {
+          form.setErrors({ payment_token: error.message || 'Your payment was declined.' });
+          form.setFormError(
+            'Your payment was declined. Nothing was charged; try another payment method.',
+          );
+        } else if (isApiError(error) && error.code === 'idempotency_key_reused') {
+          form.setErrors({});
+          form.setFormError('This order changed while it was being placed. Please submit again.');
+        } else {
+          form.showApiError(error, CHECKOUT_FIELDS);
+        }
+        window.requestAnimationFrame(() => {
+          formRef.current
+            ?.querySelector<HTMLElement>('[aria-invalid="true"], .alert--error')
+            ?.focus();
+        });
+      },
+    });
+  };
+
+  if (cart.isPending && cart.fetchStatus !== 'idle') return <Spinner label="Loading your cart…" />;
+  if (cart.isError) return <ErrorMessage error={cart.error} onRetry={() => void cart.refetch()} />;
+  if (!stripeOrder && (!cart.data || cart.data.items.length === 0)) {
+    return (
+      <div className="narrow">
+        <h1>Checkout</h1>
+        <EmptyState title="Your cart is empty">
+          <Link to="/products">Find something you like</Link>
+        </EmptyState>
+      </div>
+    );
+  }
+
+  if (stripeOrder?.payment?.client_secret && env.stripePublishableKey) {
+    return (
+      <div className="narrow stack">
+        <h1>Pay for order {stripeOrder.number}</h1>
+        <Suspense fallback={<Spinner label="Loading secure payment form…" />}>
+          <StripePayment
+            publishableKey={env.stripePublishableKey}
+            clientSecret={stripeOrder.payment.client_secret}
+            returnUrl={new URL(
+              confirmationPath(stripeOrder.number),
+              window.location.origin,
+            ).toString()}
+            onPaid={() =>
+              navigate(confirmationPath(stripeOrder.number), { state: { placed: true } })
+            }
+          />
+        </Suspense>
+      </div>
+    );
+  }
+
+  const e = form.errors;
+  const cartData = cart.data;
+  if (!cartData) return null;
+  return (
+    <div className="checkout">
+      <h1>Checkout</h1>
+      <form
+        ref={formRef}
+        className="checkout__form stack"
+        onSubmit={onSubmit}
+        noValidate
+        aria-label="Checkout"
+      >
+        {form.formError ? (
+          <div className="alert alert--error" role="alert" tabIndex={-1}>
+            <p>{form.formError}</p>
+          </div>
+        ) : null}
+
+        <fieldset className="stack">
+          <legend>Contact</legend>
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={defaultEmail}
+            error={e.email}
+          />
+        </fieldset>
+
+        <fieldset className="stack">
+          <legend>Shipping address</legend>
+          <TextField
+            label="Full name"
+            name="shipping_address.full_name"
+            autoComplete="name"
+            required
+            error={e['shipping_address.full_name']}
+          />
+          <TextField
+            label="Address line 1"
+            name="shipping_address.line1"
+            autoComplete="address-line1"
+            required
+            error={e['shipping_address.line1']}
+          />
+          <TextField
+            label="Address line 2"
+            name="shipping_address.line2"
+            autoComplete="address-line2"
+            error={e['shipping_address.line2']}
+          />
+          <div className="row">
+            <TextField
+              label="Postal code"
+              name="shipping_address.postal_code"
+              autoComplete="postal-code"
+              required
+              error={e['shipping_address.postal_code']}
+            />
+            <TextField
+              label="City"
+              name="shipping_address.city"
+              autoComplete="address-level2"
+              required
+              error={e['shipping_address.city']}
+            />
+          </div>
+          <SelectField
+            label="Country"
+            name="shipping_address.country"
+            autoComplete="country"
+            required
+            defaultValue="DE"
+            error={e['shipping_address.country']}
+          >
+            {COUNTRIES.map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </SelectField>
+        </fieldset>
+
+        <fieldset
+          className="stack"
+          aria-describedby={e.shipping_method ? 'shipping-method-error' : undefined}
+        >
+          <legend>Shipping method</legend>
+          {shipping.isPending ? (
+            <Spinner label="Loading shipping methods…" />
+          ) : shipping.isError ? (
+            <ErrorMessage error={shipping.error} onRetry={() => void shipping.refetch()} />
+          ) : (
+            methods.map((method) => (
+              <label key={method.code} className="choice">
+                <input
+                  type="radio"
+                  name="shipping_method"
+                  value={method.code}
+                  checked={selectedShipping?.code === method.code}
+                  onChange={() => setShippingCode(method.code)}
+                />
+                <span>{method.name}</span>
+                <Price amount={method.price} currency={method.currency} />
+              </label>
+            ))
+          )}
+          {e.shipping_method ? (
+            <p className="field__error" id="shipping-method-error">
+              {e.shipping_method}
+            </p>
+          ) : null}
+        </fieldset>
+
+        <fieldset className="stack">
+          <legend>Payment</legend>
+          {stripeEnabled ? (
+            <div className="choices">
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="payment_method"
+                  value="stripe"
+                  checked={paymentMethod === 'stripe'}
+                  onChange={() => setPaymentMethod('stripe')}
+                />
+                <span>Card (Stripe)</span>
+              </label>
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="payment_method"
+                  value="dummy"
+                  checked={paymentMethod === 'dummy'}
+                  onChange={() => setPaymentMethod('dummy')}
+                />
+                <span>Test payment</span>
+              </label>
+            </div>
+          ) : (
+            <input type="hidden" name="payment_method" value="dummy" />
+          )}
+          {paymentMethod === 'dummy' ? (
+            <TextField
+              label="Payment token"
+              name="payment_token"
+              defaultValue="tok_visa"
+              autoComplete="off"
+              required
+              error={e.payment_token}
+              hint={
+                <>
+                  Test gateway: <code>tok_visa</code> is approved, <code>tok_decline</code> is
+                  declined.
+                </>
+              }
+            />
+          ) : (
+            <p className="muted">You will enter your card details securely on the next step.</p>
+          )}
+        </fieldset>
+
+        <Button type="submit" busy={checkout.isPending} className="btn--block">
+          {checkout.isPending ? 'Placing order…' : 'Place order'}
+        </Button>
+        {checkout.isError && !isApiError(checkout.error) ? (
+          <ErrorMessage error={errorMessage(checkout.error)} />
+        ) : null}
+      </form>
+
+      <aside className="checkout__summary stack" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">Order summary</h2>
+        <CartLines cart={cartData} problems={stockProblems} />
+        {Object.keys(stockProblems).length ? (
+          <Button variant="secondary" onClick={() => cartDrawerStore.set(true)}>
+            Edit cart
+          </Button>
+        ) : null}
+        <dl className="totals-list">
+          <div>
+            <dt>Subtotal</dt>
+            <dd>
+              <Price amount={cartData.subtotal} currency={cartData.currency} />
+            </dd>
+          </div>
+          {selectedShipping ? (
+            <div>
+              <dt>Shipping</dt>
+              <dd>
+                <Price amount={selectedShipping.price} currency={selectedShipping.currency} />
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { api, type Paginated } from '@/lib/api';
+
+export type Category = { slug: string; name: string; children: Category[] };
+
+export type ProductSummary = {
+  id: number;
+  slug: string;
+  name: string;
+  vendor: { slug: string; name: string };
+  category: { slug: string; name: string } | null;
+  price_from: string | null;
+  currency: string;
+  in_stock: boolean;
+  thumbnail: string | null;
+};
+
+export type Variant = {
+  id: number;
+  sku: string;
+  name: string;
+  price: string;
+  currency: string;
+  stock_available: number;
+};
+
+export type ProductDetail = ProductSummary & {
+  description: string;
+  images: { url: string; alt: string }[];
+  variants: Variant[];
+  attributes: Record<string, unknown>;
+};
+
+export const ORDERINGS = [
+  { value: '', label: 'Featured' },
+  { value: 'price', label: 'Price: low to high' },
+  { value: '-price', label: 'Price: high to low' },
+  { value: 'name', label: 'Name: A to Z' },
+  { value: '-created_at', label: 'Newest first' },
+] as const;
+
+export type ProductFilters = {
+  category?: string | undefined;
+  vendor?: string | undefined;
+  min_price?: string | undefined;
+  max_price?: string | undefined;
+  in_stock?: boolean | undefined;
+  ordering?: string | undefined;
+  page?: number | undefined;
+  page_size?: number | undefined;
+};
+
+export const PAGE_SIZE = 24;
+
+/** The URL is the source of truth for listing state; unknown or bad values are dropped. */
+export function filtersFromSearchParams(params: URLSearchParams): ProductFilters {
+  const text = (key: string) => params.get(key)?.trim() || undefined;
+  const money = (key: string) => {
+    const value = text(key);
+    return value && /^\d+(\.\d{1,2})?$/.test(value) ? value : undefined;
+  };
+  const page = Number(params.get('page'));
+  const ordering = text('ordering');
+  return {
+    category: text('category'),
+    vendor: text('vendor'),
+    min_price: money('min_price'),
+    max_price: money('max_price'),
+    in_stock: params.get('in_stock') === 'true' ? true : undefined,
+    ordering: ORDERINGS.some((o) => o.value === ordering) ? ordering : undefined,
+    page: Number.isInteger(page) && page > 1 ? page : undefined,
+  };
+}
+
+export const categoriesQueryOptions = () =>
+  queryOptions({
+    queryKey: ['categories'],
+    queryFn: ({ signal }) => api<Category[] | Paginated<Category>>('/categories/', { signal }),
+    // Tolerate a paginated answer as well as a bare tree.
+    select: (data) => (Array.isArray(data) ? data : data.results),
+    staleTime: 10 * 60_000,
+  });
+
+export function useCategories() {
+  return useQuery(categoriesQueryOptions());
+}
+
+export const productsQueryOptions = (filters: ProductFilters) =>
+  queryOptions({
+    queryKey: ['products', 'list', filters],
+    queryFn: ({ signal }) =>
+      api<Paginated<ProductSummary>>('/products/', {
+        signal,
+        query: { page_size: PAGE_SIZE, ...filters },
+      }),
+    placeholderData: keepPreviousData,
+  });
+
+export function useProducts(filters: ProductFilters) {
+  return useQuery(productsQueryOptions(filters));
+}
+
+export const productQueryOptions = (slug: string) =>
+  queryOptions({
+    queryKey: ['products', 'detail', slug],
+    queryFn: ({ signal }) =>
+      api<ProductDetail>(`/products/${encodeURIComponent(slug)}/`, { signal }),
+  });
+
+export function useProduct(slug: string) {
+  return useQuery(productQueryOptions(slug));
+}
+
+/** The tree as indented options for a select. */
+export function flattenCategories(
+  categories: Category[],
+  depth = 0,
+): { slug: string; label: string }[] {
+  return categories.flatMap((category) => [
+    { slug: category.slug, label: `${'— '.repeat(depth)}${category.name}` },
+    ...flattenCategories(category.children ?? [], depth + 1),
+  ]);
+}

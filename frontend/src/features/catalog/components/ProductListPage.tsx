@@ -1,0 +1,188 @@
+import { useId, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
+import { Pagination } from '@/components/ui/Pagination';
+import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { useDocumentTitle } from '@/lib/hooks';
+import {
+  ORDERINGS,
+  PAGE_SIZE,
+  filtersFromSearchParams,
+  flattenCategories,
+  useCategories,
+  useProducts,
+  type Category,
+} from '../api/catalog';
+
+function findName(categories: Category[], slug: string): string | undefined {
+  for (const category of categories) {
+    if (category.slug === slug) return category.name;
+    const inner = findName(category.children ?? [], slug);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+export function ProductListPage() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = filtersFromSearchParams(searchParams);
+  const categories = useCategories();
+  const products = useProducts(filters);
+  const headingId = useId();
+  const categoryName =
+    filters.category && categories.data ? findName(categories.data, filters.category) : undefined;
+  const title = categoryName ?? 'All products';
+  useDocumentTitle(title);
+
+  /** Any filter change starts again from page 1; the URL keeps the whole state. */
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(searchParams);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    next.delete('page');
+    setSearchParams(next);
+  };
+
+  const onPriceSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    update({
+      min_price: String(data.get('min_price') ?? '').trim() || undefined,
+      max_price: String(data.get('max_price') ?? '').trim() || undefined,
+    });
+  };
+
+  const hasFilters = Boolean(
+    filters.category ||
+    filters.vendor ||
+    filters.min_price ||
+    filters.max_price ||
+    filters.in_stock,
+  );
+
+  return (
+    <div className="listing">
+      <aside className="filters" aria-label="Filters">
+        <h2 className="filters__title">Filter</h2>
+        <SelectField
+          label="Category"
+          value={filters.category ?? ''}
+          onChange={(event) => update({ category: event.target.value || undefined })}
+        >
+          <option value="">All categories</option>
+          {flattenCategories(categories.data ?? []).map((option) => (
+            <option key={option.slug} value={option.slug}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
+        <form
+          onSubmit={onPriceSubmit}
+          className="filters__price"
+          key={`${filters.min_price}-${filters.max_price}`}
+        >
+          <fieldset>
+            <legend>Price</legend>
+            <div className="row">
+              <TextField
+                label="Min"
+                name="min_price"
+                inputMode="decimal"
+                defaultValue={filters.min_price ?? ''}
+                pattern="\d+(\.\d{1,2})?"
+              />
+              <TextField
+                label="Max"
+                name="max_price"
+                inputMode="decimal"
+                defaultValue={filters.max_price ?? ''}
+                pattern="\d+(\.\d{1,2})?"
+              />
+            </div>
+            <Button type="submit" variant="secondary">
+              Apply price
+            </Button>
+          </fieldset>
+        </form>
+        <form
+          className="filters__vendor"
+          key={filters.vendor ?? ''}
+          onSubmit={(event) => {
+            event.preventDefault();
+            const vendor = String(new FormData(event.currentTarget).get('vendor') ?? '').trim();
+            update({ vendor: vendor || undefined });
+          }}
+        >
+          <TextField
+            label="Vendor"
+            name="vendor"
+            defaultValue={filters.vendor ?? ''}
+            hint="The vendor's short name, e.g. from a product page."
+          />
+          <Button type="submit" variant="secondary">
+            Apply vendor
+          </Button>
+        </form>
+        <CheckboxField
+          label="In stock only"
+          checked={filters.in_stock ?? false}
+          onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
+        />
+        {hasFilters ? (
+          <Button
+            variant="ghost"
+            onClick={() => setSearchParams(filters.ordering ? { ordering: filters.ordering } : {})}
+          >
+            Clear filters
+          </Button>
+        ) : null}
+      </aside>
+
+      <section className="listing__results" aria-labelledby={headingId}>
+        <div className="section-head">
+          <div>
+            <h1 id={headingId}>{title}</h1>
+            {products.data ? (
+              <p className="muted" aria-live="polite">
+                {products.data.count} {products.data.count === 1 ? 'product' : 'products'}
+              </p>
+            ) : null}
+          </div>
+          <SelectField
+            label="Sort by"
+            className="field--inline"
+            value={filters.ordering ?? ''}
+            onChange={(event) => update({ ordering: event.target.value || undefined })}
+          >
+            {ORDERINGS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        {products.isPending ? (
+          <ProductGridSkeleton />
+        ) : products.isError ? (
+          <ErrorMessage error={products.error} onRetry={() => void products.refetch()} />
+        ) : products.data.results.length === 0 ? (
+          <EmptyState title="No products match these filters">
+            {hasFilters ? 'Try removing a filter or widening the price range.' : 'Check back soon.'}
+          </EmptyState>
+        ) : (
+          <div
+            aria-busy={products.isFetching || undefined}
+            className={products.isPlaceholderData ? 'is-stale' : undefined}
+          >
+            <ProductGrid products={products.data.results} label="Products" />
+            <Pagination page={filters.page ?? 1} count={products.data.count} pageSize={PAGE_SIZE} />
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { useId, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
+import { CheckboxField, TextField } from '@/components/ui/Field';
+import { Pagination } from '@/components/ui/Pagination';
+import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { formatMoney } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/hooks';
+import {
+  SEARCH_PAGE_SIZE,
+  searchParamsFromUrl,
+  useSearch,
+  type PriceFacet,
+  type TermFacet,
+} from '../api/search';
+
+function priceLabel(range: PriceFacet, currency: string): string {
+  if (range.min !== null && range.max !== null)
+    return `${formatMoney(range.min, currency)} – ${formatMoney(range.max, currency)}`;
+  if (range.min !== null) return `${formatMoney(range.min, currency)} and up`;
+  if (range.max !== null) return `Up to ${formatMoney(range.max, currency)}`;
+  return 'Any price';
+}
+
+function TermFacetGroup({
+  title,
+  param,
+  facets,
+  selected,
+  onToggle,
+}: {
+  title: string;
+  param: string;
+  facets: TermFacet[];
+  selected: string | undefined;
+  onToggle: (param: string, slug: string | undefined) => void;
+}) {
+  if (!facets.length) return null;
+  return (
+    <fieldset className="facet">
+      <legend>{title}</legend>
+      {facets.map((facet) => (
+        <CheckboxField
+          key={facet.slug}
+          label={
+            <>
+              {facet.name} <span className="muted">({facet.count})</span>
+            </>
+          }
+          checked={selected === facet.slug}
+          onChange={(event) => onToggle(param, event.target.checked ? facet.slug : undefined)}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
+export function SearchPage() {
+  const [urlParams, setUrlParams] = useSearchParams();
+  const params = searchParamsFromUrl(urlParams);
+  const search = useSearch(params);
+  const headingId = useId();
+  useDocumentTitle(params.q ? `Search: ${params.q}` : 'Search');
+
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(urlParams);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    next.delete('page');
+    setUrlParams(next);
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const q = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+    // A new query starts from scratch: old facet picks may not exist in the new results.
+    setUrlParams(q ? { q } : {});
+  };
+
+  const facets = search.data?.facets ?? {};
+  const currency = search.data?.results[0]?.currency ?? 'EUR';
+  const priceSelected = (range: PriceFacet) =>
+    (params.min_price ?? null) === (range.min === null ? null : String(range.min)) &&
+    (params.max_price ?? null) === (range.max === null ? null : String(range.max));
+  const hasFilters = Boolean(
+    params.category || params.vendor || params.min_price || params.max_price || params.in_stock,
+  );
+
+  return (
+    <div className="listing">
+      <aside className="filters" aria-label="Refine results">
+        <h2 className="filters__title">Refine</h2>
+        {search.data ? (
+          <>
+            <TermFacetGroup
+              title="Category"
+              param="category"
+              facets={facets.category ?? []}
+              selected={params.category}
+              onToggle={(p, v) => update({ [p]: v })}
+            />
+            <TermFacetGroup
+              title="Vendor"
+              param="vendor"
+              facets={facets.vendor ?? []}
+              selected={params.vendor}
+              onToggle={(p, v) => update({ [p]: v })}
+            />
+            {facets.price?.length ? (
+              <fieldset className="facet">
+                <legend>Price</legend>
+                {facets.price.map((range) => (
+                  <CheckboxField
+                    key={`${range.min}-${range.max}`}
+                    label={
+                      <>
+                        {priceLabel(range, currency)} <span className="muted">({range.count})</span>
+                      </>
+                    }
+                    checked={priceSelected(range)}
+                    onChange={(event) =>
+                      update(
+                        event.target.checked
+                          ? {
+                              min_price: range.min === null ? undefined : String(range.min),
+                              max_price: range.max === null ? undefined : String(range.max),
+                            }
+                          : { min_price: undefined, max_price: undefined },
+                      )
+                    }
+                  />
+                ))}
+              </fieldset>
+            ) : null}
+          </>
+        ) : null}
+        <CheckboxField
+          label="In stock only"
+          checked={params.in_stock ?? false}
+          onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
+        />
+        {hasFilters ? (
+          <Button variant="ghost" onClick={() => setUrlParams({ q: params.q })}>
+            Clear filters
+          </Button>
+        ) : null}
+      </aside>
+
+      <section className="listing__results" aria-labelledby={headingId}>
+        <h1 id={headingId}>{params.q ? <>Results for “{params.q}”</> : 'Search'}</h1>
+        <form role="search" className="row search-page__form" onSubmit={onSubmit} key={params.q}>
+          <TextField
+            label="Search for"
+            name="q"
+            type="search"
+            defaultValue={params.q}
+            className="grow"
+          />
+          <Button type="submit">Search</Button>
+        </form>
+        {!params.q ? (
+          <EmptyState title="What are you looking for?">
+            Type a product name, a material or a vendor.
+          </EmptyState>
+        ) : search.isPending ? (
+          <ProductGridSkeleton />
+        ) : search.isError ? (
+          <ErrorMessage error={search.error} onRetry={() => void search.refetch()} />
+        ) : search.data.results.length === 0 ? (
+          <EmptyState title={`No results for “${params.q}”`}>
+            {hasFilters
+              ? 'Try removing a filter.'
+              : 'Check the spelling or try a more general word.'}{' '}
+            <Link to="/products">Browse all products</Link>
+          </EmptyState>
+        ) : (
+          <div aria-busy={search.isFetching || undefined}>
+            <p className="muted" aria-live="polite">
+              {search.data.count} {search.data.count === 1 ? 'result' : 'results'}
+            </p>
+            <ProductGrid products={search.data.results} label="Search results" />
+            <Pagination
+              page={params.page ?? 1}
+              count={search.data.count}
+              pageSize={SEARCH_PAGE_SIZE}
+            />
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

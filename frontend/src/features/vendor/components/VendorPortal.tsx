@@ -1,0 +1,70 @@
+import { NavLink, Route, Routes } from 'react-router';
+import { EmptyState, Notice } from '@/components/ui/Feedback';
+import { useDocumentTitle } from '@/lib/hooks';
+import type { VendorInfo } from '../api/vendor';
+import { ApplyForm } from './ApplyForm';
+import { PortalContext, type CategoryOption } from './context';
+import { ImportPage } from './ImportPage';
+import { ProductFormPage } from './ProductFormPage';
+import { VendorOrdersPage } from './VendorOrdersPage';
+import { VendorProductsPage } from './VendorProductsPage';
+
+type Props = {
+  /** The caller's vendor from GET /me/ (`null` if they have not applied). */
+  vendor: VendorInfo | null;
+  email?: string | undefined;
+  categories: CategoryOption[];
+};
+
+function Status({ vendor }: { vendor: VendorInfo }) {
+  if (vendor.status === 'pending') {
+    return (
+      <Notice>
+        <strong>{vendor.name}</strong>: your application is under review. We will email you when it
+        is approved; you can start selling then.
+      </Notice>
+    );
+  }
+  return (
+    <Notice tone="warning">
+      <strong>{vendor.name}</strong> is {vendor.status}. Products are not listed in the storefront;
+      contact support for help.
+    </Notice>
+  );
+}
+
+export function VendorPortal({ vendor, email, categories }: Props) {
+  useDocumentTitle('Vendor portal');
+  return (
+    <div className="stack">
+      <h1>Vendor portal</h1>
+      {!vendor ? (
+        <ApplyForm defaultEmail={email} />
+      ) : vendor.status !== 'approved' ? (
+        <Status vendor={vendor} />
+      ) : (
+        <PortalContext.Provider value={{ categories }}>
+          <p className="muted">
+            Selling as <strong>{vendor.name}</strong>
+          </p>
+          <nav aria-label="Vendor portal" className="tabs">
+            <NavLink to="/vendor" end>
+              Products
+            </NavLink>
+            <NavLink to="/vendor/imports">CSV import</NavLink>
+            <NavLink to="/vendor/orders">Orders</NavLink>
+          </nav>
+          <Routes>
+            <Route index element={<VendorProductsPage />} />
+            <Route path="products" element={<VendorProductsPage />} />
+            <Route path="products/new" element={<ProductFormPage />} />
+            <Route path="products/:id" element={<ProductFormPage />} />
+            <Route path="imports" element={<ImportPage />} />
+            <Route path="orders" element={<VendorOrdersPage />} />
+            <Route path="*" element={<EmptyState title="Page not found" />} />
+          </Routes>
+        </PortalContext.Provider>
+      )}
+    </div>
+  );
+}

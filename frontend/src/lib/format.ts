@@ -1,0 +1,33 @@
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Money arrives as a decimal string; it is only formatted here, never computed. */
+export function formatMoney(amount: string | number | null | undefined, currency = 'EUR'): string {
+  if (amount === null || amount === undefined || amount === '') return '';
+  const value = typeof amount === 'number' ? amount : Number(amount);
+  if (Number.isNaN(value)) return `${amount} ${currency}`;
+  let formatter = formatters.get(currency);
+  if (!formatter) {
+    try {
+      formatter = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      return `${value.toFixed(2)} ${currency}`;
+    }
+    formatters.set(currency, formatter);
+  }
+  return formatter.format(value);
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** `pending_review` → `Pending review` */
+export function humanize(code: string | null | undefined): string {
+  if (!code) return '';
+  const words = code.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,52 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, loadEnv } from 'vite';
+import { parseEnv } from './src/config/env';
+
+const PROXIED_PREFIXES = ['/api', '/media', '/admin', '/static', '/health'];
+
+export default defineConfig(({ mode }) => {
+  // Settings may come from .env files or the shell; the shell wins.
+  const raw: Record<string, string | undefined> = { ...loadEnv(mode, process.cwd(), 'VITE_') };
+  for (const [key, value] of Object.entries(process.env))
+    if (key.startsWith('VITE_')) raw[key] = value;
+  const backend = raw.VITE_BACKEND_URL || 'http://127.0.0.1:8000';
+  // Validated once here (zod) and inlined, so a bad setting stops the build.
+  const appEnv = parseEnv(raw);
+
+  return {
+    base: '/',
+    plugins: [react()],
+    define: { __AGORA_ENV__: JSON.stringify(appEnv) },
+    resolve: {
+      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    },
+    server: {
+      proxy: Object.fromEntries(
+        PROXIED_PREFIXES.map((prefix) => [prefix, { target: backend, changeOrigin: true }]),
+      ),
+    },
+    build: {
+      outDir: 'dist',
+      assetsDir: 'assets',
+      // The manifest lets scripts/bench-size.mjs find the chunks each route loads.
+      manifest: true,
+      sourcemap: false,
+    },
+    test: {
+      globals: true,
+      environment: 'jsdom',
+      setupFiles: ['./src/test/setup.ts'],
+      include: ['src/**/*.test.{ts,tsx}'],
+      css: { modules: { classNameStrategy: 'non-scoped' } },
+      coverage: {
+        provider: 'v8',
+        include: ['src/**/*.{ts,tsx}'],
+        exclude: ['src/**/*.test.{ts,tsx}', 'src/test/**', 'src/main.tsx', 'src/**/*.d.ts'],
+        reporter: ['text-summary', 'text', 'json-summary'],
+        thresholds: { lines: 70 },
+      },
+    },
+  };
+});
