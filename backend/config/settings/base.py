@@ -139,3 +139,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agor
 
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")
+
+# Carts, checkout and orders.
+AGORA_CURRENCY = env.str("AGORA_CURRENCY", default="EUR")
+CART_GUEST_TTL_DAYS = env.int("CART_GUEST_TTL_DAYS", default=7)
+# Unpaid (pending_payment) orders are cancelled and their stock released after this long.
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+# Idempotency-Key records of checkouts are kept this long (at least 24 h).
+IDEMPOTENCY_KEY_TTL_HOURS = max(env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48), 24)
+# Paid orders whose processing task has not run after this long are re-enqueued by beat.
+ORDER_REDRIVE_AFTER_SECONDS = env.int("ORDER_REDRIVE_AFTER_SECONDS", default=120)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from agora.carts.models import Cart, CartItem
+
+
+class CartItemInline(admin.TabularInline):
+    model = CartItem
+    extra = 0
+    raw_id_fields = ["variant"]
+    readonly_fields = ["unit_price", "created_at", "updated_at"]
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "created_at", "updated_at"]
+    list_filter = [("user", admin.EmptyFieldListFilter), "updated_at"]
+    search_fields = ["user__email", "token"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["token", "created_at", "updated_at"]
+    inlines = [CartItemInline]

@@ -1,0 +1,106 @@
+"""Cart reads: which cart the caller holds, and the cart as the API shows it."""
+
+from decimal import Decimal
+
+from agora.carts.errors import CartNotFound
+from agora.carts.models import Cart, CartItem
+from agora.catalog.models import Product, Variant
+from agora.orders.pricing import default_currency, line_total, money
+from agora.vendors.models import Vendor
+
+PROBLEM_UNAVAILABLE = "unavailable"
+PROBLEM_INSUFFICIENT_STOCK = "insufficient_stock"
+
+
+def variant_is_purchasable(variant: Variant) -> bool:
+    """Active variant of an approved product of an approved vendor (needs product and vendor loaded)."""
+    return (
+        variant.is_active
+        and variant.product.status == Product.Status.APPROVED
+        and variant.vendor.status == Vendor.Status.APPROVED
+    )
+
+
+def cart_by_token(token: str | None) -> Cart:
+    """A guest cart by its token. A signed-in user's cart is never reachable by token (404)."""
+    if not token:
+        raise CartNotFound()
+    cart = Cart.objects.filter(token=token, user__isnull=True).first()
+    if cart is None:
+        raise CartNotFound()
+    return cart
+
+
+def cart_for_user(user) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return cart
+
+
+def cart_for_caller(*, user, token: str | None) -> Cart:
+    """The signed-in caller's own cart, or the guest cart of ``X-Cart-Token``."""
+    if user is not None and user.is_authenticated:
+        return cart_for_user(user)
+    return cart_by_token(token)
+
+
+def cart_items(*, cart: Cart) -> list[CartItem]:
+    return list(
+        CartItem.objects.filter(cart_id=cart.pk).select_related("variant__product", "variant__vendor").order_by("id")
+    )
+
+
+def cart_line_problem(item: CartItem) -> str | None:
+    variant = item.variant
+    if not variant_is_purchasable(variant):
+        return PROBLEM_UNAVAILABLE
+    if variant.stock < item.quantity:
+        return PROBLEM_INSUFFICIENT_STOCK
+    return None
+
+
+def cart_view(*, cart: Cart, items: list[CartItem] | None = None) -> dict:
+    """The cart as GET /cart/ shows it. Lines that cannot be bought as they stand are kept and
+    flagged (``available: false`` with a ``problem``); subtotal and item_count cover the others."""
+    items = cart_items(cart=cart) if items is None else items
+    lines = []
+    subtotal = Decimal("0.00")
+    count = 0
+    currency = None
+    for item in items:
+        variant = item.variant
+        problem = cart_line_problem(item)
+        total = line_total(variant.price, item.quantity)
+        if problem is None:
+            subtotal = money(subtotal + total)
+            count += item.quantity
+            currency = currency or variant.currency
+        lines.append(
+            {
+                "id": item.pk,
+                "variant": {
+                    "id": variant.pk,
+                    "sku": variant.sku,
+                    "name": variant.name,
+                    "product_slug": variant.product.slug,
+                    "product_name": variant.product.name,
+                },
+                "quantity": item.quantity,
+                "unit_price": variant.price,
+                "line_total": total,
+                "currency": variant.currency,
+                "price_when_added": item.unit_price,
+                "price_changed": item.unit_price != variant.price,
+                "stock_available": max(variant.stock, 0) if problem != PROBLEM_UNAVAILABLE else 0,
+                "available": problem is None,
+                "problem": problem,
+            }
+        )
+    return {
+        "token": cart.token,
+        "items": lines,
+        "subtotal": subtotal,
+        "currency": currency or default_currency(),
+        "item_count": count,
+        "has_problems": any(line["problem"] for line in lines),
+        "updated_at": cart.updated_at,
+    }

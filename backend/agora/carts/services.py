@@ -1,0 +1,125 @@
+"""Cart writes: lines, quantities, merge and guest-cart expiry."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from agora.carts.errors import (
+    MAX_QUANTITY,
+    CartItemNotFound,
+    CartNotFound,
+    InsufficientStock,
+    QuantityTooLarge,
+    VariantUnavailable,
+)
+from agora.carts.models import Cart, CartItem
+from agora.carts.selectors import variant_is_purchasable
+from agora.catalog.models import Variant
+
+
+def cart_create(*, user=None) -> Cart:
+    """A new guest cart, or the signed-in user's own cart (created on first use)."""
+    if user is not None and user.is_authenticated:
+        cart, _ = Cart.objects.get_or_create(user=user)
+        return cart
+    return Cart.objects.create()
+
+
+def _check_quantity(variant: Variant, quantity: int) -> None:
+    if quantity > MAX_QUANTITY:
+        raise QuantityTooLarge()
+    if quantity > variant.stock:
+        raise InsufficientStock(variant_id=variant.pk, available=variant.stock)
+
+
+def _touch(cart: Cart) -> None:
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+def cart_add_item(*, cart: Cart, variant_id: int, quantity: int) -> None:
+    """Adds ``quantity`` of a variant; an existing line for it grows. Refuses more than 99 per
+    line (400) or more than the stock (409 insufficient_stock)."""
+    in_cart = CartItem.objects.filter(cart_id=cart.pk, variant_id=OuterRef("pk")).values("quantity")[:1]
+    variant = (
+        Variant.objects.select_related("product", "vendor")
+        .annotate(in_cart=Subquery(in_cart))
+        .filter(pk=variant_id)
+        .first()
+    )
+    if variant is None or not variant_is_purchasable(variant):
+        raise VariantUnavailable()
+    new_quantity = (variant.in_cart or 0) + quantity
+    _check_quantity(variant, new_quantity)
+    # One statement whether the line exists or not, so two concurrent adds never collide.
+    CartItem.objects.bulk_create(
+        [CartItem(cart_id=cart.pk, variant_id=variant.pk, quantity=new_quantity, unit_price=variant.price)],
+        update_conflicts=True,
+        unique_fields=["cart", "variant"],
+        update_fields=["quantity", "unit_price", "updated_at"],
+    )
+    _touch(cart)
+
+
+def cart_set_quantity(*, cart: Cart, item_id: int, quantity: int) -> None:
+    item = CartItem.objects.select_related("variant__product", "variant__vendor").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise CartItemNotFound()
+    if not variant_is_purchasable(item.variant):
+        raise VariantUnavailable()
+    _check_quantity(item.variant, quantity)
+    CartItem.objects.filter(pk=item.pk).update(
+        quantity=quantity, unit_price=item.variant.price, updated_at=timezone.now()
+    )
+    _touch(cart)
+
+
+def cart_remove_item(*, cart: Cart, item_id: int) -> None:
+    deleted, _ = CartItem.objects.filter(cart=cart, pk=item_id).delete()
+    if not deleted:
+        raise CartItemNotFound()
+    _touch(cart)
+
+
+@transaction.atomic
+def cart_merge(*, user, token: str) -> Cart:
+    """Moves a guest cart's lines into the user's cart: quantities summed and capped by stock
+    (and 99); lines that cannot be bought are kept, flagged. The guest cart is left empty."""
+    cart, _ = Cart.objects.get_or_create(user=user)
+    if token == cart.token:
+        return cart
+    # Both carts locked in primary-key order, so two merges can never deadlock.
+    locked = Cart.objects.select_for_update().filter(Q(pk=cart.pk) | Q(token=token, user__isnull=True)).order_by("pk")
+    guest = next((c for c in locked if c.pk != cart.pk), None)
+    if guest is None:
+        raise CartNotFound()
+    mine = {item.variant_id: item for item in cart.items.all()}
+    for item in guest.items.select_related("variant__product", "variant__vendor"):
+        variant = item.variant
+        wanted = min(item.quantity + (mine[variant.pk].quantity if variant.pk in mine else 0), MAX_QUANTITY)
+        if variant_is_purchasable(variant) and variant.stock > 0:
+            wanted = min(wanted, variant.stock)
+        if variant.pk in mine:
+            CartItem.objects.filter(pk=mine[variant.pk].pk).update(
+                quantity=wanted, unit_price=variant.price, updated_at=timezone.now()
+            )
+        else:
+            CartItem.objects.create(cart=cart, variant=variant, quantity=wanted, unit_price=variant.price)
+    guest.items.all().delete()
+    _touch(guest)
+    _touch(cart)
+    return cart
+
+
+def carts_cleanup(*, now=None) -> int:
+    """Deletes guest carts untouched for CART_GUEST_TTL_DAYS. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CART_GUEST_TTL_DAYS)
+    _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return per_model.get("carts.Cart", 0)
+
+
+def cart_clear(*, cart_id: int) -> None:
+    CartItem.objects.filter(cart_id=cart_id).delete()
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())
