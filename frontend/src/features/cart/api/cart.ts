@@ -56,9 +56,9 @@ export const cartQueryOptions = () =>
 
 export function useCart() {
   // Re-render (and re-key) when the session or the guest token changes.
-  useIsAuthenticated();
-  useCartToken();
-  return useQuery(cartQueryOptions());
+  const authenticated = useIsAuthenticated();
+  const token = useCartToken();
+  return useQuery({ ...cartQueryOptions(), enabled: authenticated || token !== null });
 }
 
 async function createCart(): Promise<Cart> {

@@ -1,0 +1,173 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { act, renderHook, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cart } from '@/test/fixtures';
+import { server } from '@/test/server';
+import { API, apiError, createTestQueryClient, renderWithProviders } from '@/test/utils';
+import { cartDrawerStore, mergeGuestCart, useAddToCart, useCart } from './api/cart';
+import { AddToCart } from './components/AddToCart';
+import { CartPage } from './components/CartDrawer';
+import { CartButton } from './components/CartButton';
+
+function wrapper(client = createTestQueryClient()) {
+  return {
+    client,
+    Wrapper: ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    ),
+  };
+}
+
+describe('guest cart', () => {
+  it('creates a cart on first add, keeps its token in localStorage and sends it back', async () => {
+    const tokensSeen: (string | null)[] = [];
+    server.use(
+      http.post(API('/carts/'), () => HttpResponse.json(cart([], 'guest-abc'), { status: 201 })),
+      http.post(API('/cart/items/'), async ({ request }) => {
+        tokensSeen.push(request.headers.get('X-Cart-Token'));
+        expect(await request.json()).toEqual({ variant_id: 11, quantity: 2 });
+        return HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 2 }], 'guest-abc'));
+      }),
+    );
+    const { Wrapper } = wrapper();
+    const { result } = renderHook(() => ({ add: useAddToCart(), cart: useCart() }), {
+      wrapper: Wrapper,
+    });
+    expect(result.current.cart.fetchStatus).toBe('idle'); // no token yet: nothing to fetch
+    await act(() => result.current.add.mutateAsync({ variantId: 11, quantity: 2 }));
+    expect(tokensSeen).toEqual(['guest-abc']);
+    expect(JSON.parse(window.localStorage.getItem('agora.cartToken') ?? 'null')).toBe('guest-abc');
+    await waitFor(() => expect(result.current.cart.data?.item_count).toBe(2));
+  });
+
+  it('starts a new cart when the stored one has expired', async () => {
+    cartTokenStore.set('expired');
+    let created = 0;
+    server.use(
+      http.post(API('/cart/items/'), ({ request }) =>
+        request.headers.get('X-Cart-Token') === 'fresh'
+          ? HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 1 }], 'fresh'))
+          : apiError(404, 'not_found', 'Cart not found.'),
+      ),
+      http.post(API('/carts/'), () => {
+        created += 1;
+        return HttpResponse.json(cart([], 'fresh'), { status: 201 });
+      }),
+    );
+    const { Wrapper } = wrapper();
+    const { result } = renderHook(() => useAddToCart(), { wrapper: Wrapper });
+    const updated = await act(() => result.current.mutateAsync({ variantId: 11, quantity: 1 }));
+    expect(updated.token).toBe('fresh');
+    expect(created).toBe(1);
+    expect(cartTokenStore.get()).toBe('fresh');
+  });
+
+  it('drops an expired token when reading the cart', async () => {
+    cartTokenStore.set('gone');
+    server.use(http.get(API('/cart/'), () => apiError(404, 'not_found', 'Not found.')));
+    const { Wrapper } = wrapper();
+    const { result } = renderHook(() => useCart(), { wrapper: Wrapper });
+    await waitFor(() => expect(cartTokenStore.get()).toBeNull());
+    // The key moves to "no cart" and nothing is fetched for it.
+    expect(result.current.data ?? null).toBeNull();
+    expect(result.current.fetchStatus).toBe('idle');
+  });
+});
+
+describe('merging on login', () => {
+  it('posts the guest token, stores the merged cart and forgets the token', async () => {
+    cartTokenStore.set('guest-1');
+    tokenStore.set({ access: 'a', refresh: 'r' });
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(API('/cart/merge/'), async ({ request }) => {
+        expect(request.headers.get('Authorization')).toBe('Bearer a');
+        bodies.push(await request.json());
+        return HttpResponse.json(cart([{ id: 5, variantId: 11, quantity: 3 }], 'user-cart'));
+      }),
+    );
+    const client = createTestQueryClient();
+    await Promise.all([mergeGuestCart(client), mergeGuestCart(client)]);
+    expect(bodies).toEqual([{ token: 'guest-1' }]); // concurrent callers share one merge
+    expect(cartTokenStore.get()).toBeNull();
+    expect(client.getQueryData(['cart', 'user'])).toMatchObject({ item_count: 3 });
+  });
+
+  it('forgets a guest token the server does not know, and does nothing when signed out', async () => {
+    cartTokenStore.set('unknown');
+    const client = createTestQueryClient();
+    await mergeGuestCart(client); // signed out: nothing to merge into
+    expect(cartTokenStore.get()).toBe('unknown');
+    tokenStore.set({ access: 'a', refresh: 'r' });
+    server.use(
+      http.post(API('/cart/merge/'), () => apiError(404, 'not_found', 'No such cart.')),
+      http.get(API('/cart/'), () => HttpResponse.json(cart([], 'user'))),
+    );
+    await mergeGuestCart(client);
+    expect(cartTokenStore.get()).toBeNull();
+  });
+});
+
+describe('cart UI', () => {
+  it('edits quantities in place and shows stock problems next to the line', async () => {
+    cartTokenStore.set('guest-1');
+    let current = cart([{ id: 1, variantId: 11, quantity: 1, name: 'Black' }]);
+    server.use(
+      http.get(API('/cart/'), () => HttpResponse.json(current)),
+      http.patch(API('/cart/items/1/'), async ({ request }) => {
+        const { quantity } = (await request.json()) as { quantity: number };
+        if (quantity > 2)
+          return apiError(409, 'insufficient_stock', 'Not enough stock.', {
+            variant_id: 11,
+            available: 2,
+          });
+        current = cart([{ id: 1, variantId: 11, quantity, name: 'Black' }]);
+        return HttpResponse.json(current);
+      }),
+      http.delete(API('/cart/items/1/'), () => {
+        current = cart([]);
+        return HttpResponse.json(current);
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <CartButton />
+        <CartPage />
+      </>,
+    );
+    expect(await screen.findByRole('link', { name: 'Black' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cart, 1 item' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Increase quantity of Black' }));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Cart, 2 items' })).toBeInTheDocument(),
+    );
+    await user.click(screen.getByRole('button', { name: 'Increase quantity of Black' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only 2 available.');
+    await user.click(screen.getByRole('button', { name: 'Remove Black from cart' }));
+    expect(await screen.findByText('Your cart is empty')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Cart, 0 items' }));
+    expect(cartDrawerStore.get()).toBe(true);
+    cartDrawerStore.set(false);
+  });
+
+  it('adds to cart and opens the drawer; sold-out variants cannot be added', async () => {
+    server.use(
+      http.post(API('/carts/'), () => HttpResponse.json(cart([], 'g'), { status: 201 })),
+      http.post(API('/cart/items/'), () =>
+        apiError(409, 'insufficient_stock', 'Not enough.', { variant_id: 11, available: 1 }),
+      ),
+    );
+    const user = userEvent.setup();
+    const { unmount } = renderWithProviders(<AddToCart variant={{ id: 11, stock_available: 3 }} />);
+    await user.click(screen.getByRole('button', { name: 'Add to cart' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only 1 available');
+    unmount();
+    renderWithProviders(<AddToCart variant={{ id: 12, stock_available: 0 }} />);
+    expect(screen.getByRole('button', { name: 'Sold out' })).toBeDisabled();
+  });
+});

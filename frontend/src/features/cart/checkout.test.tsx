@@ -1,0 +1,183 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent, { type UserEvent } from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { Route } from 'react-router';
+import { describe, expect, it } from 'vitest';
+import { cartTokenStore } from '@/lib/session';
+import { cart } from '@/test/fixtures';
+import { server } from '@/test/server';
+import { API, apiError, renderWithProviders } from '@/test/utils';
+import { CheckoutPage } from './components/CheckoutPage';
+
+const shippingMethods = [
+  { code: 'standard', name: 'Standard', price: '4.90', currency: 'EUR' },
+  { code: 'express', name: 'Express', price: '9.90', currency: 'EUR' },
+];
+
+function setup(checkout: (request: Request) => Response | Promise<Response>) {
+  cartTokenStore.set('guest-1');
+  const requests: { key: string | null; body: unknown }[] = [];
+  server.use(
+    http.get(API('/cart/'), () =>
+      HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 2, name: 'Black lamp' }])),
+    ),
+    http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)),
+    http.post(API('/checkout/'), async ({ request }) => {
+      requests.push({
+        key: request.headers.get('Idempotency-Key'),
+        body: await request.clone().json(),
+      });
+      return checkout(request);
+    }),
+  );
+  const view = renderWithProviders(<CheckoutPage />, {
+    route: '/checkout',
+    path: '/checkout',
+    extraRoutes: <Route path="/checkout/confirmation/:number" element={<h1>Confirmed</h1>} />,
+  });
+  return { requests, ...view };
+}
+
+async function fillValidForm(user: UserEvent) {
+  await user.type(await screen.findByLabelText(/^Email/), 'buyer@example.com');
+  await user.type(screen.getByLabelText(/^Full name/), 'Ada Buyer');
+  await user.type(screen.getByLabelText(/^Address line 1/), 'Main Street 1');
+  await user.type(screen.getByLabelText(/^Postal code/), '10115');
+  await user.type(screen.getByLabelText(/^City/), 'Berlin');
+  await screen.findByRole('radio', { name: /Standard/ });
+}
+
+const order = (number = 'A-1001') => ({
+  number,
+  status: 'pending_payment',
+  email: 'buyer@example.com',
+  total: '24.90',
+  currency: 'EUR',
+  payment: { status: 'authorized' },
+});
+
+describe('checkout', () => {
+  it('shows zod errors next to the fields before sending anything', async () => {
+    const { requests } = setup(() => HttpResponse.json(order(), { status: 201 }));
+    const user = userEvent.setup();
+    await screen.findByRole('radio', { name: /Standard/ });
+    await user.type(screen.getByLabelText(/^Email/), 'not-an-email');
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(screen.getByLabelText(/^Email/)).toHaveAccessibleDescription(
+      'Enter a valid email address.',
+    );
+    expect(screen.getByLabelText(/^Full name/)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText(/^City/)).toHaveAccessibleDescription('Enter the city.');
+    expect(screen.getByRole('alert')).toHaveTextContent('Please correct the highlighted fields.');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('places the order with an Idempotency-Key and goes to the confirmation', async () => {
+    const { requests } = setup(() => HttpResponse.json(order('A-1001'), { status: 201 }));
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('radio', { name: /Express/ }));
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { name: 'Confirmed' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent('/checkout/confirmation/A-1001');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requests[0]?.body).toEqual({
+      email: 'buyer@example.com',
+      shipping_address: {
+        full_name: 'Ada Buyer',
+        line1: 'Main Street 1',
+        city: 'Berlin',
+        postal_code: '10115',
+        country: 'DE',
+      },
+      shipping_method: 'express',
+      payment_method: 'dummy',
+      payment_token: 'tok_visa',
+    });
+    expect(cartTokenStore.get()).toBeNull();
+  });
+
+  it('shows nested server validation errors next to their fields', async () => {
+    setup(() =>
+      apiError(400, 'validation_error', 'Invalid input.', {
+        shipping_address: { postal_code: ['Enter a valid postal code for Germany.'] },
+        email: ['This email is blocked.'],
+      }),
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/^Postal code/)).toHaveAccessibleDescription(
+        'Enter a valid postal code for Germany.',
+      ),
+    );
+    expect(screen.getByLabelText(/^Email/)).toHaveAccessibleDescription('This email is blocked.');
+  });
+
+  it('shows a decline at the payment field and uses a new key for the corrected attempt', async () => {
+    const { requests } = setup(async (request) => {
+      const body = (await request.json()) as { payment_token: string };
+      return body.payment_token === 'tok_decline'
+        ? apiError(402, 'payment_declined', 'Your card was declined.')
+        : HttpResponse.json(order(), { status: 201 });
+    });
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    const token = screen.getByLabelText(/^Payment token/);
+    expect(token).toHaveValue('tok_visa');
+    expect(token).toHaveAccessibleDescription(/tok_decline is declined/);
+    await user.clear(token);
+    await user.type(token, 'tok_decline');
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() => expect(token).toHaveAccessibleDescription(/Your card was declined\./));
+    expect(screen.getByRole('alert')).toHaveTextContent(/declined. Nothing was charged/);
+
+    await user.clear(token);
+    await user.type(token, 'tok_visa');
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { name: 'Confirmed' })).toBeInTheDocument();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.key).not.toBe(requests[0]?.key);
+  });
+
+  it('reuses the key when the same submission is retried after a server error', async () => {
+    let calls = 0;
+    const { requests } = setup(() => {
+      calls += 1;
+      return calls === 1
+        ? new HttpResponse('oops', { status: 503 })
+        : HttpResponse.json(order(), { status: 201 });
+    });
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/on our side/);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { name: 'Confirmed' })).toBeInTheDocument();
+    expect(requests[1]?.key).toBe(requests[0]?.key);
+  });
+
+  it('points at the cart line that ran out of stock', async () => {
+    setup(() =>
+      apiError(409, 'insufficient_stock', 'Not enough stock.', { variant_id: 11, available: 1 }),
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    const summary = screen.getByRole('complementary', { name: 'Order summary' });
+    const line = await within(summary).findByText('Only 1 left — lower the quantity to continue.');
+    expect(line.closest('li')).toHaveTextContent('Black lamp');
+    expect(screen.getAllByRole('alert')[0]).toHaveTextContent(
+      'no longer available in that quantity',
+    );
+    expect(within(summary).getByRole('button', { name: 'Edit cart' })).toBeInTheDocument();
+  });
+
+  it('explains an empty cart instead of showing the form', async () => {
+    server.use(http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)));
+    renderWithProviders(<CheckoutPage />);
+    expect(screen.getByText('Your cart is empty')).toBeInTheDocument();
+  });
+});

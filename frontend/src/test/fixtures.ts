@@ -1,0 +1,67 @@
+export const product = {
+  id: 1,
+  slug: 'desk-lamp',
+  name: 'Desk Lamp',
+  vendor: { slug: 'lumen', name: 'Lumen Works' },
+  category: { slug: 'lighting', name: 'Lighting' },
+  price_from: '29.00',
+  currency: 'EUR',
+  in_stock: true,
+  thumbnail: '/media/lamp.jpg',
+};
+
+export const productDetail = {
+  ...product,
+  description: 'A warm lamp.',
+  images: [
+    { url: '/media/lamp.jpg', alt: 'Lamp front' },
+    { url: '/media/lamp-2.jpg', alt: 'Lamp side' },
+  ],
+  variants: [
+    { id: 11, sku: 'LAMP-BLK', name: 'Black', price: '29.00', currency: 'EUR', stock_available: 3 },
+    { id: 12, sku: 'LAMP-WHT', name: 'White', price: '31.00', currency: 'EUR', stock_available: 0 },
+  ],
+  attributes: { material: 'steel' },
+};
+
+export const categories = [
+  {
+    slug: 'home',
+    name: 'Home',
+    children: [{ slug: 'lighting', name: 'Lighting', children: [] }],
+  },
+  { slug: 'bags', name: 'Bags', children: [] },
+];
+
+export function cart(
+  items: { id: number; variantId: number; quantity: number; name?: string }[] = [],
+  token = 'guest-token',
+) {
+  return {
+    token,
+    items: items.map((item) => ({
+      id: item.id,
+      variant: {
+        id: item.variantId,
+        sku: `SKU-${item.variantId}`,
+        name: item.name ?? `Variant ${item.variantId}`,
+        product_slug: 'desk-lamp',
+      },
+      quantity: item.quantity,
+      unit_price: '10.00',
+      line_total: (10 * item.quantity).toFixed(2),
+    })),
+    subtotal: items.reduce((sum, item) => sum + 10 * item.quantity, 0).toFixed(2),
+    currency: 'EUR',
+    item_count: items.reduce((sum, item) => sum + item.quantity, 0),
+  };
+}
+
+export const me = {
+  id: 7,
+  email: 'shopper@example.com',
+  first_name: 'Sam',
+  last_name: 'Shopper',
+  is_staff: false,
+  vendor: null,
+};
