@@ -27,7 +27,9 @@ class GunicornServer:
 
     def start(self, timeout: float = 30) -> "GunicornServer":
         env = WorkerProcess(self.log_path).env()
-        env.update(GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers), GUNICORN_ACCESSLOG="/dev/null")
+        env.update(
+            GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers), GUNICORN_ACCESSLOG="/dev/null"
+        )
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
         self.proc = subprocess.Popen(
