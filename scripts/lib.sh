@@ -51,7 +51,9 @@ ensure_venv() {
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing Python packages (backend/requirements/dev.txt)"
-    "$PY" -m pip install -q --disable-pip-version-check -r "$REPO_DIR/backend/requirements/dev.txt"
+    # (grep drops pip's notes about this machine's unused local package mirrors)
+    "$PY" -m pip install -q --disable-pip-version-check -r "$REPO_DIR/backend/requirements/dev.txt" 2>&1 \
+      | { grep -v "^WARNING: Location 'file://" || true; }
     echo "$want" >"$stamp"
   fi
 }
