@@ -23,3 +23,23 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers the liveness probe before host validation.
+
+    Load balancers and container health checks address the task by its IP, which is (rightly)
+    not in ALLOWED_HOSTS; the liveness answer reveals nothing and does no I/O.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/health/" and request.method in ("GET", "HEAD"):
+            from django.http import JsonResponse
+
+            response = JsonResponse({"status": "ok"})
+            response["Cache-Control"] = "no-cache, no-store, must-revalidate, private"
+            return response
+        return self.get_response(request)

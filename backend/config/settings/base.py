@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "agora.core.middleware.HealthCheckMiddleware",
     "agora.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,3 +150,14 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default
 IDEMPOTENCY_KEY_TTL_HOURS = max(env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48), 24)
 # Paid orders whose processing task has not run after this long are re-enqueued by beat.
 ORDER_REDRIVE_AFTER_SECONDS = env.int("ORDER_REDRIVE_AFTER_SECONDS", default=120)
+
+# Catalog: product images (checked by content with Pillow) and CSV imports.
+CATALOG_IMAGE_MAX_BYTES = env.int("CATALOG_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+# Pixel-count ceiling: a tiny file that decodes to a huge bitmap (a decompression bomb) is refused.
+CATALOG_IMAGE_MAX_PIXELS = env.int("CATALOG_IMAGE_MAX_PIXELS", default=40_000_000)
+CATALOG_IMAGE_THUMBNAIL_SIZE = env.int("CATALOG_IMAGE_THUMBNAIL_SIZE", default=480)
+CATALOG_MAX_IMAGES_PER_PRODUCT = env.int("CATALOG_MAX_IMAGES_PER_PRODUCT", default=12)
+CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
+CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+# Seconds a cached public catalog page lives (writes invalidate it at once anyway).
+CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)

@@ -111,8 +111,8 @@ def test_invalid_bearer_token_is_401(client, db):
 
 
 def test_request_id_is_echoed_or_generated(client, db):
-    assert client.get("/health/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
-    generated = client.get("/health/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
+    assert client.get("/api/v1/me/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    generated = client.get("/api/v1/me/", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
     assert len(generated) == 32
 
 
@@ -122,7 +122,7 @@ def test_non_api_404_is_not_json(client, db):
 
 
 def test_security_headers_present(client, db):
-    r = client.get("/health/")
+    r = client.get("/api/v1/me/")
     assert r["X-Content-Type-Options"] == "nosniff"
     assert r["X-Frame-Options"] == "DENY"
     assert r["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -47,3 +47,11 @@ def test_readiness_reports_a_failing_search_backend(client, monkeypatch):
     r = client.get("/health/ready/")
     assert r.status_code == 503
     assert "unreachable" in r.json()["checks"]["search"]["error"]
+
+
+def test_liveness_answers_a_load_balancer_probing_by_ip(client, settings):
+    settings.ALLOWED_HOSTS = ["shop.example.com"]
+    r = client.get("/health/", HTTP_HOST="10.0.12.34:8000")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    # other paths still validate the host
+    assert client.get("/api/v1/me/", HTTP_HOST="10.0.12.34:8000").status_code == 400
