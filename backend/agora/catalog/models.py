@@ -64,6 +64,7 @@ class Product(models.Model):
             models.Index(fields=["status", "price_min", "id"], name="catalog_product_public_price"),
             models.Index(fields=["status", "name", "id"], name="catalog_product_public_name"),
             models.Index(fields=["status", "category", "-created_at"], name="catalog_product_public_cat"),
+            models.Index(fields=["status", "in_stock", "-created_at", "-id"], name="catalog_product_public_stock"),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +118,8 @@ class ProductImage(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        # "First image of each product" (list thumbnails) is one DISTINCT ON scan of this index.
+        indexes = [models.Index(fields=["product", "position", "id"], name="catalog_image_product_pos")]
 
     def __str__(self) -> str:
         return self.alt or self.image.name
@@ -141,13 +144,16 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
+    # The first IMPORT_MAX_STORED_ERRORS row errors ({row, message}); error_count counts them all.
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["vendor", "-created_at"], name="catalog_import_vendor")]
 
     def __str__(self) -> str:
         return f"Import #{self.pk} ({self.status})"

@@ -14,3 +14,8 @@ class VendorNotApproved(PermissionDenied):
 class AlreadyAVendor(Conflict):
     code = "conflict"
     message = "You already belong to a vendor (one vendor per user)."
+
+
+class VendorTransitionNotAllowed(Conflict):
+    code = "invalid_transition"
+    message = "The vendor cannot move to that status from its current one."

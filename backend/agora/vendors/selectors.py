@@ -1,3 +1,5 @@
+from django.shortcuts import get_object_or_404
+
 from agora.vendors.errors import NotAVendor, VendorNotApproved
 from agora.vendors.models import Vendor, VendorMembership
 
@@ -17,3 +19,12 @@ def vendor_for_user(user, *, require_approved: bool = True) -> Vendor:
     if require_approved and membership.vendor.status != Vendor.Status.APPROVED:
         raise VendorNotApproved()
     return membership.vendor
+
+
+def vendor_public_get(*, slug: str) -> Vendor:
+    """An approved vendor's public profile; pending and suspended vendors do not exist publicly."""
+    return get_object_or_404(Vendor, slug=slug, status=Vendor.Status.APPROVED)
+
+
+def vendor_get_for_staff(*, slug: str) -> Vendor:
+    return get_object_or_404(Vendor, slug=slug)

@@ -74,6 +74,12 @@ AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
 AWS_QUERYSTRING_AUTH = AWS_S3_CUSTOM_DOMAIN is None
+# Uploaded files (product images, import files) go to S3 when a bucket is configured; credentials
+# come from the standard AWS chain (task role in ECS, AWS_ACCESS_KEY_ID/... locally).
+if AWS_STORAGE_BUCKET_NAME:
+    from .base import STORAGES as _BASE_STORAGES
+
+    STORAGES = {**_BASE_STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")

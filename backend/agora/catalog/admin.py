@@ -1,0 +1,179 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.files.base import ContentFile
+from django.db.models import Count
+from django.utils.html import format_html
+
+from agora.catalog import services
+from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
+from agora.catalog.services.images import clean_image
+from agora.core.errors import DomainError
+from agora.core.tasks_util import enqueue_on_commit
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["tree_name", "slug", "parent", "position", "product_count"]
+    search_fields = ["name", "slug", "path"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+    ordering = ["path"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_products=Count("products"))
+
+    @admin.display(description="category", ordering="path")
+    def tree_name(self, obj) -> str:
+        return obj.path.replace("/", " / ")
+
+    @admin.display(description="products", ordering="_products")
+    def product_count(self, obj) -> int:
+        return obj._products
+
+    def save_model(self, request, obj, form, change):
+        # Keeps the materialised paths of the subtree in step and re-indexes its products.
+        services.category_save(category=obj)
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ["sku", "name", "price", "currency", "stock", "is_active", "position"]
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            try:
+                data, ext, _, _ = clean_image(upload)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
+            return ContentFile(data, name=f"upload.{ext}")
+        return upload
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 0
+    fields = ["preview", "image", "alt", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="thumbnail")
+    def preview(self, obj):
+        name = obj.thumbnail.name or obj.image.name if obj.pk else ""
+        return format_html('<img src="{}" style="max-height:64px">', obj.image.storage.url(name)) if name else "—"
+
+
+class ReasonActionForm(ActionForm):
+    reason = forms.CharField(required=False, label="Rejection reason", max_length=2000)
+
+
+def _bulk(modeladmin, request, queryset, verb: str, call) -> None:
+    done, skipped = 0, []
+    for product in queryset.order_by("pk"):
+        try:
+            call(product)
+            done += 1
+        except DomainError:
+            skipped.append(f"{product.name} ({product.status})")
+    if done:
+        modeladmin.message_user(request, f"{done} product(s) {verb}.", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(request, f"Skipped, cannot be {verb}: {', '.join(skipped[:20])}.", messages.WARNING)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "vendor", "category", "status", "price_min", "in_stock", "created_at"]
+    list_filter = ["status", "in_stock", "vendor__status", ("vendor", admin.RelatedOnlyFieldListFilter), "category"]
+    list_select_related = ["vendor", "category"]
+    search_fields = ["name", "slug", "vendor__name", "variants__sku"]
+    readonly_fields = [
+        "status",
+        "rejection_reason",
+        "price_min",
+        "currency",
+        "in_stock",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["vendor", "category"]
+    inlines = [VariantInline, ProductImageInline]
+    actions = ["approve", "reject", "archive"]
+    action_form = ReasonActionForm
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False  # counting 100k rows on every page view is wasted work
+
+    @admin.action(description="Approve selected products (list and index them)")
+    def approve(self, request, queryset):
+        _bulk(self, request, queryset, "approved", lambda p: services.product_approve(product=p))
+
+    @admin.action(description="Reject selected products (with the reason typed next to the action)")
+    def reject(self, request, queryset):
+        reason = (request.POST.get("reason") or "").strip()
+        if not reason:
+            self.message_user(request, "Type a rejection reason: the vendor sees it.", messages.ERROR)
+            return
+        _bulk(self, request, queryset, "rejected", lambda p: services.product_reject(product=p, reason=reason))
+
+    @admin.action(description="Archive selected products (off the storefront)")
+    def archive(self, request, queryset):
+        _bulk(self, request, queryset, "archived", lambda p: services.product_archive(product=p))
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in instances:
+            if isinstance(obj, Variant):
+                obj.vendor_id = form.instance.vendor_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product = form.instance
+        # Summary, search and cache in step with whatever staff changed here.
+        services.products_refresh_summary(product_ids=[product.pk])
+        from agora.catalog.tasks import image_thumbnails
+
+        for image_id in product.images.filter(thumbnail="").values_list("pk", flat=True):
+            enqueue_on_commit(image_thumbnails, image_id)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "vendor",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "created",
+        "updated",
+        "error_count",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", ("vendor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["vendor__name", "vendor__slug", "created_by__email"]
+    list_select_related = ["vendor"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,292 @@
+import hashlib
+from urllib.parse import urlencode
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agora.catalog import selectors, services
+from agora.catalog.cache import catalog_version
+from agora.catalog.models import Product
+from agora.catalog.serializers import (
+    CategoryNodeSerializer,
+    ImageUploadInputSerializer,
+    ImportJobSerializer,
+    ImportUploadInputSerializer,
+    ModerationProductSerializer,
+    ProductDetailSerializer,
+    ProductInputSerializer,
+    ProductListQuerySerializer,
+    ProductSummarySerializer,
+    ProductUpdateInputSerializer,
+    RejectInputSerializer,
+    VendorImageSerializer,
+    VendorProductSerializer,
+)
+from agora.core.pagination import PageNumberPagination
+from agora.core.schema import ERRORS
+from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
+
+
+def paginated(serializer, name: str):
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
+
+
+def _cached_json(request, kind: str, build) -> HttpResponse:
+    """Serves a public catalog answer from the cache, or builds, stores and serves it.
+
+    Keys carry the catalog version (bumped by every relevant write), the host (pagination
+    links are absolute) and the normalised query string. A dead cache is a miss: the answer
+    comes from the database.
+    """
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    raw = f"{request.get_host()}|{request.path}|{query}".encode()
+    key = f"catalog:{catalog_version()}:{kind}:{hashlib.sha256(raw).hexdigest()[:32]}"
+    body = cache.get(key)
+    hit = body is not None
+    if not hit:
+        body = orjson.dumps(build())
+        cache.set(key, body, timeout=settings.CATALOG_CACHE_TIMEOUT)
+    response = HttpResponse(body, content_type="application/json")
+    response["X-Cache"] = "hit" if hit else "miss"
+    return response
+
+
+# --- public catalog --------------------------------------------------------------------------
+
+
+class CategoryTreeApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(tags=["catalog"], responses={200: CategoryNodeSerializer(many=True)})
+    def get(self, request):
+        return _cached_json(request, "categories", selectors.category_tree)
+
+
+class ProductListApi(APIView):
+    """Approved products of approved vendors, filtered and ordered; cached, invalidated on writes."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["catalog"],
+        operation_id="products_list",
+        parameters=[
+            ProductListQuerySerializer,
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
+        ],
+        responses={200: paginated(ProductSummarySerializer, "PaginatedProductSummaryList"), **ERRORS(400, 404)},
+    )
+    def get(self, request):
+        query = ProductListQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+
+        def build():
+            paginator = PageNumberPagination()
+            rows = paginator.paginate_queryset(selectors.public_product_rows(filters=filters), request, view=self)
+            return {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": selectors.summaries(rows),
+            }
+
+        return _cached_json(request, "products", build)
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(tags=["catalog"], responses={200: ProductDetailSerializer, **ERRORS(404)})
+    def get(self, request, slug: str):
+        return _cached_json(request, "product", lambda: selectors.public_product_detail(slug=slug))
+
+
+# --- vendor portal ---------------------------------------------------------------------------
+
+
+class _VendorApi(APIView):
+    """Reads are open to any member of the vendor (pending/suspended see their own data);
+    writes need an approved vendor (403 ``vendor_not_approved``). Everything is scoped to the
+    caller's vendor: another vendor's objects answer 404."""
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return [IsVendorMember()]
+        return [IsApprovedVendor()]
+
+
+def _product_out(product: Product) -> dict:
+    return VendorProductSerializer(product).data
+
+
+class VendorProductListApi(_VendorApi):
+    @extend_schema(
+        tags=["vendor portal"],
+        operation_id="vendor_products_list",
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=list(Product.Status.values))],
+        responses={200: paginated(VendorProductSerializer, "PaginatedVendorProductList"), **ERRORS(401, 403)},
+    )
+    def get(self, request):
+        state = request.query_params.get("status")
+        if state not in (None, "", *Product.Status.values):
+            raise serializers.ValidationError({"status": [f"Use one of {', '.join(Product.Status.values)}."]})
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.vendor_product_list(vendor=request.vendor, status=state or None), request, view=self
+        )
+        return paginator.get_paginated_response(VendorProductSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request=ProductInputSerializer,
+        responses={201: VendorProductSerializer, **ERRORS(400, 401, 403)},
+    )
+    def post(self, request):
+        data = ProductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_create(vendor=request.vendor, **data.validated_data)
+        product = selectors.vendor_product_get(vendor=request.vendor, pk=product.pk)
+        return Response(_product_out(product), status=status.HTTP_201_CREATED)
+
+
+class VendorProductDetailApi(_VendorApi):
+    @extend_schema(tags=["vendor portal"], responses={200: VendorProductSerializer, **ERRORS(401, 403, 404)})
+    def get(self, request, pk: int):
+        return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request=ProductUpdateInputSerializer,
+        responses={200: VendorProductSerializer, **ERRORS(400, 401, 403, 404)},
+    )
+    def patch(self, request, pk: int):
+        product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
+        data = ProductUpdateInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.product_update(product=product, data=data.validated_data)
+        return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
+
+    @extend_schema(
+        tags=["vendor portal"],
+        responses={
+            204: OpenApiResponse(description="Deleted (archived if it has been ordered)"),
+            **ERRORS(401, 403, 404),
+        },
+    )
+    def delete(self, request, pk: int):
+        services.product_delete(product=selectors.vendor_product_get(vendor=request.vendor, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VendorProductSubmitApi(_VendorApi):
+    @extend_schema(
+        tags=["vendor portal"],
+        request=None,
+        responses={200: VendorProductSerializer, **ERRORS(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        services.product_submit(product=selectors.vendor_product_get(vendor=request.vendor, pk=pk))
+        return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
+
+
+class VendorProductImageApi(_VendorApi):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request={"multipart/form-data": ImageUploadInputSerializer},
+        responses={201: VendorImageSerializer, **ERRORS(400, 401, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request, pk: int):
+        product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
+        data = ImageUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = services.image_add(product=product, upload=data.validated_data["image"], alt=data.validated_data["alt"])
+        return Response(VendorImageSerializer(image).data, status=status.HTTP_201_CREATED)
+
+
+class VendorImportCreateApi(_VendorApi):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request={"multipart/form-data": ImportUploadInputSerializer},
+        responses={202: ImportJobSerializer, **ERRORS(400, 401, 403, 413, 415)},
+    )
+    def post(self, request):
+        data = ImportUploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.import_create(vendor=request.vendor, user=request.user, upload=data.validated_data["file"])
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class VendorImportDetailApi(_VendorApi):
+    @extend_schema(tags=["vendor portal"], responses={200: ImportJobSerializer, **ERRORS(401, 403, 404)})
+    def get(self, request, pk: int):
+        return Response(ImportJobSerializer(selectors.vendor_import_get(vendor=request.vendor, pk=pk)).data)
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+class ModerationProductListApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["moderation"],
+        operation_id="moderation_products_list",
+        responses={200: paginated(ModerationProductSerializer, "PaginatedModerationProductList"), **ERRORS(401, 403)},
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.moderation_product_list(), request, view=self)
+        return paginator.get_paginated_response(ModerationProductSerializer(page, many=True).data)
+
+
+class ModerationProductApproveApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["moderation"], request=None, responses={200: VendorProductSerializer, **ERRORS(401, 403, 404, 409)}
+    )
+    def post(self, request, pk: int):
+        product = services.product_approve(product=selectors.moderation_product_get(pk=pk))
+        return Response(VendorProductSerializer(selectors.vendor_product_get(vendor=product.vendor, pk=pk)).data)
+
+
+class ModerationProductRejectApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["moderation"],
+        request=RejectInputSerializer,
+        responses={200: VendorProductSerializer, **ERRORS(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int):
+        product = selectors.moderation_product_get(pk=pk)
+        data = RejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_reject(product=product, reason=data.validated_data["reason"])
+        return Response(VendorProductSerializer(selectors.vendor_product_get(vendor=product.vendor, pk=pk)).data)

@@ -1,0 +1,209 @@
+"""Catalog reads. The public catalog has a lean path (``.values()`` rows turned into the API
+shape, no model instances; see bench/catalog_serialization.py) with a flat number of queries
+whatever the page size and the number of variants or images."""
+
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
+from agora.vendors.models import Vendor
+
+ORDERINGS = {
+    "price": ("price_min", "id"),
+    "-price": ("-price_min", "-id"),
+    "name": ("name", "id"),
+    "-created_at": ("-created_at", "-id"),
+}
+DEFAULT_ORDERING = "-created_at"
+SUMMARY_VALUES = (
+    "id",
+    "slug",
+    "name",
+    "price_min",
+    "currency",
+    "in_stock",
+    "vendor__slug",
+    "vendor__name",
+    "category__slug",
+    "category__name",
+)
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def file_url(name: str) -> str | None:
+    """Root-relative (local disk) or absolute (S3) URL of a stored file; None for no file."""
+    return default_storage.url(name) if name else None
+
+
+def public_products() -> QuerySet[Product]:
+    """Only approved products of approved vendors are public."""
+    return Product.objects.filter(status=Product.Status.APPROVED, vendor__status=Vendor.Status.APPROVED)
+
+
+def category_subtree_ids(slug: str):
+    """The category with this slug and all its descendants (a subquery), or None if unknown."""
+    path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    return Category.objects.filter(Q(path=path) | Q(path__startswith=path + "/")).values("pk")
+
+
+def public_product_queryset(*, filters: dict) -> QuerySet[Product]:
+    qs = public_products()
+    if filters.get("category"):
+        subtree = category_subtree_ids(filters["category"])
+        qs = qs.none() if subtree is None else qs.filter(category_id__in=subtree)
+    if filters.get("vendor"):
+        qs = qs.filter(vendor__slug=filters["vendor"])
+    if filters.get("min_price") is not None:
+        qs = qs.filter(price_min__gte=filters["min_price"])
+    if filters.get("max_price") is not None:
+        qs = qs.filter(price_min__lte=filters["max_price"])
+    if filters.get("in_stock") is not None:
+        qs = qs.filter(in_stock=filters["in_stock"])
+    return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
+
+
+def public_product_rows(*, filters: dict) -> QuerySet:
+    """Summary rows as dicts; turn a page of them into the API shape with ``summaries()``."""
+    return public_product_queryset(filters=filters).values(*SUMMARY_VALUES)
+
+
+def first_images(product_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """product id → (image, thumbnail) of its first image: one DISTINCT ON query."""
+    if not product_ids:
+        return {}
+    rows = (
+        ProductImage.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .distinct("product_id")
+        .values_list("product_id", "image", "thumbnail")
+    )
+    return {pid: (image, thumb) for pid, image, thumb in rows}
+
+
+def _summary(row: dict, image: tuple[str, str] | None) -> dict:
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "vendor": {"slug": row["vendor__slug"], "name": row["vendor__name"]},
+        "category": {"slug": row["category__slug"], "name": row["category__name"]},
+        "price_from": money(row["price_min"]),
+        "currency": row["currency"],
+        "in_stock": row["in_stock"],
+        "thumbnail": file_url(image[1] or image[0]) if image else None,
+    }
+
+
+def summaries(rows: list[dict]) -> list[dict]:
+    images = first_images([row["id"] for row in rows])
+    return [_summary(row, images.get(row["id"])) for row in rows]
+
+
+def public_product_detail(*, slug: str) -> dict:
+    """The public product page: three queries (product, variants, images) whatever their number."""
+    row = public_products().filter(slug=slug).values(*SUMMARY_VALUES, "description", "attributes").first()
+    if row is None:
+        from django.http import Http404
+
+        raise Http404
+    variants = list(
+        Variant.objects.filter(product_id=row["id"], is_active=True)
+        .order_by("position", "id")
+        .values("id", "sku", "name", "price", "currency", "stock")
+    )
+    images = list(
+        ProductImage.objects.filter(product_id=row["id"]).order_by("position", "id").values("image", "thumbnail", "alt")
+    )
+    first = (images[0]["image"], images[0]["thumbnail"]) if images else None
+    return {
+        **_summary(row, first),
+        "description": row["description"],
+        "attributes": row["attributes"] or {},
+        "images": [
+            {"url": file_url(i["image"]), "thumbnail_url": file_url(i["thumbnail"]), "alt": i["alt"]} for i in images
+        ],
+        "variants": [
+            {
+                "id": v["id"],
+                "sku": v["sku"],
+                "name": v["name"],
+                "price": money(v["price"]),
+                "currency": v["currency"],
+                "stock_available": v["stock"],
+            }
+            for v in variants
+        ],
+    }
+
+
+def public_product_models(*, filters: dict) -> QuerySet[Product]:
+    """The same list as model instances, for the DRF serializers (reference shape and benchmark)."""
+    return public_product_queryset(filters=filters).select_related("vendor", "category").prefetch_related("images")
+
+
+def public_product_model(*, slug: str) -> Product:
+    return get_object_or_404(
+        public_products()
+        .select_related("vendor", "category")
+        .prefetch_related(Prefetch("variants", queryset=Variant.objects.filter(is_active=True)), "images"),
+        slug=slug,
+    )
+
+
+def category_tree() -> list[dict]:
+    """The whole tree as nested ``{slug, name, children}``, from one query (ordered by path)."""
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for pk, parent_id, slug, name in Category.objects.order_by("path", "position").values_list(
+        "pk", "parent_id", "slug", "name"
+    ):
+        node = {"slug": slug, "name": name, "children": []}
+        nodes[pk] = node
+        (nodes[parent_id]["children"] if parent_id in nodes else roots).append(node)
+    return roots
+
+
+# --- vendor portal -------------------------------------------------------------------------
+
+
+def _with_parts(qs: QuerySet[Product]) -> QuerySet[Product]:
+    return qs.select_related("category", "vendor").prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("position", "id")),
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+    )
+
+
+def vendor_product_list(*, vendor: Vendor, status: str | None = None) -> QuerySet[Product]:
+    qs = Product.objects.filter(vendor=vendor)
+    if status:
+        qs = qs.filter(status=status)
+    return _with_parts(qs).order_by("-created_at", "-id")
+
+
+def vendor_product_get(*, vendor: Vendor, pk: int) -> Product:
+    """One of the caller's products; another vendor's product is indistinguishable from a missing one."""
+    return get_object_or_404(_with_parts(Product.objects.filter(vendor=vendor)), pk=pk)
+
+
+def vendor_import_get(*, vendor: Vendor, pk: int) -> ImportJob:
+    return get_object_or_404(ImportJob, vendor=vendor, pk=pk)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def moderation_product_list() -> QuerySet[Product]:
+    """Products waiting for review, oldest first."""
+    return _with_parts(Product.objects.filter(status=Product.Status.PENDING_REVIEW)).order_by("updated_at", "id")
+
+
+def moderation_product_get(*, pk: int) -> Product:
+    return get_object_or_404(Product.objects.select_related("vendor"), pk=pk)

@@ -1,0 +1,246 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agora.catalog.models import ImportJob, Product, ProductImage, Variant
+from agora.catalog.selectors import ORDERINGS, file_url
+from agora.core.serializers import MoneyField, StrictInputSerializer
+
+# --- public catalog --------------------------------------------------------------------------
+
+
+class ProductListQuerySerializer(serializers.Serializer):
+    """Query parameters of the public product list (unknown ones, like ``page``, are ignored)."""
+
+    category = serializers.SlugField(required=False, help_text="Category slug; includes its descendants.")
+    vendor = serializers.SlugField(required=False, help_text="Vendor slug.")
+    min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False, default="-created_at")
+
+
+class SlugNameSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProductSummarySerializer(serializers.ModelSerializer):
+    """The public summary. The API renders the same shape from ``.values()`` rows (selectors);
+    this serializer is the reference the contract tests compare against, and the schema."""
+
+    vendor = SlugNameSerializer()
+    category = SlugNameSerializer()
+    price_from = MoneyField(source="price_min", allow_null=True)
+    thumbnail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail(self, product: Product) -> str | None:
+        images = sorted(product.images.all(), key=lambda i: (i.position, i.id))
+        if not images:
+            return None
+        return file_url(images[0].thumbnail.name or images[0].image.name)
+
+
+class PublicImageSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    alt = serializers.CharField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, image: ProductImage) -> str | None:
+        return file_url(image.image.name)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, image: ProductImage) -> str | None:
+        return file_url(image.thumbnail.name)
+
+
+class PublicVariantSerializer(serializers.ModelSerializer):
+    price = MoneyField()
+    stock_available = serializers.IntegerField(source="stock")
+
+    class Meta:
+        model = Variant
+        fields = ["id", "sku", "name", "price", "currency", "stock_available"]
+        read_only_fields = fields
+
+
+class ProductDetailSerializer(ProductSummarySerializer):
+    images = serializers.SerializerMethodField()
+    variants = PublicVariantSerializer(many=True)
+    attributes = serializers.DictField()
+
+    class Meta(ProductSummarySerializer.Meta):
+        fields = [*ProductSummarySerializer.Meta.fields, "description", "attributes", "images", "variants"]
+        read_only_fields = fields
+
+    @extend_schema_field(PublicImageSerializer(many=True))
+    def get_images(self, product: Product) -> list:
+        images = sorted(product.images.all(), key=lambda i: (i.position, i.id))
+        return PublicImageSerializer(images, many=True).data
+
+
+class CategoryNodeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
+
+
+# --- vendor portal ---------------------------------------------------------------------------
+
+
+class VariantInputSerializer(StrictInputSerializer):
+    id = serializers.IntegerField(required=False, help_text="An existing variant to update; omit to create one.")
+    sku = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$",
+        max_length=64,
+        error_messages={"invalid": "Use letters, digits and . _ - / only."},
+    )
+    name = serializers.CharField(max_length=120)
+    price = MoneyField(max_digits=10, min_value=Decimal("0.01"))
+    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+
+
+class ProductInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    category = serializers.SlugField(help_text="Category slug.")
+    attributes = serializers.DictField(required=False, default=dict)
+    variants = VariantInputSerializer(many=True, required=False, default=list, max_length=100)
+
+
+class ProductUpdateInputSerializer(ProductInputSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    category = serializers.SlugField(required=False)
+    attributes = serializers.DictField(required=False)
+    variants = VariantInputSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text="The whole desired list: items with id update, without id create; left-out variants are "
+        "removed (archived if they have been ordered).",
+    )
+
+
+class VendorVariantSerializer(serializers.ModelSerializer):
+    price = MoneyField()
+
+    class Meta:
+        model = Variant
+        fields = ["id", "sku", "name", "price", "currency", "stock"]
+        read_only_fields = fields
+
+
+class VendorImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "url", "thumbnail_url", "alt", "width", "height", "position"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, image: ProductImage) -> str | None:
+        return file_url(image.image.name)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, image: ProductImage) -> str | None:
+        return file_url(image.thumbnail.name)
+
+
+# Statuses are documented as strings: drf-spectacular would otherwise name every "status"
+# enum of the API with a hash suffix.
+PRODUCT_STATUS_HELP = "One of: " + ", ".join(Product.Status.values) + "."
+IMPORT_STATUS_HELP = "One of: " + ", ".join(ImportJob.Status.values) + "."
+
+
+class VendorProductSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status = serializers.CharField(help_text=PRODUCT_STATUS_HELP)
+    variants = VendorVariantSerializer(many=True)
+    images = VendorImageSerializer(many=True)
+    price_from = MoneyField(source="price_min", allow_null=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "category",
+            "status",
+            "rejection_reason",
+            "attributes",
+            "variants",
+            "images",
+            "price_from",
+            "currency",
+            "in_stock",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ModerationProductSerializer(VendorProductSerializer):
+    vendor = SlugNameSerializer()
+
+    class Meta(VendorProductSerializer.Meta):
+        fields = [*VendorProductSerializer.Meta.fields, "vendor"]
+        read_only_fields = fields
+
+
+class RejectInputSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ImageUploadInputSerializer(serializers.Serializer):
+    image = serializers.FileField(
+        help_text="JPEG, PNG or WebP, checked by content; at most 10 MB (413 payload_too_large) and 40 "
+        "megapixels (400). Anything else answers 415 unsupported_media_type. EXIF is removed."
+    )
+    alt = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ImportUploadInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="UTF-8 CSV with the header sku, product_name, variant_name, price, stock, category, "
+        "description, attributes; at most 50,000 rows. A file that is not such a CSV answers 400."
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number as a spreadsheet shows it (the header is row 1).")
+    message = serializers.CharField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text=IMPORT_STATUS_HELP)
+    errors = ImportErrorSerializer(many=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "status",
+            "total_rows",
+            "processed_rows",
+            "created",
+            "updated",
+            "error_count",
+            "errors",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

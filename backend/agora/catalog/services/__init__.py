@@ -1,0 +1,32 @@
+"""Catalog writes, one module per concern; import from here."""
+
+from agora.catalog.services.categories import category_save
+from agora.catalog.services.images import image_add, image_delete, image_make_thumbnail
+from agora.catalog.services.imports import import_create, import_run
+from agora.catalog.services.products import (
+    product_approve,
+    product_archive,
+    product_create,
+    product_delete,
+    product_reject,
+    product_submit,
+    product_update,
+)
+from agora.catalog.services.summary import products_refresh_summary
+
+__all__ = [
+    "category_save",
+    "image_add",
+    "image_delete",
+    "image_make_thumbnail",
+    "import_create",
+    "import_run",
+    "product_approve",
+    "product_archive",
+    "product_create",
+    "product_delete",
+    "product_reject",
+    "product_submit",
+    "product_update",
+    "products_refresh_summary",
+]

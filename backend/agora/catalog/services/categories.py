@@ -1,0 +1,44 @@
+"""Category tree writes (adjacency list + materialised slug path, kept in step here)."""
+
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.models import Category, Product
+from agora.core.errors import ValidationFailed
+from agora.search.indexing import products_changed
+
+CYCLE = "A category cannot be moved under itself or one of its descendants."
+
+
+def category_save(*, category: Category) -> Category:
+    """Creates or updates a category (rename, new slug, move under another parent).
+
+    Recomputes the materialised path of the category and of its whole subtree, re-indexes
+    every product in the subtree (the category name and path are searchable) and invalidates
+    the public catalog cache.
+    """
+    with transaction.atomic():
+        old_path = None
+        if category.pk:
+            old_path = Category.objects.select_for_update().values_list("path", flat=True).get(pk=category.pk)
+        parent = category.parent
+        if parent is not None and old_path is not None:
+            parent_path = Category.objects.values_list("path", flat=True).get(pk=parent.pk)
+            if parent.pk == category.pk or parent_path.startswith(old_path + "/"):
+                raise ValidationFailed(CYCLE, details={"parent": [CYCLE]})
+        category.path = f"{parent.path}/{category.slug}" if parent else category.slug
+        category.save()
+        if old_path is not None and old_path != category.path:
+            # Descendants: swap the old prefix for the new one in one statement.
+            Category.objects.filter(path__startswith=old_path + "/").update(
+                path=Concat(Value(category.path), Substr("path", len(old_path) + 1))
+            )
+        if old_path is not None:
+            subtree = Category.objects.filter(path__startswith=category.path + "/") | Category.objects.filter(
+                pk=category.pk
+            )
+            products_changed(Product.objects.filter(category__in=subtree).values_list("pk", flat=True))
+        invalidate_public_catalog()
+    return category

@@ -1,0 +1,380 @@
+"""CSV product import: checked before queueing, run on the ``imports`` worker queue.
+
+Columns (header row required, any order): sku, product_name, variant_name, price, stock,
+category, description, attributes. One row is one variant, upserted by SKU within the vendor:
+
+* a known SKU updates that variant (name, price, stock) and its product (name, category, and
+  description/attributes when given);
+* a new SKU joins the vendor's product of the same ``product_name`` (one created earlier in the
+  file, or an existing one), or creates a new draft product.
+
+Bad rows are reported as ``{row, message}`` (row 1 is the header, so the first data row is 2,
+as a spreadsheet numbers them) while the good rows go in. Rows are written in chunks, each in
+its own transaction, and ``processed_rows`` moves after each chunk.
+"""
+
+import csv
+import io
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.text import slugify
+
+from agora.catalog import errors
+from agora.catalog.models import Category, ImportJob, Product, Variant
+from agora.catalog.services.products import REVIEWED_FIELDS
+from agora.catalog.services.summary import products_refresh_summary
+from agora.core.tasks_util import enqueue_on_commit
+from agora.vendors.errors import VendorNotApproved
+from agora.vendors.models import Vendor
+
+logger = logging.getLogger("agora.catalog.imports")
+
+COLUMNS = ("sku", "product_name", "variant_name", "price", "stock", "category", "description", "attributes")
+CHUNK_ROWS = 500
+MAX_STORED_ERRORS = 1000
+MAX_PRICE = Decimal("99999999.99")
+MAX_STOCK = 2_147_483_647
+DEFAULT_VARIANT_NAME = "Standard"
+ABORTED = "The import stopped on an unexpected error; rows before processed_rows were saved."
+VENDOR_GONE = "The vendor is not approved any more; nothing was imported."
+
+
+def _refuse(message: str) -> errors.InvalidImportFile:
+    return errors.InvalidImportFile(message, details={"file": [message]})
+
+
+def _read_text(data: bytes) -> str:
+    if b"\x00" in data[:65536]:
+        raise _refuse(errors.CSV_NOT_CSV)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refuse(errors.CSV_NOT_CSV) from None
+
+
+def _header(reader) -> list[str]:
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        header = []
+    if sorted(header) != sorted(COLUMNS):
+        raise _refuse(errors.CSV_BAD_HEADER.format(columns=", ".join(COLUMNS)))
+    return header
+
+
+def inspect_csv(data: bytes) -> int:
+    """Checks an upload is a UTF-8 CSV with the expected header and 1..max rows; returns the row count."""
+    text = _read_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    limit = settings.CATALOG_IMPORT_MAX_ROWS
+    try:
+        _header(reader)
+        count = 0
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                count += 1
+                if count > limit:
+                    raise _refuse(errors.CSV_TOO_MANY_ROWS.format(limit=limit))
+    except csv.Error:
+        raise _refuse(errors.CSV_NOT_CSV) from None
+    if count == 0:
+        raise _refuse(errors.CSV_NO_ROWS)
+    return count
+
+
+def import_create(*, vendor: Vendor, user, upload) -> ImportJob:
+    """Checks the file, stores it and queues the import (the worker does the rest)."""
+    if vendor.status != Vendor.Status.APPROVED:
+        raise VendorNotApproved()
+    if upload.size > settings.CATALOG_IMPORT_MAX_BYTES:
+        raise errors.ImportFileTooLarge(
+            details={"file": [f"The limit is {settings.CATALOG_IMPORT_MAX_BYTES // (1024 * 1024)} MB."]}
+        )
+    upload.seek(0)
+    data = upload.read()
+    total = inspect_csv(data)
+    with transaction.atomic():
+        job = ImportJob(vendor=vendor, created_by=user, total_rows=total)
+        job.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+        job.save()
+        from agora.catalog.tasks import import_run as import_run_task
+
+        enqueue_on_commit(import_run_task, job.pk)
+    return job
+
+
+@dataclass
+class Row:
+    number: int
+    sku: str
+    product_name: str
+    variant_name: str
+    price: Decimal
+    stock: int
+    category: Category
+    description: str
+    attributes: dict | None
+
+
+@dataclass
+class _Run:
+    vendor: Vendor
+    categories: dict[str, Category]
+    seen_skus: dict[str, int] = field(default_factory=dict)
+    # product_name → product id, for products this import created or joined.
+    products_by_name: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, row: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append({"row": row, "message": message})
+
+
+def _parse(number: int, raw: dict, run: _Run) -> Row | str:
+    def cell(name: str) -> str:
+        return (raw.get(name) or "").strip()
+
+    sku, name = cell("sku"), cell("product_name")
+    if not sku:
+        return "sku: required."
+    if len(sku) > 64:
+        return "sku: at most 64 characters."
+    if not name:
+        return "product_name: required."
+    if len(name) > 200:
+        return "product_name: at most 200 characters."
+    variant_name = cell("variant_name") or DEFAULT_VARIANT_NAME
+    if len(variant_name) > 120:
+        return "variant_name: at most 120 characters."
+    try:
+        price = Decimal(cell("price"))
+        if not price.is_finite() or price.as_tuple().exponent < -2:
+            raise InvalidOperation
+    except InvalidOperation:
+        return "price: must be a decimal number with at most two decimal places, e.g. 19.99."
+    if price < Decimal("0.01") or price > MAX_PRICE:
+        return "price: must be at least 0.01."
+    try:
+        stock = int(cell("stock"))
+    except ValueError:
+        return "stock: must be a whole number."
+    if stock < 0 or stock > MAX_STOCK:
+        return "stock: must be 0 or more."
+    category = run.categories.get(cell("category").lower())
+    if category is None:
+        return f"category: unknown category {cell('category')!r}."
+    attributes = None
+    if cell("attributes"):
+        try:
+            attributes = json.loads(cell("attributes"))
+        except ValueError:
+            attributes = None
+        if not isinstance(attributes, dict):
+            return 'attributes: must be a JSON object, e.g. {"colour": "red"}.'
+    usku = sku.upper()
+    if usku in run.seen_skus:
+        return f"sku: {sku} already appears in row {run.seen_skus[usku]}."
+    run.seen_skus[usku] = number
+    return Row(number, sku, name, variant_name, price, stock, category, cell("description"), attributes)
+
+
+def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
+    """Upserts one chunk in one transaction; returns (created, updated, new product names → ids)."""
+    vendor = run.vendor
+    now = timezone.now()
+    existing = {
+        v.usku: v
+        for v in Variant.objects.filter(vendor=vendor)
+        .annotate(usku=Upper("sku"))
+        .filter(usku__in=[r.sku.upper() for r in rows])
+        .select_related("product")
+    }
+    wanted_names = {r.product_name for r in rows if r.sku.upper() not in existing} - set(run.products_by_name)
+    by_name: dict[str, Product] = {}
+    if wanted_names:
+        for product in (
+            Product.objects.filter(vendor=vendor, name__in=wanted_names)
+            .exclude(status=Product.Status.ARCHIVED)
+            .order_by("created_at", "id")
+        ):
+            by_name.setdefault(product.name, product)
+    needed = {r.product_name for r in rows if r.sku.upper() not in existing}
+    known_ids = [run.products_by_name[name] for name in needed if name in run.products_by_name]
+    for product in Product.objects.filter(pk__in=known_ids):
+        by_name.setdefault(product.name, product)
+
+    products: dict[int, Product] = {}  # existing products touched, by id
+    new_products: dict[str, Product] = {}
+    changed_variants, new_variants = [], []
+    created = updated = 0
+    for row in rows:
+        variant = existing.get(row.sku.upper())
+        if variant is not None:
+            product = products.setdefault(variant.product_id, variant.product)
+            variant.sku, variant.name, variant.price, variant.stock = row.sku, row.variant_name, row.price, row.stock
+            variant.is_active, variant.updated_at = True, now
+            changed_variants.append(variant)
+            _apply_product_fields(product, row)
+            updated += 1
+            continue
+        product = new_products.get(row.product_name) or by_name.get(row.product_name)
+        if product is None:
+            product = Product(
+                vendor=vendor,
+                category=row.category,
+                name=row.product_name,
+                slug=f"{slugify(row.product_name)[:200] or 'product'}-{secrets.token_hex(4)}",
+                description=row.description,
+                attributes=row.attributes or {},
+                status=Product.Status.DRAFT,
+            )
+            new_products[row.product_name] = product
+        elif product.pk:
+            product = products.setdefault(product.pk, product)
+            _apply_product_fields(product, row)
+        new_variants.append(
+            Variant(
+                product=product,
+                vendor=vendor,
+                sku=row.sku,
+                name=row.variant_name,
+                price=row.price,
+                stock=row.stock,
+                currency=product.currency,
+                position=0,
+            )
+        )
+        created += 1
+    with transaction.atomic():
+        if new_products:
+            Product.objects.bulk_create(list(new_products.values()))
+        if products:
+            Product.objects.bulk_update(
+                list(products.values()), ["name", "description", "category", "attributes", "status", "updated_at"]
+            )
+        if changed_variants:
+            Variant.objects.bulk_update(changed_variants, ["sku", "name", "price", "stock", "is_active", "updated_at"])
+        if new_variants:
+            for variant in new_variants:
+                variant.product_id = variant.product.pk
+            Variant.objects.bulk_create(new_variants)
+        products_refresh_summary(product_ids=[*products, *(p.pk for p in new_products.values())])
+    names = {p.name: p.pk for p in new_products.values()}
+    names.update({p.name: p.pk for p in by_name.values() if p.pk in products})
+    return created, updated, names
+
+
+def _apply_product_fields(product: Product, row: Row) -> None:
+    new = {"name": row.product_name, "category": row.category}
+    if row.description:
+        new["description"] = row.description
+    old = {"name": product.name, "category": product.category_id, "description": product.description}
+    changed = any(old[f] != (new[f].pk if f == "category" else new[f]) for f in REVIEWED_FIELDS if f in new)
+    for name, value in new.items():
+        setattr(product, name, value)
+    if row.attributes is not None:
+        product.attributes = row.attributes
+    if changed and product.status == Product.Status.APPROVED:
+        product.status = Product.Status.PENDING_REVIEW
+    product.updated_at = timezone.now()
+
+
+def _save_chunk(run: _Run, rows: list[Row]) -> None:
+    try:
+        created, updated, names = _write(run, rows)
+    except IntegrityError:
+        # A concurrent edit (or a slug clash) broke the batch: retry row by row to pin it down.
+        created = updated = 0
+        names = {}
+        for row in rows:
+            try:
+                c, u, n = _write(run, [row])
+            except IntegrityError:
+                run.error(row.number, f"sku: {row.sku} could not be saved (it conflicts with another variant).")
+                continue
+            created, updated = created + c, updated + u
+            names.update(n)
+    run.created += created
+    run.updated += updated
+    run.products_by_name.update(names)
+
+
+def _progress(job: ImportJob, run: _Run, processed: int, **extra) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        processed_rows=processed,
+        created=run.created,
+        updated=run.updated,
+        errors=run.errors,
+        error_count=run.error_count,
+        **extra,
+    )
+
+
+def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | None:
+    """Runs a queued import. Safe to re-run: a finished job is left alone, an interrupted one
+    starts over (every row is an upsert by SKU, so rows already written are simply updated)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("vendor").filter(pk=import_id).first()
+        if job is None or job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED):
+            return job
+        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.processed_rows = job.created = job.updated = job.error_count = 0
+        job.errors = []
+        job.save()
+    run = _Run(vendor=job.vendor, categories={})
+    processed = 0
+    try:
+        if job.vendor.status != Vendor.Status.APPROVED:
+            run.error(0, VENDOR_GONE)
+            _progress(job, run, 0, status=ImportJob.Status.FAILED, finished_at=timezone.now())
+            job.refresh_from_db()
+            return job
+        for category in Category.objects.all():
+            run.categories[category.slug.lower()] = category
+            run.categories.setdefault(category.path.lower(), category)
+        with job.file.open("rb") as fh:
+            text = _read_text(fh.read())
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = _header(reader)
+        chunk: list[Row] = []
+        number = 1
+        for values in reader:
+            number += 1
+            if not any(cell.strip() for cell in values):
+                continue
+            parsed = _parse(number, dict(zip(header, values, strict=False)), run)
+            if isinstance(parsed, str):
+                run.error(number, parsed)
+                processed += 1
+            else:
+                chunk.append(parsed)
+            if len(chunk) >= chunk_rows:
+                _save_chunk(run, chunk)
+                processed += len(chunk)
+                chunk = []
+                _progress(job, run, processed)
+        if chunk:
+            _save_chunk(run, chunk)
+            processed += len(chunk)
+    except Exception:
+        logger.exception("import %s failed", job.pk)
+        run.error(0, ABORTED)
+        _progress(job, run, processed, status=ImportJob.Status.FAILED, finished_at=timezone.now())
+    else:
+        _progress(job, run, processed, status=ImportJob.Status.SUCCEEDED, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

@@ -1,0 +1,257 @@
+"""Product and variant writes, and every product status change.
+
+Status machine: draft → pending_review → approved | rejected; rejected → pending_review;
+approved → archived. Editing an approved product's name, description or category sends it
+back to pending_review; price and stock edits do not.
+"""
+
+import secrets
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.text import slugify
+
+from agora.catalog import errors
+from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.models import Category, Product, Variant
+from agora.catalog.services.summary import products_refresh_summary
+from agora.core.errors import ValidationFailed
+from agora.search.indexing import products_changed
+from agora.vendors.errors import VendorNotApproved
+from agora.vendors.models import Vendor
+
+S = Product.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.PENDING_REVIEW},
+    S.PENDING_REVIEW: {S.APPROVED, S.REJECTED},
+    S.REJECTED: {S.PENDING_REVIEW},
+    S.APPROVED: {S.ARCHIVED, S.PENDING_REVIEW},
+    S.ARCHIVED: set(),
+}
+# Edits to these send an approved product back to review; price/stock/attributes do not.
+REVIEWED_FIELDS = ("name", "description", "category")
+
+
+def unique_product_slug(name: str) -> str:
+    base = slugify(name)[:200] or "product"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if not Product.objects.filter(slug=slug).exists():
+            return slug
+
+
+def category_by_slug(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise ValidationFailed(details={"category": [errors.UNKNOWN_CATEGORY]})
+    return category
+
+
+def _require_approved(vendor: Vendor) -> None:
+    if vendor.status != Vendor.Status.APPROVED:
+        raise VendorNotApproved()
+
+
+def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[dict]) -> None:
+    """SKUs unique within the list and among the vendor's other variants; ids must be the product's."""
+    problems: list[dict] = [{} for _ in items]
+    own_ids = set(product.variants.filter(is_active=True).values_list("pk", flat=True)) if product else set()
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        sku = item["sku"].upper()
+        if sku in seen:
+            problems[i].setdefault("sku", []).append(errors.SKU_REPEATED)
+        seen.setdefault(sku, i)
+        if item.get("id") is not None and item["id"] not in own_ids:
+            problems[i].setdefault("id", []).append(errors.UNKNOWN_VARIANT)
+    taken = set(
+        Variant.objects.filter(vendor=vendor)
+        .exclude(pk__in=own_ids)
+        .annotate(usku=Upper("sku"))
+        .filter(usku__in=list(seen))
+        .values_list("usku", flat=True)
+    )
+    for i, item in enumerate(items):
+        if item["sku"].upper() in taken:
+            problems[i].setdefault("sku", []).append(errors.SKU_TAKEN)
+    if any(problems):
+        raise ValidationFailed(details={"variants": problems})
+
+
+def _remove_variant(variant: Variant) -> None:
+    """Deletes a variant, or archives it when something (an order line) still refers to it."""
+    try:
+        with transaction.atomic():
+            variant.delete()
+    except (ProtectedError, RestrictedError):
+        Variant.objects.filter(pk=variant.pk).update(is_active=False, updated_at=timezone.now())
+
+
+def _apply_variants(*, product: Product, items: Sequence[dict]) -> None:
+    existing = {v.pk: v for v in product.variants.filter(is_active=True)}
+    keep = {item["id"] for item in items if item.get("id") is not None}
+    for pk, variant in existing.items():
+        if pk not in keep:
+            _remove_variant(variant)
+    to_update, to_create = [], []
+    for position, item in enumerate(items):
+        if item.get("id") is not None:
+            variant = existing[item["id"]]
+            variant.sku, variant.name, variant.price, variant.stock = (
+                item["sku"],
+                item["name"],
+                item["price"],
+                item["stock"],
+            )
+            variant.position = position
+            variant.updated_at = timezone.now()
+            to_update.append(variant)
+        else:
+            to_create.append(
+                Variant(
+                    product=product,
+                    vendor_id=product.vendor_id,
+                    sku=item["sku"],
+                    name=item["name"],
+                    price=item["price"],
+                    stock=item["stock"],
+                    currency=item.get("currency") or product.currency,
+                    position=position,
+                )
+            )
+    try:
+        with transaction.atomic():
+            if to_update:
+                Variant.objects.bulk_update(to_update, ["sku", "name", "price", "stock", "position", "updated_at"])
+            if to_create:
+                Variant.objects.bulk_create(to_create)
+    except IntegrityError:
+        # A SKU still held by an archived variant of this product, or swapped between two variants.
+        raise ValidationFailed(details={"variants": [errors.SKU_TAKEN]}) from None
+
+
+def _changed(product: Product) -> None:
+    products_changed([product.pk])
+    invalidate_public_catalog()
+
+
+def product_create(
+    *,
+    vendor: Vendor,
+    name: str,
+    category: str,
+    description: str = "",
+    attributes: dict | None = None,
+    variants: Sequence[dict] = (),
+) -> Product:
+    """A new draft product of the caller's approved vendor, with its variants."""
+    _require_approved(vendor)
+    cat = category_by_slug(category)
+    _check_variants(vendor=vendor, product=None, items=variants)
+    with transaction.atomic():
+        product = Product.objects.create(
+            vendor=vendor,
+            category=cat,
+            name=name,
+            slug=unique_product_slug(name),
+            description=description,
+            attributes=attributes or {},
+            status=S.DRAFT,
+        )
+        _apply_variants(product=product, items=variants)
+        products_refresh_summary(product_ids=[product.pk])
+    product.refresh_from_db()
+    return product
+
+
+def product_update(*, product: Product, data: dict) -> Product:
+    """Applies any of the create fields. ``variants``, when given, is the whole desired list."""
+    _require_approved(product.vendor)
+    cat = category_by_slug(data["category"]) if "category" in data else None
+    if "variants" in data:
+        _check_variants(vendor=product.vendor, product=product, items=data["variants"])
+    with transaction.atomic():
+        product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
+        new_values = {k: data[k] for k in ("name", "description", "attributes") if k in data}
+        if cat is not None:
+            new_values["category"] = cat
+        current = {"name": product.name, "description": product.description, "category": product.category_id}
+        content_changed = any(
+            current[field] != (new_values[field].pk if field == "category" else new_values[field])
+            for field in REVIEWED_FIELDS
+            if field in new_values
+        )
+        for field, value in new_values.items():
+            setattr(product, field, value)
+        if content_changed and product.status == S.APPROVED:
+            product.status = S.PENDING_REVIEW
+        product.save()
+        if "variants" in data:
+            _apply_variants(product=product, items=data["variants"])
+            products_refresh_summary(product_ids=[product.pk])
+        else:
+            _changed(product)
+    product.refresh_from_db()
+    return product
+
+
+def _move(product: Product, to: str, *, allow_from: set[str] | None = None, **fields) -> Product:
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        allowed = allow_from if allow_from is not None else {s for s, targets in TRANSITIONS.items() if to in targets}
+        if product.status not in allowed:
+            raise errors.TransitionNotAllowed(
+                f"A {product.status} product cannot become {to}.",
+                details={"status": product.status, "requested": to},
+            )
+        product.status = to
+        for field, value in fields.items():
+            setattr(product, field, value)
+        product.save(update_fields=["status", "updated_at", *fields])
+        _changed(product)
+    return product
+
+
+def product_submit(*, product: Product) -> Product:
+    """draft/rejected → pending_review (needs at least one variant)."""
+    _require_approved(product.vendor)
+    if not product.variants.filter(is_active=True).exists():
+        raise ValidationFailed(errors.NEEDS_VARIANT, details={"variants": [errors.NEEDS_VARIANT]})
+    return _move(product, S.PENDING_REVIEW, allow_from={S.DRAFT, S.REJECTED})
+
+
+def product_approve(*, product: Product) -> Product:
+    """pending_review → approved: listed (if its vendor is approved) and indexed."""
+    return _move(product, S.APPROVED, allow_from={S.PENDING_REVIEW}, approved_at=timezone.now(), rejection_reason="")
+
+
+def product_reject(*, product: Product, reason: str) -> Product:
+    """pending_review → rejected, with the reason the vendor sees."""
+    return _move(product, S.REJECTED, allow_from={S.PENDING_REVIEW}, rejection_reason=reason)
+
+
+def product_archive(*, product: Product) -> Product:
+    """approved → archived: off the storefront, kept for order history."""
+    return _move(product, S.ARCHIVED, allow_from={S.APPROVED})
+
+
+def product_delete(*, product: Product) -> None:
+    """Deletes the product, or archives it (and its variants) when orders still refer to it."""
+    from agora.catalog.services.images import delete_files_on_commit
+
+    with transaction.atomic():
+        files = [name for pair in product.images.values_list("image", "thumbnail") for name in pair if name]
+        products_changed([product.pk])
+        invalidate_public_catalog()
+        try:
+            with transaction.atomic():
+                product.delete()
+        except (ProtectedError, RestrictedError):
+            Product.objects.filter(pk=product.pk).update(status=S.ARCHIVED, updated_at=timezone.now())
+            Variant.objects.filter(product=product).update(is_active=False)
+            products_refresh_summary(product_ids=[product.pk])
+            return
+        delete_files_on_commit(files)

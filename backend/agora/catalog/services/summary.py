@@ -1,0 +1,46 @@
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.models import Product, Variant
+from agora.search.indexing import products_changed
+
+
+def products_refresh_summary(*, product_ids: Iterable[int]) -> None:
+    """Recomputes the denormalised ``price_min``/``in_stock`` of products from their active variants.
+
+    Call it (inside the writing transaction) after any variant price, stock or activity change,
+    including stock taken or restored by orders. It also re-indexes the products for search
+    and invalidates the cached public catalog.
+
+    Two statements whatever the number of products: the product rows are locked in primary-key
+    order first (concurrent checkouts touching the same products cannot deadlock), then updated
+    from one aggregate over their variants.
+    """
+    ids = sorted({int(pk) for pk in product_ids})
+    if not ids:
+        return
+    product_table, variant_table = Product._meta.db_table, Variant._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608 - table names are ours
+        cursor.execute(
+            f"""
+            UPDATE {product_table} AS p
+               SET price_min = s.price_min, in_stock = s.in_stock
+              FROM (
+                    SELECT p2.id,
+                           MIN(v.price) FILTER (WHERE v.is_active) AS price_min,
+                           COALESCE(BOOL_OR(v.is_active AND v.stock > 0), FALSE) AS in_stock
+                      FROM {product_table} p2
+                      LEFT JOIN {variant_table} v ON v.product_id = p2.id
+                     WHERE p2.id = ANY(%s)
+                     GROUP BY p2.id
+                   ) AS s
+             WHERE p.id = s.id
+               AND (p.price_min IS DISTINCT FROM s.price_min OR p.in_stock IS DISTINCT FROM s.in_stock)
+            """,  # noqa: S608 - table names are ours
+            [ids],
+        )
+        products_changed(ids)
+        invalidate_public_catalog()

@@ -1,0 +1,23 @@
+from celery import shared_task
+
+
+@shared_task(
+    name="agora.catalog.tasks.image_thumbnails",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def image_thumbnails(image_id: int) -> None:
+    """Makes the WebP thumbnail of one product image (``media`` queue)."""
+    from agora.catalog.services import image_make_thumbnail
+
+    image_make_thumbnail(image_id=image_id)
+
+
+@shared_task(name="agora.catalog.tasks.import_run", ignore_result=True)
+def import_run(import_id: int) -> None:
+    """Runs one CSV import (``imports`` queue). Failures are recorded on the job, not retried."""
+    from agora.catalog.services import import_run as run
+
+    run(import_id=import_id)

@@ -1,0 +1,233 @@
+from decimal import Decimal
+
+import pytest
+
+from agora.catalog import errors
+from agora.catalog.models import ImportJob, Product, Variant
+from agora.catalog.services import imports as import_services
+from agora.catalog.tests.conftest import upload
+from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from testing.worker import wait_for
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/vendor/imports/"
+HEADER = "sku,product_name,variant_name,price,stock,category,description,attributes"
+
+
+def csv_file(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def post(client, data: bytes, name: str = "products.csv"):
+    return client.post(URL, {"file": upload(data, name, "text/csv")}, format="multipart")
+
+
+def run(job_id: int, **kw) -> ImportJob:
+    return import_services.import_run(import_id=job_id, **kw)
+
+
+@pytest.fixture
+def kitchen(category):
+    return CategoryFactory(name="Kitchen", slug="kitchen", parent=category)
+
+
+# --- refused before queueing -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", errors.CSV_NOT_CSV),
+        ("sku;name\n".encode("utf-16"), errors.CSV_NOT_CSV),
+        (b"sku,name,price\nA,B,1\n", errors.CSV_BAD_HEADER.format(columns=", ".join(import_services.COLUMNS))),
+        (b"", "The submitted file is empty."),
+        (b"\n\n", errors.CSV_BAD_HEADER.format(columns=", ".join(import_services.COLUMNS))),
+        (csv_file(), errors.CSV_NO_ROWS),
+        (csv_file('A,"unterminated,x,1,1,home,,'), errors.CSV_NOT_CSV),
+    ],
+    ids=["png", "utf16", "wrong-header", "empty", "blank-lines", "header-only", "malformed-quotes"],
+)
+def test_bad_files_are_400_and_nothing_is_queued(vendor_client, data, message):
+    response = post(vendor_client, data)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "validation_error"
+    assert response.json()["error"]["details"] == {"file": [message]}
+    assert not ImportJob.objects.exists()
+
+
+def test_too_many_rows_is_400(vendor_client, settings):
+    settings.CATALOG_IMPORT_MAX_ROWS = 2
+    response = post(vendor_client, csv_file(*[f"S-{i},P,V,1.00,1,home,," for i in range(3)]))
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["file"] == [errors.CSV_TOO_MANY_ROWS.format(limit=2)]
+
+
+def test_file_too_large_is_413(vendor_client, settings):
+    settings.CATALOG_IMPORT_MAX_BYTES = 10
+    response = post(vendor_client, csv_file("A-1,Mug,Blue,9.50,3,home,,"))
+    assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_accepted_file_is_queued_with_its_row_count(vendor_client, category):
+    response = post(vendor_client, csv_file("A-1,Mug,Blue,9.50,3,home,,", "", "A-2,Mug,Red,9.50,0,home,,"))
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["total_rows"] == 2 and body["processed_rows"] == 0
+    detail = vendor_client.get(f"{URL}{body['id']}/").json()
+    assert detail == body
+    assert {"status", "total_rows", "processed_rows", "created", "updated", "errors"} <= set(detail)
+
+
+def test_pending_vendor_and_non_vendor_cannot_import(pending_vendor_client, auth_client):
+    assert post(pending_vendor_client, csv_file("A,B,C,1,1,home,,")).json()["error"]["code"] == "vendor_not_approved"
+    assert post(auth_client, csv_file("A,B,C,1,1,home,,")).json()["error"]["code"] == "not_a_vendor"
+    assert not ImportJob.objects.exists()
+
+
+def test_another_vendors_import_is_404(vendor_client, other_vendor):
+    job = ImportJob.objects.create(vendor=other_vendor, file="imports/x.csv")
+    response = vendor_client.get(f"{URL}{job.pk}/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+# --- the run (in-process) ----------------------------------------------------------------
+
+
+def test_rows_create_and_upsert_by_sku_while_bad_rows_are_reported(vendor_client, vendor, category, kitchen):
+    # given an existing approved product with one variant of this vendor
+    mug = ProductFactory(vendor=vendor, category=kitchen, name="Stoneware Coffee Mug", variants=0)
+    VariantFactory(product=mug, sku="MUG-BLUE", price=Decimal("12.00"), stock=1)
+    from agora.catalog.services import products_refresh_summary
+
+    products_refresh_summary(product_ids=[mug.pk])
+    data = csv_file(
+        "MUG-BLUE,Stoneware Coffee Mug,Blue,11.00,40,kitchen,,",  # 2: update price and stock
+        "MUG-RED,Stoneware Coffee Mug,Red,13.00,5,kitchen,,",  # 3: new variant of the same product
+        'LAMP-1,Aurora Desk Lamp,Brass,49.90,3,home,Warm light,"{""colour"": ""brass""}"',  # 4: new product
+        "LAMP-2,Aurora Desk Lamp,Black,44.90,0,home/kitchen,,",  # 5: joins it (category by path)
+        "BAD-1,Broken,X,-2.00,1,home,,",  # 6: negative price
+        "BAD-2,Broken,X,abc,1,home,,",  # 7: not a number
+        "BAD-3,Broken,X,1.00,1,nowhere,,",  # 8: unknown category
+        "BAD-4,Broken,X,1.00,-1,home,,",  # 9: negative stock
+        "LAMP-1,Aurora Desk Lamp,Again,1.00,1,home,,",  # 10: SKU repeated in the file
+        ",Nameless,X,1.00,1,home,,",  # 11: no SKU
+        'BAD-5,Broken,X,1.00,1,home,,"[1, 2]"',  # 12: attributes not an object
+        "BAD-6,Broken,X,1.005,1,home,,",  # 13: three decimals
+    )
+    job_id = post(vendor_client, data).json()["id"]
+
+    job = run(job_id)
+
+    assert job.status == "succeeded" and job.total_rows == 12 and job.processed_rows == 12
+    assert (job.created, job.updated, job.error_count) == (3, 1, 8)
+    assert [e["row"] for e in job.errors] == [6, 7, 8, 9, 10, 11, 12, 13]
+    assert job.errors[2]["message"] == "category: unknown category 'nowhere'."
+    assert job.errors[4]["message"] == "sku: LAMP-1 already appears in row 4."
+    mug.refresh_from_db()
+    assert mug.status == "approved"  # price/stock edits do not send it back to review
+    assert sorted(mug.variants.values_list("sku", "price", "stock")) == [
+        ("MUG-BLUE", Decimal("11.00"), 40),
+        ("MUG-RED", Decimal("13.00"), 5),
+    ]
+    assert mug.price_min == Decimal("11.00")
+    lamp = Product.objects.get(name="Aurora Desk Lamp")
+    assert (lamp.status, lamp.vendor, lamp.category, lamp.attributes) == (
+        "draft",
+        vendor,
+        category,
+        {"colour": "brass"},
+    )
+    assert lamp.variants.count() == 2 and lamp.in_stock and lamp.price_min == Decimal("44.90")
+    assert not Variant.objects.filter(sku__startswith="BAD").exists()
+    # the vendor reads the outcome
+    detail = vendor_client.get(f"{URL}{job_id}/").json()
+    assert detail["status"] == "succeeded" and detail["errors"][0] == {
+        "row": 6,
+        "message": "price: must be at least 0.01.",
+    }
+
+
+def test_rerunning_an_import_updates_instead_of_duplicating(vendor_client, vendor, category):
+    data = csv_file("A-1,Mug,Blue,9.50,3,home,,", "A-2,Mug,Red,9.50,3,home,,")
+    first = run(post(vendor_client, data).json()["id"])
+    second = run(post(vendor_client, data).json()["id"])
+    assert (first.created, first.updated) == (2, 0)
+    assert (second.created, second.updated) == (0, 2)
+    assert Product.objects.filter(vendor=vendor).count() == 1 and Variant.objects.count() == 2
+
+
+def test_import_never_touches_another_vendors_skus(vendor_client, vendor, category, other_product):
+    foreign = other_product.variants.get()
+    job = run(post(vendor_client, csv_file(f"{foreign.sku},Mine,X,1.00,1,home,,")).json()["id"])
+    assert (job.created, job.updated) == (1, 0)
+    foreign.refresh_from_db()
+    assert foreign.price == Decimal("10.00") and foreign.product == other_product
+
+
+def test_renaming_an_approved_product_through_import_sends_it_to_review(vendor_client, vendor, category):
+    product = ProductFactory(vendor=vendor, category=category, name="Old", variants=0)
+    VariantFactory(product=product, sku="R-1")
+    run(post(vendor_client, csv_file("R-1,New name,X,10.00,10,home,,")).json()["id"])
+    product.refresh_from_db()
+    assert (product.name, product.status) == ("New name", "pending_review")
+
+
+def test_progress_is_saved_after_each_chunk(vendor_client, vendor, category, monkeypatch):
+    seen = []
+    original = import_services._save_chunk
+
+    def spy(run_state, rows):
+        seen.append(ImportJob.objects.values_list("processed_rows", flat=True).get())
+        original(run_state, rows)
+
+    monkeypatch.setattr(import_services, "_save_chunk", spy)
+    job_id = post(vendor_client, csv_file(*[f"S-{i},P{i},V,1.00,1,home,," for i in range(5)])).json()["id"]
+
+    job = run(job_id, chunk_rows=2)
+
+    assert seen == [0, 2, 4]
+    assert job.processed_rows == 5 and job.created == 5
+
+
+def test_a_finished_import_is_not_run_twice(vendor_client, category):
+    job_id = post(vendor_client, csv_file("A-1,Mug,Blue,9.50,3,home,,")).json()["id"]
+    run(job_id)
+    Variant.objects.all().delete()
+    assert run(job_id).status == "succeeded"
+    assert not Variant.objects.exists()
+
+
+def test_import_of_a_vendor_suspended_meanwhile_fails(vendor_client, vendor, category):
+    job_id = post(vendor_client, csv_file("A-1,Mug,Blue,9.50,3,home,,")).json()["id"]
+    vendor.status = "suspended"
+    vendor.save()
+    job = run(job_id)
+    assert job.status == "failed" and job.errors == [{"row": 0, "message": import_services.VENDOR_GONE}]
+    assert not Variant.objects.exists()
+
+
+# --- on the real worker --------------------------------------------------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_the_import(worker_media, vendor_client, vendor, category):
+    rows = [f"W-{i},Trail Backpack 30L,Size {i},{20 + i}.00,{i},home,,\n" for i in range(1, 1201)]
+    rows.append("W-BAD,Trail Backpack 30L,X,free,1,home,,\n")
+    response = post(vendor_client, (HEADER + "\n" + "".join(rows)).encode())
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+
+    body = wait_for(
+        lambda: (b := vendor_client.get(f"{URL}{job_id}/").json())["status"] in ("succeeded", "failed") and b,
+        timeout=60,
+        message="the imports worker to finish",
+    )
+
+    assert body["status"] == "succeeded", body
+    assert (body["total_rows"], body["processed_rows"], body["created"], body["updated"]) == (1201, 1201, 1200, 0)
+    assert [e["row"] for e in body["errors"]] == [1202]
+    assert "price" in body["errors"][0]["message"]
+    assert Variant.objects.filter(vendor=vendor).count() == 1200
+    assert Product.objects.filter(vendor=vendor, name="Trail Backpack 30L").count() == 1

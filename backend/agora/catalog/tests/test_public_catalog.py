@@ -1,0 +1,235 @@
+from decimal import Decimal
+
+import pytest
+
+from agora.catalog.models import Product, ProductImage
+from agora.catalog.selectors import public_product_model, public_product_models
+from agora.catalog.serializers import ProductDetailSerializer, ProductSummarySerializer
+from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from agora.vendors.models import Vendor
+from agora.vendors.tests.factories import VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_KEYS = {"id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"}
+
+
+def _add_image(product, n=0, thumb=True):
+    return ProductImage.objects.create(
+        product=product,
+        image=f"products/{product.pk}/img{n}.png",
+        thumbnail=f"products/{product.pk}/thumb_img{n}.webp" if thumb else "",
+        alt=f"picture {n}",
+        position=n,
+        width=10,
+        height=10,
+    )
+
+
+@pytest.fixture
+def tree():
+    home = CategoryFactory(name="Home", slug="home")
+    lighting = CategoryFactory(name="Lighting", slug="lighting", parent=home)
+    kitchen = CategoryFactory(name="Kitchen", slug="kitchen", parent=home)
+    audio = CategoryFactory(name="Audio", slug="audio")
+    return {"home": home, "lighting": lighting, "kitchen": kitchen, "audio": audio}
+
+
+def slugs(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [p["slug"] for p in response.json()["results"]]
+
+
+def test_list_shows_only_approved_products_of_approved_vendors(api_client, tree):
+    # given products in every state, and approved products of pending/suspended vendors
+    visible = ProductFactory(slug="visible", category=tree["lighting"])
+    for state in ("draft", "pending_review", "rejected", "archived"):
+        ProductFactory(slug=f"p-{state}", status=state, category=tree["lighting"])
+    for vstatus in (Vendor.Status.PENDING, Vendor.Status.SUSPENDED):
+        ProductFactory(slug=f"v-{vstatus}", vendor=VendorFactory(status=vstatus), category=tree["lighting"])
+
+    # when the storefront lists products
+    response = api_client.get("/api/v1/products/")
+
+    # then only the public one is there, in the documented shape
+    assert slugs(response) == [visible.slug]
+    body = response.json()
+    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
+    item = body["results"][0]
+    assert set(item) == SUMMARY_KEYS
+    assert item["vendor"] == {"slug": visible.vendor.slug, "name": visible.vendor.name}
+    assert item["category"] == {"slug": "lighting", "name": "Lighting"}
+    assert item["price_from"] == "10.00" and item["currency"] == "EUR" and item["in_stock"] is True
+    assert item["thumbnail"] is None
+
+
+def test_summary_matches_the_drf_serializer_contract(api_client, tree):
+    # given products with several variants and images (the lean path must render what DRF would)
+    a = ProductFactory(category=tree["kitchen"], variants=3, variants__price=Decimal("7.50"))
+    _add_image(a, 1, thumb=False)
+    _add_image(a, 0)
+    b = ProductFactory(category=tree["audio"], variants__stock=0)
+    _add_image(b, 0, thumb=False)
+    ProductFactory(category=tree["audio"])
+
+    lean = api_client.get("/api/v1/products/?ordering=name").json()["results"]
+    drf = ProductSummarySerializer(public_product_models(filters={"ordering": "name"}), many=True).data
+
+    assert lean == [dict(item) for item in drf]
+    by_slug = {p["slug"]: p for p in lean}
+    assert by_slug[a.slug]["thumbnail"] == f"/media/products/{a.pk}/thumb_img0.webp"
+    assert by_slug[b.slug]["thumbnail"] == f"/media/products/{b.pk}/img0.png"
+    assert by_slug[b.slug]["in_stock"] is False
+
+
+def test_detail_matches_the_drf_serializer_contract(api_client, tree):
+    product = ProductFactory(category=tree["lighting"], variants=2, attributes={"colour": "amber"})
+    _add_image(product, 0)
+    _add_image(product, 1)
+    VariantFactory(product=product, is_active=False, sku="GONE-1")
+
+    response = api_client.get(f"/api/v1/products/{product.slug}/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body == ProductDetailSerializer(public_product_model(slug=product.slug)).data
+    assert SUMMARY_KEYS | {"description", "images", "variants", "attributes"} <= set(body)
+    assert body["attributes"] == {"colour": "amber"}
+    assert [set(v) for v in body["variants"]] == [{"id", "sku", "name", "price", "currency", "stock_available"}] * 2
+    assert "GONE-1" not in {v["sku"] for v in body["variants"]}
+    assert body["images"][0] == {
+        "url": f"/media/products/{product.pk}/img0.png",
+        "thumbnail_url": f"/media/products/{product.pk}/thumb_img0.webp",
+        "alt": "picture 0",
+    }
+
+
+@pytest.mark.parametrize("state", ["draft", "pending_review", "rejected", "archived"])
+def test_detail_of_a_non_public_product_is_404(api_client, state):
+    product = ProductFactory(status=state)
+    response = api_client.get(f"/api/v1/products/{product.slug}/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_detail_of_a_suspended_vendors_product_is_404(api_client):
+    product = ProductFactory(vendor=VendorFactory(status=Vendor.Status.SUSPENDED))
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
+
+
+def test_category_filter_includes_descendants(api_client, tree):
+    lamp = ProductFactory(slug="lamp", category=tree["lighting"])
+    mug = ProductFactory(slug="mug", category=tree["kitchen"])
+    ProductFactory(slug="speaker", category=tree["audio"])
+
+    assert sorted(slugs(api_client.get("/api/v1/products/?category=home"))) == sorted([lamp.slug, mug.slug])
+    assert slugs(api_client.get("/api/v1/products/?category=lighting")) == [lamp.slug]
+    assert slugs(api_client.get("/api/v1/products/?category=no-such-category")) == []
+
+
+def test_vendor_price_and_stock_filters(api_client, tree):
+    vendor = VendorFactory(slug="acme")
+    cheap = ProductFactory(slug="cheap", vendor=vendor, variants__price=Decimal("5.00"))
+    mid = ProductFactory(slug="mid", variants__price=Decimal("20.00"))
+    dear = ProductFactory(slug="dear", variants__price=Decimal("80.00"), variants__stock=0)
+
+    assert slugs(api_client.get("/api/v1/products/?vendor=acme")) == [cheap.slug]
+    assert sorted(slugs(api_client.get("/api/v1/products/?min_price=10"))) == sorted([mid.slug, dear.slug])
+    assert sorted(slugs(api_client.get("/api/v1/products/?max_price=20.00"))) == sorted([cheap.slug, mid.slug])
+    assert slugs(api_client.get("/api/v1/products/?min_price=6&max_price=79.99")) == [mid.slug]
+    assert slugs(api_client.get("/api/v1/products/?in_stock=false")) == [dear.slug]
+    assert sorted(slugs(api_client.get("/api/v1/products/?in_stock=true"))) == sorted([cheap.slug, mid.slug])
+
+
+def test_orderings(api_client):
+    b = ProductFactory(name="Bravo", variants__price=Decimal("30.00"))
+    a = ProductFactory(name="Alpha", variants__price=Decimal("20.00"))
+    c = ProductFactory(name="Charlie", variants__price=Decimal("10.00"))
+
+    assert slugs(api_client.get("/api/v1/products/?ordering=price")) == [c.slug, a.slug, b.slug]
+    assert slugs(api_client.get("/api/v1/products/?ordering=-price")) == [b.slug, a.slug, c.slug]
+    assert slugs(api_client.get("/api/v1/products/?ordering=name")) == [a.slug, b.slug, c.slug]
+    assert slugs(api_client.get("/api/v1/products/?ordering=-created_at")) == [c.slug, a.slug, b.slug]
+    assert slugs(api_client.get("/api/v1/products/")) == [c.slug, a.slug, b.slug]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ordering=cheapest", "min_price=abc", "in_stock=maybe", "max_price=-1", "category=not%20a%20slug"],
+)
+def test_bad_filters_are_400(api_client, query):
+    response = api_client.get(f"/api/v1/products/?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_pagination_clamps_page_size_and_404s_past_the_end(api_client):
+    ProductFactory.create_batch(3)
+    page = api_client.get("/api/v1/products/?page_size=2").json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"].endswith("page=2&page_size=2")
+    assert len(api_client.get("/api/v1/products/?page_size=1000").json()["results"]) == 3
+    response = api_client.get("/api/v1/products/?page=9")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, django_assert_max_num_queries):
+    # given many products, each with several variants and images
+    for i in range(30):
+        product = ProductFactory(category=tree["lighting"], variants=3)
+        for n in range(3):
+            _add_image(product, n, thumb=bool(i % 2))
+
+    # then small and large pages (with the category filter, the costliest) need at most 5 queries
+    for size in (1, 30):
+        with django_assert_max_num_queries(5):
+            response = api_client.get(f"/api/v1/products/?category=home&page_size={size}&ordering=price")
+        assert len(response.json()["results"]) == size
+
+
+def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client, tree, django_assert_max_num_queries):
+    small = ProductFactory(variants=1)
+    big = ProductFactory(variants=25)
+    for n in range(12):
+        _add_image(big, n)
+    for product in (small, big):
+        with django_assert_max_num_queries(5):
+            response = api_client.get(f"/api/v1/products/{product.slug}/")
+        assert response.status_code == 200
+    assert len(response.json()["variants"]) == 25 and len(response.json()["images"]) == 12
+
+
+def test_category_tree(api_client, tree, django_assert_max_num_queries):
+    CategoryFactory(name="Lamps", slug="lamps", parent=tree["lighting"])
+    with django_assert_max_num_queries(1):
+        response = api_client.get("/api/v1/categories/")
+    assert response.status_code == 200
+    assert response.json() == [
+        {"slug": "audio", "name": "Audio", "children": []},
+        {
+            "slug": "home",
+            "name": "Home",
+            "children": [
+                {"slug": "kitchen", "name": "Kitchen", "children": []},
+                {
+                    "slug": "lighting",
+                    "name": "Lighting",
+                    "children": [{"slug": "lamps", "name": "Lamps", "children": []}],
+                },
+            ],
+        },
+    ]
+
+
+def test_public_endpoints_ignore_a_stale_token(api_client):
+    # A storefront visitor with an expired token still sees the catalog.
+    ProductFactory()
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert api_client.get("/api/v1/products/").status_code == 200
+    assert api_client.get("/api/v1/categories/").status_code == 200
+
+
+def test_products_without_variants_sort_last_by_price(api_client):
+    ProductFactory(slug="empty", variants=0)
+    priced = ProductFactory(slug="priced")
+    assert slugs(api_client.get("/api/v1/products/?ordering=price")) == [priced.slug, "empty"]
+    assert Product.objects.get(slug="empty").price_min is None

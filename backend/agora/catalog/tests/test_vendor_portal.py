@@ -1,0 +1,285 @@
+from decimal import Decimal
+
+import pytest
+from django.db.models import ProtectedError
+
+from agora.catalog import errors
+from agora.catalog.models import Product, Variant
+from agora.catalog.tests.conftest import image_bytes, upload
+from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from agora.search.models import PendingIndex
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/vendor/products/"
+
+
+def payload(**over):
+    body = {
+        "name": "Aurora Desk Lamp",
+        "description": "Warm light.",
+        "category": "home",
+        "attributes": {"colour": "brass"},
+        "variants": [
+            {"sku": "LAMP-1", "name": "Brass", "price": "49.90", "stock": 5},
+            {"sku": "LAMP-2", "name": "Black", "price": "44.90", "stock": 0},
+        ],
+    }
+    body.update(over)
+    return body
+
+
+def test_create_lists_and_reads_a_draft_product(vendor_client, vendor, category):
+    # when a vendor creates a product
+    response = vendor_client.post(URL, payload(), format="json")
+
+    # then it is a draft of their vendor with its variants, in the documented shape
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "draft" and body["category"] == "home" and body["rejection_reason"] == ""
+    assert {"id", "slug", "name", "description", "category", "status", "rejection_reason", "attributes"} <= set(body)
+    assert {"variants", "images", "created_at", "updated_at"} <= set(body)
+    assert [(v["sku"], v["price"], v["stock"], v["currency"]) for v in body["variants"]] == [
+        ("LAMP-1", "49.90", 5, "EUR"),
+        ("LAMP-2", "44.90", 0, "EUR"),
+    ]
+    product = Product.objects.get(pk=body["id"])
+    assert product.vendor == vendor and product.price_min == Decimal("44.90") and product.in_stock
+
+    listing = vendor_client.get(URL).json()
+    assert listing["count"] == 1 and listing["results"][0]["id"] == body["id"]
+    assert vendor_client.get(f"{URL}{body['id']}/").json() == body
+    assert vendor_client.get(f"{URL}?status=approved").json()["count"] == 0
+    assert vendor_client.get(f"{URL}?status=bogus").status_code == 400
+
+
+def test_vendor_list_shows_only_own_products(vendor_client, vendor, other_product):
+    mine = ProductFactory(vendor=vendor)
+    ids = [p["id"] for p in vendor_client.get(URL).json()["results"]]
+    assert ids == [mine.pk]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"variants": [{"sku": "X-1", "name": "a", "price": "-1.00", "stock": 1}]}, "variants"),
+        ({"variants": [{"sku": "X-1", "name": "a", "price": "0.00", "stock": 1}]}, "variants"),
+        ({"variants": [{"sku": "X-1", "name": "a", "price": "1.00", "stock": -1}]}, "variants"),
+        ({"category": "no-such-category"}, "category"),
+        ({"status": "approved"}, "status"),
+        ({"name": ""}, "name"),
+        (
+            {
+                "variants": [
+                    {"sku": "DUP-1", "name": "a", "price": "1.00", "stock": 1},
+                    {"sku": "dup-1", "name": "b", "price": "1.00", "stock": 1},
+                ]
+            },
+            "variants",
+        ),
+    ],
+)
+def test_bad_create_is_400_and_saves_nothing(vendor_client, category, change, field):
+    response = vendor_client.post(URL, payload(**change), format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and field in error["details"]
+    assert not Product.objects.exists() and not Variant.objects.exists()
+
+
+def test_duplicate_sku_of_another_product_is_400(vendor_client, vendor, category):
+    ProductFactory(vendor=vendor, variants=0)
+    VariantFactory(product=Product.objects.get(), sku="LAMP-1")
+    response = vendor_client.post(URL, payload(), format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["variants"][0] == {"sku": [errors.SKU_TAKEN]}
+    assert Product.objects.count() == 1
+
+
+def test_same_sku_at_another_vendor_is_fine(vendor_client, category, other_vendor):
+    VariantFactory(product=ProductFactory(vendor=other_vendor, variants=0), sku="LAMP-1")
+    assert vendor_client.post(URL, payload(), format="json").status_code == 201
+
+
+def test_patch_variants_updates_creates_and_removes(vendor_client, category):
+    body = vendor_client.post(URL, payload(), format="json").json()
+    first, second = body["variants"]
+
+    # when the vendor sends the whole desired list: first changed, second left out, one new
+    response = vendor_client.patch(
+        f"{URL}{body['id']}/",
+        {
+            "variants": [
+                {"id": first["id"], "sku": "LAMP-1", "name": "Brass", "price": "39.00", "stock": 7},
+                {"sku": "LAMP-3", "name": "White", "price": "59.00", "stock": 2},
+            ]
+        },
+        format="json",
+    )
+
+    # then the answer is the product as GET shows it
+    assert response.status_code == 200, response.content
+    assert response.json() == vendor_client.get(f"{URL}{body['id']}/").json()
+    variants = response.json()["variants"]
+    assert [(v["sku"], v["price"], v["stock"]) for v in variants] == [("LAMP-1", "39.00", 7), ("LAMP-3", "59.00", 2)]
+    assert variants[0]["id"] == first["id"]
+    assert not Variant.objects.filter(pk=second["id"]).exists()
+    assert Product.objects.get(pk=body["id"]).price_min == Decimal("39.00")
+
+
+def test_patch_with_a_variant_of_another_product_is_400(vendor_client, vendor, category, other_product):
+    body = vendor_client.post(URL, payload(), format="json").json()
+    foreign = other_product.variants.get()
+    response = vendor_client.patch(
+        f"{URL}{body['id']}/",
+        {"variants": [{"id": foreign.pk, "sku": "Z-1", "name": "z", "price": "1.00", "stock": 1}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["variants"][0] == {"id": [errors.UNKNOWN_VARIANT]}
+    assert foreign.__class__.objects.get(pk=foreign.pk).sku == foreign.sku
+
+
+def test_bad_patch_changes_nothing(vendor_client, category):
+    body = vendor_client.post(URL, payload(), format="json").json()
+    response = vendor_client.patch(
+        f"{URL}{body['id']}/",
+        {"name": "Renamed", "variants": [{"sku": "N", "name": "n", "price": "-3", "stock": 1}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert vendor_client.get(f"{URL}{body['id']}/").json() == body
+
+
+def test_removed_variant_that_was_ordered_is_archived(vendor, monkeypatch, category):
+    from agora.catalog import services
+
+    product = ProductFactory(vendor=vendor, category=category, variants=2)
+    keep, ordered = product.variants.order_by("pk")
+
+    def protected(self, *a, **k):
+        raise ProtectedError("referenced by an order line", {self})
+
+    monkeypatch.setattr(Variant, "delete", protected)
+    services.product_update(
+        product=product,
+        data={"variants": [{"id": keep.pk, "sku": keep.sku, "name": keep.name, "price": keep.price, "stock": 1}]},
+    )
+    ordered.refresh_from_db()
+    assert ordered.is_active is False
+    assert list(product.variants.filter(is_active=True)) == [keep]
+
+
+def test_editing_content_of_an_approved_product_sends_it_back_to_review(vendor_client, vendor, category):
+    product = ProductFactory(vendor=vendor, category=category)
+    variant = product.variants.get()
+
+    # price and stock edits keep it approved (and live)
+    response = vendor_client.patch(
+        f"{URL}{product.pk}/",
+        {"variants": [{"id": variant.pk, "sku": variant.sku, "name": variant.name, "price": "12.00", "stock": 3}]},
+        format="json",
+    )
+    assert response.json()["status"] == "approved"
+    # so do attribute edits and sending the same name again
+    response = vendor_client.patch(f"{URL}{product.pk}/", {"attributes": {"a": 1}, "name": product.name}, format="json")
+    assert response.json()["status"] == "approved"
+
+    for change in ({"name": "New name"}, {"description": "new"}, {"category": CategoryFactory(slug="c2").slug}):
+        Product.objects.filter(pk=product.pk).update(status="approved")
+        response = vendor_client.patch(f"{URL}{product.pk}/", change, format="json")
+        assert response.status_code == 200
+        assert response.json()["status"] == "pending_review", change
+
+
+def test_submit_moves_draft_and_rejected_to_review(vendor_client, vendor, category):
+    draft = ProductFactory(vendor=vendor, status="draft")
+    rejected = ProductFactory(vendor=vendor, status="rejected", rejection_reason="Blurry photos")
+    for product in (draft, rejected):
+        response = vendor_client.post(f"{URL}{product.pk}/submit/")
+        assert response.status_code == 200
+        assert response.json()["status"] == "pending_review"
+    assert PendingIndex.objects.filter(product_id=draft.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["pending_review", "approved", "archived"])
+def test_submit_from_other_states_is_409(vendor_client, vendor, state):
+    product = ProductFactory(vendor=vendor, status=state)
+    response = vendor_client.post(f"{URL}{product.pk}/submit/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "invalid_transition"
+    assert Product.objects.get(pk=product.pk).status == state
+
+
+def test_submit_without_variants_is_400(vendor_client, vendor):
+    product = ProductFactory(vendor=vendor, status="draft", variants=0)
+    response = vendor_client.post(f"{URL}{product.pk}/submit/")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == errors.NEEDS_VARIANT
+
+
+def test_delete_removes_the_product_and_its_public_page(
+    vendor_client, vendor, api_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(vendor=vendor)
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert vendor_client.delete(f"{URL}{product.pk}/").status_code == 204
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
+
+
+# --- who may call ----------------------------------------------------------------------------
+
+
+def _every_portal_call(product_id: int):
+    return [
+        ("get", f"{URL}{product_id}/", None),
+        ("patch", f"{URL}{product_id}/", {"name": "Hijacked"}),
+        ("delete", f"{URL}{product_id}/", None),
+        ("post", f"{URL}{product_id}/submit/", None),
+    ]
+
+
+def test_another_vendors_product_is_404_everywhere(vendor_client, other_product):
+    before = Product.objects.values().get(pk=other_product.pk)
+    for method, url, body in _every_portal_call(other_product.pk):
+        response = getattr(vendor_client, method)(url, body, format="json")
+        assert response.status_code == 404, (method, url)
+        assert response.json()["error"]["code"] == "not_found"
+    response = vendor_client.post(
+        f"{URL}{other_product.pk}/images/", {"image": upload(image_bytes())}, format="multipart"
+    )
+    assert response.status_code == 404
+    assert Product.objects.values().get(pk=other_product.pk) == before
+    assert not other_product.images.exists()
+
+
+def test_pending_and_suspended_vendors_cannot_write(pending_vendor_client, suspended_vendor_client, category):
+    for client in (pending_vendor_client, suspended_vendor_client):
+        response = client.post(URL, payload(), format="json")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "vendor_not_approved"
+        # but they can read their (empty) lists
+        assert client.get(URL).status_code == 200
+    assert not Product.objects.exists()
+
+
+def test_suspended_vendor_cannot_edit_its_products(suspended_vendor_client):
+    from agora.vendors.models import VendorMembership
+
+    vendor = VendorMembership.objects.get().vendor
+    product = ProductFactory(vendor=vendor, status="draft")
+    assert suspended_vendor_client.get(f"{URL}{product.pk}/").status_code == 200
+    for method, url, body in _every_portal_call(product.pk)[1:]:
+        response = getattr(suspended_vendor_client, method)(url, body, format="json")
+        assert response.status_code == 403, (method, url)
+        assert response.json()["error"]["code"] == "vendor_not_approved"
+
+
+def test_non_vendors_get_403_and_anonymous_401(auth_client, api_client, category):
+    response = auth_client.post(URL, payload(), format="json")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "not_a_vendor"
+    assert auth_client.get(URL).json()["error"]["code"] == "not_a_vendor"
+    response = api_client.get(URL)
+    assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"

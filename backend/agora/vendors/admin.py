@@ -1,0 +1,62 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from agora.core.errors import DomainError
+from agora.vendors import services
+from agora.vendors.models import Vendor, VendorMembership
+
+
+class VendorMembershipInline(admin.TabularInline):
+    model = VendorMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+def _bulk(modeladmin, request, queryset, service, verb: str) -> None:
+    done, skipped = 0, []
+    for vendor in queryset.order_by("pk"):
+        try:
+            service(vendor=vendor)
+            done += 1
+        except DomainError:
+            skipped.append(f"{vendor.name} ({vendor.status})")
+    if done:
+        modeladmin.message_user(request, f"{done} vendor(s) {verb}.", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(request, f"Skipped, cannot be {verb}: {', '.join(skipped)}.", messages.WARNING)
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "status", "contact_email", "commission_rate", "product_count", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "slug", "contact_email", "memberships__user__email"]
+    # Status changes go through the actions (they re-index the vendor's products and clear the cache).
+    readonly_fields = ["status", "approved_at", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [VendorMembershipInline]
+    actions = ["approve", "suspend"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_product_count=Count("products"))
+
+    @admin.display(description="products", ordering="_product_count")
+    def product_count(self, obj) -> int:
+        return obj._product_count
+
+    @admin.action(description="Approve selected vendors (their products go live)")
+    def approve(self, request, queryset):
+        _bulk(self, request, queryset, services.vendor_approve, "approved")
+
+    @admin.action(description="Suspend selected vendors (their products leave the storefront)")
+    def suspend(self, request, queryset):
+        _bulk(self, request, queryset, services.vendor_suspend, "suspended")
+
+
+@admin.register(VendorMembership)
+class VendorMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "vendor", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "vendor__name", "vendor__slug"]
+    raw_id_fields = ["user", "vendor"]

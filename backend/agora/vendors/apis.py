@@ -1,0 +1,55 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agora.core.schema import ERRORS
+from agora.vendors import selectors, services
+from agora.vendors.serializers import VendorApplyInputSerializer, VendorPublicSerializer, VendorSerializer
+
+
+class VendorApplyApi(APIView):
+    """Apply to sell: the caller becomes the owner of a new pending vendor (one vendor per user)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["vendors"],
+        request=VendorApplyInputSerializer,
+        responses={201: VendorSerializer, **ERRORS(400, 401, 409)},
+    )
+    def post(self, request):
+        data = VendorApplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = services.vendor_apply(user=request.user, **data.validated_data)
+        return Response(VendorSerializer(vendor).data, status=status.HTTP_201_CREATED)
+
+
+class VendorPublicApi(APIView):
+    """An approved vendor's public profile (pending or suspended vendors answer 404)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(tags=["vendors"], responses={200: VendorPublicSerializer, **ERRORS(404)})
+    def get(self, request, slug: str):
+        return Response(VendorPublicSerializer(selectors.vendor_public_get(slug=slug)).data)
+
+
+class VendorApproveApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(tags=["moderation"], request=None, responses={200: VendorSerializer, **ERRORS(401, 403, 404, 409)})
+    def post(self, request, slug: str):
+        vendor = services.vendor_approve(vendor=selectors.vendor_get_for_staff(slug=slug))
+        return Response(VendorSerializer(vendor).data)
+
+
+class VendorSuspendApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(tags=["moderation"], request=None, responses={200: VendorSerializer, **ERRORS(401, 403, 404, 409)})
+    def post(self, request, slug: str):
+        vendor = services.vendor_suspend(vendor=selectors.vendor_get_for_staff(slug=slug))
+        return Response(VendorSerializer(vendor).data)

@@ -1,0 +1,33 @@
+from rest_framework import serializers
+
+from agora.core.serializers import StrictInputSerializer
+from agora.vendors.models import Vendor
+
+
+class VendorApplyInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    contact_email = serializers.EmailField(max_length=254)
+
+    def validate_name(self, value: str) -> str:
+        from django.utils.text import slugify
+
+        if not slugify(value):
+            raise serializers.ValidationError("Use at least one letter or digit.")
+        return value.strip()
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    """The vendor as its owner and staff see it."""
+
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "description", "contact_email", "status", "commission_rate", "created_at"]
+        read_only_fields = fields
+
+
+class VendorPublicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "description", "created_at"]
+        read_only_fields = fields

@@ -1,0 +1,137 @@
+import pytest
+
+from agora.catalog.tests.factories import ProductFactory
+from agora.search.models import PendingIndex
+from agora.vendors.models import Vendor, VendorMembership
+from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+APPLY = {"name": "Kiln & Co", "description": "Handmade stoneware.", "contact_email": "hello@kiln.example.com"}
+
+
+def test_apply_creates_a_pending_vendor_owned_by_the_caller(auth_client, user):
+    response = auth_client.post("/api/v1/vendors/", APPLY, format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "pending" and body["slug"] == "kiln-co" and body["name"] == "Kiln & Co"
+    assert body["commission_rate"] == "10.00"
+    membership = VendorMembership.objects.get(user=user)
+    assert membership.role == "owner" and membership.vendor.slug == "kiln-co"
+    me = auth_client.get("/api/v1/me/").json()
+    assert me["vendor"] == {"slug": "kiln-co", "name": "Kiln & Co", "status": "pending", "role": "owner"}
+
+
+def test_a_second_application_is_409(auth_client):
+    assert auth_client.post("/api/v1/vendors/", APPLY, format="json").status_code == 201
+    response = auth_client.post("/api/v1/vendors/", {**APPLY, "name": "Another"}, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    assert Vendor.objects.count() == 1
+
+
+def test_names_get_unique_slugs(make_user):
+    VendorFactory(slug="kiln-co")
+    response = client_for(make_user()).post("/api/v1/vendors/", APPLY, format="json")
+    assert response.json()["slug"] == "kiln-co-2"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**APPLY, "contact_email": "not-an-email"},
+        {"description": "no name"},
+        {**APPLY, "name": "!!!"},
+        {**APPLY, "status": "approved"},
+        {**APPLY, "commission_rate": "0"},
+    ],
+)
+def test_bad_applications_are_400(auth_client, body):
+    response = auth_client.post("/api/v1/vendors/", body, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
+    assert not Vendor.objects.exists()
+
+
+def test_apply_needs_sign_in(api_client):
+    assert api_client.post("/api/v1/vendors/", APPLY, format="json").status_code == 401
+
+
+def test_public_profile_only_for_approved_vendors(api_client):
+    VendorFactory(slug="open", name="Open Shop", description="We sell lamps.")
+    VendorFactory(slug="waiting", status=Vendor.Status.PENDING)
+    VendorFactory(slug="banned", status=Vendor.Status.SUSPENDED)
+
+    response = api_client.get("/api/v1/vendors/open/")
+    assert response.status_code == 200
+    assert {k: response.json()[k] for k in ("slug", "name", "description")} == {
+        "slug": "open",
+        "name": "Open Shop",
+        "description": "We sell lamps.",
+    }
+    assert "contact_email" not in response.json()
+    for slug in ("waiting", "banned", "nobody"):
+        response = api_client.get(f"/api/v1/vendors/{slug}/")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_staff_approve_and_suspend(staff_client):
+    vendor = VendorFactory(status=Vendor.Status.PENDING)
+    response = staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/")
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    vendor.refresh_from_db()
+    assert vendor.approved_at is not None
+
+    response = staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/suspend/")
+    assert response.status_code == 200 and response.json()["status"] == "suspended"
+
+    response = staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/suspend/")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_transition"
+    assert staff_client.post("/api/v1/moderation/vendors/nobody/approve/").status_code == 404
+
+
+def test_only_staff_moderate_vendors(auth_client, api_client):
+    vendor = VendorFactory(status=Vendor.Status.PENDING)
+    response = auth_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+    assert api_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/").status_code == 401
+    vendor.refresh_from_db()
+    assert vendor.status == "pending"
+
+
+def test_suspension_hides_products_at_once_and_reapproval_brings_them_back(
+    staff_client, api_client, django_capture_on_commit_callbacks
+):
+    vendor = VendorFactory(slug="acme")
+    product = ProductFactory(vendor=vendor, slug="acme-lamp")
+    ProductFactory(slug="someone-elses")
+    PendingIndex.objects.all().delete()
+    # the storefront has cached the list and the page
+    assert "acme-lamp" in [p["slug"] for p in api_client.get("/api/v1/products/").json()["results"]]
+    assert api_client.get("/api/v1/products/acme-lamp/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post("/api/v1/moderation/vendors/acme/suspend/")
+
+    assert [p["slug"] for p in api_client.get("/api/v1/products/").json()["results"]] == ["someone-elses"]
+    assert api_client.get("/api/v1/products/acme-lamp/").status_code == 404
+    assert api_client.get("/api/v1/vendors/acme/").status_code == 404
+    assert set(PendingIndex.objects.values_list("product_id", flat=True)) == {product.pk}  # search drops it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post("/api/v1/moderation/vendors/acme/approve/")
+
+    assert api_client.get("/api/v1/products/acme-lamp/").status_code == 200
+    assert len(api_client.get("/api/v1/products/").json()["results"]) == 2
+
+
+def test_suspended_vendor_members_lose_portal_writes(make_user):
+    user = make_user()
+    membership = VendorMembershipFactory(user=user)
+    from agora.vendors import services
+
+    services.vendor_suspend(vendor=membership.vendor)
+    response = client_for(user).post(
+        "/api/v1/vendor/products/", {"name": "x", "category": "y", "variants": []}, format="json"
+    )
+    assert response.status_code == 403 and response.json()["error"]["code"] == "vendor_not_approved"
