@@ -14,3 +14,11 @@ def index_pending() -> int:
     from agora.search.services import index_pending_products
 
     return index_pending_products()
+
+
+@shared_task(name="agora.search.tasks.reconcile", ignore_result=True)
+def reconcile() -> dict:
+    """Every minute (beat): index what a lost task left in the outbox and documents that drifted."""
+    from agora.search.services import search_reconcile
+
+    return search_reconcile()

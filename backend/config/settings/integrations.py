@@ -56,6 +56,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "agora.core.tasks.worker_heartbeat", "schedule": 60.0},
     "queue-depth-metrics": {"task": "agora.core.tasks.publish_queue_metrics", "schedule": 60.0},
+    # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
+    "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
 }
 
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="postgres")
@@ -66,6 +68,8 @@ ELASTICSEARCH_PASSWORD = env.str("ELASTICSEARCH_PASSWORD", default="")
 ELASTICSEARCH_CA_CERTS = env.str("ELASTICSEARCH_CA_CERTS", default="")
 ELASTICSEARCH_VERIFY_CERTS = env.bool("ELASTICSEARCH_VERIFY_CERTS", default=True)
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="agora")
+# Replicas of each search index: 0 on a single node (dev), 1+ on a production cluster.
+ELASTICSEARCH_INDEX_REPLICAS = env.int("ELASTICSEARCH_INDEX_REPLICAS", default=0)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None

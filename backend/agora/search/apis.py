@@ -1,0 +1,80 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from agora.core.schema import ERRORS
+from agora.search import selectors
+from agora.search.serializers import (
+    SearchInputSerializer,
+    SearchPageSerializer,
+    SuggestInputSerializer,
+    SuggestResponseSerializer,
+)
+from agora.search.types import PageRequest, SearchFilters
+
+
+def _page_link(request, number: int) -> str:
+    url = request.build_absolute_uri()
+    return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
+
+
+class SearchApi(APIView):
+    """Full-text product search over public products, with the product-list filters and facets.
+
+    Typo tolerant (one edit in words of 4+ letters), the last word also matches as a prefix.
+    Facets count the same filtered set. A page beyond the last answers 404.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["search"],
+        parameters=[SearchInputSerializer],
+        responses={200: SearchPageSerializer, **ERRORS(400, 404)},
+    )
+    def get(self, request):
+        data = SearchInputSerializer(data=request.query_params.dict())
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        page = PageRequest(number=params["page"], size=params["page_size"])
+        result = selectors.search_products(
+            query=params["q"],
+            filters=SearchFilters(
+                category=params.get("category") or None,
+                vendor=params.get("vendor") or None,
+                min_price=params.get("min_price"),
+                max_price=params.get("max_price"),
+                in_stock=params.get("in_stock"),
+            ),
+            ordering=params.get("ordering") or None,
+            page=page,
+        )
+        has_next = page.offset + page.size < result.total
+        body = {
+            "count": result.total,
+            "next": _page_link(request, page.number + 1) if has_next else None,
+            "previous": _page_link(request, page.number - 1) if page.number > 1 else None,
+            "results": result.results,
+            "facets": result.facets,
+        }
+        return Response(SearchPageSerializer(body).data)
+
+
+class SuggestApi(APIView):
+    """Product-name suggestions for what was typed so far (at most 10)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["search"],
+        parameters=[SuggestInputSerializer],
+        responses={200: SuggestResponseSerializer, **ERRORS(400)},
+    )
+    def get(self, request):
+        data = SuggestInputSerializer(data=request.query_params.dict())
+        data.is_valid(raise_exception=True)
+        return Response({"suggestions": selectors.suggest_products(prefix=data.validated_data["q"])})

@@ -1,0 +1,56 @@
+"""Search reads for the API: the configured backend, plus the visibility guard."""
+
+from dataclasses import replace
+
+from django.db.models import Q
+
+from agora.core.errors import NotFound
+from agora.search import get_backend
+from agora.search.documents import public_products
+from agora.search.types import PageRequest, SearchFilters, SearchResult, tokenize
+from agora.vendors.models import Vendor
+
+PAGE_NOT_FOUND = "This page is beyond the last page of results."
+
+
+def hidden_vendor_ids() -> tuple[int, ...]:
+    """Vendors that were public and are not any more (suspended): excluded by every search at once.
+
+    Small by nature (a handful of suspended vendors), one indexed query; vendors that were
+    never approved have no documents to exclude.
+    """
+    hidden = Vendor.objects.exclude(status=Vendor.Status.APPROVED).filter(
+        Q(status=Vendor.Status.SUSPENDED) | Q(approved_at__isnull=False)
+    )
+    return tuple(hidden.values_list("pk", flat=True))
+
+
+def _only_public(results: list[dict]) -> list[dict]:
+    """Drops hits whose product stopped being public after it was indexed (the index task is
+    on its way): one primary-key query for the page, so a hidden product is never shown."""
+    if not results:
+        return results
+    public = set(public_products().filter(slug__in=[r["slug"] for r in results]).values_list("slug", flat=True))
+    return [r for r in results if r["slug"] in public]
+
+
+def search_products(*, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult:
+    """Public product search. An empty ``query`` is a filtered listing (newest first by default);
+    a query with no searchable word (only punctuation) matches nothing."""
+    terms = tokenize(query)
+    if query.strip() and not terms:
+        if page.number > 1:
+            raise NotFound(PAGE_NOT_FOUND)
+        return SearchResult(total=0, results=[])
+    filters = replace(filters, exclude_vendor_ids=hidden_vendor_ids())
+    result = get_backend().search(" ".join(terms), filters, ordering, page)
+    if page.number > 1 and page.offset >= result.total:
+        raise NotFound(PAGE_NOT_FOUND)
+    result.results = _only_public(result.results)
+    return result
+
+
+def suggest_products(*, prefix: str) -> list[dict]:
+    if not prefix.strip():
+        return []
+    return _only_public(get_backend().suggest(prefix, exclude_vendor_ids=hidden_vendor_ids()))

@@ -1,0 +1,228 @@
+"""GET /api/v1/search/ and /api/v1/search/suggest/ over HTTP (default PostgreSQL backend)."""
+
+from decimal import Decimal
+
+import pytest
+
+from agora.catalog.models import ProductImage
+from agora.catalog.tests.factories import CategoryFactory, ProductFactory
+from agora.search.serializers import PAGE_TOO_DEEP, PRICE_RANGE_REVERSED
+from agora.search.tests.conftest import index_pending
+from agora.vendors.tests.factories import VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/v1/search/"
+SUGGEST = "/api/v1/search/suggest/"
+
+
+def assert_error(response, status, code="validation_error"):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    return body["error"]
+
+
+def test_search_answers_the_paginated_summaries_with_facets(api_client, catalog):
+    ProductImage.objects.create(
+        product=catalog.planter, image="products/p/full.jpg", thumbnail="products/p/thumb.webp", width=1, height=1
+    )
+    index_pending()
+    from agora.search.indexing import products_changed
+
+    products_changed([catalog.planter.pk])
+    index_pending()
+
+    response = api_client.get(SEARCH, {"q": "ceramic planter"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
+    assert body["results"] == [
+        {
+            "id": catalog.planter.pk,
+            "slug": "ceramic-planter",
+            "name": "Ceramic Planter",
+            "vendor": {"slug": "urban", "name": "Urban Goods"},
+            "category": {"slug": "garden", "name": "Garden"},
+            "price_from": "35.00",
+            "currency": "EUR",
+            "in_stock": True,
+            "thumbnail": "/media/products/p/thumb.webp",
+        }
+    ]
+    assert body["facets"] == {
+        "category": [{"slug": "garden", "name": "Garden", "count": 1}],
+        "vendor": [{"slug": "urban", "name": "Urban Goods", "count": 1}],
+        "price": [{"min": "25.00", "max": "50.00", "count": 1}],
+    }
+
+
+def test_filters_and_ordering_come_from_the_query_string(api_client, catalog):
+    response = api_client.get(
+        SEARCH, {"category": "home", "min_price": "10", "max_price": "30", "in_stock": "false", "ordering": "-price"}
+    )
+    assert response.status_code == 200
+    assert [r["slug"] for r in response.json()["results"]] == ["travel-mug"]
+    response = api_client.get(SEARCH, {"q": "", "ordering": "price", "in_stock": "true"})
+    assert [r["slug"] for r in response.json()["results"]] == [
+        "ceramic-coffee-mug",
+        "ceramic-planter",
+        "oak-desk-chair",
+        "garden-bench",
+    ]
+
+
+def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api_client, catalog):
+    first = api_client.get(SEARCH, {"ordering": "price", "page_size": 2}).json()
+    assert first["count"] == 5
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/api/v1/search/?ordering=price&page=2&page_size=2"
+    second = api_client.get(first["next"]).json()
+    assert second["previous"] == "http://testserver/api/v1/search/?ordering=price&page_size=2"
+    third = api_client.get(second["next"]).json()
+    assert third["next"] is None
+    assert [r["slug"] for r in first["results"] + second["results"] + third["results"]] == [
+        "ceramic-coffee-mug",
+        "travel-mug",
+        "ceramic-planter",
+        "oak-desk-chair",
+        "garden-bench",
+    ]
+    assert_error(api_client.get(SEARCH, {"ordering": "price", "page_size": 2, "page": 4}), 404, "not_found")
+    assert_error(api_client.get(SEARCH, {"q": "ceramic", "page": 2}), 404, "not_found")
+    # an empty first page is an answer, not an error
+    empty = api_client.get(SEARCH, {"q": "nothing-like-this"})
+    assert empty.status_code == 200 and empty.json()["count"] == 0
+
+
+def test_page_size_above_100_is_clamped(api_client):
+    vendor, category = VendorFactory(), CategoryFactory()
+    ProductFactory.create_batch(101, vendor=vendor, category=category)
+    index_pending()
+    response = api_client.get(SEARCH, {"page_size": 1000})
+    assert response.status_code == 200
+    assert response.json()["count"] == 101
+    assert len(response.json()["results"]) == 100
+
+
+def test_an_empty_query_is_a_filtered_listing(api_client, catalog):
+    response = api_client.get(SEARCH, {"q": "   ", "vendor": "nordic"})
+    assert response.status_code == 200
+    assert [r["slug"] for r in response.json()["results"]] == ["oak-desk-chair", "ceramic-coffee-mug"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "'; DROP TABLE search_searchdocument; --",
+        "ceramic' OR '1'='1",
+        "%_%",
+        ".*(ceramic|mug)+[a-z]{2,}$",
+        "\\",
+        'ceramic AND mug* OR title:"x"~2 ^3 [* TO *] {a TO b} || && ! ( ) / ? :',
+        "ceramic:* & !mug | <-> ()",
+        "\u00e9\u00e8\u4e2d\u6587 \U0001f600",
+        "-",
+    ],
+)
+def test_special_characters_never_break_the_search(api_client, catalog, q):
+    response = api_client.get(SEARCH, {"q": q})
+    assert response.status_code == 200, response.content
+    assert api_client.get(SUGGEST, {"q": q}).status_code == 200
+
+
+def test_sql_in_a_query_is_only_words(api_client, catalog):
+    response = api_client.get(SEARCH, {"q": "ceramic' OR '1'='1"})
+    assert response.json()["count"] == 0  # "or" and "1" must also match: nothing has them
+    assert api_client.get(SEARCH, {"q": "ceramic"}).json()["count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": "x" * 10_240}, "q"),
+        ({"q": "a\x00b"}, "q"),
+        ({"min_price": "-1"}, "min_price"),
+        ({"max_price": "-0.01"}, "max_price"),
+        ({"min_price": "abc"}, "min_price"),
+        ({"min_price": "NaN"}, "min_price"),
+        ({"min_price": "1e400"}, "min_price"),
+        ({"min_price": "50", "max_price": "10"}, "max_price"),
+        ({"in_stock": "maybe"}, "in_stock"),
+        ({"ordering": "random()"}, "ordering"),
+        ({"page": "0"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page": "1001"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"category": "c" * 500}, "category"),
+        ({"sort": "price"}, "sort"),
+    ],
+)
+def test_bad_input_is_a_400_in_the_error_shape(api_client, params, field):
+    error = assert_error(api_client.get(SEARCH, params), 400)
+    assert field in error["details"]
+
+
+def test_error_messages_are_the_documented_constants(api_client):
+    error = assert_error(api_client.get(SEARCH, {"min_price": "50", "max_price": "10"}), 400)
+    assert error["details"]["max_price"] == [PRICE_RANGE_REVERSED]
+    error = assert_error(api_client.get(SEARCH, {"page": "600", "page_size": "20"}), 400)
+    assert error["details"]["page"] == [PAGE_TOO_DEEP]
+
+
+def test_an_unknown_category_or_vendor_finds_nothing(api_client, catalog):
+    for params in ({"category": "nope"}, {"vendor": "nope"}, {"category": "../../etc"}):
+        response = api_client.get(SEARCH, params)
+        assert response.status_code == 200
+        assert response.json()["count"] == 0
+
+
+def test_a_stale_token_does_not_break_public_search(api_client, catalog):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert api_client.get(SEARCH, {"q": "mug"}).status_code == 200
+
+
+def test_search_reads_one_table_in_a_fixed_number_of_queries(api_client, catalog, django_assert_max_num_queries):
+    # transaction + typo lookup + the one search statement + hidden vendors + the visibility guard
+    with django_assert_max_num_queries(7):
+        response = api_client.get(SEARCH, {"q": "ceramik planter", "category": "garden", "in_stock": "true"})
+    assert [r["slug"] for r in response.json()["results"]] == ["ceramic-planter"]
+
+
+def test_suggest_answers_at_most_ten_names_with_slugs(api_client):
+    vendor, category = VendorFactory(), CategoryFactory()
+    for i in range(12):
+        ProductFactory(name=f"Desk Lamp {i:02d}", slug=f"desk-lamp-{i:02d}", vendor=vendor, category=category)
+    ProductFactory(name="Reading Lamp", slug="reading-lamp", vendor=vendor, category=category)
+    index_pending()
+
+    response = api_client.get(SUGGEST, {"q": "desk l"})
+
+    assert response.status_code == 200
+    suggestions = response.json()["suggestions"]
+    assert len(suggestions) == 10
+    assert suggestions[0] == {"text": "Desk Lamp 00", "slug": "desk-lamp-00"}
+    assert all(s["text"].startswith("Desk Lamp") for s in suggestions)
+    # names starting with the prefix come before names containing it
+    lamps = api_client.get(SUGGEST, {"q": "lamp"}).json()["suggestions"]
+    assert {s["slug"] for s in lamps} <= {f"desk-lamp-{i:02d}" for i in range(12)} | {"reading-lamp"}
+    assert api_client.get(SUGGEST, {"q": "re"}).json()["suggestions"] == [
+        {"text": "Reading Lamp", "slug": "reading-lamp"}
+    ]
+
+
+def test_suggest_bad_and_empty_input(api_client):
+    assert api_client.get(SUGGEST).json() == {"suggestions": []}
+    assert api_client.get(SUGGEST, {"q": "  "}).json() == {"suggestions": []}
+    assert "q" in assert_error(api_client.get(SUGGEST, {"q": "x" * 10_240}), 400)["details"]
+    assert "limit" in assert_error(api_client.get(SUGGEST, {"q": "a", "limit": "5"}), 400)["details"]
+
+
+def test_prices_in_results_are_decimal_strings(api_client, catalog):
+    [hit] = api_client.get(SEARCH, {"q": "oak"}).json()["results"]
+    assert hit["price_from"] == "149.00"
+    assert Decimal(hit["price_from"]) == Decimal("149")
