@@ -122,4 +122,3 @@ def carts_cleanup(*, now=None) -> int:
 
 def cart_clear(*, cart_id: int) -> None:
     CartItem.objects.filter(cart_id=cart_id).delete()
-    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())

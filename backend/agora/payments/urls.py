@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from agora.payments import apis
+
+urlpatterns = [
+    path("payments/stripe/webhook/", apis.StripeWebhookApi.as_view(), name="stripe-webhook"),
+]

@@ -56,6 +56,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "agora.core.tasks.worker_heartbeat", "schedule": 60.0},
     "queue-depth-metrics": {"task": "agora.core.tasks.publish_queue_metrics", "schedule": 60.0},
+    # Carts, checkout and orders.
+    "carts-cleanup": {"task": "agora.carts.tasks.carts_cleanup", "schedule": 3600.0},
+    "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
+    "orders-redrive": {"task": "agora.orders.tasks.orders_redrive", "schedule": 60.0},
+    "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
 }
@@ -89,6 +94,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="dummy")
+# The payment_method values checkout accepts; the dummy gateway must never be offered in production.
+PAYMENT_METHODS = env.list("PAYMENT_METHODS", default=[PAYMENT_GATEWAY])
 
 CLOUDWATCH_METRICS_NAMESPACE = env.str("CLOUDWATCH_METRICS_NAMESPACE", default="")
 CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None

@@ -1,0 +1,99 @@
+from django.contrib import admin, messages
+
+from agora.core.errors import DomainError
+from agora.orders import services
+from agora.orders.models import Order, OrderLine, OrderSideEffect, ShippingMethod, VendorOrder
+from agora.payments.models import Payment
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "price", "currency", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["is_active"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total", "vendor_order"]
+    readonly_fields = fields
+
+
+class VendorOrderInline(ReadOnlyInline):
+    model = VendorOrder
+    fields = ["vendor", "status", "subtotal", "commission_rate", "commission", "tracking_number", "shipped_at"]
+    readonly_fields = fields
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["gateway", "status", "amount", "currency", "reference", "failure_code", "created_at"]
+    readonly_fields = fields
+
+
+class SideEffectInline(ReadOnlyInline):
+    model = OrderSideEffect
+    fields = ["kind", "recipient", "done_at"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "email", "status", "total", "currency", "payment_method", "created_at"]
+    list_filter = ["status", "vendor_orders__vendor", "payment_method", "created_at"]
+    search_fields = ["number", "email", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Order._meta.fields]
+    inlines = [OrderLineInline, VendorOrderInline, PaymentInline, SideEffectInline]
+    actions = ["cancel_orders", "refund_orders"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    def _each(self, request, queryset, service, verb):
+        done = 0
+        for order in queryset:
+            try:
+                service(order=order, reason=f"{verb} by staff ({request.user})")
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{order.number}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"{verb.capitalize()} {done} order(s).", messages.SUCCESS)
+
+    @admin.action(description="Cancel selected orders (restock, void/refund payment)")
+    def cancel_orders(self, request, queryset):
+        self._each(request, queryset, services.order_cancel, "cancelled")
+
+    @admin.action(description="Refund selected orders")
+    def refund_orders(self, request, queryset):
+        self._each(request, queryset, services.order_refund, "refunded")
+
+
+@admin.register(VendorOrder)
+class VendorOrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "order", "vendor", "status", "subtotal", "commission", "tracking_number", "created_at"]
+    list_filter = ["status", "vendor", "created_at"]
+    search_fields = ["order__number", "vendor__name", "tracking_number"]
+    list_select_related = ["order", "vendor"]
+    readonly_fields = [f.name for f in VendorOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,189 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agora.carts.apis import CART_TOKEN, cart_token
+from agora.carts.errors import CartNotFound
+from agora.core.pagination import PageNumberPagination
+from agora.core.schema import ERRORS
+from agora.orders import checkout, selectors, services
+from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
+from agora.orders.idempotency import caller_scope, idempotent, request_fingerprint
+from agora.orders.serializers import (
+    CheckoutInputSerializer,
+    CheckoutOrderSerializer,
+    OrderSerializer,
+    ShipInputSerializer,
+    ShippingMethodSerializer,
+    VendorOrderSerializer,
+)
+from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
+
+
+def paginated(serializer_class, name: str):
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A unique value per checkout attempt (e.g. a UUID), scoped to the caller and kept 48 h. "
+    "The same key with the same body returns the first answer (same status, same order); with a "
+    "different body it answers 422 `idempotency_key_reused`.",
+)
+ORDER_TOKEN = OpenApiParameter(
+    "X-Order-Token",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Guests: the `access_token` from the checkout answer (or send the X-Cart-Token the "
+    "order was placed with). Without the right token a guest order is 404, never 403.",
+)
+
+
+class ShippingMethodListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["checkout"], responses={200: ShippingMethodSerializer(many=True)})
+    def get(self, request):
+        return Response(ShippingMethodSerializer(selectors.shipping_method_list(), many=True).data)
+
+
+class CheckoutApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["checkout"],
+        parameters=[IDEMPOTENCY_KEY, CART_TOKEN],
+        request=CheckoutInputSerializer,
+        responses={201: CheckoutOrderSerializer, **ERRORS(400, 401, 402, 404, 409, 422, 503)},
+        description=(
+            "Places the order for the caller's cart (guests: X-Cart-Token and `email`). Stock is taken "
+            "atomically: not enough answers 409 `insufficient_stock` with `details: {variant_id, available}` "
+            "and changes nothing. One sub-order per vendor. Dummy payments settle at once (`paid`); "
+            '`payment_token: "tok_decline"` answers 402 `payment_declined` (no stock taken, cart kept). '
+            "Stripe answers `pending_payment` with `payment.client_secret` to confirm with Stripe.js; the "
+            "signed webhook marks it paid. The answer includes `access_token` (read the order as a guest "
+            "with X-Order-Token) and `price_changes` (prices that moved since add-to-cart: the order "
+            "charges the current price)."
+        ),
+    )
+    def post(self, request):
+        key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if not key or len(key) > 255:
+            raise IdempotencyKeyMissing()
+        data = CheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token = cart_token(request)
+        if not request.user.is_authenticated and not token:
+            raise CartNotFound()
+
+        def place() -> tuple[int, dict, int]:
+            result = checkout.checkout(user=request.user, cart_token=token, **data.validated_data)
+            body = CheckoutOrderSerializer(result.order, context={"price_changes": result.price_changes}).data
+            return 201, body, result.order.pk
+
+        status, body = idempotent(
+            scope=caller_scope(user=request.user, cart_token=token),
+            key=key,
+            fingerprint=request_fingerprint(request.data),
+            action=place,
+        )
+        return Response(body, status=status)
+
+
+class OrderListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["orders"],
+        operation_id="orders_list",
+        responses={200: paginated(OrderSerializer, "PaginatedOrderList"), **ERRORS(401)},
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.order_list(user=request.user), request, view=self)
+        return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
+
+
+def _caller_order(request, number: str):
+    return selectors.order_get_for_caller(
+        number=number,
+        user=request.user,
+        order_token=request.headers.get("X-Order-Token") or None,
+        cart_token=cart_token(request),
+    )
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["orders"], parameters=[ORDER_TOKEN, CART_TOKEN], responses={200: OrderSerializer, **ERRORS(401, 404)}
+    )
+    def get(self, request, number: str):
+        return Response(OrderSerializer(_caller_order(request, number)).data)
+
+
+class OrderCancelApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["orders"],
+        parameters=[ORDER_TOKEN, CART_TOKEN],
+        request=None,
+        responses={200: OrderSerializer, **ERRORS(401, 404, 409)},
+        description="Before anything shipped: → `cancelled`, stock restored (once), payment voided or "
+        "refunded. Otherwise 409 `conflict`.",
+    )
+    def post(self, request, number: str):
+        order = _caller_order(request, number)
+        services.order_cancel(order=order)
+        return Response(OrderSerializer(_caller_order(request, number)).data)
+
+
+class VendorOrderListApi(APIView):
+    """The caller's vendor's sub-orders (a pending or suspended vendor still reads its own)."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(
+        tags=["vendor portal"],
+        operation_id="vendor_orders_list",
+        responses={200: paginated(VendorOrderSerializer, "PaginatedVendorOrderList"), **ERRORS(401, 403)},
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.vendor_order_list(vendor=request.vendor), request, view=self)
+        return paginator.get_paginated_response(VendorOrderSerializer(page, many=True).data)
+
+
+class VendorOrderShipApi(APIView):
+    permission_classes = [IsApprovedVendor]
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request=ShipInputSerializer,
+        responses={200: VendorOrderSerializer, **ERRORS(400, 401, 403, 404, 409)},
+        description="A confirmed (`processing`) sub-order → `shipped`. When every sub-order has shipped "
+        "the order becomes `fulfilled`.",
+    )
+    def post(self, request, pk: int):
+        data = ShipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
+        services.vendor_order_ship(vendor_order=vo, **data.validated_data)
+        return Response(VendorOrderSerializer(selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data)

@@ -1,0 +1,85 @@
+from agora.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable, ValidationFailed
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class IdempotencyKeyMissing(ValidationFailed):
+    message = "The Idempotency-Key header is required (a unique value per checkout attempt, at most 255 characters)."
+
+    def __init__(self):
+        super().__init__(details={IDEMPOTENCY_HEADER: [self.message]})
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request body."
+
+
+class IdempotencyKeyInProgress(Conflict):
+    message = "A request with this Idempotency-Key is still being processed. Retry in a moment."
+
+
+class EmptyCart(ValidationFailed):
+    message = "Your cart is empty."
+
+    def __init__(self):
+        super().__init__(details={"cart": [self.message]})
+
+
+class EmailRequired(ValidationFailed):
+    message = "An email address is required to check out as a guest."
+
+    def __init__(self):
+        super().__init__(details={"email": [self.message]})
+
+
+class UnknownShippingMethod(ValidationFailed):
+    message = "Unknown or unavailable shipping method."
+
+    def __init__(self):
+        super().__init__(details={"shipping_method": [self.message]})
+
+
+class PaymentMethodUnavailable(ValidationFailed):
+    message = "This payment method is not available."
+
+    def __init__(self):
+        super().__init__(details={"payment_method": [self.message]})
+
+
+class MixedCurrencies(ValidationFailed):
+    message = "Items in different currencies cannot be checked out together."
+
+    def __init__(self):
+        super().__init__(details={"cart": [self.message]})
+
+
+class PaymentDeclined(DomainError):
+    status_code = 402
+    code = "payment_declined"
+    message = "The payment was declined. Nothing was charged; your cart is unchanged."
+
+
+class PaymentProviderUnavailable(ServiceUnavailable):
+    message = "The payment provider could not be reached. Nothing was charged; please try again."
+
+
+class OrderNotFound(NotFound):
+    message = "Order not found."
+
+
+class VendorOrderNotFound(NotFound):
+    message = "Sub-order not found."
+
+
+class InvalidOrderTransition(Conflict):
+    message = "The order cannot change to that status from its current one."
+
+
+class OrderNotCancellable(Conflict):
+    message = "This order can no longer be cancelled (it has shipped, or it is already closed)."
+
+
+class VendorOrderNotShippable(Conflict):
+    message = "Only confirmed sub-orders that have not shipped yet can be marked shipped."

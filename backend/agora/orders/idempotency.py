@@ -1,0 +1,95 @@
+"""Idempotency-Key handling for checkout: per caller, the body's hash and the first answer.
+
+The key row is claimed with ``INSERT … ON CONFLICT DO NOTHING`` before any work, committed on
+its own, so of two concurrent requests with one key exactly one does the work (the unique
+constraint decides); the other waits for the first answer and returns it. Answers that are
+the outcome of the checkout (201, 402, 409) are stored and replayed; input errors (400/404)
+and provider outages (503) release the key so the same key can be retried.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from rest_framework.renderers import JSONRenderer
+
+from agora.core.errors import DomainError
+from agora.core.exceptions import error_body
+from agora.orders.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
+from agora.orders.models import IdempotencyKey
+
+STORED_ERROR_STATUSES = {402, 409}
+WAIT_SECONDS = 15
+POLL_SECONDS = 0.05
+
+
+def request_fingerprint(data) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def caller_scope(*, user, cart_token: str | None) -> str:
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "cart:" + hashlib.sha256((cart_token or "").encode()).hexdigest()[:64]
+
+
+def _claim(scope: str, key: str, fingerprint: str) -> bool:
+    table = IdempotencyKey._meta.db_table
+    # Its own statement in autocommit: the claim is visible to a concurrent duplicate at once.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, key, request_hash, created_at) VALUES (%s, %s, %s, NOW()) "  # noqa: S608 - our table
+            "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+            [scope, key, fingerprint],
+        )
+        return cursor.fetchone() is not None
+
+
+def _store(scope: str, key: str, status: int, body, order_id: int | None) -> None:
+    IdempotencyKey.objects.filter(scope=scope, key=key).update(
+        response_status=status, response_body=json.loads(JSONRenderer().render(body)), order_id=order_id
+    )
+
+
+def _release(scope: str, key: str) -> None:
+    IdempotencyKey.objects.filter(scope=scope, key=key, response_status__isnull=True).delete()
+
+
+def idempotent(
+    *, scope: str, key: str, fingerprint: str, action: Callable[[], tuple[int, dict, int | None]]
+) -> tuple[int, dict]:
+    """Runs ``action`` once per (scope, key); returns (status, body), the first answer on a replay."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _claim(scope, key, fingerprint):
+        row = IdempotencyKey.objects.filter(scope=scope, key=key).first()
+        if row is None:  # released by a failed first attempt between our two statements: claim again
+            continue
+        if row.request_hash != fingerprint:
+            raise IdempotencyKeyReused()
+        if row.response_status is not None:
+            return row.response_status, row.response_body
+        if time.monotonic() > deadline:
+            raise IdempotencyKeyInProgress()
+        time.sleep(POLL_SECONDS)
+    try:
+        status, body, order_id = action()
+    except DomainError as exc:
+        if exc.status_code not in STORED_ERROR_STATUSES:
+            _release(scope, key)
+            raise
+        body = error_body(exc.code, exc.message, exc.details)
+        _store(scope, key, exc.status_code, body, None)
+        return exc.status_code, body
+    except BaseException:
+        _release(scope, key)
+        raise
+    _store(scope, key, status, body, order_id)
+    return status, body
+
+
+def retention_hours() -> int:
+    return settings.IDEMPOTENCY_KEY_TTL_HOURS

@@ -1,0 +1,175 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+# Order numbers are random (not sequential) so they cannot be enumerated; no 0/O/1/I/L/U.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_order_number() -> str:
+    return "AG-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(10))
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ShippingMethod(models.Model):
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="EUR")
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.price} {self.currency})"
+
+
+class Order(models.Model):
+    """One checkout. Status changes go through agora.orders.states (the one transition table)."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment"
+        PAID = "paid"
+        PROCESSING = "processing"
+        FULFILLED = "fulfilled"
+        CANCELLED = "cancelled"
+        PAYMENT_FAILED = "payment_failed"
+        REFUNDED = "refunded"
+
+    number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    email = models.EmailField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_method = models.ForeignKey(ShippingMethod, on_delete=models.PROTECT, related_name="+")
+    shipping_method_name = models.CharField(max_length=100)
+    shipping_address = models.JSONField()
+    payment_method = models.CharField(max_length=20)
+    # Guests read their order with this token (X-Order-Token) or with the cart token they checked out with.
+    access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
+    cart_token = models.CharField(max_length=64, blank=True, editable=False)
+    # Set once, under the order's row lock, when its stock went back: restoring twice is impossible.
+    stock_released = models.BooleanField(default=False)
+    # Set when the processing task confirmed the order (emails sent); the re-drive looks for paid rows without it.
+    processed_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="orders_user_recent"),
+            models.Index(fields=["status", "created_at"], name="orders_status_created"),
+            models.Index(
+                fields=["paid_at"], condition=models.Q(processed_at__isnull=True), name="orders_unprocessed_paid"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="orders_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class VendorOrder(models.Model):
+    """The part of an order one vendor fulfils: its own lines, subtotal, commission and status."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # the order is not confirmed (paid and processed) yet
+        PROCESSING = "processing"  # confirmed: the vendor packs and ships
+        SHIPPED = "shipped"
+        CANCELLED = "cancelled"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="vendor_orders")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="vendor_orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, from the vendor.")
+    commission = models.DecimalField(max_digits=12, decimal_places=2)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "vendor"], name="orders_one_suborder_per_vendor")]
+        indexes = [models.Index(fields=["vendor", "-created_at"], name="orders_vendororder_vendor")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.vendor_id}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    vendor_order = models.ForeignKey(VendorOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey("catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+")
+    product_slug = models.CharField(max_length=240)
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=120)
+    sku = models.CharField(max_length=64)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveSmallIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class OrderSideEffect(models.Model):
+    """A side effect done for an order (an email sent…): tasks check it so a re-run does nothing twice."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="side_effects")
+    kind = models.CharField(max_length=40)
+    recipient = models.CharField(max_length=254)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind", "recipient"], name="orders_side_effect_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}"
+
+
+class IdempotencyKey(models.Model):
+    """A checkout request's Idempotency-Key, per caller, with its body's hash and its first answer."""
+
+    scope = models.CharField(max_length=80, help_text="Who sent it: user:<id> or cart:<token hash>.")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="orders_idempotency_key_per_caller")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,0 +1,58 @@
+"""Order reads, scoped to who may see them: the owner, a guest holding the order's token, a vendor."""
+
+import secrets
+
+from django.db.models import Prefetch, QuerySet
+
+from agora.orders.errors import OrderNotFound, VendorOrderNotFound
+from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
+
+HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
+
+
+def shipping_method_list() -> QuerySet[ShippingMethod]:
+    return ShippingMethod.objects.filter(is_active=True)
+
+
+def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
+    return qs.select_related("shipping_method").prefetch_related(
+        "lines",
+        Prefetch("vendor_orders", queryset=VendorOrder.objects.select_related("vendor").prefetch_related("lines")),
+        "payments",
+    )
+
+
+def order_list(*, user) -> QuerySet[Order]:
+    return _with_details(Order.objects.filter(user=user))
+
+
+def order_get_for_caller(*, number: str, user, order_token: str | None, cart_token: str | None) -> Order:
+    """The order if the caller owns it, or presents its access token (X-Order-Token) or the guest
+    cart token it was placed with. Anything else is indistinguishable from a missing order."""
+    order = _with_details(Order.objects.filter(number=number)).first()
+    if order is None:
+        raise OrderNotFound()
+    if user is not None and user.is_authenticated and order.user_id == user.pk:
+        return order
+    if order_token and secrets.compare_digest(order_token, order.access_token):
+        return order
+    if cart_token and order.cart_token and secrets.compare_digest(cart_token, order.cart_token):
+        return order
+    raise OrderNotFound()
+
+
+def vendor_order_list(*, vendor) -> QuerySet[VendorOrder]:
+    return (
+        VendorOrder.objects.filter(vendor=vendor)
+        .exclude(order__status__in=HIDDEN_FROM_VENDORS)
+        .select_related("order", "vendor")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def vendor_order_get(*, vendor, pk: int) -> VendorOrder:
+    vo = vendor_order_list(vendor=vendor).filter(pk=pk).first()
+    if vo is None:
+        raise VendorOrderNotFound()
+    return vo

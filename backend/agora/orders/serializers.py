@@ -1,0 +1,229 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agora.core.serializers import MoneyField, StrictInputSerializer
+from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
+from agora.payments.models import Payment
+
+
+# Statuses are documented as strings listing their values (the catalog's convention): as enums,
+# drf-spectacular would name every "status" choice set alike and warn about the collisions.
+def _status_field(values: list[str], description: str, **kwargs) -> serializers.CharField:
+    return serializers.CharField(read_only=True, help_text=f"{description} One of: {', '.join(values)}.", **kwargs)
+
+
+def order_status_field(**kwargs):
+    return _status_field(
+        list(Order.Status.values),
+        "Order status: pending_payment → paid → processing → fulfilled; cancelled, payment_failed, refunded.",
+        **kwargs,
+    )
+
+
+def vendor_order_status_field():
+    return _status_field(list(VendorOrder.Status.values), "Sub-order status.")
+
+
+class ShippingMethodSerializer(serializers.ModelSerializer):
+    price = MoneyField()
+
+    class Meta:
+        model = ShippingMethod
+        fields = ["code", "name", "price", "currency"]
+
+
+class ShippingAddressInputSerializer(StrictInputSerializer):
+    full_name = serializers.CharField(max_length=200)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Use a two-letter ISO country code."}
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+
+class CheckoutInputSerializer(StrictInputSerializer):
+    email = serializers.EmailField(max_length=254, required=False, help_text="Required for guests.")
+    shipping_address = ShippingAddressInputSerializer()
+    shipping_method = serializers.CharField(max_length=32)
+    payment_method = serializers.ChoiceField(choices=["dummy", "stripe"])
+    payment_token = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="Dummy gateway: `tok_decline` declines, anything else pays. Stripe: not used "
+        "(confirm the returned client_secret with Stripe.js).",
+    )
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    unit_price = MoneyField()
+    line_total = MoneyField()
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "variant_id",
+            "sku",
+            "product_slug",
+            "product_name",
+            "variant_name",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "currency",
+        ]
+
+
+class VendorRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OrderVendorOrderSerializer(serializers.ModelSerializer):
+    vendor = VendorRefSerializer()
+    status = vendor_order_status_field()
+    subtotal = MoneyField()
+    lines = OrderLineSerializer(many=True)
+
+    class Meta:
+        model = VendorOrder
+        fields = ["id", "vendor", "status", "subtotal", "currency", "tracking_number", "shipped_at", "lines"]
+
+
+class PaymentSummarySerializer(serializers.ModelSerializer):
+    client_secret = serializers.SerializerMethodField(
+        help_text="Stripe: confirm the PaymentIntent with Stripe.js while the payment is pending."
+    )
+    amount = MoneyField()
+    status = _status_field(list(Payment.Status.values), "Payment status at the gateway.")
+
+    class Meta:
+        model = Payment
+        fields = ["gateway", "status", "amount", "currency", "client_secret", "failure_code"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_client_secret(self, payment: Payment) -> str | None:
+        if payment.status == Payment.Status.PENDING and payment.client_secret:
+            return payment.client_secret
+        return None
+
+
+class ShippingAddressSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    line1 = serializers.CharField()
+    line2 = serializers.CharField(allow_blank=True)
+    city = serializers.CharField()
+    postal_code = serializers.CharField()
+    country = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True, required=False)
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    status = order_status_field()
+    subtotal = MoneyField()
+    shipping = MoneyField(source="shipping_total")
+    total = MoneyField()
+    shipping_method = serializers.CharField(source="shipping_method_name")
+    shipping_address = ShippingAddressSerializer()
+    lines = OrderLineSerializer(many=True)
+    vendor_orders = OrderVendorOrderSerializer(many=True)
+    payment = serializers.SerializerMethodField()
+    can_cancel = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "email",
+            "created_at",
+            "currency",
+            "subtotal",
+            "shipping",
+            "total",
+            "shipping_method",
+            "shipping_address",
+            "lines",
+            "vendor_orders",
+            "payment",
+            "can_cancel",
+        ]
+
+    @extend_schema_field(PaymentSummarySerializer(allow_null=True))
+    def get_payment(self, order: Order):
+        payments = list(order.payments.all())
+        return PaymentSummarySerializer(payments[0]).data if payments else None
+
+    def get_can_cancel(self, order: Order) -> bool:
+        from agora.orders.states import CANCELLABLE
+
+        return order.status in CANCELLABLE and all(
+            vo.status != VendorOrder.Status.SHIPPED for vo in order.vendor_orders.all()
+        )
+
+
+class PriceChangeSerializer(serializers.Serializer):
+    variant_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    price_in_cart = MoneyField()
+    price_charged = MoneyField()
+
+
+class CheckoutOrderSerializer(OrderSerializer):
+    """The checkout answer: the order plus what only its buyer gets to see once."""
+
+    access_token = serializers.CharField(
+        help_text="Read this order later without signing in: GET /orders/{number}/ with header X-Order-Token."
+    )
+    price_changes = serializers.SerializerMethodField(
+        help_text="Lines whose price changed since they were added to the cart: the order charges the new price."
+    )
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "access_token", "price_changes"]
+
+    @extend_schema_field(PriceChangeSerializer(many=True))
+    def get_price_changes(self, order: Order):
+        return PriceChangeSerializer(self.context.get("price_changes", []), many=True).data
+
+
+class VendorOrderSerializer(serializers.ModelSerializer):
+    status = vendor_order_status_field()
+    order_number = serializers.CharField(source="order.number")
+    order_status = order_status_field(source="order.status")
+    subtotal = MoneyField()
+    commission = MoneyField()
+    commission_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    shipping_method = serializers.CharField(source="order.shipping_method_name")
+    shipping_address = ShippingAddressSerializer(source="order.shipping_address")
+    lines = OrderLineSerializer(many=True)
+
+    class Meta:
+        model = VendorOrder
+        fields = [
+            "id",
+            "order_number",
+            "order_status",
+            "status",
+            "created_at",
+            "currency",
+            "subtotal",
+            "commission_rate",
+            "commission",
+            "tracking_number",
+            "shipped_at",
+            "shipping_method",
+            "shipping_address",
+            "lines",
+        ]
+
+
+class ShipInputSerializer(StrictInputSerializer):
+    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

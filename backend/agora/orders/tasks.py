@@ -1,0 +1,57 @@
+"""Order work on the `orders` queue. Tasks take ids, call services and are idempotent: a
+redelivery after a worker crash (acks_late + reject on worker lost) does nothing twice."""
+
+from celery import shared_task
+
+RETRYING = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 10,
+    "ignore_result": True,
+}
+
+
+@shared_task(name="agora.orders.tasks.order_process", soft_time_limit=60, time_limit=90, **RETRYING)
+def order_process(order_id: int) -> str:
+    """A paid order: confirmation email to the customer, one to each vendor, then `processing`."""
+    from agora.orders.services import order_process as process
+
+    return process(order_id=order_id)
+
+
+@shared_task(name="agora.orders.tasks.payment_release", soft_time_limit=60, time_limit=90, **RETRYING)
+def payment_release(payment_id: int) -> str:
+    """Void or refund the payment of a cancelled/refunded order (retried while the provider is down)."""
+    from agora.orders.services import payment_release as release
+
+    return release(payment_id=payment_id)
+
+
+@shared_task(name="agora.orders.tasks.orders_expire_unpaid", ignore_result=True, soft_time_limit=240, time_limit=300)
+def orders_expire_unpaid() -> int:
+    """Beat: cancel pending_payment orders past ORDER_PAYMENT_TIMEOUT_MINUTES and release their stock."""
+    from agora.orders.services import orders_expire_unpaid as expire
+
+    return expire()
+
+
+@shared_task(name="agora.orders.tasks.orders_redrive", ignore_result=True, soft_time_limit=50, time_limit=60)
+def orders_redrive() -> int:
+    """Beat: re-enqueue processing of paid orders it never reached (broker down at checkout)."""
+    from agora.orders.services import orders_redrive as redrive
+
+    return redrive()
+
+
+@shared_task(
+    name="agora.orders.tasks.idempotency_keys_cleanup", ignore_result=True, soft_time_limit=120, time_limit=180
+)
+def idempotency_keys_cleanup() -> int:
+    """Beat: forget checkout Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS (≥ 24 h)."""
+    from agora.orders.services import idempotency_keys_cleanup as cleanup
+
+    return cleanup()

@@ -1,0 +1,181 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.catalog.models import Variant
+from agora.orders import checkout
+from agora.orders.errors import InvalidOrderTransition, OrderNotCancellable, VendorOrderNotShippable
+from agora.orders.models import Order, VendorOrder
+from agora.orders.services import order_process
+from agora.orders.states import ORDER_TRANSITIONS, order_transition
+from agora.orders.tests.helpers import ADDRESS, fill_cart, post_checkout, shipping_methods
+from agora.payments.models import Payment
+from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _shipping(db):
+    shipping_methods()
+
+
+def place(user, *lines, **over) -> Order:
+    fill_cart(CartFactory(user=user), *lines)
+    r = post_checkout(client_for(user), email=None, **over)
+    assert r.status_code == 201, r.json()
+    return Order.objects.get(number=r.json()["number"])
+
+
+def stock(v) -> int:
+    return Variant.objects.get(pk=v.pk).stock
+
+
+def test_the_state_machine_refuses_transitions_it_does_not_list(user):
+    order = place(user, (sellable_variant(), 1))
+    assert order.status == "paid"
+    with pytest.raises(InvalidOrderTransition):
+        order_transition(order, Order.Status.FULFILLED)
+    with pytest.raises(InvalidOrderTransition):
+        order_transition(order, Order.Status.PENDING_PAYMENT)
+    assert Order.objects.get(pk=order.pk).status == "paid"
+    assert all(not ORDER_TRANSITIONS[s] for s in ("cancelled", "refunded", "payment_failed"))
+
+
+def test_cancelling_before_shipping_restores_stock_exactly_once(user):
+    variant = sellable_variant(stock=5)
+    order = place(user, (variant, 2))
+    assert stock(variant) == 3
+    client = client_for(user)
+
+    r = client.post(f"/api/v1/orders/{order.number}/cancel/")
+
+    assert r.status_code == 200
+    assert r.json()["status"] == "cancelled" and r.json()["can_cancel"] is False
+    assert {vo["status"] for vo in r.json()["vendor_orders"]} == {"cancelled"}
+    assert stock(variant) == 5
+    # a second cancel is refused and gives nothing back twice
+    r = client.post(f"/api/v1/orders/{order.number}/cancel/")
+    assert r.status_code == 409 and r.json()["error"]["message"] == OrderNotCancellable.message
+    assert stock(variant) == 5
+
+
+def test_cancelling_a_paid_order_refunds_its_payment(user, django_capture_on_commit_callbacks):
+    order = place(user, (sellable_variant(), 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(user).post(f"/api/v1/orders/{order.number}/cancel/")
+    assert Payment.objects.get(order=order).status == "refunded"
+
+
+def test_a_guest_cancels_with_the_order_token(api_client):
+    variant = sellable_variant(stock=4)
+    cart = fill_cart(CartFactory(), (variant, 1))
+    created = post_checkout(api_client, token=cart.token).json()
+    assert api_client.post(f"/api/v1/orders/{created['number']}/cancel/").status_code == 404
+    r = api_client.post(f"/api/v1/orders/{created['number']}/cancel/", HTTP_X_ORDER_TOKEN=created["access_token"])
+    assert r.status_code == 200 and stock(variant) == 4
+
+
+def test_vendors_see_and_ship_only_their_own_sub_orders_and_the_order_is_fulfilled(user, mailoutbox):
+    # given an order split between two vendors, confirmed by the processing task
+    vendor_a, vendor_b = VendorFactory(), VendorFactory()
+    a = VendorMembershipFactory(vendor=vendor_a).user
+    b = VendorMembershipFactory(vendor=vendor_b).user
+    va, vb = sellable_variant(vendor=vendor_a), sellable_variant(vendor=vendor_b)
+    order = place(user, (va, 1), (vb, 2))
+    order_process(order_id=order.pk)
+    client_a, client_b = client_for(a), client_for(b)
+
+    # then each vendor lists only its own sub-order, with its own lines and the shipping address
+    listed = client_a.get("/api/v1/vendor/orders/").json()
+    assert listed["count"] == 1
+    mine = listed["results"][0]
+    assert [line["sku"] for line in mine["lines"]] == [va.sku]
+    assert mine["order_number"] == order.number and mine["status"] == "processing"
+    assert mine["shipping_address"]["city"] == ADDRESS["city"]
+    theirs = client_b.get("/api/v1/vendor/orders/").json()["results"][0]["id"]
+
+    # when vendor A tries B's sub-order it is not found; shipping its own works
+    assert client_a.post(f"/api/v1/vendor/orders/{theirs}/ship/", {}).status_code == 404
+    r = client_a.post(f"/api/v1/vendor/orders/{mine['id']}/ship/", {"tracking_number": "TRACK-1"})
+    assert r.status_code == 200 and r.json()["status"] == "shipped" and r.json()["tracking_number"] == "TRACK-1"
+    assert Order.objects.get(pk=order.pk).status == "processing"
+    # shipping twice is a conflict, and a shipped order can no longer be cancelled
+    r = client_a.post(f"/api/v1/vendor/orders/{mine['id']}/ship/", {})
+    assert r.status_code == 409 and r.json()["error"]["message"] == VendorOrderNotShippable.message
+    assert client_for(user).post(f"/api/v1/orders/{order.number}/cancel/").status_code == 409
+
+    # when the last vendor ships, the order is fulfilled
+    assert client_b.post(f"/api/v1/vendor/orders/{theirs}/ship/", {}).status_code == 200
+    order.refresh_from_db()
+    assert order.status == "fulfilled" and order.fulfilled_at is not None
+
+
+def test_vendor_portal_needs_a_vendor(user):
+    r = client_for(user).get("/api/v1/vendor/orders/")
+    assert r.status_code == 403
+
+
+def test_a_sub_order_is_shipped_only_once_confirmed(user):
+    vendor = VendorFactory()
+    owner = VendorMembershipFactory(vendor=vendor).user
+    order = place(user, (sellable_variant(vendor=vendor), 1))  # paid, processing not run yet
+    vo = VendorOrder.objects.get(order=order)
+    r = client_for(owner).post(f"/api/v1/vendor/orders/{vo.pk}/ship/", {"tracking_number": "x" * 101})
+    assert r.status_code == 400
+    r = client_for(owner).post(f"/api/v1/vendor/orders/{vo.pk}/ship/", {})
+    assert r.status_code == 409
+    assert VendorOrder.objects.get(pk=vo.pk).status == "pending"
+
+
+def test_unpaid_orders_expire_and_release_their_stock(settings):
+    # given a pending_payment order (a remote payment never completed) and a fresh one
+    settings.ORDER_PAYMENT_TIMEOUT_MINUTES = 30
+    variant = sellable_variant(stock=6)
+    orders = []
+    for _ in range(2):
+        cart = fill_cart(CartFactory(), (variant, 2))
+        result = checkout._place_order(
+            user=None,
+            cart_token=cart.token,
+            email="late@example.com",
+            shipping_address=ADDRESS,
+            method=checkout.ShippingMethod.objects.get(code="standard"),
+            payment_method="dummy",
+            lines=checkout._cart_lines(user=None, cart_token=cart.token),
+        )
+        orders.append(result.order)
+    Order.objects.filter(pk=orders[0].pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    assert stock(variant) == 2
+
+    # when the expiry runs (the beat task, then the ops command: idempotent)
+    from agora.orders.tasks import orders_expire_unpaid
+
+    assert orders_expire_unpaid() == 1
+    call_command("expire_unpaid_orders")
+
+    # then only the stale order is cancelled and its stock is back, once
+    statuses = dict(Order.objects.values_list("pk", "status"))
+    assert statuses == {orders[0].pk: "cancelled", orders[1].pk: "pending_payment"}
+    assert stock(variant) == 4
+
+
+def test_admin_lists_orders_and_cancels_them(staff_user, user):
+    from django.test import Client
+
+    staff_user.is_superuser = True
+    staff_user.save()
+    variant = sellable_variant(stock=3)
+    order = place(user, (variant, 1))
+    client = Client()
+    client.force_login(staff_user)
+    for url in ("/admin/orders/order/", f"/admin/orders/order/{order.pk}/change/", "/admin/payments/payment/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/orders/order/?status__exact=paid").status_code == 200
+    r = client.post("/admin/orders/order/", {"action": "cancel_orders", "_selected_action": [order.pk]}, follow=True)
+    assert r.status_code == 200
+    assert Order.objects.get(pk=order.pk).status == "cancelled" and stock(variant) == 3

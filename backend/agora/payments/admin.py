@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from agora.payments.models import Payment, WebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by the system only; staff read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["id", "order", "gateway", "status", "amount", "currency", "reference", "created_at"]
+    list_filter = ["gateway", "status", "created_at"]
+    search_fields = ["reference", "order__number", "order__email"]
+    exclude = ["client_secret"]
+    list_select_related = ["order"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "gateway", "type", "outcome", "received_at"]
+    list_filter = ["gateway", "type", "outcome"]
+    search_fields = ["event_id"]
