@@ -39,6 +39,8 @@ export default defineConfig(({ mode }) => {
       environment: 'jsdom',
       setupFiles: ['./src/test/setup.ts'],
       include: ['src/**/*.test.{ts,tsx}'],
+      // Form tests type like a person; on a busy 2-core CI box that takes a few seconds.
+      testTimeout: 30_000,
       css: { modules: { classNameStrategy: 'non-scoped' } },
       coverage: {
         provider: 'v8',

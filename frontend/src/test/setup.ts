@@ -13,3 +13,6 @@ afterEach(() => {
   window.localStorage.clear();
 });
 afterAll(() => server.close());
+
+// jsdom has no layout: scrolling is a no-op here.
+window.scrollTo = () => undefined;

@@ -13,7 +13,7 @@ export function createTestQueryClient() {
 /** Shows where the app navigated to, so tests can assert on it. */
 function LocationProbe() {
   const location = useLocation();
-  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
+  return <div data-testid="location">{`${location.pathname}${location.search}`}</div>;
 }
 
 type Options = Omit<RenderOptions, 'wrapper'> & {

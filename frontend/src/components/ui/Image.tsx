@@ -43,7 +43,8 @@ export function Img({ src, alt, width, height, sizes, priority = false, classNam
       style={style}
       loading={priority ? 'eager' : 'lazy'}
       decoding="async"
-      fetchPriority={priority ? 'high' : 'auto'}
+      // React 18 only passes the attribute through in lower case.
+      {...{ fetchpriority: priority ? 'high' : 'auto' }}
       onError={() => setFailed(true)}
     />
   );

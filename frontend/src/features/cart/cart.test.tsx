@@ -27,6 +27,9 @@ describe('guest cart', () => {
     const tokensSeen: (string | null)[] = [];
     server.use(
       http.post(API('/carts/'), () => HttpResponse.json(cart([], 'guest-abc'), { status: 201 })),
+      http.get(API('/cart/'), () =>
+        HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 2 }], 'guest-abc')),
+      ),
       http.post(API('/cart/items/'), async ({ request }) => {
         tokensSeen.push(request.headers.get('X-Cart-Token'));
         expect(await request.json()).toEqual({ variant_id: 11, quantity: 2 });

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
 import { humanize } from '@/lib/format';
@@ -65,11 +65,12 @@ export function ImportPage() {
   const [jobId, setJobId] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const job = useImportJob(jobId);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const file = new FormData(event.currentTarget).get('file');
-    if (!(file instanceof File) || !file.name) {
+    const file = fileInput.current?.files?.[0];
+    if (!file) {
       setProblem('Choose a CSV file to import.');
       return;
     }
@@ -95,6 +96,7 @@ export function ImportPage() {
             CSV file
           </label>
           <input
+            ref={fileInput}
             id={inputId}
             name="file"
             type="file"

@@ -1,0 +1,174 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { queryKeys } from '@/lib/query-keys';
+import { server } from '@/test/server';
+import { API, apiError, createTestQueryClient, paginated, renderWithProviders } from '@/test/utils';
+import { AddressesPage } from './components/AddressesPage';
+import { OrderConfirmationPage, OrderDetailPage, OrdersPage } from './components/OrderPages';
+
+const order = {
+  number: 'A-1001',
+  status: 'paid',
+  email: 'buyer@example.com',
+  created_at: '2024-03-01T10:00:00Z',
+  subtotal: '20.00',
+  shipping: '4.90',
+  total: '24.90',
+  currency: 'EUR',
+  vendor_orders: [
+    {
+      id: 1,
+      vendor: { slug: 'lumen', name: 'Lumen Works' },
+      status: 'processing',
+      lines: [
+        {
+          id: 1,
+          product_name: 'Desk Lamp',
+          variant_name: 'Black',
+          quantity: 2,
+          line_total: '20.00',
+        },
+      ],
+    },
+  ],
+  payment: { status: 'captured' },
+};
+
+describe('orders', () => {
+  it('lists orders and links to the detail', async () => {
+    server.use(http.get(API('/orders/'), () => HttpResponse.json(paginated([order]))));
+    renderWithProviders(<OrdersPage />);
+    expect(await screen.findByRole('link', { name: 'Order A-1001' })).toHaveAttribute(
+      'href',
+      '/account/orders/A-1001',
+    );
+    expect(screen.getByText('Paid')).toBeInTheDocument();
+  });
+
+  it('shows an empty state without orders', async () => {
+    server.use(http.get(API('/orders/'), () => HttpResponse.json(paginated([]))));
+    renderWithProviders(<OrdersPage />);
+    expect(await screen.findByText('No orders yet')).toBeInTheDocument();
+  });
+
+  it('shows one order split by vendor and can cancel it', async () => {
+    let current = order;
+    server.use(
+      http.get(API('/orders/A-1001/'), () => HttpResponse.json(current)),
+      http.post(API('/orders/A-1001/cancel/'), () => {
+        current = { ...order, status: 'cancelled' };
+        return HttpResponse.json(current);
+      }),
+      http.get(API('/orders/'), () => HttpResponse.json(paginated([current]))),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<OrderDetailPage />, {
+      route: '/account/orders/A-1001',
+      path: '/account/orders/:number',
+    });
+    const shipment = await screen.findByRole('region', { name: 'Shipment from Lumen Works' });
+    expect(within(shipment).getByText('Desk Lamp — Black')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Cancel order' }));
+    expect(await screen.findByText('Cancelled')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel order' })).not.toBeInTheDocument();
+  });
+
+  it('confirms from the cached checkout answer without refetching', async () => {
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(queryKeys.order('A-1001'), order);
+    renderWithProviders(<OrderConfirmationPage />, {
+      route: '/checkout/confirmation/A-1001',
+      path: '/checkout/confirmation/:number',
+      queryClient,
+    });
+    expect(screen.getByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Order A-1001 is placed');
+  });
+
+  it('still confirms a guest order the API will not show again', async () => {
+    server.use(http.get(API('/orders/G-1/'), () => apiError(404, 'not_found', 'Not found.')));
+    renderWithProviders(<OrderConfirmationPage />, {
+      route: '/checkout/confirmation/G-1',
+      path: '/checkout/confirmation/:number',
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent('Order G-1 is placed'),
+    );
+  });
+});
+
+describe('addresses', () => {
+  it('adds, edits and deletes saved addresses', async () => {
+    let addresses = [
+      {
+        id: 1,
+        full_name: 'Ada',
+        line1: 'Main 1',
+        city: 'Berlin',
+        postal_code: '10115',
+        country: 'DE',
+      },
+    ];
+    const writes: unknown[] = [];
+    server.use(
+      http.get(API('/me/addresses/'), () => HttpResponse.json(addresses)),
+      http.post(API('/me/addresses/'), async ({ request }) => {
+        const body = (await request.json()) as Record<string, string>;
+        writes.push(body);
+        if (body.postal_code === '0')
+          return apiError(400, 'validation_error', 'Invalid.', {
+            postal_code: ['Invalid postal code.'],
+          });
+        addresses = [...addresses, { id: 2, ...body } as (typeof addresses)[number]];
+        return HttpResponse.json(addresses[1], { status: 201 });
+      }),
+      http.patch(API('/me/addresses/1/'), async ({ request }) => {
+        const body = (await request.json()) as Record<string, string>;
+        addresses = addresses.map((a) => (a.id === 1 ? { ...a, ...body } : a));
+        return HttpResponse.json(addresses[0]);
+      }),
+      http.delete(API('/me/addresses/2/'), () => {
+        addresses = addresses.filter((a) => a.id !== 2);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    const user = userEvent.setup();
+    renderWithProviders(<AddressesPage />);
+    expect(await screen.findByText(/Main 1/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Add address' }));
+    const form = screen.getByRole('form', { name: 'New address' });
+    await user.click(within(form).getByRole('button', { name: 'Save address' }));
+    expect(within(form).getByLabelText(/^Full name/)).toHaveAccessibleDescription(
+      'Enter the full name.',
+    );
+    await user.type(within(form).getByLabelText(/^Full name/), 'Bob');
+    await user.type(within(form).getByLabelText(/^Address line 1/), 'Side 2');
+    await user.type(within(form).getByLabelText(/^Postal code/), '0');
+    await user.type(within(form).getByLabelText(/^City/), 'Hamburg');
+    await user.click(within(form).getByRole('button', { name: 'Save address' }));
+    await waitFor(() =>
+      expect(within(form).getByLabelText(/^Postal code/)).toHaveAccessibleDescription(
+        'Invalid postal code.',
+      ),
+    );
+    await user.clear(within(form).getByLabelText(/^Postal code/));
+    await user.type(within(form).getByLabelText(/^Postal code/), '20095');
+    await user.click(within(form).getByRole('button', { name: 'Save address' }));
+    expect(await screen.findByText(/Side 2/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Edit address of Ada, Main 1' }));
+    const edit = screen.getByRole('form', { name: 'Edit address' });
+    await user.clear(within(edit).getByLabelText(/^City/));
+    await user.type(within(edit).getByLabelText(/^City/), 'Potsdam');
+    await user.click(within(edit).getByRole('button', { name: 'Save address' }));
+    expect(await screen.findByText(/10115 Potsdam/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Delete address of Bob, Side 2' }));
+    await waitFor(() => expect(screen.queryByText(/Side 2/)).not.toBeInTheDocument());
+    expect(writes).toHaveLength(2);
+  });
+});

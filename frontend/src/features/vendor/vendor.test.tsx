@@ -1,0 +1,314 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { server } from '@/test/server';
+import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
+import { VendorPortal } from './components/VendorPortal';
+
+const approved = { slug: 'lumen', name: 'Lumen Works', status: 'approved', role: 'owner' };
+const categories = [
+  { slug: 'home', label: 'Home' },
+  { slug: 'lighting', label: '— Lighting' },
+];
+
+const vendorProduct = {
+  id: 42,
+  slug: 'desk-lamp',
+  name: 'Desk Lamp',
+  description: 'Warm.',
+  category: 'lighting',
+  status: 'rejected',
+  rejection_reason: 'Photos are blurry.',
+  attributes: {},
+  variants: [{ id: 100, sku: 'LAMP-1', name: 'Black', price: '29.00', currency: 'EUR', stock: 4 }],
+  images: [],
+  created_at: '2024-01-01T00:00:00Z',
+  updated_at: '2024-01-02T00:00:00Z',
+};
+
+function renderPortal(route: string, vendor: typeof approved | null = approved) {
+  return renderWithProviders(
+    <VendorPortal vendor={vendor} email="v@example.com" categories={categories} />,
+    {
+      route,
+      path: '/vendor/*',
+    },
+  );
+}
+
+describe('vendor onboarding', () => {
+  it('applies, showing server errors next to fields', async () => {
+    let calls = 0;
+    server.use(
+      http.post(API('/vendors/'), async ({ request }) => {
+        calls += 1;
+        expect(await request.json()).toMatchObject({
+          name: 'Lumen Works',
+          contact_email: 'v@example.com',
+        });
+        return calls === 1
+          ? apiError(400, 'validation_error', 'Invalid.', {
+              name: ['A vendor with this name exists.'],
+            })
+          : HttpResponse.json({ ...approved, status: 'pending' }, { status: 201 });
+      }),
+    );
+    const user = userEvent.setup();
+    renderPortal('/vendor', null);
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(screen.getByLabelText(/^Shop name/)).toHaveAccessibleDescription(
+      'Enter your shop’s name.',
+    );
+    await user.type(screen.getByLabelText(/^Shop name/), 'Lumen Works');
+    await user.type(screen.getByLabelText(/^What do you sell/), 'Lamps');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/^Shop name/)).toHaveAccessibleDescription(
+        'A vendor with this name exists.',
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(calls).toBe(2));
+  });
+
+  it('shows the review status until approved', () => {
+    renderPortal('/vendor', { ...approved, status: 'pending' });
+    expect(screen.getByText(/your application is under review/)).toBeInTheDocument();
+  });
+});
+
+describe('vendor products', () => {
+  it('lists products with status and rejection reasons', async () => {
+    server.use(
+      http.get(API('/vendor/products/'), () => HttpResponse.json(paginated([vendorProduct]))),
+    );
+    renderPortal('/vendor');
+    expect(await screen.findByRole('link', { name: 'Desk Lamp' })).toHaveAttribute(
+      'href',
+      '/vendor/products/42',
+    );
+    expect(screen.getByText('Rejected: Photos are blurry.')).toBeInTheDocument();
+  });
+
+  it('creates a product with variants after checking them locally', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(API('/vendor/products/'), async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(
+          { ...vendorProduct, status: 'draft', rejection_reason: null },
+          { status: 201 },
+        );
+      }),
+      http.get(API('/vendor/products/42/'), () =>
+        HttpResponse.json({ ...vendorProduct, status: 'draft' }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderPortal('/vendor/products/new');
+    await user.type(screen.getByLabelText(/^Product name/), 'Desk Lamp');
+    await user.selectOptions(screen.getByLabelText(/^Category/), 'lighting');
+    const first = screen.getByRole('listitem', { name: 'Option 1' });
+    await user.type(within(first).getByLabelText(/^SKU/), 'LAMP-1');
+    await user.type(within(first).getByLabelText(/^Price/), '29');
+    await user.click(screen.getByRole('button', { name: 'Add option' }));
+    const second = screen.getByRole('listitem', { name: 'Option 2' });
+    await user.type(within(second).getByLabelText(/^SKU/), 'lamp-1');
+    await user.type(within(second).getByLabelText(/^Option name/), 'White');
+    await user.type(within(second).getByLabelText(/^Price/), '2,5');
+    await user.click(screen.getByRole('button', { name: 'Create product' }));
+    expect(within(second).getByLabelText(/^SKU/)).toHaveAccessibleDescription(
+      'Each option needs its own SKU.',
+    );
+    expect(within(second).getByLabelText(/^Price/)).toHaveAccessibleDescription(
+      'Enter a price like 19.99.',
+    );
+    expect(bodies).toHaveLength(0);
+
+    await user.clear(within(second).getByLabelText(/^SKU/));
+    await user.type(within(second).getByLabelText(/^SKU/), 'LAMP-2');
+    await user.clear(within(second).getByLabelText(/^Price/));
+    await user.type(within(second).getByLabelText(/^Price/), '31.50');
+    await user.click(screen.getByRole('button', { name: 'Create product' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent('/vendor/products/42'),
+    );
+    expect(bodies[0]).toEqual({
+      name: 'Desk Lamp',
+      description: '',
+      category: 'lighting',
+      variants: [
+        { sku: 'LAMP-1', name: 'Default', price: '29', stock: 0 },
+        { sku: 'LAMP-2', name: 'White', price: '31.50', stock: 0 },
+      ],
+    });
+  });
+
+  it('edits with the whole variant list, uploads an image with preview and resubmits', async () => {
+    const patches: unknown[] = [];
+    let submitted = false;
+    let current = { ...vendorProduct };
+    server.use(
+      http.get(API('/vendor/products/42/'), () => HttpResponse.json(current)),
+      http.patch(API('/vendor/products/42/'), async ({ request }) => {
+        const body = (await request.json()) as { variants: { sku: string }[] };
+        patches.push(body);
+        if (body.variants.length > 1) {
+          return apiError(400, 'validation_error', 'Invalid.', {
+            variants: [{}, { sku: ['SKU already used.'] }],
+          });
+        }
+        current = { ...current, ...body } as typeof current;
+        return HttpResponse.json(current);
+      }),
+      http.post(API('/vendor/products/42/images/'), async ({ request }) => {
+        const form = await request.formData();
+        expect(form.has('image')).toBe(true);
+        current = {
+          ...current,
+          images: [{ id: 1, url: '/media/p.png', thumbnail_url: '/media/p_t.png' }],
+        } as typeof current;
+        return HttpResponse.json({ id: 1 }, { status: 201 });
+      }),
+      http.post(API('/vendor/products/42/submit/'), () => {
+        submitted = true;
+        return HttpResponse.json({ ...current, status: 'pending_review' });
+      }),
+    );
+    const createObjectURL = vi.fn(() => 'blob:preview');
+    const revokeObjectURL = vi.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const user = userEvent.setup();
+    renderPortal('/vendor/products/42');
+    expect(await screen.findByText(/Photos are blurry\./)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Add option' }));
+    const second = screen.getByRole('listitem', { name: 'Option 2' });
+    await user.type(within(second).getByLabelText(/^SKU/), 'LAMP-9');
+    await user.type(within(second).getByLabelText(/^Option name/), 'Red');
+    await user.type(within(second).getByLabelText(/^Price/), '30');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() =>
+      expect(within(second).getByLabelText(/^SKU/)).toHaveAccessibleDescription(
+        'SKU already used.',
+      ),
+    );
+    expect(patches[0]).toMatchObject({
+      variants: [
+        { id: 100, sku: 'LAMP-1' },
+        { sku: 'LAMP-9', name: 'Red' },
+      ],
+    });
+
+    await user.click(screen.getByRole('button', { name: 'Remove option 2' }));
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Changes saved.')).toBeInTheDocument();
+    expect(patches[1]).toMatchObject({
+      variants: [{ id: 100, sku: 'LAMP-1', price: '29.00', stock: 4 }],
+    });
+
+    const input = screen.getByLabelText('Add an image');
+    await user.upload(input, new File(['x'], 'notes.txt', { type: 'text/plain' }));
+    fireEvent.change(input, {
+      target: { files: [new File(['x'], 'notes.txt', { type: 'text/plain' })] },
+    });
+    expect(screen.getByText('Choose a JPEG, PNG or WebP image.')).toBeInTheDocument();
+    fireEvent.change(input, {
+      target: { files: [new File(['png'], 'lamp.png', { type: 'image/png' })] },
+    });
+    expect(screen.getByRole('img', { name: 'Preview of the chosen file' })).toHaveAttribute(
+      'src',
+      'blob:preview',
+    );
+    await user.click(screen.getByRole('button', { name: 'Upload image' }));
+    expect(await screen.findByText('Image uploaded.')).toBeInTheDocument();
+    expect(await screen.findByRole('img', { name: 'Image 1 of Desk Lamp' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Submit for review' }));
+    await waitFor(() => expect(submitted).toBe(true));
+  });
+});
+
+describe('CSV import', () => {
+  beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
+  afterEach(() => vi.useRealTimers());
+
+  it('polls every second while the import runs and shows row errors', async () => {
+    const states = [
+      { id: 9, status: 'queued', total_rows: null, processed_rows: 0 },
+      { id: 9, status: 'running', total_rows: 3, processed_rows: 1 },
+      {
+        id: 9,
+        status: 'succeeded',
+        total_rows: 3,
+        processed_rows: 3,
+        created: 1,
+        updated: 1,
+        errors: [{ row: 3, message: 'Price must be positive.' }],
+      },
+    ];
+    let polls = 0;
+    server.use(
+      http.post(API('/vendor/imports/'), () =>
+        HttpResponse.json({ id: 9, status: 'queued' }, { status: 202 }),
+      ),
+      http.get(API('/vendor/imports/9/'), () =>
+        HttpResponse.json(states[Math.min(polls++, states.length - 1)]),
+      ),
+    );
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderPortal('/vendor/imports');
+    await user.click(screen.getByRole('button', { name: 'Start import' }));
+    expect(screen.getByText('Choose a CSV file to import.')).toBeInTheDocument();
+    await user.upload(
+      screen.getByLabelText('CSV file'),
+      new File(['sku,name'], 'products.csv', { type: 'text/csv' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Start import' }));
+    expect(await screen.findByText('Waiting for the import to start…')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    expect(await screen.findByText('1 of 3 rows processed')).toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    expect(await screen.findByText('Price must be positive.')).toBeInTheDocument();
+    expect(screen.getByText(/1 created, 1 updated, 1 rows with problems/)).toBeInTheDocument();
+    const pollsWhenDone = polls;
+    await act(() => vi.advanceTimersByTimeAsync(3000));
+    expect(polls).toBe(pollsWhenDone); // finished: no more polling
+  });
+});
+
+describe('vendor orders', () => {
+  it('marks a sub-order shipped with a tracking number', async () => {
+    let shipped: unknown = null;
+    server.use(
+      http.get(API('/vendor/orders/'), () =>
+        HttpResponse.json(
+          paginated([
+            {
+              id: 5,
+              order_number: 'A-1001',
+              status: shipped ? 'shipped' : 'paid',
+              created_at: '2024-01-01T00:00:00Z',
+              tracking_number: shipped ? 'TRACK123' : null,
+              lines: [{ id: 1, product_name: 'Desk Lamp', variant_name: 'Black', quantity: 2 }],
+              shipping_address: { full_name: 'Ada', city: 'Berlin' },
+            },
+          ]),
+        ),
+      ),
+      http.post(API('/vendor/orders/5/ship/'), async ({ request }) => {
+        shipped = await request.json();
+        return HttpResponse.json({ id: 5, status: 'shipped' });
+      }),
+    );
+    const user = userEvent.setup();
+    renderPortal('/vendor/orders');
+    expect(await screen.findByText('2 × Desk Lamp (Black)')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Mark as shipped' }));
+    await user.type(screen.getByLabelText(/Tracking number/), 'TRACK123');
+    await user.click(screen.getByRole('button', { name: 'Confirm shipment' }));
+    expect(await screen.findByText('Tracking: TRACK123')).toBeInTheDocument();
+    expect(shipped).toEqual({ tracking_number: 'TRACK123' });
+  });
+});
