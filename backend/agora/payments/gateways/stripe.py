@@ -6,6 +6,7 @@ until the signed ``payment_intent.succeeded`` webhook arrives. Every call carrie
 idempotency key derived from our payment id, so retries never create a second charge.
 """
 
+import json
 from decimal import Decimal
 
 import stripe
@@ -91,15 +92,20 @@ class StripeGateway(PaymentGateway):
         if not secret:
             raise WebhookRejected("STRIPE_WEBHOOK_SECRET is not configured.")
         try:
-            event = stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature"), secret)
+            stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature"), secret)
         except (ValueError, stripe.SignatureVerificationError) as exc:
             raise WebhookRejected(str(exc)) from exc
-        obj = event.data.object
-        reference = obj.get("payment_intent") if obj.get("object") == "charge" else obj.get("id")
-        return GatewayEvent(
-            id=event.id,
-            type=event.type,
-            reference=reference or "",
-            created=int(event.created or 0),
-            payload=event.to_dict(),
-        )
+        # Verified: read the fields we use from the JSON itself (the library's objects are not dicts).
+        try:
+            event = json.loads(payload)
+            obj = event["data"]["object"]
+            reference = obj.get("payment_intent") if obj.get("object") == "charge" else obj.get("id")
+            return GatewayEvent(
+                id=str(event["id"]),
+                type=str(event["type"]),
+                reference=str(reference or ""),
+                created=int(event.get("created") or 0),
+                payload=event,
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise WebhookRejected(f"unexpected event shape: {exc!r}") from exc

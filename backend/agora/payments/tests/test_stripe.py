@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from agora.carts.models import CartItem
+from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.catalog.models import Variant
+from agora.orders.models import Order
+from agora.orders.services import orders_expire_unpaid
+from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payments.errors import InvalidWebhook
+from agora.payments.models import Payment, WebhookEvent
+from agora.payments.tests.stripe_fake import signed_event
+
+pytestmark = pytest.mark.django_db
+WEBHOOK = "/api/v1/payments/stripe/webhook/"
+
+
+@pytest.fixture(autouse=True)
+def _shipping(db):
+    shipping_methods()
+
+
+def stripe_checkout(client, variant, quantity=1):
+    cart = fill_cart(CartFactory(), (variant, quantity))
+    r = post_checkout(client, token=cart.token, payment_method="stripe", payment_token=None)
+    assert r.status_code == 201, r.json()
+    return cart, r.json()
+
+
+def deliver(client, event_type, payment: Payment, **kw):
+    obj = {"id": payment.reference, "object": "payment_intent", "status": event_type.rsplit(".", 1)[-1]}
+    obj.update(kw.pop("obj", {}))
+    payload, signature = signed_event(event_type, obj, **kw)
+    return client.post(WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+
+
+def test_stripe_checkout_creates_a_payment_intent_and_waits_for_the_webhook(api_client, stripe_api):
+    variant = sellable_variant(price="19.99", stock=4)
+    cart, order = stripe_checkout(api_client, variant, 2)
+
+    # the order waits for payment, with the client secret the storefront confirms with Stripe.js
+    assert order["status"] == "pending_payment" and order["total"] == "44.88"
+    assert order["payment"]["status"] == "pending"
+    assert order["payment"]["client_secret"].startswith("pi_1_secret")
+    # Stripe was asked for exactly that amount, in cents, with an idempotency key
+    method, path, params, headers = stripe_api.calls[0]
+    assert (method, path, params["amount"], params["currency"]) == ("post", "/v1/payment_intents", "4488", "eur")
+    assert params["metadata[order_number]"] == order["number"]
+    assert headers["Idempotency-Key"] == f"agora-order-{order['number']}-create"
+    assert headers["Authorization"] == "Bearer sk_test_123"
+    # the stock is held and the cart emptied
+    assert Variant.objects.get(pk=variant.pk).stock == 2
+    assert not CartItem.objects.filter(cart=cart).exists()
+
+
+def test_a_signed_succeeded_event_marks_the_order_paid_once(api_client, stripe_api, sent_tasks):
+    _, created = stripe_checkout(api_client, sellable_variant())
+    payment = Payment.objects.get()
+
+    r = deliver(api_client, "payment_intent.succeeded", payment, event_id="evt_paid")
+    assert r.status_code == 200 and r.json() == {"received": True, "outcome": "paid"}
+    order = Order.objects.get(number=created["number"])
+    assert order.status == "paid" and Payment.objects.get().status == "captured"
+
+    # the same event delivered again changes nothing and schedules nothing more
+    r = deliver(api_client, "payment_intent.succeeded", payment, event_id="evt_paid")
+    assert r.status_code == 200 and r.json()["outcome"] == "duplicate"
+    assert WebhookEvent.objects.count() == 1
+    assert Order.objects.get(pk=order.pk).status == "paid"
+
+
+def test_a_bad_signature_is_a_400_and_changes_nothing(api_client, stripe_api):
+    stripe_checkout(api_client, sellable_variant())
+    payment = Payment.objects.get()
+    payload, signature = signed_event("payment_intent.succeeded", {"id": payment.reference, "object": "payment_intent"})
+    tampered = payload.replace("payment_intent.succeeded", "payment_intent.canceled")
+    for body, header in (
+        (tampered, signature),
+        (payload, "t=1,v1=deadbeef"),
+        (payload, None),
+        ("{not json", signature),
+    ):
+        extra = {"HTTP_STRIPE_SIGNATURE": header} if header else {}
+        r = api_client.post(WEBHOOK, body, content_type="application/json", **extra)
+        assert r.status_code == 400
+        assert r.json()["error"] == {"code": "validation_error", "message": InvalidWebhook.message, "details": {}}
+    assert not WebhookEvent.objects.exists()
+    assert Order.objects.get().status == "pending_payment"
+
+
+def test_out_of_order_events_never_move_an_order_backwards(api_client, stripe_api):
+    # given two orders: one whose failure notice arrives after its success, one the other way round
+    stripe_checkout(api_client, sellable_variant())
+    stripe_checkout(api_client, sellable_variant())
+    first, second = Payment.objects.order_by("pk")
+    now = int(timezone.now().timestamp())
+
+    deliver(api_client, "payment_intent.succeeded", first, created=now)
+    r = deliver(
+        api_client,
+        "payment_intent.payment_failed",
+        first,
+        created=now - 30,
+        obj={"last_payment_error": {"code": "card_declined", "message": "Declined"}},
+    )
+    assert r.json()["outcome"] == "stale"
+
+    r = deliver(
+        api_client,
+        "payment_intent.payment_failed",
+        second,
+        obj={"last_payment_error": {"code": "card_declined", "message": "Declined"}},
+    )
+    assert r.json()["outcome"] == "attempt_failed"
+    assert Order.objects.get(pk=second.order_id).status == "pending_payment"  # the customer may retry
+    deliver(api_client, "payment_intent.succeeded", second)
+
+    assert Order.objects.get(pk=first.order_id).status == "paid"
+    assert Order.objects.get(pk=second.order_id).status == "paid"
+    assert Payment.objects.get(pk=second.pk).failure_code == "card_declined"
+
+
+def test_a_payment_that_succeeds_after_the_order_expired_is_refunded(
+    api_client, stripe_api, settings, django_capture_on_commit_callbacks
+):
+    variant = sellable_variant(stock=3)
+    stripe_checkout(api_client, variant)
+    payment = Payment.objects.get()
+    # the customer pays at the last second, as the expiry voids the intent (which Stripe refuses)
+    stripe_api.intents[payment.reference]["status"] = "succeeded"
+    Order.objects.update(created_at=timezone.now() - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert orders_expire_unpaid() == 1
+    assert Variant.objects.get(pk=variant.pk).stock == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        r = deliver(api_client, "payment_intent.succeeded", payment)
+    assert r.json()["outcome"] in ("already_captured", "refunding_late_payment")
+    assert Order.objects.get().status == "cancelled"
+    assert "/v1/refunds" in stripe_api.paths()
+    assert Payment.objects.get().status == "refunded"
+
+
+def test_a_canceled_intent_cancels_the_unpaid_order_and_releases_stock(api_client, stripe_api):
+    variant = sellable_variant(stock=3)
+    stripe_checkout(api_client, variant, 2)
+    r = deliver(api_client, "payment_intent.canceled", Payment.objects.get())
+    assert r.json()["outcome"] == "cancelled"
+    assert Order.objects.get().status == "cancelled" and Variant.objects.get(pk=variant.pk).stock == 3
+
+
+def test_cancelling_a_paid_stripe_order_refunds_it_through_stripe(
+    api_client, stripe_api, django_capture_on_commit_callbacks
+):
+    variant = sellable_variant(stock=3)
+    _, created = stripe_checkout(api_client, variant)
+    payment = Payment.objects.get()
+    deliver(api_client, "payment_intent.succeeded", payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_client.post(f"/api/v1/orders/{created['number']}/cancel/", HTTP_X_ORDER_TOKEN=created["access_token"])
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    _, path, params, headers = stripe_api.calls[-1]
+    assert (path, params["payment_intent"]) == ("/v1/refunds", payment.reference)
+    assert headers["Idempotency-Key"] == f"agora-payment-{payment.pk}-refund"
+    assert Payment.objects.get().status == "refunded" and Variant.objects.get(pk=variant.pk).stock == 3
+
+
+def test_stripe_unreachable_at_checkout_is_a_503_and_keeps_nothing(api_client, stripe_api):
+    stripe_api.down = True
+    variant = sellable_variant(stock=3)
+    cart = fill_cart(CartFactory(), (variant, 1))
+    r = post_checkout(api_client, token=cart.token, payment_method="stripe", key="retry-me")
+    assert r.status_code == 503 and r.json()["error"]["code"] == "service_unavailable"
+    assert Variant.objects.get(pk=variant.pk).stock == 3 and CartItem.objects.filter(cart=cart).count() == 1
+    assert Order.objects.get().status == "payment_failed"
+    # the same key can be retried once Stripe is back
+    stripe_api.down = False
+    assert post_checkout(api_client, token=cart.token, payment_method="stripe", key="retry-me").status_code == 201
+
+
+def test_an_event_for_an_unknown_payment_is_recorded_and_ignored(api_client, stripe_api):
+    payload, signature = signed_event("payment_intent.succeeded", {"id": "pi_nope", "object": "payment_intent"})
+    r = api_client.post(WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+    assert r.status_code == 200 and r.json()["outcome"] == "unknown_payment"
