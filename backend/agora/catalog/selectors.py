@@ -60,7 +60,14 @@ def public_product_queryset(*, filters: dict) -> QuerySet[Product]:
         subtree = category_subtree_ids(filters["category"])
         qs = qs.none() if subtree is None else qs.filter(category_id__in=subtree)
     if filters.get("vendor"):
-        qs = qs.filter(vendor__slug=filters["vendor"])
+        # Resolved first, so the planner sees a vendor id and uses the (vendor, status, …) index
+        # instead of walking the whole ordering index looking for that vendor's rows.
+        vendor_id = (
+            Vendor.objects.filter(slug=filters["vendor"], status=Vendor.Status.APPROVED)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        qs = qs.none() if vendor_id is None else qs.filter(vendor_id=vendor_id)
     if filters.get("min_price") is not None:
         qs = qs.filter(price_min__gte=filters["min_price"])
     if filters.get("max_price") is not None:

@@ -179,11 +179,17 @@ def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, djang
         for n in range(3):
             _add_image(product, n, thumb=bool(i % 2))
 
-    # then small and large pages (with the category filter, the costliest) need at most 5 queries
+    # then small and large pages, with every filter at once (the costliest), need at most 5 queries
     for size in (1, 30):
         with django_assert_max_num_queries(5):
             response = api_client.get(f"/api/v1/products/?category=home&page_size={size}&ordering=price")
         assert len(response.json()["results"]) == size
+    vendor = Product.objects.values_list("vendor__slug", flat=True).first()
+    with django_assert_max_num_queries(5):
+        response = api_client.get(
+            f"/api/v1/products/?category=home&vendor={vendor}&min_price=1&max_price=99&in_stock=true&page_size=100"
+        )
+    assert response.json()["count"] == 1
 
 
 def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client, tree, django_assert_max_num_queries):
