@@ -85,7 +85,7 @@ def _document(product: Product, category_names: dict[str, str]) -> dict:
 
 
 def document_words(doc: dict) -> set[str]:
-    """The words typo correction may propose for this document (every indexed text field)."""
+    """The words typo correction may propose for this document (from every indexed text field)."""
     text = " ".join(
         [
             doc["name"],
@@ -96,7 +96,9 @@ def document_words(doc: dict) -> set[str]:
             doc["description"],
         ]
     )
-    return {w for w in words(text) if _WORD_MIN <= len(w) <= _WORD_MAX}
+    # Only alphabetic words: typo correction never rewrites SKUs or sizes, and leaving them out
+    # keeps the lexicon the size of the vocabulary, not of the catalog.
+    return {w for w in words(text) if _WORD_MIN <= len(w) <= _WORD_MAX and w.isalpha()}
 
 
 def summary(doc: dict) -> dict:

@@ -69,6 +69,7 @@ class SearchDocument(models.Model):
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="search_doc_name_trgm"),
             models.Index(OpClass(Lower("name"), name="text_pattern_ops"), name="search_doc_name_prefix"),
             models.Index(fields=["vendor_slug"], name="search_doc_vendor"),
+            models.Index(fields=["category_slug"], name="search_doc_category"),
             models.Index(fields=["price_min", "product_id"], name="search_doc_price"),
             models.Index(fields=["-created_at", "-product_id"], name="search_doc_new"),
         ]
