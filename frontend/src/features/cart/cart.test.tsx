@@ -143,15 +143,19 @@ describe('cart UI', () => {
         <CartPage />
       </>,
     );
-    expect(await screen.findByRole('link', { name: 'Black' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Desk lamp' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Cart, 1 item' })).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Increase quantity of Black' }));
+    await user.click(
+      screen.getByRole('button', { name: 'Increase quantity of Desk lamp (Black)' }),
+    );
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Cart, 2 items' })).toBeInTheDocument(),
     );
-    await user.click(screen.getByRole('button', { name: 'Increase quantity of Black' }));
+    await user.click(
+      screen.getByRole('button', { name: 'Increase quantity of Desk lamp (Black)' }),
+    );
     expect(await screen.findByRole('alert')).toHaveTextContent('Only 2 available.');
-    await user.click(screen.getByRole('button', { name: 'Remove Black from cart' }));
+    await user.click(screen.getByRole('button', { name: 'Remove Desk lamp (Black) from cart' }));
     expect(await screen.findByText('Your cart is empty')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Cart, 0 items' }));
     expect(cartDrawerStore.get()).toBe(true);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Price } from '@/components/ui/Price';
 import { errorMessage, isApiError } from '@/lib/errors';
+import { humanize } from '@/lib/format';
 import { useRemoveCartLine, useUpdateCartLine, type Cart, type CartLine } from '../api/cart';
 
 function lineError(error: unknown): string {
@@ -25,7 +26,11 @@ function Line({
   const remove = useRemoveCartLine();
   const [error, setError] = useState<string | null>(null);
   const busy = update.isPending || remove.isPending;
-  const name = line.variant.product_name ?? line.variant.name;
+  // The contract only promises the product slug; a product_name, when sent, reads better.
+  const productName = line.variant.product_name ?? humanize(line.variant.product_slug);
+  const variantName =
+    line.variant.name && line.variant.name !== productName ? line.variant.name : null;
+  const name = variantName ? `${productName} (${variantName})` : productName;
   const errorId = `line-${line.id}-error`;
 
   const setQuantity = (quantity: number) => {
@@ -42,11 +47,9 @@ function Line({
     <li className="line" aria-busy={busy || undefined}>
       <div className="line__main">
         <Link to={`/products/${line.variant.product_slug}`} className="line__name">
-          {name}
+          {productName}
         </Link>
-        {line.variant.product_name && line.variant.name ? (
-          <span className="muted"> — {line.variant.name}</span>
-        ) : null}
+        {variantName ? <span className="muted"> — {variantName}</span> : null}
         <p className="muted line__unit">
           <Price amount={line.unit_price} /> each
         </p>

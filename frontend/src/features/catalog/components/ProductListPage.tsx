@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
 import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
+import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -56,6 +57,12 @@ export function ProductListPage() {
     });
   };
 
+  const activeFilters = [
+    filters.category,
+    filters.vendor,
+    filters.min_price || filters.max_price,
+    filters.in_stock,
+  ].filter(Boolean).length;
   const hasFilters = Boolean(
     filters.category ||
     filters.vendor ||
@@ -66,8 +73,7 @@ export function ProductListPage() {
 
   return (
     <div className="listing">
-      <aside className="filters" aria-label="Filters">
-        <h2 className="filters__title">Filter</h2>
+      <FilterPanel label="Filters" title="Filter" active={activeFilters}>
         <SelectField
           label="Category"
           value={filters.category ?? ''}
@@ -140,7 +146,7 @@ export function ProductListPage() {
             Clear filters
           </Button>
         ) : null}
-      </aside>
+      </FilterPanel>
 
       <section className="listing__results" aria-labelledby={headingId}>
         <div className="section-head">

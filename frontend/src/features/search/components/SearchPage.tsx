@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
 import { CheckboxField, TextField } from '@/components/ui/Field';
+import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { formatMoney } from '@/lib/format';
@@ -85,14 +86,19 @@ export function SearchPage() {
   const priceSelected = (range: PriceFacet) =>
     (params.min_price ?? null) === (range.min === null ? null : String(range.min)) &&
     (params.max_price ?? null) === (range.max === null ? null : String(range.max));
+  const activeFilters = [
+    params.category,
+    params.vendor,
+    params.min_price || params.max_price,
+    params.in_stock,
+  ].filter(Boolean).length;
   const hasFilters = Boolean(
     params.category || params.vendor || params.min_price || params.max_price || params.in_stock,
   );
 
   return (
     <div className="listing">
-      <aside className="filters" aria-label="Refine results">
-        <h2 className="filters__title">Refine</h2>
+      <FilterPanel label="Refine results" title="Refine" active={activeFilters}>
         {search.data ? (
           <>
             <TermFacetGroup
@@ -147,7 +153,7 @@ export function SearchPage() {
             Clear filters
           </Button>
         ) : null}
-      </aside>
+      </FilterPanel>
 
       <section className="listing__results" aria-labelledby={headingId}>
         <h1 id={headingId}>{params.q ? <>Results for “{params.q}”</> : 'Search'}</h1>

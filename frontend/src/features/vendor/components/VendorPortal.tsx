@@ -1,4 +1,4 @@
-import { NavLink, Route, Routes } from 'react-router';
+import { NavLink, Route, Routes, useLocation } from 'react-router';
 import { EmptyState, Notice } from '@/components/ui/Feedback';
 import { useDocumentTitle } from '@/lib/hooks';
 import type { VendorInfo } from '../api/vendor';
@@ -35,6 +35,9 @@ function Status({ vendor }: { vendor: VendorInfo }) {
 
 export function VendorPortal({ vendor, email, categories }: Props) {
   useDocumentTitle('Vendor portal');
+  const { pathname } = useLocation();
+  // The product list is the portal's home, so the tab stays lit on /vendor and /vendor/products/*.
+  const onProducts = pathname === '/vendor' || pathname.startsWith('/vendor/products');
   return (
     <div className="stack">
       <h1>Vendor portal</h1>
@@ -48,7 +51,12 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             Selling as <strong>{vendor.name}</strong>
           </p>
           <nav aria-label="Vendor portal" className="tabs">
-            <NavLink to="/vendor" end>
+            <NavLink
+              to="/vendor"
+              end
+              className={onProducts ? 'active' : undefined}
+              aria-current={onProducts ? 'page' : undefined}
+            >
               Products
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
