@@ -7,8 +7,14 @@ from config.celery import app
 
 @pytest.fixture
 def purge_queues(settings):
+    """A broker database no worker consumes, so messages stay where the metric can count them.
+
+    The session's real worker (started by other tests) drains the shared broker database at once.
+    """
+    settings.CELERY_BROKER_URL = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/14"
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         for q in ("default", "orders", "search", "media", "imports"):
+            conn.default_channel.queue_declare(queue=q, durable=True, auto_delete=False)
             conn.default_channel.queue_purge(q)
     yield
 
@@ -30,8 +36,11 @@ def cloudwatch(monkeypatch, settings):
 
 
 def _enqueue(n: int, queue: str) -> None:
-    for _ in range(n):
-        app.send_task("agora.core.tasks.worker_heartbeat", queue=queue)
+    from django.conf import settings
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        for _ in range(n):
+            app.send_task("agora.core.tasks.worker_heartbeat", queue=queue, connection=conn)
 
 
 def test_queue_depth_counts_waiting_messages_per_queue(purge_queues):
