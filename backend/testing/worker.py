@@ -14,15 +14,17 @@ QUEUES = "default,orders,search,media,imports"
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path, extra_args: tuple[str, ...] = ()):
+    def __init__(self, log_path: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
         self.log_path = log_path
         self.extra_args = extra_args
+        self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
 
     def env(self) -> dict[str, str]:
         db = settings.DATABASES["default"]
         env = dict(os.environ)
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        env.update(self.extra_env)
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )

@@ -1,9 +1,12 @@
 """Test settings: the same stack (real PostgreSQL and Redis), faster hashing, no throttles in the way."""
 
+import os
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Crash tests give their worker a slow file backend (testing/slow_email.py).
+EMAIL_BACKEND = os.environ.get("AGORA_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
