@@ -19,6 +19,9 @@ if [ -x scripts/lint-infra.sh ] || [ -f scripts/lint-infra.sh ]; then
   bash scripts/lint-infra.sh
 fi
 
+log "security: bandit, pip-audit and npm audit"
+bash scripts/security.sh
+
 if [ -f frontend/package.json ]; then
   bash scripts/frontend.sh test
 fi

@@ -42,7 +42,7 @@ def _claim(scope: str, key: str, fingerprint: str) -> bool:
     # Its own statement in autocommit: the claim is visible to a concurrent duplicate at once.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (scope, key, request_hash, created_at) VALUES (%s, %s, %s, NOW()) "  # noqa: S608 - our table
+            f"INSERT INTO {table} (scope, key, request_hash, created_at) VALUES (%s, %s, %s, NOW()) "  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
             "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
             [scope, key, fingerprint],
         )

@@ -59,7 +59,7 @@ def _ledger_record(ids: list[int], indexed_at) -> None:
     if ids:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {IndexedProduct._meta.db_table} (product_id, indexed_at) "
+                f"INSERT INTO {IndexedProduct._meta.db_table} (product_id, indexed_at) "  # nosec B608  # our table; values are bound
                 "SELECT unnest(%s::bigint[]), %s "
                 "ON CONFLICT (product_id) DO UPDATE SET indexed_at = EXCLUDED.indexed_at",
                 [ids, indexed_at],
@@ -75,7 +75,7 @@ def _outbox_delete(claimed: list[tuple[int, object]]) -> None:
     """Deletes the handled rows in one statement, each only if it was not re-queued meanwhile."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {PendingIndex._meta.db_table} p "  # noqa: S608 - table names only; values are bound
+            f"DELETE FROM {PendingIndex._meta.db_table} p "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
             "USING unnest(%s::bigint[], %s::timestamptz[]) AS c(product_id, queued_at) "
             "WHERE p.product_id = c.product_id AND p.queued_at = c.queued_at",
             [[pk for pk, _ in claimed], [queued_at for _, queued_at in claimed]],
@@ -106,7 +106,7 @@ def drifted_product_ids(*, limit: int = RECONCILE_LIMIT) -> list[int]:
          LEFT JOIN {vendor} v ON v.id = p.vendor_id
          WHERE p.id IS NULL OR p.status <> %s OR v.status <> %s
          LIMIT %s)
-    """  # noqa: S608
+    """  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
     approved, vendor_approved = Product.Status.APPROVED, Vendor.Status.APPROVED
     with connection.cursor() as cursor:
         cursor.execute(sql, [approved, vendor_approved, limit, approved, vendor_approved, limit])
@@ -149,7 +149,7 @@ def _ledger_reset(indexed_at) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {ledger}")
         cursor.execute(
-            f"INSERT INTO {ledger} (product_id, indexed_at) "  # noqa: S608 - table names only; values are bound
+            f"INSERT INTO {ledger} (product_id, indexed_at) "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
             f"SELECT p.id, %s FROM {product} p JOIN {vendor} v ON v.id = p.vendor_id "
             "WHERE p.status = %s AND v.status = %s",
             [indexed_at, Product.Status.APPROVED, Vendor.Status.APPROVED],

@@ -290,7 +290,7 @@ def _update_variants(variants: list[Variant], now) -> None:
                        updated_at = %s
                   FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::numeric[], %s::integer[])
                        AS d(id, sku, name, price, stock)
-                 WHERE v.id = d.id""",  # noqa: S608 - table name is ours
+                 WHERE v.id = d.id""",  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
             [
                 now,
                 [v.pk for v in variants],
@@ -310,7 +310,7 @@ def _update_products(products: list[Product], now) -> None:
                        attributes = d.attributes::jsonb, status = d.status, updated_at = %s
                   FROM unnest(%s::bigint[], %s::varchar[], %s::text[], %s::bigint[], %s::text[], %s::varchar[])
                        AS d(id, name, description, category_id, attributes, status)
-                 WHERE p.id = d.id""",  # noqa: S608 - table name is ours
+                 WHERE p.id = d.id""",  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
             [
                 now,
                 [p.pk for p in products],

@@ -64,7 +64,7 @@ ON CONFLICT (product_id) DO UPDATE SET
     currency = EXCLUDED.currency, in_stock = EXCLUDED.in_stock, thumbnail = EXCLUDED.thumbnail,
     created_at = EXCLUDED.created_at, search_vector = EXCLUDED.search_vector,
     indexed_at = EXCLUDED.indexed_at
-"""  # noqa: S608
+"""  # noqa: S608  # nosec B608  # only module constants are interpolated; values are bound
 
 # Per query word: itself if the lexicon knows it (a primary-key probe; the trigram scan is then
 # skipped by a one-time filter), else the lexicon words one edit away.
