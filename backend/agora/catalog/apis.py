@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.catalog import selectors, services
-from agora.catalog.cache import catalog_version
+from agora.catalog.cache import catalog_version, product_detail_version
 from agora.catalog.models import Product
 from agora.catalog.serializers import (
     CategoryNodeSerializer,
@@ -48,16 +48,17 @@ def paginated(serializer, name: str):
     )
 
 
-def _cached_json(request, kind: str, build) -> HttpResponse:
+def _cached_json(request, kind: str, build, *, version: str | None = None) -> HttpResponse:
     """Serves a public catalog answer from the cache, or builds, stores and serves it.
 
-    Keys carry the catalog version (bumped by every relevant write), the host (pagination
+    Keys carry the catalog version (bumped by every relevant write; a product page also carries
+    the product's own stamp, renewed when orders change its stock), the host (pagination
     links are absolute) and the normalised query string. A dead cache is a miss: the answer
     comes from the database.
     """
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     raw = f"{request.get_host()}|{request.path}|{query}".encode()
-    key = f"catalog:{catalog_version()}:{kind}:{hashlib.sha256(raw).hexdigest()[:32]}"
+    key = f"catalog:{version or catalog_version()}:{kind}:{hashlib.sha256(raw).hexdigest()[:32]}"
     body = cache.get(key)
     hit = body is not None
     if not hit:
@@ -120,7 +121,12 @@ class ProductDetailApi(APIView):
 
     @extend_schema(tags=["catalog"], responses={200: ProductDetailSerializer, **ERRORS(404)})
     def get(self, request, slug: str):
-        return _cached_json(request, "product", lambda: selectors.public_product_detail(slug=slug))
+        return _cached_json(
+            request,
+            "product",
+            lambda: selectors.public_product_detail(slug=slug),
+            version=product_detail_version(slug),
+        )
 
 
 # --- vendor portal ---------------------------------------------------------------------------

@@ -259,7 +259,7 @@ def _place_order(*, user, cart_token, email, shipping_address, method, payment_m
             for line in priced
         ]
     )
-    products_refresh_summary(product_ids={v.product_id for v in variants})
+    products_refresh_summary(product_ids={v.product_id for v in variants}, stock_only=True)
 
     # The answer is built from these objects: no re-read of what was just written.
     for vo in vendor_orders:

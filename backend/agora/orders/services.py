@@ -51,7 +51,7 @@ def order_release_stock(*, order: Order) -> bool:
         list(Variant.objects.select_for_update().filter(pk__in=list(quantities)).order_by("pk").values_list("pk"))
         whens = [When(pk=pk, then=F("stock") + qty) for pk, qty in quantities.items()]
         Variant.objects.filter(pk__in=list(quantities)).update(stock=Case(*whens, default=F("stock")))
-        products_refresh_summary(product_ids=products)
+        products_refresh_summary(product_ids=products, stock_only=True)
     return True
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from agora.core.errors import NotFound
 from agora.search import get_backend
+from agora.search.cache import cached
 from agora.search.documents import public_products
 from agora.search.types import PageRequest, SearchFilters, SearchResult, tokenize
 from agora.vendors.models import Vendor
@@ -43,7 +44,11 @@ def search_products(*, query: str, filters: SearchFilters, ordering: str | None,
             raise NotFound(PAGE_NOT_FOUND)
         return SearchResult(total=0, results=[])
     filters = replace(filters, exclude_vendor_ids=hidden_vendor_ids())
-    result = get_backend().search(" ".join(terms), filters, ordering, page)
+    backend = get_backend()
+    text = " ".join(terms)
+    result = cached(
+        (backend.name, text, filters, ordering, page), lambda: backend.search(text, filters, ordering, page)
+    )
     if page.number > 1 and page.offset >= result.total:
         raise NotFound(PAGE_NOT_FOUND)
     result.results = _only_public(result.results)

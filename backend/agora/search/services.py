@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agora.catalog.models import Product, Variant
 from agora.search import get_backend
+from agora.search.cache import index_changed
 from agora.search.documents import public_products
 from agora.search.indexing import products_changed
 from agora.search.models import IndexedProduct, PendingIndex
@@ -53,6 +54,7 @@ def index_pending_products(*, batch_size: int = BATCH_SIZE) -> int:
             _ledger_forget(hidden)
             _outbox_delete(claimed)
             handled += len(ids)
+        index_changed()
 
 
 def _ledger_record(ids: list[int], indexed_at) -> None:
@@ -136,6 +138,7 @@ def search_rebuild(*, progress: Callable[[int], object] | None = None) -> int:
     """
     started = timezone.now()
     total = get_backend().rebuild(progress=progress)
+    index_changed()
     with transaction.atomic():
         _ledger_reset(started)
         changed = list(public_products().filter(updated_at__gte=started).values_list("pk", flat=True))

@@ -2,12 +2,12 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.cache import invalidate_product_details, invalidate_public_catalog
 from agora.catalog.models import Product, Variant
 from agora.search.indexing import products_changed
 
 
-def products_refresh_summary(*, product_ids: Iterable[int]) -> None:
+def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = False) -> None:
     """Recomputes the denormalised ``price_min``/``in_stock`` of products from their active variants.
 
     Call it (inside the writing transaction) after any variant price, stock or activity change,
@@ -17,13 +17,18 @@ def products_refresh_summary(*, product_ids: Iterable[int]) -> None:
     Two statements whatever the number of products: the product rows are locked in primary-key
     order first (concurrent checkouts touching the same products cannot deadlock), then updated
     from one aggregate over their variants.
+
+    ``stock_only`` (stock taken or put back by orders, nothing else changed): the products'
+    detail pages are invalidated, and listings and search only for products whose ``in_stock``
+    or ``price_min`` changed.
     """
     ids = sorted({int(pk) for pk in product_ids})
     if not ids:
         return
     product_table, variant_table = Product._meta.db_table, Variant._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+        cursor.execute(f"SELECT slug FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+        slugs = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"""
             UPDATE {product_table} AS p
@@ -39,8 +44,16 @@ def products_refresh_summary(*, product_ids: Iterable[int]) -> None:
                    ) AS s
              WHERE p.id = s.id
                AND (p.price_min IS DISTINCT FROM s.price_min OR p.in_stock IS DISTINCT FROM s.in_stock)
+            RETURNING p.id
             """,  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
             [ids],
         )
-        products_changed(ids)
-        invalidate_public_catalog()
+        changed = [row[0] for row in cursor.fetchall()]
+        if not stock_only:
+            products_changed(ids)
+            invalidate_public_catalog()
+            return
+        invalidate_product_details(slugs)
+        if changed:
+            products_changed(changed)
+            invalidate_public_catalog()

@@ -47,6 +47,40 @@ def test_stock_taken_by_an_order_refreshes_in_stock(api_client, django_capture_o
     assert api_client.get("/api/v1/products/?in_stock=true").json()["count"] == 0
 
 
+def test_a_sale_renews_the_product_page_and_keeps_listings_cached_unless_they_change(
+    api_client, django_capture_on_commit_callbacks
+):
+    # given a product with plenty of stock, another one, and cached list and detail answers
+    product = ProductFactory(variants__stock=10)
+    other = ProductFactory(variants__stock=10)
+    detail, other_detail, listing = (
+        f"/api/v1/products/{product.slug}/",
+        f"/api/v1/products/{other.slug}/",
+        "/api/v1/products/?in_stock=true",
+    )
+    for url in (detail, other_detail, listing):
+        api_client.get(url)
+
+    # when an order takes 3 (what checkout does after taking stock)
+    with django_capture_on_commit_callbacks(execute=True):
+        product.variants.update(stock=7)
+        services.products_refresh_summary(product_ids=[product.pk], stock_only=True)
+
+    # then the product page shows the new stock; the listing and the other page stay cached
+    page = api_client.get(detail)
+    assert page["X-Cache"] == "miss" and page.json()["variants"][0]["stock_available"] == 7
+    assert api_client.get(other_detail)["X-Cache"] == "hit"
+    assert api_client.get(listing)["X-Cache"] == "hit"
+
+    # when the last ones are sold, in_stock flips: the listing is renewed too
+    with django_capture_on_commit_callbacks(execute=True):
+        product.variants.update(stock=0)
+        services.products_refresh_summary(product_ids=[product.pk], stock_only=True)
+    listed = api_client.get(listing)
+    assert listed["X-Cache"] == "miss" and [p["slug"] for p in listed.json()["results"]] == [other.slug]
+    assert api_client.get(detail).json()["in_stock"] is False
+
+
 def test_category_rename_and_move_invalidate(api_client, django_capture_on_commit_callbacks):
     home = CategoryFactory(slug="home", name="Home")
     lighting = CategoryFactory(slug="lighting", name="Lighting", parent=home)

@@ -226,3 +226,50 @@ def test_prices_in_results_are_decimal_strings(api_client, catalog):
     [hit] = api_client.get(SEARCH, {"q": "oak"}).json()["results"]
     assert hit["price_from"] == "149.00"
     assert Decimal(hit["price_from"]) == Decimal("149")
+
+
+def test_a_repeated_search_is_answered_from_the_cache(api_client, catalog, django_assert_max_num_queries):
+    params = {"q": "ceramic", "in_stock": "true"}
+    first = api_client.get(SEARCH, params).json()
+    # hidden vendors + the visibility guard only: the backend's statements are not run again
+    with django_assert_max_num_queries(2):
+        again = api_client.get(SEARCH, params).json()
+    assert again == first
+    assert {r["slug"] for r in again["results"]} == {"ceramic-coffee-mug", "ceramic-planter", "garden-bench"}
+
+
+def test_an_index_change_is_never_hidden_by_a_cached_answer(api_client, catalog):
+    assert api_client.get(SEARCH, {"q": "walnut"}).json()["count"] == 0  # cached: nothing found
+    # when a product is renamed and the indexing cycle runs
+    catalog.mug.name = "Walnut Coffee Mug"
+    catalog.mug.save()
+    from agora.search.indexing import products_changed
+
+    products_changed([catalog.mug.pk], schedule=False)
+    index_pending()
+    # then the same search finds it at once, and the old answer about the mug is gone too
+    assert [r["slug"] for r in api_client.get(SEARCH, {"q": "walnut"}).json()["results"]] == ["ceramic-coffee-mug"]
+    mug = next(r for r in api_client.get(SEARCH, {"q": "mug"}).json()["results"] if r["slug"] == "ceramic-coffee-mug")
+    assert mug["name"] == "Walnut Coffee Mug"
+
+
+def test_suspending_a_vendor_is_not_hidden_by_a_cached_answer(api_client, catalog):
+    from agora.vendors import services as vendor_services
+
+    before = api_client.get(SEARCH, {"q": "ceramic"}).json()
+    assert before["count"] == 3  # the mug (nordic), the planter and the bench (urban)
+    vendor_services.vendor_suspend(vendor=catalog.urban)  # no indexing cycle has run yet
+    after = api_client.get(SEARCH, {"q": "ceramic"}).json()
+    assert [r["slug"] for r in after["results"]] == ["ceramic-coffee-mug"]
+    assert after["count"] == 1 and [v["slug"] for v in after["facets"]["vendor"]] == ["nordic"]
+
+
+def test_the_search_cache_can_be_turned_off(api_client, catalog, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_CACHE_TIMEOUT = 0
+    api_client.get(SEARCH, {"q": "ceramic"})
+    with CaptureQueriesContext(connection) as second:
+        api_client.get(SEARCH, {"q": "ceramic"})
+    assert any("search_searchdocument" in q["sql"] for q in second.captured_queries)

@@ -1,0 +1,55 @@
+"""Search answer cache: the backend's answer to one (query, filters, ordering, page), kept in
+Redis for ``SEARCH_CACHE_TIMEOUT`` seconds under the index *generation*.
+
+Every write to the index (an indexing batch, a rebuild) bumps the generation once committed,
+so the next search misses and sees the new documents. The vendors hidden at query time are part
+of the key, so a suspension takes effect at once. Visibility of each hit is still checked per
+request after the cache (``selectors._only_public``). A dead cache is a miss.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from agora.search.types import SearchResult
+
+GENERATION_KEY = "search:generation"
+
+
+def _fresh() -> int:
+    """A starting value no earlier one can equal, for a key that vanished (eviction, a Redis
+    restart): entries cached under an older value must never be read again."""
+    return time.time_ns()
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _fresh(), timeout=None)
+        value = cache.get(GENERATION_KEY) or 0
+    return value
+
+
+def index_changed() -> None:
+    """Invalidates every cached answer. Call it once the index write is committed (searches that
+    ran meanwhile cached under the old generation, which nobody reads any more)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # missing (evicted, Redis restarted): any new value differs from the old ones
+        cache.add(GENERATION_KEY, _fresh(), timeout=None)
+
+
+def cached(parts: tuple, compute: Callable[[], SearchResult]) -> SearchResult:
+    timeout = settings.SEARCH_CACHE_TIMEOUT
+    if timeout <= 0:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]  # frozen dataclasses: stable repr
+    key = f"search:{generation()}:{digest}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result, timeout=timeout)
+    return result
