@@ -22,11 +22,11 @@ from locust.env import Environment
 TARGETS = {"ratio_list_detail": 0.5, "search_p95_ms": 50, "checkout_p95_ms": 300}
 
 
-def run(user_class, users: int, seconds: float, host: str) -> dict:
+def run(user_class, users: int, seconds: float, host: str, warmup: float = 2) -> dict:
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=users)
-    gevent.sleep(1)  # warm-up: connections opened, caches filled
+    gevent.sleep(warmup)  # not measured: connections opened, caches filled
     env.stats.reset_all()
     started = time.monotonic()
     gevent.sleep(seconds)
@@ -68,6 +68,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=16, help="concurrency for the ceiling and per-endpoint phases")
     parser.add_argument("--duration", type=float, default=20, help="seconds per phase")
     parser.add_argument("--steps", default="4,8,16,32,64", help="concurrency steps of the saturation search")
+    parser.add_argument(
+        "--warmup", type=float, default=15, help="unmeasured seconds before each read phase and the mix (warm caches)"
+    )
     parser.add_argument("--json", help="write all figures here")
     args = parser.parse_args()
     if urlparse(args.host).hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -78,7 +81,7 @@ def main() -> int:
     results["ceiling"] = ceiling
     reads = {}
     for cls in (locustfile.ListOnly, locustfile.DetailOnly, locustfile.SearchOnly):
-        r = run(cls, args.users, args.duration, args.host)
+        r = run(cls, args.users, args.duration, args.host, warmup=args.warmup)
         reads.update({k: v for k, v in r.items() if not k.startswith("_")})
     results["reads_alone"] = reads
     table(
@@ -87,7 +90,7 @@ def main() -> int:
         ceiling["rps"],
     )
 
-    mix = run(locustfile.Shopper, args.users, args.duration * 2, args.host)
+    mix = run(locustfile.Shopper, args.users, args.duration * 2, args.host, warmup=args.warmup)
     results["mix"] = mix
     table(f"Storefront mix ({args.users} concurrent clients, {args.duration * 2:.0f} s)", mix)
 

@@ -18,23 +18,23 @@ _tokens = itertools.cycle(_USERS["tokens"])
 SLUGS: list[str] = _USERS["slugs"]
 VARIANTS: list[int] = _USERS["variants"]
 CATEGORIES: list[str] = _USERS["categories"]
-WORDS = [
-    "lamp",
-    "mug",
-    "backpack",
-    "headphones",
-    "notebook",
-    "desk lamp",
-    "coffee mug",
-    "wireless",
-    "headphnes",
-    "notebok",
-    "backpak",
-    "stoneware",
-    "trail",
-    "studio",
-    "dotted",
-]
+# 280 distinct searches (words, pairs, typos, prefixes; half with filters), drawn with Zipf
+# weights (rank^-1), as real search traffic is: a few head queries and a long tail.
+SEARCHES: list[str] = _USERS["searches"]
+_SEARCH_WEIGHTS = list(itertools.accumulate(1 / rank for rank in range(1, len(SEARCHES) + 1)))
+
+
+def a_search() -> str:
+    return random.choices(SEARCHES, cum_weights=_SEARCH_WEIGHTS)[0]
+
+
+def a_listing() -> str:
+    params = [f"page={random.randint(1, 5)}"]
+    if ordering := random.choice(ORDERINGS):
+        params.append(f"ordering={ordering}")
+    return f"/api/v1/products/?{'&'.join(params)}"
+
+
 ORDERINGS = ["", "price", "-price", "name", "-created_at"]
 ADDRESS = {"full_name": "Load Tester", "line1": "1 Bench St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
 
@@ -60,8 +60,7 @@ class Shopper(FastHttpUser):
 
     @task(25)
     def search(self):
-        extra = "&in_stock=true" if random.random() < 0.3 else ""
-        self.client.get(f"/api/v1/search/?q={random.choice(WORDS)}{extra}", name="search")
+        self.client.get(f"/api/v1/search/?{a_search()}", name="search")
 
     @task(12)
     def add_to_cart(self):
@@ -112,6 +111,6 @@ def _single(name: str, path_fn):
 
 
 # Each storefront read alone, at the same concurrency as the ceiling, for the ceiling ratio.
-ListOnly = _single("list", lambda: f"/api/v1/products/?page={random.randint(1, 5)}&ordering={random.choice(ORDERINGS)}")
+ListOnly = _single("list", a_listing)
 DetailOnly = _single("detail", lambda: f"/api/v1/products/{random.choice(SLUGS)}/")
-SearchOnly = _single("search", lambda: f"/api/v1/search/?q={random.choice(WORDS)}")
+SearchOnly = _single("search", lambda: f"/api/v1/search/?{a_search()}")

@@ -24,6 +24,21 @@ from agora.catalog.models import Category, Product, Variant  # noqa: E402
 SHOPPERS = 200
 
 
+def search_queries() -> list[str]:
+    """The search benchmark's 280 queries (words, pairs, typos, prefixes, with and without
+    filters) as query strings, in the order the load test ranks them by popularity."""
+    from urllib.parse import urlencode
+
+    sys.path.insert(0, os.path.join(os.getcwd(), "bench"))
+    from search_bench import query_set
+
+    out = []
+    for _, q, filters in query_set():
+        params = {"q": q, **{k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in filters.items()}}
+        out.append(urlencode(params))
+    return out
+
+
 def main(out: str) -> None:
     emails = [f"load{i}@example.com" for i in range(SHOPPERS)]
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
@@ -40,7 +55,16 @@ def main(out: str) -> None:
     Variant.objects.filter(id__in=variants).update(stock=1_000_000)
     categories = list(Category.objects.values_list("slug", flat=True))
     with open(out, "w") as fh:
-        json.dump({"tokens": tokens, "slugs": slugs, "variants": variants, "categories": categories}, fh)
+        json.dump(
+            {
+                "tokens": tokens,
+                "slugs": slugs,
+                "variants": variants,
+                "categories": categories,
+                "searches": search_queries(),
+            },
+            fh,
+        )
     print(f"prepared {len(tokens)} shoppers, {len(slugs)} products, {len(variants)} variants -> {out}")
 
 
