@@ -13,12 +13,22 @@ from agora.core.serializers import MoneyField, StrictInputSerializer
 class ProductListQuerySerializer(serializers.Serializer):
     """Query parameters of the public product list (unknown ones, like ``page``, are ignored)."""
 
-    category = serializers.SlugField(required=False, help_text="Category slug; includes its descendants.")
-    vendor = serializers.SlugField(required=False, help_text="Vendor slug.")
+    # Blank values mean "no filter" / "the default order", as an emptied form field sends them
+    # (and as /api/v1/search/ reads them).
+    category = serializers.SlugField(
+        required=False, allow_blank=True, help_text="Category slug; includes its descendants."
+    )
+    vendor = serializers.SlugField(required=False, allow_blank=True, help_text="Vendor slug.")
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
-    ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False, default="-created_at")
+    ordering = serializers.ChoiceField(
+        choices=sorted(ORDERINGS),
+        required=False,
+        allow_blank=True,
+        default="-created_at",
+        help_text="Default: newest first.",
+    )
 
 
 class SlugNameSerializer(serializers.Serializer):

@@ -151,6 +151,8 @@ def test_orderings(api_client):
     assert slugs(api_client.get("/api/v1/products/?ordering=name")) == [a.slug, b.slug, c.slug]
     assert slugs(api_client.get("/api/v1/products/?ordering=-created_at")) == [c.slug, a.slug, b.slug]
     assert slugs(api_client.get("/api/v1/products/")) == [c.slug, a.slug, b.slug]
+    # an emptied form field: blank ordering and filters mean the defaults, not a 400
+    assert slugs(api_client.get("/api/v1/products/?ordering=&category=&vendor=")) == [c.slug, a.slug, b.slug]
 
 
 @pytest.mark.parametrize(
