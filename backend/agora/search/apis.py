@@ -12,7 +12,15 @@ from agora.search.serializers import (
     SuggestInputSerializer,
     SuggestResponseSerializer,
 )
-from agora.search.types import PageRequest, SearchFilters
+from agora.search.types import PageRequest, SearchFilters, SearchResult
+
+
+def _render(result: SearchResult) -> SearchResult:
+    """The hits and facets as the API shows them (done once per cached answer)."""
+    data = SearchPageSerializer(
+        {"count": result.total, "next": None, "previous": None, "results": result.results, "facets": result.facets}
+    ).data
+    return SearchResult(total=result.total, results=list(data["results"]), facets=data["facets"])
 
 
 def _page_link(request, number: int) -> str:
@@ -51,6 +59,7 @@ class SearchApi(APIView):
             ),
             ordering=params.get("ordering") or None,
             page=page,
+            render=_render,
         )
         has_next = page.offset + page.size < result.total
         body = {
@@ -60,7 +69,7 @@ class SearchApi(APIView):
             "results": result.results,
             "facets": result.facets,
         }
-        return Response(SearchPageSerializer(body).data)
+        return Response(body)
 
 
 class SuggestApi(APIView):

@@ -42,14 +42,24 @@ def index_changed() -> None:
         cache.add(GENERATION_KEY, _fresh(), timeout=None)
 
 
-def cached(parts: tuple, compute: Callable[[], SearchResult]) -> SearchResult:
+def cached(
+    parts: tuple,
+    compute: Callable[[], SearchResult],
+    *,
+    stamp: object = None,
+    verify: Callable[[SearchResult], SearchResult] = lambda result: result,
+) -> SearchResult:
+    """The answer for ``parts``: cached, or computed. ``verify`` runs on a fresh answer and again
+    on a cached one whose ``stamp`` differs from the current one (the catalog changed since it
+    was verified); the verified answer is stored with the current stamp."""
     timeout = settings.SEARCH_CACHE_TIMEOUT
     if timeout <= 0:
-        return compute()
+        return verify(compute())
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]  # frozen dataclasses: stable repr
     key = f"search:{generation()}:{digest}"
-    result = cache.get(key)
-    if result is None:
-        result = compute()
-        cache.set(key, result, timeout=timeout)
+    entry = cache.get(key)
+    if entry is not None and entry[0] == stamp:
+        return entry[1]
+    result = verify(entry[1] if entry is not None else compute())
+    cache.set(key, (stamp, result), timeout=timeout)
     return result

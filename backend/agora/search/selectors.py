@@ -1,9 +1,11 @@
 """Search reads for the API: the configured backend, plus the visibility guard."""
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.db.models import Q
 
+from agora.catalog.cache import catalog_version
 from agora.core.errors import NotFound
 from agora.search import get_backend
 from agora.search.cache import cached
@@ -35,23 +37,48 @@ def _only_public(results: list[dict]) -> list[dict]:
     return [r for r in results if r["slug"] in public]
 
 
-def search_products(*, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult:
+def search_products(
+    *,
+    query: str,
+    filters: SearchFilters,
+    ordering: str | None,
+    page: PageRequest,
+    render: Callable[[SearchResult], SearchResult] | None = None,
+) -> SearchResult:
     """Public product search. An empty ``query`` is a filtered listing (newest first by default);
-    a query with no searchable word (only punctuation) matches nothing."""
+    a query with no searchable word (only punctuation) matches nothing.
+
+    ``render`` (the API's serializer) turns the backend's answer into its JSON-ready form once,
+    before it is cached, so a cached answer costs no serialization; hits keep their ``slug``.
+    """
     terms = tokenize(query)
     if query.strip() and not terms:
         if page.number > 1:
             raise NotFound(PAGE_NOT_FOUND)
         return SearchResult(total=0, results=[])
+    version = catalog_version()
+    # Read on every search (one small indexed query), whatever path hid the vendor.
     filters = replace(filters, exclude_vendor_ids=hidden_vendor_ids())
     backend = get_backend()
     text = " ".join(terms)
+
+    def compute() -> SearchResult:
+        answer = backend.search(text, filters, ordering, page)
+        return render(answer) if render else answer
+
+    def verify(answer: SearchResult) -> SearchResult:
+        answer.results = _only_public(answer.results)
+        return answer
+
+    # Verified answers are reused while the catalog version stays the same: every service that
+    # changes a product's or vendor's visibility bumps it, so the guard runs again after any of
+    # them. (A raw database edit that bumps nothing is caught by the reconciler's re-index, which
+    # moves the index generation, within a minute.)
     result = cached(
-        (backend.name, text, filters, ordering, page), lambda: backend.search(text, filters, ordering, page)
+        (backend.name, text, filters, ordering, page, render is not None), compute, stamp=version, verify=verify
     )
     if page.number > 1 and page.offset >= result.total:
         raise NotFound(PAGE_NOT_FOUND)
-    result.results = _only_public(result.results)
     return result
 
 
