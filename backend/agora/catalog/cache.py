@@ -9,33 +9,20 @@ would empty the cache of a busy shop. Cache failures are misses (the cache swall
 errors), so reads fall back to the database.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db import transaction
+
+from agora.core.cache_versions import bump, current, fresh
 
 VERSION_KEY = "catalog:version"
 
 
-def _fresh() -> int:
-    """A starting value no earlier one can equal, for a key that vanished (eviction, a Redis
-    restart): entries cached under an older value must never be read again."""
-    return time.time_ns()
-
-
 def catalog_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh(), timeout=None)
-        version = cache.get(VERSION_KEY) or 0
-    return version
+    return current(VERSION_KEY)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # key missing (expired, evicted or cache restarted)
-        cache.add(VERSION_KEY, _fresh(), timeout=None)
+    bump(VERSION_KEY)
 
 
 def invalidate_public_catalog() -> None:
@@ -51,16 +38,13 @@ def product_detail_version(slug: str) -> str:
     """The catalog version plus the product's own stamp, in one round trip."""
     key = _detail_key(slug)
     got = cache.get_many([VERSION_KEY, key])
-    if VERSION_KEY not in got:
-        got[VERSION_KEY] = catalog_version()
-    if key not in got:
-        cache.add(key, _fresh(), timeout=None)
-        got[key] = cache.get(key) or 0
-    return f"{got[VERSION_KEY]}.{got[key]}"
+    version = got.get(VERSION_KEY) or current(VERSION_KEY)
+    stamp = got.get(key) or current(key)
+    return f"{version}.{stamp}"
 
 
 def invalidate_product_details(slugs) -> None:
     """New stamps for these products' detail pages after the surrounding transaction commits."""
     slugs = list(slugs)
     if slugs:
-        transaction.on_commit(lambda: cache.set_many({_detail_key(s): _fresh() for s in slugs}, timeout=None))
+        transaction.on_commit(lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=None))

@@ -8,38 +8,25 @@ request after the cache (``selectors._only_public``). A dead cache is a miss.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 
+from agora.core.cache_versions import bump, current
 from agora.search.types import SearchResult
 
 GENERATION_KEY = "search:generation"
 
 
-def _fresh() -> int:
-    """A starting value no earlier one can equal, for a key that vanished (eviction, a Redis
-    restart): entries cached under an older value must never be read again."""
-    return time.time_ns()
-
-
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh(), timeout=None)
-        value = cache.get(GENERATION_KEY) or 0
-    return value
+    return current(GENERATION_KEY)
 
 
 def index_changed() -> None:
     """Invalidates every cached answer. Call it once the index write is committed (searches that
     ran meanwhile cached under the old generation, which nobody reads any more)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # missing (evicted, Redis restarted): any new value differs from the old ones
-        cache.add(GENERATION_KEY, _fresh(), timeout=None)
+    bump(GENERATION_KEY)
 
 
 def cached(
