@@ -15,13 +15,7 @@ bash scripts/frontend.sh build
 
 work=$(mktemp -d /tmp/agora-e2e.XXXXXX)
 port=$(free_port)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+stop_on_exit "$work"
 
 export DJANGO_SETTINGS_MODULE=config.settings MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY=2
 cd backend
@@ -32,9 +26,9 @@ if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
   "$PY" manage.py seed_demo --products 60 >/dev/null
 fi
 "$VENV/bin/gunicorn" -c config/gunicorn.conf.py config.wsgi:application >"$work/web.log" 2>&1 &
-pids+=($!)
+BG_PIDS+=($!)
 "$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -P threads -c 4 >"$work/worker.log" 2>&1 &
-pids+=($!)
+BG_PIDS+=($!)
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$port/health/ready/" >/dev/null 2>&1 && break
   sleep 0.3

@@ -109,3 +109,18 @@ redis_stop() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Background servers of a script: append their pids to BG_PIDS; on exit they are stopped (TERM,
+# then waited for) and the given work directory is removed.
+BG_PIDS=()
+BG_WORK=""
+_stop_background() {
+  local pid
+  for pid in "${BG_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$BG_WORK" ]; then rm -rf "$BG_WORK"; fi
+}
+stop_on_exit() {
+  BG_WORK="${1:-}"
+  trap _stop_background EXIT
+}

@@ -19,6 +19,7 @@ api_v1 = [
 urlpatterns = [
     path("health/", core_apis.health, name="health"),
     path("health/ready/", core_apis.health_ready, name="health-ready"),
+    path("load-test/ceiling/", core_apis.load_test_ceiling, name="load-test-ceiling"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

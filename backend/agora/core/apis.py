@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -14,6 +14,14 @@ from agora.core.health import run_checks
 def health(request):
     """Liveness: the process serves requests. No I/O."""
     return JsonResponse({"status": "ok"})
+
+
+def load_test_ceiling(request):
+    """The load test's ceiling (backend/bench/load/): a bare Django view with a constant JSON body,
+    behind the full middleware stack. Answers only when LOAD_TEST_CEILING_VIEW is on (404 otherwise)."""
+    if not settings.LOAD_TEST_CEILING_VIEW:
+        raise Http404
+    return HttpResponse(b'{"status":"ok"}', content_type="application/json")
 
 
 @extend_schema(

@@ -89,13 +89,14 @@ class Shopper(FastHttpUser):
 
 
 class Ceiling(FastHttpUser):
-    """The stack's ceiling: a bare Django view with a constant JSON body (/health/, no I/O)."""
+    """The stack's ceiling: a bare Django view with a constant JSON body, behind the same
+    middleware as every other request (/load-test/ceiling/, turned on by run.sh)."""
 
     wait_time = constant(0)
 
     @task
     def bare(self):
-        self.client.get("/health/", name="ceiling")
+        self.client.get("/load-test/ceiling/", name="ceiling")
 
 
 def _single(name: str, path_fn):

@@ -160,6 +160,8 @@ CATALOG_MAX_IMAGES_PER_PRODUCT = env.int("CATALOG_MAX_IMAGES_PER_PRODUCT", defau
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
 # Seconds a cached public catalog page lives (writes invalidate it at once anyway).
+# The load test's ceiling view (/load-test/ceiling/); off (404) unless a load test turns it on.
+LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)

@@ -55,3 +55,10 @@ def test_liveness_answers_a_load_balancer_probing_by_ip(client, settings):
     assert r.status_code == 200 and r.json() == {"status": "ok"}
     # other paths still validate the host
     assert client.get("/api/v1/me/", HTTP_HOST="10.0.12.34:8000").status_code == 400
+
+
+def test_the_load_test_ceiling_view_answers_only_when_turned_on(client, settings):
+    assert client.get("/load-test/ceiling/").status_code == 404
+    settings.LOAD_TEST_CEILING_VIEW = True
+    response = client.get("/load-test/ceiling/")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
