@@ -98,11 +98,11 @@ class ProductListApi(APIView):
         responses={200: paginated(ProductSummarySerializer, "PaginatedProductSummaryList"), **ERRORS(400, 404)},
     )
     def get(self, request):
-        query = ProductListQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-
         def build():
+            # Validated on a miss only: a query string has a cached answer only if it was valid.
+            query = ProductListQuerySerializer(data=request.query_params.dict())
+            query.is_valid(raise_exception=True)
+            filters = query.validated_data
             paginator = PageNumberPagination()
             rows = paginator.paginate_queryset(selectors.public_product_rows(filters=filters), request, view=self)
             return {

@@ -1,3 +1,5 @@
+import orjson
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -69,7 +71,8 @@ class SearchApi(APIView):
             "results": result.results,
             "facets": result.facets,
         }
-        return Response(body)
+        # Every value is JSON-ready already (rendered once per cached answer).
+        return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
 class SuggestApi(APIView):
