@@ -87,8 +87,13 @@ CROSS JOIN LATERAL (
 # For this transaction only. The documents table and its indexes are small and hot, so random
 # reads cost about what sequential ones do: without this the planner seq-scans all 100k rows
 # for a word in 10 % of them instead of a GIN bitmap scan (about 3x slower, measured).
+# JIT off: broad words (thousands of matches) cross jit_above_cost, and compiling the plan
+# costs more than the query itself saves. work_mem: the facet aggregation and the page sort
+# of a broad word stay in memory.
 _SETTINGS = f"""
 SELECT set_config('random_page_cost', '1.1', true),
+       set_config('jit', 'off', true),
+       set_config('work_mem', '16MB', true),
        set_config('pg_trgm.similarity_threshold', '{TRIGRAM_THRESHOLD}', true)
 """
 
