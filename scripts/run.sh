@@ -65,6 +65,8 @@ cat <<MSG
   Ctrl-C stops web, worker, beat, PostgreSQL and Redis.
 
 MSG
+# The Procfile names gunicorn and celery: they come from the project's venv.
+export PATH="$VENV/bin:$PATH"
 "$VENV/bin/honcho" -d "$REPO_DIR/backend" -f "$REPO_DIR/Procfile" start &
 honcho_pid=$!
 wait "$honcho_pid"
