@@ -17,6 +17,13 @@ export function formatMoney(amount: string | number | null | undefined, currency
   return formatter.format(value);
 }
 
+/** The sum of decimal money strings, added in cents so 0.1 + 0.2 stays 0.30. For showing an
+ * estimate (cart subtotal + the chosen shipping) only: the order's total comes from the server. */
+export function addMoney(...amounts: string[]): string {
+  const cents = amounts.reduce((sum, amount) => sum + Math.round(Number(amount) * 100), 0);
+  return (cents / 100).toFixed(2);
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney, humanize } from './format';
+import { addMoney, formatDate, formatMoney, humanize } from './format';
 import { createStore, storage } from './store';
 import { safeNext } from './url';
 import { uuid } from './uuid';
@@ -46,5 +46,13 @@ describe('small helpers', () => {
     expect(storage.read('k')).toEqual({ a: 1 });
     storage.write('k', null);
     expect(window.localStorage.getItem('k')).toBeNull();
+  });
+});
+
+describe('addMoney', () => {
+  it('adds decimal strings without floating-point drift', () => {
+    expect(addMoney('0.10', '0.20')).toBe('0.30');
+    expect(addMoney('229.69', '4.90')).toBe('234.59');
+    expect(addMoney('19.99')).toBe('19.99');
   });
 });

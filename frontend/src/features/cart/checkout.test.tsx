@@ -72,6 +72,16 @@ describe('checkout', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('shows the total with the chosen shipping method', async () => {
+    setup(() => HttpResponse.json(order(), { status: 201 }));
+    const user = userEvent.setup();
+    await screen.findByRole('radio', { name: /Standard/ });
+    const total = () => screen.getByText('Total', { selector: 'dt' }).nextElementSibling;
+    expect(total()).toHaveTextContent('24.90');
+    await user.click(screen.getByRole('radio', { name: /Express/ }));
+    expect(total()).toHaveTextContent('29.90');
+  });
+
   it('places the order with an Idempotency-Key and goes to the confirmation', async () => {
     const { requests } = setup(() => HttpResponse.json(order('A-1001'), { status: 201 }));
     const user = userEvent.setup();

@@ -6,6 +6,7 @@ import { SelectField, TextField } from '@/components/ui/Field';
 import { Price } from '@/components/ui/Price';
 import { env } from '@/config/env';
 import { errorMessage, isApiError } from '@/lib/errors';
+import { addMoney } from '@/lib/format';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { cartDrawerStore, useCart } from '../api/cart';
@@ -315,12 +316,23 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
             </dd>
           </div>
           {selectedShipping ? (
-            <div>
-              <dt>Shipping</dt>
-              <dd>
-                <Price amount={selectedShipping.price} currency={selectedShipping.currency} />
-              </dd>
-            </div>
+            <>
+              <div>
+                <dt>Shipping</dt>
+                <dd>
+                  <Price amount={selectedShipping.price} currency={selectedShipping.currency} />
+                </dd>
+              </div>
+              <div className="totals-list__total">
+                <dt>Total</dt>
+                <dd>
+                  <Price
+                    amount={addMoney(cartData.subtotal, selectedShipping.price)}
+                    currency={cartData.currency}
+                  />
+                </dd>
+              </div>
+            </>
           ) : null}
         </dl>
       </aside>
