@@ -30,8 +30,10 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
     # Local-disk media (no bucket configured): served by the app. With S3, URLs point at the bucket/CDN.
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", core_apis.local_media, name="media"))
 
-# Everything else is a storefront route: the SPA's index.html (API, admin, static, media and health excluded).
-urlpatterns.append(re_path(r"^(?!api/|admin/|static/|media/|health/)(?P<path>.*)$", spa_index, name="spa"))
+# Everything else is a storefront route: the SPA's index.html. Not for API, admin, static, media,
+# health, and not for built assets: an asset whitenoise does not have (a stale hash after a
+# deploy) must be a 404, never index.html with a 200, which a browser refuses as a script.
+urlpatterns.append(re_path(r"^(?!api/|admin/|static/|media/|health/|assets/)(?P<path>.*)$", spa_index, name="spa"))
 
 handler400 = "agora.core.exceptions.handler400"
 handler403 = "agora.core.exceptions.handler403"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 _cache: dict[str, tuple[float, bytes]] = {}
 
@@ -23,7 +23,7 @@ def _index_html() -> bytes:
     return cached[1]
 
 
-@require_GET
+@require_safe  # GET and HEAD (link checkers, uptime probes)
 def spa_index(request, path: str = ""):
     response = HttpResponse(_index_html(), content_type="text/html; charset=utf-8")
     # The shell must be revalidated so a deploy's new asset hashes are picked up at once.

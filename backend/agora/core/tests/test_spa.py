@@ -27,6 +27,19 @@ def test_client_routes_get_index_html_and_assets_are_immutable(built_spa):
 
 
 @pytest.mark.django_db
+def test_a_missing_asset_is_a_404_not_the_index_page(built_spa):
+    # a page built before a deploy asks for an asset hash the new build does not have
+    response = Client().get("/assets/index-0ld0ne00.js")
+    assert response.status_code == 404
+    assert b"<div id=root>" not in response.content
+
+
+@pytest.mark.django_db
+def test_client_routes_answer_head_requests(built_spa):
+    assert Client().head("/products").status_code == 200
+
+
+@pytest.mark.django_db
 def test_api_admin_and_health_are_not_swallowed_by_the_spa(built_spa):
     client = Client()
     assert client.get("/api/v1/nope/").json()["error"]["code"] == "not_found"
