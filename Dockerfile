@@ -65,6 +65,7 @@ COPY scripts/docker-entrypoint.sh /usr/local/bin/docker-entrypoint
 RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_DEBUG=false \
     python manage.py collectstatic --noinput \
+ && python -m whitenoise.compress -q /app/frontend/dist \
  && python -m compileall -q /app/backend
 # Numeric, so the platform can tell it is non-root without reading /etc/passwd.
 USER 10001:10001

@@ -16,6 +16,10 @@ case "${1:-}" in
   build)
     log "frontend: building the SPA"
     npm run build --silent
+    # Gzip copies of the assets next to them: whitenoise serves those to browsers that accept
+    # gzip (Lighthouse counted 176 KiB of uncompressed JavaScript and CSS without them).
+    ensure_venv
+    "$VENV/bin/python" -m whitenoise.compress -q dist
     ;;
   test)
     log "frontend: lint, format, types"

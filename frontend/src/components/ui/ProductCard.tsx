@@ -52,7 +52,7 @@ export function ProductGrid({ products, label }: { products: ProductCardData[]; 
       {products.map((product, index) => (
         <li key={product.id}>
           {/* The first row is likely above the fold: load it eagerly for a fast LCP. */}
-          <ProductCard product={product} priority={index < 2} />
+          <ProductCard product={product} priority={index < 4} />
         </li>
       ))}
     </ul>

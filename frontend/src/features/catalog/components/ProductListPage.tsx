@@ -184,6 +184,8 @@ export function ProductListPage() {
             aria-busy={products.isFetching || undefined}
             className={products.isPlaceholderData ? 'is-stale' : undefined}
           >
+            {/* Keeps the heading outline h1 → h2 → h3 (the cards' names) for screen readers. */}
+            <h2 className="visually-hidden">Products</h2>
             <ProductGrid products={products.data.results} label="Products" />
             <Pagination page={filters.page ?? 1} count={products.data.count} pageSize={PAGE_SIZE} />
           </div>

@@ -187,6 +187,7 @@ export function SearchPage() {
             <p className="muted" aria-live="polite">
               {search.data.count} {search.data.count === 1 ? 'result' : 'results'}
             </p>
+            <h2 className="visually-hidden">Search results</h2>
             <ProductGrid products={search.data.results} label="Search results" />
             <Pagination
               page={params.page ?? 1}
