@@ -51,6 +51,8 @@ export type ProductFilters = {
 };
 
 export const PAGE_SIZE = 24;
+/** The home page's featured products. */
+export const FEATURED_PRODUCTS: ProductFilters = { page_size: 8 };
 
 /** The URL is the source of truth for listing state; unknown or bad values are dropped. */
 export function filtersFromSearchParams(params: URLSearchParams): ProductFilters {

@@ -2,14 +2,12 @@ import { Link } from 'react-router';
 import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { useDocumentTitle } from '@/lib/hooks';
-import { useCategories, useProducts } from '../api/catalog';
-
-const FEATURED = { page_size: 8 };
+import { FEATURED_PRODUCTS, useCategories, useProducts } from '../api/catalog';
 
 export function HomePage() {
   useDocumentTitle('Independent makers, one checkout');
   const categories = useCategories();
-  const featured = useProducts(FEATURED);
+  const featured = useProducts(FEATURED_PRODUCTS);
 
   return (
     <div className="stack-lg">
