@@ -59,7 +59,9 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class AddressInputSerializer(StrictInputSerializer):
+class PostalAddressInputSerializer(StrictInputSerializer):
+    """The postal fields of an address, shared by saved addresses and a checkout's shipping address."""
+
     full_name = serializers.CharField(max_length=200)
     line1 = serializers.CharField(max_length=200)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -69,4 +71,10 @@ class AddressInputSerializer(StrictInputSerializer):
         r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Use a two-letter ISO country code."}
     )
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+
+class AddressInputSerializer(PostalAddressInputSerializer):
     is_default = serializers.BooleanField(required=False, default=False)

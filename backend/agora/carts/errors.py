@@ -13,16 +13,12 @@ class CartItemNotFound(NotFound):
 
 class VariantUnavailable(ValidationFailed):
     message = "This product variant does not exist or cannot be bought."
-
-    def __init__(self):
-        super().__init__(details={"variant_id": [self.message]})
+    field = "variant_id"
 
 
 class QuantityTooLarge(ValidationFailed):
     message = f"A cart line holds at most {MAX_QUANTITY} units."
-
-    def __init__(self):
-        super().__init__(details={"quantity": [self.message]})
+    field = "quantity"
 
 
 class InsufficientStock(Conflict):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAdminUser
@@ -32,20 +32,8 @@ from agora.catalog.serializers import (
     VendorProductSerializer,
 )
 from agora.core.pagination import PageNumberPagination
-from agora.core.schema import ERRORS
+from agora.core.schema import ERRORS, paginated
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
-
-
-def paginated(serializer, name: str):
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer(many=True),
-        },
-    )
 
 
 def _cached_json(request, kind: str, build, *, version: str | None = None) -> HttpResponse:

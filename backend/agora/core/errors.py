@@ -18,6 +18,13 @@ class ValidationFailed(DomainError):
     status_code = 400
     code = "validation_error"
     message = "Some fields are invalid."
+    #: A subclass about one field names it; its message is then that field's detail.
+    field: str | None = None
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+        super().__init__(message, details=details)
+        if details is None and self.field:
+            self.details = {self.field: [self.message]}
 
 
 class PermissionDenied(DomainError):

@@ -34,3 +34,16 @@ _DESCRIPTIONS = {
 
 def ERRORS(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads like a constant in decorators
     return {s: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(s, "error")) for s in statuses}
+
+
+def paginated(serializer_class, name: str):
+    """The page envelope of a paginated list, as DRF's PageNumberPagination answers it."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )

@@ -1,6 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,7 +7,7 @@ from rest_framework.views import APIView
 from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.errors import CartNotFound
 from agora.core.pagination import PageNumberPagination
-from agora.core.schema import ERRORS
+from agora.core.schema import ERRORS, paginated
 from agora.orders import checkout, selectors, services
 from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
 from agora.orders.idempotency import caller_scope, idempotent, request_fingerprint
@@ -21,19 +20,6 @@ from agora.orders.serializers import (
     VendorOrderSerializer,
 )
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
-
-
-def paginated(serializer_class, name: str):
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
-
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     IDEMPOTENCY_HEADER,

@@ -5,9 +5,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 class IdempotencyKeyMissing(ValidationFailed):
     message = "The Idempotency-Key header is required (a unique value per checkout attempt, at most 255 characters)."
-
-    def __init__(self):
-        super().__init__(details={IDEMPOTENCY_HEADER: [self.message]})
+    field = IDEMPOTENCY_HEADER
 
 
 class IdempotencyKeyReused(DomainError):
@@ -22,37 +20,27 @@ class IdempotencyKeyInProgress(Conflict):
 
 class EmptyCart(ValidationFailed):
     message = "Your cart is empty."
-
-    def __init__(self):
-        super().__init__(details={"cart": [self.message]})
+    field = "cart"
 
 
 class EmailRequired(ValidationFailed):
     message = "An email address is required to check out as a guest."
-
-    def __init__(self):
-        super().__init__(details={"email": [self.message]})
+    field = "email"
 
 
 class UnknownShippingMethod(ValidationFailed):
     message = "Unknown or unavailable shipping method."
-
-    def __init__(self):
-        super().__init__(details={"shipping_method": [self.message]})
+    field = "shipping_method"
 
 
 class PaymentMethodUnavailable(ValidationFailed):
     message = "This payment method is not available."
-
-    def __init__(self):
-        super().__init__(details={"payment_method": [self.message]})
+    field = "payment_method"
 
 
 class MixedCurrencies(ValidationFailed):
     message = "Items in different currencies cannot be checked out together."
-
-    def __init__(self):
-        super().__init__(details={"cart": [self.message]})
+    field = "cart"
 
 
 class PaymentDeclined(DomainError):

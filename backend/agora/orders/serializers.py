@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agora.accounts.serializers import PostalAddressInputSerializer
 from agora.core.serializers import MoneyField, StrictInputSerializer
 from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
 from agora.payments.models import Payment
@@ -32,19 +33,8 @@ class ShippingMethodSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "price", "currency"]
 
 
-class ShippingAddressInputSerializer(StrictInputSerializer):
-    full_name = serializers.CharField(max_length=200)
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
-    country = serializers.RegexField(
-        r"^[A-Za-z]{2}$", max_length=2, error_messages={"invalid": "Use a two-letter ISO country code."}
-    )
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-
-    def validate_country(self, value: str) -> str:
-        return value.upper()
+class ShippingAddressInputSerializer(PostalAddressInputSerializer):
+    """Where the order ships; the same fields as a saved address, without `is_default`."""
 
 
 class CheckoutInputSerializer(StrictInputSerializer):
