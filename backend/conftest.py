@@ -46,6 +46,19 @@ def staff_client(staff_user) -> APIClient:
     return client_for(staff_user)
 
 
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request):
+    """Tests on the real worker end once it is idle, before their committed data is flushed.
+
+    Autouse fixtures of plugins (pytest-django's database set-up) are set up before this one,
+    so they are torn down after it.
+    """
+    worker = request.getfixturevalue("celery_worker") if "celery_worker" in request.fixturenames else None
+    yield
+    if worker is not None:
+        worker.wait_idle()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real worker process consuming every queue from the real Redis broker, on the test database.

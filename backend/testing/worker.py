@@ -81,6 +81,30 @@ class WorkerProcess:
         if getattr(self, "log", None):
             self.log.close()
 
+    def wait_idle(self, timeout: float = 15) -> bool:
+        """Waits until no task is queued or running (tasks are acked late, so a running one is
+        still in the broker's ``unacked`` hash). Tests call it before the database is flushed:
+        a TRUNCATE racing the worker's follow-up tasks (an image task queueing a search index
+        task...) can deadlock, and PostgreSQL then cancels the flush."""
+        if not self.proc or self.proc.poll() is not None:
+            return True
+        import redis
+
+        client = redis.Redis.from_url(self.env().get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL)
+        queues = QUEUES.split(",")
+        quiet = 0
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                busy = client.hlen("unacked") or any(client.llen(q) for q in queues)
+                quiet = 0 if busy else quiet + 1
+                if quiet >= 3:
+                    return True
+                time.sleep(0.1)
+            return False
+        finally:
+            client.close()
+
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
 
