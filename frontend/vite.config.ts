@@ -1,8 +1,34 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath, URL } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig, loadEnv } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { parseEnv } from './src/config/env';
+
+/**
+ * Puts the entry stylesheet into index.html as a <style> element. It is small (about 4 kB
+ * gzip) and every page needs it before the first paint; as a <link> it costs a render-blocking
+ * round trip (about 150 ms on Lighthouse's mobile network). The file stays in dist/ for the
+ * manifest.
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: 'agora:inline-entry-css',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        let out = html;
+        for (const [fileName, output] of Object.entries(ctx.bundle ?? {})) {
+          if (output.type !== 'asset' || !fileName.endsWith('.css')) continue;
+          const link = new RegExp(`<link rel="stylesheet"[^>]*href="/${fileName}"[^>]*>`);
+          const css = String(output.source).replace(/<\/style/gi, '<\\/style');
+          out = out.replace(link, () => `<style>${css}</style>`);
+        }
+        return out;
+      },
+    },
+  };
+}
 
 const PROXIED_PREFIXES = ['/api', '/media', '/admin', '/static', '/health'];
 
@@ -17,7 +43,7 @@ export default defineConfig(({ mode }) => {
 
   return {
     base: '/',
-    plugins: [react()],
+    plugins: [react(), inlineEntryCss()],
     define: { __AGORA_ENV__: JSON.stringify(appEnv) },
     resolve: {
       alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },

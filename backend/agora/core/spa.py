@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 _cache: dict[str, tuple[float, bytes]] = {}
@@ -24,6 +25,7 @@ def _index_html() -> bytes:
 
 
 @require_safe  # GET and HEAD (link checkers, uptime probes)
+@gzip_page  # the shell carries the inlined stylesheet: ~17 kB, ~4.5 kB compressed
 def spa_index(request, path: str = ""):
     response = HttpResponse(_index_html(), content_type="text/html; charset=utf-8")
     # The shell must be revalidated so a deploy's new asset hashes are picked up at once.

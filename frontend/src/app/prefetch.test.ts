@@ -46,4 +46,27 @@ describe('prefetchInitialRoute', () => {
     await expect.poll(() => client.getQueryData(key)).toBeTruthy();
     expect(requests).toBe(1);
   });
+
+  it('preloads the first row of product images once the data arrives, each once', async () => {
+    const products = Array.from({ length: 6 }, (_, i) => ({
+      ...product,
+      id: i + 1,
+      slug: `p-${i}`,
+      thumbnail: i === 1 ? null : `/media/p-${i}.jpg`,
+    }));
+    server.use(http.get(API('/products/'), () => HttpResponse.json(paginated(products))));
+    document.head.querySelectorAll('link[rel="preload"]').forEach((link) => link.remove());
+    const client = createQueryClient();
+    prefetchInitialRoute(client, { pathname: '/products', search: '' });
+    const preloaded = () =>
+      [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="image"]')].map(
+        (link) => link.getAttribute('href'),
+      );
+    await expect.poll(preloaded).toHaveLength(3);
+    // the first four cards load eagerly; one of them has no picture
+    expect(preloaded()).toEqual(['/media/p-0.jpg', '/media/p-2.jpg', '/media/p-3.jpg']);
+    prefetchInitialRoute(createQueryClient(), { pathname: '/products', search: '' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(preloaded()).toHaveLength(3);
+  });
 });

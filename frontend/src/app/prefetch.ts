@@ -3,13 +3,16 @@ import {
   FEATURED_PRODUCTS,
   filtersFromSearchParams,
   productsQueryOptions,
+  type ProductFilters,
 } from '@/features/catalog/api/catalog';
+import { EAGER_CARD_IMAGES, preloadImages } from '@/lib/images';
 
 /**
  * Render-as-you-fetch for the first page of a visit: the product data of the home page and the
  * listing is requested as soon as the main bundle runs, in parallel with the route's chunk,
  * instead of after it (one round trip less before the first product images, the LCP). The
- * pages' own hooks find the request in the cache under the same key.
+ * pages' own hooks find the request in the cache under the same key. The first row's images
+ * are preloaded as soon as the data arrives, while the route's chunk may still be on its way.
  */
 export function prefetchInitialRoute(
   client: QueryClient,
@@ -17,9 +20,15 @@ export function prefetchInitialRoute(
 ): void {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   if (path === '/') {
-    void client.prefetchQuery(productsQueryOptions(FEATURED_PRODUCTS));
+    void prefetchProducts(client, FEATURED_PRODUCTS);
   } else if (path === '/products') {
-    const filters = filtersFromSearchParams(new URLSearchParams(location.search));
-    void client.prefetchQuery(productsQueryOptions(filters));
+    void prefetchProducts(client, filtersFromSearchParams(new URLSearchParams(location.search)));
   }
+}
+
+async function prefetchProducts(client: QueryClient, filters: ProductFilters): Promise<void> {
+  const options = productsQueryOptions(filters);
+  await client.prefetchQuery(options);
+  const page = client.getQueryData(options.queryKey);
+  preloadImages((page?.results ?? []).slice(0, EAGER_CARD_IMAGES).map((p) => p.thumbnail));
 }

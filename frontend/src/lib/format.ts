@@ -1,6 +1,14 @@
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** Money arrives as a decimal string; it is only formatted here, never computed. */
+/** Loads the locale's number-formatting data ahead of time, when the main thread is idle. */
+export function warmUpFormatting(currency = 'EUR'): void {
+  const warm = () => void formatMoney(0, currency);
+  if (typeof window !== 'undefined' && 'requestIdleCallback' in window)
+    window.requestIdleCallback(warm, { timeout: 2000 });
+  else setTimeout(warm, 0);
+}
+
 export function formatMoney(amount: string | number | null | undefined, currency = 'EUR'): string {
   if (amount === null || amount === undefined || amount === '') return '';
   const value = typeof amount === 'number' ? amount : Number(amount);

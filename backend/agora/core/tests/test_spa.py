@@ -1,3 +1,5 @@
+import gzip
+
 import pytest
 from django.test import Client
 
@@ -61,3 +63,16 @@ def test_local_media_is_served(settings, tmp_path):
     r = Client().get("/media/products/a.txt")
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"hi"
     assert Client().get("/media/../settings.py").status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_the_shell_is_compressed_for_browsers_that_accept_gzip(built_spa):
+    # the built shell carries the inlined stylesheet (~17 kB)
+    css = "".join(f".c{i}{{margin:{i}px}}" for i in range(1500))
+    (built_spa / "index.html").write_text(f"<!doctype html><style>{css}</style><div id=root></div>")
+    client = Client()
+    plain = client.get("/products")
+    compressed = client.get("/products", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3

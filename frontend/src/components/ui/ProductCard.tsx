@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { EAGER_CARD_IMAGES } from '@/lib/images';
 import { Img } from './Image';
 import { Price } from './Price';
 import { Skeleton } from './Feedback';
@@ -52,7 +53,7 @@ export function ProductGrid({ products, label }: { products: ProductCardData[]; 
       {products.map((product, index) => (
         <li key={product.id}>
           {/* The first row is likely above the fold: load it eagerly for a fast LCP. */}
-          <ProductCard product={product} priority={index < 4} />
+          <ProductCard product={product} priority={index < EAGER_CARD_IMAGES} />
         </li>
       ))}
     </ul>
