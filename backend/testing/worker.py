@@ -19,6 +19,8 @@ class WorkerProcess:
         self.extra_args = extra_args
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
+        # A name of its own, so the test can ask this worker (and no other) what it is doing.
+        self.hostname = f"agora-test-{os.getpid()}-{id(self)}@localhost"
 
     def env(self) -> dict[str, str]:
         db = settings.DATABASES["default"]
@@ -47,6 +49,8 @@ class WorkerProcess:
             "--without-mingle",
             "--without-gossip",
             "--without-heartbeat",
+            "-n",
+            self.hostname,
             *self.extra_args,
         ]
         self.proc = subprocess.Popen(
@@ -82,24 +86,27 @@ class WorkerProcess:
             self.log.close()
 
     def wait_idle(self, timeout: float = 15) -> bool:
-        """Waits until no task is queued or running (tasks are acked late, so a running one is
-        still in the broker's ``unacked`` hash). Tests call it before the database is flushed:
-        a TRUNCATE racing the worker's follow-up tasks (an image task queueing a search index
-        task...) can deadlock, and PostgreSQL then cancels the flush."""
+        """Waits until nothing is queued and the worker runs or holds no task (asked over its
+        control channel). Tests call it before the database is flushed: a TRUNCATE racing the
+        worker's follow-up tasks (an image task queueing a search index task...) can deadlock,
+        and PostgreSQL then cancels the flush."""
         if not self.proc or self.proc.poll() is not None:
             return True
         import redis
 
+        from config.celery import app
+
         client = redis.Redis.from_url(self.env().get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL)
-        queues = QUEUES.split(",")
-        quiet = 0
+        inspect = app.control.inspect(destination=[self.hostname], timeout=1, limit=1)
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:
-                busy = client.hlen("unacked") or any(client.llen(q) for q in queues)
-                quiet = 0 if busy else quiet + 1
-                if quiet >= 3:
-                    return True
+                queued = any(client.llen(q) for q in QUEUES.split(","))
+                if not queued:
+                    active = (inspect.active() or {}).get(self.hostname)
+                    reserved = (inspect.reserved() or {}).get(self.hostname)
+                    if active == [] and reserved == []:
+                        return True
                 time.sleep(0.1)
             return False
         finally:
