@@ -134,8 +134,11 @@ def search_rebuild(*, progress: Callable[[int], object] | None = None) -> int:
     """Rebuilds the whole index while searches keep being answered; returns the documents written.
 
     The ledger is reset to what the rebuild wrote, and changes made while it ran are queued
-    again so they reach the new index.
+    again so they reach the new index. Outbox rows already committed when it started are
+    covered by it (it reads every product afterwards) and deleted, each only if it was not
+    re-queued meanwhile: after a bulk import, the worker does not index everything a second time.
     """
+    covered = list(PendingIndex.objects.values_list("product_id", "queued_at"))
     started = timezone.now()
     total = get_backend().rebuild(progress=progress)
     index_changed()
@@ -144,6 +147,8 @@ def search_rebuild(*, progress: Callable[[int], object] | None = None) -> int:
         changed = list(public_products().filter(updated_at__gte=started).values_list("pk", flat=True))
         if changed:
             products_changed(changed)
+        if covered:
+            _outbox_delete(covered)
     return total
 
 

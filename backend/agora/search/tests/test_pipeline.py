@@ -13,7 +13,7 @@ from agora.catalog.tests.factories import ProductFactory
 from agora.search import selectors
 from agora.search.indexing import products_changed
 from agora.search.models import IndexedProduct, PendingIndex, SearchDocument
-from agora.search.services import drifted_product_ids, index_pending_products, search_reconcile
+from agora.search.services import drifted_product_ids, index_pending_products, search_rebuild, search_reconcile
 from agora.search.tasks import index_pending
 from agora.search.types import PageRequest, SearchFilters
 from agora.vendors.models import Vendor
@@ -173,3 +173,17 @@ def test_indexed_at_is_taken_before_the_products_are_read():
     index_pending_products()
     ledger = IndexedProduct.objects.get(product_id=product.pk)
     assert before <= ledger.indexed_at <= SearchDocument.objects.get(product_id=product.pk).indexed_at
+
+
+def test_rebuild_empties_the_outbox_rows_it_covered_and_keeps_changes_made_while_it_ran():
+    imported, edited = ProductFactory.create_batch(2)
+    products_changed([imported.pk, edited.pk], schedule=False)  # a bulk import queued both
+
+    def progress(_done):
+        products_changed([edited.pk], schedule=False)  # edited again while the rebuild runs
+
+    search_rebuild(progress=progress)
+
+    # the import is in the new index: the worker need not index it again; the edit must reach it
+    assert list(PendingIndex.objects.values_list("product_id", flat=True)) == [edited.pk]
+    assert SearchDocument.objects.filter(product_id=imported.pk).exists()
