@@ -93,24 +93,28 @@ class WorkerProcess:
         if not self.proc or self.proc.poll() is not None:
             return True
         import redis
+        from kombu import exceptions as kombu_errors
 
         from config.celery import app
 
-        client = redis.Redis.from_url(self.env().get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL)
-        inspect = app.control.inspect(destination=[self.hostname], timeout=1, limit=1)
+        broker = self.env().get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL
         deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                queued = any(client.llen(q) for q in QUEUES.split(","))
+        while time.monotonic() < deadline:
+            # Fresh connections each time: a fault test may have restarted Redis under the pool.
+            try:
+                with redis.Redis.from_url(broker) as client:
+                    queued = any(client.llen(q) for q in QUEUES.split(","))
                 if not queued:
-                    active = (inspect.active() or {}).get(self.hostname)
-                    reserved = (inspect.reserved() or {}).get(self.hostname)
+                    with app.connection_for_write(broker) as conn:
+                        inspect = app.control.inspect(destination=[self.hostname], timeout=1, limit=1, connection=conn)
+                        active = (inspect.active() or {}).get(self.hostname)
+                        reserved = (inspect.reserved() or {}).get(self.hostname)
                     if active == [] and reserved == []:
                         return True
-                time.sleep(0.1)
-            return False
-        finally:
-            client.close()
+            except (redis.RedisError, OSError, kombu_errors.OperationalError):
+                pass  # the next poll tries again; giving up only costs the test its safety margin
+            time.sleep(0.1)
+        return False
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
