@@ -17,3 +17,26 @@ export function Price({
     </span>
   );
 }
+
+/** One row of an order's totals (`<dl className="totals-list">`): a label and an amount. */
+export function TotalsRow({
+  label,
+  amount,
+  currency,
+  total = false,
+}: {
+  label: string;
+  amount: string | null | undefined;
+  currency?: string | undefined;
+  /** The grand total: set apart and bold. */
+  total?: boolean;
+}) {
+  return (
+    <div className={total ? 'totals-list__total' : undefined}>
+      <dt>{label}</dt>
+      <dd>
+        <Price amount={amount} currency={currency} />
+      </dd>
+    </div>
+  );
+}

@@ -1,4 +1,4 @@
-import { Price } from '@/components/ui/Price';
+import { Price, TotalsRow } from '@/components/ui/Price';
 import { formatDate, humanize } from '@/lib/format';
 import type { Order, OrderLine } from '../api/account';
 
@@ -66,27 +66,12 @@ export function OrderView({ order }: { order: Order }) {
       ) : null}
       <dl className="totals-list">
         {order.subtotal ? (
-          <div>
-            <dt>Subtotal</dt>
-            <dd>
-              <Price amount={order.subtotal} currency={order.currency} />
-            </dd>
-          </div>
+          <TotalsRow label="Subtotal" amount={order.subtotal} currency={order.currency} />
         ) : null}
         {order.shipping ? (
-          <div>
-            <dt>Shipping</dt>
-            <dd>
-              <Price amount={order.shipping} currency={order.currency} />
-            </dd>
-          </div>
+          <TotalsRow label="Shipping" amount={order.shipping} currency={order.currency} />
         ) : null}
-        <div className="totals-list__total">
-          <dt>Total</dt>
-          <dd>
-            <Price amount={order.total} currency={order.currency} />
-          </dd>
-        </div>
+        <TotalsRow label="Total" amount={order.total} currency={order.currency} total />
       </dl>
     </div>
   );

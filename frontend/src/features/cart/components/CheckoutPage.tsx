@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { SelectField, TextField } from '@/components/ui/Field';
-import { Price } from '@/components/ui/Price';
+import { Price, TotalsRow } from '@/components/ui/Price';
 import { env } from '@/config/env';
 import { errorMessage, isApiError } from '@/lib/errors';
 import { addMoney } from '@/lib/format';
@@ -309,29 +309,20 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
           </Button>
         ) : null}
         <dl className="totals-list">
-          <div>
-            <dt>Subtotal</dt>
-            <dd>
-              <Price amount={cartData.subtotal} currency={cartData.currency} />
-            </dd>
-          </div>
+          <TotalsRow label="Subtotal" amount={cartData.subtotal} currency={cartData.currency} />
           {selectedShipping ? (
             <>
-              <div>
-                <dt>Shipping</dt>
-                <dd>
-                  <Price amount={selectedShipping.price} currency={selectedShipping.currency} />
-                </dd>
-              </div>
-              <div className="totals-list__total">
-                <dt>Total</dt>
-                <dd>
-                  <Price
-                    amount={addMoney(cartData.subtotal, selectedShipping.price)}
-                    currency={cartData.currency}
-                  />
-                </dd>
-              </div>
+              <TotalsRow
+                label="Shipping"
+                amount={selectedShipping.price}
+                currency={selectedShipping.currency}
+              />
+              <TotalsRow
+                label="Total"
+                amount={addMoney(cartData.subtotal, selectedShipping.price)}
+                currency={cartData.currency}
+                total
+              />
             </>
           ) : null}
         </dl>
