@@ -12,7 +12,7 @@ errors), so reads fall back to the database.
 from django.core.cache import cache
 from django.db import transaction
 
-from agora.core.cache_versions import bump, current, fresh
+from agora.core.cache_versions import bump, current, current_many, fresh
 
 VERSION_KEY = "catalog:version"
 
@@ -36,10 +36,7 @@ def _detail_key(slug: str) -> str:
 
 def product_detail_version(slug: str) -> str:
     """The catalog version plus the product's own stamp, in one round trip."""
-    key = _detail_key(slug)
-    got = cache.get_many([VERSION_KEY, key])
-    version = got.get(VERSION_KEY) or current(VERSION_KEY)
-    stamp = got.get(key) or current(key)
+    version, stamp = current_many(VERSION_KEY, _detail_key(slug))
     return f"{version}.{stamp}"
 
 

@@ -13,14 +13,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-from agora.core.cache_versions import bump, current
+from agora.core.cache_versions import bump, current_many
 from agora.search.types import SearchResult
 
 GENERATION_KEY = "search:generation"
-
-
-def generation() -> int:
-    return current(GENERATION_KEY)
 
 
 def index_changed() -> None:
@@ -33,17 +29,19 @@ def cached(
     parts: tuple,
     compute: Callable[[], SearchResult],
     *,
-    stamp: object = None,
+    stamp_key: str,
     verify: Callable[[SearchResult], SearchResult] = lambda result: result,
 ) -> SearchResult:
     """The answer for ``parts``: cached, or computed. ``verify`` runs on a fresh answer and again
-    on a cached one whose ``stamp`` differs from the current one (the catalog changed since it
-    was verified); the verified answer is stored with the current stamp."""
+    on a cached one whose stamp (the value of the counter ``stamp_key`` when it was verified)
+    differs from the current one; the verified answer is stored with the current stamp. The
+    generation and the stamp are read together, before anything is computed or verified."""
     timeout = settings.SEARCH_CACHE_TIMEOUT
     if timeout <= 0:
         return verify(compute())
+    generation_now, stamp = current_many(GENERATION_KEY, stamp_key)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]  # frozen dataclasses: stable repr
-    key = f"search:{generation()}:{digest}"
+    key = f"search:{generation_now}:{digest}"
     entry = cache.get(key)
     if entry is not None and entry[0] == stamp:
         return entry[1]

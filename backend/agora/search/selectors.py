@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django.db.models import Q
 
-from agora.catalog.cache import catalog_version
+from agora.catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from agora.core.errors import NotFound
 from agora.search import get_backend
 from agora.search.cache import cached
@@ -56,7 +56,6 @@ def search_products(
         if page.number > 1:
             raise NotFound(PAGE_NOT_FOUND)
         return SearchResult(total=0, results=[])
-    version = catalog_version()
     # Read on every search (one small indexed query), whatever path hid the vendor.
     filters = replace(filters, exclude_vendor_ids=hidden_vendor_ids())
     backend = get_backend()
@@ -75,7 +74,10 @@ def search_products(
     # them. (A raw database edit that bumps nothing is caught by the reconciler's re-index, which
     # moves the index generation, within a minute.)
     result = cached(
-        (backend.name, text, filters, ordering, page, render is not None), compute, stamp=version, verify=verify
+        (backend.name, text, filters, ordering, page, render is not None),
+        compute,
+        stamp_key=CATALOG_VERSION_KEY,
+        verify=verify,
     )
     if page.number > 1 and page.offset >= result.total:
         raise NotFound(PAGE_NOT_FOUND)
