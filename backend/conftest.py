@@ -46,6 +46,30 @@ def staff_client(staff_user) -> APIClient:
     return client_for(staff_user)
 
 
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Records tasks instead of publishing them. Transactional tests that do not want a worker use
+    it, so a session worker started by another test cannot touch their rows while they are flushed."""
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setattr("agora.core.tasks_util._send", lambda task, args, kwargs: sent.append((task.name, args)))
+    return sent
+
+
+@pytest.fixture
+def stripe_api(settings, monkeypatch):
+    """Stripe's HTTP API faked below the official library (agora/payments/tests/stripe_fake.py)."""
+    from agora.payments.bulkhead import bulkhead
+    from agora.payments.tests.stripe_fake import WEBHOOK_SECRET, FakeStripeAPI
+
+    settings.PAYMENT_METHODS = ["dummy", "stripe"]
+    settings.STRIPE_SECRET_KEY = "sk_test_123"  # noqa: S105 - a fake key for the fake API
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    fake = FakeStripeAPI()
+    monkeypatch.setattr("agora.payments.gateways.stripe.HTTP_CLIENT", fake)
+    bulkhead("stripe").reset()  # a breaker opened by another test's outage must not leak in
+    return fake
+
+
 @pytest.fixture(autouse=True)
 def _worker_idle_before_flush(request):
     """Tests on the real worker end once it is idle, before their committed data is flushed.

@@ -266,6 +266,16 @@ def test_secret_variables_are_wired_as_secrets():
     assert {"DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} <= set(app_secrets)
 
 
+@pytest.mark.parametrize("env", ENVS)
+def test_every_environment_takes_card_payments_through_stripe_only(env):
+    """The dummy gateway pays any token: a deployment that offers it gives orders away."""
+    environment = env_module(env, "ecs")["environment"]
+    assert environment.get("PAYMENT_GATEWAY") == "stripe"
+    assert [m.strip() for m in environment.get("PAYMENT_METHODS", "").split(",")] == ["stripe"]
+    assert "PAYMENT_ALLOW_DUMMY_IN_PRODUCTION" not in environment
+    assert environment.get("STRIPE_PUBLISHABLE_KEY") == "${var.stripe_publishable_key}"
+
+
 # ------------------------------------------------------------------ variables
 @pytest.mark.parametrize("module", sorted(p.name for p in MODULES.iterdir() if p.is_dir()))
 def test_every_module_variable_is_typed_and_described(module):

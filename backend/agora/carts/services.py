@@ -122,3 +122,15 @@ def carts_cleanup(*, now=None) -> int:
 
 def cart_clear(*, cart_id: int) -> None:
     CartItem.objects.filter(cart_id=cart_id).delete()
+
+
+def cart_restore_lines(*, cart_id: int, lines) -> None:
+    """Puts lines (variant id, quantity, price when added) back into a cart whose checkout failed
+    at the payment provider. A line the shopper added again meanwhile is kept as it is now."""
+    if not Cart.objects.filter(pk=cart_id).exists():
+        return
+    CartItem.objects.bulk_create(
+        [CartItem(cart_id=cart_id, variant_id=v, quantity=q, unit_price=price) for v, q, price in lines],
+        ignore_conflicts=True,
+    )
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())

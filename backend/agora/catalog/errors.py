@@ -16,6 +16,14 @@ CSV_NO_ROWS = "The file has a header but no rows."
 CSV_TOO_MANY_ROWS = "The file has more than {limit} rows."
 
 
+class StockChanged(Conflict):
+    code = "stock_changed"
+    message = (
+        "The stock of some variants changed since you loaded them (orders came in). Nothing was saved: "
+        "review the current stock and save again."
+    )
+
+
 class TransitionNotAllowed(Conflict):
     code = "invalid_transition"
     message = "The product cannot move to that status from its current one."

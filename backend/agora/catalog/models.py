@@ -114,6 +114,8 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
+    # How often beat re-queued its thumbnail task (lost, or failing): it gives up after a few.
+    thumbnail_requeues = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +151,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Moved by the running task after every chunk: a running job whose heartbeat stopped long ago
+    # lost its worker, and the re-drive starts it over.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

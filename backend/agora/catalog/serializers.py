@@ -111,11 +111,47 @@ class VariantInputSerializer(StrictInputSerializer):
     sku = serializers.RegexField(
         r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$",
         max_length=64,
+        required=False,
         error_messages={"invalid": "Use letters, digits and . _ - / only."},
+        help_text="Required for a new variant; left out of an item with `id`, it stays as it is.",
     )
-    name = serializers.CharField(max_length=120)
-    price = MoneyField(max_digits=10, min_value=Decimal("0.01"))
-    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    name = serializers.CharField(
+        max_length=120, required=False, help_text="Required for a new variant; left out, it stays as it is."
+    )
+    price = MoneyField(
+        max_digits=10,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="Required for a new variant; left out, it stays as it is.",
+    )
+    stock = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        required=False,
+        help_text="Units on the shelf. Required for a new variant; left out of an item with `id`, the stock "
+        "is not touched. Without `expected_stock` it is written as is (an inventory sync).",
+    )
+    expected_stock = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        required=False,
+        help_text="The stock the client read before editing (the vendor portal always sends it). If "
+        "`stock` equals it, the stock is left as it is now (sales made meanwhile stand); otherwise the "
+        "new stock is written only if the current stock is still `expected_stock`, else the request "
+        "answers 409 `stock_changed` with `details.variants: [{id, expected_stock, stock}]` (the "
+        "current stock) and changes nothing.",
+    )
+
+    REQUIRED_TO_CREATE = ("sku", "name", "price", "stock")
+
+    def validate(self, attrs):
+        if attrs.get("id") is None:
+            missing = {f: ["This field is required."] for f in self.REQUIRED_TO_CREATE if f not in attrs}
+            if "expected_stock" in attrs:
+                missing["expected_stock"] = ["Only for an existing variant (an item with id)."]
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
 
 
 class ProductInputSerializer(StrictInputSerializer):

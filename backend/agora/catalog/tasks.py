@@ -21,3 +21,11 @@ def import_run(import_id: int) -> None:
     from agora.catalog.services import import_run as run
 
     run(import_id=import_id)
+
+
+@shared_task(name="agora.catalog.tasks.jobs_redrive", ignore_result=True, soft_time_limit=50, time_limit=60)
+def jobs_redrive() -> dict:
+    """Beat: re-queue imports and thumbnails whose task was lost (broker down at commit, worker died)."""
+    from agora.catalog.services.imports import catalog_jobs_redrive
+
+    return catalog_jobs_redrive()

@@ -38,8 +38,9 @@ class VendorOrderInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["gateway", "status", "amount", "currency", "reference", "failure_code", "created_at"]
+    fields = ["gateway", "status", "amount", "amount_refunded", "currency", "reference", "failure_code", "created_at"]
     readonly_fields = fields
+    show_change_link = True  # its refunds, one row each
 
 
 class SideEffectInline(ReadOnlyInline):

@@ -10,7 +10,7 @@ from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
 from agora.orders import checkout, selectors, services
 from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
-from agora.orders.idempotency import caller_scope, idempotent, request_fingerprint
+from agora.orders.idempotency import Claim, caller_scope, idempotent, request_fingerprint
 from agora.orders.serializers import (
     CheckoutInputSerializer,
     CheckoutOrderSerializer,
@@ -19,6 +19,7 @@ from agora.orders.serializers import (
     ShippingMethodSerializer,
     VendorOrderSerializer,
 )
+from agora.orders.throttles import CHECKOUT_THROTTLES
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -50,12 +51,13 @@ class ShippingMethodListApi(APIView):
 
 class CheckoutApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = CHECKOUT_THROTTLES
 
     @extend_schema(
         tags=["checkout"],
         parameters=[IDEMPOTENCY_KEY, CART_TOKEN],
         request=CheckoutInputSerializer,
-        responses={201: CheckoutOrderSerializer, **ERRORS(400, 401, 402, 404, 409, 422, 503)},
+        responses={201: CheckoutOrderSerializer, **ERRORS(400, 401, 402, 404, 409, 422, 429, 503)},
         description=(
             "Places the order for the caller's cart (guests: X-Cart-Token and `email`). Stock is taken "
             "atomically: not enough answers 409 `insufficient_stock` with `details: {variant_id, available}` "
@@ -64,7 +66,14 @@ class CheckoutApi(APIView):
             "Stripe answers `pending_payment` with `payment.client_secret` to confirm with Stripe.js; the "
             "signed webhook marks it paid. The answer includes `access_token` (read the order as a guest "
             "with X-Order-Token) and `price_changes` (prices that moved since add-to-cart: the order "
-            "charges the current price)."
+            "charges the current price).\n\n"
+            "Limits: attempts are rate-limited per client address, account and guest cart (429 `throttled` "
+            "with Retry-After); a customer with `ORDER_MAX_UNPAID_PER_CUSTOMER` (3) orders still waiting for "
+            "payment gets 409 `too_many_unpaid_orders`. Two checkouts of one cart at once: the second finds "
+            "it empty (400). A request whose Idempotency-Key is still being worked on answers 409 `conflict` "
+            'with `details.idempotency_key: "in_progress"`: retry with the same key. A slow or unreachable '
+            "payment provider answers 503 `payment_provider_unavailable` (nothing charged, stock and cart "
+            "lines back)."
         ),
     )
     def post(self, request):
@@ -77,9 +86,16 @@ class CheckoutApi(APIView):
         if not request.user.is_authenticated and not token:
             raise CartNotFound()
 
-        def place() -> tuple[int, dict, int]:
-            result = checkout.checkout(user=request.user, cart_token=token, **data.validated_data)
-            body = CheckoutOrderSerializer(result.order, context={"price_changes": result.price_changes}).data
+        def place(claim: Claim) -> tuple[int, dict, int]:
+            if claim.resumed_order_id is not None:  # the first request died after placing the order
+                result = checkout.checkout_resume(
+                    order_id=claim.resumed_order_id, payment_token=data.validated_data.get("payment_token")
+                )
+            else:
+                result = checkout.checkout(
+                    user=request.user, cart_token=token, attempt_id=claim.id, **data.validated_data
+                )
+            body = CheckoutOrderSerializer(result.answer, context={"price_changes": result.price_changes}).data
             return 201, body, result.order.pk
 
         status, body = idempotent(

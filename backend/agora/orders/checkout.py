@@ -1,28 +1,45 @@
 """Checkout: cart → order with its vendor sub-orders, stock taken without overselling, payment.
 
-One transaction takes the stock: the cart's variants are locked ``SELECT … FOR UPDATE`` in
-primary-key order (every checkout and cancel locks in that order, so they cannot deadlock),
-availability is re-checked under the lock, stock is decremented with ``F()`` arithmetic, and the
-order, its lines and one sub-order per vendor are written with totals from the locked prices.
+One transaction places the order, in named steps:
+
+1. **lock the cart** (``SELECT … FOR UPDATE``): two tabs checking out one cart queue here, and the
+   second finds it emptied by the first;
+2. **read its lines**, and refuse a customer who already has too many unpaid orders waiting;
+3. **lock the stock**: the lines' products, then their variants, each in primary-key order (the
+   one lock order of every path that locks catalog rows, so nothing deadlocks with checkout);
+4. **check** availability under the lock (what another checkout took before we got the rows is
+   gone);
+5. **price** the lines from the locked prices (agora.orders.pricing);
+6. **take the stock** with ``F()`` arithmetic;
+7. **write the order**, then **its sub-orders** (one per vendor) and **its lines**;
+8. empty the cart.
 
 Payment, without ever holding a row lock across a network call:
 
-- an in-process gateway (dummy) authorises inside that transaction: paid, cart emptied and
-  processing scheduled on commit, or declined and everything rolled back (cart kept);
+- an in-process gateway (dummy) authorises inside that transaction: paid and processing
+  scheduled on commit, or declined and everything rolled back (no order, cart kept);
 - a remote provider (Stripe) is called after the commit (a PaymentIntent is created), and a
-  second transaction records the outcome: pending at the provider (the signed webhook decides)
-  or failed (stock back, cart kept, order ``payment_failed``).
+  second transaction records the outcome: pending at the provider (the signed webhook decides),
+  or refused/unreachable (stock back, cart lines back, order ``payment_failed``).
+
+A checkout interrupted by a dead process is resumed from its order: the order records the
+Idempotency-Key row that placed it (``attempt_id``, written with the order), and a takeover of
+that key calls ``checkout_resume``.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
+from agora.accounts.models import User
 from agora.carts.errors import CartNotFound, InsufficientStock
 from agora.carts.models import Cart, CartItem
 from agora.carts.selectors import variant_is_purchasable
-from agora.carts.services import cart_clear
+from agora.carts.services import cart_clear, cart_restore_lines
+from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.orders import pricing
@@ -32,88 +49,220 @@ from agora.orders.errors import (
     MixedCurrencies,
     PaymentDeclined,
     PaymentMethodUnavailable,
-    PaymentProviderUnavailable,
+    TooManyUnpaidOrders,
     UnknownShippingMethod,
 )
 from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
 from agora.orders.services import order_mark_paid, order_release_stock, stock_take
 from agora.orders.states import order_transition
-from agora.payments.gateways import GatewayError, GatewayResult, get_gateway
+from agora.payments.errors import PaymentProviderUnavailable
+from agora.payments.gateways import GatewayError, GatewayResult, PaymentGateway, get_gateway
 from agora.payments.models import Payment
+from agora.payments.services import payment_apply_result
 
 P = Payment.Status
+
+
+# --- what passes between the steps ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What the customer asked for, checked by the API."""
+
+    user: User | None  # None for guests
+    cart_token: str | None
+    email: str
+    shipping_address: dict[str, Any]
+    shipping_method: str
+    payment_method: str
+    payment_token: str | None = None
+    attempt_id: int | None = None  # the Idempotency-Key row of this attempt
+
+
+@dataclass(frozen=True)
+class CartLineInfo:
+    variant_id: int
+    quantity: int
+    price_when_added: Decimal
+
+
+@dataclass(frozen=True)
+class CheckoutInfo:
+    """The locked cart and what it holds, before the stock is locked."""
+
+    cart_id: int
+    lines: tuple[CartLineInfo, ...]
+    shipping: ShippingMethod
+
+    @property
+    def wanted(self) -> dict[int, int]:
+        return {line.variant_id: line.quantity for line in self.lines}
+
+
+@dataclass(frozen=True)
+class LockedStock:
+    """The lines' variants, locked (with product and vendor), checked available."""
+
+    variants: dict[int, Variant]
+    currency: str
+
+
+@dataclass
+class SubOrderAnswer:
+    """A sub-order as the checkout answer shows it: the row written, with its lines."""
+
+    vendor_order: VendorOrder
+    lines: list[OrderLine]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.vendor_order, name)
+
+
+@dataclass
+class OrderAnswer:
+    """The order as the checkout answer shows it, built from the rows checkout wrote (no re-read):
+    the serializer reads ``lines``, ``vendor_orders`` and ``payments`` from here, the rest from the order."""
+
+    order: Order
+    lines: list[OrderLine]
+    vendor_orders: list[SubOrderAnswer]
+    payments: list[Payment] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.order, name)
 
 
 @dataclass
 class CheckoutResult:
     order: Order
+    answer: OrderAnswer | Order
     payment: Payment | None = None
-    price_changes: list[dict] = field(default_factory=list)
+    price_changes: list[dict[str, Any]] = field(default_factory=list)
+    cart_id: int | None = None  # the cart the order was placed from (its lines come back if payment fails)
 
 
-@dataclass(frozen=True)
-class _CartLine:
-    cart_id: int
-    variant_id: int
-    quantity: int
-    price_when_added: object
-
-
-def _cart_lines(*, user, cart_token: str | None) -> list[_CartLine]:
-    if user is not None and user.is_authenticated:
-        items = CartItem.objects.filter(cart__user=user)
-    elif cart_token:
-        items = CartItem.objects.filter(cart__token=cart_token, cart__user__isnull=True)
-    else:
-        raise CartNotFound()
-    lines = [
-        _CartLine(*row)
-        for row in items.order_by("variant_id").values_list("cart_id", "variant_id", "quantity", "unit_price")
-    ]
-    if not lines:
-        if (
-            not (user is not None and user.is_authenticated)
-            and not Cart.objects.filter(token=cart_token, user__isnull=True).exists()
-        ):
-            raise CartNotFound()
-        raise EmptyCart()
-    return lines
+# --- the entry points ---------------------------------------------------------------------------
 
 
 def checkout(
     *,
-    user,
+    user: Any,
     cart_token: str | None,
-    shipping_address: dict,
+    shipping_address: dict[str, Any],
     shipping_method: str,
     payment_method: str,
     payment_token: str | None = None,
     email: str | None = None,
+    attempt_id: int | None = None,
 ) -> CheckoutResult:
-    signed_in = user is not None and user.is_authenticated
-    if payment_method not in settings.PAYMENT_METHODS:
+    """Places the order for the caller's cart (a signed-in user's own cart, or a guest cart by token)."""
+    request = CheckoutRequest(
+        user=user if user is not None and user.is_authenticated else None,
+        cart_token=cart_token,
+        email=email or "",
+        shipping_address=shipping_address,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+        payment_token=payment_token,
+        attempt_id=attempt_id,
+    )
+    if request.payment_method not in settings.PAYMENT_METHODS:
         raise PaymentMethodUnavailable()
-    email = (email or (user.email if signed_in else "")).strip().lower()
+    signed_in = request.user is not None
+    if not signed_in and not request.cart_token:
+        raise CartNotFound()
+    email = (request.email or (request.user.email if request.user is not None else "")).strip().lower()
     if not email:
         raise EmailRequired()
-    lines = _cart_lines(user=user, cart_token=cart_token)
-    method = ShippingMethod.objects.filter(code=shipping_method, is_active=True).first()
+    method = ShippingMethod.objects.filter(code=request.shipping_method, is_active=True).first()
     if method is None:
         raise UnknownShippingMethod()
-    gateway = get_gateway(payment_method)
-
-    place = {
-        "user": user if signed_in else None,
-        "cart_token": "" if signed_in else cart_token,
-        "email": email,
-        "shipping_address": shipping_address,
-        "method": method,
-        "payment_method": payment_method,
-        "lines": lines,
-    }
+    gateway = get_gateway(request.payment_method)
     if gateway.settles_at_checkout:
-        return _checkout_settled(gateway, place, payment_token, email, lines[0].cart_id)
-    return _checkout_remote(gateway, place, payment_token, email, lines[0].cart_id)
+        return _checkout_settled(gateway, request, email, method)
+    return _checkout_remote(gateway, request, email, method)
+
+
+def checkout_resume(*, order_id: int, payment_token: str | None = None) -> CheckoutResult:
+    """Finishes a checkout whose process died after the order was placed (the Idempotency-Key
+    takeover calls it): a remote payment never started is started now (its idempotency key is
+    the order's, so a PaymentIntent created before the crash is returned, not duplicated)."""
+    from agora.orders.selectors import order_for_answer
+
+    order = order_for_answer(pk=order_id)
+    payment = next(iter(order.payments.all()), None)
+    if order.status == Order.Status.PENDING_PAYMENT and payment is None:
+        gateway = get_gateway(order.payment_method)
+        if not gateway.settles_at_checkout:
+            _pay_remote(gateway, order, order.email, payment_token, cart_id=None, lines=())
+            order = order_for_answer(pk=order_id)
+    return CheckoutResult(order=order, answer=order, payment=next(iter(order.payments.all()), None))
+
+
+def _checkout_settled(
+    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod
+) -> CheckoutResult:
+    """An in-process gateway (dummy): no network call, so it runs inside the stock transaction and
+    a decline simply rolls everything back (no stock taken, cart kept, no order)."""
+    with transaction.atomic():
+        # Settled at once: it never leaves an unpaid order holding stock.
+        result = _place_order(request, email, method, holds_stock=False)
+        payment = _new_payment(result, gateway.name)
+        outcome = gateway.authorize(payment=payment, token=request.payment_token, email=email)
+        if outcome.status == P.AUTHORIZED:
+            outcome = gateway.capture(payment=payment)
+        if outcome.status == P.FAILED:
+            raise PaymentDeclined(details={"reason": outcome.failure_code})
+        _payment_record(payment, outcome)
+        order_mark_paid(order=result.order)
+    return result
+
+
+def _checkout_remote(
+    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod
+) -> CheckoutResult:
+    """A remote provider (Stripe): the stock transaction commits before the network call, so no
+    row lock is held while the provider answers; the outcome is applied in a second transaction."""
+    with transaction.atomic():
+        result = _place_order(request, email, method, holds_stock=True)
+    info = result.answer
+    assert isinstance(info, OrderAnswer)
+    lines = tuple((line.variant_id, line.quantity, line.unit_price) for line in info.lines if line.variant_id)
+    result.payment = _pay_remote(
+        gateway, result.order, email, request.payment_token, cart_id=result.cart_id, lines=lines
+    )
+    info.payments = [result.payment]
+    return result
+
+
+def _pay_remote(gateway, order: Order, email: str, token, *, cart_id: int | None, lines) -> Payment:
+    payment = Payment(order=order, gateway=gateway.name, amount=order.total, currency=order.currency)
+    try:
+        outcome = gateway.authorize(payment=payment, token=token, email=email)
+    except GatewayError as exc:
+        failed = GatewayResult(P.FAILED, failure_code="provider_unavailable", failure_message=str(exc))
+        _payment_failed(order, payment, failed, cart_id, lines)
+        raise PaymentProviderUnavailable(details={"order_number": order.number}) from exc
+    if outcome.status == P.FAILED:
+        _payment_failed(order, payment, outcome, cart_id, lines)
+        raise PaymentDeclined(details={"order_number": order.number, "reason": outcome.failure_code})
+    with transaction.atomic():
+        _payment_record(payment, outcome)
+        if outcome.status == P.CAPTURED:
+            order_mark_paid(order=order)
+    return payment
+
+
+def _payment_failed(order: Order, payment: Payment, outcome: GatewayResult, cart_id: int | None, lines) -> None:
+    """Refused or unreachable provider: the stock goes back, the cart gets its lines back, the
+    order stays as payment_failed."""
+    with transaction.atomic():
+        _payment_record(payment, outcome)
+        order_transition(order, Order.Status.PAYMENT_FAILED)
+        order_release_stock(order=order)
+        if cart_id is not None:
+            cart_restore_lines(cart_id=cart_id, lines=lines)
 
 
 def _new_payment(result: CheckoutResult, gateway_name: str) -> Payment:
@@ -121,158 +270,184 @@ def _new_payment(result: CheckoutResult, gateway_name: str) -> Payment:
     # Recorded with the gateway's answer (one statement); gateways key their calls by order number.
     payment = Payment(order=order, gateway=gateway_name, amount=order.total, currency=order.currency)
     result.payment = payment
-    order._prefetched_objects_cache["payments"] = [payment]
+    if isinstance(result.answer, OrderAnswer):
+        result.answer.payments = [payment]
     return payment
 
 
-def _checkout_settled(gateway, place: dict, payment_token, email, cart_id) -> CheckoutResult:
-    """An in-process gateway (dummy): no network call, so it runs inside the stock transaction and
-    a decline simply rolls everything back (no stock taken, cart kept, no order)."""
-    with transaction.atomic():
-        result = _place_order(**place)
-        payment = _new_payment(result, gateway.name)
-        outcome = gateway.authorize(payment=payment, token=payment_token, email=email)
-        if outcome.status == P.AUTHORIZED:
-            outcome = gateway.capture(payment=payment)
-        if outcome.status == P.FAILED:
-            raise PaymentDeclined(details={"reason": outcome.failure_code})
-        _payment_record(payment, outcome)
-        order_mark_paid(order=result.order)
-        cart_clear(cart_id=cart_id)
-    return result
-
-
-def _checkout_remote(gateway, place: dict, payment_token, email, cart_id) -> CheckoutResult:
-    """A remote provider (Stripe): the stock transaction commits before the network call, so no
-    row lock is held while the provider answers; the outcome is applied in a second transaction."""
-    with transaction.atomic():
-        result = _place_order(**place)
-    order = result.order
-    payment = _new_payment(result, gateway.name)
-    try:
-        outcome = gateway.authorize(payment=payment, token=payment_token, email=email)
-    except GatewayError as exc:
-        failed = GatewayResult(P.FAILED, failure_code="provider_unavailable", failure_message=str(exc))
-        _payment_failed(order, payment, failed)
-        raise PaymentProviderUnavailable(details={"order_number": order.number}) from exc
-    if outcome.status == P.FAILED:
-        _payment_failed(order, payment, outcome)
-        raise PaymentDeclined(details={"order_number": order.number, "reason": outcome.failure_code})
-    with transaction.atomic():
-        _payment_record(payment, outcome)
-        if outcome.status == P.CAPTURED:
-            order_mark_paid(order=order)
-        cart_clear(cart_id=cart_id)
-    return result
-
-
-def _payment_failed(order: Order, payment: Payment, outcome: GatewayResult) -> None:
-    """Declined by a remote provider: the stock goes back, the cart is kept, the order stays as payment_failed."""
-    with transaction.atomic():
-        _payment_record(payment, outcome)
-        order_transition(order, Order.Status.PAYMENT_FAILED)
-        order_release_stock(order=order)
-
-
 def _payment_record(payment: Payment, outcome: GatewayResult) -> None:
-    payment.status = outcome.status
-    payment.reference = outcome.reference
-    payment.client_secret = outcome.client_secret
-    payment.failure_code = outcome.failure_code[:100]
-    payment.failure_message = outcome.failure_message[:500]
-    payment.save()
+    if payment.pk is None:
+        payment.status = outcome.status
+        payment.reference = outcome.reference
+        payment.client_secret = outcome.client_secret
+        payment.failure_code = outcome.failure_code[:100]
+        payment.failure_message = outcome.failure_message[:500]
+        payment.save()
+    else:
+        payment_apply_result(payment=payment, result=outcome)
 
 
-def _place_order(*, user, cart_token, email, shipping_address, method, payment_method, lines) -> CheckoutResult:
-    wanted = {line.variant_id: line.quantity for line in lines}
-    variants = list(
-        Variant.objects.select_for_update(of=("self",))
-        .select_related("product", "vendor")
-        .filter(pk__in=sorted(wanted))
-        .order_by("pk")
+# --- the steps ----------------------------------------------------------------------------------
+
+
+def _place_order(request: CheckoutRequest, email: str, method: ShippingMethod, *, holds_stock: bool) -> CheckoutResult:
+    info = _lock_cart(request, method)
+    if holds_stock:
+        _check_unpaid_orders(request)
+    stock = _lock_stock(info)
+    totals = _price(info, stock)
+    stock_take(info.wanted)
+    order = _write_order(request, email, method, stock.currency, totals)
+    vendor_orders = _write_vendor_orders(order, stock, totals)
+    lines = _write_lines(order, vendor_orders, stock, totals)
+    products_refresh_summary(product_ids={v.product_id for v in stock.variants.values()}, stock_only=True)
+    cart_clear(cart_id=info.cart_id)
+    answer = OrderAnswer(
+        order=order,
+        lines=lines,
+        vendor_orders=[SubOrderAnswer(vo, [ln for ln in lines if ln.vendor_order_id == vo.pk]) for vo in vendor_orders],
     )
-    by_id = {v.pk: v for v in variants}
-    # Re-checked under the lock: what another checkout took before we got the rows is gone.
-    for variant_id in sorted(wanted):
-        variant = by_id.get(variant_id)
+    return CheckoutResult(order=order, answer=answer, price_changes=_price_changes(info, stock), cart_id=info.cart_id)
+
+
+def _lock_cart(request: CheckoutRequest, method: ShippingMethod) -> CheckoutInfo:
+    """Locks the caller's cart row, then reads its lines in a statement of its own: a second
+    checkout of the same cart (another tab) waits here, then reads the lines the first one left
+    (none) instead of the ones it saw before waiting."""
+    carts = Cart.objects.select_for_update()
+    if request.user is not None:
+        cart_id = carts.filter(user=request.user).values_list("pk", flat=True).first()
+        if cart_id is None:
+            raise EmptyCart()
+    else:
+        cart_id = carts.filter(token=request.cart_token, user__isnull=True).values_list("pk", flat=True).first()
+        if cart_id is None:
+            raise CartNotFound()
+    rows = (
+        CartItem.objects.filter(cart_id=cart_id)
+        .order_by("variant_id")
+        .values_list("variant_id", "quantity", "unit_price")
+    )
+    lines = tuple(CartLineInfo(variant_id, quantity, price) for variant_id, quantity, price in rows)
+    if not lines:
+        raise EmptyCart()
+    return CheckoutInfo(cart_id=cart_id, lines=lines, shipping=method)
+
+
+def _check_unpaid_orders(request: CheckoutRequest) -> None:
+    """Unpaid orders hold stock until they expire: a customer (account, or guest cart) may have
+    only a few waiting at once, so nobody can keep a competitor's stock reserved."""
+    limit = settings.ORDER_MAX_UNPAID_PER_CUSTOMER
+    unpaid = Order.objects.filter(status=Order.Status.PENDING_PAYMENT)
+    if request.user is not None:
+        unpaid = unpaid.filter(user=request.user)
+    else:
+        unpaid = unpaid.filter(cart_token=request.cart_token, user__isnull=True)
+    if unpaid.count() >= limit:
+        raise TooManyUnpaidOrders(details={"limit": limit})
+
+
+def _lock_stock(info: CheckoutInfo) -> LockedStock:
+    variants = lock_variants_for_stock(info.wanted, related=("product", "vendor"))
+    for line in info.lines:
+        variant = variants.get(line.variant_id)
         if variant is None or not variant_is_purchasable(variant):
-            raise InsufficientStock(variant_id=variant_id, available=0)
-        if variant.stock < wanted[variant_id]:
-            raise InsufficientStock(variant_id=variant_id, available=variant.stock)
-    currencies = {v.currency for v in variants} | {method.currency}
+            raise InsufficientStock(variant_id=line.variant_id, available=0)
+        if variant.stock < line.quantity:
+            raise InsufficientStock(variant_id=line.variant_id, available=variant.stock)
+    currencies = {v.currency for v in variants.values()} | {info.shipping.currency}
     if len(currencies) != 1:
         raise MixedCurrencies()
-    currency = currencies.pop()
+    return LockedStock(variants=variants, currency=currencies.pop())
 
-    priced = [pricing.PricedLine(v.pk, v.vendor_id, v.price, wanted[v.pk]) for v in variants]
+
+@dataclass(frozen=True)
+class PricedCheckout:
+    lines: list[pricing.PricedLine]
+    totals: pricing.OrderTotals
+
+
+def _price(info: CheckoutInfo, stock: LockedStock) -> PricedCheckout:
+    variants = stock.variants
+    lines = [pricing.PricedLine(v.pk, v.vendor_id, v.price, info.wanted[v.pk]) for v in variants.values()]
     totals = pricing.order_totals(
-        lines=priced,
-        shipping=method.price,
-        currency=currency,
-        commission_rates={v.vendor_id: v.vendor.commission_rate for v in variants},
+        lines=lines,
+        shipping=info.shipping.price,
+        currency=stock.currency,
+        commission_rates={v.vendor_id: v.vendor.commission_rate for v in variants.values()},
     )
-    stock_take(wanted)
+    return PricedCheckout(lines=lines, totals=totals)
 
-    order = Order.objects.create(
-        user=user,
+
+def _write_order(
+    request: CheckoutRequest, email: str, method: ShippingMethod, currency: str, priced: PricedCheckout
+) -> Order:
+    return Order.objects.create(
+        user=request.user,
         email=email,
         currency=currency,
-        subtotal=totals.subtotal,
-        shipping_total=totals.shipping,
-        total=totals.total,
+        subtotal=priced.totals.subtotal,
+        shipping_total=priced.totals.shipping,
+        total=priced.totals.total,
         shipping_method=method,
         shipping_method_name=method.name,
-        shipping_address=shipping_address,
-        payment_method=payment_method,
-        cart_token=cart_token or "",
+        shipping_address=request.shipping_address,
+        payment_method=request.payment_method,
+        cart_token="" if request.user is not None else (request.cart_token or ""),
+        checkout_attempt_id=request.attempt_id,
     )
-    vendors = {v.vendor_id: v.vendor for v in variants}
-    vendor_orders = VendorOrder.objects.bulk_create(
+
+
+def _write_vendor_orders(order: Order, stock: LockedStock, priced: PricedCheckout) -> list[VendorOrder]:
+    vendors = {v.vendor_id: v.vendor for v in stock.variants.values()}
+    return VendorOrder.objects.bulk_create(
         [
             VendorOrder(
                 order=order,
                 vendor=vendors[vendor_id],
-                currency=currency,
+                currency=order.currency,
                 subtotal=vt.subtotal,
                 commission_rate=vt.commission_rate,
                 commission=vt.commission,
             )
-            for vendor_id, vt in totals.vendors.items()
+            for vendor_id, vt in priced.totals.vendors.items()
         ]
     )
-    vo_by_vendor = {vo.vendor_id: vo for vo in vendor_orders}
-    order_lines = OrderLine.objects.bulk_create(
+
+
+def _write_lines(
+    order: Order, vendor_orders: list[VendorOrder], stock: LockedStock, priced: PricedCheckout
+) -> list[OrderLine]:
+    by_vendor = {vo.vendor_id: vo for vo in vendor_orders}
+    variants = stock.variants
+    return OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order,
-                vendor_order=vo_by_vendor[line.vendor_id],
-                variant=by_id[line.variant_id],
-                product_slug=by_id[line.variant_id].product.slug,
-                product_name=by_id[line.variant_id].product.name,
-                variant_name=by_id[line.variant_id].name,
-                sku=by_id[line.variant_id].sku,
+                vendor_order=by_vendor[line.vendor_id],
+                variant=variants[line.variant_id],
+                product_slug=variants[line.variant_id].product.slug,
+                product_name=variants[line.variant_id].product.name,
+                variant_name=variants[line.variant_id].name,
+                sku=variants[line.variant_id].sku,
                 unit_price=line.unit_price,
                 quantity=line.quantity,
                 line_total=line.total,
-                currency=currency,
+                currency=order.currency,
             )
-            for line in priced
+            for line in priced.lines
         ]
     )
-    products_refresh_summary(product_ids={v.product_id for v in variants}, stock_only=True)
 
-    # The answer is built from these objects: no re-read of what was just written.
-    for vo in vendor_orders:
-        vo._prefetched_objects_cache = {"lines": [ol for ol in order_lines if ol.vendor_order_id == vo.pk]}
-    order._prefetched_objects_cache = {"lines": order_lines, "vendor_orders": vendor_orders}
-    price_changes = [
+
+def _price_changes(info: CheckoutInfo, stock: LockedStock) -> list[dict[str, Any]]:
+    return [
         {
             "variant_id": line.variant_id,
-            "sku": by_id[line.variant_id].sku,
+            "sku": stock.variants[line.variant_id].sku,
             "price_in_cart": pricing.money(line.price_when_added),
-            "price_charged": by_id[line.variant_id].price,
+            "price_charged": stock.variants[line.variant_id].price,
         }
-        for line in lines
-        if pricing.money(line.price_when_added) != by_id[line.variant_id].price
+        for line in info.lines
+        if pricing.money(line.price_when_added) != stock.variants[line.variant_id].price
     ]
-    return CheckoutResult(order=order, price_changes=price_changes)

@@ -1,4 +1,4 @@
-from agora.core.errors import Conflict, DomainError, NotFound, ServiceUnavailable, ValidationFailed
+from agora.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -15,7 +15,16 @@ class IdempotencyKeyReused(DomainError):
 
 
 class IdempotencyKeyInProgress(Conflict):
-    message = "A request with this Idempotency-Key is still being processed. Retry in a moment."
+    message = "A request with this Idempotency-Key is still being processed. Retry in a moment with the same key."
+
+    def __init__(self):
+        # `in_progress` tells a client to retry with the same key (a new key could place a second order).
+        super().__init__(details={"idempotency_key": "in_progress", "retry_after": 1})
+
+
+class TooManyUnpaidOrders(Conflict):
+    code = "too_many_unpaid_orders"
+    message = "You already have orders waiting for payment. Pay for one or cancel it before placing another."
 
 
 class EmptyCart(ValidationFailed):
@@ -47,10 +56,6 @@ class PaymentDeclined(DomainError):
     status_code = 402
     code = "payment_declined"
     message = "The payment was declined. Nothing was charged; your cart is unchanged."
-
-
-class PaymentProviderUnavailable(ServiceUnavailable):
-    message = "The payment provider could not be reached. Nothing was charged; please try again."
 
 
 class OrderNotFound(NotFound):

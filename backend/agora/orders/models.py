@@ -42,6 +42,8 @@ class Order(models.Model):
         FULFILLED = "fulfilled"
         CANCELLED = "cancelled"
         PAYMENT_FAILED = "payment_failed"
+        # Part of the captured amount went back; the rest of the order stands (and may still ship).
+        PARTIALLY_REFUNDED = "partially_refunded"
         REFUNDED = "refunded"
 
     number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
@@ -61,6 +63,11 @@ class Order(models.Model):
     # Guests read their order with this token (X-Order-Token) or with the cart token they checked out with.
     access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
     cart_token = models.CharField(max_length=64, blank=True, editable=False)
+    # The Idempotency-Key row of the checkout that placed it, written with the order: if that
+    # request's process dies before answering, the next request with the key finishes this order.
+    checkout_attempt = models.ForeignKey(
+        "orders.IdempotencyKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # Set once, under the order's row lock, when its stock went back: restoring twice is impossible.
     stock_released = models.BooleanField(default=False)
     # Set when the processing task confirmed the order (emails sent); the re-drive looks for paid rows without it.
@@ -163,6 +170,9 @@ class IdempotencyKey(models.Model):
     scope = models.CharField(max_length=80, help_text="Who sent it: user:<id> or cart:<token hash>.")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
+    # When the request now working on it claimed the key: a claim older than
+    # IDEMPOTENCY_CLAIM_STALE_SECONDS belongs to a process that died and may be taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -78,3 +78,8 @@ def order_totals(
     return OrderTotals(
         currency=currency, subtotal=subtotal, shipping=shipping, total=money(subtotal + shipping), vendors=vendors
     )
+
+
+def from_minor_units(cents: int) -> Decimal:
+    """The inverse of to_minor_units: a provider's integer cents as a Decimal amount."""
+    return money(Decimal(cents) / 100)

@@ -22,6 +22,11 @@ def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
+def order_for_answer(*, pk: int) -> Order:
+    """One order with everything its answer shows (a resumed checkout answers from it)."""
+    return _with_details(Order.objects.filter(pk=pk)).get()
+
+
 def order_list(*, user) -> QuerySet[Order]:
     return _with_details(Order.objects.filter(user=user))
 
@@ -46,7 +51,7 @@ def vendor_order_list(*, vendor) -> QuerySet[VendorOrder]:
         VendorOrder.objects.filter(vendor=vendor)
         .exclude(order__status__in=HIDDEN_FROM_VENDORS)
         .select_related("order", "vendor")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "order__payments")
         .order_by("-created_at", "-id")
     )
 

@@ -18,9 +18,20 @@ def _status_field(values: list[str], description: str, **kwargs) -> serializers.
 def order_status_field(**kwargs):
     return _status_field(
         list(Order.Status.values),
-        "Order status: pending_payment → paid → processing → fulfilled; cancelled, payment_failed, refunded.",
+        "Order status: pending_payment → paid → processing → fulfilled; cancelled, payment_failed, refunded; "
+        "partially_refunded when part of the payment went back (the rest of the order stands and still ships).",
         **kwargs,
     )
+
+
+def _rows(value) -> list:
+    """A related set as a list, whether prefetched (a manager) or built by checkout (a list)."""
+    return list(value.all()) if hasattr(value, "all") else list(value)
+
+
+def _payment_of(order):
+    payments = _rows(order.payments)
+    return payments[0] if payments else None
 
 
 def vendor_order_status_field():
@@ -94,11 +105,12 @@ class PaymentSummarySerializer(serializers.ModelSerializer):
         help_text="Stripe: confirm the PaymentIntent with Stripe.js while the payment is pending."
     )
     amount = MoneyField()
+    amount_refunded = MoneyField(help_text="The sum of this payment's refunds that went through.")
     status = _status_field(list(Payment.Status.values), "Payment status at the gateway.")
 
     class Meta:
         model = Payment
-        fields = ["gateway", "status", "amount", "currency", "client_secret", "failure_code"]
+        fields = ["gateway", "status", "amount", "amount_refunded", "currency", "client_secret", "failure_code"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_client_secret(self, payment: Payment) -> str | None:
@@ -127,6 +139,9 @@ class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True)
     vendor_orders = OrderVendorOrderSerializer(many=True)
     payment = serializers.SerializerMethodField()
+    refunded_total = serializers.SerializerMethodField(
+        help_text="What went back to the customer so far (decimal string); the order total minus this is what they paid."
+    )
     can_cancel = serializers.SerializerMethodField()
 
     class Meta:
@@ -145,13 +160,19 @@ class OrderSerializer(serializers.ModelSerializer):
             "lines",
             "vendor_orders",
             "payment",
+            "refunded_total",
             "can_cancel",
         ]
 
     @extend_schema_field(PaymentSummarySerializer(allow_null=True))
     def get_payment(self, order: Order):
-        payments = list(order.payments.all())
-        return self._payment_serializer.to_representation(payments[0]) if payments else None
+        payment = _payment_of(order)
+        return self._payment_serializer.to_representation(payment) if payment is not None else None
+
+    @extend_schema_field(MoneyField())
+    def get_refunded_total(self, order: Order) -> str:
+        payment = _payment_of(order)
+        return f"{payment.amount_refunded if payment is not None else 0:.2f}"
 
     @cached_property
     def _payment_serializer(self) -> PaymentSummarySerializer:
@@ -163,7 +184,7 @@ class OrderSerializer(serializers.ModelSerializer):
         from agora.orders.states import CANCELLABLE
 
         return order.status in CANCELLABLE and all(
-            vo.status != VendorOrder.Status.SHIPPED for vo in order.vendor_orders.all()
+            vo.status != VendorOrder.Status.SHIPPED for vo in _rows(order.vendor_orders)
         )
 
 
@@ -196,6 +217,9 @@ class VendorOrderSerializer(serializers.ModelSerializer):
     status = vendor_order_status_field()
     order_number = serializers.CharField(source="order.number")
     order_status = order_status_field(source="order.status")
+    order_refunded_total = serializers.SerializerMethodField(
+        help_text="What went back to the customer on the whole order so far (decimal string)."
+    )
     subtotal = MoneyField()
     commission = MoneyField()
     commission_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -209,6 +233,7 @@ class VendorOrderSerializer(serializers.ModelSerializer):
             "id",
             "order_number",
             "order_status",
+            "order_refunded_total",
             "status",
             "created_at",
             "currency",
@@ -221,6 +246,11 @@ class VendorOrderSerializer(serializers.ModelSerializer):
             "shipping_address",
             "lines",
         ]
+
+    @extend_schema_field(MoneyField())
+    def get_order_refunded_total(self, vo: VendorOrder) -> str:
+        payment = _payment_of(vo.order)
+        return f"{payment.amount_refunded if payment is not None else 0:.2f}"
 
 
 class ShipInputSerializer(StrictInputSerializer):

@@ -3,25 +3,29 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, When
+from django.db.models import Case, Exists, F, OuterRef, When
 from django.utils import timezone
 
+from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders.errors import OrderNotCancellable, VendorOrderNotShippable
 from agora.orders.models import IdempotencyKey, Order, OrderLine, OrderSideEffect, VendorOrder
-from agora.orders.states import CANCELLABLE, order_transition, vendor_orders_transition
-from agora.payments.gateways import GatewayError, GatewayResult, get_gateway
-from agora.payments.models import Payment
+from agora.orders.states import CANCELLABLE, OPEN_PAID, can_transition, order_transition, vendor_orders_transition
+from agora.payments import services as payments
+from agora.payments.gateways import GatewayError, get_gateway
+from agora.payments.models import Payment, Refund
 
 logger = logging.getLogger("agora.orders")
 S = Order.Status
 P = Payment.Status
+CLOSED = (S.CANCELLED, S.REFUNDED, S.PAYMENT_FAILED)
 
 
 # --- stock ---------------------------------------------------------------------------------
@@ -47,8 +51,8 @@ def order_release_stock(*, order: Order) -> bool:
         quantities[variant_id] += qty
         products.add(product_id)
     if quantities:
-        # Same lock order as checkout (primary key), so a cancel and a checkout cannot deadlock.
-        list(Variant.objects.select_for_update().filter(pk__in=list(quantities)).order_by("pk").values_list("pk"))
+        # The lock order of checkout (products, then variants, by primary key): no deadlock.
+        lock_variants_for_stock(quantities)
         whens = [When(pk=pk, then=F("stock") + qty) for pk, qty in quantities.items()]
         Variant.objects.filter(pk__in=list(quantities)).update(stock=Case(*whens, default=F("stock")))
         products_refresh_summary(product_ids=products, stock_only=True)
@@ -56,19 +60,6 @@ def order_release_stock(*, order: Order) -> bool:
 
 
 # --- payments ------------------------------------------------------------------------------
-
-
-def payment_apply_result(*, payment: Payment, result: GatewayResult) -> None:
-    fields = {"status": result.status, "updated_at": timezone.now()}
-    if result.reference:
-        fields["reference"] = result.reference
-    if result.client_secret:
-        fields["client_secret"] = result.client_secret
-    if result.failure_code or result.failure_message:
-        fields["failure_code"], fields["failure_message"] = result.failure_code, result.failure_message[:500]
-    Payment.objects.filter(pk=payment.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(payment, name, value)
 
 
 def order_mark_paid(*, order: Order) -> None:
@@ -83,40 +74,83 @@ def _process_task():
     return order_process
 
 
-def payment_release(*, payment_id: int) -> str:
-    """Gives the money of a closed (cancelled/refunded) order back: void if not captured, refund
-    if captured. Idempotent, and safe to retry (gateway calls carry idempotency keys)."""
+def order_release_payment(*, payment_id: int) -> str:
+    """Gives the money of a closed (cancelled/refunded/failed) order back (void or refund what is
+    left). Idempotent and safe to retry; an open order's payment is left alone."""
     payment = Payment.objects.select_related("order").get(pk=payment_id)
-    if payment.order.status not in (S.CANCELLED, S.REFUNDED, S.PAYMENT_FAILED):
+    if payment.order.status not in CLOSED:
         return "order-open"
-    gateway = get_gateway(payment.gateway)
-    if payment.status in (P.PENDING, P.AUTHORIZED):
-        result = gateway.void(payment=payment)
-    elif payment.status == P.CAPTURED:
-        result = gateway.refund(payment=payment)
-    else:
-        return "nothing-to-release"
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status == payment.status:
-            payment_apply_result(payment=locked, result=result)
-    return result.status
+    return payments.payment_release(payment_id=payment_id, reason=f"order {payment.order.status}")
 
 
 def _release_payment_after_commit(payment: Payment | None) -> None:
-    if payment is None or payment.status not in (P.PENDING, P.AUTHORIZED, P.CAPTURED):
+    if payment is None or payment.status not in (P.PENDING, P.AUTHORIZED, P.CAPTURED, P.PARTIALLY_REFUNDED):
         return
+    payment_id = payment.pk
 
     def run():
         try:
-            payment_release(payment_id=payment.pk)
+            order_release_payment(payment_id=payment_id)
         except GatewayError:
-            logger.warning("could not release payment %s now; retrying on the worker", payment.pk)
+            logger.warning("could not release payment %s now; retrying on the worker", payment_id)
             from agora.orders.tasks import payment_release as task
 
-            enqueue_on_commit(task, payment.pk)  # outside a transaction: sent at once, never raises
+            enqueue_on_commit(task, payment_id)  # outside a transaction: sent at once, never raises
 
     transaction.on_commit(run)
+
+
+# --- what the payments app announces (subscribed in OrdersConfig.ready) ----------------------
+
+
+def order_payment_captured(*, order_id: int) -> str:
+    """The money arrived: an unpaid order becomes paid; one that closed meanwhile (expired,
+    cancelled) gives it back."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status == S.PENDING_PAYMENT:
+        order_mark_paid(order=order)
+        return "paid"
+    if order.status in CLOSED:
+        _release_payment_after_commit(order.payments.first())
+        return "refunding_late_payment"
+    return "already_paid"
+
+
+def order_payment_canceled(*, order_id: int) -> str:
+    """The provider cancelled the payment: an unpaid order is cancelled (stock back)."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status == S.PENDING_PAYMENT:
+        order_transition(order, S.CANCELLED, cancel_reason="payment cancelled at the provider")
+        vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
+        order_release_stock(order=order)
+        return "cancelled"
+    return "voided"
+
+
+def order_refunds_changed(*, order_id: int, amount: Decimal, amount_refunded: Decimal) -> str:
+    """Money went back. The whole captured amount refunds the order (unshipped sub-orders are
+    cancelled and their stock restocked if nothing shipped); part of it leaves the order
+    ``partially_refunded``: the rest of the order stands."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if amount_refunded >= amount and amount_refunded > 0:
+        if can_transition(order.status, S.REFUNDED):
+            order_transition(order, S.REFUNDED, cancel_reason="refunded at the provider")
+            _refund_effects(order)
+            return "refunded"
+        return "payment_refunded"
+    if amount_refunded > 0 and can_transition(order.status, S.PARTIALLY_REFUNDED):
+        order_transition(order, S.PARTIALLY_REFUNDED)
+        return "partially_refunded"
+    return "refund_recorded"
+
+
+def _refund_effects(order: Order) -> None:
+    """A refunded order: unshipped sub-orders are cancelled; stock goes back only if nothing shipped."""
+    if not VendorOrder.objects.filter(order=order, status=VendorOrder.Status.SHIPPED).exists():
+        vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
+        order_release_stock(order=order)
+    else:
+        vendor_orders_transition(order, VendorOrder.Status.CANCELLED, only_from={VendorOrder.Status.PENDING})
 
 
 # --- cancel / refund -----------------------------------------------------------------------
@@ -137,23 +171,37 @@ def order_cancel(*, order: Order, reason: str = "cancelled by the customer") -> 
 
 
 def order_refund(*, order: Order, reason: str = "refunded by staff") -> Order:
-    """Refunds a paid order (staff). Stock goes back only if nothing shipped."""
+    """Refunds a paid order in full (staff): what is left of the payment goes back. Stock goes
+    back only if nothing shipped."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         order_transition(order, S.REFUNDED, cancel_reason=reason[:200])
-        if not VendorOrder.objects.filter(order=order, status=VendorOrder.Status.SHIPPED).exists():
-            vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
-            order_release_stock(order=order)
+        _refund_effects(order)
         _release_payment_after_commit(order.payments.first())
     return order
 
 
 def orders_expire_unpaid(*, now=None) -> int:
     """Cancels pending_payment orders older than ORDER_PAYMENT_TIMEOUT_MINUTES, releasing their
-    stock and voiding their payment. Idempotent; returns how many it expired."""
+    stock and voiding their payment. A payment at a remote provider is asked about first: a paid
+    one makes its order paid instead (a webhook outage must not cancel paid orders), one still
+    settling waits, and one the provider cannot tell about now waits for the next run.
+    Idempotent; returns how many it expired."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
     expired = 0
-    for order in Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).order_by("pk")[:500]:
+    candidates = Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).order_by("pk")[:500]
+    for order in candidates.prefetch_related("payments"):
+        payment = next(iter(order.payments.all()), None)
+        if payment is not None and payment.reference and not get_gateway(payment.gateway).settles_at_checkout:
+            try:
+                state = payments.payment_check(payment_id=payment.pk)
+            except GatewayError as exc:
+                logger.warning(
+                    "order %s not expired: the provider could not say whether it was paid (%s)", order.number, exc
+                )
+                continue
+            if state != "unpaid":
+                continue
         try:
             order_cancel(order=order, reason="payment not completed in time")
             expired += 1
@@ -206,7 +254,7 @@ def order_process(*, order_id: int) -> str:
         .prefetch_related("lines", "vendor_orders__vendor", "vendor_orders__lines")
         .first()
     )
-    if order is None or order.status not in (S.PAID, S.PROCESSING):
+    if order is None or order.status not in OPEN_PAID:
         return "skipped"
     subject, body = _customer_email(order)
     _once(
@@ -230,32 +278,48 @@ def order_process(*, order_id: int) -> str:
             order_transition(order, S.PROCESSING, processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
         elif order.processed_at is None:
+            # Partly refunded before it was processed: the rest of the order still goes to the vendors.
             Order.objects.filter(pk=order.pk).update(processed_at=timezone.now())
+            if order.status in OPEN_PAID:
+                vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
     return "processed"
 
 
 def orders_redrive(*, now=None) -> int:
-    """Re-enqueues processing of paid orders it has not reached (a broker outage at checkout, a
-    lost message). The task is idempotent, so a double enqueue is harmless."""
+    """Re-drives what a lost message or an outage left behind; every task it sends is idempotent,
+    so a double enqueue is harmless:
+
+    * processing of paid orders it has not reached (a broker outage at checkout);
+    * the payment of closed orders whose money has not gone back (a provider outage at cancel);
+    * refunds written but never confirmed sent (the provider was down): sent again, same key.
+    """
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.ORDER_REDRIVE_AFTER_SECONDS)
     ids = list(
-        Order.objects.filter(status=S.PAID, processed_at__isnull=True, paid_at__lte=cutoff)
+        Order.objects.filter(status__in=OPEN_PAID, processed_at__isnull=True, paid_at__lte=cutoff)
         .order_by("paid_at")
         .values_list("pk", flat=True)[:500]
     )
     task = _process_task()
     for pk in ids:
         enqueue_on_commit(task, pk)  # outside a transaction: sent at once, never raises
-    # Closed orders whose money has not gone back yet (a gateway outage during cancel).
     from agora.orders.tasks import payment_release as release_task
+    from agora.payments.tasks import refund_send
 
-    stuck = Payment.objects.filter(
-        order__status__in=[S.CANCELLED, S.REFUNDED],
-        status__in=[P.PENDING, P.AUTHORIZED, P.CAPTURED],
-        updated_at__lte=cutoff,
-    ).values_list("pk", flat=True)[:500]
+    pending_refund = Refund.objects.filter(payment=OuterRef("pk"), status=Refund.Status.PENDING)
+    stuck = (
+        Payment.objects.filter(
+            order__status__in=[S.CANCELLED, S.REFUNDED],
+            status__in=[P.PENDING, P.AUTHORIZED, P.CAPTURED, P.PARTIALLY_REFUNDED],
+            updated_at__lte=cutoff,
+        )
+        .exclude(Exists(pending_refund))
+        .values_list("pk", flat=True)[:500]
+    )
     for pk in stuck:
         enqueue_on_commit(release_task, pk)
+    unsent = Refund.objects.filter(status=Refund.Status.PENDING, reference="", created_at__lte=cutoff)
+    for pk in unsent.values_list("pk", flat=True)[:500]:
+        enqueue_on_commit(refund_send, pk)
     return len(ids)
 
 
@@ -267,7 +331,7 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=vendor_order.order_id)
         vo = VendorOrder.objects.select_for_update().get(pk=vendor_order.pk)
-        if vo.status != VendorOrder.Status.PROCESSING or order.status != S.PROCESSING:
+        if vo.status != VendorOrder.Status.PROCESSING or order.status not in (S.PROCESSING, S.PARTIALLY_REFUNDED):
             raise VendorOrderNotShippable(details={"status": vo.status, "order_status": order.status})
         now = timezone.now()
         VendorOrder.objects.filter(pk=vo.pk).update(
@@ -277,7 +341,10 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
             status__in=[VendorOrder.Status.SHIPPED, VendorOrder.Status.CANCELLED]
         )
         if not open_left.exists():
-            order_transition(order, S.FULFILLED)
+            if order.status == S.PROCESSING:
+                order_transition(order, S.FULFILLED)
+            else:  # partially refunded: the status keeps saying so; the date says it all shipped
+                Order.objects.filter(pk=order.pk).update(fulfilled_at=now)
     vendor_order.refresh_from_db()
     return vendor_order
 

@@ -3,6 +3,11 @@
 pending_payment → paid → processing → fulfilled
 pending_payment → payment_failed | cancelled
 paid | processing → cancelled | refunded;  fulfilled → refunded
+paid | processing | fulfilled → partially_refunded → refunded | cancelled
+
+``partially_refunded`` says where the money stands, not the parcels: the rest of the order stands,
+so its sub-orders are still processed and shipped (the order keeps the status and gets its
+``fulfilled_at`` when the last one ships).
 """
 
 from django.utils import timezone
@@ -13,15 +18,18 @@ from agora.orders.models import Order, VendorOrder
 S = Order.Status
 ORDER_TRANSITIONS: dict[str, set[str]] = {
     S.PENDING_PAYMENT: {S.PAID, S.PAYMENT_FAILED, S.CANCELLED},
-    S.PAID: {S.PROCESSING, S.CANCELLED, S.REFUNDED},
-    S.PROCESSING: {S.FULFILLED, S.CANCELLED, S.REFUNDED},
-    S.FULFILLED: {S.REFUNDED},
+    S.PAID: {S.PROCESSING, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.PROCESSING: {S.FULFILLED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.FULFILLED: {S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.PARTIALLY_REFUNDED: {S.REFUNDED, S.CANCELLED},
     S.PAYMENT_FAILED: set(),
     S.CANCELLED: set(),
     S.REFUNDED: set(),
 }
 # Cancelling is possible until something shipped (checked against the sub-orders too).
-CANCELLABLE = {S.PENDING_PAYMENT, S.PAID, S.PROCESSING}
+CANCELLABLE = {S.PENDING_PAYMENT, S.PAID, S.PROCESSING, S.PARTIALLY_REFUNDED}
+# Paid and not closed: its sub-orders are processed and shipped.
+OPEN_PAID = {S.PAID, S.PROCESSING, S.PARTIALLY_REFUNDED}
 _TIMESTAMPS = {S.PAID: "paid_at", S.CANCELLED: "cancelled_at", S.FULFILLED: "fulfilled_at"}
 
 V = VendorOrder.Status

@@ -26,9 +26,9 @@ def order_process(order_id: int) -> str:
 @shared_task(name="agora.orders.tasks.payment_release", soft_time_limit=60, time_limit=90, **RETRYING)
 def payment_release(payment_id: int) -> str:
     """Void or refund the payment of a cancelled/refunded order (retried while the provider is down)."""
-    from agora.orders.services import payment_release as release
+    from agora.orders.services import order_release_payment
 
-    return release(payment_id=payment_id)
+    return order_release_payment(payment_id=payment_id)
 
 
 @shared_task(name="agora.orders.tasks.orders_expire_unpaid", ignore_result=True, soft_time_limit=240, time_limit=300)

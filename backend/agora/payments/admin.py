@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from agora.payments.models import Payment, WebhookEvent
+from agora.payments.models import Payment, Refund, WebhookEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -16,13 +16,46 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "currency", "status", "origin", "reference", "reason", "failure_reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["id", "order", "gateway", "status", "amount", "currency", "reference", "created_at"]
+    list_display = [
+        "id",
+        "order",
+        "gateway",
+        "status",
+        "amount",
+        "amount_refunded",
+        "currency",
+        "reference",
+        "created_at",
+    ]
     list_filter = ["gateway", "status", "created_at"]
     search_fields = ["reference", "order__number", "order__email"]
     exclude = ["client_secret"]
     list_select_related = ["order"]
+    inlines = [RefundInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "payment", "amount", "currency", "status", "origin", "reference", "reason", "created_at"]
+    list_filter = ["status", "origin", "created_at"]
+    search_fields = ["reference", "payment__reference", "payment__order__number"]
+    list_select_related = ["payment"]
 
 
 @admin.register(WebhookEvent)

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.core.schema import ERRORS
-from agora.payments import services
+from agora.payments import selectors, services
 
 
 class StripeWebhookApi(APIView):
@@ -32,3 +32,22 @@ class StripeWebhookApi(APIView):
     def post(self, request):
         outcome = services.webhook_receive(gateway_name="stripe", payload=request.body, headers=request.headers)
         return Response({"received": True, "outcome": outcome})
+
+
+class PaymentMethodSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The value to send as the checkout's `payment_method`.")
+    name = serializers.CharField()
+    test = serializers.BooleanField(help_text="True for the test gateway (never offered in production).")
+    publishable_key = serializers.CharField(
+        allow_null=True, help_text="Stripe: the publishable key Stripe.js confirms payments with."
+    )
+
+
+class PaymentMethodListApi(APIView):
+    """What checkout accepts now (the storefront offers exactly these)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["checkout"], responses={200: PaymentMethodSerializer(many=True)})
+    def get(self, request):
+        return Response(PaymentMethodSerializer(selectors.payment_method_list(), many=True).data)

@@ -4,4 +4,5 @@ from agora.payments import apis
 
 urlpatterns = [
     path("payments/stripe/webhook/", apis.StripeWebhookApi.as_view(), name="stripe-webhook"),
+    path("payment-methods/", apis.PaymentMethodListApi.as_view(), name="payment-methods"),
 ]

@@ -25,6 +25,9 @@ export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/uran
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}"
 export LOG_LEVEL=WARNING LOAD_TEST_CEILING_VIEW=true
+# Checkout with the test gateway from one address: allowed only for this stack on 127.0.0.1.
+export PAYMENT_ALLOW_DUMMY_IN_PRODUCTION=true THROTTLE_CHECKOUT_IP=100000/min THROTTLE_CHECKOUT_USER=100000/min \
+  THROTTLE_CHECKOUT_CART=100000/min
 cd "$REPO_DIR/backend"
 log "migrating and seeding ${PRODUCTS:-100000} products"
 "$PY" manage.py migrate --noinput -v 0

@@ -18,3 +18,14 @@ if IS_PRODUCTION:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 50 characters in production.")
+    # The dummy gateway pays any token: offered in production, every order would be free.
+    if "dummy" in {PAYMENT_GATEWAY, *PAYMENT_METHODS} and not PAYMENT_ALLOW_DUMMY_IN_PRODUCTION:  # noqa: F405
+        raise ImproperlyConfigured(
+            "The dummy payment gateway must not be offered in production: set PAYMENT_GATEWAY=stripe and "
+            "PAYMENT_METHODS=stripe."
+        )
+    if "stripe" in PAYMENT_METHODS and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY):  # noqa: F405
+        raise ImproperlyConfigured(
+            "Stripe is offered but not configured: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
+            "STRIPE_WEBHOOK_SECRET."
+        )

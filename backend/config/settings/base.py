@@ -148,6 +148,17 @@ CART_GUEST_TTL_DAYS = env.int("CART_GUEST_TTL_DAYS", default=7)
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
 # Idempotency-Key records of checkouts are kept this long (at least 24 h).
 IDEMPOTENCY_KEY_TTL_HOURS = max(env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48), 24)
+# A checkout's claim on its Idempotency-Key older than this belongs to a process that died and is
+# taken over by the next request with the same key and body (never under 60 s: a checkout is
+# bounded by gunicorn's timeout and the payment provider's).
+IDEMPOTENCY_CLAIM_STALE_SECONDS = max(env.int("IDEMPOTENCY_CLAIM_STALE_SECONDS", default=120), 60)
+# Unpaid (pending_payment) orders one customer (account, or guest cart) may have at once: each holds
+# stock until it expires, so a script cannot keep a competitor's stock reserved.
+ORDER_MAX_UNPAID_PER_CUSTOMER = env.int("ORDER_MAX_UNPAID_PER_CUSTOMER", default=3)
+# Checkout attempts per client IP, per account and per guest cart ("N/min", "N/hour"...).
+THROTTLE_CHECKOUT_IP = env.str("THROTTLE_CHECKOUT_IP", default="30/hour")
+THROTTLE_CHECKOUT_USER = env.str("THROTTLE_CHECKOUT_USER", default="20/hour")
+THROTTLE_CHECKOUT_CART = env.str("THROTTLE_CHECKOUT_CART", default="20/hour")
 # Paid orders whose processing task has not run after this long are re-enqueued by beat.
 ORDER_REDRIVE_AFTER_SECONDS = env.int("ORDER_REDRIVE_AFTER_SECONDS", default=120)
 
@@ -159,6 +170,11 @@ CATALOG_IMAGE_THUMBNAIL_SIZE = env.int("CATALOG_IMAGE_THUMBNAIL_SIZE", default=4
 CATALOG_MAX_IMAGES_PER_PRODUCT = env.int("CATALOG_MAX_IMAGES_PER_PRODUCT", default=12)
 CATALOG_IMPORT_MAX_ROWS = env.int("CATALOG_IMPORT_MAX_ROWS", default=50_000)
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+# Import and thumbnail jobs whose task was lost (broker down at commit, a worker killed) are re-queued
+# by beat after this long; a running import that reported no progress for IMPORT_STALE_SECONDS is dead.
+CATALOG_JOB_REDRIVE_AFTER_SECONDS = env.int("CATALOG_JOB_REDRIVE_AFTER_SECONDS", default=300)
+CATALOG_IMPORT_STALE_SECONDS = env.int("CATALOG_IMPORT_STALE_SECONDS", default=900)
+CATALOG_THUMBNAIL_MAX_REQUEUES = env.int("CATALOG_THUMBNAIL_MAX_REQUEUES", default=5)
 # Seconds a cached public catalog page lives (writes invalidate it at once anyway).
 # The load test's ceiling view (/load-test/ceiling/); off (404) unless a load test turns it on.
 LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)

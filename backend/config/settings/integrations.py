@@ -61,6 +61,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
     "orders-redrive": {"task": "agora.orders.tasks.orders_redrive", "schedule": 60.0},
     "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
+    # Catalog: imports and thumbnails whose task was lost.
+    "catalog-jobs-redrive": {"task": "agora.catalog.tasks.jobs_redrive", "schedule": 120.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
 }
@@ -93,9 +95,26 @@ if AWS_STORAGE_BUCKET_NAME:
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for Stripe's API (a local fake in tests and load tests); empty = api.stripe.com.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Seconds to connect to / wait for an answer from Stripe (the library's default is 80 s), and retries
+# of a failed call (each with the same idempotency key).
+STRIPE_CONNECT_TIMEOUT = env.float("STRIPE_CONNECT_TIMEOUT", default=2.0)
+STRIPE_READ_TIMEOUT = env.float("STRIPE_READ_TIMEOUT", default=6.0)
+STRIPE_MAX_NETWORK_RETRIES = min(env.int("STRIPE_MAX_NETWORK_RETRIES", default=1), 1)
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="dummy")
 # The payment_method values checkout accepts; the dummy gateway must never be offered in production.
 PAYMENT_METHODS = env.list("PAYMENT_METHODS", default=[PAYMENT_GATEWAY])
+# Only for a production-like stack on 127.0.0.1 (the load test): lets production settings start
+# with the dummy gateway. Never set in a deployment (an infra test checks every environment).
+PAYMENT_ALLOW_DUMMY_IN_PRODUCTION = env.bool("PAYMENT_ALLOW_DUMMY_IN_PRODUCTION", default=False)
+# Bulkhead and breaker for provider calls, per process (agora/payments/bulkhead.py): at most this
+# many concurrent calls (keep it below gunicorn's threads per worker), waiting at most this long
+# for a slot; after this many failures in a row, calls are refused for the cooldown.
+PAYMENT_PROVIDER_MAX_CONCURRENCY = env.int("PAYMENT_PROVIDER_MAX_CONCURRENCY", default=2)
+PAYMENT_PROVIDER_SLOT_WAIT_SECONDS = env.float("PAYMENT_PROVIDER_SLOT_WAIT_SECONDS", default=0.2)
+PAYMENT_PROVIDER_BREAKER_FAILURES = env.int("PAYMENT_PROVIDER_BREAKER_FAILURES", default=5)
+PAYMENT_PROVIDER_BREAKER_COOLDOWN_SECONDS = env.float("PAYMENT_PROVIDER_BREAKER_COOLDOWN_SECONDS", default=15.0)
 
 CLOUDWATCH_METRICS_NAMESPACE = env.str("CLOUDWATCH_METRICS_NAMESPACE", default="")
 CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None

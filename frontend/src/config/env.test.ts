@@ -2,26 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { env, parseEnv } from './env';
 
 describe('parseEnv', () => {
-  it('defaults to same-origin API and no Stripe', () => {
-    expect(parseEnv({ VITE_STRIPE_PUBLISHABLE_KEY: '', OTHER: 'x' })).toEqual({
-      apiBaseUrl: '',
-      stripePublishableKey: undefined,
+  it('defaults to a same-origin API and ignores other variables', () => {
+    expect(parseEnv({ VITE_API_BASE_URL: '', OTHER: 'x' })).toEqual({ apiBaseUrl: '' });
+  });
+
+  it('trims a trailing slash from the API origin', () => {
+    expect(parseEnv({ VITE_API_BASE_URL: 'https://api.example.com/' })).toEqual({
+      apiBaseUrl: 'https://api.example.com',
     });
   });
 
-  it('accepts a Stripe key and trims a trailing slash from the API origin', () => {
-    expect(
-      parseEnv({
-        VITE_API_BASE_URL: 'https://api.example.com/',
-        VITE_STRIPE_PUBLISHABLE_KEY: 'pk_test_123abc',
-      }),
-    ).toEqual({ apiBaseUrl: 'https://api.example.com', stripePublishableKey: 'pk_test_123abc' });
-  });
-
   it('rejects malformed settings with a readable message', () => {
-    expect(() => parseEnv({ VITE_STRIPE_PUBLISHABLE_KEY: 'sk_live_secret' })).toThrow(
-      /VITE_STRIPE_PUBLISHABLE_KEY: must look like pk_test_/,
-    );
     expect(() => parseEnv({ VITE_API_BASE_URL: 'ftp://nope' })).toThrow(/VITE_API_BASE_URL/);
   });
 

@@ -3,9 +3,9 @@ import { z } from 'zod';
 export type Env = {
   /** Origin of the API; empty means "same origin as the page" (the backend serves the SPA). */
   apiBaseUrl: string;
-  /** Enables the Stripe Payment Element at checkout when set. */
-  stripePublishableKey: string | undefined;
 };
+// Payment methods (and Stripe's publishable key) come from the API at run time
+// (GET /payment-methods/), so one build serves every environment.
 
 // Built on demand: the browser bundle never calls parseEnv, so zod is tree-shaken out of
 // the initial JavaScript (it would cost ~14 kB gzip on every page).
@@ -14,10 +14,6 @@ const envSchema = () =>
     VITE_API_BASE_URL: z
       .union([z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), z.literal('')])
       .default(''),
-    VITE_STRIPE_PUBLISHABLE_KEY: z
-      .string()
-      .regex(/^pk_(test|live)_\w+$/, 'must look like pk_test_… or pk_live_…')
-      .optional(),
   });
 
 /**
@@ -36,16 +32,10 @@ export function parseEnv(raw: Record<string, unknown>): Env {
       .join('; ');
     throw new Error(`Invalid frontend environment: ${problems}`);
   }
-  return {
-    apiBaseUrl: result.data.VITE_API_BASE_URL.replace(/\/$/, ''),
-    stripePublishableKey: result.data.VITE_STRIPE_PUBLISHABLE_KEY,
-  };
+  return { apiBaseUrl: result.data.VITE_API_BASE_URL.replace(/\/$/, '') };
 }
 
 declare const __AGORA_ENV__: Env;
 
 /** The validated settings, inlined by Vite's `define` (see vite.config.ts). */
-export const env: Env =
-  typeof __AGORA_ENV__ === 'undefined'
-    ? { apiBaseUrl: '', stripePublishableKey: undefined }
-    : __AGORA_ENV__;
+export const env: Env = typeof __AGORA_ENV__ === 'undefined' ? { apiBaseUrl: '' } : __AGORA_ENV__;

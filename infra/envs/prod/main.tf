@@ -157,6 +157,10 @@ module "ecs" {
     AWS_S3_CUSTOM_DOMAIN   = module.storage.media_cdn_domain
     STRIPE_PUBLISHABLE_KEY = var.stripe_publishable_key
     DEFAULT_FROM_EMAIL     = var.default_from_email
+    # Card payments through Stripe only: the dummy gateway pays any token (the app refuses to
+    # start in production while it is offered). The keys are secrets of the ecs module.
+    PAYMENT_GATEWAY = "stripe"
+    PAYMENT_METHODS = "stripe"
   }
 }
 

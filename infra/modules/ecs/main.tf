@@ -17,7 +17,8 @@ locals {
 
   # Secrets owned by the application itself. Stripe and email values are issued
   # by third parties and written out of band; the placeholders only let tasks
-  # start (payments use the dummy gateway until the Stripe key is set).
+  # start (checkout answers 503 payment_provider_unavailable until the real
+  # Stripe keys are written: the dummy gateway is never offered in production).
   app_secrets = {
     DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null }
     STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured" }

@@ -115,6 +115,11 @@ variable "environment" {
     condition     = alltrue([for k in keys(var.environment) : !can(regex("(SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL|BROKER_URL|REDIS_URL)", k)) || k == "STRIPE_PUBLISHABLE_KEY"])
     error_message = "Secret-looking variables must be passed through secret_arns, not environment."
   }
+
+  validation {
+    condition     = lookup(var.environment, "PAYMENT_GATEWAY", "dummy") != "dummy" && length(regexall("(^|,)\\s*dummy\\s*(,|$)", lookup(var.environment, "PAYMENT_METHODS", "dummy"))) == 0 && !contains(keys(var.environment), "PAYMENT_ALLOW_DUMMY_IN_PRODUCTION")
+    error_message = "Set PAYMENT_GATEWAY and PAYMENT_METHODS explicitly (stripe): the dummy gateway pays any token and must never be offered by a deployment."
+  }
 }
 
 variable "log_level" {

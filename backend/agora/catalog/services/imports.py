@@ -20,17 +20,19 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
 from agora.catalog import errors
-from agora.catalog.models import Category, ImportJob, Product, Variant
+from agora.catalog.locks import lock_products, lock_variants_for_stock
+from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.services.products import REVIEWED_FIELDS
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.tasks_util import enqueue_on_commit
@@ -264,6 +266,12 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
         )
         created += 1
     with transaction.atomic():
+        # The catalog's lock order (products, then variants, by primary key), as checkout takes
+        # it: an import running during sales waits its turn instead of deadlocking. The stock it
+        # writes is absolute: an import is an inventory sync.
+        lock_products(products)
+        if changed_variants:
+            lock_variants_for_stock([v.pk for v in changed_variants])
         if new_products:
             Product.objects.bulk_create(list(new_products.values()))
         if dirty:
@@ -362,6 +370,7 @@ def _save_chunk(run: _Run, rows: list[Row]) -> None:
 
 def _progress(job: ImportJob, run: _Run, processed: int, **extra) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now(),
         processed_rows=processed,
         created=run.created,
         updated=run.updated,
@@ -371,14 +380,26 @@ def _progress(job: ImportJob, run: _Run, processed: int, **extra) -> None:
     )
 
 
+def _may_start(job: ImportJob) -> bool:
+    """A queued job starts; a running one only if its worker died (no heartbeat for
+    CATALOG_IMPORT_STALE_SECONDS), so a re-queued task never runs beside a live one."""
+    if job.status == ImportJob.Status.QUEUED:
+        return True
+    if job.status != ImportJob.Status.RUNNING:
+        return False
+    stale = timezone.now() - timedelta(seconds=settings.CATALOG_IMPORT_STALE_SECONDS)
+    return (job.heartbeat_at or job.started_at or job.created_at) < stale
+
+
 def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | None:
-    """Runs a queued import. Safe to re-run: a finished job is left alone, an interrupted one
-    starts over (every row is an upsert by SKU, so rows already written are simply updated)."""
+    """Runs a queued import. Safe to re-run: a finished or live job is left alone, one whose worker
+    died starts over (every row is an upsert by SKU, so rows already written are simply updated)."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("vendor").filter(pk=import_id).first()
-        if job is None or job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED):
+        if job is None or not _may_start(job):
             return job
         job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.heartbeat_at = job.started_at
         job.processed_rows = job.created = job.updated = job.error_count = 0
         job.errors = []
         job.save()
@@ -425,3 +446,35 @@ def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | N
         _progress(job, run, processed, status=ImportJob.Status.SUCCEEDED, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def catalog_jobs_redrive(*, now=None) -> dict[str, int]:
+    """Re-queues catalog jobs whose task never ran (broker down at the moment of commit) or whose
+    worker died: imports still queued, or running without a heartbeat, after
+    CATALOG_JOB_REDRIVE_AFTER_SECONDS, and images without a thumbnail (each at most
+    CATALOG_THUMBNAIL_MAX_REQUEUES times). The tasks are idempotent, so a re-queue of a job
+    that is merely slow does nothing twice. Beat runs it; returns what it re-queued."""
+    from agora.catalog.tasks import image_thumbnails
+    from agora.catalog.tasks import import_run as import_task
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CATALOG_JOB_REDRIVE_AFTER_SECONDS)
+    stale = now - timedelta(seconds=settings.CATALOG_IMPORT_STALE_SECONDS)
+    imports = list(
+        ImportJob.objects.filter(
+            models.Q(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
+            | models.Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=stale)
+        ).values_list("pk", flat=True)[:100]
+    )
+    for pk in imports:
+        enqueue_on_commit(import_task, pk)  # outside a transaction: sent at once, never raises
+    images = list(
+        ProductImage.objects.filter(
+            thumbnail="", created_at__lt=cutoff, thumbnail_requeues__lt=settings.CATALOG_THUMBNAIL_MAX_REQUEUES
+        ).values_list("pk", flat=True)[:500]
+    )
+    if images:
+        ProductImage.objects.filter(pk__in=images).update(thumbnail_requeues=models.F("thumbnail_requeues") + 1)
+        for pk in images:
+            enqueue_on_commit(image_thumbnails, pk)
+    return {"imports": len(imports), "thumbnails": len(images)}

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from agora.catalog import errors
 from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.errors import ValidationFailed
@@ -61,12 +62,14 @@ def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[
     own_ids = set(product.variants.filter(is_active=True).values_list("pk", flat=True)) if product else set()
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
+        if item.get("id") is not None and item["id"] not in own_ids:
+            problems[i].setdefault("id", []).append(errors.UNKNOWN_VARIANT)
+        if "sku" not in item:  # an unknown id that left its SKU out: nothing to compare
+            continue
         sku = item["sku"].upper()
         if sku in seen:
             problems[i].setdefault("sku", []).append(errors.SKU_REPEATED)
         seen.setdefault(sku, i)
-        if item.get("id") is not None and item["id"] not in own_ids:
-            problems[i].setdefault("id", []).append(errors.UNKNOWN_VARIANT)
     taken = set(
         Variant.objects.filter(vendor=vendor)
         .exclude(pk__in=own_ids)
@@ -75,7 +78,7 @@ def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[
         .values_list("usku", flat=True)
     )
     for i, item in enumerate(items):
-        if item["sku"].upper() in taken:
+        if "sku" in item and item["sku"].upper() in taken:
             problems[i].setdefault("sku", []).append(errors.SKU_TAKEN)
     if any(problems):
         raise ValidationFailed(details={"variants": problems})
@@ -90,22 +93,47 @@ def _remove_variant(variant: Variant) -> None:
         Variant.objects.filter(pk=variant.pk).update(is_active=False, updated_at=timezone.now())
 
 
+def _fill_unchanged(product: Product, items: Sequence[dict]) -> list[dict]:
+    """Items that update a variant (with ``id``) may leave fields out: those stay as they are.
+    Their current SKU, name and price are filled in for the checks; a left-out stock stays out
+    (it is never written)."""
+    current = {v.pk: v for v in product.variants.filter(is_active=True, pk__in=[i["id"] for i in items if i.get("id")])}
+    filled = []
+    for item in items:
+        variant = current.get(item["id"]) if item.get("id") is not None else None
+        if variant is not None:
+            item = {"sku": variant.sku, "name": variant.name, "price": variant.price, **item}
+        filled.append(item)
+    return filled
+
+
+def _new_stock(variant: Variant, item: dict, conflicts: list[dict]) -> int:
+    """The stock to write for an updated variant (its row is locked): unchanged when left out or
+    when the client did not change what it read; else compare-and-set on what it read."""
+    if "stock" not in item:
+        return variant.stock
+    if "expected_stock" not in item:  # an API client syncing inventory (v1): absolute
+        return item["stock"]
+    if item["stock"] == item["expected_stock"]:
+        return variant.stock  # the vendor did not touch it: sales made meanwhile stand
+    if variant.stock != item["expected_stock"]:
+        conflicts.append({"id": variant.pk, "expected_stock": item["expected_stock"], "stock": variant.stock})
+    return item["stock"]
+
+
 def _apply_variants(*, product: Product, items: Sequence[dict]) -> None:
-    existing = {v.pk: v for v in product.variants.filter(is_active=True)}
+    """Writes the desired variant list of a locked product; its variants are locked first (the
+    catalog's lock order: product, then variants)."""
+    existing = lock_product_variants(product)
     keep = {item["id"] for item in items if item.get("id") is not None}
-    for pk, variant in existing.items():
-        if pk not in keep:
-            _remove_variant(variant)
-    to_update, to_create = [], []
+    to_update, to_create, conflicts = [], [], []
     for position, item in enumerate(items):
         if item.get("id") is not None:
-            variant = existing[item["id"]]
-            variant.sku, variant.name, variant.price, variant.stock = (
-                item["sku"],
-                item["name"],
-                item["price"],
-                item["stock"],
-            )
+            variant = existing.get(item["id"])
+            if variant is None:  # removed by a concurrent edit since the checks
+                raise ValidationFailed(details={"variants": [errors.UNKNOWN_VARIANT]})
+            variant.stock = _new_stock(variant, item, conflicts)
+            variant.sku, variant.name, variant.price = item["sku"], item["name"], item["price"]
             variant.position = position
             variant.updated_at = timezone.now()
             to_update.append(variant)
@@ -122,6 +150,11 @@ def _apply_variants(*, product: Product, items: Sequence[dict]) -> None:
                     position=position,
                 )
             )
+    if conflicts:
+        raise errors.StockChanged(details={"variants": conflicts})
+    for pk, variant in existing.items():
+        if pk not in keep:
+            _remove_variant(variant)
     try:
         with transaction.atomic():
             if to_update:
@@ -172,6 +205,7 @@ def product_update(*, product: Product, data: dict) -> Product:
     _require_approved(product.vendor)
     cat = category_by_slug(data["category"]) if "category" in data else None
     if "variants" in data:
+        data = {**data, "variants": _fill_unchanged(product, data["variants"])}
         _check_variants(vendor=product.vendor, product=product, items=data["variants"])
     with transaction.atomic():
         product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
@@ -243,6 +277,9 @@ def product_delete(*, product: Product) -> None:
     from agora.catalog.services.images import delete_files_on_commit
 
     with transaction.atomic():
+        # The product row first (the catalog's lock order), then its variants go with it.
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        lock_product_variants(product)
         files = [name for pair in product.images.values_list("image", "thumbnail") for name in pair if name]
         products_changed([product.pk])
         invalidate_public_catalog()

@@ -26,7 +26,8 @@ def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = F
     if not ids:
         return
     product_table, variant_table = Product._meta.db_table, Variant._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint: callers write inside their own transaction, and a failure here fails it anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"SELECT slug FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
         slugs = [row[0] for row in cursor.fetchall()]
         cursor.execute(

@@ -187,6 +187,7 @@ CASES = [
         staff_only(200),
     ),
     ("shipping methods", "get", "/api/v1/shipping-methods/", None, everyone(200)),
+    ("payment methods", "get", "/api/v1/payment-methods/", None, everyone(200)),
     ("orders list", "get", "/api/v1/orders/", None, signed_in(200)),
     ("order of A", "get", "/api/v1/orders/{order}/", None, {**everyone(404), "shopper_a": 200}),
     ("cancel order of A", "post", "/api/v1/orders/{order}/cancel/", {}, {**everyone(404), "shopper_a": 200}),

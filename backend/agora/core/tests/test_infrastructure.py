@@ -59,6 +59,11 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
+    "PAYMENT_GATEWAY": "stripe",
+    "PAYMENT_METHODS": "stripe",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
+    "STRIPE_WEBHOOK_SECRET": "whsec_example",
 }
 
 
@@ -70,15 +75,31 @@ def test_production_check_deploy_has_no_warnings():
 
 @pytest.mark.parametrize(
     "override,message",
-    [({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"), ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY")],
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        # the test gateway pays any token: offered in production, every order would be free
+        ({"PAYMENT_GATEWAY": "", "PAYMENT_METHODS": ""}, "dummy payment gateway"),
+        ({"PAYMENT_METHODS": "stripe,dummy"}, "dummy payment gateway"),
+        ({"PAYMENT_GATEWAY": "dummy", "PAYMENT_METHODS": "stripe"}, "dummy payment gateway"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "Stripe is offered but not configured"),
+    ],
 )
-def test_production_refuses_debug_or_default_secret(override, message):
-    env = {**PROD_ENV, **override}
-    if not env["DJANGO_SECRET_KEY"]:
-        del env["DJANGO_SECRET_KEY"]
+def test_production_refuses_debug_default_secret_or_the_test_gateway(override, message):
+    env = {k: v for k, v in {**PROD_ENV, **override}.items() if v}
     r = _run_manage(["check"], env)
     assert r.returncode != 0
     assert message in r.stderr
+
+
+def test_the_dummy_gateway_in_production_needs_the_load_test_escape_hatch():
+    env = {
+        **PROD_ENV,
+        "PAYMENT_GATEWAY": "dummy",
+        "PAYMENT_METHODS": "dummy",
+        "PAYMENT_ALLOW_DUMMY_IN_PRODUCTION": "true",
+    }
+    assert _run_manage(["check"], env).returncode == 0
 
 
 def test_production_logs_are_json_with_request_id():

@@ -39,8 +39,8 @@ def body(**over) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def post_checkout(client, *, token: str | None = None, key: str | None = "auto", **over):
-    headers = {}
+def post_checkout(client, *, token: str | None = None, key: str | None = "auto", environ: dict | None = None, **over):
+    headers = dict(environ or {})
     if key:
         headers["HTTP_IDEMPOTENCY_KEY"] = uuid.uuid4().hex if key == "auto" else key
     if token:

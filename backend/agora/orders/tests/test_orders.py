@@ -139,15 +139,16 @@ def test_unpaid_orders_expire_and_release_their_stock(settings):
     orders = []
     for _ in range(2):
         cart = fill_cart(CartFactory(), (variant, 2))
-        result = checkout._place_order(
+        request = checkout.CheckoutRequest(
             user=None,
             cart_token=cart.token,
             email="late@example.com",
             shipping_address=ADDRESS,
-            method=checkout.ShippingMethod.objects.get(code="standard"),
+            shipping_method="standard",
             payment_method="dummy",
-            lines=checkout._cart_lines(user=None, cart_token=cart.token),
         )
+        method = checkout.ShippingMethod.objects.get(code="standard")
+        result = checkout._place_order(request, "late@example.com", method, holds_stock=True)
         orders.append(result.order)
     Order.objects.filter(pk=orders[0].pk).update(created_at=timezone.now() - timedelta(minutes=31))
     assert stock(variant) == 2

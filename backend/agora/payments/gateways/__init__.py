@@ -1,6 +1,15 @@
 """Payment gateways behind one interface; ``get_gateway(name)`` returns the configured one."""
 
-from agora.payments.gateways.base import GatewayError, GatewayEvent, GatewayResult, PaymentGateway, WebhookRejected
+from agora.payments.gateways.base import (
+    AlreadyCaptured,
+    GatewayError,
+    GatewayEvent,
+    GatewayRefund,
+    GatewayResult,
+    PaymentGateway,
+    ProviderUnavailable,
+    WebhookRejected,
+)
 
 
 def get_gateway(name: str) -> PaymentGateway:
@@ -15,4 +24,14 @@ def get_gateway(name: str) -> PaymentGateway:
     raise KeyError(name)
 
 
-__all__ = ["GatewayError", "GatewayEvent", "GatewayResult", "PaymentGateway", "WebhookRejected", "get_gateway"]
+__all__ = [
+    "AlreadyCaptured",
+    "GatewayError",
+    "GatewayEvent",
+    "GatewayRefund",
+    "GatewayResult",
+    "PaymentGateway",
+    "ProviderUnavailable",
+    "WebhookRejected",
+    "get_gateway",
+]

@@ -3,27 +3,95 @@
 Checkout creates a PaymentIntent and returns its ``client_secret``; the storefront confirms it
 with Stripe.js (card data goes to Stripe, never to us). The order stays ``pending_payment``
 until the signed ``payment_intent.succeeded`` webhook arrives. Every call carries an
-idempotency key derived from our payment id, so retries never create a second charge.
+idempotency key derived from our rows (order number, payment id, refund id), so retries never
+create a second charge or refund.
+
+Calls are bounded: connect and read timeouts of a few seconds (``STRIPE_CONNECT_TIMEOUT`` /
+``STRIPE_READ_TIMEOUT``), at most ``STRIPE_MAX_NETWORK_RETRIES`` (1) retry, and the per-process
+bulkhead and breaker of agora.payments.bulkhead, so a slow Stripe cannot hold every web thread.
 """
 
 import json
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
 
-from agora.orders.pricing import to_minor_units
-from agora.payments.gateways.base import GatewayError, GatewayEvent, GatewayResult, PaymentGateway, WebhookRejected
-from agora.payments.models import Payment
+from agora.orders.pricing import from_minor_units, to_minor_units
+from agora.payments.bulkhead import bulkhead
+from agora.payments.gateways.base import (
+    AlreadyCaptured,
+    GatewayError,
+    GatewayEvent,
+    GatewayRefund,
+    GatewayResult,
+    PaymentGateway,
+    WebhookRejected,
+)
+from agora.payments.models import Payment, Refund
 
-# Tests replace Stripe's HTTP layer here (a stripe.HTTPClient subclass); None = the library default.
+# Tests replace Stripe's HTTP layer here (a stripe.HTTPClient subclass); None = requests with our timeouts.
 HTTP_CLIENT = None
+T = TypeVar("T")
+
+# PaymentIntent status at Stripe → our payment status.
+INTENT_STATUS = {
+    "succeeded": Payment.Status.CAPTURED,
+    "requires_capture": Payment.Status.AUTHORIZED,
+    "canceled": Payment.Status.VOIDED,
+}
+REFUND_STATUS = {
+    "succeeded": Refund.Status.SUCCEEDED,
+    "failed": Refund.Status.FAILED,
+    "canceled": Refund.Status.CANCELED,
+}
+# Provider-side failures the breaker counts; a decline or a bad request is an answer, not an outage.
+_OUTAGES = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 
 
 def _client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
         raise GatewayError("STRIPE_SECRET_KEY is not configured.")
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, http_client=HTTP_CLIENT, max_network_retries=2)
+    http_client = HTTP_CLIENT or stripe.RequestsClient(
+        timeout=(settings.STRIPE_CONNECT_TIMEOUT, settings.STRIPE_READ_TIMEOUT)
+    )
+    extra: dict[str, Any] = {}
+    if settings.STRIPE_API_BASE:
+        extra["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        http_client=http_client,
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        **extra,
+    )
+
+
+def _call(fn: Callable[[stripe.StripeClient], T]) -> T:
+    """One Stripe call inside the bulkhead; outages raise GatewayError (ProviderUnavailable when
+    refused without calling), other Stripe errors propagate for the caller to interpret."""
+    with bulkhead("stripe").call() as outcome:
+        try:
+            return fn(_client())
+        except _OUTAGES as exc:
+            outcome.failed = True
+            raise GatewayError(str(exc)) from exc
+
+
+def _refund_result(obj: Any) -> GatewayRefund:
+    """A refund from the library's object or an event's JSON."""
+    if isinstance(obj, stripe.StripeObject):
+        obj = obj.to_dict()
+    metadata = obj.get("metadata") or {}
+    raw_id = str(metadata.get("agora_refund_id") or "")
+    return GatewayRefund(
+        reference=str(obj["id"]),
+        amount=from_minor_units(int(obj["amount"])),
+        currency=str(obj.get("currency") or "").upper(),
+        status=REFUND_STATUS.get(obj.get("status"), Refund.Status.PENDING),
+        refund_id=int(raw_id) if raw_id.isdigit() else None,
+        failure_reason=str(obj.get("failure_reason") or "")[:200],
+    )
 
 
 class StripeGateway(PaymentGateway):
@@ -39,8 +107,10 @@ class StripeGateway(PaymentGateway):
             "receipt_email": email,
         }
         try:
-            intent = _client().v1.payment_intents.create(
-                params=params, options={"idempotency_key": f"agora-order-{payment.order.number}-create"}
+            intent = _call(
+                lambda c: c.v1.payment_intents.create(
+                    params=params, options={"idempotency_key": f"agora-order-{payment.order.number}-create"}
+                )
             )
         except stripe.CardError as exc:
             return GatewayResult(Payment.Status.FAILED, failure_code=exc.code or "card_error", failure_message=str(exc))
@@ -51,8 +121,10 @@ class StripeGateway(PaymentGateway):
     def capture(self, *, payment):
         # PaymentIntents capture automatically on confirmation; this captures a manual-capture one.
         try:
-            intent = _client().v1.payment_intents.capture(
-                payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-capture"}
+            intent = _call(
+                lambda c: c.v1.payment_intents.capture(
+                    payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-capture"}
+                )
             )
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
@@ -63,29 +135,50 @@ class StripeGateway(PaymentGateway):
         if not payment.reference:
             return GatewayResult(Payment.Status.VOIDED)
         try:
-            _client().v1.payment_intents.cancel(
-                payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-cancel"}
+            _call(
+                lambda c: c.v1.payment_intents.cancel(
+                    payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-cancel"}
+                )
             )
         except stripe.InvalidRequestError as exc:
             if exc.code == "payment_intent_unexpected_state":
-                # It succeeded meanwhile (the customer paid as the order expired): give the money back.
-                return self.refund(payment=payment)
+                # It succeeded meanwhile (the customer paid as the order expired): the caller refunds.
+                raise AlreadyCaptured(str(exc)) from exc
             raise GatewayError(str(exc)) from exc
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
         return GatewayResult(Payment.Status.VOIDED, reference=payment.reference)
 
-    def refund(self, *, payment, amount: Decimal | None = None):
-        params: dict = {"payment_intent": payment.reference}
-        if amount is not None:
-            params["amount"] = to_minor_units(amount)
+    def refund(self, *, payment, refund):
+        params = {
+            "payment_intent": payment.reference,
+            "amount": to_minor_units(refund.amount),
+            "metadata": {"agora_refund_id": str(refund.pk), "order_number": payment.order.number},
+        }
         try:
-            _client().v1.refunds.create(
-                params=params, options={"idempotency_key": f"agora-payment-{payment.pk}-refund"}
+            obj = _call(
+                lambda c: c.v1.refunds.create(params=params, options={"idempotency_key": refund.idempotency_key})
             )
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
-        return GatewayResult(Payment.Status.REFUNDED, reference=payment.reference)
+        return _refund_result(obj)
+
+    def refunds(self, *, payment):
+        try:
+            page = _call(lambda c: c.v1.refunds.list(params={"payment_intent": payment.reference, "limit": 100}))
+        except stripe.StripeError as exc:
+            raise GatewayError(str(exc)) from exc
+        return [_refund_result(obj) for obj in page.data]
+
+    def retrieve(self, *, payment):
+        if not payment.reference:
+            return GatewayResult(payment.status)
+        try:
+            intent = _call(lambda c: c.v1.payment_intents.retrieve(payment.reference))
+        except stripe.StripeError as exc:
+            raise GatewayError(str(exc)) from exc
+        status = INTENT_STATUS.get(intent.status, Payment.Status.PENDING)
+        return GatewayResult(status, reference=intent.id, processing=intent.status == "processing")
 
     def parse_webhook(self, *, payload, headers):
         secret = settings.STRIPE_WEBHOOK_SECRET
@@ -99,13 +192,27 @@ class StripeGateway(PaymentGateway):
         try:
             event = json.loads(payload)
             obj = event["data"]["object"]
-            reference = obj.get("payment_intent") if obj.get("object") == "charge" else obj.get("id")
+            kind = obj.get("object")
+            refunds: tuple[GatewayRefund, ...] = ()
+            amount_refunded = None
+            if kind == "refund":
+                reference = obj.get("payment_intent")
+                refunds = (_refund_result(obj),)
+            elif kind == "charge":
+                reference = obj.get("payment_intent")
+                listed = (obj.get("refunds") or {}).get("data") or []
+                refunds = tuple(_refund_result(r) for r in listed)
+                amount_refunded = from_minor_units(int(obj.get("amount_refunded") or 0))
+            else:
+                reference = obj.get("id")
             return GatewayEvent(
                 id=str(event["id"]),
                 type=str(event["type"]),
                 reference=str(reference or ""),
                 created=int(event.get("created") or 0),
                 payload=event,
+                refunds=refunds,
+                amount_refunded=amount_refunded,
             )
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise WebhookRejected(f"unexpected event shape: {exc!r}") from exc

@@ -10,7 +10,7 @@ from agora.orders.models import Order
 from agora.orders.services import orders_expire_unpaid
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.payments.errors import InvalidWebhook
-from agora.payments.models import Payment, WebhookEvent
+from agora.payments.models import Payment, Refund, WebhookEvent
 from agora.payments.tests.stripe_fake import signed_event
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +128,9 @@ def test_a_payment_that_succeeds_after_the_order_expired_is_refunded(
     variant = sellable_variant(stock=3)
     stripe_checkout(api_client, variant)
     payment = Payment.objects.get()
-    # the customer pays at the last second, as the expiry voids the intent (which Stripe refuses)
-    stripe_api.intents[payment.reference]["status"] = "succeeded"
+    # the customer pays at the last second: after the expiry asked Stripe (unpaid), before it voids
+    # the intent (which Stripe then refuses)
+    stripe_api.on_retrieve = lambda intent: intent.update(status="succeeded")
     Order.objects.update(created_at=timezone.now() - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES + 1))
     with django_capture_on_commit_callbacks(execute=True):
         assert orders_expire_unpaid() == 1
@@ -162,7 +163,7 @@ def test_cancelling_a_paid_stripe_order_refunds_it_through_stripe(
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     _, path, params, headers = stripe_api.calls[-1]
     assert (path, params["payment_intent"]) == ("/v1/refunds", payment.reference)
-    assert headers["Idempotency-Key"] == f"agora-payment-{payment.pk}-refund"
+    assert headers["Idempotency-Key"] == f"agora-refund-{Refund.objects.get().pk}"
     assert Payment.objects.get().status == "refunded" and Variant.objects.get(pk=variant.pk).stock == 3
 
 
@@ -171,7 +172,7 @@ def test_stripe_unreachable_at_checkout_is_a_503_and_keeps_nothing(api_client, s
     variant = sellable_variant(stock=3)
     cart = fill_cart(CartFactory(), (variant, 1))
     r = post_checkout(api_client, token=cart.token, payment_method="stripe", key="retry-me")
-    assert r.status_code == 503 and r.json()["error"]["code"] == "service_unavailable"
+    assert r.status_code == 503 and r.json()["error"]["code"] == "payment_provider_unavailable"
     assert Variant.objects.get(pk=variant.pk).stock == 3 and CartItem.objects.filter(cart=cart).count() == 1
     assert Order.objects.get().status == "payment_failed"
     # the same key can be retried once Stripe is back
@@ -183,3 +184,22 @@ def test_an_event_for_an_unknown_payment_is_recorded_and_ignored(api_client, str
     payload, signature = signed_event("payment_intent.succeeded", {"id": "pi_nope", "object": "payment_intent"})
     r = api_client.post(WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
     assert r.status_code == 200 and r.json()["outcome"] == "unknown_payment"
+
+
+def test_the_storefront_learns_the_payment_methods_from_the_api(api_client, settings):
+    settings.PAYMENT_METHODS = ["stripe"]
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_abc"
+    assert api_client.get("/api/v1/payment-methods/").json() == [
+        {"code": "stripe", "name": "Card", "test": False, "publishable_key": "pk_test_abc"}
+    ]
+    settings.PAYMENT_METHODS = ["dummy"]
+    assert api_client.get("/api/v1/payment-methods/").json() == [
+        {"code": "dummy", "name": "Test payment", "test": True, "publishable_key": None}
+    ]
+    # what is not listed is refused at checkout
+    settings.PAYMENT_METHODS = ["stripe"]
+    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    r = post_checkout(api_client, token=cart.token, payment_method="dummy")
+    assert r.status_code == 400 and r.json()["error"]["details"] == {
+        "payment_method": ["This payment method is not available."]
+    }

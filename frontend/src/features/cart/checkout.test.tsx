@@ -14,10 +14,17 @@ const shippingMethods = [
   { code: 'express', name: 'Express', price: '9.90', currency: 'EUR' },
 ];
 
-function setup(checkout: (request: Request) => Response | Promise<Response>) {
+const TEST_PAYMENT = { code: 'dummy', name: 'Test payment', test: true, publishable_key: null };
+const CARD = { code: 'stripe', name: 'Card', test: false, publishable_key: 'pk_test_abc' };
+
+function setup(
+  checkout: (request: Request) => Response | Promise<Response>,
+  paymentMethods: unknown[] = [TEST_PAYMENT],
+) {
   cartTokenStore.set('guest-1');
   const requests: { key: string | null; body: unknown }[] = [];
   server.use(
+    http.get(API('/payment-methods/'), () => HttpResponse.json(paymentMethods)),
     http.get(API('/cart/'), () =>
       HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 2, name: 'Black lamp' }])),
     ),
@@ -169,6 +176,76 @@ describe('checkout', () => {
     expect(requests[1]?.key).toBe(requests[0]?.key);
   });
 
+  it('offers only the payment methods the server lists: no test payment where it is off', async () => {
+    const { requests } = setup(
+      () =>
+        HttpResponse.json({ ...order('A-2001'), payment: { status: 'pending' } }, { status: 201 }),
+      [CARD],
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    expect(await screen.findByText(/card details securely on the next step/)).toBeInTheDocument();
+    expect(screen.queryByText('Test payment')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Payment token/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() => expect(requests).toHaveLength(1));
+    expect(requests[0]?.body).toMatchObject({ payment_method: 'stripe' });
+    expect(requests[0]?.body).not.toHaveProperty('payment_token');
+  });
+
+  it('lets the shopper choose when the server offers several methods', async () => {
+    setup(() => HttpResponse.json(order(), { status: 201 }), [CARD, TEST_PAYMENT]);
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    expect(screen.getByRole('radio', { name: 'Card' })).toBeChecked();
+    expect(screen.queryByLabelText(/^Payment token/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'Test payment' }));
+    expect(screen.getByLabelText(/^Payment token/)).toHaveValue('tok_visa');
+  });
+
+  it('retries with the same key while the server is still working on the first request', async () => {
+    let calls = 0;
+    const { requests } = setup(() => {
+      calls += 1;
+      return calls === 1
+        ? apiError(409, 'conflict', 'Still being processed.', {
+            idempotency_key: 'in_progress',
+            retry_after: 1,
+          })
+        : HttpResponse.json(order('A-3001'), { status: 201 });
+    });
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(
+      await screen.findByRole('heading', { name: 'Confirmed' }, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.key).toBe(requests[0]?.key);
+  });
+
+  it('says so when checkout is rate limited or too many orders wait for payment', async () => {
+    let calls = 0;
+    setup(() => {
+      calls += 1;
+      return calls === 1
+        ? apiError(429, 'throttled', 'Too many requests.', { retry_after: 60 })
+        : apiError(409, 'too_many_unpaid_orders', 'You already have orders waiting for payment.', {
+            limit: 3,
+          });
+    });
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/Too many checkout attempts/);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent(
+        'You already have orders waiting for payment.',
+      ),
+    );
+  });
+
   it('points at the cart line that ran out of stock', async () => {
     setup(() =>
       apiError(409, 'insufficient_stock', 'Not enough stock.', { variant_id: 11, available: 1 }),
@@ -186,7 +263,10 @@ describe('checkout', () => {
   });
 
   it('explains an empty cart instead of showing the form', async () => {
-    server.use(http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)));
+    server.use(
+      http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)),
+      http.get(API('/payment-methods/'), () => HttpResponse.json([TEST_PAYMENT])),
+    );
     renderWithProviders(<CheckoutPage />);
     expect(screen.getByText('Your cart is empty')).toBeInTheDocument();
   });

@@ -230,6 +230,47 @@ describe('vendor products', () => {
   });
 });
 
+describe('stock edits and concurrent sales', () => {
+  it('sends the stock it loaded and, when orders came in meanwhile, shows the current stock', async () => {
+    const patches: { variants: Record<string, unknown>[] }[] = [];
+    let current = { ...vendorProduct, status: 'approved' };
+    server.use(
+      http.get(API('/vendor/products/42/'), () => HttpResponse.json(current)),
+      http.patch(API('/vendor/products/42/'), async ({ request }) => {
+        const body = (await request.json()) as { variants: Record<string, unknown>[] };
+        patches.push(body);
+        const sent = body.variants[0] as { stock: number; expected_stock: number };
+        if (sent.expected_stock !== 1) {
+          // three units sold since the form loaded (4 → 1)
+          return apiError(409, 'stock_changed', 'The stock changed.', {
+            variants: [{ id: 100, expected_stock: 4, stock: 1 }],
+          });
+        }
+        current = {
+          ...current,
+          variants: vendorProduct.variants.map((v) => ({ ...v, stock: sent.stock })),
+        };
+        return HttpResponse.json(current);
+      }),
+    );
+    const user = userEvent.setup();
+    renderPortal('/vendor/products/42');
+    const stock = await screen.findByLabelText(/^Stock/);
+    await user.clear(stock);
+    await user.type(stock, '10');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() =>
+      expect(stock).toHaveAccessibleDescription('Now 1 in stock (4 when you opened this page).'),
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(/stock changed and nothing was saved/);
+    expect(patches[0]?.variants[0]).toMatchObject({ id: 100, stock: 10, expected_stock: 4 });
+    // the vendor keeps 10 and saves again: now compared against the current stock
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Changes saved.')).toBeInTheDocument();
+    expect(patches[1]?.variants[0]).toMatchObject({ id: 100, stock: 10, expected_stock: 1 });
+  });
+});
+
 describe('CSV import', () => {
   beforeEach(() => vi.useFakeTimers({ shouldAdvanceTime: true }));
   afterEach(() => vi.useRealTimers());

@@ -31,7 +31,9 @@ export type Order = {
     tracking_number?: string | null;
     lines?: OrderLine[];
   }[];
-  payment?: { status: string; client_secret?: string | null } | null;
+  payment?: { status: string; client_secret?: string | null; amount_refunded?: string } | null;
+  /** What went back to the customer so far; more than 0 on a partially refunded order. */
+  refunded_total?: string;
 };
 
 export type Address = {

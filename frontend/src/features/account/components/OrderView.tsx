@@ -72,6 +72,9 @@ export function OrderView({ order }: { order: Order }) {
           <TotalsRow label="Shipping" amount={order.shipping} currency={order.currency} />
         ) : null}
         <TotalsRow label="Total" amount={order.total} currency={order.currency} total />
+        {order.refunded_total && Number(order.refunded_total) > 0 ? (
+          <TotalsRow label="Refunded" amount={order.refunded_total} currency={order.currency} />
+        ) : null}
       </dl>
     </div>
   );

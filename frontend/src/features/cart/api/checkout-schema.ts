@@ -42,7 +42,7 @@ export const checkoutSchema = z
     shipping_method: z
       .string({ error: 'Choose a shipping method.' })
       .min(1, 'Choose a shipping method.'),
-    payment_method: z.enum(['dummy', 'stripe']),
+    payment_method: z.string().min(1, 'Choose a payment method.'),
     payment_token: z.string().trim().optional(),
   })
   .superRefine((value, ctx) => {

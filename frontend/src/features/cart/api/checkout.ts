@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { api } from '@/lib/api';
-import { createIdempotencyKeeper } from '@/lib/idempotency';
+import { createIdempotencyKeeper, isInProgress } from '@/lib/idempotency';
 import { queryKeys } from '@/lib/query-keys';
 import { cartTokenStore, tokenStore } from '@/lib/session';
 
@@ -20,8 +20,16 @@ export type CheckoutBody = {
   email: string;
   shipping_address: ShippingAddress;
   shipping_method: string;
-  payment_method: 'dummy' | 'stripe';
+  payment_method: string;
   payment_token?: string | undefined;
+};
+
+/** What checkout accepts now (`GET /payment-methods/`): the storefront offers exactly these. */
+export type PaymentMethod = {
+  code: string;
+  name: string;
+  test: boolean;
+  publishable_key: string | null;
 };
 
 export type PlacedOrder = {
@@ -47,6 +55,23 @@ export function useShippingMethods() {
   return useQuery(shippingMethodsQueryOptions());
 }
 
+export const paymentMethodsQueryOptions = () =>
+  queryOptions({
+    queryKey: ['payment-methods'],
+    queryFn: ({ signal }) => api<PaymentMethod[]>('/payment-methods/', { signal }),
+    staleTime: 10 * 60_000,
+  });
+
+export function usePaymentMethods() {
+  return useQuery(paymentMethodsQueryOptions());
+}
+
+/** How often, and how long apart, a submission the server is still working on is retried. */
+export const IN_PROGRESS_RETRIES = 5;
+export const IN_PROGRESS_DELAY_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function useCheckout() {
   const queryClient = useQueryClient();
   // One keeper per checkout page visit: a retry of the same body reuses its key.
@@ -54,17 +79,25 @@ export function useCheckout() {
   return useMutation({
     mutationFn: async (body: CheckoutBody) => {
       const key = keeper.keyFor(body);
-      try {
-        const order = await api<PlacedOrder>('/checkout/', {
-          method: 'POST',
-          body,
-          headers: { 'Idempotency-Key': key },
-        });
-        keeper.settle();
-        return order;
-      } catch (error) {
-        keeper.settle(error);
-        throw error;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const order = await api<PlacedOrder>('/checkout/', {
+            method: 'POST',
+            body,
+            headers: { 'Idempotency-Key': key },
+          });
+          keeper.settle();
+          return order;
+        } catch (error) {
+          keeper.settle(error);
+          // The first request with this key is still running (a slow provider, a retried
+          // double click): ask again with the same key rather than placing a second order.
+          if (isInProgress(error) && attempt < IN_PROGRESS_RETRIES) {
+            await sleep(IN_PROGRESS_DELAY_MS);
+            continue;
+          }
+          throw error;
+        }
       }
     },
     onSuccess: async (order) => {

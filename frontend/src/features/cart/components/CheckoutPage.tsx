@@ -4,13 +4,18 @@ import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { SelectField, TextField } from '@/components/ui/Field';
 import { Price, TotalsRow } from '@/components/ui/Price';
-import { env } from '@/config/env';
 import { errorMessage, isApiError } from '@/lib/errors';
 import { addMoney } from '@/lib/format';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { cartDrawerStore, useCart } from '../api/cart';
-import { useCheckout, useShippingMethods, type PlacedOrder } from '../api/checkout';
+import {
+  useCheckout,
+  usePaymentMethods,
+  useShippingMethods,
+  type PaymentMethod,
+  type PlacedOrder,
+} from '../api/checkout';
 import { CHECKOUT_FIELDS, COUNTRIES, checkoutSchema } from '../api/checkout-schema';
 import { CartLines } from './CartLines';
 
@@ -31,17 +36,22 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
   const navigate = useNavigate();
   const cart = useCart();
   const shipping = useShippingMethods();
+  const payments = usePaymentMethods();
   const checkout = useCheckout();
   const form = useFormErrors();
   const formRef = useRef<HTMLFormElement>(null);
-  const [paymentMethod, setPaymentMethod] = useState<'dummy' | 'stripe'>('dummy');
+  const [paymentCode, setPaymentCode] = useState<string | null>(null);
   const [shippingCode, setShippingCode] = useState<string | null>(null);
   const [stockProblems, setStockProblems] = useState<Record<number, string>>({});
   const [stripeOrder, setStripeOrder] = useState<PlacedOrder | null>(null);
-  const stripeEnabled = Boolean(env.stripePublishableKey);
 
   const methods = shipping.data ?? [];
   const selectedShipping = methods.find((m) => m.code === shippingCode) ?? methods[0];
+  // The server says which payment methods exist: the test gateway is offered only where it is on.
+  const paymentMethods = payments.data ?? [];
+  const selectedPayment: PaymentMethod | undefined =
+    paymentMethods.find((m) => m.code === paymentCode) ?? paymentMethods[0];
+  const stripeKey = paymentMethods.find((m) => m.code === 'stripe')?.publishable_key ?? null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -81,6 +91,17 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
         } else if (isApiError(error) && error.code === 'idempotency_key_reused') {
           form.setErrors({});
           form.setFormError('This order changed while it was being placed. Please submit again.');
+        } else if (isApiError(error) && error.code === 'throttled') {
+          form.setErrors({});
+          form.setFormError(
+            'Too many checkout attempts from here. Please wait a few minutes and try again.',
+          );
+        } else if (
+          isApiError(error) &&
+          ['too_many_unpaid_orders', 'payment_provider_unavailable'].includes(error.code)
+        ) {
+          form.setErrors({});
+          form.setFormError(error.message);
         } else {
           form.showApiError(error, CHECKOUT_FIELDS);
         }
@@ -106,13 +127,13 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
     );
   }
 
-  if (stripeOrder?.payment?.client_secret && env.stripePublishableKey) {
+  if (stripeOrder?.payment?.client_secret && stripeKey) {
     return (
       <div className="narrow stack">
         <h1>Pay for order {stripeOrder.number}</h1>
         <Suspense fallback={<Spinner label="Loading secure payment form…" />}>
           <StripePayment
-            publishableKey={env.stripePublishableKey}
+            publishableKey={stripeKey}
             clientSecret={stripeOrder.payment.client_secret}
             returnUrl={new URL(
               confirmationPath(stripeOrder.number),
@@ -246,33 +267,31 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
         <fieldset className="stack">
           <legend>Payment</legend>
-          {stripeEnabled ? (
+          {payments.isPending ? (
+            <Spinner label="Loading payment methods…" />
+          ) : payments.isError ? (
+            <ErrorMessage error={payments.error} onRetry={() => void payments.refetch()} />
+          ) : paymentMethods.length > 1 ? (
             <div className="choices">
-              <label className="choice">
-                <input
-                  type="radio"
-                  name="payment_method"
-                  value="stripe"
-                  checked={paymentMethod === 'stripe'}
-                  onChange={() => setPaymentMethod('stripe')}
-                />
-                <span>Card (Stripe)</span>
-              </label>
-              <label className="choice">
-                <input
-                  type="radio"
-                  name="payment_method"
-                  value="dummy"
-                  checked={paymentMethod === 'dummy'}
-                  onChange={() => setPaymentMethod('dummy')}
-                />
-                <span>Test payment</span>
-              </label>
+              {paymentMethods.map((method) => (
+                <label key={method.code} className="choice">
+                  <input
+                    type="radio"
+                    name="payment_method"
+                    value={method.code}
+                    checked={selectedPayment?.code === method.code}
+                    onChange={() => setPaymentCode(method.code)}
+                  />
+                  <span>{method.name}</span>
+                </label>
+              ))}
             </div>
+          ) : selectedPayment ? (
+            <input type="hidden" name="payment_method" value={selectedPayment.code} />
           ) : (
-            <input type="hidden" name="payment_method" value="dummy" />
+            <p className="field__error">No payment method is available right now.</p>
           )}
-          {paymentMethod === 'dummy' ? (
+          {selectedPayment?.test ? (
             <TextField
               label="Payment token"
               name="payment_token"
@@ -287,12 +306,17 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
                 </>
               }
             />
-          ) : (
+          ) : selectedPayment ? (
             <p className="muted">You will enter your card details securely on the next step.</p>
-          )}
+          ) : null}
         </fieldset>
 
-        <Button type="submit" busy={checkout.isPending} className="btn--block">
+        <Button
+          type="submit"
+          busy={checkout.isPending}
+          disabled={!selectedPayment}
+          className="btn--block"
+        >
           {checkout.isPending ? 'Placing order…' : 'Place order'}
         </Button>
         {checkout.isError && !isApiError(checkout.error) ? (

@@ -22,6 +22,7 @@ const variantSchema = z.object({
     .number({ error: 'Enter a whole number.' })
     .int('Enter a whole number.')
     .min(0, 'Stock cannot be negative.'),
+  expected_stock: z.number().int().min(0).optional(),
 });
 
 export const productSchema = z

@@ -12,6 +12,8 @@ export type VendorVariant = {
   price: string;
   currency?: string;
   stock: number;
+  /** Writes only: the stock read before editing (compare-and-set; 409 `stock_changed`). */
+  expected_stock?: number;
 };
 
 export type ProductStatus =
@@ -53,6 +55,9 @@ export type SubOrder = {
   id: number;
   number?: string;
   order_number?: string;
+  order_status?: string;
+  /** What went back to the customer on the whole order so far (partial refunds). */
+  order_refunded_total?: string;
   status: string;
   created_at?: string;
   tracking_number?: string | null;

@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { SelectField, TextAreaField, TextField } from '@/components/ui/Field';
 import { Img } from '@/components/ui/Image';
-import { errorMessage } from '@/lib/errors';
+import { errorMessage, isApiError } from '@/lib/errors';
 import { useFormErrors } from '@/lib/forms';
 import { humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -27,7 +27,22 @@ type VariantRow = {
   name: string;
   price: string;
   stock: string;
+  /** The stock the server had when the form loaded it: sent as `expected_stock`, so saving
+   * never puts back units sold while the vendor was editing. */
+  loadedStock?: number | undefined;
 };
+
+type StockChange = { id: number; expected_stock: number; stock: number };
+
+const rowFrom = (v: VendorProduct['variants'][number]) =>
+  newRow({
+    id: v.id,
+    sku: v.sku,
+    name: v.name,
+    price: v.price,
+    stock: String(v.stock),
+    loadedStock: v.stock,
+  });
 
 let rowSeq = 0;
 const newRow = (values: Partial<VariantRow> = {}): VariantRow => ({
@@ -66,11 +81,7 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
   const form = useFormErrors();
   const [saved, setSaved] = useState(false);
   const [rows, setRows] = useState<VariantRow[]>(() =>
-    product?.variants.length
-      ? product.variants.map((v) =>
-          newRow({ id: v.id, sku: v.sku, name: v.name, price: v.price, stock: String(v.stock) }),
-        )
-      : [newRow()],
+    product?.variants.length ? product.variants.map(rowFrom) : [newRow()],
   );
   const saving = create.isPending || update.isPending;
   const e = form.errors;
@@ -88,12 +99,13 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
       name: String(data.get('name') ?? ''),
       description: String(data.get('description') ?? ''),
       category: String(data.get('category') ?? ''),
-      variants: rows.map(({ id, sku, name, price, stock }) => ({
+      variants: rows.map(({ id, sku, name, price, stock, loadedStock }) => ({
         ...(id ? { id } : {}),
         sku,
         name,
         price,
         stock,
+        ...(id && loadedStock !== undefined ? { expected_stock: loadedStock } : {}),
       })),
     });
     if (!values) return;
@@ -107,19 +119,36 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
       update.mutate(values, {
         onSuccess: (next) => {
           setSaved(true);
-          setRows(
-            next.variants.map((v) =>
-              newRow({
-                id: v.id,
-                sku: v.sku,
-                name: v.name,
-                price: v.price,
-                stock: String(v.stock),
-              }),
-            ),
-          );
+          setRows(next.variants.map(rowFrom));
         },
-        onError: (error) => form.showApiError(error, fields),
+        onError: (error) => {
+          if (isApiError(error) && error.code === 'stock_changed') {
+            // Orders came in while the vendor edited: nothing was saved. Show the stock now and
+            // compare against it on the next save (the vendor's number stays in the field).
+            const changes = (error.details.variants ?? []) as StockChange[];
+            const now = new Map(changes.map((c) => [c.id, c]));
+            setRows((current) =>
+              current.map((row) => {
+                const change = row.id !== undefined ? now.get(row.id) : undefined;
+                return change ? { ...row, loadedStock: change.stock } : row;
+              }),
+            );
+            const fieldErrors: Record<string, string> = {};
+            rows.forEach((row, index) => {
+              const change = row.id !== undefined ? now.get(row.id) : undefined;
+              if (change) {
+                fieldErrors[`variants.${index}.stock`] =
+                  `Now ${change.stock} in stock (${change.expected_stock} when you opened this page).`;
+              }
+            });
+            form.setErrors(fieldErrors);
+            form.setFormError(
+              'Orders came in while you were editing, so the stock changed and nothing was saved. Check the stock and save again.',
+            );
+            return;
+          }
+          form.showApiError(error, fields);
+        },
       });
     } else {
       create.mutate(values, {

@@ -88,6 +88,12 @@ export function VendorOrdersPage() {
                 {order.total || order.subtotal ? (
                   <Price amount={order.total ?? order.subtotal} currency={order.currency} />
                 ) : null}
+                {order.order_refunded_total && Number(order.order_refunded_total) > 0 ? (
+                  <p className="muted">
+                    {humanize(order.order_status ?? 'refunded')}: refunded to the customer{' '}
+                    <Price amount={order.order_refunded_total} currency={order.currency ?? 'EUR'} />
+                  </p>
+                ) : null}
                 {order.tracking_number ? <p>Tracking: {order.tracking_number}</p> : null}
                 <ShipForm order={order} />
               </li>

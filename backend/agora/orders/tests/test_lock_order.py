@@ -1,0 +1,122 @@
+"""One lock order for every path that locks catalog rows: products (primary key order), then variants.
+
+Checkouts, cancellations, portal edits and CSV imports of the same products run concurrently,
+round after round; none of them may deadlock (PostgreSQL would abort one of them, which the API
+answers with a 503) and the stock that remains is exactly what the orders did not take.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from agora.carts.errors import InsufficientStock
+from agora.carts.models import Cart
+from agora.catalog.models import Product, Variant
+from agora.catalog.services import product_update
+from agora.catalog.services.imports import Row, _Run, _save_chunk
+from agora.catalog.tests.factories import ProductFactory, VariantFactory
+from agora.orders import checkout
+from agora.orders.models import Order, OrderLine
+from agora.orders.services import order_cancel
+from agora.orders.tests.helpers import ADDRESS, fill_cart, shipping_methods
+from agora.vendors.tests.factories import VendorFactory
+
+ROUNDS = 25
+
+
+def _outcome(action):
+    try:
+        action()
+        return "ok"
+    except InsufficientStock:
+        return "insufficient_stock"
+    except Exception as exc:  # noqa: BLE001 - a deadlock (or anything else) fails the test with its name
+        return f"error: {exc!r}"
+    finally:
+        connection.close()
+
+
+def _buy(token: str):
+    return checkout.checkout(
+        user=None,
+        cart_token=token,
+        email="buyer@example.com",
+        shipping_address=ADDRESS,
+        shipping_method="standard",
+        payment_method="dummy",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock(sent_tasks):
+    shipping_methods()
+    vendor = VendorFactory()
+    products = [ProductFactory(vendor=vendor, variants=0) for _ in range(2)]
+    # Variants created so that their primary keys interleave across the two products.
+    variants = []
+    for i in range(4):
+        variants.append(VariantFactory(product=products[i % 2], stock=10_000, price=Decimal("5.00")))
+    categories = {p.category.slug.lower(): p.category for p in products}
+    errors: list[str] = []
+
+    for round_no in range(ROUNDS):
+        # carts that hold every variant, in both orders
+        carts = []
+        for i in range(4):
+            ordered = variants if i % 2 else list(reversed(variants))
+            carts.append(fill_cart(Cart.objects.create(), *[(v, 1) for v in ordered]))
+        to_cancel = _buy(fill_cart(Cart.objects.create(), *[(v, 1) for v in variants]).token).order
+
+        def edit(product: Product, price: str):
+            own = [v for v in variants if v.product_id == product.pk]
+            product_update(
+                product=product,
+                data={"variants": [{"id": v.pk, "sku": v.sku, "name": v.name, "price": Decimal(price)} for v in own]},
+            )
+
+        def import_rows():
+            run = _Run(vendor=vendor, categories=categories)
+            rows = [
+                Row(
+                    number=2 + i,
+                    sku=v.sku,
+                    product_name=next(p.name for p in products if p.pk == v.product_id),
+                    variant_name=v.name,
+                    price=Decimal("5.00"),
+                    stock=10_000,
+                    category=next(p.category for p in products if p.pk == v.product_id),
+                    description="",
+                    attributes=None,
+                )
+                for i, v in enumerate(reversed(variants))
+            ]
+            _save_chunk(run, rows)
+
+        actions = [lambda t=c.token: _buy(t) for c in carts]
+        actions += [lambda p=p, r=round_no: edit(p, f"{5 + r % 3}.00") for p in products]
+        actions.append(lambda o=to_cancel: order_cancel(order=o))
+        if round_no % 5 == 4:
+            actions.append(import_rows)
+        results: list[str] = []
+        start = threading.Barrier(len(actions))
+
+        def run(action, start=start, results=results):
+            start.wait()
+            results.append(_outcome(action))
+
+        threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        errors += [f"round {round_no}: {r}" for r in results if r.startswith("error")]
+
+    assert not errors, errors[:5]
+    # every checkout went through (stock is plentiful) and every cancellation too
+    assert Order.objects.filter(status="paid").count() == ROUNDS * 4
+    assert Order.objects.filter(status="cancelled").count() == ROUNDS
+    assert OrderLine.objects.filter(variant__in=variants).count() == ROUNDS * 5 * len(variants)
+    assert not Variant.objects.filter(stock__lt=0).exists()
