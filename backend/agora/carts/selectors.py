@@ -5,7 +5,7 @@ from decimal import Decimal
 from agora.carts.errors import CartNotFound
 from agora.carts.models import Cart, CartItem
 from agora.catalog.models import Product, Variant
-from agora.orders.pricing import default_currency, line_total, money
+from agora.core.money import default_currency, line_total, money
 from agora.vendors.models import Vendor
 
 PROBLEM_UNAVAILABLE = "unavailable"

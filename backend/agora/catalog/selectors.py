@@ -2,13 +2,13 @@
 shape, no model instances; see bench/catalog_serialization.py) with a flat number of queries
 whatever the page size and the number of variants or images."""
 
-from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
+from agora.core.money import money_text
 from agora.vendors.models import Vendor
 
 ORDERINGS = {
@@ -30,10 +30,6 @@ SUMMARY_VALUES = (
     "category__slug",
     "category__name",
 )
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def file_url(name: str) -> str | None:
@@ -102,7 +98,7 @@ def _summary(row: dict, image: tuple[str, str] | None) -> dict:
         "name": row["name"],
         "vendor": {"slug": row["vendor__slug"], "name": row["vendor__name"]},
         "category": {"slug": row["category__slug"], "name": row["category__name"]},
-        "price_from": money(row["price_min"]),
+        "price_from": money_text(row["price_min"]),
         "currency": row["currency"],
         "in_stock": row["in_stock"],
         "thumbnail": file_url(image[1] or image[0]) if image else None,
@@ -142,7 +138,7 @@ def public_product_detail(*, slug: str) -> dict:
                 "id": v["id"],
                 "sku": v["sku"],
                 "name": v["name"],
-                "price": money(v["price"]),
+                "price": money_text(v["price"]),
                 "currency": v["currency"],
                 "stock_available": v["stock"],
             }

@@ -1,4 +1,9 @@
-"""Readiness checks of every dependency: database, cache, broker and search backend."""
+"""Readiness checks of every dependency: database, cache and broker here; apps register their own.
+
+Core sits below every app, so it never imports one: an app whose dependency the readiness probe
+must cover (search: its backend) registers a check in its ``AppConfig.ready()`` with
+``register_check(name, check)``. A check raises when its dependency is down.
+"""
 
 import logging
 import time
@@ -30,18 +35,16 @@ def check_broker() -> None:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
 
 
-def check_search() -> None:
-    from agora.search import get_backend
-
-    get_backend().health()
-
-
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
-    "search": check_search,
 }
+
+
+def register_check(name: str, check: Callable[[], None]) -> None:
+    """Adds (or replaces) a readiness check; apps call it from ``AppConfig.ready()``."""
+    CHECKS[name] = check
 
 
 def run_checks() -> dict[str, dict]:

@@ -42,6 +42,7 @@ from agora.carts.services import cart_clear, cart_restore_lines
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
+from agora.core.money import money
 from agora.orders import pricing
 from agora.orders.errors import (
     EmailRequired,
@@ -445,9 +446,9 @@ def _price_changes(info: CheckoutInfo, stock: LockedStock) -> list[dict[str, Any
         {
             "variant_id": line.variant_id,
             "sku": stock.variants[line.variant_id].sku,
-            "price_in_cart": pricing.money(line.price_when_added),
+            "price_in_cart": money(line.price_when_added),
             "price_charged": stock.variants[line.variant_id].price,
         }
         for line in info.lines
-        if pricing.money(line.price_when_added) != stock.variants[line.variant_id].price
+        if money(line.price_when_added) != stock.variants[line.variant_id].price
     ]

@@ -1,35 +1,16 @@
-"""Money and totals: the one place amounts are computed (Decimal, two places, with a currency)."""
+"""Order totals: the one place an order's amounts are computed (agora.core.money rounds them)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
+from agora.core.money import line_total, money
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
-
-
-def money(value) -> Decimal:
-    """An amount rounded half-up to cents."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def default_currency() -> str:
-    return settings.AGORA_CURRENCY
-
-
-def line_total(unit_price: Decimal, quantity: int) -> Decimal:
-    return money(unit_price * quantity)
 
 
 def commission(subtotal: Decimal, rate_percent: Decimal) -> Decimal:
     return money(subtotal * Decimal(rate_percent) / HUNDRED)
-
-
-def to_minor_units(amount: Decimal) -> int:
-    """Cents for payment providers (every supported currency has two decimal places)."""
-    return int(money(amount) * 100)
 
 
 @dataclass(frozen=True)
@@ -78,8 +59,3 @@ def order_totals(
     return OrderTotals(
         currency=currency, subtotal=subtotal, shipping=shipping, total=money(subtotal + shipping), vendors=vendors
     )
-
-
-def from_minor_units(cents: int) -> Decimal:
-    """The inverse of to_minor_units: a provider's integer cents as a Decimal amount."""
-    return money(Decimal(cents) / 100)

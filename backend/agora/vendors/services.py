@@ -1,15 +1,17 @@
 """Vendor writes: apply, approve, suspend.
 
-A vendor's status decides whether its products are public, so every status change re-indexes
-all of the vendor's products for search and invalidates the cached public catalog, inside the
-same transaction.
+A vendor's status decides whether its products are public: every status change announces
+``VendorStatusChanged`` inside its transaction, and the catalog (a higher app) renews the public
+catalog and re-indexes the vendor's products in that same transaction.
 """
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agora.core.events import publish
 from agora.vendors.errors import AlreadyAVendor, VendorTransitionNotAllowed
+from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
 
 # Allowed moves: pending → approved → suspended → approved (re-approval); pending may be refused
@@ -46,15 +48,6 @@ def vendor_apply(*, user, name: str, description: str = "", contact_email: str) 
     return vendor
 
 
-def _catalog_changed(vendor: Vendor) -> None:
-    from agora.catalog.cache import invalidate_public_catalog
-    from agora.catalog.models import Product
-    from agora.search.indexing import products_changed
-
-    products_changed(Product.objects.filter(vendor=vendor).values_list("pk", flat=True))
-    invalidate_public_catalog()
-
-
 def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
@@ -69,7 +62,7 @@ def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
             vendor.approved_at = timezone.now()
             fields.append("approved_at")
         vendor.save(update_fields=fields)
-        _catalog_changed(vendor)
+        publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
     return vendor
 
 

@@ -4,10 +4,9 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.changes import products_changed
 from agora.catalog.models import Category, Product
 from agora.core.errors import ValidationFailed
-from agora.search.indexing import products_changed
 
 CYCLE = "A category cannot be moved under itself or one of its descendants."
 
@@ -35,10 +34,11 @@ def category_save(*, category: Category) -> Category:
             Category.objects.filter(path__startswith=old_path + "/").update(
                 path=Concat(Value(category.path), Substr("path", len(old_path) + 1))
             )
+        changed: list[int] = []
         if old_path is not None:
             subtree = Category.objects.filter(path__startswith=category.path + "/") | Category.objects.filter(
                 pk=category.pk
             )
-            products_changed(Product.objects.filter(category__in=subtree).values_list("pk", flat=True))
-        invalidate_public_catalog()
+            changed = list(Product.objects.filter(category__in=subtree).values_list("pk", flat=True))
+        products_changed(changed)  # the category tree itself is shown too
     return category

@@ -14,11 +14,10 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from agora.catalog import errors
-from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.changes import products_changed
 from agora.catalog.models import Product, ProductImage
 from agora.core.errors import Conflict, ValidationFailed
 from agora.core.tasks_util import enqueue_on_commit
-from agora.search.indexing import products_changed
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
 
@@ -94,7 +93,6 @@ def image_add(*, product: Product, upload, alt: str = "") -> ProductImage:
             image.image.name = name
             image.save()
             products_changed([product.pk])
-            invalidate_public_catalog()
             from agora.catalog.tasks import image_thumbnails
 
             enqueue_on_commit(image_thumbnails, image.pk)
@@ -124,7 +122,6 @@ def image_make_thumbnail(*, image_id: int) -> ProductImage | None:
             delete_files_on_commit([image.thumbnail.name])
             return image
         products_changed([image.product_id])
-        invalidate_public_catalog()
     return image
 
 
@@ -134,7 +131,6 @@ def image_delete(*, image: ProductImage) -> None:
         product_id = image.product_id
         image.delete()
         products_changed([product_id])
-        invalidate_public_catalog()
         delete_files_on_commit(files)
 
 

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agora.catalog import errors
-from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.changes import products_changed
 from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.errors import ValidationFailed
-from agora.search.indexing import products_changed
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
 
@@ -166,11 +165,6 @@ def _apply_variants(*, product: Product, items: Sequence[dict]) -> None:
         raise ValidationFailed(details={"variants": [errors.SKU_TAKEN]}) from None
 
 
-def _changed(product: Product) -> None:
-    products_changed([product.pk])
-    invalidate_public_catalog()
-
-
 def product_create(
     *,
     vendor: Vendor,
@@ -227,7 +221,7 @@ def product_update(*, product: Product, data: dict) -> Product:
             _apply_variants(product=product, items=data["variants"])
             products_refresh_summary(product_ids=[product.pk])
         else:
-            _changed(product)
+            products_changed([product.pk])
     product.refresh_from_db()
     return product
 
@@ -245,7 +239,7 @@ def _move(product: Product, to: str, *, allow_from: set[str] | None = None, **fi
         for field, value in fields.items():
             setattr(product, field, value)
         product.save(update_fields=["status", "updated_at", *fields])
-        _changed(product)
+        products_changed([product.pk])
     return product
 
 
@@ -282,7 +276,6 @@ def product_delete(*, product: Product) -> None:
         lock_product_variants(product)
         files = [name for pair in product.images.values_list("image", "thumbnail") for name in pair if name]
         products_changed([product.pk])
-        invalidate_public_catalog()
         try:
             with transaction.atomic():
                 product.delete()

@@ -2,9 +2,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from agora.catalog.cache import invalidate_product_details, invalidate_public_catalog
+from agora.catalog.changes import product_pages_changed, products_changed
 from agora.catalog.models import Product, Variant
-from agora.search.indexing import products_changed
 
 
 def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = False) -> None:
@@ -52,9 +51,7 @@ def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = F
         changed = [row[0] for row in cursor.fetchall()]
         if not stock_only:
             products_changed(ids)
-            invalidate_public_catalog()
             return
-        invalidate_product_details(slugs)
+        product_pages_changed(slugs)
         if changed:
             products_changed(changed)
-            invalidate_public_catalog()

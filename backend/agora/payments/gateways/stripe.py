@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import stripe
 from django.conf import settings
 
-from agora.orders.pricing import from_minor_units, to_minor_units
+from agora.core.money import from_minor_units, to_minor_units
 from agora.payments.bulkhead import bulkhead
 from agora.payments.gateways.base import (
     AlreadyCaptured,

@@ -16,9 +16,8 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 from tqdm import tqdm
 
-from agora.catalog.cache import invalidate_public_catalog
+from agora.catalog.changes import products_changed
 from agora.catalog.models import Category, Product, ProductImage, Variant
-from agora.search.indexing import products_changed
 from agora.vendors.models import Vendor, VendorMembership
 
 SHOPPER = ("shopper@example.com", "AgoraShopper123!")
@@ -148,7 +147,7 @@ class Command(BaseCommand):
         self.users(vendor_rows[0])
         images = self.placeholder_images()
         created = self.products(products, categories, vendor_rows, images)
-        invalidate_public_catalog()
+        products_changed([])  # the category tree and vendors are new too
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data ready: {products} demo products ({created} new), {len(vendor_rows)} vendors; "

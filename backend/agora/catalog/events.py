@@ -1,0 +1,12 @@
+"""What the catalog announces (agora.core.events): search subscribes to re-index."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProductsChanged:
+    """Something the public catalog or search shows of these products changed (their content,
+    status, price or stock availability, images, category, or their vendor's status). Published
+    inside the transaction that changed them."""
+
+    product_ids: tuple[int, ...]
