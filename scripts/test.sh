@@ -14,6 +14,9 @@ log "lint: ruff"
 "$VENV/bin/ruff" check backend
 "$VENV/bin/ruff" format --check backend
 
+log "lint: app layering (import-linter contracts in backend/pyproject.toml)"
+(cd backend && PYTHONPATH=. "$VENV/bin/lint-imports" --no-cache --no-logo)
+
 if [ -x scripts/lint-infra.sh ] || [ -f scripts/lint-infra.sh ]; then
   log "lint: infrastructure"
   bash scripts/lint-infra.sh

@@ -11,6 +11,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from agora.accounts.errors import InvalidCredentials
 from agora.accounts.models import Address, User
 from agora.core.errors import ValidationFailed
+from agora.core.updates import apply_changes
 
 PROFILE_FIELDS = ("first_name", "last_name")
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone", "is_default")
@@ -46,10 +47,9 @@ def user_logout(*, refresh: str) -> None:
 
 
 def user_update(*, user: User, data: dict) -> User:
-    for field in PROFILE_FIELDS:
-        if field in data:
-            setattr(user, field, data[field])
-    user.save(update_fields=[f for f in PROFILE_FIELDS if f in data] or None)
+    changed = apply_changes(user, data, PROFILE_FIELDS)
+    if changed:
+        user.save(update_fields=changed)
     return user
 
 
@@ -65,9 +65,7 @@ def address_create(*, user: User, data: dict) -> Address:
 
 @transaction.atomic
 def address_update(*, address: Address, data: dict) -> Address:
-    for field in ADDRESS_FIELDS:
-        if field in data:
-            setattr(address, field, data[field])
+    apply_changes(address, data, ADDRESS_FIELDS)
     address.country = address.country.upper()
     if data.get("is_default"):
         Address.objects.filter(user_id=address.user_id, is_default=True).exclude(pk=address.pk).update(is_default=False)

@@ -2,7 +2,6 @@
 shape, no model instances; see bench/catalog_serialization.py) with a flat number of queries
 whatever the page size and the number of variants or images."""
 
-
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404

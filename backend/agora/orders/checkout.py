@@ -61,9 +61,6 @@ from agora.payments.gateways import GatewayError, GatewayResult, PaymentGateway,
 from agora.payments.models import Payment
 from agora.payments.services import payment_apply_result
 
-P = Payment.Status
-
-
 # --- what passes between the steps ------------------------------------------------------------
 
 
@@ -211,9 +208,9 @@ def _checkout_settled(
         result = _place_order(request, email, method, holds_stock=False)
         payment = _new_payment(result, gateway.name)
         outcome = gateway.authorize(payment=payment, token=request.payment_token, email=email)
-        if outcome.status == P.AUTHORIZED:
+        if outcome.status == Payment.Status.AUTHORIZED:
             outcome = gateway.capture(payment=payment)
-        if outcome.status == P.FAILED:
+        if outcome.status == Payment.Status.FAILED:
             raise PaymentDeclined(details={"reason": outcome.failure_code})
         _payment_record(payment, outcome)
         order_mark_paid(order=result.order)
@@ -242,15 +239,15 @@ def _pay_remote(gateway, order: Order, email: str, token, *, cart_id: int | None
     try:
         outcome = gateway.authorize(payment=payment, token=token, email=email)
     except GatewayError as exc:
-        failed = GatewayResult(P.FAILED, failure_code="provider_unavailable", failure_message=str(exc))
+        failed = GatewayResult(Payment.Status.FAILED, failure_code="provider_unavailable", failure_message=str(exc))
         _payment_failed(order, payment, failed, cart_id, lines)
         raise PaymentProviderUnavailable(details={"order_number": order.number}) from exc
-    if outcome.status == P.FAILED:
+    if outcome.status == Payment.Status.FAILED:
         _payment_failed(order, payment, outcome, cart_id, lines)
         raise PaymentDeclined(details={"order_number": order.number, "reason": outcome.failure_code})
     with transaction.atomic():
         _payment_record(payment, outcome)
-        if outcome.status == P.CAPTURED:
+        if outcome.status == Payment.Status.CAPTURED:
             order_mark_paid(order=order)
     return payment
 

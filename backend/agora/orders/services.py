@@ -15,17 +15,22 @@ from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.core.tasks_util import enqueue_on_commit
-from agora.orders.errors import OrderNotCancellable, VendorOrderNotShippable
+from agora.orders.errors import InvalidOrderTransition, OrderNotCancellable, VendorOrderNotShippable
 from agora.orders.models import IdempotencyKey, Order, OrderLine, OrderSideEffect, VendorOrder
-from agora.orders.states import CANCELLABLE, OPEN_PAID, can_transition, order_transition, vendor_orders_transition
+from agora.orders.states import (
+    CANCELLABLE,
+    CLOSED,
+    OPEN_PAID,
+    SUB_ORDERS,
+    can_transition,
+    order_transition,
+    vendor_orders_transition,
+)
 from agora.payments import services as payments
 from agora.payments.gateways import GatewayError, get_gateway
 from agora.payments.models import Payment, Refund
 
 logger = logging.getLogger("agora.orders")
-S = Order.Status
-P = Payment.Status
-CLOSED = (S.CANCELLED, S.REFUNDED, S.PAYMENT_FAILED)
 
 
 # --- stock ---------------------------------------------------------------------------------
@@ -64,7 +69,7 @@ def order_release_stock(*, order: Order) -> bool:
 
 def order_mark_paid(*, order: Order) -> None:
     """pending_payment → paid, and schedule processing (emails, confirmation) on the worker."""
-    order_transition(order, S.PAID)
+    order_transition(order, Order.Status.PAID)
     enqueue_on_commit(_process_task(), order.pk)
 
 
@@ -84,7 +89,12 @@ def order_release_payment(*, payment_id: int) -> str:
 
 
 def _release_payment_after_commit(payment: Payment | None) -> None:
-    if payment is None or payment.status not in (P.PENDING, P.AUTHORIZED, P.CAPTURED, P.PARTIALLY_REFUNDED):
+    if payment is None or payment.status not in (
+        Payment.Status.PENDING,
+        Payment.Status.AUTHORIZED,
+        Payment.Status.CAPTURED,
+        Payment.Status.PARTIALLY_REFUNDED,
+    ):
         return
     payment_id = payment.pk
 
@@ -107,7 +117,7 @@ def order_payment_captured(*, order_id: int) -> str:
     """The money arrived: an unpaid order becomes paid; one that closed meanwhile (expired,
     cancelled) gives it back."""
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status == S.PENDING_PAYMENT:
+    if order.status == Order.Status.PENDING_PAYMENT:
         order_mark_paid(order=order)
         return "paid"
     if order.status in CLOSED:
@@ -119,8 +129,8 @@ def order_payment_captured(*, order_id: int) -> str:
 def order_payment_canceled(*, order_id: int) -> str:
     """The provider cancelled the payment: an unpaid order is cancelled (stock back)."""
     order = Order.objects.select_for_update().get(pk=order_id)
-    if order.status == S.PENDING_PAYMENT:
-        order_transition(order, S.CANCELLED, cancel_reason="payment cancelled at the provider")
+    if order.status == Order.Status.PENDING_PAYMENT:
+        order_transition(order, Order.Status.CANCELLED, cancel_reason="payment cancelled at the provider")
         vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
         order_release_stock(order=order)
         return "cancelled"
@@ -133,13 +143,13 @@ def order_refunds_changed(*, order_id: int, amount: Decimal, amount_refunded: De
     ``partially_refunded``: the rest of the order stands."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if amount_refunded >= amount and amount_refunded > 0:
-        if can_transition(order.status, S.REFUNDED):
-            order_transition(order, S.REFUNDED, cancel_reason="refunded at the provider")
+        if can_transition(order.status, Order.Status.REFUNDED):
+            order_transition(order, Order.Status.REFUNDED, cancel_reason="refunded at the provider")
             _refund_effects(order)
             return "refunded"
         return "payment_refunded"
-    if amount_refunded > 0 and can_transition(order.status, S.PARTIALLY_REFUNDED):
-        order_transition(order, S.PARTIALLY_REFUNDED)
+    if amount_refunded > 0 and can_transition(order.status, Order.Status.PARTIALLY_REFUNDED):
+        order_transition(order, Order.Status.PARTIALLY_REFUNDED)
         return "partially_refunded"
     return "refund_recorded"
 
@@ -163,7 +173,7 @@ def order_cancel(*, order: Order, reason: str = "cancelled by the customer") -> 
         shipped = VendorOrder.objects.filter(order=order, status=VendorOrder.Status.SHIPPED).exists()
         if order.status not in CANCELLABLE or shipped:
             raise OrderNotCancellable(details={"status": order.status})
-        order_transition(order, S.CANCELLED, cancel_reason=reason[:200])
+        order_transition(order, Order.Status.CANCELLED, cancel_reason=reason[:200])
         vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
         order_release_stock(order=order)
         _release_payment_after_commit(order.payments.first())
@@ -175,7 +185,7 @@ def order_refund(*, order: Order, reason: str = "refunded by staff") -> Order:
     back only if nothing shipped."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        order_transition(order, S.REFUNDED, cancel_reason=reason[:200])
+        order_transition(order, Order.Status.REFUNDED, cancel_reason=reason[:200])
         _refund_effects(order)
         _release_payment_after_commit(order.payments.first())
     return order
@@ -189,7 +199,7 @@ def orders_expire_unpaid(*, now=None) -> int:
     Idempotent; returns how many it expired."""
     cutoff = (now or timezone.now()) - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
     expired = 0
-    candidates = Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff).order_by("pk")[:500]
+    candidates = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__lt=cutoff).order_by("pk")[:500]
     for order in candidates.prefetch_related("payments"):
         payment = next(iter(order.payments.all()), None)
         if payment is not None and payment.reference and not get_gateway(payment.gateway).settles_at_checkout:
@@ -274,8 +284,8 @@ def order_process(*, order_id: int) -> str:
         )
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status == S.PAID:
-            order_transition(order, S.PROCESSING, processed_at=timezone.now())
+        if order.status == Order.Status.PAID:
+            order_transition(order, Order.Status.PROCESSING, processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
         elif order.processed_at is None:
             # Partly refunded before it was processed: the rest of the order still goes to the vendors.
@@ -308,8 +318,13 @@ def orders_redrive(*, now=None) -> int:
     pending_refund = Refund.objects.filter(payment=OuterRef("pk"), status=Refund.Status.PENDING)
     stuck = (
         Payment.objects.filter(
-            order__status__in=[S.CANCELLED, S.REFUNDED],
-            status__in=[P.PENDING, P.AUTHORIZED, P.CAPTURED, P.PARTIALLY_REFUNDED],
+            order__status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED],
+            status__in=[
+                Payment.Status.PENDING,
+                Payment.Status.AUTHORIZED,
+                Payment.Status.CAPTURED,
+                Payment.Status.PARTIALLY_REFUNDED,
+            ],
             updated_at__lte=cutoff,
         )
         .exclude(Exists(pending_refund))
@@ -331,20 +346,21 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=vendor_order.order_id)
         vo = VendorOrder.objects.select_for_update().get(pk=vendor_order.pk)
-        if vo.status != VendorOrder.Status.PROCESSING or order.status not in (S.PROCESSING, S.PARTIALLY_REFUNDED):
-            raise VendorOrderNotShippable(details={"status": vo.status, "order_status": order.status})
-        now = timezone.now()
-        VendorOrder.objects.filter(pk=vo.pk).update(
-            status=VendorOrder.Status.SHIPPED, tracking_number=tracking_number, shipped_at=now, updated_at=now
-        )
+        refused = VendorOrderNotShippable(details={"status": vo.status, "order_status": order.status})
+        if order.status not in (Order.Status.PROCESSING, Order.Status.PARTIALLY_REFUNDED):
+            raise refused
+        try:
+            SUB_ORDERS.move(vo, VendorOrder.Status.SHIPPED, tracking_number=tracking_number)
+        except InvalidOrderTransition:
+            raise refused from None
         open_left = VendorOrder.objects.filter(order=order).exclude(
             status__in=[VendorOrder.Status.SHIPPED, VendorOrder.Status.CANCELLED]
         )
         if not open_left.exists():
-            if order.status == S.PROCESSING:
-                order_transition(order, S.FULFILLED)
+            if order.status == Order.Status.PROCESSING:
+                order_transition(order, Order.Status.FULFILLED)
             else:  # partially refunded: the status keeps saying so; the date says it all shipped
-                Order.objects.filter(pk=order.pk).update(fulfilled_at=now)
+                Order.objects.filter(pk=order.pk).update(fulfilled_at=vo.shipped_at)
     vendor_order.refresh_from_db()
     return vendor_order
 

@@ -10,59 +10,78 @@ so its sub-orders are still processed and shipped (the order keeps the status an
 ``fulfilled_at`` when the last one ships).
 """
 
-from django.utils import timezone
+from django.db.models import QuerySet
 
+from agora.core.states import StateMachine
 from agora.orders.errors import InvalidOrderTransition
 from agora.orders.models import Order, VendorOrder
 
-S = Order.Status
+OrderStatus = Order.Status
+SubOrderStatus = VendorOrder.Status
+
 ORDER_TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.PAYMENT_FAILED, S.CANCELLED},
-    S.PAID: {S.PROCESSING, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.PROCESSING: {S.FULFILLED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.FULFILLED: {S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.PARTIALLY_REFUNDED: {S.REFUNDED, S.CANCELLED},
-    S.PAYMENT_FAILED: set(),
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
+    OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.PAYMENT_FAILED, OrderStatus.CANCELLED},
+    OrderStatus.PAID: {
+        OrderStatus.PROCESSING,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+        OrderStatus.PARTIALLY_REFUNDED,
+    },
+    OrderStatus.PROCESSING: {
+        OrderStatus.FULFILLED,
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+        OrderStatus.PARTIALLY_REFUNDED,
+    },
+    OrderStatus.FULFILLED: {OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED},
+    OrderStatus.PARTIALLY_REFUNDED: {OrderStatus.REFUNDED, OrderStatus.CANCELLED},
+    OrderStatus.PAYMENT_FAILED: set(),
+    OrderStatus.CANCELLED: set(),
+    OrderStatus.REFUNDED: set(),
 }
 # Cancelling is possible until something shipped (checked against the sub-orders too).
-CANCELLABLE = {S.PENDING_PAYMENT, S.PAID, S.PROCESSING, S.PARTIALLY_REFUNDED}
+CANCELLABLE = {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
 # Paid and not closed: its sub-orders are processed and shipped.
-OPEN_PAID = {S.PAID, S.PROCESSING, S.PARTIALLY_REFUNDED}
-_TIMESTAMPS = {S.PAID: "paid_at", S.CANCELLED: "cancelled_at", S.FULFILLED: "fulfilled_at"}
+OPEN_PAID = {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
+# Closed: the money goes back to the customer (void or refund of what is left).
+CLOSED = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PAYMENT_FAILED}
 
-V = VendorOrder.Status
 VENDOR_ORDER_TRANSITIONS: dict[str, set[str]] = {
-    V.PENDING: {V.PROCESSING, V.CANCELLED},
-    V.PROCESSING: {V.SHIPPED, V.CANCELLED},
-    V.SHIPPED: set(),
-    V.CANCELLED: set(),
+    SubOrderStatus.PENDING: {SubOrderStatus.PROCESSING, SubOrderStatus.CANCELLED},
+    SubOrderStatus.PROCESSING: {SubOrderStatus.SHIPPED, SubOrderStatus.CANCELLED},
+    SubOrderStatus.SHIPPED: set(),
+    SubOrderStatus.CANCELLED: set(),
 }
+
+ORDERS = StateMachine(
+    Order,
+    ORDER_TRANSITIONS,
+    error=lambda current, to: InvalidOrderTransition(details={"from": current, "to": to}),
+    timestamps={
+        OrderStatus.PAID: "paid_at",
+        OrderStatus.CANCELLED: "cancelled_at",
+        OrderStatus.FULFILLED: "fulfilled_at",
+    },
+)
+SUB_ORDERS = StateMachine(
+    VendorOrder,
+    VENDOR_ORDER_TRANSITIONS,
+    error=lambda current, to: InvalidOrderTransition(details={"from": current, "to": to}),
+    timestamps={SubOrderStatus.SHIPPED: "shipped_at"},
+)
 
 
 def can_transition(current: str, to: str) -> bool:
-    return to in ORDER_TRANSITIONS[current]
+    return ORDERS.can(current, to)
 
 
-def order_transition(order: Order, to: str, **fields) -> None:
+def order_transition(order: Order, to: str, **fields: object) -> None:
     """Moves ``order`` to ``to`` if the table allows it, as a compare-and-set on the current status,
     so two concurrent writers cannot both move it (the loser gets InvalidOrderTransition)."""
-    if not can_transition(order.status, to):
-        raise InvalidOrderTransition(details={"from": order.status, "to": to})
-    now = timezone.now()
-    changes = {"status": to, "updated_at": now, **fields}
-    if to in _TIMESTAMPS:
-        changes[_TIMESTAMPS[to]] = now
-    if Order.objects.filter(pk=order.pk, status=order.status).update(**changes) != 1:
-        raise InvalidOrderTransition(details={"from": order.status, "to": to})
-    for name, value in changes.items():
-        setattr(order, name, value)
+    ORDERS.move(order, to, **fields)
 
 
 def vendor_orders_transition(order: Order, to: str, *, only_from: set[str] | None = None) -> int:
     """Moves the order's sub-orders that may go to ``to`` (optionally only those in ``only_from``)."""
-    allowed = {s for s, targets in VENDOR_ORDER_TRANSITIONS.items() if to in targets}
-    if only_from is not None:
-        allowed &= only_from
-    return VendorOrder.objects.filter(order=order, status__in=allowed).update(status=to, updated_at=timezone.now())
+    sub_orders: QuerySet[VendorOrder] = VendorOrder.objects.filter(order=order)
+    return SUB_ORDERS.move_all(sub_orders, to, only_from=only_from)

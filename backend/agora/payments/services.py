@@ -38,9 +38,7 @@ from agora.payments.gateways import (
 from agora.payments.models import Payment, Refund, WebhookEvent
 
 logger = logging.getLogger("agora.payments")
-P = Payment.Status
-R = Refund.Status
-CAPTURED_STATES = {P.CAPTURED, P.PARTIALLY_REFUNDED, P.REFUNDED}
+CAPTURED_STATES = {Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED}
 ZERO = Decimal("0.00")
 
 
@@ -69,7 +67,7 @@ def _captured(payment: Payment) -> str | None:
     """Marks a locked payment captured and tells its order; None if it already was."""
     if payment.status in CAPTURED_STATES:
         return None
-    payment_apply_result(payment=payment, result=GatewayResult(P.CAPTURED, reference=payment.reference))
+    payment_apply_result(payment=payment, result=GatewayResult(Payment.Status.CAPTURED, reference=payment.reference))
     outcomes = publish(PaymentCaptured(payment_id=payment.pk, order_id=payment.order_id))
     if payment.refunds.exists():  # refunds reported before the capture (events out of order)
         _refunds_changed(payment)
@@ -83,13 +81,13 @@ def payment_check(*, payment_id: int) -> str:
     ``authorized`` or ``unpaid``. GatewayError when the provider cannot say."""
     payment = Payment.objects.get(pk=payment_id)
     state = get_gateway(payment.gateway).retrieve(payment=payment)
-    if state.status == P.CAPTURED:
+    if state.status == Payment.Status.CAPTURED:
         with transaction.atomic():
             _captured(_lock(payment_id))
         return "paid"
     if state.processing:
         return "processing"
-    if state.status == P.AUTHORIZED:
+    if state.status == Payment.Status.AUTHORIZED:
         return "authorized"
     return "unpaid"
 
@@ -100,17 +98,17 @@ def payment_release(*, payment_id: int, reason: str = "order closed") -> str:
     finds the money captured turns into a refund, and refunds never exceed what was captured."""
     payment = Payment.objects.select_related("order").get(pk=payment_id)
     gateway = get_gateway(payment.gateway)
-    if payment.status in (P.PENDING, P.AUTHORIZED):
+    if payment.status in (Payment.Status.PENDING, Payment.Status.AUTHORIZED):
         try:
             result = gateway.void(payment=payment)
         except AlreadyCaptured:
-            result = GatewayResult(P.CAPTURED, reference=payment.reference)
+            result = GatewayResult(Payment.Status.CAPTURED, reference=payment.reference)
         with transaction.atomic():
             locked = _lock(payment.pk)
             if locked.status == payment.status:
                 payment_apply_result(payment=locked, result=result)
             payment = locked
-    if payment.status in (P.CAPTURED, P.PARTIALLY_REFUNDED):
+    if payment.status in (Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED):
         try:
             refund = refund_request(payment_id=payment.pk, reason=reason)
         except NothingToRefund:
@@ -124,7 +122,9 @@ def payment_release(*, payment_id: int, reason: str = "order closed") -> str:
 
 def refundable_amount(payment: Payment) -> Decimal:
     """What is left to refund: captured minus refunds that succeeded or are on their way."""
-    committed = payment.refunds.filter(status__in=[R.PENDING, R.SUCCEEDED]).aggregate(s=Sum("amount"))["s"]
+    committed = payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
+        s=Sum("amount")
+    )["s"]
     return payment.amount - (committed or ZERO)
 
 
@@ -137,7 +137,7 @@ def refund_request(
     same idempotency key."""
     with transaction.atomic():
         payment = _lock(payment_id)
-        if payment.status not in (P.CAPTURED, P.PARTIALLY_REFUNDED):
+        if payment.status not in (Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED):
             raise PaymentNotRefundable(details={"payment_status": payment.status})
         left = refundable_amount(payment)
         amount = left if amount is None else amount
@@ -165,7 +165,7 @@ def refund_send(*, refund_id: int) -> Refund:
     """Sends a pending refund to the provider (again, after an outage: same idempotency key, so
     the provider returns the refund it already made instead of making a second one)."""
     refund = Refund.objects.select_related("payment__order").get(pk=refund_id)
-    if refund.status != R.PENDING or refund.reference:
+    if refund.status != Refund.Status.PENDING or refund.reference:
         return refund
     report = get_gateway(refund.payment.gateway).refund(payment=refund.payment, refund=refund)
     with transaction.atomic():
@@ -212,7 +212,9 @@ def _upsert(payment: Payment, report: GatewayRefund, default_refund_id: int | No
     if report.reference and not refund.reference:
         changes["reference"] = report.reference
     # Only forward: a late "pending" never undoes an outcome (a succeeded refund may still fail).
-    if report.status != refund.status and not (report.status == R.PENDING and refund.status != R.PENDING):
+    if report.status != refund.status and not (
+        report.status == Refund.Status.PENDING and refund.status != Refund.Status.PENDING
+    ):
         changes["status"] = report.status
         changes["failure_reason"] = report.failure_reason
     if report.amount != refund.amount:
@@ -231,12 +233,18 @@ def _record(payment: Payment, reports: Iterable[GatewayRefund], default_refund_i
 
 def _refunds_changed(payment: Payment) -> str:
     """Recomputes the locked payment's refunded total and status from its rows and tells the order."""
-    total = payment.refunds.filter(status=R.SUCCEEDED).aggregate(s=Sum("amount"))["s"] or ZERO
+    total = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(s=Sum("amount"))["s"] or ZERO
     total = min(total, payment.amount)
     if payment.status not in CAPTURED_STATES:
         # Refunds reported before the capture: kept as rows, applied when the capture arrives.
         return "recorded"
-    status = P.CAPTURED if total == ZERO else P.REFUNDED if total >= payment.amount else P.PARTIALLY_REFUNDED
+    status = (
+        Payment.Status.CAPTURED
+        if total == ZERO
+        else Payment.Status.REFUNDED
+        if total >= payment.amount
+        else Payment.Status.PARTIALLY_REFUNDED
+    )
     if (total, status) == (payment.amount_refunded, payment.status):
         return "unchanged"
     Payment.objects.filter(pk=payment.pk).update(amount_refunded=total, status=status, updated_at=timezone.now())
@@ -302,7 +310,7 @@ def _succeeded(payment: Payment, event: GatewayEvent) -> str:
 
 
 def _payment_failed(payment: Payment, event: GatewayEvent) -> str:
-    if payment.status != P.PENDING:
+    if payment.status != Payment.Status.PENDING:
         return "stale"
     error = (event.payload.get("data", {}).get("object", {}) or {}).get("last_payment_error") or {}
     # The PaymentIntent stays usable: the customer may retry with another card until the order expires.
@@ -315,15 +323,15 @@ def _payment_failed(payment: Payment, event: GatewayEvent) -> str:
 
 
 def _canceled(payment: Payment, event: GatewayEvent) -> str:
-    if payment.status not in (P.PENDING, P.AUTHORIZED):
+    if payment.status not in (Payment.Status.PENDING, Payment.Status.AUTHORIZED):
         return "stale"
-    payment_apply_result(payment=payment, result=GatewayResult(P.VOIDED))
+    payment_apply_result(payment=payment, result=GatewayResult(Payment.Status.VOIDED))
     return _first(publish(PaymentCanceled(payment_id=payment.pk, order_id=payment.order_id)), "voided")
 
 
 def _refunded(payment: Payment, event: GatewayEvent) -> str:
     outcome = _record(payment, event.refunds)
-    recorded = payment.refunds.filter(status=R.SUCCEEDED).aggregate(s=Sum("amount"))["s"] or ZERO
+    recorded = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(s=Sum("amount"))["s"] or ZERO
     if event.amount_refunded is not None and event.amount_refunded > recorded:
         # The charge says more was refunded than its event listed (Stripe stopped listing a
         # charge's refunds in its events): ask the provider for the list.

@@ -7,29 +7,27 @@ catalog and re-indexes the vendor's products in that same transaction.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agora.core.events import publish
+from agora.core.slugs import unique_slug
+from agora.core.states import StateMachine
 from agora.vendors.errors import AlreadyAVendor, VendorTransitionNotAllowed
 from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
 
 # Allowed moves: pending → approved → suspended → approved (re-approval); pending may be refused
 # by suspending it.
-TRANSITIONS: dict[str, set[str]] = {
-    Vendor.Status.PENDING: {Vendor.Status.APPROVED, Vendor.Status.SUSPENDED},
-    Vendor.Status.APPROVED: {Vendor.Status.SUSPENDED},
-    Vendor.Status.SUSPENDED: {Vendor.Status.APPROVED},
-}
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:120] or "vendor"
-    slug, n = base, 1
-    while Vendor.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+VENDORS = StateMachine(
+    Vendor,
+    {
+        Vendor.Status.PENDING: {Vendor.Status.APPROVED, Vendor.Status.SUSPENDED},
+        Vendor.Status.APPROVED: {Vendor.Status.SUSPENDED},
+        Vendor.Status.SUSPENDED: {Vendor.Status.APPROVED},
+    },
+    error=lambda current, to: VendorTransitionNotAllowed(
+        f"A {current} vendor cannot become {to}.", details={"status": current, "requested": to}
+    ),
+)
 
 
 def vendor_apply(*, user, name: str, description: str = "", contact_email: str) -> Vendor:
@@ -38,7 +36,16 @@ def vendor_apply(*, user, name: str, description: str = "", contact_email: str) 
         if VendorMembership.objects.select_for_update().filter(user=user).exists():
             raise AlreadyAVendor()
         vendor = Vendor.objects.create(
-            name=name.strip(), slug=_unique_slug(name), description=description, contact_email=contact_email
+            name=name.strip(),
+            slug=unique_slug(
+                name,
+                fallback="vendor",
+                max_length=140,
+                suffix="counter",
+                taken=lambda slug: Vendor.objects.filter(slug=slug).exists(),
+            ),
+            description=description,
+            contact_email=contact_email,
         )
         try:
             with transaction.atomic():
@@ -51,17 +58,8 @@ def vendor_apply(*, user, name: str, description: str = "", contact_email: str) 
 def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
-        if status not in TRANSITIONS.get(vendor.status, set()):
-            raise VendorTransitionNotAllowed(
-                f"A {vendor.status} vendor cannot become {status}.",
-                details={"status": vendor.status, "requested": status},
-            )
-        vendor.status = status
-        fields = ["status", "updated_at"]
-        if status == Vendor.Status.APPROVED and vendor.approved_at is None:
-            vendor.approved_at = timezone.now()
-            fields.append("approved_at")
-        vendor.save(update_fields=fields)
+        first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
+        VENDORS.move(vendor, status, **({"approved_at": timezone.now()} if first_approval else {}))
         publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
     return vendor
 

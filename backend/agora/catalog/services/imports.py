@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import logging
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,14 +27,15 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agora.catalog import errors
 from agora.catalog.locks import lock_products, lock_variants_for_stock
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
-from agora.catalog.services.products import REVIEWED_FIELDS
+from agora.catalog.services.products import EDITABLE_FIELDS, sends_back_to_review
 from agora.catalog.services.summary import products_refresh_summary
+from agora.core.slugs import unique_slug
 from agora.core.tasks_util import enqueue_on_commit
+from agora.core.updates import apply_changes
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
 
@@ -168,14 +168,18 @@ def _parse(number: int, raw: dict, run: _Run) -> Row | str:
             raise InvalidOperation
     except InvalidOperation:
         return "price: must be a decimal number with at most two decimal places, e.g. 19.99."
-    if price < Decimal("0.01") or price > MAX_PRICE:
+    if price < Decimal("0.01"):
         return "price: must be at least 0.01."
+    if price > MAX_PRICE:
+        return f"price: must be at most {MAX_PRICE}."
     try:
         stock = int(cell("stock"))
     except ValueError:
         return "stock: must be a whole number."
-    if stock < 0 or stock > MAX_STOCK:
+    if stock < 0:
         return "stock: must be 0 or more."
+    if stock > MAX_STOCK:
+        return f"stock: must be at most {MAX_STOCK}."
     category = run.categories.get(cell("category").lower())
     if category is None:
         return f"category: unknown category {cell('category')!r}."
@@ -242,7 +246,7 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
                 vendor=vendor,
                 category=row.category,
                 name=row.product_name,
-                slug=f"{slugify(row.product_name)[:200] or 'product'}-{secrets.token_hex(4)}",
+                slug=unique_slug(row.product_name, fallback="product", max_length=240),
                 description=row.description,
                 attributes=row.attributes or {},
                 status=Product.Status.DRAFT,
@@ -332,20 +336,17 @@ def _update_products(products: list[Product], now) -> None:
 
 
 def _apply_product_fields(product: Product, row: Row) -> bool:
-    """Applies the row's product columns; True if anything changed."""
-    new = {"name": row.product_name, "category": row.category}
+    """Applies the row's product columns (an empty description keeps the current one); True if
+    anything changed. A reviewed field's change sends an approved product back to review."""
+    data: dict[str, object] = {"name": row.product_name, "category": row.category}
     if row.description:
-        new["description"] = row.description
-    old = {"name": product.name, "category": product.category_id, "description": product.description}
-    changed = any(old[f] != (new[f].pk if f == "category" else new[f]) for f in REVIEWED_FIELDS if f in new)
-    attributes_changed = row.attributes is not None and row.attributes != product.attributes
-    for name, value in new.items():
-        setattr(product, name, value)
+        data["description"] = row.description
     if row.attributes is not None:
-        product.attributes = row.attributes
-    if changed and product.status == Product.Status.APPROVED:
+        data["attributes"] = row.attributes
+    changed = apply_changes(product, data, EDITABLE_FIELDS)
+    if sends_back_to_review(product, changed):
         product.status = Product.Status.PENDING_REVIEW
-    return changed or attributes_changed
+    return bool(changed)
 
 
 def _save_chunk(run: _Run, rows: list[Row]) -> None:

@@ -5,14 +5,12 @@ approved → archived. Editing an approved product's name, description or catego
 back to pending_review; price and stock edits do not.
 """
 
-import secrets
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agora.catalog import errors
 from agora.catalog.changes import products_changed
@@ -20,27 +18,41 @@ from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.errors import ValidationFailed
+from agora.core.slugs import unique_slug
+from agora.core.states import StateMachine
+from agora.core.updates import apply_changes
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
 
-S = Product.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.PENDING_REVIEW},
-    S.PENDING_REVIEW: {S.APPROVED, S.REJECTED},
-    S.REJECTED: {S.PENDING_REVIEW},
-    S.APPROVED: {S.ARCHIVED, S.PENDING_REVIEW},
-    S.ARCHIVED: set(),
-}
+PRODUCTS = StateMachine(
+    Product,
+    {
+        Product.Status.DRAFT: {Product.Status.PENDING_REVIEW},
+        Product.Status.PENDING_REVIEW: {Product.Status.APPROVED, Product.Status.REJECTED},
+        Product.Status.REJECTED: {Product.Status.PENDING_REVIEW},
+        Product.Status.APPROVED: {Product.Status.ARCHIVED, Product.Status.PENDING_REVIEW},
+        Product.Status.ARCHIVED: set(),
+    },
+    error=lambda current, to: errors.TransitionNotAllowed(
+        f"A {current} product cannot become {to}.", details={"status": current, "requested": to}
+    ),
+)
+# What a PATCH may change on the product itself (variants have their own rules).
+EDITABLE_FIELDS = ("name", "description", "category", "attributes")
 # Edits to these send an approved product back to review; price/stock/attributes do not.
 REVIEWED_FIELDS = ("name", "description", "category")
 
 
+def sends_back_to_review(product: Product, changed: list[str]) -> bool:
+    """An approved product whose reviewed content changed goes back to review (the portal, the
+    API and the CSV import all follow this rule)."""
+    return product.status == Product.Status.APPROVED and any(f in REVIEWED_FIELDS for f in changed)
+
+
 def unique_product_slug(name: str) -> str:
-    base = slugify(name)[:200] or "product"
-    while True:
-        slug = f"{base}-{secrets.token_hex(3)}"
-        if not Product.objects.filter(slug=slug).exists():
-            return slug
+    return unique_slug(
+        name, fallback="product", max_length=240, taken=lambda slug: Product.objects.filter(slug=slug).exists()
+    )
 
 
 def category_by_slug(slug: str) -> Category:
@@ -186,7 +198,7 @@ def product_create(
             slug=unique_product_slug(name),
             description=description,
             attributes=attributes or {},
-            status=S.DRAFT,
+            status=Product.Status.DRAFT,
         )
         _apply_variants(product=product, items=variants)
         products_refresh_summary(product_ids=[product.pk])
@@ -203,20 +215,11 @@ def product_update(*, product: Product, data: dict) -> Product:
         _check_variants(vendor=product.vendor, product=product, items=data["variants"])
     with transaction.atomic():
         product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
-        new_values = {k: data[k] for k in ("name", "description", "attributes") if k in data}
-        if cat is not None:
-            new_values["category"] = cat
-        current = {"name": product.name, "description": product.description, "category": product.category_id}
-        content_changed = any(
-            current[field] != (new_values[field].pk if field == "category" else new_values[field])
-            for field in REVIEWED_FIELDS
-            if field in new_values
-        )
-        for field, value in new_values.items():
-            setattr(product, field, value)
-        if content_changed and product.status == S.APPROVED:
-            product.status = S.PENDING_REVIEW
-        product.save()
+        changed = apply_changes(product, {**data, **({"category": cat} if cat else {})}, EDITABLE_FIELDS)
+        if changed:
+            product.save(update_fields=[*changed, "updated_at"])
+        if sends_back_to_review(product, changed):
+            PRODUCTS.move(product, Product.Status.PENDING_REVIEW, only_from={Product.Status.APPROVED})
         if "variants" in data:
             _apply_variants(product=product, items=data["variants"])
             products_refresh_summary(product_ids=[product.pk])
@@ -226,19 +229,10 @@ def product_update(*, product: Product, data: dict) -> Product:
     return product
 
 
-def _move(product: Product, to: str, *, allow_from: set[str] | None = None, **fields) -> Product:
+def _move(product: Product, to: str, *, only_from: set[str] | None = None, **fields: object) -> Product:
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
-        allowed = allow_from if allow_from is not None else {s for s, targets in TRANSITIONS.items() if to in targets}
-        if product.status not in allowed:
-            raise errors.TransitionNotAllowed(
-                f"A {product.status} product cannot become {to}.",
-                details={"status": product.status, "requested": to},
-            )
-        product.status = to
-        for field, value in fields.items():
-            setattr(product, field, value)
-        product.save(update_fields=["status", "updated_at", *fields])
+        PRODUCTS.move(product, to, only_from=only_from, **fields)
         products_changed([product.pk])
     return product
 
@@ -248,22 +242,22 @@ def product_submit(*, product: Product) -> Product:
     _require_approved(product.vendor)
     if not product.variants.filter(is_active=True).exists():
         raise ValidationFailed(errors.NEEDS_VARIANT, details={"variants": [errors.NEEDS_VARIANT]})
-    return _move(product, S.PENDING_REVIEW, allow_from={S.DRAFT, S.REJECTED})
+    return _move(product, Product.Status.PENDING_REVIEW, only_from={Product.Status.DRAFT, Product.Status.REJECTED})
 
 
 def product_approve(*, product: Product) -> Product:
     """pending_review → approved: listed (if its vendor is approved) and indexed."""
-    return _move(product, S.APPROVED, allow_from={S.PENDING_REVIEW}, approved_at=timezone.now(), rejection_reason="")
+    return _move(product, Product.Status.APPROVED, approved_at=timezone.now(), rejection_reason="")
 
 
 def product_reject(*, product: Product, reason: str) -> Product:
     """pending_review → rejected, with the reason the vendor sees."""
-    return _move(product, S.REJECTED, allow_from={S.PENDING_REVIEW}, rejection_reason=reason)
+    return _move(product, Product.Status.REJECTED, rejection_reason=reason)
 
 
 def product_archive(*, product: Product) -> Product:
     """approved → archived: off the storefront, kept for order history."""
-    return _move(product, S.ARCHIVED, allow_from={S.APPROVED})
+    return _move(product, Product.Status.ARCHIVED)
 
 
 def product_delete(*, product: Product) -> None:
@@ -280,7 +274,7 @@ def product_delete(*, product: Product) -> None:
             with transaction.atomic():
                 product.delete()
         except (ProtectedError, RestrictedError):
-            Product.objects.filter(pk=product.pk).update(status=S.ARCHIVED, updated_at=timezone.now())
+            Product.objects.filter(pk=product.pk).update(status=Product.Status.ARCHIVED, updated_at=timezone.now())
             Variant.objects.filter(product=product).update(is_active=False)
             products_refresh_summary(product_ids=[product.pk])
             return

@@ -231,3 +231,17 @@ def test_worker_runs_the_import(worker_media, vendor_client, vendor, category):
     assert "price" in body["errors"][0]["message"]
     assert Variant.objects.filter(vendor=vendor).count() == 1200
     assert Product.objects.filter(vendor=vendor, name="Trail Backpack 30L").count() == 1
+
+
+def test_out_of_range_numbers_are_reported_as_what_they_are(vendor_client, category):
+    data = csv_file(
+        "BIG-1,Broken,X,100000000.00,1,home,,",  # 2: price above the largest we store
+        "BIG-2,Broken,X,1.00,2147483648,home,,",  # 3: stock above the largest we store
+        "OK-1,Fine,X,99999999.99,2147483647,home,,",  # 4: the largest allowed
+    )
+    job = run(post(vendor_client, data).json()["id"])
+    assert [e["message"] for e in job.errors] == [
+        "price: must be at most 99999999.99.",
+        "stock: must be at most 2147483647.",
+    ]
+    assert job.created == 1
