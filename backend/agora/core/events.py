@@ -19,7 +19,8 @@ Handlers run in the order they subscribed. Publishing with nobody subscribed doe
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -64,3 +65,16 @@ def _run_quietly(handler: Handler, event: object) -> None:
 def subscribers(event_type: type) -> list[Handler]:
     """Every handler of an event type (tests and docs use it)."""
     return [*_now.get(event_type, ()), *_after_commit.get(event_type, ())]
+
+
+@contextmanager
+def recording(event_type: type[E]) -> Iterator[list[E]]:
+    """Collects the events of a type published inside the block (tests use it)."""
+    seen: list[E] = []
+    handlers = _now[event_type]
+    handler = seen.append
+    handlers.append(handler)
+    try:
+        yield seen
+    finally:
+        handlers.remove(handler)

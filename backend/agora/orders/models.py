@@ -112,6 +112,9 @@ class VendorOrder(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     commission_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, from the vendor.")
     commission = models.DecimalField(max_digits=12, decimal_places=2)
+    # The shipping the customer paid for this vendor's parcel (its earnings, not the platform's);
+    # 0 while shipping is charged per order.
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     tracking_number = models.CharField(max_length=100, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,8 +14,10 @@ from django.utils import timezone
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
+from agora.core.events import publish
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders.errors import InvalidOrderTransition, OrderNotCancellable, VendorOrderNotShippable
+from agora.orders.events import VendorOrderShipped
 from agora.orders.models import IdempotencyKey, Order, OrderLine, OrderSideEffect, VendorOrder
 from agora.orders.states import (
     CANCELLABLE,
@@ -353,6 +355,11 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
             SUB_ORDERS.move(vo, VendorOrder.Status.SHIPPED, tracking_number=tracking_number)
         except InvalidOrderTransition:
             raise refused from None
+        publish(
+            VendorOrderShipped(
+                vendor_order_id=vo.pk, order_id=order.pk, vendor_id=vo.vendor_id, shipped_at=vo.shipped_at
+            )
+        )
         open_left = VendorOrder.objects.filter(order=order).exclude(
             status__in=[VendorOrder.Status.SHIPPED, VendorOrder.Status.CANCELLED]
         )

@@ -32,3 +32,18 @@ class PaymentRefundsChanged:
     order_id: int
     amount: Decimal  # what was captured
     amount_refunded: Decimal  # the sum of its succeeded refunds now
+
+
+@dataclass(frozen=True)
+class RefundSettled:
+    """One refund's outcome at the provider changed: it succeeded (``succeeded=True``: the money
+    went back), or a refund that had succeeded failed after all (``succeeded=False``: the money
+    stays). Published once per change of the refund row, with its sub-order when it was for one."""
+
+    refund_id: int
+    payment_id: int
+    order_id: int
+    vendor_order_id: int | None
+    amount: Decimal
+    currency: str
+    succeeded: bool

@@ -25,7 +25,7 @@ from django.utils import timezone
 from agora.core.events import publish
 from agora.core.tasks_util import enqueue_on_commit
 from agora.payments.errors import InvalidWebhook, NothingToRefund, PaymentNotRefundable
-from agora.payments.events import PaymentCanceled, PaymentCaptured, PaymentRefundsChanged
+from agora.payments.events import PaymentCanceled, PaymentCaptured, PaymentRefundsChanged, RefundSettled
 from agora.payments.gateways import (
     AlreadyCaptured,
     GatewayError,
@@ -195,7 +195,7 @@ def _upsert(payment: Payment, report: GatewayRefund, default_refund_id: int | No
     if refund is None:
         try:
             with transaction.atomic():
-                Refund.objects.create(
+                refund = Refund.objects.create(
                     payment=payment,
                     origin=Refund.Origin.PROVIDER,
                     reference=report.reference,
@@ -207,6 +207,8 @@ def _upsert(payment: Payment, report: GatewayRefund, default_refund_id: int | No
                 )
         except IntegrityError:  # recorded meanwhile by a concurrent delivery: nothing new
             return False
+        if refund.status == Refund.Status.SUCCEEDED:
+            _announce(payment, refund, succeeded=True)
         return True
     changes: dict[str, object] = {}
     if report.reference and not refund.reference:
@@ -221,7 +223,25 @@ def _upsert(payment: Payment, report: GatewayRefund, default_refund_id: int | No
         logger.warning("refund %s: provider reports %s, we asked %s", refund.pk, report.amount, refund.amount)
     if changes:
         Refund.objects.filter(pk=refund.pk).update(**changes, updated_at=timezone.now())
+        was_succeeded = refund.status == Refund.Status.SUCCEEDED
+        now_succeeded = changes.get("status", refund.status) == Refund.Status.SUCCEEDED
+        if was_succeeded != now_succeeded:
+            _announce(payment, refund, succeeded=now_succeeded)
     return bool(changes)
+
+
+def _announce(payment: Payment, refund: Refund, *, succeeded: bool) -> None:
+    publish(
+        RefundSettled(
+            refund_id=refund.pk,
+            payment_id=payment.pk,
+            order_id=payment.order_id,
+            vendor_order_id=refund.vendor_order_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            succeeded=succeeded,
+        )
+    )
 
 
 def _record(payment: Payment, reports: Iterable[GatewayRefund], default_refund_id: int | None = None) -> str:
