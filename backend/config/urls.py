@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("agora.vendors.urls")),
     path("", include("agora.catalog.urls")),
     path("", include("agora.carts.urls")),
+    path("", include("agora.shipping.urls")),
     path("", include("agora.orders.urls")),
     path("", include("agora.payments.urls")),
     path("", include("agora.search.urls")),

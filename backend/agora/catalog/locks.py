@@ -19,18 +19,25 @@ def lock_products(product_ids: Iterable[int]) -> list[int]:
     return list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-def lock_variants_for_stock(variant_ids: Iterable[int], *, related: tuple[str, ...] = ()) -> dict[int, Variant]:
+def lock_variants_for_stock(
+    variant_ids: Iterable[int], *, related: tuple[str, ...] = (), product_slugs: list[str] | None = None
+) -> dict[int, Variant]:
     """Locks the variants' products, then the variants, in primary-key order; returns the locked
-    variants by id (with ``related`` joined, not locked)."""
+    variants by id (with ``related`` joined, not locked). ``product_slugs``, when given, receives
+    the locked products' slugs (for the summary refresh, which then needs no lock of its own)."""
     ids = sorted({int(pk) for pk in variant_ids})
     if not ids:
         return {}
-    list(
+    slugs = (
         Product.objects.select_for_update()
         .filter(pk__in=Variant.objects.filter(pk__in=ids).values("product_id"))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("slug", flat=True)
     )
+    if product_slugs is not None:
+        product_slugs.extend(slugs)
+    else:
+        list(slugs)
     variants = Variant.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     if related:
         variants = variants.select_related(*related)

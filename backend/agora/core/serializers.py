@@ -25,3 +25,10 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
+
+
+class VendorRefSerializer(serializers.Serializer):
+    """A vendor named in another resource (an order's sub-order, a cart's shipping group)."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()

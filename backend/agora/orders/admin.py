@@ -2,15 +2,8 @@ from django.contrib import admin, messages
 
 from agora.core.errors import DomainError
 from agora.orders import services
-from agora.orders.models import Order, OrderLine, OrderSideEffect, ShippingMethod, VendorOrder
+from agora.orders.models import Order, OrderLine, OrderSideEffect, VendorOrder
 from agora.payments.models import Payment
-
-
-@admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "price", "currency", "is_active", "position"]
-    list_editable = ["is_active", "position"]
-    list_filter = ["is_active"]
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -16,7 +16,6 @@ from agora.orders.serializers import (
     CheckoutOrderSerializer,
     OrderSerializer,
     ShipInputSerializer,
-    ShippingMethodSerializer,
     VendorOrderSerializer,
 )
 from agora.orders.throttles import CHECKOUT_THROTTLES
@@ -39,14 +38,6 @@ ORDER_TOKEN = OpenApiParameter(
     description="Guests: the `access_token` from the checkout answer (or send the X-Cart-Token the "
     "order was placed with). Without the right token a guest order is 404, never 403.",
 )
-
-
-class ShippingMethodListApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(tags=["checkout"], responses={200: ShippingMethodSerializer(many=True)})
-    def get(self, request):
-        return Response(ShippingMethodSerializer(selectors.shipping_method_list(), many=True).data)
 
 
 class CheckoutApi(APIView):

@@ -42,7 +42,7 @@ from agora.carts.services import cart_clear, cart_restore_lines
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
-from agora.core.money import money
+from agora.core.money import ZERO, line_total, money
 from agora.orders import pricing
 from agora.orders.errors import (
     EmailRequired,
@@ -50,16 +50,21 @@ from agora.orders.errors import (
     MixedCurrencies,
     PaymentDeclined,
     PaymentMethodUnavailable,
+    ShippingMethodRequired,
     TooManyUnpaidOrders,
     UnknownShippingMethod,
 )
-from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
+from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.orders.services import order_mark_paid, order_release_stock, stock_take
 from agora.orders.states import order_transition
 from agora.payments.errors import PaymentProviderUnavailable
 from agora.payments.gateways import GatewayError, GatewayResult, PaymentGateway, get_gateway
 from agora.payments.models import Payment
 from agora.payments.services import payment_apply_result
+from agora.shipping import selectors as shipping
+from agora.shipping.models import ShippingMethod
+from agora.shipping.selectors import VendorShipping
+from agora.vendors.models import Vendor
 
 # --- what passes between the steps ------------------------------------------------------------
 
@@ -72,8 +77,10 @@ class CheckoutRequest:
     cart_token: str | None
     email: str
     shipping_address: dict[str, Any]
-    shipping_method: str
     payment_method: str
+    # v1: one platform method for every vendor; or a method per vendor (vendor slug → code).
+    shipping_method: str | None = None
+    shipping_methods: dict[str, str] | None = None
     payment_token: str | None = None
     attempt_id: int | None = None  # the Idempotency-Key row of this attempt
 
@@ -91,7 +98,7 @@ class CheckoutInfo:
 
     cart_id: int
     lines: tuple[CartLineInfo, ...]
-    shipping: ShippingMethod
+    platform_method: ShippingMethod | None  # v1's single method, else each vendor's choice
 
     @property
     def wanted(self) -> dict[int, int]:
@@ -104,6 +111,14 @@ class LockedStock:
 
     variants: dict[int, Variant]
     currency: str
+    product_slugs: list[str]
+
+    @property
+    def vendors(self) -> dict[int, Vendor]:
+        return {v.vendor_id: v.vendor for v in self.variants.values()}
+
+    def lines_of(self, vendor_id: int) -> list[int]:
+        return [v.pk for v in self.variants.values() if v.vendor_id == vendor_id]
 
 
 @dataclass
@@ -112,6 +127,7 @@ class SubOrderAnswer:
 
     vendor_order: VendorOrder
     lines: list[OrderLine]
+    parcels: list[Parcel] = field(default_factory=list)  # none yet: nothing has shipped
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.vendor_order, name)
@@ -148,8 +164,9 @@ def checkout(
     user: Any,
     cart_token: str | None,
     shipping_address: dict[str, Any],
-    shipping_method: str,
     payment_method: str,
+    shipping_method: str | None = None,
+    shipping_methods: dict[str, str] | None = None,
     payment_token: str | None = None,
     email: str | None = None,
     attempt_id: int | None = None,
@@ -161,6 +178,7 @@ def checkout(
         email=email or "",
         shipping_address=shipping_address,
         shipping_method=shipping_method,
+        shipping_methods=shipping_methods,
         payment_method=payment_method,
         payment_token=payment_token,
         attempt_id=attempt_id,
@@ -173,9 +191,13 @@ def checkout(
     email = (request.email or (request.user.email if request.user is not None else "")).strip().lower()
     if not email:
         raise EmailRequired()
-    method = ShippingMethod.objects.filter(code=request.shipping_method, is_active=True).first()
-    if method is None:
-        raise UnknownShippingMethod()
+    method = None
+    if request.shipping_method is not None:
+        method = ShippingMethod.objects.filter(code=request.shipping_method, is_active=True).first()
+        if method is None:
+            raise UnknownShippingMethod()
+    elif not request.shipping_methods:
+        raise ShippingMethodRequired()
     gateway = get_gateway(request.payment_method)
     if gateway.settles_at_checkout:
         return _checkout_settled(gateway, request, email, method)
@@ -199,7 +221,7 @@ def checkout_resume(*, order_id: int, payment_token: str | None = None) -> Check
 
 
 def _checkout_settled(
-    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod
+    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod | None
 ) -> CheckoutResult:
     """An in-process gateway (dummy): no network call, so it runs inside the stock transaction and
     a decline simply rolls everything back (no stock taken, cart kept, no order)."""
@@ -218,7 +240,7 @@ def _checkout_settled(
 
 
 def _checkout_remote(
-    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod
+    gateway: PaymentGateway, request: CheckoutRequest, email: str, method: ShippingMethod | None
 ) -> CheckoutResult:
     """A remote provider (Stripe): the stock transaction commits before the network call, so no
     row lock is held while the provider answers; the outcome is applied in a second transaction."""
@@ -288,17 +310,21 @@ def _payment_record(payment: Payment, outcome: GatewayResult) -> None:
 # --- the steps ----------------------------------------------------------------------------------
 
 
-def _place_order(request: CheckoutRequest, email: str, method: ShippingMethod, *, holds_stock: bool) -> CheckoutResult:
+def _place_order(
+    request: CheckoutRequest, email: str, method: ShippingMethod | None, *, holds_stock: bool
+) -> CheckoutResult:
     info = _lock_cart(request, method)
     if holds_stock:
         _check_unpaid_orders(request)
     stock = _lock_stock(info)
-    totals = _price(info, stock)
+    priced = _price(info, stock, _ship(request, info, stock))
     stock_take(info.wanted)
-    order = _write_order(request, email, method, stock.currency, totals)
-    vendor_orders = _write_vendor_orders(order, stock, totals)
-    lines = _write_lines(order, vendor_orders, stock, totals)
-    products_refresh_summary(product_ids={v.product_id for v in stock.variants.values()}, stock_only=True)
+    order = _write_order(request, email, info, stock.currency, priced)
+    vendor_orders = _write_vendor_orders(order, stock, priced)
+    lines = _write_lines(order, vendor_orders, stock, priced)
+    products_refresh_summary(
+        product_ids={v.product_id for v in stock.variants.values()}, stock_only=True, locked_slugs=stock.product_slugs
+    )
     cart_clear(cart_id=info.cart_id)
     answer = OrderAnswer(
         order=order,
@@ -308,7 +334,7 @@ def _place_order(request: CheckoutRequest, email: str, method: ShippingMethod, *
     return CheckoutResult(order=order, answer=answer, price_changes=_price_changes(info, stock), cart_id=info.cart_id)
 
 
-def _lock_cart(request: CheckoutRequest, method: ShippingMethod) -> CheckoutInfo:
+def _lock_cart(request: CheckoutRequest, method: ShippingMethod | None) -> CheckoutInfo:
     """Locks the caller's cart row, then reads its lines in a statement of its own: a second
     checkout of the same cart (another tab) waits here, then reads the lines the first one left
     (none) instead of the ones it saw before waiting."""
@@ -329,7 +355,7 @@ def _lock_cart(request: CheckoutRequest, method: ShippingMethod) -> CheckoutInfo
     lines = tuple(CartLineInfo(variant_id, quantity, price) for variant_id, quantity, price in rows)
     if not lines:
         raise EmptyCart()
-    return CheckoutInfo(cart_id=cart_id, lines=lines, shipping=method)
+    return CheckoutInfo(cart_id=cart_id, lines=lines, platform_method=method)
 
 
 def _check_unpaid_orders(request: CheckoutRequest) -> None:
@@ -346,40 +372,63 @@ def _check_unpaid_orders(request: CheckoutRequest) -> None:
 
 
 def _lock_stock(info: CheckoutInfo) -> LockedStock:
-    variants = lock_variants_for_stock(info.wanted, related=("product", "vendor"))
+    slugs: list[str] = []
+    variants = lock_variants_for_stock(info.wanted, related=("product", "vendor"), product_slugs=slugs)
     for line in info.lines:
         variant = variants.get(line.variant_id)
         if variant is None or not variant_is_purchasable(variant):
             raise InsufficientStock(variant_id=line.variant_id, available=0)
         if variant.stock < line.quantity:
             raise InsufficientStock(variant_id=line.variant_id, available=variant.stock)
-    currencies = {v.currency for v in variants.values()} | {info.shipping.currency}
+    currencies = {v.currency for v in variants.values()}
     if len(currencies) != 1:
         raise MixedCurrencies()
-    return LockedStock(variants=variants, currency=currencies.pop())
+    return LockedStock(variants=variants, currency=currencies.pop(), product_slugs=slugs)
+
+
+def _ship(request: CheckoutRequest, info: CheckoutInfo, stock: LockedStock) -> dict[int, VendorShipping]:
+    """Each vendor's parcel: the method chosen (one for all, v1; or one per vendor), checked to
+    ship to the address, priced for that vendor's part (free above its threshold)."""
+    subtotals: dict[int, Decimal] = {}
+    for v in stock.variants.values():
+        subtotals[v.vendor_id] = money(subtotals.get(v.vendor_id, ZERO) + line_total(v.price, info.wanted[v.pk]))
+    quotes = shipping.quote(
+        vendors=stock.vendors,
+        subtotals=subtotals,
+        country=str(request.shipping_address.get("country", "")),
+        lines={vendor_id: stock.lines_of(vendor_id) for vendor_id in stock.vendors},
+        platform_method=info.platform_method,
+        per_vendor=request.shipping_methods,
+    )
+    if {q.method.currency for q in quotes.values()} - {stock.currency}:
+        raise MixedCurrencies()
+    return quotes
 
 
 @dataclass(frozen=True)
 class PricedCheckout:
     lines: list[pricing.PricedLine]
     totals: pricing.OrderTotals
+    shipping: dict[int, VendorShipping]
 
 
-def _price(info: CheckoutInfo, stock: LockedStock) -> PricedCheckout:
+def _price(info: CheckoutInfo, stock: LockedStock, quotes: dict[int, VendorShipping]) -> PricedCheckout:
     variants = stock.variants
     lines = [pricing.PricedLine(v.pk, v.vendor_id, v.price, info.wanted[v.pk]) for v in variants.values()]
     totals = pricing.order_totals(
         lines=lines,
-        shipping=info.shipping.price,
+        shipping={vendor_id: q.amount for vendor_id, q in quotes.items()},
         currency=stock.currency,
         commission_rates={v.vendor_id: v.vendor.commission_rate for v in variants.values()},
+        commission_on_shipping=settings.COMMISSION_ON_SHIPPING,
     )
-    return PricedCheckout(lines=lines, totals=totals)
+    return PricedCheckout(lines=lines, totals=totals, shipping=quotes)
 
 
 def _write_order(
-    request: CheckoutRequest, email: str, method: ShippingMethod, currency: str, priced: PricedCheckout
+    request: CheckoutRequest, email: str, info: CheckoutInfo, currency: str, priced: PricedCheckout
 ) -> Order:
+    names = sorted({q.method.name for q in priced.shipping.values()})
     return Order.objects.create(
         user=request.user,
         email=email,
@@ -387,8 +436,8 @@ def _write_order(
         subtotal=priced.totals.subtotal,
         shipping_total=priced.totals.shipping,
         total=priced.totals.total,
-        shipping_method=method,
-        shipping_method_name=method.name,
+        shipping_method=info.platform_method,
+        shipping_method_name=(info.platform_method.name if info.platform_method else ", ".join(names))[:100],
         shipping_address=request.shipping_address,
         payment_method=request.payment_method,
         cart_token="" if request.user is not None else (request.cart_token or ""),
@@ -397,7 +446,7 @@ def _write_order(
 
 
 def _write_vendor_orders(order: Order, stock: LockedStock, priced: PricedCheckout) -> list[VendorOrder]:
-    vendors = {v.vendor_id: v.vendor for v in stock.variants.values()}
+    vendors = stock.vendors
     return VendorOrder.objects.bulk_create(
         [
             VendorOrder(
@@ -405,6 +454,11 @@ def _write_vendor_orders(order: Order, stock: LockedStock, priced: PricedCheckou
                 vendor=vendors[vendor_id],
                 currency=order.currency,
                 subtotal=vt.subtotal,
+                shipping_total=vt.shipping,
+                shipping_method_code=priced.shipping[vendor_id].method.code,
+                shipping_method_name=priced.shipping[vendor_id].method.name,
+                delivery_days_min=priced.shipping[vendor_id].method.delivery_days_min,
+                delivery_days_max=priced.shipping[vendor_id].method.delivery_days_max,
                 commission_rate=vt.commission_rate,
                 commission=vt.commission,
             )

@@ -1,4 +1,7 @@
 from agora.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from agora.shipping.errors import UnknownShippingMethod
+
+__all__ = ["UnknownShippingMethod"]  # re-exported: checkout raises it for v1's shipping_method
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -37,8 +40,8 @@ class EmailRequired(ValidationFailed):
     field = "email"
 
 
-class UnknownShippingMethod(ValidationFailed):
-    message = "Unknown or unavailable shipping method."
+class ShippingMethodRequired(ValidationFailed):
+    message = "Choose a shipping method: `shipping_method` for every vendor, or `shipping_methods` per vendor."
     field = "shipping_method"
 
 

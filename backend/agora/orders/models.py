@@ -1,7 +1,6 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 
 # Order numbers are random (not sequential) so they cannot be enumerated; no 0/O/1/I/L/U.
@@ -14,22 +13,6 @@ def new_order_number() -> str:
 
 def new_access_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-class ShippingMethod(models.Model):
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
-    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, default="EUR")
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_not_negative")]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.price} {self.currency})"
 
 
 class Order(models.Model):
@@ -56,7 +39,11 @@ class Order(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_total = models.DecimalField(max_digits=12, decimal_places=2)
     total = models.DecimalField(max_digits=12, decimal_places=2)
-    shipping_method = models.ForeignKey(ShippingMethod, on_delete=models.PROTECT, related_name="+")
+    # The platform method chosen for every vendor (v1's single shipping_method); empty when each
+    # vendor's method was chosen separately (its sub-order records it).
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     shipping_method_name = models.CharField(max_length=100)
     shipping_address = models.JSONField()
     payment_method = models.CharField(max_length=20)
@@ -115,6 +102,14 @@ class VendorOrder(models.Model):
     # The shipping the customer paid for this vendor's parcel (its earnings, not the platform's);
     # 0 while shipping is charged per order.
     shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    shipping_method_code = models.CharField(max_length=32, blank=True)
+    shipping_method_name = models.CharField(max_length=100, blank=True)
+    delivery_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    delivery_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Paid orders must ship by then (the vendor's handling time from payment); late ones are flagged.
+    ship_by = models.DateTimeField(null=True, blank=True)
+    late_notified_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -127,6 +122,12 @@ class VendorOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.vendor_id}"
+
+    def is_late(self) -> bool:
+        """Confirmed and not shipped by the vendor's handling deadline."""
+        from django.utils import timezone
+
+        return self.status == self.Status.PROCESSING and self.ship_by is not None and self.ship_by < timezone.now()
 
 
 class OrderLine(models.Model):
@@ -141,12 +142,55 @@ class OrderLine(models.Model):
     quantity = models.PositiveSmallIntegerField()
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
+    # Of `quantity`: units the vendor cancelled before shipping, and units in parcels.
+    quantity_cancelled = models.PositiveSmallIntegerField(default=0)
+    quantity_shipped = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=models.F("quantity_cancelled") + models.F("quantity_shipped")),
+                name="orders_line_quantities_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def quantity_open(self) -> int:
+        """Units still to ship (neither cancelled nor in a parcel)."""
+        return self.quantity - self.quantity_cancelled - self.quantity_shipped
+
+
+class Parcel(models.Model):
+    """One parcel a vendor sent for a sub-order: which lines and how many, with its tracking."""
+
+    vendor_order = models.ForeignKey(VendorOrder, on_delete=models.CASCADE, related_name="parcels")
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    shipped_at = models.DateTimeField()
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.sku}"
+        return f"parcel {self.pk} of {self.vendor_order_id}"
+
+
+class ParcelLine(models.Model):
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="parcel_lines")
+    quantity = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gte=1), name="orders_parcel_line_quantity")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x line {self.order_line_id}"
 
 
 class OrderSideEffect(models.Model):

@@ -1,6 +1,6 @@
 """Order totals: the one place an order's amounts are computed (agora.core.money rounds them)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,10 +30,19 @@ class VendorTotals:
     vendor_id: int
     commission_rate: Decimal
     subtotal: Decimal = Decimal("0.00")
+    shipping: Decimal = Decimal("0.00")
+    # Whether the marketplace's commission also applies to this vendor's shipping
+    # (COMMISSION_ON_SHIPPING): the one rule about shipping and commission.
+    commission_on_shipping: bool = False
 
     @property
     def commission(self) -> Decimal:
-        return commission(self.subtotal, self.commission_rate)
+        base = self.subtotal + self.shipping if self.commission_on_shipping else self.subtotal
+        return commission(base, self.commission_rate)
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.subtotal + self.shipping)
 
 
 @dataclass
@@ -46,16 +55,33 @@ class OrderTotals:
 
 
 def order_totals(
-    *, lines: Iterable[PricedLine], shipping: Decimal, currency: str, commission_rates: dict[int, Decimal]
+    *,
+    lines: Iterable[PricedLine],
+    shipping: Mapping[int, Decimal],
+    currency: str,
+    commission_rates: Mapping[int, Decimal],
+    commission_on_shipping: bool = False,
 ) -> OrderTotals:
-    """Subtotal, shipping, total and each vendor's subtotal and commission, from priced lines."""
+    """Subtotal, shipping, total and each vendor's subtotal, shipping and commission, from priced
+    lines and each vendor's shipping (its parcel's price)."""
     vendors: dict[int, VendorTotals] = {}
     subtotal = Decimal("0.00")
     for line in lines:
-        vt = vendors.setdefault(line.vendor_id, VendorTotals(line.vendor_id, commission_rates[line.vendor_id]))
+        vt = vendors.setdefault(
+            line.vendor_id,
+            VendorTotals(
+                line.vendor_id, commission_rates[line.vendor_id], commission_on_shipping=commission_on_shipping
+            ),
+        )
         vt.subtotal = money(vt.subtotal + line.total)
         subtotal = money(subtotal + line.total)
-    shipping = money(shipping)
+    for vendor_id, vt in vendors.items():
+        vt.shipping = money(shipping.get(vendor_id, Decimal("0.00")))
+    shipping_total = money(sum((vt.shipping for vt in vendors.values()), Decimal("0.00")))
     return OrderTotals(
-        currency=currency, subtotal=subtotal, shipping=shipping, total=money(subtotal + shipping), vendors=vendors
+        currency=currency,
+        subtotal=subtotal,
+        shipping=shipping_total,
+        total=money(subtotal + shipping_total),
+        vendors=vendors,
     )

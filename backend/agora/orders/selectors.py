@@ -5,19 +5,18 @@ import secrets
 from django.db.models import Prefetch, QuerySet
 
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
-from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
+from agora.orders.models import Order, OrderLine, VendorOrder
 
 HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
-
-
-def shipping_method_list() -> QuerySet[ShippingMethod]:
-    return ShippingMethod.objects.filter(is_active=True)
 
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("shipping_method").prefetch_related(
         "lines",
-        Prefetch("vendor_orders", queryset=VendorOrder.objects.select_related("vendor").prefetch_related("lines")),
+        Prefetch(
+            "vendor_orders",
+            queryset=VendorOrder.objects.select_related("vendor").prefetch_related("lines", "parcels__lines"),
+        ),
         "payments",
     )
 
@@ -51,7 +50,9 @@ def vendor_order_list(*, vendor) -> QuerySet[VendorOrder]:
         VendorOrder.objects.filter(vendor=vendor)
         .exclude(order__status__in=HIDDEN_FROM_VENDORS)
         .select_related("order", "vendor")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "order__payments")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "order__payments", "parcels__lines"
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.accounts.serializers import PostalAddressInputSerializer
-from agora.core.serializers import MoneyField, StrictInputSerializer
-from agora.orders.models import Order, OrderLine, ShippingMethod, VendorOrder
+from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
+from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 
 
@@ -38,22 +38,30 @@ def vendor_order_status_field():
     return _status_field(list(VendorOrder.Status.values), "Sub-order status.")
 
 
-class ShippingMethodSerializer(serializers.ModelSerializer):
-    price = MoneyField()
-
-    class Meta:
-        model = ShippingMethod
-        fields = ["code", "name", "price", "currency"]
-
-
 class ShippingAddressInputSerializer(PostalAddressInputSerializer):
     """Where the order ships; the same fields as a saved address, without `is_default`."""
+
+
+class VendorShippingChoiceSerializer(StrictInputSerializer):
+    vendor = serializers.SlugField(max_length=140, help_text="The vendor's slug.")
+    method = serializers.SlugField(max_length=32, help_text="A code from GET /cart/shipping-options/.")
 
 
 class CheckoutInputSerializer(StrictInputSerializer):
     email = serializers.EmailField(max_length=254, required=False, help_text="Required for guests.")
     shipping_address = ShippingAddressInputSerializer()
-    shipping_method = serializers.CharField(max_length=32)
+    shipping_method = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text="v1: one platform method (GET /shipping-methods/) for every vendor in the cart; each "
+        "vendor's parcel is charged with it (400 naming the vendors that do not offer it).",
+    )
+    shipping_methods = VendorShippingChoiceSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text="A method per vendor in the cart (GET /cart/shipping-options/); use instead of `shipping_method`.",
+    )
     payment_method = serializers.ChoiceField(choices=["dummy", "stripe"])
     payment_token = serializers.CharField(
         max_length=255,
@@ -62,6 +70,22 @@ class CheckoutInputSerializer(StrictInputSerializer):
         help_text="Dummy gateway: `tok_decline` declines, anything else pays. Stripe: not used "
         "(confirm the returned client_secret with Stripe.js).",
     )
+
+    def validate(self, attrs):
+        if ("shipping_method" in attrs) == ("shipping_methods" in attrs):
+            raise serializers.ValidationError(
+                {
+                    "shipping_method": [
+                        "Send `shipping_method` (one for every vendor) or `shipping_methods` (per vendor)."
+                    ]
+                }
+            )
+        if "shipping_methods" in attrs:
+            choices = attrs.pop("shipping_methods")
+            if len({c["vendor"] for c in choices}) != len(choices):
+                raise serializers.ValidationError({"shipping_methods": ["Choose one method per vendor."]})
+            attrs["shipping_methods"] = {c["vendor"]: c["method"] for c in choices}
+        return attrs
 
 
 class OrderLineSerializer(serializers.ModelSerializer):
@@ -79,17 +103,46 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "variant_name",
             "unit_price",
             "quantity",
+            "quantity_cancelled",
+            "quantity_shipped",
             "line_total",
             "currency",
         ]
 
 
-class VendorRefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+class ParcelLineSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField(source="order_line_id")
+    quantity = serializers.IntegerField()
 
 
-class OrderVendorOrderSerializer(serializers.ModelSerializer):
+class ParcelSerializer(serializers.ModelSerializer):
+    lines = ParcelLineSerializer(many=True)
+
+    class Meta:
+        model = Parcel
+        fields = ["id", "carrier", "tracking_number", "tracking_url", "shipped_at", "lines"]
+
+
+class SubOrderShippingFields(serializers.ModelSerializer):
+    """What a sub-order ships with (each vendor's own parcel and price)."""
+
+    shipping = MoneyField(source="shipping_total", help_text="This vendor's shipping (its parcel).")
+    shipping_method = serializers.CharField(source="shipping_method_name")
+    parcels = ParcelSerializer(many=True)
+
+    class Meta:
+        model = VendorOrder
+        fields = [
+            "shipping",
+            "shipping_method",
+            "shipping_method_code",
+            "delivery_days_min",
+            "delivery_days_max",
+            "parcels",
+        ]
+
+
+class OrderVendorOrderSerializer(SubOrderShippingFields):
     vendor = VendorRefSerializer()
     status = vendor_order_status_field()
     subtotal = MoneyField()
@@ -97,7 +150,17 @@ class OrderVendorOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VendorOrder
-        fields = ["id", "vendor", "status", "subtotal", "currency", "tracking_number", "shipped_at", "lines"]
+        fields = [
+            "id",
+            "vendor",
+            "status",
+            "subtotal",
+            "currency",
+            "tracking_number",
+            "shipped_at",
+            *SubOrderShippingFields.Meta.fields,
+            "lines",
+        ]
 
 
 class PaymentSummarySerializer(serializers.ModelSerializer):
@@ -213,8 +276,9 @@ class CheckoutOrderSerializer(OrderSerializer):
         return PriceChangeSerializer(self.context.get("price_changes", []), many=True).data
 
 
-class VendorOrderSerializer(serializers.ModelSerializer):
+class VendorOrderSerializer(SubOrderShippingFields):
     status = vendor_order_status_field()
+    is_late = serializers.SerializerMethodField(help_text="Paid and not shipped by `ship_by`.")
     order_number = serializers.CharField(source="order.number")
     order_status = order_status_field(source="order.status")
     order_refunded_total = serializers.SerializerMethodField(
@@ -223,7 +287,9 @@ class VendorOrderSerializer(serializers.ModelSerializer):
     subtotal = MoneyField()
     commission = MoneyField()
     commission_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
-    shipping_method = serializers.CharField(source="order.shipping_method_name")
+    order_shipping_method = serializers.CharField(
+        source="order.shipping_method_name", help_text="The order's method(s) as a line of text."
+    )
     shipping_address = ShippingAddressSerializer(source="order.shipping_address")
     lines = OrderLineSerializer(many=True)
 
@@ -242,10 +308,17 @@ class VendorOrderSerializer(serializers.ModelSerializer):
             "commission",
             "tracking_number",
             "shipped_at",
-            "shipping_method",
+            "ship_by",
+            "is_late",
+            "cancel_reason",
+            *SubOrderShippingFields.Meta.fields,
+            "order_shipping_method",
             "shipping_address",
             "lines",
         ]
+
+    def get_is_late(self, vo: VendorOrder) -> bool:
+        return vo.is_late()
 
     @extend_schema_field(MoneyField())
     def get_order_refunded_total(self, vo: VendorOrder) -> str:

@@ -3,7 +3,6 @@ from django.urls import path
 from agora.orders import apis
 
 urlpatterns = [
-    path("shipping-methods/", apis.ShippingMethodListApi.as_view(), name="shipping-methods"),
     path("checkout/", apis.CheckoutApi.as_view(), name="checkout"),
     path("orders/", apis.OrderListApi.as_view(), name="order-list"),
     path("orders/<str:number>/", apis.OrderDetailApi.as_view(), name="order-detail"),

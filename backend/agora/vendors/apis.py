@@ -6,7 +6,13 @@ from rest_framework.views import APIView
 
 from agora.core.schema import ERRORS
 from agora.vendors import selectors, services
-from agora.vendors.serializers import VendorApplyInputSerializer, VendorPublicSerializer, VendorSerializer
+from agora.vendors.permissions import IsVendorMember
+from agora.vendors.serializers import (
+    VendorApplyInputSerializer,
+    VendorPoliciesInputSerializer,
+    VendorPublicSerializer,
+    VendorSerializer,
+)
 
 
 class VendorApplyApi(APIView):
@@ -52,4 +58,25 @@ class VendorSuspendApi(APIView):
     @extend_schema(tags=["moderation"], request=None, responses={200: VendorSerializer, **ERRORS(401, 403, 404, 409)})
     def post(self, request, slug: str):
         vendor = services.vendor_suspend(vendor=selectors.vendor_get_for_staff(slug=slug))
+        return Response(VendorSerializer(vendor).data)
+
+
+class VendorPoliciesApi(APIView):
+    """The caller's vendor's policies: handling time and return window (shown to shoppers)."""
+
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(tags=["vendor portal"], responses={200: VendorSerializer, **ERRORS(401, 403)})
+    def get(self, request):
+        return Response(VendorSerializer(request.vendor).data)
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request=VendorPoliciesInputSerializer,
+        responses={200: VendorSerializer, **ERRORS(400, 401, 403)},
+    )
+    def patch(self, request):
+        data = VendorPoliciesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = services.vendor_update_policies(vendor=request.vendor, data=data.validated_data)
         return Response(VendorSerializer(vendor).data)

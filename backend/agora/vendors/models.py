@@ -29,6 +29,17 @@ class Vendor(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="Marketplace commission on each sub-order, in percent.",
     )
+    # Policies shoppers see and the order flow applies: paid sub-orders must ship within
+    # `handling_days` (late ones are flagged to the vendor and staff); shipped lines may be
+    # returned within `return_window_days` (the EU's 14-day right of withdrawal by default).
+    handling_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(60)], help_text="Days to ship a paid order."
+    )
+    return_window_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(14), MaxValueValidator(365)],
+        help_text="Days after shipment a shopper may ask to return (at least the legal 14).",
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -22,12 +22,29 @@ class VendorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vendor
-        fields = ["slug", "name", "description", "contact_email", "status", "commission_rate", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "contact_email",
+            "status",
+            "commission_rate",
+            "handling_days",
+            "return_window_days",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class VendorPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Vendor
-        fields = ["slug", "name", "description", "created_at"]
+        fields = ["slug", "name", "description", "handling_days", "return_window_days", "created_at"]
         read_only_fields = fields
+
+
+class VendorPoliciesInputSerializer(StrictInputSerializer):
+    handling_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
+    return_window_days = serializers.IntegerField(
+        min_value=14, max_value=365, required=False, help_text="At least the legal 14 days."
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from agora.core.events import publish
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
+from agora.core.updates import apply_changes
 from agora.vendors.errors import AlreadyAVendor, VendorTransitionNotAllowed
 from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
@@ -72,3 +73,14 @@ def vendor_approve(*, vendor: Vendor) -> Vendor:
 def vendor_suspend(*, vendor: Vendor) -> Vendor:
     """→ suspended: its products leave the storefront, the product API and search at once."""
     return vendor_set_status(vendor=vendor, status=Vendor.Status.SUSPENDED)
+
+
+POLICY_FIELDS = ("handling_days", "return_window_days")
+
+
+def vendor_update_policies(*, vendor: Vendor, data: dict[str, int]) -> Vendor:
+    """The vendor's handling time and return window (its own portal; any status may set them)."""
+    changed = apply_changes(vendor, data, POLICY_FIELDS)
+    if changed:
+        vendor.save(update_fields=[*changed, "updated_at"])
+    return vendor

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "agora.vendors",
     "agora.catalog",
     "agora.carts",
+    "agora.shipping",
     "agora.orders",
     "agora.payments",
     "agora.search",
@@ -140,6 +141,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agor
 
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")
+
+# Whether the marketplace's commission applies to a vendor's shipping too (shipping is the vendor's:
+# it belongs to the sub-order and its earnings; off = commission on the goods only).
+COMMISSION_ON_SHIPPING = env.bool("COMMISSION_ON_SHIPPING", default=False)
 
 # Carts, checkout and orders.
 AGORA_CURRENCY = env.str("AGORA_CURRENCY", default="EUR")

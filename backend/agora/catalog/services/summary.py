@@ -6,7 +6,9 @@ from agora.catalog.changes import product_pages_changed, products_changed
 from agora.catalog.models import Product, Variant
 
 
-def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = False) -> None:
+def products_refresh_summary(
+    *, product_ids: Iterable[int], stock_only: bool = False, locked_slugs: list[str] | None = None
+) -> None:
     """Recomputes the denormalised ``price_min``/``in_stock`` of products from their active variants.
 
     Call it (inside the writing transaction) after any variant price, stock or activity change,
@@ -14,8 +16,8 @@ def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = F
     and invalidates the cached public catalog.
 
     Two statements whatever the number of products: the product rows are locked in primary-key
-    order first (concurrent checkouts touching the same products cannot deadlock), then updated
-    from one aggregate over their variants.
+    order first (the catalog's lock order; a caller that holds the locks passes ``locked_slugs``
+    and saves that statement), then updated from one aggregate over their variants.
 
     ``stock_only`` (stock taken or put back by orders, nothing else changed): the products'
     detail pages are invalidated, and listings and search only for products whose ``in_stock``
@@ -27,8 +29,11 @@ def products_refresh_summary(*, product_ids: Iterable[int], stock_only: bool = F
     product_table, variant_table = Product._meta.db_table, Variant._meta.db_table
     # No savepoint: callers write inside their own transaction, and a failure here fails it anyway.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(f"SELECT slug FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
-        slugs = [row[0] for row in cursor.fetchall()]
+        if locked_slugs is None:
+            cursor.execute(f"SELECT slug FROM {product_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+            slugs = [row[0] for row in cursor.fetchall()]
+        else:  # the caller locked these products already (checkout) and read their slugs
+            slugs = locked_slugs
         cursor.execute(
             f"""
             UPDATE {product_table} AS p

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from agora.carts.models import Cart, CartItem
 from agora.carts.tests.factories import sellable_variant
-from agora.orders.models import ShippingMethod
+from agora.shipping.models import ShippingMethod
 from agora.vendors.tests.factories import VendorFactory
 
 ADDRESS = {

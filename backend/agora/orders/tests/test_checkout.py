@@ -13,9 +13,10 @@ from agora.orders.errors import (
     PaymentMethodUnavailable,
     UnknownShippingMethod,
 )
-from agora.orders.models import Order, ShippingMethod, VendorOrder
+from agora.orders.models import Order, VendorOrder
 from agora.orders.tests.helpers import ADDRESS, fill_cart, post_checkout, shipping_methods, three_vendor_cart
 from agora.payments.models import Payment
+from agora.shipping.models import ShippingMethod
 from testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -49,16 +50,18 @@ def test_a_guest_checks_out_a_three_vendor_cart(api_client):
     # when the guest checks out with the dummy gateway
     r = post_checkout(api_client, token=cart.token, shipping_method="express")
 
-    # then the order is paid, with totals from the variant prices plus shipping
+    # then the order is paid, with totals from the variant prices plus shipping: one parcel per
+    # vendor, each charged with the chosen method
     assert r.status_code == 201, r.json()
     order = r.json()
     assert order["status"] == "paid" and order["email"] == "ada@example.com"
     assert (order["subtotal"], order["shipping"], order["total"], order["currency"]) == (
         "130.00",
-        "9.90",
-        "139.90",
+        "29.70",
+        "159.70",
         "EUR",
     )
+    assert {vo["shipping"] for vo in order["vendor_orders"]} == {"9.90"}
     assert order["payment"]["status"] == "captured" and order["payment"]["client_secret"] is None
     assert order["shipping_address"]["country"] == "GB" and order["price_changes"] == []
     # and one sub-order per vendor with its own lines, subtotal and commission
@@ -81,7 +84,7 @@ def test_a_guest_checks_out_a_three_vendor_cart(api_client):
     assert api_client.get(f"/api/v1/orders/{number}/").status_code == 404
     assert api_client.get(f"/api/v1/orders/{number}/", HTTP_X_ORDER_TOKEN="wrong").status_code == 404
     r = api_client.get(f"/api/v1/orders/{number}/", HTTP_X_ORDER_TOKEN=order["access_token"])
-    assert r.status_code == 200 and r.json()["total"] == "139.90" and "access_token" not in r.json()
+    assert r.status_code == 200 and r.json()["total"] == "159.70" and "access_token" not in r.json()
     assert api_client.get(f"/api/v1/orders/{number}/", HTTP_X_CART_TOKEN=cart.token).status_code == 200
 
 

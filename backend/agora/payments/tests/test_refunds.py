@@ -55,7 +55,7 @@ def two_vendor_order(api_client, stripe_api):
 
 @pytest.mark.django_db
 def test_a_partial_refund_from_the_dashboard_leaves_the_order_standing(api_client, stripe_api, two_vendor_order):
-    number, token, payment, a, b = two_vendor_order  # 30 + 2 x 20 + 4.90 shipping = 74.90
+    number, token, payment, a, b = two_vendor_order  # 30 + 2 x 20 + 2 parcels x 4.90 = 79.80
     # when staff refund 10.00 in Stripe's dashboard (Stripe sends charge.refunded for partial ones too)
     stripe_api.dashboard_refund(payment.reference, 1000)
     outcome = _deliver(api_client, "charge.refunded", stripe_api.charge(payment.reference))
@@ -74,7 +74,7 @@ def test_a_partial_refund_from_the_dashboard_leaves_the_order_standing(api_clien
 
     # the shopper sees the refunded total, and may still receive the rest
     body = api_client.get(f"/api/v1/orders/{number}/", HTTP_X_ORDER_TOKEN=token).json()
-    assert (body["status"], body["refunded_total"], body["total"]) == ("partially_refunded", "10.00", "74.90")
+    assert (body["status"], body["refunded_total"], body["total"]) == ("partially_refunded", "10.00", "79.80")
     assert body["payment"]["amount_refunded"] == "10.00"
     # each vendor sees it on its sub-order, and can still ship
     vo = VendorOrder.objects.get(order=order, vendor=a.vendor)
@@ -90,7 +90,7 @@ def test_partial_refunds_adding_up_to_the_total_refund_the_order(api_client, str
     stripe_api.dashboard_refund(payment.reference, 2490)
     assert _deliver(api_client, "charge.refunded", stripe_api.charge(payment.reference)) == "partially_refunded"
     # the same event again changes nothing
-    stripe_api.dashboard_refund(payment.reference, 5000)
+    stripe_api.dashboard_refund(payment.reference, 5490)
     event = stripe_api.charge(payment.reference)
     assert _deliver(api_client, "charge.refunded", event, event_id="evt_full") == "refunded"
     assert _deliver(api_client, "charge.refunded", event, event_id="evt_full") == "duplicate"
@@ -98,7 +98,7 @@ def test_partial_refunds_adding_up_to_the_total_refund_the_order(api_client, str
     assert Refund.objects.count() == 2
     order = Order.objects.get(number=number)
     payment.refresh_from_db()
-    assert (order.status, payment.status, payment.amount_refunded) == ("refunded", "refunded", Decimal("74.90"))
+    assert (order.status, payment.status, payment.amount_refunded) == ("refunded", "refunded", Decimal("79.80"))
     # refunded in full before anything shipped: sub-orders cancelled, stock back once
     assert set(VendorOrder.objects.filter(order=order).values_list("status", flat=True)) == {"cancelled"}
     assert Variant.objects.get(pk=a.pk).stock == 5 and Variant.objects.get(pk=b.pk).stock == 5
@@ -148,10 +148,10 @@ def test_staff_refund_of_a_partially_refunded_order_sends_only_what_is_left(
         order_refund(order=Order.objects.get(number=number))
     _, path, params, headers = stripe_api.calls[-1]
     ours = Refund.objects.get(origin="platform")
-    assert (path, params["amount"], params["metadata[agora_refund_id]"]) == ("/v1/refunds", "6490", str(ours.pk))
+    assert (path, params["amount"], params["metadata[agora_refund_id]"]) == ("/v1/refunds", "6980", str(ours.pk))
     assert headers["Idempotency-Key"] == f"agora-refund-{ours.pk}"
     payment.refresh_from_db()
-    assert (payment.status, payment.amount_refunded) == ("refunded", Decimal("74.90"))
+    assert (payment.status, payment.amount_refunded) == ("refunded", Decimal("79.80"))
     assert Order.objects.get(number=number).status == "refunded"
 
 
