@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_celery_beat",
     "agora.core",
+    "agora.notifications",
     "agora.accounts",
     "agora.vendors",
     "agora.catalog",
@@ -137,6 +138,20 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-cart-token", "x-re
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
+# The file backend (make run: EMAIL_URL=filemail:// and EMAIL_FILE_PATH=.data/mail) writes each
+# email as a readable file; an absolute path here wins over the URL's.
+if env.str("EMAIL_FILE_PATH", default=""):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
+
+# The public address of the storefront: links in emails (password reset, verification, data
+# export) point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env.str("SITE_NAME", default="Agora")
+
+# Notification outbox: a failed send is retried with backoff up to this many attempts, and beat
+# re-sends the task of queued notifications due for longer than this (a task lost with the broker).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_REDRIVE_AFTER_SECONDS = env.int("NOTIFICATION_REDRIVE_AFTER_SECONDS", default=120)
 
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")

@@ -39,6 +39,7 @@ CELERY_TASK_ROUTES = {
     "agora.search.tasks.*": {"queue": "search"},
     "agora.catalog.tasks.image_*": {"queue": "media"},
     "agora.catalog.tasks.import_*": {"queue": "imports"},
+    "agora.notifications.tasks.*": {"queue": "default"},
 }
 # A task is acknowledged after it ran, and re-queued if its worker dies: every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
@@ -61,6 +62,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
     "orders-redrive": {"task": "agora.orders.tasks.orders_redrive", "schedule": 60.0},
     "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
+    # Notification outbox: re-send tasks lost with the broker.
+    "notifications-redrive": {"task": "agora.notifications.tasks.notifications_redrive", "schedule": 60.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
 }
