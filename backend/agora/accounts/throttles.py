@@ -1,8 +1,12 @@
-"""Login throttling: failed sign-ins are counted per account and per client address."""
+"""Account throttles: failed sign-ins per account and per client address, sign-ups, password
+resets and verification emails. Every one keys on the client address behind the trusted proxies
+(agora.core.client_ip), never on the load balancer's."""
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from agora.core.client_ip import client_ip
 
 
 def _rate(scope: str) -> tuple[int, int]:
@@ -10,7 +14,22 @@ def _rate(scope: str) -> tuple[int, int]:
     return num, duration
 
 
-class FailedLoginThrottle(BaseThrottle):
+class ClientIpThrottleMixin:
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class ScopedRateThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
+    """A fixed-scope rate per client address; the rate is read from the settings at request time."""
+
+    def get_rate(self):
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FailedLoginThrottle(ClientIpThrottleMixin, BaseThrottle):
     """Refuses sign-in attempts once an account or an address has too many recent failures.
 
     Only failures count, so a shopper who signs in correctly is never locked out by their own
@@ -48,8 +67,5 @@ class FailedLoginThrottle(BaseThrottle):
                 cache.add(key, 1, timeout=duration)
 
 
-class RegisterThrottle(SimpleRateThrottle):
+class RegisterThrottle(ScopedRateThrottle):
     scope = "register"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -4,6 +4,11 @@ from datetime import timedelta
 
 from .env import env
 
+# Trusted proxies in front of the app (the ALB = 1; CloudFront in front of it = 2). The client
+# address of every throttle, the admin lockout and allow-list and the access log is the one the
+# outermost of them appended to X-Forwarded-For (agora.core.client_ip).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -19,7 +24,7 @@ REST_FRAMEWORK = {
         "login_ip": env.str("THROTTLE_LOGIN_IP", default="30/min"),
         "register": env.str("THROTTLE_REGISTER", default="20/hour"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

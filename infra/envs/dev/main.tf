@@ -157,6 +157,10 @@ module "ecs" {
     AWS_S3_CUSTOM_DOMAIN   = module.storage.media_cdn_domain
     STRIPE_PUBLISHABLE_KEY = var.stripe_publishable_key
     DEFAULT_FROM_EMAIL     = var.default_from_email
+    # Links in emails (password reset, verification, data export) point at the storefront.
+    SITE_URL = local.https_origins[0]
+    # Networks allowed to reach /admin/ (empty: anywhere; the lockout and 2FA still apply).
+    ADMIN_ALLOWED_NETWORKS = join(",", var.admin_allowed_cidrs)
   }
 }
 
