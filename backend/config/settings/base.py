@@ -153,6 +153,9 @@ SITE_NAME = env.str("SITE_NAME", default="Agora")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_REDRIVE_AFTER_SECONDS = env.int("NOTIFICATION_REDRIVE_AFTER_SECONDS", default=120)
 
+# Seconds the public readiness probe (/health/ready/) reuses its last result.
+HEALTH_READY_CACHE_SECONDS = env.int("HEALTH_READY_CACHE_SECONDS", default=5)
+
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")
 

@@ -12,3 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests that break a dependency read the probe's answer at once (test_health checks the cache).
+HEALTH_READY_CACHE_SECONDS = 0
