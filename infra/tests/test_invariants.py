@@ -327,3 +327,13 @@ def test_admin_allow_list_and_site_url_reach_the_tasks(env):
     assert re.search(r"SITE_URL\s*=\s*local\.https_origins\[0\]", main)
     variables = {n: b for block in blocks(INFRA / "envs" / env / "variables.tf", "variable") for n, b in block.items()}
     assert variables["admin_allowed_cidrs"]["default"] == []
+
+
+def test_the_cdn_never_serves_private_files():
+    """Import files and personal-data exports live under private/ in the media bucket."""
+    storage = (MODULES / "storage" / "main.tf").read_text()
+    deny = re.search(r'sid\s*=\s*"CloudFrontNeverReadsPrivateFiles"(.*?)\n  }\n', storage, re.S)
+    assert deny, "no explicit deny of private/ to CloudFront"
+    body = deny.group(1)
+    assert 'effect    = "Deny"' in body and "/private/*" in body and "cloudfront.amazonaws.com" in body
+    assert re.search(r'prefix\s*=\s*"private/exports/"', storage), "exports are not expired by a lifecycle rule"

@@ -102,8 +102,11 @@ if FRONTEND_DIST.is_dir():
     WHITENOISE_ROOT = FRONTEND_DIST
 # Vite puts content-hashed files under /assets/: cached for a year, immutable.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+[.-][0-9A-Za-z_-]{8,}\.\w+$"
+# Private files (import files, personal-data exports): never under MEDIA_ROOT, never served.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="") or str(REPO_DIR / ".data" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "agora.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -91,7 +91,21 @@ AWS_QUERYSTRING_AUTH = AWS_S3_CUSTOM_DOMAIN is None
 if AWS_STORAGE_BUCKET_NAME:
     from .base import STORAGES as _BASE_STORAGES
 
-    STORAGES = {**_BASE_STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    STORAGES = {
+        **_BASE_STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        # Under the private/ prefix, which CloudFront may not read; links (if any) are short-lived
+        # signed S3 URLs, never the CDN domain.
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "location": "private",
+                "custom_domain": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
