@@ -2,6 +2,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+ERASED_RECIPIENT = "erased@erased.invalid"
+
 
 class Notification(models.Model):
     """One email to one recipient, recorded in the transaction that causes it (the outbox row)
@@ -26,6 +28,8 @@ class Notification(models.Model):
     # When the next send may happen: now at enqueue, later after a failure (backoff). The beat
     # re-drive only picks queued rows well past it, so it never races a scheduled retry.
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Erase the address and context once sent (the goodbye email of a deleted account).
+    forget_after_send = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

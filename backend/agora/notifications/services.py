@@ -24,7 +24,7 @@ from django.utils import timezone
 from agora.core.tasks_util import enqueue_on_commit
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
-from agora.notifications.models import Notification
+from agora.notifications.models import ERASED_RECIPIENT, Notification
 from agora.notifications.rendering import render
 
 logger = logging.getLogger("agora.notifications")
@@ -41,17 +41,21 @@ def _send_task():
     return notification_send
 
 
-def notification_enqueue(*, template: str, to: str, context: dict[str, Any], key: str) -> Notification | None:
+def notification_enqueue(
+    *, template: str, to: str, context: dict[str, Any], key: str, forget_after_send: bool = False
+) -> Notification | None:
     """Records an email to ``to`` from the registered ``template`` with ``context`` (JSON), unless
     a notification with this dedupe ``key`` exists. Call it inside the transaction of the change
     that causes the email: the row commits or rolls back with it. Returns the new row, or None
-    for a duplicate key."""
+    for a duplicate key. ``forget_after_send`` erases the address and context once it is sent."""
     registry.get(template)  # an unknown template is a programming error, caught at the call site
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("notification_enqueue must run inside the caller's transaction.atomic()")
     try:
         with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's transaction usable
-            notification = Notification.objects.create(template=template, to=to, context=context, key=key[:200])
+            notification = Notification.objects.create(
+                template=template, to=to, context=context, key=key[:200], forget_after_send=forget_after_send
+            )
     except IntegrityError:
         return None
     enqueue_on_commit(_send_task(), notification.pk)
@@ -89,9 +93,15 @@ def notification_send(*, notification_id: int) -> str:
                 return SEND_FAILED
             message.send()
             # Marked sent in the transaction that sent it: a redelivered task finds it sent.
-            Notification.objects.filter(pk=notification.pk).update(
-                status=S.SENT, sent_at=timezone.now(), attempts=notification.attempts + 1, last_error=""
-            )
+            sent = {
+                "status": S.SENT,
+                "sent_at": timezone.now(),
+                "attempts": notification.attempts + 1,
+                "last_error": "",
+            }
+            if notification.forget_after_send:
+                sent.update(to=ERASED_RECIPIENT, context={})
+            Notification.objects.filter(pk=notification.pk).update(**sent)
             return SEND_SENT
     except Exception as exc:
         # The transaction above rolled back (nothing marked sent); record the attempt apart.

@@ -5,11 +5,12 @@ all of the vendor's products for search and invalidates the cached public catalo
 same transaction.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from agora.vendors.errors import AlreadyAVendor, VendorTransitionNotAllowed
+from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
 from agora.vendors.models import Vendor, VendorMembership
 
 # Allowed moves: pending → approved → suspended → approved (re-approval); pending may be refused
@@ -31,7 +32,10 @@ def _unique_slug(name: str) -> str:
 
 
 def vendor_apply(*, user, name: str, description: str = "", contact_email: str) -> Vendor:
-    """The caller applies to sell: a pending vendor owned by them (one vendor per user)."""
+    """The caller applies to sell: a pending vendor owned by them (one vendor per user). Where
+    VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on, the caller's address must be verified."""
+    if settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL and user.email_verified_at is None:
+        raise EmailNotVerified()
     with transaction.atomic():
         if VendorMembership.objects.select_for_update().filter(user=user).exists():
             raise AlreadyAVendor()

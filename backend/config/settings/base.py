@@ -156,6 +156,17 @@ SITE_NAME = env.str("SITE_NAME", default="Agora")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_REDRIVE_AFTER_SECONDS = env.int("NOTIFICATION_REDRIVE_AFTER_SECONDS", default=120)
 
+# Accounts. A password reset link works once, for this many seconds; a verification link for
+# EMAIL_VERIFICATION_MAX_AGE_SECONDS. Vendor applications need a verified address where
+# VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on (default: production only).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env.int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", default=3 * 24 * 3600)
+VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL = env.bool(
+    "VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL", default=IS_PRODUCTION
+)
+# Days a personal-data export stays downloadable before its file is deleted.
+DATA_EXPORT_TTL_DAYS = env.int("DATA_EXPORT_TTL_DAYS", default=7)
+
 # Seconds the public readiness probe (/health/ready/) reuses its last result.
 HEALTH_READY_CACHE_SECONDS = env.int("HEALTH_READY_CACHE_SECONDS", default=5)
 

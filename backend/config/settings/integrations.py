@@ -40,6 +40,7 @@ CELERY_TASK_ROUTES = {
     "agora.catalog.tasks.image_*": {"queue": "media"},
     "agora.catalog.tasks.import_*": {"queue": "imports"},
     "agora.notifications.tasks.*": {"queue": "default"},
+    "agora.accounts.tasks.*": {"queue": "default"},
 }
 # A task is acknowledged after it ran, and re-queued if its worker dies: every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
@@ -62,6 +63,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
     "orders-redrive": {"task": "agora.orders.tasks.orders_redrive", "schedule": 60.0},
     "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
+    # Accounts: expired refresh tokens, personal-data export files past their expiry.
+    "tokens-flush-expired": {"task": "agora.accounts.tasks.tokens_flush_expired", "schedule": 6 * 3600.0},
+    "data-exports-cleanup": {"task": "agora.accounts.tasks.data_exports_cleanup", "schedule": 3600.0},
     # Notification outbox: re-send tasks lost with the broker.
     "notifications-redrive": {"task": "agora.notifications.tasks.notifications_redrive", "schedule": 60.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.

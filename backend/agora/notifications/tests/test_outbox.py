@@ -251,3 +251,19 @@ def test_broker_down_at_commit_then_beat_redrive_sends_it(celery_worker, setting
     assert notifications_redrive() == 1
     wait_for(lambda: Notification.objects.get(pk=n.pk).status == "sent", message="the re-driven send")
     assert notifications_redrive() == 0
+
+
+@pytest.mark.django_db
+def test_a_notification_can_forget_its_recipient_once_sent(test_templates):
+    with transaction.atomic():
+        n = notification_enqueue(
+            template="outbox_test",
+            to="bye@example.com",
+            context={"name": "B", "code": "1"},
+            key="bye",
+            forget_after_send=True,
+        )
+    assert notification_send(notification_id=n.pk) == "sent"
+    assert mail.outbox[0].to == ["bye@example.com"]
+    n.refresh_from_db()
+    assert n.to == "erased@erased.invalid" and n.context == {} and n.status == "sent"
