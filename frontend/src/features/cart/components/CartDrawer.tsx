@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { Drawer } from '@/components/ui/Drawer';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { Price } from '@/components/ui/Price';
+import { env } from '@/config/env';
 import { cartDrawerStore, useCart, useCartDrawerOpen } from '../api/cart';
 import { CartLines } from './CartLines';
 
@@ -30,7 +31,14 @@ export function CartContents({ onNavigate }: { onNavigate?: () => void }) {
         </strong>
       </p>
       <p className="muted">Shipping is chosen at checkout.</p>
-      <Link to="/checkout" className="btn btn--primary btn--block" onClick={onNavigate}>
+      {/* With Stripe, checkout is a full page load: the server allows Stripe.js (its CSP) only on
+          that page, and a client-side route change would keep this page's stricter policy. */}
+      <Link
+        to="/checkout"
+        className="btn btn--primary btn--block"
+        onClick={onNavigate}
+        reloadDocument={Boolean(env.stripePublishableKey)}
+      >
         Go to checkout
       </Link>
     </div>
