@@ -71,7 +71,8 @@ def spa_policy(path: str, html: bytes) -> str:
         "default-src": ["'self'"],
         "script-src": ["'self'", *hashes["script"]],
         "style-src": ["'self'", *hashes["style"]],
-        "img-src": ["'self'", "data:", *_media_origins()],
+        # blob: previews of images a vendor is about to upload
+        "img-src": ["'self'", "data:", "blob:", *_media_origins()],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'none'"],

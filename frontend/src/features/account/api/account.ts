@@ -214,15 +214,20 @@ export async function downloadDataExport(item: DataExport): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * Deletes the account. The caller leaves the account pages first, then calls `forget` from the
+ * result: ending the session while still on them would bounce it to the sign-in redirect.
+ */
 export function useDeleteAccount() {
   const queryClient = useQueryClient();
-  return useMutation({
+  const mutation = useMutation({
     mutationFn: (password: string) =>
       api<undefined>('/me/', { method: 'DELETE', body: { password } }),
-    onSuccess: () => {
-      endSession();
-      cartTokenStore.set(null);
-      queryClient.clear();
-    },
   });
+  const forget = () => {
+    endSession();
+    cartTokenStore.set(null);
+    queryClient.clear();
+  };
+  return { ...mutation, forget };
 }

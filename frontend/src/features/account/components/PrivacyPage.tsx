@@ -109,7 +109,10 @@ function DeleteAccount() {
     const password = new FormData(event.currentTarget).get('password');
     if (typeof password !== 'string' || !password || !confirmed) return;
     remove.mutate(password, {
-      onSuccess: () => navigate('/login?deleted=done', { replace: true }),
+      onSuccess: () => {
+        navigate('/login?deleted=done', { replace: true });
+        remove.forget();
+      },
     });
   };
 
