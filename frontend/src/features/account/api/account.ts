@@ -1,4 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { z } from 'zod';
 import { api, apiBlob, type Paginated } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
@@ -224,10 +225,10 @@ export function useDeleteAccount() {
     mutationFn: (password: string) =>
       api<undefined>('/me/', { method: 'DELETE', body: { password } }),
   });
-  const forget = () => {
+  const forget = useCallback(() => {
     endSession();
     cartTokenStore.set(null);
     queryClient.clear();
-  };
+  }, [queryClient]);
   return { ...mutation, forget };
 }

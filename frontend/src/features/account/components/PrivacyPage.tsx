@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
@@ -99,6 +99,16 @@ function DeleteAccount() {
   const remove = useDeleteAccount();
   const navigate = useNavigate();
   const [confirmed, setConfirmed] = useState(false);
+  // The session is forgotten once this page is gone: ending it while the account pages are
+  // still shown would have them bounce to the sign-in redirect instead of the goodbye notice.
+  const deleted = useRef(false);
+  const { forget } = remove;
+  useEffect(
+    () => () => {
+      if (deleted.current) forget();
+    },
+    [forget],
+  );
   const passwordError =
     isApiError(remove.error) && remove.error.code === 'validation_error'
       ? (remove.error.fieldErrors.password?.join(' ') ?? remove.error.message)
@@ -110,8 +120,8 @@ function DeleteAccount() {
     if (typeof password !== 'string' || !password || !confirmed) return;
     remove.mutate(password, {
       onSuccess: () => {
+        deleted.current = true;
         navigate('/login?deleted=done', { replace: true });
-        remove.forget();
       },
     });
   };
