@@ -7,7 +7,7 @@ register(
     sample={
         "first_name": "Ada",
         "email": "ada@example.com",
-        "verify_url": "https://shop.example.com/verify-email?token=sample",
+        "verify_url": "https://shop.example.com/verify-email#token=sample",
     },
     description="Sign-up (and on request): a link that confirms the address belongs to the account.",
 )
@@ -15,7 +15,7 @@ register(
     "password_reset",
     sample={
         "first_name": "Ada",
-        "reset_url": "https://shop.example.com/reset-password?uid=MQ&token=sample",
+        "reset_url": "https://shop.example.com/reset-password#uid=MQ&token=sample",
         "valid_hours": 24,
     },
     description="A single-use link to choose a new password (asked for on the sign-in page).",
