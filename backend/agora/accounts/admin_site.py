@@ -14,8 +14,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import logout as auth_logout
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -78,7 +79,19 @@ class AgoraAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
-        return [path("two-factor/", self.two_factor_view, name="two_factor"), *super().get_urls()]
+        return [
+            path("two-factor/", self.two_factor_view, name="two_factor"),
+            path("two-factor/cancel/", self.two_factor_cancel_view, name="two_factor_cancel"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator_never_cache
+    def two_factor_cancel_view(self, request):
+        """Sign out from the second step (the admin's own logout only serves verified staff)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        auth_logout(request)
+        return HttpResponseRedirect(reverse("admin:login", current_app=self.name))
 
     def _next(self, request) -> str:
         candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)

@@ -151,6 +151,18 @@ def test_staff_with_an_authenticator_enter_its_code(staff, settings):
     assert signed_in_to_admin(client)
 
 
+def test_a_staff_member_can_sign_out_from_the_second_step(staff, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    client = Client()
+    r = admin_login(client, staff.email, PASSWORD)
+    step = client.get(r["Location"], follow=True)
+    assert b'action="/admin/two-factor/cancel/"' in step.content
+    assert client.get("/admin/two-factor/cancel/").status_code == 405
+    r = client.post("/admin/two-factor/cancel/")
+    assert r.status_code == 302 and r["Location"] == "/admin/login/"
+    assert "_auth_user_id" not in client.session, "signed out"
+
+
 def test_without_the_requirement_a_password_opens_the_admin(staff, settings):
     settings.ADMIN_REQUIRE_2FA = False
     client = Client()
