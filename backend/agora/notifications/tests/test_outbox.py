@@ -131,8 +131,10 @@ def test_redrive_resends_only_overdue_queued_rows(test_templates, settings, djan
         next_attempt_at=timezone.now() - timedelta(minutes=5)
     )
     Notification.objects.filter(pk=sent.pk).update(status="sent")
-    assert notifications_redrive() == 1
-    assert fresh.pk != overdue.pk
+    with django_capture_on_commit_callbacks() as sent_tasks:
+        assert notifications_redrive() == 1, "only the overdue queued row, not the fresh or the sent one"
+    assert len(sent_tasks) == 1
+    assert Notification.objects.get(pk=fresh.pk).status == "queued"
 
 
 @pytest.mark.django_db
