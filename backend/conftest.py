@@ -10,6 +10,7 @@ from testing.worker import WorkerProcess
 def _isolated(settings, tmp_path):
     """Each test gets its own media folder and an empty cache (the cache is a real, shared Redis)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     cache.clear()
     yield
 

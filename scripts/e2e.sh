@@ -18,6 +18,10 @@ port=$(free_port)
 stop_on_exit "$work"
 
 export DJANGO_SETTINGS_MODULE=config.settings MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY=2
+export PRIVATE_MEDIA_ROOT="$work/private" SITE_URL="http://127.0.0.1:$port"
+# Emails (verification, password reset, data export) as files the journeys read their links from.
+export EMAIL_URL="filemail://" EMAIL_FILE_PATH="$work/mail" E2E_MAIL_DIR="$work/mail"
+mkdir -p "$work/mail"
 cd backend
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0

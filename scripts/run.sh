@@ -42,6 +42,10 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export PORT GUNICORN_BIND="127.0.0.1:$PORT"
 export DJANGO_SETTINGS_MODULE=config.settings
+# Links in emails point at this server; every email the worker sends is a file in .data/mail/.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+export EMAIL_URL="${EMAIL_URL:-filemail://}" EMAIL_FILE_PATH="${EMAIL_FILE_PATH:-$DATA/mail}"
+mkdir -p "$EMAIL_FILE_PATH"
 export DEMO_STAFF_EMAIL="${DEMO_STAFF_EMAIL:-admin@example.com}"
 export DEMO_STAFF_PASSWORD="${DEMO_STAFF_PASSWORD:-AgoraAdmin123!}"
 
@@ -62,6 +66,7 @@ cat <<MSG
     admin        http://127.0.0.1:$PORT/admin/   ($DEMO_STAFF_EMAIL / $DEMO_STAFF_PASSWORD)
     API docs     http://127.0.0.1:$PORT/api/docs/
     health       http://127.0.0.1:$PORT/health/ready/
+    emails       $EMAIL_FILE_PATH/ (one file per email: verification, password reset, data export)
   Ctrl-C stops web, worker, beat, PostgreSQL and Redis.
 
 MSG

@@ -11,11 +11,15 @@ import os
 
 from gunicorn import glogging
 
+from agora.core.client_ip import client_ip_from
+
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
 
+
+_NUM_PROXIES = _env_int("NUM_PROXIES", 0)
 
 # 2*cores+1 is gunicorn's rule of thumb; capped because on Fargate cpu_count()
 # reports the host's cores, not the task's vCPU share, and each worker holds a
@@ -72,7 +76,10 @@ access_log_format = json.dumps(
     {
         "type": "access",
         "time": "%(t)s",
-        "remote_ip": "%({x-forwarded-for}i)s",
+        # The client behind NUM_PROXIES trusted proxies (the ALB); the raw header and the peer
+        # (a load balancer node) are kept for investigations.
+        "client_ip": "%(client_ip)s",
+        "forwarded_for": "%({x-forwarded-for}i)s",
         "peer": "%(h)s",
         "method": "%(m)s",
         "path": "%(U)s",
@@ -99,6 +106,13 @@ class _JsonSafeAtoms(glogging.SafeAtoms):
 
 class JsonAccessLogger(glogging.Logger):
     atoms_wrapper_class = _JsonSafeAtoms
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["client_ip"] = client_ip_from(
+            environ.get("HTTP_X_FORWARDED_FOR"), environ.get("REMOTE_ADDR", ""), _NUM_PROXIES
+        )
+        return atoms
 
 
 logger_class = JsonAccessLogger

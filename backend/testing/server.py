@@ -18,20 +18,28 @@ def free_port() -> int:
 
 
 class GunicornServer:
-    def __init__(self, log_path: Path, workers: int = 2, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        log_path: Path,
+        workers: int = 2,
+        access_log: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.workers = workers
+        self.access_log = access_log
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> "GunicornServer":
-        env = WorkerProcess(self.log_path).env()
+        env = WorkerProcess(self.log_path, extra_env=self.extra_env).env()
         env.update(
-            GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers), GUNICORN_ACCESSLOG="/dev/null"
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY=str(self.workers),
+            GUNICORN_ACCESSLOG=str(self.access_log or "/dev/null"),
         )
-        env.update(self.extra_env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
         self.proc = subprocess.Popen(

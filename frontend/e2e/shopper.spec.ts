@@ -1,7 +1,9 @@
-import { expect, test } from '@playwright/test';
 import {
+  expect,
+  test,
   PASSWORD,
   addCurrentProductToCart,
+  expectNoReadableTokens,
   checkout,
   loginThroughUi,
   registerThroughUi,
@@ -14,11 +16,20 @@ test('register → login → browse → add to cart → checkout → order in ac
 
   await test.step('register, sign out, sign back in', async () => {
     await registerThroughUi(page, email);
-    const loggedOut = waitForApi(page, 'POST', '/auth/logout/');
+    const loggedOut = waitForApi(page, 'DELETE', '/auth/token/refresh/');
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect((await loggedOut).status()).toBe(204);
+    expect((await page.context().cookies()).some((c) => c.name === 'agora_refresh')).toBe(false);
     await page.goto('/login');
     await loginThroughUi(page, { email, password: PASSWORD });
+  });
+
+  await test.step('a reload keeps the session: the access token is renewed from the cookie', async () => {
+    const renewed = waitForApi(page, 'POST', '/auth/token/refresh/');
+    await page.goto('/account');
+    expect((await renewed).status()).toBe(200);
+    await expect(page.getByText(`Signed in as Ee Tester`)).toBeVisible();
+    await expectNoReadableTokens(page);
   });
 
   await test.step('browse the listing and open an in-stock product', async () => {

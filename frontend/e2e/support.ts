@@ -1,5 +1,81 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { expect, type APIRequestContext, type Page, type Response } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Page,
+  type Response,
+} from '@playwright/test';
+
+/**
+ * Every journey fails on a Content-Security-Policy violation: the server's strict policy must
+ * never block what the storefront does.
+ */
+export const test = base.extend<{ cspGuard: undefined }>({
+  cspGuard: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) violations.push(message.text());
+      });
+      await use(undefined);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Signed in through the storefront, no token is readable by page script. */
+export async function expectNoReadableTokens(page: Page): Promise<void> {
+  const readable = await page.evaluate(() => ({
+    storage: JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage),
+    cookies: document.cookie,
+  }));
+  expect(readable.storage).not.toMatch(/eyJ[\w-]+\.[\w-]+/); // no JWT in storage
+  expect(readable.cookies).not.toContain('agora_refresh');
+  const cookies = await page.context().cookies();
+  const refresh = cookies.find((cookie) => cookie.name === 'agora_refresh');
+  expect(refresh, 'the refresh cookie').toBeDefined();
+  expect(refresh?.httpOnly).toBe(true);
+  expect(refresh?.sameSite).toBe('Strict');
+  expect(refresh?.path).toBe('/api/v1/auth/token/refresh/');
+}
+
+/**
+ * The newest email to `to` whose subject contains `subject`, from the folder the stack's file
+ * email backend writes to (scripts/e2e.sh sets E2E_MAIL_DIR), waiting for the worker to send it.
+ */
+export async function readEmail(to: string, subject: string): Promise<string> {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error('E2E_MAIL_DIR is not set: run the journeys through scripts/e2e.sh');
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        if (!existsSync(dir)) return false;
+        const messages = readdirSync(dir)
+          .sort()
+          .flatMap((name) => readFileSync(join(dir, name), 'utf8').split(/^-{79}$/m));
+        found = messages
+          .reverse()
+          .find((text) => text.includes(`To: ${to}`) && text.includes(subject));
+        return Boolean(found);
+      },
+      { message: `an email to ${to} about "${subject}"`, timeout: 30_000 },
+    )
+    .toBe(true);
+  return found as string;
+}
+
+/** The first link to `path` in an email's text part. */
+export function linkIn(email: string, path: string): string {
+  const match = email.match(new RegExp(`https?://[^\\s"<>]+${path}[^\\s"<>]*`));
+  if (!match) throw new Error(`no ${path} link in:\n${email}`);
+  return match[0];
+}
 
 export const STAFF = { email: 'admin@example.com', password: 'AgoraAdmin123!' };
 export const SHOPPER = { email: 'shopper@example.com', password: 'AgoraShopper123!' };
@@ -77,6 +153,7 @@ export async function loginThroughUi(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expectOk(await token);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expectNoReadableTokens(page);
 }
 
 /** On a product page: add the preselected variant to the cart and wait for the server. */

@@ -228,12 +228,15 @@ export function createMockApi() {
         ],
       ];
     }
+    // Cookie-mode sessions: the page renews its access token from the (pretend) cookie.
+    if (path === '/auth/token/refresh/') return [200, { access: 'mock' }];
     if (path === '/me/') {
       return [
         200,
         {
           id: 1,
           email: 'vendor@example.com',
+          email_verified: true,
           first_name: 'Vera',
           last_name: 'Vendor',
           is_staff: false,

@@ -86,7 +86,7 @@ async function makeVendor() {
   });
   const staff = await api('/auth/token/', { method: 'POST', body: STAFF });
   await api(`/moderation/vendors/${vendor.slug}/approve/`, { method: 'POST', token: staff.access });
-  return tokens;
+  return { email, password };
 }
 
 const mock = process.env.SCREENSHOTS_MOCK === '1' || !(await reachable(`${BACKEND}/health/`));
@@ -101,11 +101,11 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ARGS,
 });
-let vendorTokens = null;
+let vendorLogin = null;
 try {
-  if (mock) vendorTokens = { access: 'mock', refresh: 'mock' };
+  if (mock) vendorLogin = { email: 'vendor@example.com', password: 'mock' };
   else
-    vendorTokens = await makeVendor().catch(
+    vendorLogin = await makeVendor().catch(
       (error) => (console.warn(`vendor form skipped: ${error.message}`), null),
     );
 
@@ -154,11 +154,18 @@ try {
     await page.getByRole('button', { name: 'Place order' }).waitFor();
     await shot('checkout');
 
-    if (vendorTokens) {
+    if (vendorLogin) {
+      // Signed in as the storefront is: the refresh token in the HttpOnly cookie (real stack),
+      // and the "signed in" hint in storage; the page renews its access token from the cookie.
+      if (!mock) {
+        const login = await context.request.post(`${base}/api/v1/auth/token/`, {
+          data: { ...vendorLogin, mode: 'cookie' },
+        });
+        if (!login.ok()) throw new Error(`vendor sign-in: ${login.status()}`);
+      }
       const vendorPage = await context.newPage();
-      await vendorPage.addInitScript(
-        (tokens) => globalThis.localStorage.setItem('agora.tokens', JSON.stringify(tokens)),
-        vendorTokens,
+      await vendorPage.addInitScript(() =>
+        globalThis.localStorage.setItem('agora.session', 'true'),
       );
       await vendorPage.goto(`${base}/vendor/products/${mock ? '7' : 'new'}`);
       await vendorPage.getByRole('form', { name: 'Product details' }).waitFor();

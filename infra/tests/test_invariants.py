@@ -320,3 +320,30 @@ def test_each_env_has_its_own_state_key_and_locking():
 def test_env_tfvars_name_their_environment():
     for env in ENVS:
         assert tfvars(env)["environment"] == env
+
+
+def test_web_tasks_trust_exactly_the_alb_for_client_addresses():
+    """Throttles and the admin lockout key on the client behind the ALB (NUM_PROXIES), not on the ALB."""
+    ecs = (MODULES / "ecs" / "main.tf").read_text()
+    assert re.search(r"NUM_PROXIES\s*=\s*tostring\(var\.num_proxies\)", ecs)
+    variables = {name: body for block in blocks(MODULES / "ecs" / "variables.tf", "variable") for name, body in block.items()}
+    assert variables["num_proxies"]["default"] == 1
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_admin_allow_list_and_site_url_reach_the_tasks(env):
+    main = (INFRA / "envs" / env / "main.tf").read_text()
+    assert re.search(r'ADMIN_ALLOWED_NETWORKS\s*=\s*join\(",", var\.admin_allowed_cidrs\)', main)
+    assert re.search(r"SITE_URL\s*=\s*local\.https_origins\[0\]", main)
+    variables = {n: b for block in blocks(INFRA / "envs" / env / "variables.tf", "variable") for n, b in block.items()}
+    assert variables["admin_allowed_cidrs"]["default"] == []
+
+
+def test_the_cdn_never_serves_private_files():
+    """Import files and personal-data exports live under private/ in the media bucket."""
+    storage = (MODULES / "storage" / "main.tf").read_text()
+    deny = re.search(r'sid\s*=\s*"CloudFrontNeverReadsPrivateFiles"(.*?)\n  }\n', storage, re.S)
+    assert deny, "no explicit deny of private/ to CloudFront"
+    body = deny.group(1)
+    assert 'effect    = "Deny"' in body and "/private/*" in body and "cloudfront.amazonaws.com" in body
+    assert re.search(r'prefix\s*=\s*"private/exports/"', storage), "exports are not expired by a lifecycle rule"

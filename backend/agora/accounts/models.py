@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from agora.core.storage import get_private_storage
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -37,6 +39,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin and moderate.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the owner opened a verification (or password reset) link sent to this address.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Every JWT carries the version it was issued under (claim "sv"); revoking all sessions
+    # (password change or reset, deletion) bumps it, so access tokens issued before die at once
+    # instead of living out their 15 minutes.
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -56,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class Address(models.Model):
@@ -81,3 +93,32 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.line1}, {self.city}"
+
+
+def _export_path(instance: "DataExport", filename: str) -> str:
+    return f"exports/{instance.user_id}/{filename}"
+
+
+class DataExport(models.Model):
+    """A copy of a person's data they asked for: built as a JSON file on the worker, kept in
+    private storage for DATA_EXPORT_TTL_DAYS, downloaded by its owner only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        READY = "ready"
+        FAILED = "failed"
+        EXPIRED = "expired"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to=_export_path, storage=get_private_storage, max_length=300, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["user", "-requested_at"], name="accounts_export_user")]
+
+    def __str__(self) -> str:
+        return f"Data export #{self.pk} of {self.user_id} ({self.status})"

@@ -19,3 +19,21 @@ def address_get(*, user: User, pk: int) -> Address:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Address, user=user, pk=pk)
+
+
+def data_export_list(*, user: User):
+    from agora.accounts.models import DataExport
+
+    return DataExport.objects.filter(user=user)[:10]
+
+
+def data_export_ready_get(*, user: User, pk: int):
+    """The caller's ready export; anyone else's, or one not ready or expired, is a 404."""
+    from django.shortcuts import get_object_or_404
+    from django.utils import timezone
+
+    from agora.accounts.models import DataExport
+
+    return get_object_or_404(
+        DataExport, user=user, pk=pk, status=DataExport.Status.READY, expires_at__gt=timezone.now()
+    )

@@ -1,8 +1,14 @@
-"""Login throttling: failed sign-ins are counted per account and per client address."""
+"""Account throttles: failed sign-ins per account and per client address, sign-ups, password
+resets and verification emails. Every one keys on the client address behind the trusted proxies
+(agora.core.client_ip), never on the load balancer's."""
+
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from agora.core.client_ip import client_ip
 
 
 def _rate(scope: str) -> tuple[int, int]:
@@ -10,7 +16,22 @@ def _rate(scope: str) -> tuple[int, int]:
     return num, duration
 
 
-class FailedLoginThrottle(BaseThrottle):
+class ClientIpThrottleMixin:
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class ScopedRateThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
+    """A fixed-scope rate per client address; the rate is read from the settings at request time."""
+
+    def get_rate(self):
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FailedLoginThrottle(ClientIpThrottleMixin, BaseThrottle):
     """Refuses sign-in attempts once an account or an address has too many recent failures.
 
     Only failures count, so a shopper who signs in correctly is never locked out by their own
@@ -18,7 +39,10 @@ class FailedLoginThrottle(BaseThrottle):
     """
 
     def _keys(self, request) -> dict[str, str]:
-        email = str(request.data.get("email", "") if hasattr(request.data, "get") else "").strip().lower()
+        if request.user is not None and getattr(request.user, "is_authenticated", False):
+            email = request.user.email.lower()  # a signed-in caller re-entering their password
+        else:
+            email = str(request.data.get("email", "") if hasattr(request.data, "get") else "").strip().lower()
         keys = {"login_ip": f"throttle:login:ip:{self.get_ident(request)}"}
         if email:
             keys["login_account"] = f"throttle:login:acct:{email}"
@@ -48,8 +72,43 @@ class FailedLoginThrottle(BaseThrottle):
                 cache.add(key, 1, timeout=duration)
 
 
-class RegisterThrottle(SimpleRateThrottle):
+class RegisterThrottle(ScopedRateThrottle):
     scope = "register"
 
+
+class PasswordResetIpThrottle(ScopedRateThrottle):
+    scope = "password_reset_ip"
+
+
+class PasswordResetEmailThrottle(ScopedRateThrottle):
+    """Per target address, known or unknown alike: the answer never tells them apart."""
+
+    scope = "password_reset_email"
+
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        email = request.data.get("email", "") if hasattr(request.data, "get") else ""
+        if not isinstance(email, str) or not email.strip():
+            return None
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class RecoveryConfirmThrottle(ScopedRateThrottle):
+    scope = "recovery_confirm"
+
+
+class PerUserThrottle(ScopedRateThrottle):
+    """A rate per signed-in account."""
+
+    def get_cache_key(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"user:{request.user.pk}"}
+
+
+class EmailVerificationThrottle(PerUserThrottle):
+    scope = "email_verification"
+
+
+class DataExportThrottle(PerUserThrottle):
+    scope = "data_export"

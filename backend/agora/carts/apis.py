@@ -12,6 +12,7 @@ from agora.carts.serializers import (
     CartMergeInputSerializer,
     CartSerializer,
 )
+from agora.core.headers import token_header
 from agora.core.schema import ERRORS
 
 CART_TOKEN = OpenApiParameter(
@@ -24,7 +25,7 @@ CART_TOKEN = OpenApiParameter(
 
 
 def cart_token(request) -> str | None:
-    return request.headers.get("X-Cart-Token") or None
+    return token_header(request, "X-Cart-Token")
 
 
 def _caller_cart(request):

@@ -33,6 +33,7 @@ from agora.catalog.serializers import (
 )
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
+from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
 
@@ -205,13 +206,16 @@ class VendorProductSubmitApi(_VendorApi):
         return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
 
 
-class VendorProductImageApi(_VendorApi):
+class VendorProductImageApi(BodyLimitMixin, _VendorApi):
     parser_classes = [MultiPartParser]
+
+    def max_body_bytes(self) -> int:
+        return settings.CATALOG_IMAGE_MAX_BYTES + MULTIPART_OVERHEAD
 
     @extend_schema(
         tags=["vendor portal"],
         request={"multipart/form-data": ImageUploadInputSerializer},
-        responses={201: VendorImageSerializer, **ERRORS(400, 401, 403, 404, 409, 413, 415)},
+        responses={201: VendorImageSerializer, **ERRORS(400, 401, 403, 404, 409, 411, 413, 415)},
     )
     def post(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
@@ -221,13 +225,16 @@ class VendorProductImageApi(_VendorApi):
         return Response(VendorImageSerializer(image).data, status=status.HTTP_201_CREATED)
 
 
-class VendorImportCreateApi(_VendorApi):
+class VendorImportCreateApi(BodyLimitMixin, _VendorApi):
     parser_classes = [MultiPartParser]
+
+    def max_body_bytes(self) -> int:
+        return settings.CATALOG_IMPORT_MAX_BYTES + MULTIPART_OVERHEAD
 
     @extend_schema(
         tags=["vendor portal"],
         request={"multipart/form-data": ImportUploadInputSerializer},
-        responses={202: ImportJobSerializer, **ERRORS(400, 401, 403, 413, 415)},
+        responses={202: ImportJobSerializer, **ERRORS(400, 401, 403, 411, 413, 415)},
     )
     def post(self, request):
         data = ImportUploadInputSerializer(data=request.data)

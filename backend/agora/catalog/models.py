@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 
+from agora.core.storage import get_private_storage
 from agora.vendors.models import Vendor
 
 
@@ -140,7 +141,8 @@ class ImportJob(models.Model):
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    file = models.FileField(upload_to=_import_path, max_length=300)
+    # Private storage: vendors' files are never served by /media/ or the CDN.
+    file = models.FileField(upload_to=_import_path, max_length=300, storage=get_private_storage)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

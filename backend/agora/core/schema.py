@@ -24,6 +24,7 @@ _DESCRIPTIONS = {
     403: "permission_denied",
     404: "not_found",
     409: "conflict / insufficient_stock",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "idempotency_key_reused",

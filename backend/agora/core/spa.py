@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
+from agora.core.security import spa_policy
+
 _cache: dict[str, tuple[float, bytes]] = {}
 
 
@@ -27,7 +29,9 @@ def _index_html() -> bytes:
 @require_safe  # GET and HEAD (link checkers, uptime probes)
 @gzip_page  # the shell carries the inlined stylesheet: ~17 kB, ~4.5 kB compressed
 def spa_index(request, path: str = ""):
-    response = HttpResponse(_index_html(), content_type="text/html; charset=utf-8")
+    html = _index_html()
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
     # The shell must be revalidated so a deploy's new asset hashes are picked up at once.
     response["Cache-Control"] = "no-cache"
+    response["Content-Security-Policy"] = spa_policy(request.path, html)
     return response

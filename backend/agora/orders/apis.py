@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.errors import CartNotFound
+from agora.core.headers import token_header
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
 from agora.orders import checkout, selectors, services
@@ -116,7 +117,7 @@ def _caller_order(request, number: str):
     return selectors.order_get_for_caller(
         number=number,
         user=request.user,
-        order_token=request.headers.get("X-Order-Token") or None,
+        order_token=token_header(request, "X-Order-Token"),
         cart_token=cart_token(request),
     )
 

@@ -379,3 +379,23 @@ def idempotency_keys_cleanup(*, now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+# Kept on an anonymised order: the country (tax and accounting); the rest of the address is erased.
+KEPT_ADDRESS_FIELDS = ("country",)
+
+
+def orders_anonymise_customer(*, user_id: int, email: str) -> int:
+    """Erases the personal fields of a deleted account's orders: the contact email becomes
+    ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
+    is dropped. Totals, lines, sub-orders and payments stay: they are accounting records.
+    Returns how many orders it changed."""
+    changed = 0
+    for order in Order.objects.select_for_update().filter(user_id=user_id).order_by("pk"):
+        address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
+        erased = {field: (address.get(field, "") if field in KEPT_ADDRESS_FIELDS else "") for field in address}
+        Order.objects.filter(pk=order.pk).update(email=email, shipping_address=erased, cart_token="")
+        changed += 1
+    return changed

@@ -23,7 +23,9 @@ class VendorApplyApi(APIView):
     @extend_schema(
         tags=["vendors"],
         request=VendorApplyInputSerializer,
-        responses={201: VendorSerializer, **ERRORS(400, 401, 409)},
+        responses={201: VendorSerializer, **ERRORS(400, 401, 403, 409)},
+        description="403 `email_not_verified` where the shop requires a verified address to sell "
+        "(VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL, on in production).",
     )
     def post(self, request):
         data = VendorApplyInputSerializer(data=request.data)

@@ -19,3 +19,13 @@ class AlreadyAVendor(Conflict):
 class VendorTransitionNotAllowed(Conflict):
     code = "invalid_transition"
     message = "The vendor cannot move to that status from its current one."
+
+
+class OwnerCannotBeErased(Conflict):
+    code = "conflict"
+    message = "You own a vendor. Ask us to close or transfer it before you delete your account."
+
+
+class EmailNotVerified(PermissionDenied):
+    code = "email_not_verified"
+    message = "Verify your email address before you apply to sell: open the link we emailed you (or ask for a new one)."

@@ -5,6 +5,7 @@ A vendor's status decides whether its products are public: every status change a
 catalog and re-indexes the vendor's products in that same transaction.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from agora.core.events import publish
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
 from agora.core.updates import apply_changes
-from agora.vendors.errors import AlreadyAVendor, VendorTransitionNotAllowed
+from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
 from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
 
@@ -32,7 +33,10 @@ VENDORS = StateMachine(
 
 
 def vendor_apply(*, user, name: str, description: str = "", contact_email: str) -> Vendor:
-    """The caller applies to sell: a pending vendor owned by them (one vendor per user)."""
+    """The caller applies to sell: a pending vendor owned by them (one vendor per user). Where
+    VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on, the caller's address must be verified."""
+    if settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL and user.email_verified_at is None:
+        raise EmailNotVerified()
     with transaction.atomic():
         if VendorMembership.objects.select_for_update().filter(user=user).exists():
             raise AlreadyAVendor()

@@ -1,5 +1,6 @@
 """Django core: apps, middleware, database, auth, static and media files."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from .env import BASE_DIR, DEFAULT_SECRET_KEY, IS_PRODUCTION, REPO_DIR, env
@@ -10,7 +11,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "agora.accounts.admin_config.AgoraAdminConfig",  # django.contrib.admin with two-factor for staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -24,7 +25,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "agora.core",
+    "agora.notifications",
     "agora.accounts",
     "agora.vendors",
     "agora.catalog",
@@ -38,6 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "agora.core.middleware.HealthCheckMiddleware",
     "agora.core.middleware.RequestIdMiddleware",
+    "agora.core.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -45,8 +51,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "agora.accounts.middleware.AdminAllowListMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked-out admin login (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,6 +90,26 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNEC
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses locked-out admin logins before a password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# The admin (staff back office). ADMIN_ALLOWED_NETWORKS: CIDRs allowed to reach /admin/ (empty:
+# all). ADMIN_REQUIRE_2FA: staff need an authenticator-app code after their password (default on
+# in production). Failed admin logins lock that client address out of that username (django-axes)
+# after ADMIN_LOCKOUT_FAILURES, for ADMIN_LOCKOUT_MINUTES.
+ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=IS_PRODUCTION)
+AXES_ONLY_ADMIN_SITE = True
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "agora.core.client_ip.client_ip"
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Agora admin"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -102,8 +132,11 @@ if FRONTEND_DIST.is_dir():
     WHITENOISE_ROOT = FRONTEND_DIST
 # Vite puts content-hashed files under /assets/: cached for a year, immutable.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+[.-][0-9A-Za-z_-]{8,}\.\w+$"
+# Private files (import files, personal-data exports): never under MEDIA_ROOT, never served.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="") or str(REPO_DIR / ".data" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "agora.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -138,6 +171,34 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-cart-token", "x-re
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
+# The file backend (make run: EMAIL_URL=filemail:// and EMAIL_FILE_PATH=.data/mail) writes each
+# email as a readable file; an absolute path here wins over the URL's.
+if env.str("EMAIL_FILE_PATH", default=""):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
+
+# The public address of the storefront: links in emails (password reset, verification, data
+# export) point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env.str("SITE_NAME", default="Agora")
+
+# Notification outbox: a failed send is retried with backoff up to this many attempts, and beat
+# re-sends the task of queued notifications due for longer than this (a task lost with the broker).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_REDRIVE_AFTER_SECONDS = env.int("NOTIFICATION_REDRIVE_AFTER_SECONDS", default=120)
+
+# Accounts. A password reset link works once, for this many seconds; a verification link for
+# EMAIL_VERIFICATION_MAX_AGE_SECONDS. Vendor applications need a verified address where
+# VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on (default: production only).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+EMAIL_VERIFICATION_MAX_AGE_SECONDS = env.int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", default=3 * 24 * 3600)
+VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL = env.bool(
+    "VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL", default=IS_PRODUCTION
+)
+# Days a personal-data export stays downloadable before its file is deleted.
+DATA_EXPORT_TTL_DAYS = env.int("DATA_EXPORT_TTL_DAYS", default=7)
+
+# Seconds the public readiness probe (/health/ready/) reuses its last result.
+HEALTH_READY_CACHE_SECONDS = env.int("HEALTH_READY_CACHE_SECONDS", default=5)
 
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")

@@ -39,6 +39,8 @@ CELERY_TASK_ROUTES = {
     "agora.search.tasks.*": {"queue": "search"},
     "agora.catalog.tasks.image_*": {"queue": "media"},
     "agora.catalog.tasks.import_*": {"queue": "imports"},
+    "agora.notifications.tasks.*": {"queue": "default"},
+    "agora.accounts.tasks.*": {"queue": "default"},
 }
 # A task is acknowledged after it ran, and re-queued if its worker dies: every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
@@ -63,6 +65,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
     # Catalog: imports and thumbnails whose task was lost.
     "catalog-jobs-redrive": {"task": "agora.catalog.tasks.jobs_redrive", "schedule": 120.0},
+    # Accounts: expired refresh tokens, personal-data export files past their expiry.
+    "tokens-flush-expired": {"task": "agora.accounts.tasks.tokens_flush_expired", "schedule": 6 * 3600.0},
+    "data-exports-cleanup": {"task": "agora.accounts.tasks.data_exports_cleanup", "schedule": 3600.0},
+    # Notification outbox: re-send tasks lost with the broker.
+    "notifications-redrive": {"task": "agora.notifications.tasks.notifications_redrive", "schedule": 60.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
 }
@@ -90,7 +97,21 @@ AWS_QUERYSTRING_AUTH = AWS_S3_CUSTOM_DOMAIN is None
 if AWS_STORAGE_BUCKET_NAME:
     from .base import STORAGES as _BASE_STORAGES
 
-    STORAGES = {**_BASE_STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    STORAGES = {
+        **_BASE_STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        # Under the private/ prefix, which CloudFront may not read; links (if any) are short-lived
+        # signed S3 URLs, never the CDN domain.
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "location": "private",
+                "custom_domain": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")

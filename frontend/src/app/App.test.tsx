@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cartTokenStore, sessionStore } from '@/lib/session';
 import { cart, categories, me, product, productDetail } from '@/test/fixtures';
 import { server } from '@/test/server';
 import { API, paginated } from '@/test/utils';
@@ -57,7 +57,7 @@ describe('app shell', () => {
   });
 
   it('shows the account and vendor links when signed in, and signs out', async () => {
-    tokenStore.set({ access: 'a', refresh: 'r' });
+    sessionStore.set({ access: 'a' });
     server.use(
       ...catalogHandlers(),
       http.get(API('/me/'), () =>
@@ -68,7 +68,7 @@ describe('app shell', () => {
       ),
       http.get(API('/cart/'), () => HttpResponse.json(cart([], 'user'))),
       http.get(API('/orders/'), () => HttpResponse.json(paginated([]))),
-      http.post(API('/auth/logout/'), () => new HttpResponse(null, { status: 204 })),
+      http.delete(API('/auth/token/refresh/'), () => new HttpResponse(null, { status: 204 })),
     );
     const user = userEvent.setup();
     renderAt('/account');
@@ -78,7 +78,7 @@ describe('app shell', () => {
     expect(await screen.findByText(/your application is under review/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('link', { name: 'Sign in' })).toBeInTheDocument();
-    expect(tokenStore.get()).toBeNull();
+    expect(sessionStore.get()).toBeNull();
   });
 
   it('renders a not-found page for unknown paths', async () => {

@@ -18,6 +18,9 @@ const Checkout = page(() => import('./routes/checkout'));
 const Confirmation = page(() => import('./routes/confirmation'));
 const Login = page(() => import('./routes/login'));
 const Register = page(() => import('./routes/register'));
+const ForgotPassword = page(() => import('./routes/forgot-password'));
+const ResetPassword = page(() => import('./routes/reset-password'));
+const VerifyEmail = page(() => import('./routes/verify-email'));
 const Account = page(() => import('./routes/account'));
 const Vendor = page(() => import('./routes/vendor'));
 
@@ -34,6 +37,9 @@ export function AppRoutes() {
         <Route path="checkout/confirmation/:number" element={<Confirmation />} />
         <Route path="login" element={<Login />} />
         <Route path="register" element={<Register />} />
+        <Route path="forgot-password" element={<ForgotPassword />} />
+        <Route path="reset-password" element={<ResetPassword />} />
+        <Route path="verify-email" element={<VerifyEmail />} />
         <Route path="account/*" element={<Account />} />
         <Route path="vendor/*" element={<Vendor />} />
         <Route path="*" element={<NotFound />} />

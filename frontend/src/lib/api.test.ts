@@ -1,14 +1,14 @@
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { server } from '@/test/server';
 import { API, apiError } from '@/test/utils';
-import { api } from './api';
+import { api, apiBlob } from './api';
 import { ApiError } from './errors';
-import { cartTokenStore, tokenStore } from './session';
+import { cartTokenStore, sessionStore } from './session';
 
 describe('api client', () => {
   it('attaches the access token and parses JSON', async () => {
-    tokenStore.set({ access: 'a1', refresh: 'r1' });
+    sessionStore.set({ access: 'a1' });
     server.use(
       http.get(API('/me/'), ({ request }) =>
         HttpResponse.json({ auth: request.headers.get('Authorization') }),
@@ -17,31 +17,45 @@ describe('api client', () => {
     await expect(api('/me/')).resolves.toEqual({ auth: 'Bearer a1' });
   });
 
-  it('refreshes once on 401, stores the rotated pair and retries', async () => {
-    tokenStore.set({ access: 'old', refresh: 'r1' });
+  it('keeps no token in storage: only a hint that a session cookie may exist', () => {
+    sessionStore.set({ access: 'secret-access' });
+    expect(window.localStorage.getItem('agora.session')).toBe('true');
+    expect(JSON.stringify(window.localStorage)).not.toContain('secret-access');
+  });
+
+  it('after a reload renews the access token from the refresh cookie first', async () => {
+    sessionStore.set({ access: null });
     const refreshBodies: unknown[] = [];
+    server.use(
+      http.post(API('/auth/token/refresh/'), async ({ request }) => {
+        refreshBodies.push(await request.json());
+        return HttpResponse.json({ access: 'fresh' });
+      }),
+      http.get(API('/me/'), ({ request }) =>
+        HttpResponse.json({ auth: request.headers.get('Authorization') }),
+      ),
+    );
+    await expect(api('/me/')).resolves.toEqual({ auth: 'Bearer fresh' });
+    expect(refreshBodies).toEqual([{}]); // cookie mode: the browser sends the HttpOnly cookie
+    expect(sessionStore.get()).toEqual({ access: 'fresh' });
+  });
+
+  it('renews once on 401 and retries', async () => {
+    sessionStore.set({ access: 'old' });
     server.use(
       http.get(API('/me/'), ({ request }) =>
         request.headers.get('Authorization') === 'Bearer new'
           ? HttpResponse.json({ ok: true })
           : apiError(401, 'not_authenticated', 'Token expired.'),
       ),
-      http.post(API('/auth/token/refresh/'), async ({ request }) => {
-        refreshBodies.push(await request.json());
-        return HttpResponse.json({ access: 'new', refresh: 'r2' });
-      }),
+      http.post(API('/auth/token/refresh/'), () => HttpResponse.json({ access: 'new' })),
     );
     await expect(api('/me/')).resolves.toEqual({ ok: true });
-    expect(refreshBodies).toEqual([{ refresh: 'r1' }]);
-    expect(tokenStore.get()).toEqual({ access: 'new', refresh: 'r2' });
-    expect(JSON.parse(window.localStorage.getItem('agora.tokens') ?? 'null')).toEqual({
-      access: 'new',
-      refresh: 'r2',
-    });
+    expect(sessionStore.get()).toEqual({ access: 'new' });
   });
 
-  it('shares one refresh between concurrent 401s (rotation would log the second out)', async () => {
-    tokenStore.set({ access: 'old', refresh: 'r1' });
+  it('shares one renewal between concurrent 401s (the cookie rotates on each)', async () => {
+    sessionStore.set({ access: 'old' });
     let refreshes = 0;
     server.use(
       http.get(API('/things/:id/'), ({ request, params }) =>
@@ -52,7 +66,7 @@ describe('api client', () => {
       http.post(API('/auth/token/refresh/'), async () => {
         refreshes += 1;
         await new Promise((resolve) => setTimeout(resolve, 20));
-        return HttpResponse.json({ access: 'new', refresh: 'r2' });
+        return HttpResponse.json({ access: 'new' });
       }),
     );
     const results = await Promise.all([api('/things/1/'), api('/things/2/'), api('/things/3/')]);
@@ -60,36 +74,43 @@ describe('api client', () => {
     expect(refreshes).toBe(1);
   });
 
-  it('does not loop: a second 401 after refreshing is thrown', async () => {
-    tokenStore.set({ access: 'old', refresh: 'r1' });
+  it('does not loop: a second 401 after renewing is thrown', async () => {
+    sessionStore.set({ access: 'old' });
     let calls = 0;
     server.use(
       http.get(API('/me/'), () => {
         calls += 1;
         return apiError(401, 'not_authenticated', 'Nope.');
       }),
-      http.post(API('/auth/token/refresh/'), () =>
-        HttpResponse.json({ access: 'new', refresh: 'r2' }),
-      ),
+      http.post(API('/auth/token/refresh/'), () => HttpResponse.json({ access: 'new' })),
     );
     await expect(api('/me/')).rejects.toMatchObject({ status: 401, code: 'not_authenticated' });
     expect(calls).toBe(2);
   });
 
-  it('forgets the session when the refresh token is rejected', async () => {
-    tokenStore.set({ access: 'old', refresh: 'r1' });
+  it('forgets the session when the refresh cookie is refused', async () => {
+    sessionStore.set({ access: 'old' });
     server.use(
       http.get(API('/me/'), () => apiError(401, 'not_authenticated', 'expired')),
-      http.post(API('/auth/token/refresh/'), () =>
-        apiError(401, 'not_authenticated', 'blacklisted'),
-      ),
+      http.post(API('/auth/token/refresh/'), () => apiError(401, 'not_authenticated', 'revoked')),
     );
     await expect(api('/me/')).rejects.toBeInstanceOf(ApiError);
-    expect(tokenStore.get()).toBeNull();
+    expect(sessionStore.get()).toBeNull();
+    expect(window.localStorage.getItem('agora.session')).toBeNull();
   });
 
-  it('never refreshes for anonymous calls such as login', async () => {
-    tokenStore.set({ access: 'old', refresh: 'r1' });
+  it('keeps the session when renewing fails for a network error', async () => {
+    sessionStore.set({ access: 'old' });
+    server.use(
+      http.get(API('/me/'), () => apiError(401, 'not_authenticated', 'expired')),
+      http.post(API('/auth/token/refresh/'), () => HttpResponse.error()),
+    );
+    await expect(api('/me/')).rejects.toBeInstanceOf(ApiError);
+    expect(sessionStore.get()).not.toBeNull();
+  });
+
+  it('never renews for anonymous calls such as login', async () => {
+    sessionStore.set({ access: 'old' });
     server.use(
       http.post(API('/auth/token/'), ({ request }) =>
         request.headers.get('Authorization')
@@ -104,7 +125,20 @@ describe('api client', () => {
         anonymous: true,
       }),
     ).rejects.toMatchObject({ status: 401, message: 'No active account found.' });
-    expect(tokenStore.get()).toEqual({ access: 'old', refresh: 'r1' });
+    expect(sessionStore.get()).toEqual({ access: 'old' });
+  });
+
+  it('downloads files with the same authentication', async () => {
+    sessionStore.set({ access: 'a1' });
+    server.use(
+      http.get(API('/me/export/1/download/'), ({ request }) =>
+        request.headers.get('Authorization') === 'Bearer a1'
+          ? HttpResponse.json({ account: {} })
+          : apiError(401, 'not_authenticated', 'no'),
+      ),
+    );
+    const blob = await apiBlob('/me/export/1/download/');
+    expect(JSON.parse(await blob.text())).toEqual({ account: {} });
   });
 
   it('turns the error envelope into a typed error with flattened field errors', async () => {
@@ -149,7 +183,7 @@ describe('api client', () => {
         q: '?a=1&d=true',
       },
     );
-    tokenStore.set({ access: 'a', refresh: 'r' });
+    sessionStore.set({ access: 'a' });
     await api('/cart/');
     expect(seen).toEqual(['guest-1', null]);
   });
@@ -172,5 +206,14 @@ describe('api client', () => {
       hasFile: true,
       type: 'multipart/form-data',
     });
+  });
+});
+
+describe('session storage', () => {
+  it('drops the JWT pair earlier versions kept in localStorage', async () => {
+    window.localStorage.setItem('agora.tokens', JSON.stringify({ access: 'x', refresh: 'y' }));
+    vi.resetModules();
+    await import('./session');
+    expect(window.localStorage.getItem('agora.tokens')).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { env } from '@/config/env';
 import { ApiError, type ErrorDetails } from './errors';
-import { cartTokenStore, tokenStore, type Tokens } from './session';
+import { cartTokenStore, sessionStore, type Session } from './session';
 
 export type Paginated<T> = {
   count: number;
@@ -18,7 +18,7 @@ export type RequestOptions = {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** Skip the Authorization header and the refresh dance (login, register, refresh). */
+  /** Skip the Authorization header and the token renewal (login, register, recovery). */
   anonymous?: boolean;
 };
 
@@ -66,31 +66,44 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, `Request failed (${response.status}).`);
 }
 
-let refreshing: Promise<Tokens | null> | null = null;
+/** A renewed access token, or none; `ended` when the server says the session is over (401). */
+type Renewal = { access: string | null; ended: boolean };
+let refreshing: Promise<Renewal> | null = null;
+
+async function postRefresh(): Promise<Renewal> {
+  try {
+    // Cookie mode: no body token; the browser sends the HttpOnly refresh cookie (same origin).
+    const response = await fetch(apiUrl(REFRESH_PATH), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: '{}',
+      credentials: 'same-origin',
+    });
+    if (!response.ok) return { access: null, ended: response.status === 401 };
+    const data = (await response.json()) as { access?: unknown };
+    return typeof data.access === 'string'
+      ? { access: data.access, ended: false }
+      : { access: null, ended: false };
+  } catch {
+    return { access: null, ended: false }; // offline: the session may still be fine
+  }
+}
 
 /**
- * Swap the refresh token for a new pair. Concurrent 401s share one refresh:
- * rotation blacklists the old refresh token, so a second call would fail and log us out.
+ * Get a new access token from the refresh cookie. Concurrent callers share one request, and
+ * tabs take turns (Web Locks): the cookie rotates on every refresh, so two tabs sending the same
+ * cookie at once would make the second one look stolen and sign it out.
  */
-function refreshTokens(): Promise<Tokens | null> {
-  const current = tokenStore.get();
-  if (!current) return Promise.resolve(null);
+function refreshAccess(): Promise<Renewal> {
+  if (!sessionStore.get()) return Promise.resolve({ access: null, ended: true });
   refreshing ??= (async () => {
     try {
-      const response = await fetch(apiUrl(REFRESH_PATH), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ refresh: current.refresh }),
-      });
-      if (!response.ok) return null;
-      const data = (await response.json()) as Partial<Tokens>;
-      if (typeof data.access !== 'string') return null;
-      // With rotation the server sends a new refresh token; keep the old one if it did not.
-      const next = { access: data.access, refresh: data.refresh ?? current.refresh };
-      tokenStore.set(next);
-      return next;
-    } catch {
-      return null;
+      const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+      const renewal = locks
+        ? await locks.request('agora-session-refresh', postRefresh)
+        : await postRefresh();
+      if (renewal.access && sessionStore.get()) sessionStore.set({ access: renewal.access });
+      return renewal;
     } finally {
       refreshing = null;
     }
@@ -124,26 +137,50 @@ async function send(path: string, options: RequestOptions, access: string | null
   }
 }
 
+/** Sign out locally when the server says the session is over (unless another sign-in replaced it). */
+function sessionEnded(session: Session): void {
+  if (sessionStore.get() === session || sessionStore.get()?.access === session.access) {
+    sessionStore.set(null);
+  }
+}
+
 /**
- * The one way the app talks to the backend: attaches the JWT, refreshes it once on a
- * 401 and retries, and turns the error envelope into an ApiError.
+ * Sends a request as the signed-in user (or a guest): renews the access token from the refresh
+ * cookie when it has none yet (after a reload) or when it expired (one 401), then retries once.
+ */
+async function authorised(path: string, options: RequestOptions): Promise<Response> {
+  const session = options.anonymous ? null : sessionStore.get();
+  let access = session?.access ?? null;
+  if (session && !access) {
+    const renewal = await refreshAccess();
+    if (renewal.access) access = renewal.access;
+    else if (renewal.ended) sessionEnded(session);
+  }
+  let response = await send(path, options, access);
+  if (response.status === 401 && session && sessionStore.get()) {
+    const current = sessionStore.get() as Session;
+    const renewal = await refreshAccess();
+    if (renewal.access) response = await send(path, options, renewal.access);
+    else if (renewal.ended) sessionEnded(current);
+  }
+  return response;
+}
+
+/**
+ * The one way the app talks to the backend: attaches the access token, renews it from the
+ * refresh cookie when needed, and turns the error envelope into an ApiError.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const tokens = options.anonymous ? null : tokenStore.get();
-  let response = await send(path, options, tokens?.access ?? null);
-
-  if (response.status === 401 && tokens) {
-    const renewed = await refreshTokens();
-    if (renewed) {
-      response = await send(path, options, renewed.access);
-    } else {
-      // Only forget the session if nobody replaced it while we were refreshing.
-      if (tokenStore.get()?.refresh === tokens.refresh) tokenStore.set(null);
-    }
-  }
-
+  const response = await authorised(path, options);
   if (!response.ok) throw await toApiError(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A file answer (a download), with the same authentication as `api`. */
+export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+  const response = await authorised(path, options);
+  if (!response.ok) throw await toApiError(response);
+  return response.blob();
 }

@@ -1,23 +1,26 @@
 import { createStore, storage, useStore } from './store';
 
-export type Tokens = { access: string; refresh: string };
+/**
+ * A signed-in browser session. The refresh token lives in an HttpOnly cookie that page script
+ * cannot read (the API's cookie mode); the short-lived access token lives only in memory, so
+ * nothing an injected script could steal from storage outlives the page. After a reload the
+ * access token is `null` until the first API call renews it from the cookie.
+ */
+export type Session = { access: string | null };
 
-const TOKENS_KEY = 'agora.tokens';
+// Only a hint that a refresh cookie may exist: no token is ever written to storage.
+const SESSION_KEY = 'agora.session';
 const CART_TOKEN_KEY = 'agora.cartToken';
+// Written by earlier versions, which kept the JWT pair in localStorage.
+const LEGACY_TOKENS_KEY = 'agora.tokens';
 
-function isTokens(value: unknown): value is Tokens {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Tokens).access === 'string' &&
-    typeof (value as Tokens).refresh === 'string'
-  );
-}
+storage.write(LEGACY_TOKENS_KEY, null);
 
-const stored = storage.read<unknown>(TOKENS_KEY);
-/** The signed-in user's JWT pair; `null` when browsing as a guest. */
-export const tokenStore = createStore<Tokens | null>(isTokens(stored) ? stored : null);
-tokenStore.subscribe(() => storage.write(TOKENS_KEY, tokenStore.get()));
+/** The signed-in user's session; `null` when browsing as a guest. */
+export const sessionStore = createStore<Session | null>(
+  storage.read<unknown>(SESSION_KEY) === true ? { access: null } : null,
+);
+sessionStore.subscribe(() => storage.write(SESSION_KEY, sessionStore.get() ? true : null));
 
 const storedCart = storage.read<unknown>(CART_TOKEN_KEY);
 /** A guest's cart token, kept across reloads until it is merged into a user's cart. */
@@ -26,12 +29,13 @@ export const cartTokenStore = createStore<string | null>(
 );
 cartTokenStore.subscribe(() => storage.write(CART_TOKEN_KEY, cartTokenStore.get()));
 
-// Another tab signing in or out should not leave this one with stale tokens.
+// Another tab signing in or out should not leave this one in the other state.
 if (typeof window !== 'undefined') {
   window.addEventListener('storage', (event) => {
-    if (event.key === TOKENS_KEY) {
-      const next = storage.read<unknown>(TOKENS_KEY);
-      tokenStore.set(isTokens(next) ? next : null);
+    if (event.key === SESSION_KEY) {
+      const signedIn = storage.read<unknown>(SESSION_KEY) === true;
+      if (!signedIn) sessionStore.set(null);
+      else if (!sessionStore.get()) sessionStore.set({ access: null });
     } else if (event.key === CART_TOKEN_KEY) {
       const next = storage.read<unknown>(CART_TOKEN_KEY);
       cartTokenStore.set(typeof next === 'string' ? next : null);
@@ -39,8 +43,21 @@ if (typeof window !== 'undefined') {
   });
 }
 
+/** Start a session with the access token the sign-in (or a password change) answered. */
+export function startSession(access: string): void {
+  sessionStore.set({ access });
+}
+
+export function endSession(): void {
+  sessionStore.set(null);
+}
+
+export function isSignedIn(): boolean {
+  return sessionStore.get() !== null;
+}
+
 export function useIsAuthenticated(): boolean {
-  return useStore(tokenStore) !== null;
+  return useStore(sessionStore) !== null;
 }
 
 export function useCartToken(): string | null {

@@ -1,14 +1,14 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cartTokenStore, sessionStore } from '@/lib/session';
 import { server } from './server';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   cleanup();
   server.resetHandlers();
-  tokenStore.set(null);
+  sessionStore.set(null);
   cartTokenStore.set(null);
   window.localStorage.clear();
 });

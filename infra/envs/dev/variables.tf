@@ -119,3 +119,14 @@ variable "alarm_emails" {
   description = "Addresses subscribed to the environment's alarm topic."
   default     = []
 }
+
+variable "admin_allowed_cidrs" {
+  type        = list(string)
+  description = "Networks (CIDRs, e.g. the office VPN's egress) allowed to reach /admin/; others get 404. Empty allows every network (staff still need the password, 2FA and are locked out after repeated failures)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.admin_allowed_cidrs : can(cidrhost(c, 0))])
+    error_message = "Every admin_allowed_cidrs entry must be a CIDR such as 203.0.113.0/24."
+  }
+}

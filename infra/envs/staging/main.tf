@@ -161,6 +161,10 @@ module "ecs" {
     # start in production while it is offered). The keys are secrets of the ecs module.
     PAYMENT_GATEWAY = "stripe"
     PAYMENT_METHODS = "stripe"
+    # Links in emails (password reset, verification, data export) point at the storefront.
+    SITE_URL = local.https_origins[0]
+    # Networks allowed to reach /admin/ (empty: anywhere; the lockout and 2FA still apply).
+    ADMIN_ALLOWED_NETWORKS = join(",", var.admin_allowed_cidrs)
   }
 }
 

@@ -38,6 +38,9 @@ locals {
       CLOUDWATCH_METRICS_NAMESPACE = var.metrics_namespace
       AWS_STORAGE_BUCKET_NAME      = var.media_bucket_name
       AWS_S3_REGION_NAME           = local.region
+      # Client addresses for throttles, the admin lockout and the access log are read from
+      # X-Forwarded-For behind this many trusted proxies (the ALB).
+      NUM_PROXIES = tostring(var.num_proxies)
     },
     var.environment,
   )

@@ -122,6 +122,17 @@ variable "environment" {
   }
 }
 
+variable "num_proxies" {
+  type        = number
+  description = "Trusted proxies in front of the web tasks (NUM_PROXIES): 1 for the ALB, 2 with CloudFront in front of it. The client address is the one the outermost appended to X-Forwarded-For."
+  default     = 1
+
+  validation {
+    condition     = var.num_proxies >= 1 && var.num_proxies <= 3
+    error_message = "num_proxies must be 1 (the ALB) to 3."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of the application."

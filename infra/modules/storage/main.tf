@@ -1,5 +1,8 @@
 # Media (user uploads: product images, CSV imports) lives in a private S3
-# bucket behind CloudFront. Static assets (the SPA and Django's collected
+# bucket behind CloudFront. Only public media (product images) may be served by
+# the CDN: vendors' import files and personal-data exports live under the
+# private/ prefix, which the distribution is explicitly denied; the app reads
+# them with its task role. Static assets (the SPA and Django's collected
 # static files) do NOT live here: whitenoise serves them from the image with
 # far-future cache headers, so a deploy is one artifact and never half-updated.
 data "aws_caller_identity" "current" {}
@@ -210,6 +213,23 @@ resource "aws_s3_bucket_lifecycle_configuration" "media" {
       days_after_initiation = 3
     }
   }
+
+  # Personal-data exports are downloadable for a few days; the app deletes them
+  # too, this is the backstop (including old versions).
+  rule {
+    id     = "expire-personal-data-exports"
+    status = "Enabled"
+    filter {
+      prefix = "private/exports/"
+    }
+
+    expiration {
+      days = var.private_export_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
 }
 
 resource "aws_s3_bucket_logging" "media" {
@@ -291,6 +311,19 @@ data "aws_iam_policy_document" "media" {
       test     = "StringEquals"
       variable = "AWS:SourceArn"
       values   = [aws_cloudfront_distribution.media.arn]
+    }
+  }
+
+  # Explicit deny beats the allow above: import files and data exports are
+  # never reachable through the public CDN, whatever its cache behaviours.
+  statement {
+    sid       = "CloudFrontNeverReadsPrivateFiles"
+    effect    = "Deny"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.media.arn}/private/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
     }
   }
 

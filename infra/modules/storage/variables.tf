@@ -21,6 +21,12 @@ variable "media_noncurrent_version_days" {
   default     = 30
 }
 
+variable "private_export_retention_days" {
+  type        = number
+  description = "Days a personal-data export (private/exports/) is kept before S3 deletes it."
+  default     = 7
+}
+
 variable "cloudfront_price_class" {
   type        = string
   description = "CloudFront price class for the media distribution."

@@ -68,8 +68,8 @@ def suspended_vendor_client(make_user):
 
 @pytest.fixture
 def worker_media(settings, celery_worker):
-    """Points this test's file storage at the folder the (session-wide) worker process uses,
-    and removes the files the test added there."""
+    """Points this test's file storages (public and private) at the folders the (session-wide)
+    worker process uses, and removes the files the test added there."""
     import os
     import shutil
     from pathlib import Path
@@ -77,12 +77,17 @@ def worker_media(settings, celery_worker):
     from config.settings.env import REPO_DIR
 
     root = Path(celery_worker.env().get("MEDIA_ROOT") or REPO_DIR / ".data" / "media")
-    root.mkdir(parents=True, exist_ok=True)
-    before = set(root.rglob("*"))
+    private = Path(celery_worker.env().get("PRIVATE_MEDIA_ROOT") or REPO_DIR / ".data" / "private")
+    before = {}
+    for folder in (root, private):
+        folder.mkdir(parents=True, exist_ok=True)
+        before[folder] = set(folder.rglob("*"))
     settings.MEDIA_ROOT = str(root)
+    settings.PRIVATE_MEDIA_ROOT = str(private)
     yield root
-    for path in sorted(set(root.rglob("*")) - before, key=lambda p: len(p.parts), reverse=True):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.exists():
-            os.unlink(path)
+    for folder, existing in before.items():
+        for path in sorted(set(folder.rglob("*")) - existing, key=lambda p: len(p.parts), reverse=True):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists():
+                os.unlink(path)

@@ -42,7 +42,15 @@ def s3(settings, monkeypatch, s3_endpoint):
     settings.AWS_STORAGE_BUCKET_NAME = BUCKET
     settings.AWS_S3_ENDPOINT_URL = s3_endpoint
     settings.AWS_S3_REGION_NAME = "us-east-1"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    settings.AWS_S3_CUSTOM_DOMAIN = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "private", "custom_domain": None, "querystring_auth": True},
+        },
+    }
     yield client
     for obj in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=obj["Key"])
@@ -70,20 +78,28 @@ def test_image_upload_and_thumbnail_are_stored_in_s3(s3, s3_endpoint, vendor_cli
     assert listed["thumbnail"].startswith(f"{s3_endpoint}/{BUCKET}/{image.thumbnail.name}")
 
 
-def test_import_file_is_stored_in_s3(s3, vendor_client, category):
+def test_import_file_is_stored_under_the_private_prefix_the_cdn_may_not_read(s3, vendor_client, category, settings):
+    settings.AWS_S3_CUSTOM_DOMAIN = "media.cdn.example"  # the public media CDN
     csv = b"sku,product_name,variant_name,price,stock,category,description,attributes\nA-1,Mug,Blue,9.50,3,home,,\n"
     response = vendor_client.post(
         "/api/v1/vendor/imports/", {"file": upload(csv, "p.csv", "text/csv")}, format="multipart"
     )
     assert response.status_code == 202
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
-    assert len(keys) == 1 and keys[0].startswith("imports/")
+    assert len(keys) == 1 and keys[0].startswith("private/imports/")
+    from agora.catalog.models import ImportJob
+
+    job = ImportJob.objects.get()
+    assert "media.cdn.example" not in job.file.url and "Signature=" in job.file.url
 
 
 def test_a_bucket_setting_switches_default_storage_to_s3():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "AWS_STORAGE_BUCKET_NAME": "shop-media"}
     code = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "storages.backends.s3.S3Storage"
+    private = code.replace("['default']", "['private']")
+    out = subprocess.run([sys.executable, "-c", private], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "storages.backends.s3.S3Storage"
     env.pop("AWS_STORAGE_BUCKET_NAME")
     env["AWS_STORAGE_BUCKET_NAME"] = ""

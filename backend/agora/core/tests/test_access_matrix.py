@@ -3,12 +3,14 @@ vendor B, pending vendor, staff}, with the documented outcome of each cell. Obje
 shopper A / vendor A; anyone else gets 404 for them (no existence leaks)."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from rest_framework.test import APIClient
 
+from agora.accounts.services import data_export_build, data_export_request
 from agora.accounts.tests.factories import AddressFactory, UserFactory
 from agora.carts.models import Cart
 from agora.carts.tests.factories import CartItemFactory
@@ -17,6 +19,7 @@ from agora.catalog.tests.factories import CategoryFactory, ProductFactory, Varia
 from agora.orders.models import Order
 from agora.orders.services import order_process
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.shipping.models import VendorShippingMethod
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
@@ -74,6 +77,10 @@ def world(db):
     order = checkout.json()
     order_process(order_id=Order.objects.get(number=order["number"]).pk)  # what the worker does: confirms
     cart_item = CartItemFactory(cart=cart, variant=variant)
+    ship_method = VendorShippingMethod.objects.create(vendor=vendor_b, code="b-parcel", name="B parcel", price=3)
+    # Shopper A asked for a copy of their data, and it is ready.
+    export = data_export_request(user=users["shopper_a"])
+    data_export_build(export_id=export.pk)
     return {
         "users": users,
         "ids": {
@@ -85,6 +92,9 @@ def world(db):
             "order": order["number"],
             "sub_order": order["vendor_orders"][0]["id"],
             "cart_item": cart_item.pk,
+            "export": export.pk,
+            "variant": variant.pk,
+            "ship_method": ship_method.pk,
         },
     }
 
@@ -95,7 +105,47 @@ def client(world, role) -> APIClient:
 
 CASES = [
     # (label, method, path, body, expected per role)
+    # --- auth: open to everyone; a signed-in caller gets no more than a guest
+    ("register (invalid body)", "post", "/api/v1/auth/register/", {"email": "not-an-email"}, everyone(400)),
+    (
+        "sign in (unknown account)",
+        "post",
+        "/api/v1/auth/token/",
+        {"email": "nobody@example.com", "password": "x"},
+        everyone(401),
+    ),
+    ("refresh without token or cookie", "post", "/api/v1/auth/token/refresh/", {}, everyone(401)),
+    ("cookie sign-out", "delete", "/api/v1/auth/token/refresh/", None, everyone(204)),
+    ("logout (garbage token)", "post", "/api/v1/auth/logout/", {"refresh": "garbage"}, everyone(400)),
+    ("password reset", "post", "/api/v1/auth/password/reset/", {"email": "someone@example.com"}, everyone(202)),
+    (
+        "password reset confirm (bad link)",
+        "post",
+        "/api/v1/auth/password/reset/confirm/",
+        {"uid": "MQ", "token": "nope", "password": "a-brand-new-passphrase"},
+        everyone(400),
+    ),
+    ("verify email (bad link)", "post", "/api/v1/auth/email/verify/", {"token": "nope"}, everyone(400)),
+    # --- the caller's own account
     ("me", "get", "/api/v1/me/", None, signed_in(200)),
+    (
+        "change password (wrong current)",
+        "post",
+        "/api/v1/me/password/",
+        {"current_password": "wrong-password", "new_password": "a-brand-new-passphrase"},
+        signed_in(400),
+    ),
+    ("new verification email", "post", "/api/v1/me/email/verification/", None, signed_in(202)),
+    ("data exports", "get", "/api/v1/me/export/", None, signed_in(200)),
+    ("ask for a data export", "post", "/api/v1/me/export/", None, signed_in(202)),
+    (
+        "download A's data export",
+        "get",
+        "/api/v1/me/export/{export}/download/",
+        None,
+        {**signed_in(404), "shopper_a": 200},
+    ),
+    ("delete account (wrong password)", "delete", "/api/v1/me/", {"password": "wrong-password"}, signed_in(400)),
     ("addresses list", "get", "/api/v1/me/addresses/", None, signed_in(200)),
     ("address of A", "get", "/api/v1/me/addresses/{address}/", None, {**signed_in(404), "shopper_a": 200}),
     (
@@ -188,6 +238,52 @@ CASES = [
     ),
     ("shipping methods", "get", "/api/v1/shipping-methods/", None, everyone(200)),
     ("payment methods", "get", "/api/v1/payment-methods/", None, everyone(200)),
+    ("cart shipping options", "get", "/api/v1/cart/shipping-options/", None, {**signed_in(200), "anonymous": 404}),
+    (
+        "own shipping methods",
+        "get",
+        "/api/v1/vendor/shipping-methods/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    (
+        "add a shipping method",
+        "post",
+        "/api/v1/vendor/shipping-methods/",
+        {"code": "courier", "name": "Courier", "price": "7.00"},
+        portal(vendor_a=201, vendor_b=201, pending_vendor=403),
+    ),
+    (
+        "vendor B's shipping method",
+        "patch",
+        "/api/v1/vendor/shipping-methods/{ship_method}/",
+        {"price": "2.00"},
+        portal(vendor_a=404, vendor_b=200, pending_vendor=403),
+    ),
+    (
+        "delete vendor B's shipping method",
+        "delete",
+        "/api/v1/vendor/shipping-methods/{ship_method}/",
+        None,
+        portal(vendor_a=404, vendor_b=204, pending_vendor=403),
+    ),
+    (
+        "own policies",
+        "patch",
+        "/api/v1/vendor/policies/",
+        {"handling_days": 2},
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    ("new cart", "post", "/api/v1/carts/", None, everyone(201)),
+    ("own cart (guests need a token)", "get", "/api/v1/cart/", None, {**signed_in(200), "anonymous": 404}),
+    (
+        "add to own cart",
+        "post",
+        "/api/v1/cart/items/",
+        {"variant_id": "{variant}", "quantity": 1},
+        {**signed_in(201), "anonymous": 404},
+    ),
+    ("merge a guest cart (unknown token)", "post", "/api/v1/cart/merge/", {"token": "nope"}, signed_in(404)),
     ("orders list", "get", "/api/v1/orders/", None, signed_in(200)),
     ("order of A", "get", "/api/v1/orders/{order}/", None, {**everyone(404), "shopper_a": 200}),
     ("cancel order of A", "post", "/api/v1/orders/{order}/cancel/", {}, {**everyone(404), "shopper_a": 200}),
@@ -216,15 +312,77 @@ CASES = [
 ]
 
 
+def _fill(body, ids):
+    if isinstance(body, dict):
+        return {k: (int(v.format(**ids)) if isinstance(v, str) and v.startswith("{") else v) for k, v in body.items()}
+    return body
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("label,method,path,body,expected", CASES, ids=[c[0] for c in CASES])
 def test_access_matrix(world, role, label, method, path, body, expected):
     url = path.format(**world["ids"])
-    response = getattr(client(world, role), method)(url, body, format="json")
+    response = getattr(client(world, role), method)(url, _fill(body, world["ids"]), format="json")
     want = expected[role]
     assert response.status_code == want, f"{label} as {role}: {response.status_code} {response.content[:300]!r}"
     if want >= 400:
         assert response.json()["error"]["code"]
+
+
+# Endpoints the matrix above cannot call with one shared body, and where their cells are tested.
+COVERED_ELSEWHERE = {
+    "vendor-product-images": "test_image_upload_only_to_own_products (multipart)",
+    "vendor-import-create": "test_csv_import_only_for_approved_vendors (multipart)",
+    "checkout": "test_checkout_cannot_set_prices_or_status and agora/orders/tests (Idempotency-Key)",
+    "stripe-webhook": "agora/payments/tests/test_stripe.py (Stripe-signed, no caller identity)",
+}
+
+
+def test_every_api_endpoint_is_in_the_matrix():
+    from django.urls import resolve
+
+    from agora.core.tests.test_schema import _api_v1_routes
+
+    ids = {"address": 1, "import": 1, "order": "AG-X", "sub_order": 1, "cart_item": 1, "export": 1, "ship_method": 1}
+    ids.update(approved=1, draft=1, review=1, variant=1)
+    covered = {resolve(path.format(**ids).split("?")[0]).url_name for _, _, path, _, _ in CASES}
+    routes = {
+        resolve("/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", r)).url_name
+        for r in _api_v1_routes()
+    }
+    missing = sorted(routes - covered - set(COVERED_ELSEWHERE))
+    assert not missing, f"endpoints missing from the access-control matrix: {missing}"
+
+
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("anonymous", 401),
+        ("shopper_a", 403),
+        ("vendor_a", 202),
+        ("vendor_b", 202),
+        ("pending_vendor", 403),
+        ("staff", 403),
+    ],
+)
+def test_csv_import_only_for_approved_vendors(world, role, expected):
+    csv = SimpleUploadedFile(
+        "p.csv",
+        b"sku,product_name,variant_name,price,stock,category,description,attributes\nM-1,Mug,Blue,9.50,3,lighting,,\n",
+        content_type="text/csv",
+    )
+    response = client(world, role).post("/api/v1/vendor/imports/", {"file": csv}, format="multipart")
+    assert response.status_code == expected, response.content
+
+
+def test_deleting_an_account_deletes_only_the_caller(world):
+    from agora.accounts.models import User
+    from agora.accounts.tests.factories import PASSWORD
+
+    assert client(world, "shopper_b").delete("/api/v1/me/", {"password": PASSWORD}, format="json").status_code == 204
+    assert not User.objects.get(pk=world["users"]["shopper_b"].pk).is_active
+    assert all(u.is_active for u in User.objects.exclude(pk=world["users"]["shopper_b"].pk))
+    assert client(world, "shopper_a").get("/api/v1/me/").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["vendor_a", "vendor_b"])

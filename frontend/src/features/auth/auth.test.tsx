@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { Route } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
-import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cartTokenStore, sessionStore } from '@/lib/session';
 import { server } from '@/test/server';
 import { API, apiError, renderWithProviders } from '@/test/utils';
 import { LoginPage } from './components/LoginPage';
@@ -14,9 +14,10 @@ describe('login', () => {
   it('validates, signs in, runs the after-login hook, then follows ?next', async () => {
     server.use(
       http.post(API('/auth/token/'), async ({ request }) => {
-        const body = (await request.json()) as { password: string };
+        const body = (await request.json()) as { password: string; mode?: string };
+        expect(body.mode).toBe('cookie');
         return body.password === 'right-password'
-          ? HttpResponse.json({ access: 'a', refresh: 'r' })
+          ? HttpResponse.json({ access: 'a' })
           : apiError(
               401,
               'not_authenticated',
@@ -25,7 +26,9 @@ describe('login', () => {
       }),
     );
     const onLoggedIn = vi.fn(async () => {
-      expect(tokenStore.get()).toEqual({ access: 'a', refresh: 'r' });
+      expect(sessionStore.get()).toEqual({ access: 'a' });
+      // no token is kept where page script could read it later
+      expect(JSON.stringify(window.localStorage)).not.toContain('"a"');
     });
     const user = userEvent.setup();
     renderWithProviders(<LoginPage onLoggedIn={onLoggedIn} />, {
@@ -54,9 +57,7 @@ describe('login', () => {
   });
 
   it('refuses to redirect off-site', async () => {
-    server.use(
-      http.post(API('/auth/token/'), () => HttpResponse.json({ access: 'a', refresh: 'r' })),
-    );
+    server.use(http.post(API('/auth/token/'), () => HttpResponse.json({ access: 'a' })));
     const user = userEvent.setup();
     renderWithProviders(<LoginPage />, {
       route: '/login?next=//evil.example',
@@ -82,7 +83,7 @@ describe('register', () => {
             })
           : HttpResponse.json({ id: 1, email: 'new@example.com' }, { status: 201 });
       }),
-      http.post(API('/auth/token/'), () => HttpResponse.json({ access: 'a', refresh: 'r' })),
+      http.post(API('/auth/token/'), () => HttpResponse.json({ access: 'a' })),
     );
     const onLoggedIn = vi.fn(async () => undefined);
     const user = userEvent.setup();
@@ -128,21 +129,22 @@ describe('logout', () => {
     );
   }
 
-  it('blacklists the refresh token and forgets the session even if the server fails', async () => {
-    tokenStore.set({ access: 'a', refresh: 'r1' });
+  it('revokes the cookie session and forgets it locally even if the server fails', async () => {
+    sessionStore.set({ access: 'a' });
     cartTokenStore.set('leftover');
-    const bodies: unknown[] = [];
+    let revocations = 0;
     server.use(
-      http.post(API('/auth/logout/'), async ({ request }) => {
-        bodies.push(await request.json());
+      http.delete(API('/auth/token/refresh/'), () => {
+        revocations += 1;
         return new HttpResponse(null, { status: 500 });
       }),
     );
     const user = userEvent.setup();
     renderWithProviders(<LogoutButton />);
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
-    await waitFor(() => expect(tokenStore.get()).toBeNull());
-    expect(bodies).toEqual([{ refresh: 'r1' }]);
+    await waitFor(() => expect(sessionStore.get()).toBeNull());
+    expect(revocations).toBe(1);
     expect(cartTokenStore.get()).toBeNull();
+    expect(window.localStorage.getItem('agora.session')).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cartTokenStore, sessionStore } from '@/lib/session';
 import { cart } from '@/test/fixtures';
 import { server } from '@/test/server';
 import { API, apiError, createTestQueryClient, renderWithProviders } from '@/test/utils';
@@ -84,7 +84,7 @@ describe('guest cart', () => {
 describe('merging on login', () => {
   it('posts the guest token, stores the merged cart and forgets the token', async () => {
     cartTokenStore.set('guest-1');
-    tokenStore.set({ access: 'a', refresh: 'r' });
+    sessionStore.set({ access: 'a' });
     const bodies: unknown[] = [];
     server.use(
       http.post(API('/cart/merge/'), async ({ request }) => {
@@ -105,7 +105,7 @@ describe('merging on login', () => {
     const client = createTestQueryClient();
     await mergeGuestCart(client); // signed out: nothing to merge into
     expect(cartTokenStore.get()).toBe('unknown');
-    tokenStore.set({ access: 'a', refresh: 'r' });
+    sessionStore.set({ access: 'a' });
     server.use(
       http.post(API('/cart/merge/'), () => apiError(404, 'not_found', 'No such cart.')),
       http.get(API('/cart/'), () => HttpResponse.json(cart([], 'user'))),

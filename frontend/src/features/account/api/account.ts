@@ -1,7 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { z } from 'zod';
-import { api, type Paginated } from '@/lib/api';
+import { api, apiBlob, type Paginated } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
+import { cartTokenStore, endSession, startSession } from '@/lib/session';
 
 export type OrderLine = {
   id?: number;
@@ -136,4 +138,99 @@ export function useDeleteAddress() {
     mutationFn: (id: number) => api<undefined>(`/me/addresses/${id}/`, { method: 'DELETE' }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: addressesKey }),
   });
+}
+
+// --- security -----------------------------------------------------------------------------------
+
+export const changePasswordSchema = z
+  .object({
+    current_password: z.string().min(1, 'Enter your current password.'),
+    new_password: z.string().min(10, 'Use at least 10 characters.'),
+    new_password_confirm: z.string(),
+  })
+  .refine((value) => value.new_password === value.new_password_confirm, {
+    path: ['new_password_confirm'],
+    message: 'The passwords do not match.',
+  });
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: ({ current_password, new_password }: z.output<typeof changePasswordSchema>) =>
+      api<{ access: string }>('/me/password/', {
+        method: 'POST',
+        body: { current_password, new_password, mode: 'cookie' },
+      }),
+    // Every other session was revoked; this one goes on with the new tokens (cookie renewed).
+    onSuccess: ({ access }) => startSession(access),
+  });
+}
+
+export function useResendVerification() {
+  return useMutation({
+    mutationFn: () =>
+      api<{ detail: string }>('/me/email/verification/', { method: 'POST', body: {} }),
+  });
+}
+
+// --- privacy ------------------------------------------------------------------------------------
+
+export type DataExport = {
+  id: number;
+  status: 'queued' | 'ready' | 'failed' | 'expired';
+  requested_at: string;
+  ready_at: string | null;
+  expires_at: string | null;
+  download_url: string | null;
+};
+
+const exportsKey = ['me', 'exports'] as const;
+
+export function useDataExports() {
+  return useQuery({
+    queryKey: exportsKey,
+    queryFn: ({ signal }) => api<DataExport[]>('/me/export/', { signal }),
+    // A worker prepares it: look again every few seconds while one is being prepared.
+    refetchInterval: (query) =>
+      query.state.data?.some((item) => item.status === 'queued') ? 3000 : false,
+  });
+}
+
+export function useRequestDataExport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<DataExport>('/me/export/', { method: 'POST', body: {} }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: exportsKey }),
+  });
+}
+
+/** Downloads a ready export as a file (the request carries the access token). */
+export async function downloadDataExport(item: DataExport): Promise<void> {
+  if (!item.download_url) return;
+  const blob = await apiBlob(item.download_url.replace(/^\/api\/v1/, ''));
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `agora-data-${(item.ready_at ?? item.requested_at).slice(0, 10)}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Deletes the account. The caller leaves the account pages first, then calls `forget` from the
+ * result: ending the session while still on them would bounce it to the sign-in redirect.
+ */
+export function useDeleteAccount() {
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: (password: string) =>
+      api<undefined>('/me/', { method: 'DELETE', body: { password } }),
+  });
+  const forget = useCallback(() => {
+    endSession();
+    cartTokenStore.set(null);
+    queryClient.clear();
+  }, [queryClient]);
+  return { ...mutation, forget };
 }

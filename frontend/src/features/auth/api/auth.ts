@@ -1,7 +1,13 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
-import { cartTokenStore, tokenStore, useIsAuthenticated, type Tokens } from '@/lib/session';
+import {
+  cartTokenStore,
+  endSession,
+  isSignedIn,
+  startSession,
+  useIsAuthenticated,
+} from '@/lib/session';
 
 export type VendorMembership = {
   slug: string;
@@ -13,6 +19,7 @@ export type VendorMembership = {
 export type Me = {
   id: number;
   email: string;
+  email_verified: boolean;
   first_name: string;
   last_name: string;
   is_staff: boolean;
@@ -38,10 +45,16 @@ export function useMe() {
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
+    // Cookie mode: the refresh token goes into an HttpOnly cookie, the answer carries the
+    // access token only, and it stays in memory.
     mutationFn: (credentials: Credentials) =>
-      api<Tokens>('/auth/token/', { method: 'POST', body: credentials, anonymous: true }),
-    onSuccess: async (tokens) => {
-      tokenStore.set(tokens);
+      api<{ access: string }>('/auth/token/', {
+        method: 'POST',
+        body: { ...credentials, mode: 'cookie' },
+        anonymous: true,
+      }),
+    onSuccess: async ({ access }) => {
+      startSession(access);
       await queryClient.invalidateQueries({ queryKey: queryKeys.me });
     },
   });
@@ -58,22 +71,60 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const tokens = tokenStore.get();
-      if (!tokens) return;
+      if (!isSignedIn()) return;
       try {
-        await api<undefined>('/auth/logout/', {
-          method: 'POST',
-          body: { refresh: tokens.refresh },
-        });
+        // Revokes the cookie's refresh token and clears the cookie (it is only sent to that path).
+        await api<undefined>('/auth/token/refresh/', { method: 'DELETE', anonymous: true });
       } catch {
         // Logging out locally must work even if the server is unreachable.
       }
     },
     onSettled: () => {
-      tokenStore.set(null);
+      endSession();
       cartTokenStore.set(null);
       // Nothing a signed-in user saw may stay visible to whoever uses the browser next.
       queryClient.clear();
     },
   });
+}
+
+// --- recovery --------------------------------------------------------------------------------
+
+export function useRequestPasswordReset() {
+  return useMutation({
+    mutationFn: (email: string) =>
+      api<{ detail: string }>('/auth/password/reset/', {
+        method: 'POST',
+        body: { email },
+        anonymous: true,
+      }),
+  });
+}
+
+export type ResetConfirm = { uid: string; token: string; password: string };
+
+export function useConfirmPasswordReset() {
+  return useMutation({
+    mutationFn: (body: ResetConfirm) =>
+      api<undefined>('/auth/password/reset/confirm/', { method: 'POST', body, anonymous: true }),
+  });
+}
+
+export function useVerifyEmail() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) =>
+      api<{ email: string; email_verified: boolean }>('/auth/email/verify/', {
+        method: 'POST',
+        body: { token },
+        anonymous: true,
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+  });
+}
+
+/** The key/value pairs of the URL fragment (`#uid=…&token=…`): emailed links carry their
+ * tokens there, so they never reach a server log. */
+export function fragmentParams(hash: string): URLSearchParams {
+  return new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
 }

@@ -19,3 +19,15 @@ export const registerSchema = z
     path: ['password_confirm'],
     message: 'The passwords do not match.',
   });
+
+export const forgotPasswordSchema = z.object({ email });
+
+export const newPasswordSchema = z
+  .object({
+    password: z.string().min(10, 'Use at least 10 characters.'),
+    password_confirm: z.string(),
+  })
+  .refine((value) => value.password === value.password_confirm, {
+    path: ['password_confirm'],
+    message: 'The passwords do not match.',
+  });

@@ -22,6 +22,12 @@ export function LoginPage({ onLoggedIn }: Props) {
   const form = useFormErrors();
   const formRef = useRef<HTMLFormElement>(null);
   const next = safeNext(params.get('next'));
+  const notice =
+    params.get('reset') === 'done'
+      ? 'Your new password is set, and every other device was signed out. Sign in with it.'
+      : params.get('deleted') === 'done'
+        ? 'Your account was deleted. Thank you for shopping with us.'
+        : null;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -49,6 +55,11 @@ export function LoginPage({ onLoggedIn }: Props) {
   return (
     <div className="narrow stack">
       <h1>Sign in</h1>
+      {notice ? (
+        <div className="alert alert--success" role="status">
+          <p>{notice}</p>
+        </div>
+      ) : null}
       <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
         {form.formError ? (
           <div className="alert alert--error" role="alert">
@@ -75,6 +86,9 @@ export function LoginPage({ onLoggedIn }: Props) {
           Sign in
         </Button>
       </form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <p>
         New here?{' '}
         <Link to={`/register${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>

@@ -8,7 +8,7 @@ import {
 import { api } from '@/lib/api';
 import { ApiError, isApiError } from '@/lib/errors';
 import { queryKeys } from '@/lib/query-keys';
-import { cartTokenStore, tokenStore, useCartToken, useIsAuthenticated } from '@/lib/session';
+import { cartTokenStore, isSignedIn, useCartToken, useIsAuthenticated } from '@/lib/session';
 import { createStore, useStore } from '@/lib/store';
 
 export type CartLine = {
@@ -29,7 +29,7 @@ export type Cart = {
 
 /** Whose cart: the signed-in user's, or the guest's token. Part of the key so a login swaps it. */
 function cartOwner(): string {
-  return tokenStore.get() ? 'user' : (cartTokenStore.get() ?? 'none');
+  return isSignedIn() ? 'user' : (cartTokenStore.get() ?? 'none');
 }
 
 export const cartQueryKey = () => [...queryKeys.cart, cartOwner()] as const;
@@ -38,7 +38,7 @@ export const cartQueryOptions = () =>
   queryOptions({
     queryKey: cartQueryKey(),
     queryFn: async ({ signal }): Promise<Cart | null> => {
-      const guest = !tokenStore.get();
+      const guest = !isSignedIn();
       if (guest && !cartTokenStore.get()) return null;
       try {
         return await api<Cart>('/cart/', { signal });
@@ -63,20 +63,20 @@ export function useCart() {
 
 async function createCart(): Promise<Cart> {
   const cart = await api<Cart>('/carts/', { method: 'POST', body: {} });
-  if (!tokenStore.get()) cartTokenStore.set(cart.token);
+  if (!isSignedIn()) cartTokenStore.set(cart.token);
   return cart;
 }
 
 /** Add a line, creating the guest cart on first use (and again if the old one expired). */
 export async function addToCart(variantId: number, quantity: number): Promise<Cart> {
-  if (!tokenStore.get() && !cartTokenStore.get()) await createCart();
+  if (!isSignedIn() && !cartTokenStore.get()) await createCart();
   const add = () =>
     api<Cart>('/cart/items/', { method: 'POST', body: { variant_id: variantId, quantity } });
   try {
     return await add();
   } catch (error) {
     if (isApiError(error) && error.status === 404 && error.code === 'not_found') {
-      if (!tokenStore.get()) cartTokenStore.set(null);
+      if (!isSignedIn()) cartTokenStore.set(null);
       await createCart();
       return add();
     }
@@ -128,7 +128,7 @@ let merging: Promise<void> | null = null;
  */
 export function mergeGuestCart(queryClient: QueryClient): Promise<void> {
   const token = cartTokenStore.get();
-  if (!token || !tokenStore.get()) return Promise.resolve();
+  if (!token || !isSignedIn()) return Promise.resolve();
   merging ??= (async () => {
     try {
       const cart = await api<Cart>('/cart/merge/', { method: 'POST', body: { token } });

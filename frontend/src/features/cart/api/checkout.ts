@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { api } from '@/lib/api';
 import { createIdempotencyKeeper, isInProgress } from '@/lib/idempotency';
 import { queryKeys } from '@/lib/query-keys';
-import { cartTokenStore, tokenStore } from '@/lib/session';
+import { cartTokenStore, isSignedIn } from '@/lib/session';
 
 export type ShippingMethod = { code: string; name: string; price: string; currency: string };
 
@@ -103,7 +103,7 @@ export function useCheckout() {
     onSuccess: async (order) => {
       queryClient.setQueryData(queryKeys.order(order.number), order);
       // The server turned the cart into the order; a guest's token is spent.
-      if (!tokenStore.get()) cartTokenStore.set(null);
+      if (!isSignedIn()) cartTokenStore.set(null);
       await queryClient.invalidateQueries({ queryKey: queryKeys.cart });
       await queryClient.invalidateQueries({ queryKey: queryKeys.orders, exact: true });
     },

@@ -4,10 +4,13 @@ import { Drawer } from '@/components/ui/Drawer';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { Price } from '@/components/ui/Price';
 import { cartDrawerStore, useCart, useCartDrawerOpen } from '../api/cart';
+import { usePaymentMethods } from '../api/checkout';
 import { CartLines } from './CartLines';
 
 export function CartContents({ onNavigate }: { onNavigate?: () => void }) {
   const cart = useCart();
+  // The server says which payment methods exist; with Stripe among them checkout loads in full.
+  const stripeOffered = Boolean(usePaymentMethods().data?.some((m) => m.code === 'stripe'));
   if (cart.isPending && cart.fetchStatus !== 'idle') return <Spinner label="Loading your cart…" />;
   if (cart.isError) return <ErrorMessage error={cart.error} onRetry={() => void cart.refetch()} />;
   const data = cart.data;
@@ -30,7 +33,14 @@ export function CartContents({ onNavigate }: { onNavigate?: () => void }) {
         </strong>
       </p>
       <p className="muted">Shipping is chosen at checkout.</p>
-      <Link to="/checkout" className="btn btn--primary btn--block" onClick={onNavigate}>
+      {/* With Stripe, checkout is a full page load: the server allows Stripe.js (its CSP) only on
+          that page, and a client-side route change would keep this page's stricter policy. */}
+      <Link
+        to="/checkout"
+        className="btn btn--primary btn--block"
+        onClick={onNavigate}
+        reloadDocument={stripeOffered}
+      >
         Go to checkout
       </Link>
     </div>

@@ -1,14 +1,9 @@
-"""Account writes: registration, profile, sign-out and addresses."""
+"""Registration, profile and addresses."""
 
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 
-from agora.accounts.errors import InvalidCredentials
 from agora.accounts.models import Address, User
 from agora.core.errors import ValidationFailed
 from agora.core.updates import apply_changes
@@ -17,7 +12,14 @@ PROFILE_FIELDS = ("first_name", "last_name")
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone", "is_default")
 
 
+def _after_register(*, user: User) -> None:
+    from agora.accounts.services.recovery import email_verification_enqueue
+
+    email_verification_enqueue(user=user)
+
+
 def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Creates the account and, in the same transaction, queues the email that verifies its address."""
     email = User.objects.normalize_email(email).strip().lower()
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
@@ -27,23 +29,9 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationFailed(details={"email": ["A user with this email already exists."]})
-        return User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
-
-
-def user_login(*, request, email: str, password: str) -> dict[str, str]:
-    user = authenticate(request, email=email.strip().lower(), password=password)
-    if user is None or not user.is_active:
-        raise InvalidCredentials()
-    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
-
-
-def user_logout(*, refresh: str) -> None:
-    try:
-        RefreshToken(refresh).blacklist()
-    except TokenError:
-        raise ValidationFailed(details={"refresh": ["Token is invalid or expired."]}) from None
+        user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+        _after_register(user=user)
+    return user
 
 
 def user_update(*, user: User, data: dict) -> User:

@@ -1,0 +1,167 @@
+"""A person's data: a JSON copy of everything the shop keeps about them (prepared on the worker,
+link emailed), and deleting the account (personal data erased, accounting records kept)."""
+
+import json
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from agora.accounts.errors import WrongPassword
+from agora.accounts.models import DataExport, User
+from agora.accounts.services.sessions import user_sessions_revoke
+from agora.core.privacy import providers
+from agora.core.tasks_util import enqueue_on_commit
+from agora.notifications.selectors import notifications_to
+from agora.notifications.services import notification_enqueue, notifications_forget_recipient
+
+logger = logging.getLogger("agora.accounts")
+E = DataExport.Status
+
+
+def _build_task():
+    from agora.accounts.tasks import data_export_build
+
+    return data_export_build
+
+
+def data_export_request(*, user: User) -> DataExport:
+    """Queues a copy of the caller's data. While one is being prepared, asking again returns it."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
+        pending = DataExport.objects.filter(user=user, status=E.QUEUED).first()
+        if pending is not None:
+            return pending
+        export = DataExport.objects.create(user=user)
+        enqueue_on_commit(_build_task(), export.pk)
+        return export
+
+
+def _personal_data(user: User) -> dict:
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email_verified": user.email_verified,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "addresses": [
+            {
+                "full_name": a.full_name,
+                "line1": a.line1,
+                "line2": a.line2,
+                "city": a.city,
+                "postal_code": a.postal_code,
+                "country": a.country,
+                "phone": a.phone,
+                "is_default": a.is_default,
+            }
+            for a in user.addresses.all()
+        ],
+        "emails": [
+            {"template": n.template, "status": n.status, "created_at": n.created_at.isoformat()}
+            for n in notifications_to(email=user.email)
+        ],
+    }
+    for provider in providers():
+        data[provider.name] = provider.export(user)
+    return data
+
+
+def data_export_build(*, export_id: int) -> str:
+    """Worker: writes the JSON file to private storage, marks the export ready and emails the
+    link. Runs once per export (a redelivered task finds it no longer queued)."""
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().select_related("user").filter(pk=export_id).first()
+        if export is None or export.status != E.QUEUED:
+            return "skipped"
+        user = export.user
+        body = json.dumps(_personal_data(user), ensure_ascii=False, indent=2, default=str).encode()
+        export.file.save(f"{uuid.uuid4().hex}.json", ContentFile(body), save=False)
+        now = timezone.now()
+        export.status = E.READY
+        export.ready_at = now
+        export.expires_at = now + timedelta(days=settings.DATA_EXPORT_TTL_DAYS)
+        export.save(update_fields=["file", "status", "ready_at", "expires_at"])
+        notification_enqueue(
+            template="data_export_ready",
+            to=user.email,
+            context={
+                "first_name": user.first_name,
+                "download_url": f"{settings.SITE_URL.rstrip('/')}/account/privacy",
+                "valid_days": settings.DATA_EXPORT_TTL_DAYS,
+            },
+            key=f"data_export_ready:{export.pk}",
+        )
+    return "ready"
+
+
+def _delete_file(export: DataExport) -> None:
+    if export.file:
+        name = export.file.name
+        # After the commit: a rolled-back deletion must not lose the file.
+        transaction.on_commit(lambda: export.file.storage.delete(name))
+
+
+def data_exports_cleanup(*, now=None) -> int:
+    """Beat: deletes the files of exports past their expiry; returns how many it expired."""
+    cutoff = now or timezone.now()
+    expired = 0
+    for export in DataExport.objects.filter(status=E.READY, expires_at__lte=cutoff).order_by("pk")[:500]:
+        with transaction.atomic():
+            if DataExport.objects.filter(pk=export.pk, status=E.READY).update(status=E.EXPIRED, file="") == 1:
+                _delete_file(export)
+                expired += 1
+    return expired
+
+
+def deleted_email(user: User) -> str:
+    return f"deleted-{user.pk}@deleted.invalid"
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Deletes the caller's account: after the password check, every personal field is erased
+    (name, email, addresses, cart, saved exports, emails sent, orders' contact and address) in
+    one transaction, while orders, sub-orders and payments stay for the books. The account can
+    no longer sign in and every session ends. A goodbye email goes to the old address and is
+    then forgotten too."""
+    if not user.check_password(password):
+        raise WrongPassword()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        old_email, first_name = user.email, user.first_name
+        replacement = deleted_email(user)
+        for provider in providers():
+            provider.erase(user, replacement)
+        for export in DataExport.objects.filter(user=user):
+            _delete_file(export)
+        DataExport.objects.filter(user=user).delete()
+        user.addresses.all().delete()
+        notifications_forget_recipient(email=old_email, replacement=replacement)
+        user.email = replacement
+        user.first_name = ""
+        user.last_name = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.email_verified_at = None
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        user_sessions_revoke(user=user)
+        notification_enqueue(
+            template="account_deleted",
+            to=old_email,
+            context={"first_name": first_name},
+            key=f"account_deleted:{user.pk}",
+            forget_after_send=True,
+        )
+    logger.info("account %s deleted and anonymised", user.pk)

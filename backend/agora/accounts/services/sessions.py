@@ -1,0 +1,90 @@
+"""Sessions: issuing, rotating and revoking JWTs.
+
+Refresh tokens are rows (SimpleJWT's OutstandingToken) so they can be revoked one by one
+(logout) or all at once (password change or reset, account deletion). Every token also carries
+the account's session version (claim "sv"); revoking all bumps it, and the authentication class
+refuses older tokens, so access tokens stop working at once instead of living out 15 minutes.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from agora.accounts.authentication import SESSION_VERSION_CLAIM, token_session_version
+from agora.accounts.errors import InvalidCredentials, InvalidRefreshToken
+from agora.accounts.models import User
+from agora.core.errors import ValidationFailed
+
+
+def tokens_for(user: User) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    refresh[SESSION_VERSION_CLAIM] = user.session_version  # copied into the access token
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def user_login(*, request, email: str, password: str) -> dict[str, str]:
+    user = authenticate(request, email=email.strip().lower(), password=password)
+    if user is None or not user.is_active:
+        raise InvalidCredentials()
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return tokens_for(user)
+
+
+def _load(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken(raw)
+    except TokenError:
+        raise InvalidRefreshToken() from None
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """A new access token and a new refresh token; the presented one is revoked (rotation). Under
+    the token's row lock, so two concurrent refreshes with one token cannot both succeed."""
+    token = _load(refresh)
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token["jti"]).order_by().first()
+        )
+        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise InvalidRefreshToken()
+        user = User.objects.filter(pk=token.payload.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
+        if user is None or token_session_version(token) != user.session_version:
+            raise InvalidRefreshToken()
+        BlacklistedToken.objects.create(token=outstanding)
+        return tokens_for(user)
+
+
+def token_revoke(*, refresh: str) -> None:
+    """Logout: the presented refresh token stops working (other sessions stay)."""
+    try:
+        RefreshToken(refresh).blacklist()
+    except TokenError:
+        raise ValidationFailed(details={"refresh": ["Token is invalid or expired."]}) from None
+
+
+def user_sessions_revoke(*, user: User) -> None:
+    """Every refresh token of the account stops working, and every access token issued so far."""
+    with transaction.atomic():
+        live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now())
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in live], ignore_conflicts=True)
+        User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+        user.refresh_from_db(fields=["session_version"])
+
+
+def tokens_flush_expired(*, now=None) -> int:
+    """Beat: deletes expired refresh tokens (and their revocations); returns how many."""
+    cutoff = now or timezone.now()
+    expired = OutstandingToken.objects.filter(expires_at__lte=cutoff)
+    count = expired.count()
+    expired.delete()
+    return count
+
+
+REFRESH_LIFETIME: timedelta = jwt_settings.REFRESH_TOKEN_LIFETIME

@@ -1,0 +1,183 @@
+"""The Django admin: lockout after repeated failures (per real client address and username),
+an optional network allow-list, and TOTP two-factor authentication for staff (required in
+production)."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agora.accounts.tests.factories import PASSWORD
+from agora.notifications.models import Notification
+from agora.notifications.services import notification_send
+
+pytestmark = pytest.mark.django_db
+
+ALB = "10.0.1.23"
+LOGIN = "/admin/login/?next=/admin/"
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(is_staff=True, is_superuser=True, first_name="Sam")
+
+
+def admin_login(client, username, password, ip="198.51.100.7"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR=ip)
+
+
+def signed_in_to_admin(client, ip="198.51.100.7") -> bool:
+    r = client.get("/admin/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR=ip)
+    return r.status_code == 200 and b"Site administration" in r.content
+
+
+# --- lockout ---------------------------------------------------------------------------------
+
+
+def test_repeated_failures_lock_that_client_out_of_that_account(staff, settings):
+    settings.NUM_PROXIES = 1
+    settings.ADMIN_REQUIRE_2FA = False
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert admin_login(client, staff.email, "wrong-password").status_code == 200  # the form again
+    assert admin_login(client, staff.email, "wrong-password").status_code == 429  # the last straw
+    # now even the right password from that client is refused, also with a spoofed hop in front
+    locked = admin_login(client, staff.email, PASSWORD)
+    assert locked.status_code == 429
+    spoofed = admin_login(Client(), staff.email, PASSWORD, ip="203.0.113.9, 198.51.100.7")
+    assert spoofed.status_code == 429
+    assert not signed_in_to_admin(client)
+    # the staff member signs in from their own address; the attacker's lockout is not theirs
+    own = Client()
+    assert admin_login(own, staff.email, PASSWORD, ip="203.0.113.9").status_code == 302
+    assert signed_in_to_admin(own, ip="203.0.113.9")
+
+
+def test_the_lockout_ends_after_the_cool_off(staff, settings):
+    from axes.models import AccessAttempt
+
+    settings.ADMIN_REQUIRE_2FA = False
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        admin_login(client, staff.email, "wrong-password")
+    assert admin_login(client, staff.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - settings.AXES_COOLOFF_TIME)
+    assert admin_login(client, staff.email, PASSWORD).status_code == 302
+
+
+def test_api_logins_are_not_counted_by_the_admin_lockout(api_client, staff, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        api_client.post("/api/v1/auth/token/", {"email": staff.email, "password": "wrong"}, format="json")
+    from django.core.cache import cache
+
+    cache.clear()  # the API's own throttle
+    settings.ADMIN_REQUIRE_2FA = False
+    assert admin_login(Client(), staff.email, PASSWORD).status_code == 302
+
+
+# --- allow-list ------------------------------------------------------------------------------
+
+
+def test_the_admin_answers_only_allowed_networks(staff, settings):
+    settings.NUM_PROXIES = 1
+    settings.ADMIN_ALLOWED_NETWORKS = ["192.0.2.0/24", "2001:db8::/32"]
+    client = Client()
+    outside = client.get("/admin/login/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert outside.status_code == 404
+    assert client.get("/admin/login/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="192.0.2.44").status_code == 200
+    assert client.get("/admin/login/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="2001:db8::5").status_code == 200
+    # a spoofed hop in front of a refused address does not get in
+    spoofed = client.get("/admin/login/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="192.0.2.44, 198.51.100.7")
+    assert spoofed.status_code == 404
+    # the shop itself is not affected
+    assert client.get("/api/v1/products/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+
+
+def test_an_empty_allow_list_admits_everyone(settings):
+    settings.ADMIN_ALLOWED_NETWORKS = []
+    assert Client().get("/admin/login/").status_code == 200
+
+
+# --- two-factor ------------------------------------------------------------------------------
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def test_staff_set_up_an_authenticator_before_the_admin_opens(staff, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    client = Client()
+    r = admin_login(client, staff.email, PASSWORD)
+    assert r.status_code == 302
+    assert not signed_in_to_admin(client), "a password alone does not open the admin"
+    setup = client.get(r["Location"], follow=True)
+    assert setup.status_code == 200 and b"Set up two-factor authentication" in setup.content
+    assert b"data:image/svg+xml" in setup.content, "a QR code to scan"
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    assert device.config_url.encode().split(b"secret=")[1][:16] in setup.content.replace(b" ", b"")
+
+    wrong = client.post(setup.request["PATH_INFO"], {"otp_token": "000000"})
+    assert wrong.status_code == 200 and b"not correct" in wrong.content
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1, "guesses slow down (django-otp's throttle)"
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no need to wait a second in a test
+    right = client.post(setup.request["PATH_INFO"], {"otp_token": _code(device)})
+    assert right.status_code == 302
+    assert signed_in_to_admin(client)
+    device.refresh_from_db()
+    assert device.confirmed
+    # the staff member is told by email
+    for pk in Notification.objects.filter(template="staff_two_factor_enabled").values_list("pk", flat=True):
+        notification_send(notification_id=pk)
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+
+
+def test_staff_with_an_authenticator_enter_its_code(staff, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client = Client()
+    r = admin_login(client, staff.email, PASSWORD)
+    step = client.get(r["Location"], follow=True)
+    assert b"Enter the code from your authenticator app" in step.content
+    assert not signed_in_to_admin(client)
+    assert client.post(step.request["PATH_INFO"], {"otp_token": "123"}).status_code == 200
+    assert client.post(step.request["PATH_INFO"], {"otp_token": _code(device)}).status_code == 302
+    assert signed_in_to_admin(client)
+
+
+def test_a_staff_member_can_sign_out_from_the_second_step(staff, settings):
+    settings.ADMIN_REQUIRE_2FA = True
+    client = Client()
+    r = admin_login(client, staff.email, PASSWORD)
+    step = client.get(r["Location"], follow=True)
+    assert b'action="/admin/two-factor/cancel/"' in step.content
+    assert client.get("/admin/two-factor/cancel/").status_code == 405
+    r = client.post("/admin/two-factor/cancel/")
+    assert r.status_code == 302 and r["Location"] == "/admin/login/"
+    assert "_auth_user_id" not in client.session, "signed out"
+
+
+def test_without_the_requirement_a_password_opens_the_admin(staff, settings):
+    settings.ADMIN_REQUIRE_2FA = False
+    client = Client()
+    admin_login(client, staff.email, PASSWORD)
+    assert signed_in_to_admin(client)
+
+
+def test_two_factor_is_required_in_production():
+    from agora.core.tests.test_infrastructure import BACKEND, PROD_ENV
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.ADMIN_REQUIRE_2FA, settings.AXES_FAILURE_LIMIT)"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    prod = subprocess.run(
+        [sys.executable, "-c", code], cwd=BACKEND, env={**env, **PROD_ENV}, capture_output=True, text=True
+    )
+    local = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    assert re.match(r"True \d+", prod.stdout.strip()), prod.stderr
+    assert local.stdout.startswith("False"), local.stderr

@@ -1,0 +1,198 @@
+"""Personal data: a copy of everything the shop keeps about a person (prepared on the worker,
+link emailed, downloaded by its owner), and account deletion (personal fields erased, the books
+kept)."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from agora.accounts.models import DataExport, User
+from agora.accounts.services import data_export_build, data_exports_cleanup
+from agora.accounts.tests.factories import PASSWORD, AddressFactory
+from agora.carts.models import Cart
+from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.notifications.models import Notification
+from agora.notifications.services import notification_send
+from agora.orders.models import Order
+from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payments.models import Payment
+from agora.vendors.tests.factories import VendorMembershipFactory
+from testing.clients import client_for
+from testing.worker import wait_for
+
+EXPORT = "/api/v1/me/export/"
+ME = "/api/v1/me/"
+
+
+def deliver_all():
+    for pk in Notification.objects.filter(status="queued").values_list("pk", flat=True):
+        notification_send(notification_id=pk)
+    return mail.outbox
+
+
+@pytest.fixture
+def shopper(make_user):
+    """A shopper with an address, a paid order and a cart line."""
+    user = make_user(first_name="Ada", last_name="Lovelace")
+    AddressFactory(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
+    shipping_methods()
+    cart = fill_cart(CartFactory(user=user), (sellable_variant(price="12.00"), 2))
+    assert post_checkout(client_for(user), email=None).status_code == 201
+    fill_cart(cart, (sellable_variant(price="3.00"), 1))
+    return user
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_export_is_prepared_emailed_and_downloaded_by_its_owner_only(shopper, make_user):
+    client = client_for(shopper)
+    r = client.post(EXPORT)
+    assert r.status_code == 202 and r.json()["status"] == "queued" and r.json()["download_url"] is None
+    assert client.post(EXPORT).json()["id"] == r.json()["id"], "asking again while it is prepared returns it"
+
+    client.post("/api/v1/auth/password/reset/", {"email": shopper.email}, format="json")
+    deliver_all()  # an email the archive lists
+    assert data_export_build(export_id=r.json()["id"]) == "ready"  # what the worker does
+    assert data_export_build(export_id=r.json()["id"]) == "skipped"
+    [email] = [m for m in deliver_all() if "data export" in m.subject]
+    assert email.to == [shopper.email] and "/account/privacy" in email.body
+
+    listed = client.get(EXPORT).json()[0]
+    assert listed["status"] == "ready" and listed["download_url"] == f"/api/v1/me/export/{listed['id']}/download/"
+    download = client.get(listed["download_url"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/json"
+    assert "attachment" in download["Content-Disposition"]
+    data = json.loads(b"".join(download.streaming_content))
+    assert data["account"]["email"] == shopper.email and data["account"]["first_name"] == "Ada"
+    assert data["addresses"][0]["line1"] == "12 Analytical Street"
+    assert data["orders"][0]["total"] and data["orders"][0]["lines"][0]["quantity"] == 2
+    assert data["cart"]["items"][0]["quantity"] == 1
+    assert data["vendor"] is None
+    assert [e["template"] for e in data["emails"]] == ["password_reset"], "the emails sent to them"
+
+    # nobody else can download it, not even knowing the id
+    assert client_for(make_user()).get(listed["download_url"]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_files_are_private_and_expire(shopper, settings, django_capture_on_commit_callbacks):
+    client = client_for(shopper)
+    export_id = client.post(EXPORT).json()["id"]
+    data_export_build(export_id=export_id)
+    export = DataExport.objects.get(pk=export_id)
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / export.file.name
+    assert path.is_file() and not (Path(settings.MEDIA_ROOT) / export.file.name).exists()
+
+    DataExport.objects.filter(pk=export_id).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(f"{EXPORT}{export_id}/download/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert data_exports_cleanup() == 1
+    assert DataExport.objects.get(pk=export_id).status == "expired"
+    assert not path.exists(), "the file is deleted"
+
+
+@pytest.mark.django_db
+def test_exports_are_throttled_per_account(shopper):
+    client = client_for(shopper)
+    for _ in range(3):
+        export_id = client.post(EXPORT).json()["id"]
+        data_export_build(export_id=export_id)
+    assert client.post(EXPORT).status_code == 429
+
+
+@pytest.fixture
+def worker_private(settings, celery_worker):
+    """This test's private storage is the (session-wide) worker's; files it adds are removed."""
+    import shutil
+
+    from config.settings.env import REPO_DIR
+
+    root = Path(celery_worker.env().get("PRIVATE_MEDIA_ROOT") or REPO_DIR / ".data" / "private")
+    root.mkdir(parents=True, exist_ok=True)
+    before = set(root.rglob("*"))
+    settings.PRIVATE_MEDIA_ROOT = str(root)
+    yield root
+    for path in sorted(set(root.rglob("*")) - before, key=lambda p: len(p.parts), reverse=True):
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_prepares_the_export_and_the_outbox_sends_the_link(make_user, worker_private):
+    user = make_user()
+    client = client_for(user)
+    export_id = client.post(EXPORT).json()["id"]
+    wait_for(lambda: DataExport.objects.get(pk=export_id).status == "ready", message="the worker to build it")
+    wait_for(
+        lambda: Notification.objects.filter(key=f"data_export_ready:{export_id}", status="sent").exists(),
+        message="the link to be emailed",
+    )
+    download = client.get(f"{EXPORT}{export_id}/download/")
+    assert json.loads(b"".join(download.streaming_content))["account"]["email"] == user.email
+
+
+# --- deletion ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_deleting_needs_the_password(shopper):
+    r = client_for(shopper).delete(ME, {"password": "wrong-password"}, format="json")
+    assert r.status_code == 400 and "password" in r.json()["error"]["details"]
+    r = client_for(shopper).delete(ME, {}, format="json")
+    assert r.status_code == 400
+    assert User.objects.get(pk=shopper.pk).is_active
+
+
+@pytest.mark.django_db
+def test_a_vendor_owner_cannot_delete_the_account(make_user):
+    owner = VendorMembershipFactory().user
+    r = client_for(owner).delete(ME, {"password": PASSWORD}, format="json")
+    assert r.status_code == 409
+    assert User.objects.get(pk=owner.pk).is_active
+
+
+@pytest.mark.django_db
+def test_deleting_erases_personal_data_and_keeps_the_books(shopper, api_client):
+    email = shopper.email
+    order = Order.objects.get(user=shopper)
+    total, lines, payments = order.total, order.lines.count(), Payment.objects.filter(order=order).count()
+    deliver_all()
+    mail.outbox.clear()
+    tokens = api_client.post("/api/v1/auth/token/", {"email": email, "password": PASSWORD}).json()
+
+    r = client_for(shopper).delete(ME, {"password": PASSWORD}, format="json")
+    assert r.status_code == 204
+
+    user = User.objects.get(pk=shopper.pk)
+    assert user.email == f"deleted-{user.pk}@deleted.invalid"
+    assert (user.first_name, user.last_name, user.is_active, user.has_usable_password()) == ("", "", False, False)
+    assert not user.addresses.exists() and not Cart.objects.filter(user=user).exists()
+    # the order stays for the books, without the person
+    order.refresh_from_db()
+    assert order.user_id == user.pk and order.total == total and order.lines.count() == lines
+    assert Payment.objects.filter(order=order).count() == payments
+    assert order.email == user.email
+    assert order.shipping_address["country"] == "GB"
+    assert not any(v for k, v in order.shipping_address.items() if k != "country")
+    # no email to the old address is left in the outbox, except the goodbye, forgotten once sent
+    goodbye = Notification.objects.get(template="account_deleted")
+    assert not Notification.objects.filter(to__iexact=email).exclude(pk=goodbye.pk).exists()
+    deliver_all()
+    assert [m.to for m in mail.outbox] == [[email]] and "deleted" in mail.outbox[0].subject
+    goodbye.refresh_from_db()
+    assert goodbye.to != email and goodbye.context == {}
+    # nobody can sign in as them, and their sessions are gone
+    assert api_client.post("/api/v1/auth/token/", {"email": email, "password": PASSWORD}).status_code == 401
+    assert api_client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    assert api_client.get(ME).status_code == 401
+    # and the address may sign up again as a new person
+    assert (
+        api_client.post("/api/v1/auth/register/", {"email": email, "password": "a-long-passphrase"}).status_code == 201
+    )

@@ -1,0 +1,272 @@
+"""Account recovery: password reset (always 202, throttled, single-use expiring link), password
+change, email verification on sign-up, and vendor applications that need a verified address."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.db import transaction
+
+from agora.accounts.models import User
+from agora.accounts.tests.factories import PASSWORD
+from agora.notifications.models import Notification
+from agora.notifications.services import notification_send
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+RESET = "/api/v1/auth/password/reset/"
+RESET_CONFIRM = "/api/v1/auth/password/reset/confirm/"
+CHANGE = "/api/v1/me/password/"
+VERIFY = "/api/v1/auth/email/verify/"
+RESEND = "/api/v1/me/email/verification/"
+TOKEN = "/api/v1/auth/token/"
+
+
+def deliver_all() -> list:
+    """What the worker does: send every queued notification; returns the emails."""
+    for pk in Notification.objects.filter(status="queued").values_list("pk", flat=True):
+        notification_send(notification_id=pk)
+    return mail.outbox
+
+
+def link_params(message, path: str) -> dict:
+    """The uid/token pairs of the SPA link in an email (they ride in the URL fragment)."""
+    match = re.search(rf"{re.escape(path)}#(\S+)", message.body)
+    assert match, message.body
+    return dict(part.split("=", 1) for part in match.group(1).split("&"))
+
+
+def login(client, email, password):
+    return client.post(TOKEN, {"email": email, "password": password}, format="json")
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def test_reset_answers_202_alike_for_known_and_unknown_addresses(api_client, user):
+    known = api_client.post(RESET, {"email": user.email.upper()}, format="json")
+    unknown = api_client.post(RESET, {"email": "nobody@example.com"}, format="json")
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == unknown.json()
+    emails = deliver_all()
+    assert [m.to for m in emails] == [[user.email]], "only the real account gets an email"
+    assert "reset-password#" in emails[0].body and emails[0].alternatives
+
+
+def test_reset_link_sets_a_new_password_once_and_signs_everyone_out(api_client, user):
+    old_refresh = login(api_client, user.email, PASSWORD).json()["refresh"]
+    api_client.post(RESET, {"email": user.email}, format="json")
+    params = link_params(deliver_all()[0], "/reset-password")
+
+    body = {"uid": params["uid"], "token": params["token"], "password": "a-brand-new-passphrase"}
+    assert api_client.post(RESET_CONFIRM, body, format="json").status_code == 204
+    # the new password works, the old one does not
+    assert login(api_client, user.email, "a-brand-new-passphrase").status_code == 200
+    assert login(api_client, user.email, PASSWORD).status_code == 401
+    # the link is single-use
+    again = api_client.post(RESET_CONFIRM, {**body, "password": "yet-another-passphrase"}, format="json")
+    assert again.status_code == 400 and "token" in again.json()["error"]["details"]
+    # every refresh token issued before the reset is revoked
+    assert api_client.post("/api/v1/auth/token/refresh/", {"refresh": old_refresh}, format="json").status_code == 401
+    # the account holder is told, and clicking the link proved the address
+    assert any("password was reset" in m.subject for m in deliver_all())
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+
+
+def test_reset_link_expires(api_client, user, settings):
+    api_client.post(RESET, {"email": user.email}, format="json")
+    params = link_params(deliver_all()[0], "/reset-password")
+    settings.PASSWORD_RESET_TIMEOUT = -1
+    r = api_client.post(RESET_CONFIRM, {**params, "password": "a-brand-new-passphrase"}, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["details"]["token"] == ["This link is invalid or has expired. Ask for a new one."]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"uid": "garbage", "token": "garbage", "password": "a-brand-new-passphrase"},
+        {"uid": "", "token": "", "password": "a-brand-new-passphrase"},
+        {"uid": "MQ", "token": "x" * 5000, "password": "a-brand-new-passphrase"},
+        {"uid": "\u00fc\u00fc", "token": "\u2603", "password": "a-brand-new-passphrase"},
+    ],
+)
+def test_reset_confirm_refuses_bad_links(api_client, user, body):
+    r = api_client.post(RESET_CONFIRM, body, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "validation_error"
+
+
+def test_reset_confirm_applies_the_password_rules(api_client, user):
+    api_client.post(RESET, {"email": user.email}, format="json")
+    params = link_params(deliver_all()[0], "/reset-password")
+    r = api_client.post(RESET_CONFIRM, {**params, "password": "short"}, format="json")
+    assert r.status_code == 400 and "password" in r.json()["error"]["details"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_reset_requests_are_throttled_per_address(api_client, user, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "password_reset_email": "2/hour",
+        },
+    }
+    for _ in range(2):
+        assert api_client.post(RESET, {"email": user.email}, format="json").status_code == 202
+    r = api_client.post(RESET, {"email": user.email}, format="json")
+    assert r.status_code == 429 and r.json()["error"]["code"] == "throttled"
+    # unknown addresses are throttled the same way: the answer never tells them apart
+    for _ in range(2):
+        api_client.post(RESET, {"email": "ghost@example.com"}, format="json")
+    assert api_client.post(RESET, {"email": "ghost@example.com"}, format="json").status_code == 429
+    assert len(deliver_all()) == 2
+
+
+def test_reset_requests_are_throttled_per_client(api_client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "password_reset_ip": "3/hour"},
+    }
+    for n in range(3):
+        assert api_client.post(RESET, {"email": f"a{n}@example.com"}, format="json").status_code == 202
+    assert api_client.post(RESET, {"email": "a9@example.com"}, format="json").status_code == 429
+
+
+def test_inactive_accounts_get_no_reset_email(api_client, make_user):
+    gone = make_user(is_active=False)
+    assert api_client.post(RESET, {"email": gone.email}, format="json").status_code == 202
+    assert deliver_all() == []
+
+
+# --- password change ---------------------------------------------------------------------
+
+
+def test_change_needs_the_current_password(user):
+    client = client_for(user)
+    r = client.post(CHANGE, {"current_password": "wrong-password", "new_password": "a-brand-new-passphrase"})
+    assert r.status_code == 400 and "current_password" in r.json()["error"]["details"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_change_revokes_every_other_session_and_keeps_this_one(api_client, user):
+    other_device = login(api_client, user.email, PASSWORD).json()
+    client = client_for(user)
+    r = client.post(CHANGE, {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase"}, format="json")
+    assert r.status_code == 200, r.content
+    fresh = r.json()
+    assert set(fresh) == {"access", "refresh"}
+    # the other device's refresh token and access token stop working
+    assert api_client.post("/api/v1/auth/token/refresh/", {"refresh": other_device["refresh"]}).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {other_device['access']}")
+    assert api_client.get("/api/v1/me/").status_code == 401
+    # the caller continues with the tokens the answer carried
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh['access']}")
+    assert api_client.get("/api/v1/me/").status_code == 200
+    assert api_client.post("/api/v1/auth/token/refresh/", {"refresh": fresh["refresh"]}).status_code == 200
+    assert any("password was changed" in m.subject for m in deliver_all())
+
+
+def test_change_applies_the_password_rules(user):
+    r = client_for(user).post(CHANGE, {"current_password": PASSWORD, "new_password": "1234567890"}, format="json")
+    assert r.status_code == 400 and "new_password" in r.json()["error"]["details"]
+
+
+def test_wrong_current_passwords_are_throttled_like_logins(user):
+    client = client_for(user)
+    for _ in range(10):
+        client.post(CHANGE, {"current_password": "guess-guess", "new_password": "a-brand-new-passphrase"})
+    r = client.post(CHANGE, {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase"})
+    assert r.status_code == 429
+
+
+# --- email verification ------------------------------------------------------------------
+
+
+def test_sign_up_sends_a_verification_link_that_verifies_the_address(api_client):
+    r = api_client.post("/api/v1/auth/register/", {"email": "new@example.com", "password": "a-long-passphrase"})
+    assert r.status_code == 201 and r.json()["email_verified"] is False
+    message = deliver_all()[0]
+    assert message.to == ["new@example.com"] and "Confirm" in message.subject
+    params = link_params(message, "/verify-email")
+    r = api_client.post(VERIFY, {"token": params["token"]}, format="json")
+    assert r.status_code == 200 and r.json() == {"email": "new@example.com", "email_verified": True}
+    assert User.objects.get(email="new@example.com").email_verified_at is not None
+    # clicking twice is fine
+    assert api_client.post(VERIFY, {"token": params["token"]}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("token", ["garbage", "", "a:b:c", "\u2603" * 10])
+def test_a_bad_verification_token_is_400(api_client, token):
+    r = api_client.post(VERIFY, {"token": token}, format="json")
+    assert r.status_code == 400 and "token" in r.json()["error"]["details"]
+
+
+def test_a_verification_link_expires(api_client, settings):
+    api_client.post("/api/v1/auth/register/", {"email": "late@example.com", "password": "a-long-passphrase"})
+    params = link_params(deliver_all()[0], "/verify-email")
+    settings.EMAIL_VERIFICATION_MAX_AGE_SECONDS = -1
+    assert api_client.post(VERIFY, {"token": params["token"]}, format="json").status_code == 400
+
+
+def test_a_signed_in_user_can_ask_for_a_new_link_a_few_times(user):
+    client = client_for(user)
+    assert client.get("/api/v1/me/").json()["email_verified"] is False
+    for _ in range(3):
+        assert client.post(RESEND).status_code == 202
+    assert client.post(RESEND).status_code == 429
+    assert len(deliver_all()) == 3
+    user.email_verified_at = user.date_joined
+    user.save()
+    cache.clear()  # the hourly allowance, not the verification, is what refused the fourth
+    assert client_for(user).post(RESEND).status_code == 409
+
+
+def test_vendor_application_needs_a_verified_address_where_the_setting_says(user, settings):
+    body = {"name": "Fresh Shop", "description": "", "contact_email": "shop@example.com"}
+    settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL = True
+    r = client_for(user).post("/api/v1/vendors/", body, format="json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "email_not_verified"
+    User.objects.filter(pk=user.pk).update(email_verified_at=user.date_joined)
+    assert client_for(user).post("/api/v1/vendors/", body, format="json").status_code == 201
+
+
+def test_vendor_application_is_open_to_unverified_addresses_when_off(user, settings):
+    settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL = False
+    body = {"name": "Fresh Shop", "description": "", "contact_email": "shop@example.com"}
+    assert client_for(user).post("/api/v1/vendors/", body, format="json").status_code == 201
+
+
+def test_the_setting_is_on_in_production_and_off_locally():
+    import subprocess
+    import sys
+
+    from agora.core.tests.test_infrastructure import BACKEND, PROD_ENV
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL)"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    prod = subprocess.run(
+        [sys.executable, "-c", code], cwd=BACKEND, env={**env, **PROD_ENV}, capture_output=True, text=True
+    )
+    local = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    assert prod.stdout.strip() == "True", prod.stderr
+    assert local.stdout.strip() == "False", local.stderr
+
+
+def test_enqueue_happens_in_the_sign_up_transaction(api_client, monkeypatch):
+    """A sign-up that fails after the user row is written leaves no email behind."""
+    from agora.accounts import services
+
+    def boom(**kwargs):
+        raise RuntimeError("after the insert")
+
+    monkeypatch.setattr(services.profile, "_after_register", boom)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.user_register(email="rollback@example.com", password="a-long-passphrase")
+    assert not Notification.objects.exists() and not User.objects.filter(email="rollback@example.com").exists()

@@ -1,0 +1,160 @@
+"""The notification outbox: emails are recorded in the caller's transaction and sent once by the
+worker.
+
+- ``notification_enqueue`` writes one row per email inside the transaction that causes it (a
+  duplicate dedupe key writes nothing) and, on commit, sends a task carrying the row's id.
+- ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
+  sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
+  recorded (attempts, last error, next attempt) and retried with backoff; a template that does
+  not render fails at once.
+- ``notifications_redrive`` (beat) re-sends the task of queued rows whose task was lost (the
+  broker was down at commit, a worker died holding a delayed retry).
+"""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+
+from agora.core.tasks_util import enqueue_on_commit
+from agora.notifications import registry
+from agora.notifications.errors import OutsideTransaction
+from agora.notifications.models import ERASED_RECIPIENT, Notification
+from agora.notifications.rendering import render
+
+logger = logging.getLogger("agora.notifications")
+S = Notification.Status
+
+SEND_SENT = "sent"
+SEND_SKIPPED = "skipped"
+SEND_FAILED = "failed"
+
+
+def _send_task():
+    from agora.notifications.tasks import notification_send
+
+    return notification_send
+
+
+def notification_enqueue(
+    *, template: str, to: str, context: dict[str, Any], key: str, forget_after_send: bool = False
+) -> Notification | None:
+    """Records an email to ``to`` from the registered ``template`` with ``context`` (JSON), unless
+    a notification with this dedupe ``key`` exists. Call it inside the transaction of the change
+    that causes the email: the row commits or rolls back with it. Returns the new row, or None
+    for a duplicate key. ``forget_after_send`` erases the address and context once it is sent."""
+    registry.get(template)  # an unknown template is a programming error, caught at the call site
+    if not transaction.get_connection().in_atomic_block:
+        raise OutsideTransaction("notification_enqueue must run inside the caller's transaction.atomic()")
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's transaction usable
+            notification = Notification.objects.create(
+                template=template, to=to, context=context, key=key[:200], forget_after_send=forget_after_send
+            )
+    except IntegrityError:
+        return None
+    enqueue_on_commit(_send_task(), notification.pk)
+    return notification
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after ``attempts`` failures: 30 s, 1 min, 2 min … capped at 1 h."""
+    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    rendered = render(notification.template, notification.context)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to]
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
+def notification_send(*, notification_id: int) -> str:
+    """Sends a queued notification once. Returns "sent", "skipped" (not queued any more, or
+    gone) or "failed" (a permanent failure, recorded). A transient failure (the mail server)
+    is recorded on the row and raised, for the task to retry."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+            if notification is None or notification.status != S.QUEUED:
+                return SEND_SKIPPED
+            try:
+                message = _message(notification)
+            except (TemplateDoesNotExist, TemplateSyntaxError, registry.UnknownTemplate) as exc:
+                _record_failure(notification, exc, permanent=True)
+                logger.error("notification %s cannot be rendered: %s", notification.pk, exc)
+                return SEND_FAILED
+            message.send()
+            # Marked sent in the transaction that sent it: a redelivered task finds it sent.
+            sent = {
+                "status": S.SENT,
+                "sent_at": timezone.now(),
+                "attempts": notification.attempts + 1,
+                "last_error": "",
+            }
+            if notification.forget_after_send:
+                sent.update(to=ERASED_RECIPIENT, context={})
+            Notification.objects.filter(pk=notification.pk).update(**sent)
+            return SEND_SENT
+    except Exception as exc:
+        # The transaction above rolled back (nothing marked sent); record the attempt apart.
+        with transaction.atomic():
+            locked = Notification.objects.select_for_update().filter(pk=notification_id, status=S.QUEUED).first()
+            if locked is not None:
+                _record_failure(locked, exc, permanent=False)
+        raise
+
+
+def _record_failure(notification: Notification, exc: Exception, *, permanent: bool) -> None:
+    attempts = notification.attempts + 1
+    failed = permanent or attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk).update(
+        attempts=attempts,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        status=S.FAILED if failed else S.QUEUED,
+        next_attempt_at=timezone.now() + timedelta(seconds=retry_delay(attempts)),
+    )
+
+
+def notifications_redrive(*, now=None) -> int:
+    """Re-sends the task of queued notifications whose task was lost: due for more than
+    NOTIFICATION_REDRIVE_AFTER_SECONDS. Sending twice is harmless (the row lock and status check
+    send once). Returns how many it re-sent."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.NOTIFICATION_REDRIVE_AFTER_SECONDS)
+    ids = list(
+        Notification.objects.filter(status=S.QUEUED, next_attempt_at__lte=cutoff)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    task = _send_task()
+    for pk in ids:
+        enqueue_on_commit(task, pk)  # outside a transaction: sent at once, never raises
+    return len(ids)
+
+
+def notification_retry(*, notification: Notification) -> bool:
+    """Staff: queue a failed notification again (from the admin). Returns whether it was failed."""
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=notification.pk, status=S.FAILED).update(
+            status=S.QUEUED, next_attempt_at=timezone.now(), last_error=""
+        )
+        if updated:
+            enqueue_on_commit(_send_task(), notification.pk)
+    return bool(updated)
+
+
+def notifications_forget_recipient(*, email: str, replacement: str) -> int:
+    """Erases an address from the outbox (account deletion): rows to ``email`` keep their
+    template, status and dates, but are addressed to ``replacement`` with an empty context.
+    Queued ones are dropped from sending (failed). Returns how many rows it changed."""
+    with transaction.atomic():
+        rows = Notification.objects.filter(to__iexact=email)
+        rows.filter(status=S.QUEUED).update(status=S.FAILED, last_error="recipient erased")
+        return rows.update(to=replacement, context={})

@@ -1,0 +1,271 @@
+"""The notification outbox: recorded in the caller's transaction, sent once by the worker,
+retried with backoff, re-driven by beat, previewable by staff."""
+
+import ast
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from agora.notifications import registry
+from agora.notifications.errors import OutsideTransaction
+from agora.notifications.models import Notification
+from agora.notifications.services import (
+    notification_enqueue,
+    notification_retry,
+    notification_send,
+    notifications_forget_recipient,
+    notifications_redrive,
+)
+from testing.worker import wait_for
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def test_templates(settings):
+    """Registers `outbox_test` (and a broken one) with templates from this folder."""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [HERE / "templates"]}]
+    registry.register("outbox_test", sample={"name": "Sam", "code": "1234"}, description="test")
+    registry.register("outbox_broken", sample={}, description="test")
+    yield
+    registry._templates.pop("outbox_test", None)
+    registry._templates.pop("outbox_broken", None)
+
+
+def _enqueue(key="k1", to="sam@example.com", template="outbox_test", **context):
+    with transaction.atomic():
+        return notification_enqueue(template=template, to=to, context={"name": "Sam", "code": "42", **context}, key=key)
+
+
+@pytest.mark.django_db
+def test_enqueue_writes_a_row_and_sends_its_task_on_commit(test_templates, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = _enqueue()
+        duplicate = _enqueue()
+    assert first is not None and first.status == "queued"
+    assert duplicate is None, "a duplicate key writes nothing"
+    assert Notification.objects.count() == 1
+    assert len(callbacks) == 1, "one task per written row, scheduled on commit"
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_cause_leaves_no_email(test_templates, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        notification_enqueue(template="outbox_test", to="a@example.com", context={}, key="rb")
+        raise RuntimeError("the cause failed")
+    assert not Notification.objects.exists() and callbacks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueue_refuses_to_run_outside_a_transaction(test_templates):
+    with pytest.raises(OutsideTransaction):
+        notification_enqueue(template="outbox_test", to="a@example.com", context={}, key="x")
+
+
+@pytest.mark.django_db
+def test_an_unknown_template_is_refused_at_enqueue():
+    with pytest.raises(registry.UnknownTemplate), transaction.atomic():
+        notification_enqueue(template="no_such_email", to="a@example.com", context={}, key="x")
+
+
+@pytest.mark.django_db
+def test_send_delivers_subject_text_and_html_once(test_templates):
+    n = _enqueue()
+    assert notification_send(notification_id=n.pk) == "sent"
+    assert notification_send(notification_id=n.pk) == "skipped", "a redelivered task sends nothing"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sam@example.com"]
+    assert message.subject == "Hello Sam & welcome"
+    assert "your code is 42 & more." in message.body, "text parts are not HTML-escaped"
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "<b>42</b>" in html
+    n.refresh_from_db()
+    assert n.status == "sent" and n.sent_at is not None and n.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_mail_server_is_recorded_and_retried_until_it_gives_up(test_templates, settings, monkeypatch):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    n = _enqueue()
+
+    def down(self, messages):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", down)
+    before = timezone.now()
+    with pytest.raises(ConnectionRefusedError):
+        notification_send(notification_id=n.pk)
+    n.refresh_from_db()
+    assert n.status == "queued" and n.attempts == 1 and "SMTP down" in n.last_error
+    assert n.next_attempt_at >= before + timedelta(seconds=25), "backoff before the next try"
+    for _ in range(2):
+        with pytest.raises(ConnectionRefusedError):
+            notification_send(notification_id=n.pk)
+    n.refresh_from_db()
+    assert n.status == "failed" and n.attempts == 3
+    # staff send it again from the admin once the server is back
+    monkeypatch.undo()
+    assert notification_retry(notification=n) is True
+    assert notification_send(notification_id=n.pk) == "sent" and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_template_that_does_not_render_fails_at_once(test_templates):
+    n = _enqueue(template="outbox_broken")
+    assert notification_send(notification_id=n.pk) == "failed"
+    n.refresh_from_db()
+    assert n.status == "failed" and n.attempts == 1 and "TemplateSyntaxError" in n.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_redrive_resends_only_overdue_queued_rows(test_templates, settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATION_REDRIVE_AFTER_SECONDS = 120
+    overdue, fresh, sent = _enqueue(key="a"), _enqueue(key="b"), _enqueue(key="c")
+    Notification.objects.filter(pk__in=[overdue.pk, sent.pk]).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=5)
+    )
+    Notification.objects.filter(pk=sent.pk).update(status="sent")
+    with django_capture_on_commit_callbacks() as sent_tasks:
+        assert notifications_redrive() == 1, "only the overdue queued row, not the fresh or the sent one"
+    assert len(sent_tasks) == 1
+    assert Notification.objects.get(pk=fresh.pk).status == "queued"
+
+
+@pytest.mark.django_db
+def test_forgetting_a_recipient_erases_address_and_context(test_templates):
+    n = _enqueue(to="Gone@Example.com")
+    other = _enqueue(key="k2", to="stay@example.com")
+    assert notifications_forget_recipient(email="gone@example.com", replacement="deleted-1@deleted.invalid") == 1
+    n.refresh_from_db()
+    other.refresh_from_db()
+    assert n.to == "deleted-1@deleted.invalid" and n.context == {} and n.status == "failed"
+    assert other.to == "stay@example.com" and other.context
+
+
+# --- staff preview -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_preview_every_registered_template_and_stored_notifications(client, test_templates, make_user):
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    listing = client.get("/admin/notifications/notification/templates/")
+    assert listing.status_code == 200
+    for template in registry.all_templates():
+        assert template.name in listing.content.decode()
+        page = client.get(f"/admin/notifications/notification/templates/{template.name}/")
+        assert page.status_code == 200, template.name
+        if template.name == "outbox_broken":
+            assert "does not render" in page.content.decode()
+            continue
+        assert "notification-text" in page.content.decode(), f"{template.name} has no text preview"
+        html = client.get(f"/admin/notifications/notification/templates/{template.name}/html/")
+        assert html.status_code == 200 and b"<html" in html.content, template.name
+        assert "sandbox" in html["Content-Security-Policy"]
+    stored = _enqueue(name="Stored Person")
+    page = client.get(f"/admin/notifications/notification/{stored.pk}/preview/")
+    assert page.status_code == 200 and "Stored Person" in page.content.decode()
+    html = client.get(f"/admin/notifications/notification/{stored.pk}/preview/html/")
+    assert "Stored Person" in html.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_preview_is_for_staff_only(client, user, test_templates):
+    client.force_login(user)
+    r = client.get("/admin/notifications/notification/templates/outbox_test/html/")
+    assert r.status_code == 302 and "/admin/login/" in r["Location"]
+
+
+def test_the_notifications_app_depends_only_on_core():
+    package = HERE.parent
+    for path in package.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("agora."):
+                    assert name.startswith(("agora.core", "agora.notifications")), f"{path.name} imports {name}"
+
+
+# --- the real worker -----------------------------------------------------------------------
+
+
+def _broker_url_swapped(app, url):
+    previous = app.conf.broker_url
+    app.conf.broker_url = url
+    app.conf.broker_write_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    return previous
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_each_notification_once_even_when_the_task_is_delivered_twice(celery_worker):
+    from agora.notifications.tasks import notification_send as task
+
+    with transaction.atomic():
+        n = notification_enqueue(
+            template="password_reset",
+            to="twice@example.com",
+            context={"first_name": "T", "reset_url": "https://x/r", "valid_hours": 24},
+            key="worker-twice",
+        )
+    task.delay(n.pk)  # a redelivery, as after a crash
+    wait_for(lambda: Notification.objects.get(pk=n.pk).status == "sent", message="the worker to send it")
+    wait_for(
+        lambda: celery_worker.output().count("agora.notifications.tasks.notification_send[") >= 4,
+        message="both deliveries to finish",
+    )
+    n.refresh_from_db()
+    assert n.attempts == 1, "sent once: the second delivery found it sent"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_at_commit_then_beat_redrive_sends_it(celery_worker, settings, caplog):
+    from config.celery import app
+
+    live = app.conf.broker_url
+    _broker_url_swapped(app, "redis://127.0.0.1:1/1")
+    try:
+        with transaction.atomic():
+            n = notification_enqueue(
+                template="email_verification",
+                to="lost@example.com",
+                context={"first_name": "L", "email": "lost@example.com", "verify_url": "https://x/v"},
+                key="worker-lost",
+            )
+    finally:
+        _broker_url_swapped(app, live)
+    assert "could not enqueue agora.notifications.tasks.notification_send" in caplog.text
+    assert Notification.objects.get(pk=n.pk).status == "queued"
+
+    settings.NOTIFICATION_REDRIVE_AFTER_SECONDS = 0
+    assert notifications_redrive() == 1
+    wait_for(lambda: Notification.objects.get(pk=n.pk).status == "sent", message="the re-driven send")
+    assert notifications_redrive() == 0
+
+
+@pytest.mark.django_db
+def test_a_notification_can_forget_its_recipient_once_sent(test_templates):
+    with transaction.atomic():
+        n = notification_enqueue(
+            template="outbox_test",
+            to="bye@example.com",
+            context={"name": "B", "code": "1"},
+            key="bye",
+            forget_after_send=True,
+        )
+    assert notification_send(notification_id=n.pk) == "sent"
+    assert mail.outbox[0].to == ["bye@example.com"]
+    n.refresh_from_db()
+    assert n.to == "erased@erased.invalid" and n.context == {} and n.status == "sent"

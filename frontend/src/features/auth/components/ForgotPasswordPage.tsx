@@ -1,0 +1,90 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { Notice } from '@/components/ui/Feedback';
+import { TextField } from '@/components/ui/Field';
+import { readForm, useFormErrors } from '@/lib/forms';
+import { useDocumentTitle } from '@/lib/hooks';
+import { useRequestPasswordReset } from '../api/auth';
+import { forgotPasswordSchema } from '../api/schemas';
+
+export function ForgotPasswordPage() {
+  useDocumentTitle('Forgot your password?');
+  const request = useRequestPasswordReset();
+  const form = useFormErrors();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [sentTo, setSentTo] = useState<{ email: string; detail: string } | null>(null);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const values = form.validate(forgotPasswordSchema, readForm(event.currentTarget));
+    if (!values) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    request.mutate(values.email, {
+      onSuccess: ({ detail }) => setSentTo({ email: values.email, detail }),
+      onError: (error) => form.showApiError(error, ['email']),
+    });
+  };
+
+  if (sentTo) {
+    return (
+      <div className="narrow stack">
+        <h1>Check your inbox</h1>
+        <Notice tone="success">
+          <p>{sentTo.detail}</p>
+          <p>
+            We sent it to <strong>{sentTo.email}</strong>. The link works once, for 24 hours.
+          </p>
+        </Notice>
+        <p>
+          Nothing arrived? Look in your spam folder, or{' '}
+          <button type="button" className="linklike" onClick={() => setSentTo(null)}>
+            try another address
+          </button>
+          .
+        </p>
+        <p>
+          <Link to="/login">Back to sign in</Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="narrow stack">
+      <h1>Forgot your password?</h1>
+      <p>
+        Enter the email address of your account and we will send you a link to choose a new one.
+      </p>
+      <form
+        ref={formRef}
+        className="stack"
+        onSubmit={onSubmit}
+        noValidate
+        aria-label="Reset your password"
+      >
+        {form.formError ? (
+          <div className="alert alert--error" role="alert">
+            <p>{form.formError}</p>
+          </div>
+        ) : null}
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          error={form.errors.email}
+        />
+        <Button type="submit" busy={request.isPending}>
+          Send me a link
+        </Button>
+      </form>
+      <p>
+        Remembered it? <Link to="/login">Sign in</Link>
+      </p>
+    </div>
+  );
+}
