@@ -168,6 +168,7 @@ module "alarms" {
   alarm_emails           = var.alarm_emails
   alb_arn_suffix         = module.alb.alb_arn_suffix
   ecs_cluster_name       = module.ecs.cluster_name
+  beat_service_name      = module.ecs.service_names["beat"]
   db_instance_identifier = module.database.instance_identifier
   db_max_connections     = var.db_max_connections
 }

@@ -30,6 +30,12 @@ variable "ecs_service_names" {
   default     = ["web", "worker", "beat"]
 }
 
+variable "beat_service_name" {
+  type        = string
+  description = "ECS service running Celery beat (and the queue-metrics sidecar); alarmed when it has no running task."
+  default     = "beat"
+}
+
 variable "db_instance_identifier" {
   type        = string
   description = "RDS instance identifier."

@@ -52,22 +52,32 @@ locals {
       }
       port         = var.container_port
       stop_timeout = 30
+      health_check = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/health/', timeout=4)"]
     }
     worker = {
-      command      = ["celery", "-A", "config", "worker", "-Q", join(",", var.celery_queues), "-l", "INFO"]
-      cpu          = var.worker_cpu
-      memory       = var.worker_memory
-      extra_env    = {}
+      command = ["celery", "-A", "config", "worker", "-Q", join(",", var.celery_queues), "-l", "INFO"]
+      cpu     = var.worker_cpu
+      memory  = var.worker_memory
+      extra_env = {
+        # Each event heartbeat of the worker's main process touches this file; the health
+        # check below fails when it is older than WORKER_HEARTBEAT_MAX_AGE seconds.
+        WORKER_HEARTBEAT_FILE    = local.worker_heartbeat_file
+        WORKER_HEARTBEAT_MAX_AGE = "60"
+      }
       port         = null
       stop_timeout = 120 # Fargate's maximum: lets running tasks finish on SIGTERM.
+      # A worker whose event loop is wedged or that lost the broker stops beating: ECS
+      # replaces it instead of leaving its reserved tasks stuck.
+      health_check = ["CMD", "python", "-m", "agora.core.worker_health"]
     }
     beat = {
       command      = ["celery", "-A", "config", "beat", "-l", "INFO", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
-      cpu          = 256
-      memory       = 512
+      cpu          = 512
+      memory       = 1024
       extra_env    = {}
       port         = null
       stop_timeout = 30
+      health_check = null
     }
     management = {
       # Default runs migrations; ops pass other commands with --overrides.
@@ -77,7 +87,76 @@ locals {
       extra_env    = {}
       port         = null
       stop_timeout = 30
+      health_check = null
     }
+  }
+
+  worker_heartbeat_file = "/tmp/celery-worker-heartbeat"
+
+  # The app container of each task definition.
+  app_containers = {
+    for role, spec in local.services : role => merge(
+      {
+        name                   = role
+        image                  = var.image
+        essential              = true
+        command                = spec.command
+        readonlyRootFilesystem = true
+        user                   = "10001:10001"
+        stopTimeout            = spec.stop_timeout
+        environment = concat(
+          local.environment,
+          [for k in sort(keys(spec.extra_env)) : { name = k, value = spec.extra_env[k] }],
+        )
+        secrets     = local.secrets
+        mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+        logConfiguration = {
+          logDriver = "awslogs"
+          options = {
+            awslogs-group         = aws_cloudwatch_log_group.this[role].name
+            awslogs-region        = local.region
+            awslogs-stream-prefix = role
+          }
+        }
+      },
+      spec.port == null ? {} : {
+        portMappings = [{ containerPort = spec.port, protocol = "tcp" }]
+      },
+      spec.health_check == null ? {} : {
+        healthCheck = {
+          command     = spec.health_check
+          interval    = 30
+          timeout     = 5
+          retries     = 3
+          startPeriod = 30
+        }
+      },
+    )
+  }
+
+  # The worker autoscaling signal is published from the beat task, by a sidecar that shares
+  # nothing with the workers' queues: a Celery task on the default queue would wait behind the
+  # very backlog it reports. Essential, so a crashed publisher replaces the task (beat included;
+  # the schedule lives in the database, so a restart loses nothing).
+  queue_metrics_container = merge(local.app_containers["beat"], {
+    name        = "queue-metrics"
+    command     = ["python", "manage.py", "publish_queue_metrics", "--every", "60"]
+    stopTimeout = 10
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this["beat"].name
+        awslogs-region        = local.region
+        awslogs-stream-prefix = "queue-metrics"
+      }
+    }
+  })
+
+  task_containers = {
+    web        = [local.app_containers["web"]]
+    worker     = [local.app_containers["worker"]]
+    beat       = [local.app_containers["beat"], local.queue_metrics_container]
+    management = [local.app_containers["management"]]
   }
 }
 
@@ -275,43 +354,7 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
-  container_definitions = jsonencode([
-    merge(
-      {
-        name                   = each.key
-        image                  = var.image
-        essential              = true
-        command                = each.value.command
-        readonlyRootFilesystem = true
-        user                   = "10001:10001"
-        stopTimeout            = each.value.stop_timeout
-        environment = concat(
-          local.environment,
-          [for k in sort(keys(each.value.extra_env)) : { name = k, value = each.value.extra_env[k] }],
-        )
-        secrets     = local.secrets
-        mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-        logConfiguration = {
-          logDriver = "awslogs"
-          options = {
-            awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
-            awslogs-region        = local.region
-            awslogs-stream-prefix = each.key
-          }
-        }
-      },
-      each.value.port == null ? {} : {
-        portMappings = [{ containerPort = each.value.port, protocol = "tcp" }]
-        healthCheck = {
-          command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${each.value.port}/health/', timeout=4)"]
-          interval    = 30
-          timeout     = 5
-          retries     = 3
-          startPeriod = 30
-        }
-      },
-    )
-  ])
+  container_definitions = jsonencode(local.task_containers[each.key])
 
   tags = var.tags
 }
@@ -539,9 +582,15 @@ resource "aws_appautoscaling_target" "worker" {
   max_capacity       = var.worker_max_count
 }
 
-# Workers scale on backlog per worker: the sum of every queue's depth (the
-# Agora/Celery QueueDepth metric a beat task publishes per queue) divided by
-# the running worker count, kept near worker_backlog_per_task.
+# Workers scale on backlog per worker: the total of every queue's depth (the Agora/Celery
+# QueueDepth metric without a Queue dimension, published every minute by the beat task's
+# queue-metrics sidecar) divided by the running worker count, kept near worker_backlog_per_task.
+#
+# Missing queue-depth data stays missing: target tracking then takes no action (and the
+# queue alarms, which treat missing data as breaching, page someone). Filling it with 0 would
+# read "no backlog" and scale workers IN exactly when the publisher is starved or down. A
+# missing worker count is filled with 1, which can only overstate the backlog per worker
+# (scale out), never hide it.
 resource "aws_appautoscaling_policy" "worker_queue_depth" {
   name               = "${var.name}-worker-queue-depth"
   policy_type        = "TargetTrackingScaling"
@@ -555,21 +604,14 @@ resource "aws_appautoscaling_policy" "worker_queue_depth" {
     scale_out_cooldown = 60
 
     customized_metric_specification {
-      dynamic "metrics" {
-        for_each = var.celery_queues
-        content {
-          id          = "q${metrics.key}"
-          return_data = false
-          metric_stat {
-            stat = "Maximum"
-            metric {
-              namespace   = var.metrics_namespace
-              metric_name = "QueueDepth"
-              dimensions {
-                name  = "Queue"
-                value = metrics.value
-              }
-            }
+      metrics {
+        id          = "backlog"
+        return_data = false
+        metric_stat {
+          stat = "Maximum"
+          metric {
+            namespace   = var.metrics_namespace
+            metric_name = "QueueDepth"
           }
         }
       }
@@ -598,8 +640,7 @@ resource "aws_appautoscaling_policy" "worker_queue_depth" {
         id          = "backlog_per_worker"
         label       = "Celery backlog per worker"
         return_data = true
-        # min_capacity >= 1, so the divisor is never 0 while the service runs.
-        expression = "(${join(" + ", [for i, q in var.celery_queues : "FILL(q${i}, 0)"])}) / FILL(workers, 1)"
+        expression  = "backlog / FILL(workers, 1)"
       }
     }
   }
