@@ -63,9 +63,14 @@ locals {
         # check below fails when it is older than WORKER_HEARTBEAT_MAX_AGE seconds.
         WORKER_HEARTBEAT_FILE    = local.worker_heartbeat_file
         WORKER_HEARTBEAT_MAX_AGE = "60"
+        # SIGTERM (ECS stopping the task) starts Celery's soft shutdown: running tasks get
+        # worker_soft_shutdown_seconds to finish, the rest are cancelled and go straight back
+        # to their queue (acks_late) for another worker, before the SIGKILL at stop_timeout.
+        REMAP_SIGTERM                       = "SIGQUIT"
+        CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = tostring(var.worker_soft_shutdown_seconds)
       }
       port         = null
-      stop_timeout = 120 # Fargate's maximum: lets running tasks finish on SIGTERM.
+      stop_timeout = local.worker_stop_timeout
       # A worker whose event loop is wedged or that lost the broker stops beating: ECS
       # replaces it instead of leaving its reserved tasks stuck.
       health_check = ["CMD", "python", "-m", "agora.core.worker_health"]
@@ -92,6 +97,9 @@ locals {
   }
 
   worker_heartbeat_file = "/tmp/celery-worker-heartbeat"
+  # Fargate's maximum time between SIGTERM and SIGKILL: covers the soft shutdown plus the
+  # cold shutdown that re-queues what is still running.
+  worker_stop_timeout = 120
 
   # The app container of each task definition.
   app_containers = {
@@ -324,6 +332,22 @@ data "aws_iam_policy_document" "task" {
       values   = [var.metrics_namespace]
     }
   }
+}
+
+data "aws_iam_policy_document" "task_protection" {
+  statement {
+    # A worker protects its own ECS task from scale-in while an import runs (through the
+    # ECS agent's task-protection endpoint, which acts with the task role).
+    sid       = "ScaleInProtectionOfOwnTasks"
+    actions   = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
+    resources = ["arn:${data.aws_partition.current.partition}:ecs:${local.region}:${data.aws_caller_identity.current.account_id}:task/${var.name}/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task_protection" {
+  name   = "scale-in-protection"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task_protection.json
 }
 
 resource "aws_iam_role_policy" "task" {

@@ -234,6 +234,18 @@ variable "worker_backlog_per_task" {
   default     = 100
 }
 
+variable "worker_soft_shutdown_seconds" {
+  type        = number
+  description = "Seconds a stopping worker lets running tasks finish (Celery soft shutdown) before re-queueing the rest; must end well before the 120 s SIGKILL."
+
+  default = 90
+
+  validation {
+    condition     = var.worker_soft_shutdown_seconds > 0 && var.worker_soft_shutdown_seconds <= 100
+    error_message = "worker_soft_shutdown_seconds must be 1-100: the cold shutdown needs the rest of Fargate's 120 s stop timeout."
+  }
+}
+
 variable "management_cpu" {
   type        = number
   description = "CPU units of a one-off management task (migrate, search_rebuild...)."
