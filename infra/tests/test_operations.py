@@ -24,6 +24,13 @@ from test_invariants import (
 ALARMS = MODULES / "alarms" / "main.tf"
 
 
+def locals_of(path) -> dict:
+    out = {}
+    for block in blocks(path, "locals"):
+        out.update(block)
+    return out
+
+
 def policy_documents(path) -> dict[str, dict]:
     documents = {}
     for block in blocks(path, "data"):
@@ -150,3 +157,55 @@ def test_the_compose_worker_stops_like_the_ecs_one():
     assert (
         float(worker["environment"]["CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT"]) + 20 <= 120
     )
+
+
+# ------------------------------------------------- 6. broker and cache apart
+CACHE = MODULES / "cache" / "main.tf"
+
+
+def test_broker_and_cache_are_separate_redis_with_their_own_eviction_policy():
+    groups = resources(CACHE, "aws_elasticache_replication_group")
+    assert set(groups) == {"cache", "broker"}
+    (parameter_groups,) = resources(CACHE, "aws_elasticache_parameter_group").values()
+    assert parameter_groups["family"] == "redis7"
+    policies = locals_of(CACHE)["maxmemory_policy"]
+    assert policies == {"cache": "allkeys-lru", "broker": "noeviction"}
+    for name, group in groups.items():
+        assert (
+            group["parameter_group_name"]
+            == f'${{aws_elasticache_parameter_group.this["{name}"].name}}'
+        )
+        assert (
+            group["transit_encryption_enabled"] is True
+            and group["at_rest_encryption_enabled"] is True
+        )
+    assert (
+        groups["cache"]["replication_group_id"]
+        != groups["broker"]["replication_group_id"]
+    )
+    assert groups["cache"]["auth_token"] != groups["broker"]["auth_token"]
+
+
+def test_redis_url_and_broker_url_point_at_different_groups():
+    versions = resources(CACHE, "aws_secretsmanager_secret_version")
+    assert (
+        "aws_elasticache_replication_group.cache."
+        in versions["redis_url"]["secret_string"]
+    )
+    assert (
+        "aws_elasticache_replication_group.broker."
+        in versions["broker_url"]["secret_string"]
+    )
+    for env in ENVS:
+        cache = env_module(env, "cache")
+        assert cache["broker_node_type"] == "${var.redis_broker_node_type}", env
+        assert (
+            env_module(env, "alarms")["broker_cache_cluster_ids"]
+            == "${module.cache.broker_cache_cluster_ids}"
+        ), env
+
+
+def test_the_broker_never_fills_up_unnoticed():
+    alarm = resources(ALARMS, "aws_cloudwatch_metric_alarm")["broker_memory"]
+    assert alarm["metric_name"] == "DatabaseMemoryUsagePercentage"
+    assert alarm["dimensions"] == {"CacheClusterId": "${each.key}"}

@@ -20,6 +20,9 @@ CACHES = {
         },
     }
 }
+# Version counters and product stamps (agora.core.cache_versions) live this long. Every cache
+# key expires: the cache Redis evicts under memory pressure, but keys without a TTL would pile up.
+CACHE_VERSION_TIMEOUT = env.int("CACHE_VERSION_TIMEOUT", default=86_400)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "agora.cache"

@@ -19,8 +19,10 @@ db_backup_retention_days = 7
 db_deletion_protection   = false
 db_max_connections       = 180
 
-redis_node_type          = "cache.t4g.micro"
-redis_num_cache_clusters = 1
+redis_node_type                 = "cache.t4g.micro"
+redis_num_cache_clusters        = 1
+redis_broker_node_type          = "cache.t4g.micro"
+redis_broker_num_cache_clusters = 1
 
 search_backend     = "postgres"
 default_from_email = "Agora Dev <no-reply@dev.agora.example.com>"

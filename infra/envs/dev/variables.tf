@@ -85,12 +85,22 @@ variable "db_max_connections" {
 
 variable "redis_node_type" {
   type        = string
-  description = "ElastiCache node type."
+  description = "ElastiCache node type of the cache (allkeys-lru)."
 }
 
 variable "redis_num_cache_clusters" {
   type        = number
-  description = "Redis nodes (2 or more enables failover)."
+  description = "Cache nodes (2 or more enables failover)."
+}
+
+variable "redis_broker_node_type" {
+  type        = string
+  description = "ElastiCache node type of the Celery broker (noeviction)."
+}
+
+variable "redis_broker_num_cache_clusters" {
+  type        = number
+  description = "Broker nodes (2 or more enables failover)."
 }
 
 variable "search_backend" {

@@ -19,8 +19,10 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_max_connections       = 1700
 
-redis_node_type          = "cache.r7g.large"
-redis_num_cache_clusters = 2
+redis_node_type                 = "cache.r7g.large"
+redis_num_cache_clusters        = 2
+redis_broker_node_type          = "cache.t4g.medium"
+redis_broker_num_cache_clusters = 2
 
 search_backend     = "elasticsearch"
 default_from_email = "Agora <no-reply@agora.example.com>"

@@ -106,6 +106,8 @@ module "cache" {
   kms_key_arn               = module.kms.key_arn
   node_type                 = var.redis_node_type
   num_cache_clusters        = var.redis_num_cache_clusters
+  broker_node_type          = var.redis_broker_node_type
+  broker_num_cache_clusters = var.redis_broker_num_cache_clusters
   log_retention_days        = var.log_retention_days
 }
 
@@ -163,12 +165,13 @@ module "ecs" {
 module "alarms" {
   source = "../../modules/alarms"
 
-  name                   = local.name
-  kms_key_arn            = module.kms.key_arn
-  alarm_emails           = var.alarm_emails
-  alb_arn_suffix         = module.alb.alb_arn_suffix
-  ecs_cluster_name       = module.ecs.cluster_name
-  beat_service_name      = module.ecs.service_names["beat"]
-  db_instance_identifier = module.database.instance_identifier
-  db_max_connections     = var.db_max_connections
+  name                     = local.name
+  kms_key_arn              = module.kms.key_arn
+  alarm_emails             = var.alarm_emails
+  alb_arn_suffix           = module.alb.alb_arn_suffix
+  ecs_cluster_name         = module.ecs.cluster_name
+  beat_service_name        = module.ecs.service_names["beat"]
+  broker_cache_cluster_ids = module.cache.broker_cache_cluster_ids
+  db_instance_identifier   = module.database.instance_identifier
+  db_max_connections       = var.db_max_connections
 }

@@ -224,3 +224,27 @@ resource "aws_cloudwatch_metric_alarm" "beat_not_running" {
   ok_actions    = [aws_sns_topic.alarms.arn]
   tags          = var.tags
 }
+
+# The broker never evicts (noeviction): when it is full, publishing a task fails. Checkout
+# survives that (beat re-drives the work) but nothing new gets queued, so page well before.
+resource "aws_cloudwatch_metric_alarm" "broker_memory" {
+  for_each = toset(var.broker_cache_cluster_ids)
+
+  alarm_name          = "${var.name}-redis-broker-memory-${each.key}-critical"
+  alarm_description   = "Broker node ${each.key} uses more than ${var.broker_memory_critical_percent}% of its memory; at 100% new tasks are refused (noeviction)"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "DatabaseMemoryUsagePercentage"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.broker_memory_critical_percent
+  treat_missing_data  = "breaching"
+  dimensions = {
+    CacheClusterId = each.key
+  }
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = var.tags
+}
