@@ -209,3 +209,13 @@ def test_the_broker_never_fills_up_unnoticed():
     alarm = resources(ALARMS, "aws_cloudwatch_metric_alarm")["broker_memory"]
     assert alarm["metric_name"] == "DatabaseMemoryUsagePercentage"
     assert alarm["dimensions"] == {"CacheClusterId": "${each.key}"}
+
+
+# --------------------------------------------- 8. one state bucket per account
+def test_each_environment_keeps_its_state_in_its_own_bucket():
+    from test_invariants import _backend
+
+    buckets = {env: _backend(env)["bucket"] for env in ENVS}
+    assert len(set(buckets.values())) == len(ENVS), f"environments share a state bucket: {buckets}"
+    for env, bucket in buckets.items():
+        assert bucket.endswith(f"-{env}"), f"{env}: bucket {bucket} does not name its environment"
