@@ -219,3 +219,35 @@ def test_each_environment_keeps_its_state_in_its_own_bucket():
     assert len(set(buckets.values())) == len(ENVS), f"environments share a state bucket: {buckets}"
     for env, bucket in buckets.items():
         assert bucket.endswith(f"-{env}"), f"{env}: bucket {bucket} does not name its environment"
+
+
+# ------------------------------------------------- 7. production task settings
+def _variable(env: str, name: str) -> dict:
+    from test_invariants import blocks as _blocks
+
+    for block in _blocks(INFRA / "envs" / env / "variables.tf", "variable"):
+        if name in block:
+            return block[name]
+    raise AssertionError(f"envs/{env} has no variable {name}")
+
+
+def test_search_indices_have_replicas_outside_dev():
+    from test_invariants import tfvars
+
+    for env in ENVS:
+        assert env_module(env, "ecs")["environment"]["ELASTICSEARCH_INDEX_REPLICAS"] == (
+            "${tostring(var.search_index_replicas)}"
+        ), env
+        (validation,) = _variable(env, "search_index_replicas")["validation"]
+        assert 'var.environment == "dev" ? 0 : 1' in validation["condition"], env
+        if env != "dev":
+            assert tfvars(env)["search_index_replicas"] >= 1, env
+
+
+def test_production_cannot_be_applied_without_an_alarm_recipient():
+    from test_invariants import tfvars
+
+    assert tfvars("prod")["alarm_emails"], "prod has no alarm e-mail address"
+    for env in ENVS:
+        (validation,) = _variable(env, "alarm_emails")["validation"]
+        assert validation["condition"] == '${var.environment != "prod" || length(var.alarm_emails) > 0}', env

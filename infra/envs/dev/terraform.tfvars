@@ -24,5 +24,6 @@ redis_num_cache_clusters        = 1
 redis_broker_node_type          = "cache.t4g.micro"
 redis_broker_num_cache_clusters = 1
 
-search_backend     = "postgres"
-default_from_email = "Agora Dev <no-reply@dev.agora.example.com>"
+search_index_replicas = 0
+search_backend        = "postgres"
+default_from_email    = "Agora Dev <no-reply@dev.agora.example.com>"

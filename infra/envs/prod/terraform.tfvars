@@ -24,6 +24,8 @@ redis_num_cache_clusters        = 2
 redis_broker_node_type          = "cache.t4g.medium"
 redis_broker_num_cache_clusters = 2
 
-search_backend     = "elasticsearch"
-default_from_email = "Agora <no-reply@agora.example.com>"
-alarm_emails       = []
+search_index_replicas = 1
+search_backend        = "elasticsearch"
+default_from_email    = "Agora <no-reply@agora.example.com>"
+# REPLACE with the on-call list; production refuses to apply without one.
+alarm_emails = ["ops-alerts@agora.example.com"]

@@ -113,6 +113,16 @@ variable "search_backend" {
   }
 }
 
+variable "search_index_replicas" {
+  type        = number
+  description = "ELASTICSEARCH_INDEX_REPLICAS: replicas of each search index; 1 or more outside dev, so one lost Elasticsearch node loses no index."
+
+  validation {
+    condition     = var.search_index_replicas >= (var.environment == "dev" ? 0 : 1)
+    error_message = "search_index_replicas must be at least 1 in staging and prod."
+  }
+}
+
 variable "stripe_publishable_key" {
   type        = string
   description = "Stripe publishable key (public by design, so a plain environment variable)."
@@ -126,6 +136,11 @@ variable "default_from_email" {
 
 variable "alarm_emails" {
   type        = list(string)
-  description = "Addresses subscribed to the environment's alarm topic."
+  description = "Addresses subscribed to the environment's alarm topic (at least one in prod: an alarm nobody receives is no alarm)."
   default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_emails) > 0
+    error_message = "Production needs at least one alarm_emails address."
+  }
 }

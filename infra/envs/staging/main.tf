@@ -152,13 +152,14 @@ module "ecs" {
   )
 
   environment = {
-    DJANGO_ALLOWED_HOSTS   = join(",", var.domain_names)
-    CSRF_TRUSTED_ORIGINS   = join(",", local.https_origins)
-    CORS_ALLOWED_ORIGINS   = join(",", local.https_origins)
-    SEARCH_BACKEND         = var.search_backend
-    AWS_S3_CUSTOM_DOMAIN   = module.storage.media_cdn_domain
-    STRIPE_PUBLISHABLE_KEY = var.stripe_publishable_key
-    DEFAULT_FROM_EMAIL     = var.default_from_email
+    DJANGO_ALLOWED_HOSTS         = join(",", var.domain_names)
+    CSRF_TRUSTED_ORIGINS         = join(",", local.https_origins)
+    CORS_ALLOWED_ORIGINS         = join(",", local.https_origins)
+    SEARCH_BACKEND               = var.search_backend
+    ELASTICSEARCH_INDEX_REPLICAS = tostring(var.search_index_replicas)
+    AWS_S3_CUSTOM_DOMAIN         = module.storage.media_cdn_domain
+    STRIPE_PUBLISHABLE_KEY       = var.stripe_publishable_key
+    DEFAULT_FROM_EMAIL           = var.default_from_email
   }
 }
 

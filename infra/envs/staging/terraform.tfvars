@@ -24,5 +24,6 @@ redis_num_cache_clusters        = 2
 redis_broker_node_type          = "cache.t4g.small"
 redis_broker_num_cache_clusters = 2
 
-search_backend     = "elasticsearch"
-default_from_email = "Agora Staging <no-reply@staging.agora.example.com>"
+search_index_replicas = 1
+search_backend        = "elasticsearch"
+default_from_email    = "Agora Staging <no-reply@staging.agora.example.com>"
