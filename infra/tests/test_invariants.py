@@ -263,7 +263,7 @@ def _env_var_names_in_containers() -> dict[str, str]:
     # The containers' environment is built only from local.environment and the
     # per-service extra_env; secrets only from the secrets locals.
     assert "environment = concat(local.environment," in definitions
-    assert "secrets = local.secrets" in definitions
+    assert "secrets = local.role_secrets[role]" in definitions
     assert "for name in sort(keys(local.plain_env))" in locals_["environment"]
     for name in re.findall(r"(\w+) = ", locals_["plain_env"]):
         names[name] = "modules/ecs locals.plain_env"

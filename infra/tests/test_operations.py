@@ -251,3 +251,42 @@ def test_production_cannot_be_applied_without_an_alarm_recipient():
     for env in ENVS:
         (validation,) = _variable(env, "alarm_emails")["validation"]
         assert validation["condition"] == '${var.environment != "prod" || length(var.alarm_emails) > 0}', env
+
+
+DATABASE = MODULES / "database" / "main.tf"
+
+
+def test_the_app_connects_as_a_least_privilege_role_and_only_migrations_as_the_owner():
+    versions = resources(DATABASE, "aws_secretsmanager_secret_version")
+    app_url = versions["database_url"]["secret_string"]
+    owner_url = versions["owner_database_url"]["secret_string"]
+    assert app_url.startswith("postgres://${var.app_username}:${random_password.app.result}@")
+    assert owner_url.startswith("postgres://${var.master_username}:${random_password.master.result}@")
+    assert module_variables("database")["app_username"]["default"] != module_variables("database")["master_username"]["default"]
+    role_secrets = ecs_locals()["role_secrets"]
+    assert role_secrets == {
+        "web": "${local.secrets}",
+        "worker": "${local.secrets}",
+        "beat": "${local.secrets}",
+        "management": "${local.management_secrets}",
+    }
+    for env in ENVS:
+        ecs = env_module(env, "ecs")
+        assert "DATABASE_URL = module.database.database_url_secret_arn" in ecs["secret_arns"], env
+        assert ecs["management_secret_arns"] == {
+            "DATABASE_URL": "${module.database.owner_database_url_secret_arn}",
+            "APP_DATABASE_URL": "${module.database.database_url_secret_arn}",
+        }, env
+        assert "owner_database_url" not in ecs["secret_arns"], env
+
+
+def test_database_urls_verify_the_server_against_the_rds_ca_bundle_in_the_image():
+    tls = locals_of(DATABASE)["tls"]
+    assert tls == "sslmode=verify-full&sslrootcert=${var.ca_bundle_path}"
+    for name in ("database_url", "owner_database_url"):
+        assert resources(DATABASE, "aws_secretsmanager_secret_version")[name]["secret_string"].endswith("?${local.tls}")
+    path = module_variables("database")["ca_bundle_path"]["default"]
+    assert path.startswith("/app/backend/")
+    bundle = INFRA.parent / "backend" / path.removeprefix("/app/backend/")
+    assert bundle.is_file() and "BEGIN CERTIFICATE" in bundle.read_text(), f"{bundle} is not in the image"
+    assert "COPY backend/ /app/backend/" in (INFRA.parent / "Dockerfile").read_text()

@@ -77,6 +77,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Only in the one-off management task, whose DATABASE_URL is the owner's: the web, worker and beat
+# tasks' URL (a least-privilege role). Every `migrate` there creates or updates that role and
+# grants it row access (agora.core.db_roles).
+APP_DATABASE_URL = env.str("APP_DATABASE_URL", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -150,6 +150,11 @@ module "ecs" {
     },
     module.search.secret_arns,
   )
+  # Migrations run as the owner; the application role they keep in step is named by APP_DATABASE_URL.
+  management_secret_arns = {
+    DATABASE_URL     = module.database.owner_database_url_secret_arn
+    APP_DATABASE_URL = module.database.database_url_secret_arn
+  }
 
   environment = {
     DJANGO_ALLOWED_HOSTS         = join(",", var.domain_names)

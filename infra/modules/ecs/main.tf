@@ -9,20 +9,35 @@ locals {
 
   # Secrets are injected by ECS from Secrets Manager at task start: they never
   # appear in the task definition, the console or `describe-task-definition`.
+  # Web, worker and beat get the shared set; the one-off management task gets it plus
+  # its own (the owner's DATABASE_URL for migrations, APP_DATABASE_URL to keep the
+  # application role in step), which override shared names.
   secret_arns = merge(
-    { for k, s in aws_secretsmanager_secret.app : k => s.arn },
+    { for k, s in aws_secretsmanager_secret.app : k => s.arn if !local.app_secrets[k].management_only },
     var.secret_arns,
   )
-  secrets = [for name in sort(keys(local.secret_arns)) : { name = name, valueFrom = local.secret_arns[name] }]
+  management_secret_arns = merge(
+    local.secret_arns,
+    { for k, s in aws_secretsmanager_secret.app : k => s.arn if local.app_secrets[k].management_only },
+    var.management_secret_arns,
+  )
+  secrets            = [for name in sort(keys(local.secret_arns)) : { name = name, valueFrom = local.secret_arns[name] }]
+  management_secrets = [for name in sort(keys(local.management_secret_arns)) : { name = name, valueFrom = local.management_secret_arns[name] }]
+  role_secrets = {
+    web        = local.secrets
+    worker     = local.secrets
+    beat       = local.secrets
+    management = local.management_secrets
+  }
 
   # Secrets owned by the application itself. Stripe and email values are issued
   # by third parties and written out of band; the placeholders only let tasks
   # start (payments use the dummy gateway until the Stripe key is set).
   app_secrets = {
-    DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null }
-    STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured" }
-    STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured" }
-    EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://" }
+    DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null, management_only = false }
+    STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured", management_only = false }
+    STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured", management_only = false }
+    EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://", management_only = false }
   }
 
   environment = [for name in sort(keys(local.plain_env)) : { name = name, value = local.plain_env[name] }]
@@ -116,7 +131,7 @@ locals {
           local.environment,
           [for k in sort(keys(spec.extra_env)) : { name = k, value = spec.extra_env[k] }],
         )
-        secrets     = local.secrets
+        secrets     = local.role_secrets[role]
         mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
         logConfiguration = {
           logDriver = "awslogs"
@@ -278,7 +293,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadOwnSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(local.secret_arns)
+    resources = distinct(values(local.management_secret_arns))
   }
 
   statement {

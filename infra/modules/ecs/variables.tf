@@ -106,6 +106,17 @@ variable "secret_arns" {
   }
 }
 
+variable "management_secret_arns" {
+  type        = map(string)
+  description = "Secrets only the one-off management task gets (environment variable name => Secrets Manager ARN), overriding secret_arns of the same name: the owner's DATABASE_URL for migrations and APP_DATABASE_URL."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for arn in values(var.management_secret_arns) : can(regex("^arn:aws[a-z-]*:secretsmanager:", arn))])
+    error_message = "Every value of management_secret_arns must be a Secrets Manager ARN."
+  }
+}
+
 variable "environment" {
   type        = map(string)
   description = "Non-secret environment variables for every container (hosts, origins, bucket domain...). Secrets go in secret_arns."
