@@ -290,3 +290,194 @@ def test_database_urls_verify_the_server_against_the_rds_ca_bundle_in_the_image(
     bundle = INFRA.parent / "backend" / path.removeprefix("/app/backend/")
     assert bundle.is_file() and "BEGIN CERTIFICATE" in bundle.read_text(), f"{bundle} is not in the image"
     assert "COPY backend/ /app/backend/" in (INFRA.parent / "Dockerfile").read_text()
+
+
+# ---------------------------------------------------- workflows (2, 3, 4, 10)
+WORKFLOWS = INFRA.parent / ".github" / "workflows"
+REPO = INFRA.parent
+
+
+def workflow(name: str) -> dict:
+    import yaml
+
+    doc = yaml.safe_load((WORKFLOWS / name).read_text())
+    doc["on"] = doc.pop(True, doc.get("on"))  # YAML 1.1 reads the key `on` as true
+    return doc
+
+
+def run_blocks(doc: dict) -> str:
+    return "\n".join(step.get("run", "") for job in doc["jobs"].values() for step in job.get("steps", []))
+
+
+def uses(doc: dict) -> list[str]:
+    found = [job["uses"] for job in doc["jobs"].values() if "uses" in job]
+    return found + [step["uses"] for job in doc["jobs"].values() for step in job.get("steps", []) if "uses" in step]
+
+
+BUILDS = re.compile(r"docker (buildx )?build|docker/build-push-action")
+
+
+def test_cd_starts_only_from_a_successful_ci_run_of_main_and_builds_nothing():
+    cd = workflow("cd.yml")
+    assert set(cd["on"]) == {"workflow_run"}, f"CD must not start on its own: {cd['on']}"
+    assert cd["on"]["workflow_run"] == {"workflows": ["CI"], "types": ["completed"], "branches": ["main"]}
+    release = cd["jobs"]["release"]
+    assert "github.event.workflow_run.conclusion == 'success'" in release["if"]
+    assert "github.event.workflow_run.event == 'push'" in release["if"]
+    for name in ("cd.yml", "deploy.yml", "rollback.yml"):
+        text = (WORKFLOWS / name).read_text()
+        assert not BUILDS.search(text), f"{name} builds an image"
+    (download,) = [s for s in release["steps"] if s.get("uses", "").startswith("actions/download-artifact")]
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert download["with"]["name"] == "agora-image"
+
+
+def test_ci_builds_the_release_image_once_and_scans_that_image():
+    ci = workflow("ci.yml")
+    builds = [u for u in uses(ci) if u.startswith("docker/build-push-action")]
+    assert len(builds) == 1, "one build: the image that is scanned is the image that ships"
+    image = ci["jobs"]["image"]
+    (build,) = [s for s in image["steps"] if s.get("uses", "").startswith("docker/build-push-action")]
+    assert build["with"]["outputs"].startswith("type=oci,"), "an OCI archive keeps the manifest digest"
+    assert build["with"]["provenance"] is False
+    (scan,) = [s for s in image["steps"] if s.get("uses", "").startswith("aquasecurity/trivy-action")]
+    assert scan["with"]["image-ref"] == "agora:ci"
+    assert 'skopeo copy "oci-archive:/tmp/agora-image.tar" "docker-daemon:agora:ci"' in run_blocks({"jobs": {"i": image}})
+    (upload,) = [s for s in image["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["name"] == "agora-image" and "/tmp/agora-image.digest" in upload["with"]["path"]
+
+
+def test_deploys_register_task_definitions_by_digest():
+    deploy = workflow("deploy.yml")
+    text = run_blocks(deploy)
+    assert 'echo "image=${REGISTRY}/${REPOSITORY}@${digest}"' in text
+    assert "^sha256:[0-9a-f]{64}$" in text, "the digest is validated"
+    assert ".image = $image" in text
+    assert "skopeo copy --preserve-digests" in text
+    assert ":${IMAGE_TAG}" not in text and "image_tag" not in deploy["on"]["workflow_call"]["inputs"]
+
+
+def test_deploy_concurrency_is_per_environment_not_per_workflow():
+    deploy = workflow("deploy.yml")
+    concurrency = deploy["jobs"]["deploy"]["concurrency"]
+    assert concurrency["group"] == "deploy-${{ inputs.environment }}"
+    assert concurrency["cancel-in-progress"] is False
+    assert "concurrency" not in workflow("cd.yml"), "a workflow-wide lock makes a prod approval block dev"
+
+
+def test_base_images_are_pinned_by_digest():
+    froms = re.findall(r"^FROM\s+(\S+)", (REPO / "Dockerfile").read_text(), re.M)
+    assert froms
+    for image in froms:
+        assert re.search(r"@sha256:[0-9a-f]{64}$", image), f"FROM {image} is not pinned by digest"
+
+
+def test_rollback_redeploys_a_digest_or_revision_without_building():
+    rollback = workflow("rollback.yml")
+    inputs = rollback["on"]["workflow_dispatch"]["inputs"]
+    assert {"environment", "image_digest", "web_revision"} <= set(inputs)
+    (job,) = rollback["jobs"].values()
+    assert job["uses"] == "./.github/workflows/deploy.yml"
+    assert job["with"]["run_migrations"] is False
+    assert "ci_run_id" not in job["with"], "a rollback must not depend on an expiring CI artifact"
+    text = run_blocks(workflow("deploy.yml"))
+    assert 'describe-task-definition --task-definition "${FAMILY_PREFIX}-web:${WEB_REVISION}"' in text
+
+
+def test_a_failed_smoke_test_rolls_the_services_back():
+    steps = workflow("deploy.yml")["jobs"]["deploy"]["steps"]
+    names = [s.get("name") for s in steps]
+    smoke = names.index("Smoke test /health/ready/")
+    (rollback,) = [s for s in steps if s.get("name") == "Roll back to the previous revisions"]
+    assert names.index(rollback["name"]) > smoke
+    assert rollback["if"] == "failure() && steps.update.outcome == 'success'"
+    assert '--task-definition "${WEB}"' in rollback["run"] and rollback["env"]["WEB"] == "${{ steps.previous.outputs.web }}"
+
+
+def test_web_deployments_roll_back_on_the_5xx_alarm():
+    web = resources(ECS, "aws_ecs_service")["web"]
+    (alarms,) = web["alarms"]
+    assert alarms["rollback"] is True
+    assert alarms["alarm_names"] == "${var.deployment_alarm_names}"
+    from test_invariants import blocks as _blocks
+
+    outputs = {}
+    for block in _blocks(MODULES / "alarms" / "outputs.tf", "output"):
+        outputs.update(block)
+    assert outputs["deployment_alarm_names"]["value"] == ['${aws_cloudwatch_metric_alarm.alb_5xx_rate["critical"].alarm_name}']
+    for env in ENVS:
+        assert env_module(env, "ecs")["deployment_alarm_names"] == "${module.alarms.deployment_alarm_names}", env
+
+
+def test_terraform_registers_the_deployed_digest_never_a_tag():
+    from test_invariants import blocks as _blocks
+    from test_invariants import tfvars
+
+    image = module_variables("ecs")["image"]
+    (validation,) = image["validation"]
+    assert "@sha256:[0-9a-f]{64}$" in validation["condition"]
+    for env in ENVS:
+        assert "image_tag" not in tfvars(env), env
+        data = {}
+        for block in _blocks(INFRA / "envs" / env / "main.tf", "data"):
+            data.update(block.get("aws_ssm_parameter", {}))
+        assert data["deployed_image_digest"]["name"] == "/agora/${var.environment}/deployed/image-digest", env
+        assert env_module(env, "ecs")["image"] == (
+            "${module.ecr.repository_url}@${data.aws_ssm_parameter.deployed_image_digest.insecure_value}"
+        ), env
+    record = [s for s in workflow("deploy.yml")["jobs"]["deploy"]["steps"] if s.get("name") == "Record the deployed image and management revision"]
+    (record,) = record
+    assert '"${prefix}/image-digest"' in record["run"] and '"${prefix}/management-task-definition"' in record["run"]
+
+
+def test_runbooks_never_run_the_latest_management_revision():
+    for readme in (REPO / "README.md", INFRA / "README.md"):
+        text = readme.read_text()
+        assert not re.search(r"--task-definition agora-management(\s|$)", text), (
+            f"{readme.relative_to(REPO)}: `--task-definition agora-management` runs the newest revision, "
+            "which may reference an image that is not deployed"
+        )
+
+
+def test_ci_runs_every_stage_of_make_test_through_the_same_script():
+    stages_line = re.search(r"^STAGES=\((.*)\)$", (REPO / "scripts" / "test.sh").read_text(), re.M)
+    stages = stages_line.group(1).split()
+    assert {"lint", "infra", "security", "frontend", "migrations", "e2e", "backend"} <= set(stages)
+    ci = workflow("ci.yml")
+    matrix = ci["jobs"]["test"]["strategy"]["matrix"]["include"]
+    covered = [stage for entry in matrix for stage in entry["stages"].split()]
+    assert sorted(covered) == sorted(stages), f"CI runs {covered}, make test runs {stages}"
+    steps = ci["jobs"]["test"]["steps"]
+    assert any(s.get("run") == "bash scripts/test.sh ${{ matrix.stages }}" for s in steps)
+    text = run_blocks(ci)
+    for tool in ("pytest", "ruff ", "npm test", "npm run", "bandit", "pip-audit", "checkov", "makemigrations"):
+        assert tool not in text, f"ci.yml calls {tool} itself instead of scripts/test.sh"
+    assert "bash scripts/test.sh" in (REPO / "Makefile").read_text()
+
+
+# ------------------------------------------------------------- 9. ops commands
+def test_the_staff_password_reaches_only_the_management_task_as_a_secret():
+    app_secrets = ecs_locals()["app_secrets"]
+    assert app_secrets["STAFF_PASSWORD"]["management_only"] is True
+    assert app_secrets["STAFF_PASSWORD"]["placeholder"] == "not-configured"
+    assert all(v["management_only"] is False for k, v in app_secrets.items() if k != "STAFF_PASSWORD")
+    locals_ = ecs_locals()
+    assert "if !local.app_secrets[k].management_only" in locals_["secret_arns"]
+    assert "if local.app_secrets[k].management_only" in locals_["management_secret_arns"]
+
+
+def test_demo_data_is_allowed_everywhere_but_production():
+    for env in ENVS:
+        assert env_module(env, "ecs")["environment"]["DEMO_DATA_ALLOWED"] == '${tostring(var.environment != "prod")}', env
+
+
+def test_runbook_commands_run_as_ecs_runs_them():
+    for readme in (REPO / "README.md", INFRA / "README.md"):
+        text = readme.read_text()
+        for line in text.splitlines():
+            if '"search_rebuild"' in line:
+                assert '"search_rebuild","--no-progress"' in line, f"{readme.name}: {line}"
+            if '"create_staff_user"' in line:
+                assert '"--password"' not in line, f"{readme.name}: a password on the command line: {line}"
+    infra_readme = (INFRA / "README.md").read_text()
+    assert "agora/$ENV/STAFF_PASSWORD" in infra_readme

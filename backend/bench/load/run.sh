@@ -24,7 +24,8 @@ stop_on_exit "$work"
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
 export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}"
-export LOG_LEVEL=WARNING LOAD_TEST_CEILING_VIEW=true
+# A throwaway stack on loopback: its demo logins are exactly what the load test signs in with.
+export LOG_LEVEL=WARNING LOAD_TEST_CEILING_VIEW=true DEMO_DATA_ALLOWED=true
 cd "$REPO_DIR/backend"
 log "migrating and seeding ${PRODUCTS:-100000} products"
 "$PY" manage.py migrate --noinput -v 0

@@ -142,6 +142,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
 
+# `seed_demo` creates logins with published passwords: refused under production settings unless
+# the environment says demo data belongs there (Terraform sets it for dev and staging, never prod).
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=not IS_PRODUCTION)
+
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")
 

@@ -7,7 +7,6 @@ single_nat_gateway = true
 
 certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-dev"
 domain_names    = ["dev.agora.example.com"]
-image_tag       = "bootstrap"
 
 alb_deletion_protection = false
 force_destroy_buckets   = true

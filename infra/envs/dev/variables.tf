@@ -38,11 +38,6 @@ variable "domain_names" {
   description = "Host names the site answers on (ALLOWED_HOSTS, CSRF and CORS origins)."
 }
 
-variable "image_tag" {
-  type        = string
-  description = "Image tag for the task definitions Terraform registers; CD deploys newer ones (services ignore task_definition drift)."
-}
-
 variable "alb_deletion_protection" {
   type        = bool
   description = "Protect the ALB from deletion."

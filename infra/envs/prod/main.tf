@@ -119,17 +119,26 @@ module "search" {
   kms_key_arn   = module.kms.key_arn
 }
 
+# The image CD deployed last, recorded by .github/workflows/deploy.yml after its smoke test
+# passed. Task definition revisions Terraform registers run exactly that image (by digest), so
+# a Terraform change never points a service or `run-task` at an image that does not exist.
+# Bootstrapping writes the first value (infra/README.md).
+data "aws_ssm_parameter" "deployed_image_digest" {
+  name = "/agora/${var.environment}/deployed/image-digest"
+}
+
 module "ecs" {
   source = "../../modules/ecs"
 
   name          = local.name
   secret_prefix = local.secret_prefix
   # The one image all four task definitions run; CD registers newer revisions.
-  image              = "${module.ecr.repository_url}:${var.image_tag}"
+  image              = "${module.ecr.repository_url}@${data.aws_ssm_parameter.deployed_image_digest.insecure_value}"
   vpc_id             = module.network.vpc_id
   vpc_cidr_block     = module.network.vpc_cidr_block
   private_subnet_ids = module.network.private_subnet_ids
 
+  deployment_alarm_names  = module.alarms.deployment_alarm_names
   alb_security_group_id   = module.alb.security_group_id
   target_group_arn        = module.alb.target_group_arn
   alb_arn_suffix          = module.alb.alb_arn_suffix
@@ -165,6 +174,8 @@ module "ecs" {
     AWS_S3_CUSTOM_DOMAIN         = module.storage.media_cdn_domain
     STRIPE_PUBLISHABLE_KEY       = var.stripe_publishable_key
     DEFAULT_FROM_EMAIL           = var.default_from_email
+    # seed_demo creates logins with published passwords: dev and staging only.
+    DEMO_DATA_ALLOWED = tostring(var.environment != "prod")
   }
 }
 

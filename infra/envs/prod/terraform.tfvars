@@ -7,7 +7,6 @@ single_nat_gateway = false
 
 certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-prod"
 domain_names    = ["agora.example.com", "www.agora.example.com"]
-image_tag       = "bootstrap"
 
 alb_deletion_protection = true
 force_destroy_buckets   = false

@@ -38,6 +38,9 @@ locals {
     STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured", management_only = false }
     STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured", management_only = false }
     EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://", management_only = false }
+    # Read by `create_staff_user` in the one-off management task only: ops put a password here
+    # (never in --overrides, which the task's description shows), run the command, then rotate it.
+    STAFF_PASSWORD = { description = "Password create_staff_user sets (management task only)", placeholder = "not-configured", management_only = true }
   }
 
   environment = [for name in sort(keys(local.plain_env)) : { name = name, value = local.plain_env[name] }]
@@ -479,6 +482,14 @@ resource "aws_ecs_service" "web" {
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # ...and so is one whose tasks start fine but answer 5xx: while the deployment runs
+  # (and its bake time), the critical 5xx alarm going off rolls it back.
+  alarms {
+    alarm_names = var.deployment_alarm_names
+    enable      = length(var.deployment_alarm_names) > 0
+    rollback    = true
   }
 
   network_configuration {

@@ -16,7 +16,18 @@ variable "family_prefix" {
 
 variable "image" {
   type        = string
-  description = "The one container image (repository URL and immutable tag) every task definition runs; CD replaces it per deploy."
+  description = "The one container image every task definition runs, by digest (<repository>@sha256:...): the image CD deployed last, never a tag that may not exist."
+
+  validation {
+    condition     = can(regex("^[^@:]+(:[0-9]+)?/[^@]+@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be <repository>@sha256:<digest> (the deployed image), not a tag."
+  }
+}
+
+variable "deployment_alarm_names" {
+  type        = list(string)
+  description = "CloudWatch alarms that roll a web deployment back when they go off during it (the critical 5xx rate)."
+  default     = []
 }
 
 variable "cpu_architecture" {
