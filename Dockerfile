@@ -71,6 +71,10 @@ RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(
     python manage.py collectstatic --noinput \
  && python -m whitenoise.compress -q /app/frontend/dist \
  && python -m compileall -q /app/backend
+# The commit the image is built from (CI passes it): Sentry's release, the traces'
+# service.version. Declared after the last RUN so a new commit keeps the layer cache.
+ARG APP_VERSION=unknown
+ENV APP_VERSION=${APP_VERSION}
 # Numeric, so the platform can tell it is non-root without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

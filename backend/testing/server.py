@@ -18,7 +18,8 @@ def free_port() -> int:
 
 
 class GunicornServer:
-    def __init__(self, log_path: Path, workers: int = 2):
+    def __init__(self, log_path: Path, workers: int = 2, extra_env: dict[str, str] | None = None):
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -30,6 +31,7 @@ class GunicornServer:
         env.update(
             GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers), GUNICORN_ACCESSLOG="/dev/null"
         )
+        env.update(self.extra_env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
         self.proc = subprocess.Popen(

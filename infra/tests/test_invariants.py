@@ -26,11 +26,7 @@ PUBLIC_KEY_NAMES = {"STRIPE_PUBLISHABLE_KEY"}
 def _clean(value):
     """Drop python-hcl2's markers and the quotes it keeps around strings."""
     if isinstance(value, dict):
-        return {
-            _clean(k): _clean(v)
-            for k, v in value.items()
-            if not (isinstance(k, str) and k.startswith("__"))
-        }
+        return {_clean(k): _clean(v) for k, v in value.items() if not (isinstance(k, str) and k.startswith("__"))}
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
@@ -98,25 +94,19 @@ ECS = MODULES / "ecs" / "main.tf"
 
 
 # ------------------------------------------------------------------ services
-@pytest.mark.parametrize(
-    ("service", "expected"), [("web", 3), ("worker", 2), ("beat", 1)]
-)
+@pytest.mark.parametrize(("service", "expected"), [("web", 3), ("worker", 2), ("beat", 1)])
 def test_service_desired_counts(service, expected):
     body = resources(ECS, "aws_ecs_service")[service]
     assert resolve(body["desired_count"], "ecs") == expected
     # No environment root may override the count away from the invariant.
     for env in ENVS:
         override = env_module(env, "ecs").get(f"{service}_desired_count")
-        assert override in (None, expected), (
-            f"{env} overrides {service}_desired_count to {override}"
-        )
+        assert override in (None, expected), f"{env} overrides {service}_desired_count to {override}"
 
 
 def test_beat_never_runs_twice():
     beat = resources(ECS, "aws_ecs_service")["beat"]
-    assert beat["desired_count"] == 1, (
-        "beat's count must be a literal 1, not a variable"
-    )
+    assert beat["desired_count"] == 1, "beat's count must be a literal 1, not a variable"
     assert beat["deployment_maximum_percent"] == 100
     assert beat["deployment_minimum_healthy_percent"] == 0
 
@@ -124,16 +114,11 @@ def test_beat_never_runs_twice():
 def test_beat_is_not_autoscaled():
     for tf, name, body in all_resources("aws_appautoscaling_target"):
         assert "beat" not in name, f"{tf}: autoscaling target {name}"
-        assert "aws_ecs_service.beat" not in str(body["resource_id"]), (
-            f"{tf}: {name} scales beat"
-        )
+        assert "aws_ecs_service.beat" not in str(body["resource_id"]), f"{tf}: {name} scales beat"
 
 
 def test_web_and_worker_are_autoscaled():
-    targets = {
-        str(body["resource_id"])
-        for _, _, body in all_resources("aws_appautoscaling_target")
-    }
+    targets = {str(body["resource_id"]) for _, _, body in all_resources("aws_appautoscaling_target")}
     assert any("aws_ecs_service.web" in t for t in targets)
     assert any("aws_ecs_service.worker" in t for t in targets)
     policies = resources(ECS, "aws_appautoscaling_policy")
@@ -163,14 +148,11 @@ def test_four_task_definitions_from_one_image():
     (td,) = resources(ECS, "aws_ecs_task_definition").values()
     services = ecs_locals()["services"]
     assert set(services) == {"web", "worker", "beat", "management"}
-    assert (
-        td["container_definitions"] == "${jsonencode(local.task_containers[each.key])}"
-    )
+    assert td["container_definitions"] == "${jsonencode(local.task_containers[each.key])}"
     assert "image = var.image" in ecs_locals()["app_containers"]
-    image_vars = [k for k in module_variables("ecs") if "image" in k]
-    assert image_vars == ["image"], (
-        "one image variable, shared by every task definition"
-    )
+    # The tracing sidecar's collector image is AWS's, not ours; every app container runs var.image.
+    image_vars = [k for k in module_variables("ecs") if "image" in k and k != "otel_collector_image"]
+    assert image_vars == ["image"], "one image variable, shared by every task definition"
 
 
 # ------------------------------------------------------------------------ ALB
@@ -193,13 +175,9 @@ def test_listeners_are_https_and_http_only_redirects():
             assert body["ssl_policy"], f"{name} has no TLS policy"
             assert body["certificate_arn"], f"{name} has no certificate"
         else:
-            assert body["protocol"] == "HTTP", (
-                f"{name}: unexpected protocol {body['protocol']}"
-            )
+            assert body["protocol"] == "HTTP", f"{name}: unexpected protocol {body['protocol']}"
             (action,) = body["default_action"]
-            assert action["type"] == "redirect", (
-                f"HTTP listener {name} must only redirect"
-            )
+            assert action["type"] == "redirect", f"HTTP listener {name} must only redirect"
             (redirect,) = action["redirect"]
             assert redirect["protocol"] == "HTTPS"
             assert redirect["status_code"] == "HTTP_301"
@@ -218,9 +196,7 @@ def test_every_log_group_has_retention():
     groups = all_resources("aws_cloudwatch_log_group")
     assert len(groups) >= 5
     for tf, name, body in groups:
-        assert body.get("retention_in_days") not in (None, 0), (
-            f"{tf}: log group {name} keeps logs forever"
-        )
+        assert body.get("retention_in_days") not in (None, 0), f"{tf}: log group {name} keeps logs forever"
 
 
 # ------------------------------------------------------------------- database
@@ -267,6 +243,8 @@ def _env_var_names_in_containers() -> dict[str, str]:
     assert "for name in sort(keys(local.plain_env))" in locals_["environment"]
     for name in re.findall(r"(\w+) = ", locals_["plain_env"]):
         names[name] = "modules/ecs locals.plain_env"
+    for name in locals_["tracing_env"]:
+        names[name] = "modules/ecs locals.tracing_env"
     for service, spec in locals_["services"].items():
         for name in spec["extra_env"]:
             names[name] = f"modules/ecs locals.services.{service}.extra_env"
@@ -279,11 +257,7 @@ def _env_var_names_in_containers() -> dict[str, str]:
 def test_secrets_only_through_container_secrets():
     names = _env_var_names_in_containers()
     assert "DJANGO_ALLOWED_HOSTS" in names  # the parser really found the maps
-    leaked = {
-        n: where
-        for n, where in names.items()
-        if SECRET_NAME.search(n) and n not in PUBLIC_KEY_NAMES
-    }
+    leaked = {n: where for n, where in names.items() if SECRET_NAME.search(n) and n not in PUBLIC_KEY_NAMES}
     assert not leaked, f"secret-looking variables passed as plain environment: {leaked}"
 
 
@@ -295,22 +269,16 @@ def test_secret_variables_are_wired_as_secrets():
     app_secrets = {}
     for block in blocks(ECS, "locals"):
         app_secrets.update(block.get("app_secrets", {}))
-    assert {"DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} <= set(
-        app_secrets
-    )
+    assert {"DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} <= set(app_secrets)
 
 
 # ------------------------------------------------------------------ variables
-@pytest.mark.parametrize(
-    "module", sorted(p.name for p in MODULES.iterdir() if p.is_dir())
-)
+@pytest.mark.parametrize("module", sorted(p.name for p in MODULES.iterdir() if p.is_dir()))
 def test_every_module_variable_is_typed_and_described(module):
     variables = module_variables(module)
     for name, body in variables.items():
         assert body.get("type"), f"modules/{module}: variable {name} has no type"
-        assert str(body.get("description", "")).strip(), (
-            f"modules/{module}: variable {name} has no description"
-        )
+        assert str(body.get("description", "")).strip(), f"modules/{module}: variable {name} has no description"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -318,19 +286,13 @@ def test_every_env_variable_is_typed_and_described(env):
     for block in blocks(INFRA / "envs" / env / "variables.tf", "variable"):
         for name, body in block.items():
             assert body.get("type"), f"envs/{env}: variable {name} has no type"
-            assert str(body.get("description", "")).strip(), (
-                f"envs/{env}: variable {name} has no description"
-            )
+            assert str(body.get("description", "")).strip(), f"envs/{env}: variable {name} has no description"
 
 
-@pytest.mark.parametrize(
-    "module", sorted(p.name for p in MODULES.iterdir() if p.is_dir())
-)
+@pytest.mark.parametrize("module", sorted(p.name for p in MODULES.iterdir() if p.is_dir()))
 def test_module_layout(module):
     for part in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
-        assert (MODULES / module / part).is_file(), (
-            f"modules/{module}/{part} is missing"
-        )
+        assert (MODULES / module / part).is_file(), f"modules/{module}/{part} is missing"
 
 
 # ------------------------------------------------------------------- backends
@@ -345,16 +307,10 @@ def test_each_env_has_its_own_state_key_and_locking():
     for env in ENVS:
         backend = _backend(env)
         assert backend["encrypt"] is True, env
-        assert backend.get("use_lockfile") is True or backend.get("dynamodb_table"), (
-            f"{env}: no state locking"
-        )
-        assert env in backend["key"], (
-            f"{env}: state key {backend['key']} does not name the environment"
-        )
+        assert backend.get("use_lockfile") is True or backend.get("dynamodb_table"), f"{env}: no state locking"
+        assert env in backend["key"], f"{env}: state key {backend['key']} does not name the environment"
         keys[env] = backend["key"]
-    assert len(set(keys.values())) == len(ENVS), (
-        f"environments share a state key: {keys}"
-    )
+    assert len(set(keys.values())) == len(ENVS), f"environments share a state key: {keys}"
 
 
 def test_env_tfvars_name_their_environment():

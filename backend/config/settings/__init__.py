@@ -18,3 +18,9 @@ if IS_PRODUCTION:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 50 characters in production.")
+
+# After the settings are complete: errors go to Sentry when SENTRY_DSN is set (every process that
+# loads the settings: web, worker, beat, management commands).
+from agora.core.observability import init_sentry
+
+init_sentry(dsn=SENTRY_DSN, environment=AGORA_ENVIRONMENT, release=APP_VERSION)  # noqa: F405

@@ -124,3 +124,12 @@ CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# Error reporting (Sentry): off unless SENTRY_DSN is set; personal data is scrubbed
+# (agora.core.observability). Tracing (OpenTelemetry) is off unless OTEL_EXPORTER_OTLP_ENDPOINT is
+# set; the standard OTEL_* variables configure it.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+# Which deployment this is (dev, staging, prod): Sentry's environment, the traces' deployment.environment.
+AGORA_ENVIRONMENT = env.str("AGORA_ENVIRONMENT", default="local")
+# The release: the commit the image was built from (the Dockerfile's APP_VERSION build argument).
+APP_VERSION = env.str("APP_VERSION", default="")

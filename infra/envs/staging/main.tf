@@ -139,6 +139,8 @@ module "ecs" {
   private_subnet_ids = module.network.private_subnet_ids
 
   deployment_alarm_names  = module.alarms.deployment_alarm_names
+  deployment_environment  = var.environment
+  sentry_dsn              = var.sentry_dsn
   alb_security_group_id   = module.alb.security_group_id
   target_group_arn        = module.alb.target_group_arn
   alb_arn_suffix          = module.alb.alb_arn_suffix

@@ -139,3 +139,9 @@ variable "alarm_emails" {
     error_message = "Production needs at least one alarm_emails address."
   }
 }
+
+variable "sentry_dsn" {
+  type        = string
+  description = "Sentry DSN for this environment's errors (empty: error reporting off)."
+  default     = ""
+}

@@ -55,9 +55,21 @@ locals {
       CLOUDWATCH_METRICS_NAMESPACE = var.metrics_namespace
       AWS_STORAGE_BUCKET_NAME      = var.media_bucket_name
       AWS_S3_REGION_NAME           = local.region
+      # Error reporting (off while empty) and where traces go (the collector sidecar).
+      AGORA_ENVIRONMENT = var.deployment_environment
+      SENTRY_DSN        = var.sentry_dsn
     },
     var.environment,
   )
+
+  # OpenTelemetry: spans over OTLP/HTTP to the collector sidecar on the task's loopback. The
+  # management task has no collector (one-off commands), so no endpoint: tracing stays off there.
+  tracing_env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318"
+    OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf"
+    OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+    OTEL_TRACES_SAMPLER_ARG     = tostring(var.trace_sample_ratio)
+  }
 
   services = {
     web = {
@@ -65,9 +77,11 @@ locals {
       cpu     = var.web_cpu
       memory  = var.web_memory
       extra_env = {
-        WEB_CONCURRENCY  = tostring(var.web_concurrency)
-        GUNICORN_TIMEOUT = tostring(var.gunicorn_timeout)
+        OTEL_SERVICE_NAME = "agora-web"
+        WEB_CONCURRENCY   = tostring(var.web_concurrency)
+        GUNICORN_TIMEOUT  = tostring(var.gunicorn_timeout)
       }
+      tracing      = true
       port         = var.container_port
       stop_timeout = 30
       health_check = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/health/', timeout=4)"]
@@ -76,7 +90,9 @@ locals {
       command = ["celery", "-A", "config", "worker", "-Q", join(",", var.celery_queues), "-l", "INFO"]
       cpu     = var.worker_cpu
       memory  = var.worker_memory
+      tracing = true
       extra_env = {
+        OTEL_SERVICE_NAME = "agora-worker"
         # Each event heartbeat of the worker's main process touches this file; the health
         # check below fails when it is older than WORKER_HEARTBEAT_MAX_AGE seconds.
         WORKER_HEARTBEAT_FILE    = local.worker_heartbeat_file
@@ -97,7 +113,8 @@ locals {
       command      = ["celery", "-A", "config", "beat", "-l", "INFO", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
       cpu          = 512
       memory       = 1024
-      extra_env    = {}
+      extra_env    = { OTEL_SERVICE_NAME = "agora-beat" }
+      tracing      = true
       port         = null
       stop_timeout = 30
       health_check = null
@@ -108,6 +125,7 @@ locals {
       cpu          = var.management_cpu
       memory       = var.management_memory
       extra_env    = {}
+      tracing      = false
       port         = null
       stop_timeout = 30
       health_check = null
@@ -133,6 +151,7 @@ locals {
         environment = concat(
           local.environment,
           [for k in sort(keys(spec.extra_env)) : { name = k, value = spec.extra_env[k] }],
+          spec.tracing ? [for k in sort(keys(local.tracing_env)) : { name = k, value = local.tracing_env[k] }] : [],
         )
         secrets     = local.role_secrets[role]
         mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
@@ -178,10 +197,38 @@ locals {
     }
   })
 
+  # AWS Distro for OpenTelemetry collector: receives the app's spans on the task's loopback and
+  # sends them to X-Ray. Not essential: losing traces must never stop the shop.
+  otel_collector_container = {
+    for role in ["web", "worker", "beat"] : role => {
+      name                   = "otel-collector"
+      image                  = var.otel_collector_image
+      essential              = false
+      readonlyRootFilesystem = true
+      user                   = "10001:10001"
+      environment            = [{ name = "AOT_CONFIG_CONTENT", value = file("${path.module}/otel-collector.yaml") }]
+      healthCheck = {
+        command     = ["/healthcheck"]
+        interval    = 30
+        timeout     = 5
+        retries     = 3
+        startPeriod = 10
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this[role].name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "otel-collector"
+        }
+      }
+    }
+  }
+
   task_containers = {
-    web        = [local.app_containers["web"]]
-    worker     = [local.app_containers["worker"]]
-    beat       = [local.app_containers["beat"], local.queue_metrics_container]
+    web        = [local.app_containers["web"], local.otel_collector_container["web"]]
+    worker     = [local.app_containers["worker"], local.otel_collector_container["worker"]]
+    beat       = [local.app_containers["beat"], local.queue_metrics_container, local.otel_collector_container["beat"]]
     management = [local.app_containers["management"]]
   }
 }
@@ -336,6 +383,20 @@ data "aws_iam_policy_document" "task" {
     sid       = "MediaEncryption"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.media_kms_key_arn]
+  }
+
+  statement {
+    # The OpenTelemetry collector sidecar sends traces to X-Ray (these actions have no
+    # resource-level permissions).
+    sid = "SendTraces"
+    actions = [
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+      "xray:GetSamplingStatisticSummaries",
+    ]
+    resources = ["*"]
   }
 
   statement {

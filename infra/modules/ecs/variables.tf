@@ -24,6 +24,39 @@ variable "image" {
   }
 }
 
+variable "otel_collector_image" {
+  type        = string
+  description = "AWS Distro for OpenTelemetry collector image of the tracing sidecar (web, worker, beat), pinned by digest."
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.48.0@sha256:9b28046359054b414f4ba76056ba4e8cffda2d53fbcee06171d7eeecd71326c3"
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.otel_collector_image))
+    error_message = "otel_collector_image must be pinned by digest."
+  }
+}
+
+variable "deployment_environment" {
+  type        = string
+  description = "Name of the deployment (dev, staging, prod): AGORA_ENVIRONMENT, Sentry's environment and the traces' deployment.environment."
+}
+
+variable "sentry_dsn" {
+  type        = string
+  description = "Sentry DSN of the project (SENTRY_DSN); empty turns error reporting off. A DSN only allows sending events, so it is not a secret."
+  default     = ""
+}
+
+variable "trace_sample_ratio" {
+  type        = number
+  description = "Share of traces started here that are recorded (OTEL_TRACES_SAMPLER_ARG; parent-based, so a trace is kept or dropped whole)."
+  default     = 0.1
+
+  validation {
+    condition     = var.trace_sample_ratio >= 0 && var.trace_sample_ratio <= 1
+    error_message = "trace_sample_ratio must be between 0 and 1."
+  }
+}
+
 variable "deployment_alarm_names" {
   type        = list(string)
   description = "CloudWatch alarms that roll a web deployment back when they go off during it (the critical 5xx rate)."
