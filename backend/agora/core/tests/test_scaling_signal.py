@@ -56,24 +56,30 @@ def test_the_sidecar_loop_publishes_every_interval_and_stops_on_sigterm(quiet_br
     env["CLOUDWATCH_METRICS_NAMESPACE"] = ""  # log-only: no CloudWatch here
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["LOG_LEVEL"] = "INFO"
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "publish_queue_metrics", "--every", "0.3"],
-        cwd=BACKEND_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        time.sleep(2.5)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, out
-    assert out.count("queue depths (CloudWatch not configured)") >= 4, out
-    assert "queue depth publisher stopped" in out
+    log = tmp_path / "publisher.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "publish_queue_metrics", "--every", "0.3"],
+            cwd=BACKEND_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # Several datapoints, however long Django takes to start on a busy machine.
+            wait_for(
+                lambda: log.read_text().count("queue depths (CloudWatch not configured)") >= 4,
+                timeout=60,
+                message="four publishes",
+            )
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    output = log.read_text()
+    assert proc.returncode == 0, output
+    assert "queue depth publisher stopped" in output
 
 
 @pytest.mark.django_db
