@@ -1,9 +1,13 @@
 # syntax=docker/dockerfile:1.7
 # One image for every process: web (default CMD), worker, beat and management
 # commands, selected by the command (see scripts/docker-entrypoint.sh).
+#
+# Base images are pinned by digest (multi-platform index), so a rebuild of the
+# same commit gets the same bases and a re-pushed tag upstream cannot change
+# what we ship; Dependabot (.github/dependabot.yml) proposes new digests.
 
 # --- 1. SPA: Vite builds static files; node never reaches the runtime image.
-FROM node:20-bookworm-slim AS frontend
+FROM node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0 AS frontend
 WORKDIR /app/frontend
 # Lockfile first so the dependency layer is cached until it changes.
 COPY frontend/package.json frontend/package-lock.json ./
@@ -12,7 +16,7 @@ COPY frontend/ ./
 RUN npm run build
 
 # --- 2. Python wheels: built once here, installed into a venv copied below.
-FROM python:3.11-slim-bookworm AS builder
+FROM python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
@@ -26,7 +30,7 @@ RUN pip wheel --wheel-dir /wheels -r requirements.txt \
 
 # --- Dev: dependencies only (base + test/lint tools); docker-compose.dev.yml
 # bind-mounts the code. Built only when asked for (`target: dev`).
-FROM python:3.11-slim-bookworm AS dev
+FROM python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b AS dev
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -39,7 +43,7 @@ WORKDIR /app/backend
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 
 # --- 3. Runtime (the default target: keep it last): slim Python, the venv, the code and the built assets.
-FROM python:3.11-slim-bookworm AS runtime
+FROM python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b AS runtime
 LABEL org.opencontainers.image.title="agora" \
       org.opencontainers.image.description="Agora marketplace: Django web, Celery worker/beat, management commands"
 ENV PATH=/opt/venv/bin:$PATH \
@@ -67,6 +71,10 @@ RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(
     python manage.py collectstatic --noinput \
  && python -m whitenoise.compress -q /app/frontend/dist \
  && python -m compileall -q /app/backend
+# The commit the image is built from (CI passes it): Sentry's release, the traces'
+# service.version. Declared after the last RUN so a new commit keeps the layer cache.
+ARG APP_VERSION=unknown
+ENV APP_VERSION=${APP_VERSION}
 # Numeric, so the platform can tell it is non-root without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

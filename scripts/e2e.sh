@@ -25,7 +25,7 @@ mkdir -p "$work/mail"
 cd backend
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
-"$PY" manage.py create_staff_user --email admin@example.com --password 'AgoraAdmin123!' >/dev/null
+STAFF_PASSWORD='AgoraAdmin123!' "$PY" manage.py create_staff_user --email admin@example.com >/dev/null
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
   "$PY" manage.py seed_demo --products 60 >/dev/null
 fi

@@ -54,7 +54,7 @@ log "migrating"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
 log "loading demo data"
-"$PY" manage.py create_staff_user --email "$DEMO_STAFF_EMAIL" --password "$DEMO_STAFF_PASSWORD"
+STAFF_PASSWORD="$DEMO_STAFF_PASSWORD" "$PY" manage.py create_staff_user --email "$DEMO_STAFF_EMAIL"
 if "$PY" manage.py help seed_demo >/dev/null 2>&1; then
   "$PY" manage.py seed_demo --products "${DEMO_PRODUCTS:-300}"
 fi

@@ -40,6 +40,7 @@ class GunicornServer:
             WEB_CONCURRENCY=str(self.workers),
             GUNICORN_ACCESSLOG=str(self.access_log or "/dev/null"),
         )
+        env.update(self.extra_env)
         self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
         self.proc = subprocess.Popen(

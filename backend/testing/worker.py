@@ -14,10 +14,18 @@ QUEUES = "default,orders,search,media,imports"
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        log_path: Path,
+        extra_args: tuple[str, ...] = (),
+        extra_env: dict[str, str] | None = None,
+        heartbeat: bool = False,
+    ):
         self.log_path = log_path
         self.extra_args = extra_args
         self.extra_env = extra_env or {}
+        # Celery's event heartbeat (what the container health check reads) is off unless asked for.
+        self.heartbeat = heartbeat
         self.proc: subprocess.Popen | None = None
         # A name of its own, so the test can ask this worker (and no other) what it is doing.
         self.hostname = f"agora-test-{os.getpid()}-{id(self)}@localhost"
@@ -48,7 +56,7 @@ class WorkerProcess:
             "INFO",
             "--without-mingle",
             "--without-gossip",
-            "--without-heartbeat",
+            *(() if self.heartbeat else ("--without-heartbeat",)),
             "-n",
             self.hostname,
             *self.extra_args,

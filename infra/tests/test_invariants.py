@@ -137,14 +137,21 @@ def test_every_service_has_a_rolling_back_circuit_breaker():
         assert breaker["rollback"] is True, f"{tf}: {name}"
 
 
+def ecs_locals() -> dict:
+    out = {}
+    for block in blocks(ECS, "locals"):
+        out.update(block)
+    return out
+
+
 def test_four_task_definitions_from_one_image():
     (td,) = resources(ECS, "aws_ecs_task_definition").values()
-    services = {}
-    for block in blocks(ECS, "locals"):
-        services.update(block.get("services", {}))
+    services = ecs_locals()["services"]
     assert set(services) == {"web", "worker", "beat", "management"}
-    assert "image = var.image" in td["container_definitions"]
-    image_vars = [k for k in module_variables("ecs") if "image" in k]
+    assert td["container_definitions"] == "${jsonencode(local.task_containers[each.key])}"
+    assert "image = var.image" in ecs_locals()["app_containers"]
+    # The tracing sidecar's collector image is AWS's, not ours; every app container runs var.image.
+    image_vars = [k for k in module_variables("ecs") if "image" in k and k != "otel_collector_image"]
     assert image_vars == ["image"], "one image variable, shared by every task definition"
 
 
@@ -227,18 +234,17 @@ def test_prod_database_is_multi_az_protected_and_keeps_14_days():
 def _env_var_names_in_containers() -> dict[str, str]:
     """Every plain environment variable name a container can get, with its origin."""
     names: dict[str, str] = {}
-    (td,) = resources(ECS, "aws_ecs_task_definition").values()
-    definitions = td["container_definitions"]
+    locals_ = ecs_locals()
+    definitions = locals_["app_containers"]
     # The containers' environment is built only from local.environment and the
-    # per-service extra_env; secrets only from local.secrets.
+    # per-service extra_env; secrets only from the secrets locals.
     assert "environment = concat(local.environment," in definitions
-    assert "secrets = local.secrets" in definitions
-    locals_ = {}
-    for block in blocks(ECS, "locals"):
-        locals_.update(block)
+    assert "secrets = local.role_secrets[role]" in definitions
     assert "for name in sort(keys(local.plain_env))" in locals_["environment"]
     for name in re.findall(r"(\w+) = ", locals_["plain_env"]):
         names[name] = "modules/ecs locals.plain_env"
+    for name in locals_["tracing_env"]:
+        names[name] = "modules/ecs locals.tracing_env"
     for service, spec in locals_["services"].items():
         for name in spec["extra_env"]:
             names[name] = f"modules/ecs locals.services.{service}.extra_env"

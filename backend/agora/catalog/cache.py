@@ -12,7 +12,7 @@ errors), so reads fall back to the database.
 from django.core.cache import cache
 from django.db import transaction
 
-from agora.core.cache_versions import bump, current, current_many, fresh
+from agora.core.cache_versions import bump, current, current_many, fresh, version_timeout
 
 VERSION_KEY = "catalog:version"
 
@@ -44,4 +44,6 @@ def invalidate_product_details(slugs) -> None:
     """New stamps for these products' detail pages after the surrounding transaction commits."""
     slugs = list(slugs)
     if slugs:
-        transaction.on_commit(lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=None))
+        transaction.on_commit(
+            lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=version_timeout())
+        )

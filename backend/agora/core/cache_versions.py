@@ -3,7 +3,14 @@ invalidated by one increment. Cache failures read as a miss (the cache swallows 
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+
+
+def version_timeout() -> int:
+    """Counters expire too (every cache key must: see CACHE_VERSION_TIMEOUT); a counter that
+    expired restarts from ``fresh()``, which only costs one cold cache."""
+    return settings.CACHE_VERSION_TIMEOUT
 
 
 def fresh() -> int:
@@ -23,7 +30,7 @@ def current_many(*keys: str) -> list[int]:
 
 
 def _start(key: str) -> int:
-    cache.add(key, fresh(), timeout=None)  # a concurrent starter may win: read what was stored
+    cache.add(key, fresh(), timeout=version_timeout())  # a concurrent starter may win: read what was stored
     return cache.get(key) or 0
 
 
@@ -31,4 +38,4 @@ def bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # missing: any fresh value differs from the old ones
-        cache.add(key, fresh(), timeout=None)
+        cache.add(key, fresh(), timeout=version_timeout())

@@ -11,11 +11,3 @@ def worker_heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=600)
     return now
-
-
-@shared_task(name="agora.core.tasks.publish_queue_metrics", ignore_result=True)
-def publish_queue_metrics() -> dict:
-    """Beat sends this every minute: Celery queue depths to CloudWatch (worker autoscaling)."""
-    from agora.core.metrics import publish_queue_depths
-
-    return publish_queue_depths()

@@ -29,3 +29,9 @@ if IS_PRODUCTION:
             "Stripe is offered but not configured: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
             "STRIPE_WEBHOOK_SECRET."
         )
+
+# After the settings are complete: errors go to Sentry when SENTRY_DSN is set (every process that
+# loads the settings: web, worker, beat, management commands).
+from agora.core.observability import init_sentry
+
+init_sentry(dsn=SENTRY_DSN, environment=AGORA_ENVIRONMENT, release=APP_VERSION)  # noqa: F405

@@ -88,6 +88,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Only in the one-off management task, whose DATABASE_URL is the owner's: the web, worker and beat
+# tasks' URL (a least-privilege role). Every `migrate` there creates or updates that role and
+# grants it row access (agora.core.db_roles).
+APP_DATABASE_URL = env.str("APP_DATABASE_URL", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses locked-out admin logins before a password is checked.
@@ -199,6 +203,10 @@ DATA_EXPORT_TTL_DAYS = env.int("DATA_EXPORT_TTL_DAYS", default=7)
 
 # Seconds the public readiness probe (/health/ready/) reuses its last result.
 HEALTH_READY_CACHE_SECONDS = env.int("HEALTH_READY_CACHE_SECONDS", default=5)
+
+# `seed_demo` creates logins with published passwords: refused under production settings unless
+# the environment says demo data belongs there (Terraform sets it for dev and staging, never prod).
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=not IS_PRODUCTION)
 
 # Marketplace commission on a vendor's sub-orders, in percent, for newly approved vendors.
 VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", default="10.00")

@@ -20,6 +20,9 @@ CACHES = {
         },
     }
 }
+# Version counters and product stamps (agora.core.cache_versions) live this long. Every cache
+# key expires: the cache Redis evicts under memory pressure, but keys without a TTL would pile up.
+CACHE_VERSION_TIMEOUT = env.int("CACHE_VERSION_TIMEOUT", default=86_400)
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "agora.cache"
@@ -49,15 +52,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis re-delivers unacknowledged tasks after this long; longer than the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Stopping a worker (a deploy, a scale-in: ECS sends SIGTERM, then SIGKILL 120 s later) with
+# REMAP_SIGTERM=SIGQUIT in its environment is Celery's soft shutdown: running tasks get this many
+# seconds to finish, then the rest are cancelled and their messages go straight back to the queue
+# (acks_late), where another worker takes them at once. Must end before the platform's SIGKILL.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=90.0)
+# A worker that dies without that shutdown (OOM, SIGKILL, a lost host) leaves its messages
+# unacknowledged; Redis re-delivers them after this long. It must outlast the longest a worker
+# legitimately holds a message: a task's hard time limit (360 s) and a retry's countdown (the
+# retry backoff caps at 600 s), else a running or waiting task is delivered twice. Just above
+# that, not an hour: a crashed worker's task comes back within 11 minutes.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=660)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# While a task from one of these queues runs, the worker's ECS task is protected from scale-in
+# (the ECS agent's task-protection endpoint, ECS_AGENT_URI); an import must not be stopped by
+# autoscaling half-way. Protection expires on its own after this many minutes.
+ECS_SCALE_IN_PROTECTED_QUEUES = env.list("ECS_SCALE_IN_PROTECTED_QUEUES", default=["imports"])
+ECS_SCALE_IN_PROTECTION_MINUTES = env.int("ECS_SCALE_IN_PROTECTION_MINUTES", default=15)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Recurring work; the database scheduler copies these into django-celery-beat's tables,
-# where staff can edit or pause them in the admin.
+# where staff can edit or pause them in the admin. The queue-depth metric is deliberately not
+# here: a task on the default queue would wait behind the backlog it reports (the beat task's
+# sidecar runs `manage.py publish_queue_metrics --every 60` instead).
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "agora.core.tasks.worker_heartbeat", "schedule": 60.0},
-    "queue-depth-metrics": {"task": "agora.core.tasks.publish_queue_metrics", "schedule": 60.0},
     # Carts, checkout and orders.
     "carts-cleanup": {"task": "agora.carts.tasks.carts_cleanup", "schedule": 3600.0},
     "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
@@ -145,3 +164,12 @@ CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# Error reporting (Sentry): off unless SENTRY_DSN is set; personal data is scrubbed
+# (agora.core.observability). Tracing (OpenTelemetry) is off unless OTEL_EXPORTER_OTLP_ENDPOINT is
+# set; the standard OTEL_* variables configure it.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+# Which deployment this is (dev, staging, prod): Sentry's environment, the traces' deployment.environment.
+AGORA_ENVIRONMENT = env.str("AGORA_ENVIRONMENT", default="local")
+# The release: the commit the image was built from (the Dockerfile's APP_VERSION build argument).
+APP_VERSION = env.str("APP_VERSION", default="")

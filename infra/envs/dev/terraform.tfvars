@@ -7,7 +7,6 @@ single_nat_gateway = true
 
 certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-dev"
 domain_names    = ["dev.agora.example.com"]
-image_tag       = "bootstrap"
 
 alb_deletion_protection = false
 force_destroy_buckets   = true
@@ -19,8 +18,11 @@ db_backup_retention_days = 7
 db_deletion_protection   = false
 db_max_connections       = 180
 
-redis_node_type          = "cache.t4g.micro"
-redis_num_cache_clusters = 1
+redis_node_type                 = "cache.t4g.micro"
+redis_num_cache_clusters        = 1
+redis_broker_node_type          = "cache.t4g.micro"
+redis_broker_num_cache_clusters = 1
 
-search_backend     = "postgres"
-default_from_email = "Agora Dev <no-reply@dev.agora.example.com>"
+search_index_replicas = 0
+search_backend        = "postgres"
+default_from_email    = "Agora Dev <no-reply@dev.agora.example.com>"

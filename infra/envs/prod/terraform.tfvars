@@ -7,7 +7,6 @@ single_nat_gateway = false
 
 certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-prod"
 domain_names    = ["agora.example.com", "www.agora.example.com"]
-image_tag       = "bootstrap"
 
 alb_deletion_protection = true
 force_destroy_buckets   = false
@@ -19,9 +18,13 @@ db_backup_retention_days = 14
 db_deletion_protection   = true
 db_max_connections       = 1700
 
-redis_node_type          = "cache.r7g.large"
-redis_num_cache_clusters = 2
+redis_node_type                 = "cache.r7g.large"
+redis_num_cache_clusters        = 2
+redis_broker_node_type          = "cache.t4g.medium"
+redis_broker_num_cache_clusters = 2
 
-search_backend     = "elasticsearch"
-default_from_email = "Agora <no-reply@agora.example.com>"
-alarm_emails       = []
+search_index_replicas = 1
+search_backend        = "elasticsearch"
+default_from_email    = "Agora <no-reply@agora.example.com>"
+# REPLACE with the on-call list; production refuses to apply without one.
+alarm_emails = ["ops-alerts@agora.example.com"]

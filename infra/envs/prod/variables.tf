@@ -38,11 +38,6 @@ variable "domain_names" {
   description = "Host names the site answers on (ALLOWED_HOSTS, CSRF and CORS origins)."
 }
 
-variable "image_tag" {
-  type        = string
-  description = "Image tag for the task definitions Terraform registers; CD deploys newer ones (services ignore task_definition drift)."
-}
-
 variable "alb_deletion_protection" {
   type        = bool
   description = "Protect the ALB from deletion."
@@ -85,12 +80,22 @@ variable "db_max_connections" {
 
 variable "redis_node_type" {
   type        = string
-  description = "ElastiCache node type."
+  description = "ElastiCache node type of the cache (allkeys-lru)."
 }
 
 variable "redis_num_cache_clusters" {
   type        = number
-  description = "Redis nodes (2 or more enables failover)."
+  description = "Cache nodes (2 or more enables failover)."
+}
+
+variable "redis_broker_node_type" {
+  type        = string
+  description = "ElastiCache node type of the Celery broker (noeviction)."
+}
+
+variable "redis_broker_num_cache_clusters" {
+  type        = number
+  description = "Broker nodes (2 or more enables failover)."
 }
 
 variable "search_backend" {
@@ -100,6 +105,16 @@ variable "search_backend" {
   validation {
     condition     = contains(["postgres", "elasticsearch"], var.search_backend)
     error_message = "search_backend must be postgres or elasticsearch."
+  }
+}
+
+variable "search_index_replicas" {
+  type        = number
+  description = "ELASTICSEARCH_INDEX_REPLICAS: replicas of each search index; 1 or more outside dev, so one lost Elasticsearch node loses no index."
+
+  validation {
+    condition     = var.search_index_replicas >= (var.environment == "dev" ? 0 : 1)
+    error_message = "search_index_replicas must be at least 1 in staging and prod."
   }
 }
 
@@ -116,8 +131,19 @@ variable "default_from_email" {
 
 variable "alarm_emails" {
   type        = list(string)
-  description = "Addresses subscribed to the environment's alarm topic."
+  description = "Addresses subscribed to the environment's alarm topic (at least one in prod: an alarm nobody receives is no alarm)."
   default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_emails) > 0
+    error_message = "Production needs at least one alarm_emails address."
+  }
+}
+
+variable "sentry_dsn" {
+  type        = string
+  description = "Sentry DSN for this environment's errors (empty: error reporting off)."
+  default     = ""
 }
 
 variable "admin_allowed_cidrs" {

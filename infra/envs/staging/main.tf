@@ -106,6 +106,8 @@ module "cache" {
   kms_key_arn               = module.kms.key_arn
   node_type                 = var.redis_node_type
   num_cache_clusters        = var.redis_num_cache_clusters
+  broker_node_type          = var.redis_broker_node_type
+  broker_num_cache_clusters = var.redis_broker_num_cache_clusters
   log_retention_days        = var.log_retention_days
 }
 
@@ -117,17 +119,28 @@ module "search" {
   kms_key_arn   = module.kms.key_arn
 }
 
+# The image CD deployed last, recorded by .github/workflows/deploy.yml after its smoke test
+# passed. Task definition revisions Terraform registers run exactly that image (by digest), so
+# a Terraform change never points a service or `run-task` at an image that does not exist.
+# Bootstrapping writes the first value (infra/README.md).
+data "aws_ssm_parameter" "deployed_image_digest" {
+  name = "/agora/${var.environment}/deployed/image-digest"
+}
+
 module "ecs" {
   source = "../../modules/ecs"
 
   name          = local.name
   secret_prefix = local.secret_prefix
   # The one image all four task definitions run; CD registers newer revisions.
-  image              = "${module.ecr.repository_url}:${var.image_tag}"
+  image              = "${module.ecr.repository_url}@${data.aws_ssm_parameter.deployed_image_digest.insecure_value}"
   vpc_id             = module.network.vpc_id
   vpc_cidr_block     = module.network.vpc_cidr_block
   private_subnet_ids = module.network.private_subnet_ids
 
+  deployment_alarm_names  = module.alarms.deployment_alarm_names
+  deployment_environment  = var.environment
+  sentry_dsn              = var.sentry_dsn
   alb_security_group_id   = module.alb.security_group_id
   target_group_arn        = module.alb.target_group_arn
   alb_arn_suffix          = module.alb.alb_arn_suffix
@@ -148,6 +161,11 @@ module "ecs" {
     },
     module.search.secret_arns,
   )
+  # Migrations run as the owner; the application role they keep in step is named by APP_DATABASE_URL.
+  management_secret_arns = {
+    DATABASE_URL     = module.database.owner_database_url_secret_arn
+    APP_DATABASE_URL = module.database.database_url_secret_arn
+  }
 
   environment = {
     DJANGO_ALLOWED_HOSTS   = join(",", var.domain_names)
@@ -164,18 +182,23 @@ module "ecs" {
     # Links in emails (password reset, verification, data export) point at the storefront.
     SITE_URL = local.https_origins[0]
     # Networks allowed to reach /admin/ (empty: anywhere; the lockout and 2FA still apply).
-    ADMIN_ALLOWED_NETWORKS = join(",", var.admin_allowed_cidrs)
+    ADMIN_ALLOWED_NETWORKS       = join(",", var.admin_allowed_cidrs)
+    ELASTICSEARCH_INDEX_REPLICAS = tostring(var.search_index_replicas)
+    # seed_demo creates logins with published passwords: dev and staging only.
+    DEMO_DATA_ALLOWED = tostring(var.environment != "prod")
   }
 }
 
 module "alarms" {
   source = "../../modules/alarms"
 
-  name                   = local.name
-  kms_key_arn            = module.kms.key_arn
-  alarm_emails           = var.alarm_emails
-  alb_arn_suffix         = module.alb.alb_arn_suffix
-  ecs_cluster_name       = module.ecs.cluster_name
-  db_instance_identifier = module.database.instance_identifier
-  db_max_connections     = var.db_max_connections
+  name                     = local.name
+  kms_key_arn              = module.kms.key_arn
+  alarm_emails             = var.alarm_emails
+  alb_arn_suffix           = module.alb.alb_arn_suffix
+  ecs_cluster_name         = module.ecs.cluster_name
+  beat_service_name        = module.ecs.service_names["beat"]
+  broker_cache_cluster_ids = module.cache.broker_cache_cluster_ids
+  db_instance_identifier   = module.database.instance_identifier
+  db_max_connections       = var.db_max_connections
 }

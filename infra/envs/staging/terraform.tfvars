@@ -7,7 +7,6 @@ single_nat_gateway = true
 
 certificate_arn = "arn:aws:acm:eu-west-1:000000000000:certificate/REPLACE-staging"
 domain_names    = ["staging.agora.example.com"]
-image_tag       = "bootstrap"
 
 alb_deletion_protection = true
 force_destroy_buckets   = false
@@ -19,8 +18,11 @@ db_backup_retention_days = 7
 db_deletion_protection   = true
 db_max_connections       = 400
 
-redis_node_type          = "cache.t4g.small"
-redis_num_cache_clusters = 2
+redis_node_type                 = "cache.t4g.small"
+redis_num_cache_clusters        = 2
+redis_broker_node_type          = "cache.t4g.small"
+redis_broker_num_cache_clusters = 2
 
-search_backend     = "elasticsearch"
-default_from_email = "Agora Staging <no-reply@staging.agora.example.com>"
+search_index_replicas = 1
+search_backend        = "elasticsearch"
+default_from_email    = "Agora Staging <no-reply@staging.agora.example.com>"

@@ -189,10 +189,60 @@ resource "aws_cloudwatch_metric_alarm" "queue_depth" {
   datapoints_to_alarm = 10
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.threshold
-  # No datapoints means beat stopped publishing: worth knowing, not paging.
-  treat_missing_data = "missing"
+  # No datapoints means the beat task's queue-metrics sidecar stopped publishing: then the
+  # workers' scaling signal is gone too, so it must page like a backlog, not stay silent.
+  treat_missing_data = "breaching"
   dimensions = {
     Queue = each.value.queue
+  }
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = var.tags
+}
+
+# Beat runs exactly one task and nothing else enqueues the periodic work (order re-drive,
+# unpaid-order expiry, search reconciliation) or publishes the scaling metric: no running beat
+# task for 5 minutes is critical. A deploy's stop-then-start gap lasts well under that.
+resource "aws_cloudwatch_metric_alarm" "beat_not_running" {
+  alarm_name          = "${var.name}-ecs-beat-not-running-critical"
+  alarm_description   = "The beat service has had no running task for 5 minutes: periodic tasks and the worker scaling metric have stopped"
+  namespace           = "ECS/ContainerInsights"
+  metric_name         = "RunningTaskCount"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  # Container Insights publishes nothing for a service without tasks: no data is the failure.
+  treat_missing_data = "breaching"
+  dimensions = {
+    ClusterName = var.ecs_cluster_name
+    ServiceName = var.beat_service_name
+  }
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  ok_actions    = [aws_sns_topic.alarms.arn]
+  tags          = var.tags
+}
+
+# The broker never evicts (noeviction): when it is full, publishing a task fails. Checkout
+# survives that (beat re-drives the work) but nothing new gets queued, so page well before.
+resource "aws_cloudwatch_metric_alarm" "broker_memory" {
+  for_each = toset(var.broker_cache_cluster_ids)
+
+  alarm_name          = "${var.name}-redis-broker-memory-${each.key}-critical"
+  alarm_description   = "Broker node ${each.key} uses more than ${var.broker_memory_critical_percent}% of its memory; at 100% new tasks are refused (noeviction)"
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "DatabaseMemoryUsagePercentage"
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.broker_memory_critical_percent
+  treat_missing_data  = "breaching"
+  dimensions = {
+    CacheClusterId = each.key
   }
   alarm_actions = [aws_sns_topic.alarms.arn]
   ok_actions    = [aws_sns_topic.alarms.arn]

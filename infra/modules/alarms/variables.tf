@@ -30,6 +30,24 @@ variable "ecs_service_names" {
   default     = ["web", "worker", "beat"]
 }
 
+variable "beat_service_name" {
+  type        = string
+  description = "ECS service running Celery beat (and the queue-metrics sidecar); alarmed when it has no running task."
+  default     = "beat"
+}
+
+variable "broker_cache_cluster_ids" {
+  type        = list(string)
+  description = "Node ids of the broker replication group; each gets a memory alarm (the broker never evicts)."
+  default     = []
+}
+
+variable "broker_memory_critical_percent" {
+  type        = number
+  description = "Broker node memory use (%) that raises a critical alarm."
+  default     = 75
+}
+
 variable "db_instance_identifier" {
   type        = string
   description = "RDS instance identifier."

@@ -1,6 +1,11 @@
 output "primary_endpoint" {
-  description = "Primary endpoint of the replication group."
-  value       = aws_elasticache_replication_group.this.primary_endpoint_address
+  description = "Primary endpoint of the cache replication group."
+  value       = aws_elasticache_replication_group.cache.primary_endpoint_address
+}
+
+output "broker_primary_endpoint" {
+  description = "Primary endpoint of the broker replication group."
+  value       = aws_elasticache_replication_group.broker.primary_endpoint_address
 }
 
 output "redis_url_secret_arn" {
@@ -9,11 +14,21 @@ output "redis_url_secret_arn" {
 }
 
 output "broker_url_secret_arn" {
-  description = "ARN of the CELERY_BROKER_URL secret."
+  description = "ARN of the CELERY_BROKER_URL secret (broker)."
   value       = aws_secretsmanager_secret.broker_url.arn
 }
 
 output "replication_group_id" {
-  description = "ID of the replication group, for alarms."
-  value       = aws_elasticache_replication_group.this.id
+  description = "ID of the cache replication group, for alarms."
+  value       = aws_elasticache_replication_group.cache.id
+}
+
+output "broker_replication_group_id" {
+  description = "ID of the broker replication group, for alarms."
+  value       = aws_elasticache_replication_group.broker.id
+}
+
+output "broker_cache_cluster_ids" {
+  description = "Node ids of the broker (<group>-001, -002, ...), known before apply, for per-node memory alarms."
+  value       = [for i in range(1, var.broker_num_cache_clusters + 1) : format("%s-broker-%03d", var.name, i)]
 }

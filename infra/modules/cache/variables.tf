@@ -36,13 +36,13 @@ variable "engine_version" {
 
 variable "node_type" {
   type        = string
-  description = "ElastiCache node type."
+  description = "ElastiCache node type of the cache replication group."
   default     = "cache.t4g.small"
 }
 
 variable "num_cache_clusters" {
   type        = number
-  description = "Nodes in the replication group; 2 or more enables automatic failover and multi-AZ."
+  description = "Nodes in the cache replication group; 2 or more enables automatic failover and multi-AZ."
   default     = 2
 
   validation {
@@ -51,9 +51,26 @@ variable "num_cache_clusters" {
   }
 }
 
+variable "broker_node_type" {
+  type        = string
+  description = "ElastiCache node type of the broker replication group (holds queued tasks; never evicts)."
+  default     = "cache.t4g.small"
+}
+
+variable "broker_num_cache_clusters" {
+  type        = number
+  description = "Nodes in the broker replication group; 2 or more enables automatic failover and multi-AZ."
+  default     = 2
+
+  validation {
+    condition     = var.broker_num_cache_clusters >= 1 && var.broker_num_cache_clusters <= 6
+    error_message = "broker_num_cache_clusters must be between 1 and 6."
+  }
+}
+
 variable "snapshot_retention_days" {
   type        = number
-  description = "Days of daily snapshots kept (the broker holds in-flight tasks)."
+  description = "Days of daily snapshots of the broker (it holds queued tasks; the cache keeps none)."
   default     = 3
 }
 

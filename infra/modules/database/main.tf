@@ -2,10 +2,21 @@ data "aws_partition" "current" {}
 
 locals {
   port = 5432
+  # TLS with the server's certificate and host name verified against the RDS CAs shipped in the
+  # image (backend/certs/rds-ca-bundle.pem): rds.force_ssl only refuses plain text, it does not
+  # stop a man in the middle; verify-full does.
+  tls = "sslmode=verify-full&sslrootcert=${var.ca_bundle_path}"
 }
 
-# URL-safe on purpose: the password is embedded in DATABASE_URL.
+# URL-safe on purpose: the password is embedded in the database URLs.
 resource "random_password" "master" {
+  length  = 40
+  special = false
+}
+
+# The application's least-privilege role (rows only, no DDL). It is created and kept in step by
+# `migrate` in the one-off management task (agora.core.db_roles), which connects as the owner.
+resource "random_password" "app" {
   length  = 40
   special = false
 }
@@ -159,14 +170,27 @@ resource "aws_db_instance" "this" {
 }
 
 resource "aws_secretsmanager_secret" "database_url" {
-  #checkov:skip=CKV2_AWS_57:The value is a composed URL; rotating it needs a custom rotation Lambda that rewrites DATABASE_URL and restarts tasks. Tracked as follow-up; rotate by tainting random_password.master meanwhile.
+  #checkov:skip=CKV2_AWS_57:The value is a composed URL; rotating it needs a custom rotation Lambda that rewrites the URL and restarts tasks. Rotate by tainting random_password.app, then run migrate (it sets the new password) and redeploy.
   name        = "${var.secret_prefix}/DATABASE_URL"
-  description = "DATABASE_URL for Agora (${var.name}), TLS required"
+  description = "DATABASE_URL of the web, worker and beat tasks for Agora (${var.name}): the least-privilege application role, TLS verify-full"
   kms_key_id  = var.kms_key_arn
   tags        = var.tags
 }
 
 resource "aws_secretsmanager_secret_version" "database_url" {
   secret_id     = aws_secretsmanager_secret.database_url.id
-  secret_string = "postgres://${var.master_username}:${random_password.master.result}@${aws_db_instance.this.address}:${local.port}/${var.database_name}?sslmode=require"
+  secret_string = "postgres://${var.app_username}:${random_password.app.result}@${aws_db_instance.this.address}:${local.port}/${var.database_name}?${local.tls}"
+}
+
+resource "aws_secretsmanager_secret" "owner_database_url" {
+  #checkov:skip=CKV2_AWS_57:The master password is composed into a URL; rotate by tainting random_password.master (RDS applies it), then redeploy the management task definition.
+  name        = "${var.secret_prefix}/DATABASE_OWNER_URL"
+  description = "Owner (RDS master) URL for Agora (${var.name}): only the one-off management task gets it, for migrations; TLS verify-full"
+  kms_key_id  = var.kms_key_arn
+  tags        = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "owner_database_url" {
+  secret_id     = aws_secretsmanager_secret.owner_database_url.id
+  secret_string = "postgres://${var.master_username}:${random_password.master.result}@${aws_db_instance.this.address}:${local.port}/${var.database_name}?${local.tls}"
 }

@@ -9,8 +9,13 @@ output "instance_identifier" {
 }
 
 output "database_url_secret_arn" {
-  description = "ARN of the DATABASE_URL secret."
+  description = "ARN of the application's DATABASE_URL secret (least-privilege role)."
   value       = aws_secretsmanager_secret.database_url.arn
+}
+
+output "owner_database_url_secret_arn" {
+  description = "ARN of the owner's database URL secret (migrations; management task only)."
+  value       = aws_secretsmanager_secret.owner_database_url.arn
 }
 
 output "security_group_id" {

@@ -58,8 +58,25 @@ variable "database_name" {
 
 variable "master_username" {
   type        = string
-  description = "Master user name (the application connects as this user)."
+  description = "Master user name: owns the schema and runs migrations (management task only)."
   default     = "agora"
+}
+
+variable "app_username" {
+  type        = string
+  description = "Least-privilege role the web, worker and beat tasks connect as (rows only; created by migrate)."
+  default     = "agora_app"
+
+  validation {
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_username))
+    error_message = "app_username must be a plain lower-case PostgreSQL identifier."
+  }
+}
+
+variable "ca_bundle_path" {
+  type        = string
+  description = "Path inside the image of the RDS CA bundle the database URLs verify the server against (sslrootcert)."
+  default     = "/app/backend/certs/rds-ca-bundle.pem"
 }
 
 variable "allocated_storage_gb" {

@@ -9,21 +9,39 @@ locals {
 
   # Secrets are injected by ECS from Secrets Manager at task start: they never
   # appear in the task definition, the console or `describe-task-definition`.
+  # Web, worker and beat get the shared set; the one-off management task gets it plus
+  # its own (the owner's DATABASE_URL for migrations, APP_DATABASE_URL to keep the
+  # application role in step), which override shared names.
   secret_arns = merge(
-    { for k, s in aws_secretsmanager_secret.app : k => s.arn },
+    { for k, s in aws_secretsmanager_secret.app : k => s.arn if !local.app_secrets[k].management_only },
     var.secret_arns,
   )
-  secrets = [for name in sort(keys(local.secret_arns)) : { name = name, valueFrom = local.secret_arns[name] }]
+  management_secret_arns = merge(
+    local.secret_arns,
+    { for k, s in aws_secretsmanager_secret.app : k => s.arn if local.app_secrets[k].management_only },
+    var.management_secret_arns,
+  )
+  secrets            = [for name in sort(keys(local.secret_arns)) : { name = name, valueFrom = local.secret_arns[name] }]
+  management_secrets = [for name in sort(keys(local.management_secret_arns)) : { name = name, valueFrom = local.management_secret_arns[name] }]
+  role_secrets = {
+    web        = local.secrets
+    worker     = local.secrets
+    beat       = local.secrets
+    management = local.management_secrets
+  }
 
   # Secrets owned by the application itself. Stripe and email values are issued
   # by third parties and written out of band; the placeholders only let tasks
   # start (checkout answers 503 payment_provider_unavailable until the real
   # Stripe keys are written: the dummy gateway is never offered in production).
   app_secrets = {
-    DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null }
-    STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured" }
-    STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured" }
-    EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://" }
+    DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null, management_only = false }
+    STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured", management_only = false }
+    STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured", management_only = false }
+    EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://", management_only = false }
+    # Read by `create_staff_user` in the one-off management task only: ops put a password here
+    # (never in --overrides, which the task's description shows), run the command, then rotate it.
+    STAFF_PASSWORD = { description = "Password create_staff_user sets (management task only)", placeholder = "not-configured", management_only = true }
   }
 
   environment = [for name in sort(keys(local.plain_env)) : { name = name, value = local.plain_env[name] }]
@@ -41,9 +59,21 @@ locals {
       # Client addresses for throttles, the admin lockout and the access log are read from
       # X-Forwarded-For behind this many trusted proxies (the ALB).
       NUM_PROXIES = tostring(var.num_proxies)
+      # Error reporting (off while empty) and where traces go (the collector sidecar).
+      AGORA_ENVIRONMENT = var.deployment_environment
+      SENTRY_DSN        = var.sentry_dsn
     },
     var.environment,
   )
+
+  # OpenTelemetry: spans over OTLP/HTTP to the collector sidecar on the task's loopback. The
+  # management task has no collector (one-off commands), so no endpoint: tracing stays off there.
+  tracing_env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318"
+    OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf"
+    OTEL_TRACES_SAMPLER         = "parentbased_traceidratio"
+    OTEL_TRACES_SAMPLER_ARG     = tostring(var.trace_sample_ratio)
+  }
 
   services = {
     web = {
@@ -51,27 +81,47 @@ locals {
       cpu     = var.web_cpu
       memory  = var.web_memory
       extra_env = {
-        WEB_CONCURRENCY  = tostring(var.web_concurrency)
-        GUNICORN_TIMEOUT = tostring(var.gunicorn_timeout)
+        OTEL_SERVICE_NAME = "agora-web"
+        WEB_CONCURRENCY   = tostring(var.web_concurrency)
+        GUNICORN_TIMEOUT  = tostring(var.gunicorn_timeout)
       }
+      tracing      = true
       port         = var.container_port
       stop_timeout = 30
+      health_check = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/health/', timeout=4)"]
     }
     worker = {
-      command      = ["celery", "-A", "config", "worker", "-Q", join(",", var.celery_queues), "-l", "INFO"]
-      cpu          = var.worker_cpu
-      memory       = var.worker_memory
-      extra_env    = {}
+      command = ["celery", "-A", "config", "worker", "-Q", join(",", var.celery_queues), "-l", "INFO"]
+      cpu     = var.worker_cpu
+      memory  = var.worker_memory
+      tracing = true
+      extra_env = {
+        OTEL_SERVICE_NAME = "agora-worker"
+        # Each event heartbeat of the worker's main process touches this file; the health
+        # check below fails when it is older than WORKER_HEARTBEAT_MAX_AGE seconds.
+        WORKER_HEARTBEAT_FILE    = local.worker_heartbeat_file
+        WORKER_HEARTBEAT_MAX_AGE = "60"
+        # SIGTERM (ECS stopping the task) starts Celery's soft shutdown: running tasks get
+        # worker_soft_shutdown_seconds to finish, the rest are cancelled and go straight back
+        # to their queue (acks_late) for another worker, before the SIGKILL at stop_timeout.
+        REMAP_SIGTERM                       = "SIGQUIT"
+        CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = tostring(var.worker_soft_shutdown_seconds)
+      }
       port         = null
-      stop_timeout = 120 # Fargate's maximum: lets running tasks finish on SIGTERM.
+      stop_timeout = local.worker_stop_timeout
+      # A worker whose event loop is wedged or that lost the broker stops beating: ECS
+      # replaces it instead of leaving its reserved tasks stuck.
+      health_check = ["CMD", "python", "-m", "agora.core.worker_health"]
     }
     beat = {
       command      = ["celery", "-A", "config", "beat", "-l", "INFO", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
-      cpu          = 256
-      memory       = 512
-      extra_env    = {}
+      cpu          = 512
+      memory       = 1024
+      extra_env    = { OTEL_SERVICE_NAME = "agora-beat" }
+      tracing      = true
       port         = null
       stop_timeout = 30
+      health_check = null
     }
     management = {
       # Default runs migrations; ops pass other commands with --overrides.
@@ -79,9 +129,111 @@ locals {
       cpu          = var.management_cpu
       memory       = var.management_memory
       extra_env    = {}
+      tracing      = false
       port         = null
       stop_timeout = 30
+      health_check = null
     }
+  }
+
+  worker_heartbeat_file = "/tmp/celery-worker-heartbeat"
+  # Fargate's maximum time between SIGTERM and SIGKILL: covers the soft shutdown plus the
+  # cold shutdown that re-queues what is still running.
+  worker_stop_timeout = 120
+
+  # The app container of each task definition.
+  app_containers = {
+    for role, spec in local.services : role => merge(
+      {
+        name                   = role
+        image                  = var.image
+        essential              = true
+        command                = spec.command
+        readonlyRootFilesystem = true
+        user                   = "10001:10001"
+        stopTimeout            = spec.stop_timeout
+        environment = concat(
+          local.environment,
+          [for k in sort(keys(spec.extra_env)) : { name = k, value = spec.extra_env[k] }],
+          spec.tracing ? [for k in sort(keys(local.tracing_env)) : { name = k, value = local.tracing_env[k] }] : [],
+        )
+        secrets     = local.role_secrets[role]
+        mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+        logConfiguration = {
+          logDriver = "awslogs"
+          options = {
+            awslogs-group         = aws_cloudwatch_log_group.this[role].name
+            awslogs-region        = local.region
+            awslogs-stream-prefix = role
+          }
+        }
+      },
+      spec.port == null ? {} : {
+        portMappings = [{ containerPort = spec.port, protocol = "tcp" }]
+      },
+      spec.health_check == null ? {} : {
+        healthCheck = {
+          command     = spec.health_check
+          interval    = 30
+          timeout     = 5
+          retries     = 3
+          startPeriod = 30
+        }
+      },
+    )
+  }
+
+  # The worker autoscaling signal is published from the beat task, by a sidecar that shares
+  # nothing with the workers' queues: a Celery task on the default queue would wait behind the
+  # very backlog it reports. Essential, so a crashed publisher replaces the task (beat included;
+  # the schedule lives in the database, so a restart loses nothing).
+  queue_metrics_container = merge(local.app_containers["beat"], {
+    name        = "queue-metrics"
+    command     = ["python", "manage.py", "publish_queue_metrics", "--every", "60"]
+    stopTimeout = 10
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this["beat"].name
+        awslogs-region        = local.region
+        awslogs-stream-prefix = "queue-metrics"
+      }
+    }
+  })
+
+  # AWS Distro for OpenTelemetry collector: receives the app's spans on the task's loopback and
+  # sends them to X-Ray. Not essential: losing traces must never stop the shop.
+  otel_collector_container = {
+    for role in ["web", "worker", "beat"] : role => {
+      name                   = "otel-collector"
+      image                  = var.otel_collector_image
+      essential              = false
+      readonlyRootFilesystem = true
+      user                   = "10001:10001"
+      environment            = [{ name = "AOT_CONFIG_CONTENT", value = file("${path.module}/otel-collector.yaml") }]
+      healthCheck = {
+        command     = ["/healthcheck"]
+        interval    = 30
+        timeout     = 5
+        retries     = 3
+        startPeriod = 10
+      }
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this[role].name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "otel-collector"
+        }
+      }
+    }
+  }
+
+  task_containers = {
+    web        = [local.app_containers["web"], local.otel_collector_container["web"]]
+    worker     = [local.app_containers["worker"], local.otel_collector_container["worker"]]
+    beat       = [local.app_containers["beat"], local.queue_metrics_container, local.otel_collector_container["beat"]]
+    management = [local.app_containers["management"]]
   }
 }
 
@@ -195,7 +347,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "ReadOwnSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(local.secret_arns)
+    resources = distinct(values(local.management_secret_arns))
   }
 
   statement {
@@ -238,6 +390,20 @@ data "aws_iam_policy_document" "task" {
   }
 
   statement {
+    # The OpenTelemetry collector sidecar sends traces to X-Ray (these actions have no
+    # resource-level permissions).
+    sid = "SendTraces"
+    actions = [
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+      "xray:GetSamplingStatisticSummaries",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
     # PutMetricData has no resource-level permissions; the namespace condition
     # keeps the app from writing anywhere but its own metrics.
     sid       = "PublishQueueMetrics"
@@ -249,6 +415,22 @@ data "aws_iam_policy_document" "task" {
       values   = [var.metrics_namespace]
     }
   }
+}
+
+data "aws_iam_policy_document" "task_protection" {
+  statement {
+    # A worker protects its own ECS task from scale-in while an import runs (through the
+    # ECS agent's task-protection endpoint, which acts with the task role).
+    sid       = "ScaleInProtectionOfOwnTasks"
+    actions   = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
+    resources = ["arn:${data.aws_partition.current.partition}:ecs:${local.region}:${data.aws_caller_identity.current.account_id}:task/${var.name}/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task_protection" {
+  name   = "scale-in-protection"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task_protection.json
 }
 
 resource "aws_iam_role_policy" "task" {
@@ -279,43 +461,7 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
-  container_definitions = jsonencode([
-    merge(
-      {
-        name                   = each.key
-        image                  = var.image
-        essential              = true
-        command                = each.value.command
-        readonlyRootFilesystem = true
-        user                   = "10001:10001"
-        stopTimeout            = each.value.stop_timeout
-        environment = concat(
-          local.environment,
-          [for k in sort(keys(each.value.extra_env)) : { name = k, value = each.value.extra_env[k] }],
-        )
-        secrets     = local.secrets
-        mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-        logConfiguration = {
-          logDriver = "awslogs"
-          options = {
-            awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
-            awslogs-region        = local.region
-            awslogs-stream-prefix = each.key
-          }
-        }
-      },
-      each.value.port == null ? {} : {
-        portMappings = [{ containerPort = each.value.port, protocol = "tcp" }]
-        healthCheck = {
-          command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${each.value.port}/health/', timeout=4)"]
-          interval    = 30
-          timeout     = 5
-          retries     = 3
-          startPeriod = 30
-        }
-      },
-    )
-  ])
+  container_definitions = jsonencode(local.task_containers[each.key])
 
   tags = var.tags
 }
@@ -401,6 +547,14 @@ resource "aws_ecs_service" "web" {
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # ...and so is one whose tasks start fine but answer 5xx: while the deployment runs
+  # (and its bake time), the critical 5xx alarm going off rolls it back.
+  alarms {
+    alarm_names = var.deployment_alarm_names
+    enable      = length(var.deployment_alarm_names) > 0
+    rollback    = true
   }
 
   network_configuration {
@@ -543,9 +697,15 @@ resource "aws_appautoscaling_target" "worker" {
   max_capacity       = var.worker_max_count
 }
 
-# Workers scale on backlog per worker: the sum of every queue's depth (the
-# Agora/Celery QueueDepth metric a beat task publishes per queue) divided by
-# the running worker count, kept near worker_backlog_per_task.
+# Workers scale on backlog per worker: the total of every queue's depth (the Agora/Celery
+# QueueDepth metric without a Queue dimension, published every minute by the beat task's
+# queue-metrics sidecar) divided by the running worker count, kept near worker_backlog_per_task.
+#
+# Missing queue-depth data stays missing: target tracking then takes no action (and the
+# queue alarms, which treat missing data as breaching, page someone). Filling it with 0 would
+# read "no backlog" and scale workers IN exactly when the publisher is starved or down. A
+# missing worker count is filled with 1, which can only overstate the backlog per worker
+# (scale out), never hide it.
 resource "aws_appautoscaling_policy" "worker_queue_depth" {
   name               = "${var.name}-worker-queue-depth"
   policy_type        = "TargetTrackingScaling"
@@ -559,21 +719,14 @@ resource "aws_appautoscaling_policy" "worker_queue_depth" {
     scale_out_cooldown = 60
 
     customized_metric_specification {
-      dynamic "metrics" {
-        for_each = var.celery_queues
-        content {
-          id          = "q${metrics.key}"
-          return_data = false
-          metric_stat {
-            stat = "Maximum"
-            metric {
-              namespace   = var.metrics_namespace
-              metric_name = "QueueDepth"
-              dimensions {
-                name  = "Queue"
-                value = metrics.value
-              }
-            }
+      metrics {
+        id          = "backlog"
+        return_data = false
+        metric_stat {
+          stat = "Maximum"
+          metric {
+            namespace   = var.metrics_namespace
+            metric_name = "QueueDepth"
           }
         }
       }
@@ -602,8 +755,7 @@ resource "aws_appautoscaling_policy" "worker_queue_depth" {
         id          = "backlog_per_worker"
         label       = "Celery backlog per worker"
         return_data = true
-        # min_capacity >= 1, so the divisor is never 0 while the service runs.
-        expression = "(${join(" + ", [for i, q in var.celery_queues : "FILL(q${i}, 0)"])}) / FILL(workers, 1)"
+        expression  = "backlog / FILL(workers, 1)"
       }
     }
   }

@@ -16,7 +16,51 @@ variable "family_prefix" {
 
 variable "image" {
   type        = string
-  description = "The one container image (repository URL and immutable tag) every task definition runs; CD replaces it per deploy."
+  description = "The one container image every task definition runs, by digest (<repository>@sha256:...): the image CD deployed last, never a tag that may not exist."
+
+  validation {
+    condition     = can(regex("^[^@:]+(:[0-9]+)?/[^@]+@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be <repository>@sha256:<digest> (the deployed image), not a tag."
+  }
+}
+
+variable "otel_collector_image" {
+  type        = string
+  description = "AWS Distro for OpenTelemetry collector image of the tracing sidecar (web, worker, beat), pinned by digest."
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.48.0@sha256:9b28046359054b414f4ba76056ba4e8cffda2d53fbcee06171d7eeecd71326c3"
+
+  validation {
+    condition     = can(regex("@sha256:[0-9a-f]{64}$", var.otel_collector_image))
+    error_message = "otel_collector_image must be pinned by digest."
+  }
+}
+
+variable "deployment_environment" {
+  type        = string
+  description = "Name of the deployment (dev, staging, prod): AGORA_ENVIRONMENT, Sentry's environment and the traces' deployment.environment."
+}
+
+variable "sentry_dsn" {
+  type        = string
+  description = "Sentry DSN of the project (SENTRY_DSN); empty turns error reporting off. A DSN only allows sending events, so it is not a secret."
+  default     = ""
+}
+
+variable "trace_sample_ratio" {
+  type        = number
+  description = "Share of traces started here that are recorded (OTEL_TRACES_SAMPLER_ARG; parent-based, so a trace is kept or dropped whole)."
+  default     = 0.1
+
+  validation {
+    condition     = var.trace_sample_ratio >= 0 && var.trace_sample_ratio <= 1
+    error_message = "trace_sample_ratio must be between 0 and 1."
+  }
+}
+
+variable "deployment_alarm_names" {
+  type        = list(string)
+  description = "CloudWatch alarms that roll a web deployment back when they go off during it (the critical 5xx rate)."
+  default     = []
 }
 
 variable "cpu_architecture" {
@@ -103,6 +147,17 @@ variable "secret_arns" {
   validation {
     condition     = alltrue([for arn in values(var.secret_arns) : can(regex("^arn:aws[a-z-]*:secretsmanager:", arn))])
     error_message = "Every value of secret_arns must be a Secrets Manager ARN."
+  }
+}
+
+variable "management_secret_arns" {
+  type        = map(string)
+  description = "Secrets only the one-off management task gets (environment variable name => Secrets Manager ARN), overriding secret_arns of the same name: the owner's DATABASE_URL for migrations and APP_DATABASE_URL."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for arn in values(var.management_secret_arns) : can(regex("^arn:aws[a-z-]*:secretsmanager:", arn))])
+    error_message = "Every value of management_secret_arns must be a Secrets Manager ARN."
   }
 }
 
@@ -248,6 +303,18 @@ variable "worker_backlog_per_task" {
   type        = number
   description = "Queued Celery messages per worker task that autoscaling keeps."
   default     = 100
+}
+
+variable "worker_soft_shutdown_seconds" {
+  type        = number
+  description = "Seconds a stopping worker lets running tasks finish (Celery soft shutdown) before re-queueing the rest; must end well before the 120 s SIGKILL."
+
+  default = 90
+
+  validation {
+    condition     = var.worker_soft_shutdown_seconds > 0 && var.worker_soft_shutdown_seconds <= 100
+    error_message = "worker_soft_shutdown_seconds must be 1-100: the cold shutdown needs the rest of Fargate's 120 s stop timeout."
+  }
 }
 
 variable "management_cpu" {

@@ -5,23 +5,44 @@ from agora.accounts.models import User
 
 
 @pytest.mark.django_db
-def test_create_staff_user_is_idempotent_and_keeps_password():
-    call_command("create_staff_user", email="Boss@Example.com", password="a-long-passphrase")
-    call_command("create_staff_user", email="boss@example.com", password="another-passphrase")
+def test_create_staff_user_is_idempotent_and_keeps_password(monkeypatch):
+    monkeypatch.setenv("STAFF_PASSWORD", "a-long-passphrase")
+    call_command("create_staff_user", email="Boss@Example.com")
+    monkeypatch.setenv("STAFF_PASSWORD", "another-passphrase")
+    call_command("create_staff_user", email="boss@example.com")
     user = User.objects.get()
     assert user.is_staff and user.is_superuser and user.check_password("a-long-passphrase")
-    call_command("create_staff_user", email="boss@example.com", password="another-passphrase", reset_password=True)
+    call_command("create_staff_user", email="boss@example.com", reset_password=True)
     user.refresh_from_db()
     assert user.check_password("another-passphrase")
 
 
 @pytest.mark.django_db
-def test_create_staff_user_validates_input():
+def test_create_staff_user_validates_input(monkeypatch):
+    monkeypatch.setenv("STAFF_PASSWORD", "short")
     with pytest.raises(CommandError):
-        call_command("create_staff_user", email="x@example.com", password="short")
+        call_command("create_staff_user", email="x@example.com")
+    monkeypatch.setenv("STAFF_PASSWORD", "a-long-passphrase")
     with pytest.raises(CommandError):
-        call_command("create_staff_user", password="a-long-passphrase", email="")
+        call_command("create_staff_user", email="")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_staff_user_takes_the_password_from_the_secret_never_the_command_line(monkeypatch):
+    """The runbook creates a new staff user in ECS with only --email: the password comes from the
+    STAFF_PASSWORD secret injected into the management task, never from --overrides."""
+    monkeypatch.delenv("STAFF_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="STAFF_PASSWORD"):
+        call_command("create_staff_user", "--email", "ops@example.com")
+    with pytest.raises(CommandError, match="unrecognized arguments: --password"):
+        call_command("create_staff_user", "--email", "ops@example.com", "--password", "a-long-passphrase")
+    monkeypatch.setenv("STAFF_PASSWORD", "not-configured")  # Terraform's placeholder
+    with pytest.raises(CommandError, match="STAFF_PASSWORD"):
+        call_command("create_staff_user", "--email", "ops@example.com")
+    monkeypatch.setenv("STAFF_PASSWORD", "Correct-Horse-Battery-9")
+    call_command("create_staff_user", "--email", "ops@example.com")
+    assert User.objects.get(email="ops@example.com").check_password("Correct-Horse-Battery-9")
 
 
 @pytest.mark.django_db

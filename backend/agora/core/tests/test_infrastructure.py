@@ -54,16 +54,20 @@ def _run_manage(args, env_extra):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=BACKEND, env=env, capture_output=True, text=True)
 
 
-PROD_ENV = {
-    "DJANGO_ENV": "production",
-    "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
-    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
-    "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
+# What a production deployment sets for payments (production refuses the dummy gateway).
+STRIPE_ONLY = {
     "PAYMENT_GATEWAY": "stripe",
     "PAYMENT_METHODS": "stripe",
     "STRIPE_SECRET_KEY": "sk_live_example",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
+}
+PROD_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+    "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
+    **STRIPE_ONLY,
 }
 
 

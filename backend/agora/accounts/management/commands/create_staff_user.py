@@ -6,27 +6,37 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agora.accounts.models import User
 
+# Terraform's placeholder value of the STAFF_PASSWORD secret before ops set a real one.
+PLACEHOLDER = "not-configured"
+
 
 class Command(BaseCommand):
     help = (
-        "Create (or promote) a staff superuser without prompts. Email and password come from "
-        "--email/--password or STAFF_EMAIL/STAFF_PASSWORD. Safe to re-run: an existing user is "
-        "promoted and keeps their password unless --reset-password is given."
+        "Create (or promote) a staff superuser without prompts. The password comes only from the "
+        "STAFF_PASSWORD environment variable (in ECS: the agora/<env>/STAFF_PASSWORD secret, injected "
+        "into the management task), never from the command line, where it would be visible in the "
+        "process list and the task's description. Safe to re-run: an existing user is promoted and "
+        "keeps their password unless --reset-password is given."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--email", default=os.environ.get("STAFF_EMAIL"))
-        parser.add_argument("--password", default=os.environ.get("STAFF_PASSWORD"))
-        parser.add_argument("--reset-password", action="store_true", help="Set the password of an existing user.")
+        parser.add_argument("--email", default=os.environ.get("STAFF_EMAIL"), help="or STAFF_EMAIL")
+        parser.add_argument(
+            "--reset-password", action="store_true", help="Set an existing user's password from STAFF_PASSWORD."
+        )
 
-    def handle(self, *args, email=None, password=None, reset_password=False, **options):
+    def handle(self, *args, email=None, reset_password=False, **options):
         if not email:
             raise CommandError("Give --email or set STAFF_EMAIL.")
         email = email.strip().lower()
+        password = os.environ.get("STAFF_PASSWORD", "")
         user = User.objects.filter(email__iexact=email).first()
         if user is None or reset_password:
-            if not password:
-                raise CommandError("Give --password or set STAFF_PASSWORD.")
+            if not password or password == PLACEHOLDER:
+                raise CommandError(
+                    "Set STAFF_PASSWORD (in ECS: put the password into the agora/<env>/STAFF_PASSWORD secret); "
+                    "passwords are never taken from the command line."
+                )
             try:
                 validate_password(password, user=user)
             except ValidationError as exc:

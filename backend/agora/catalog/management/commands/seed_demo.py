@@ -6,20 +6,25 @@ import io
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
-from tqdm import tqdm
 
 from agora.catalog.changes import products_changed
 from agora.catalog.models import Category, Product, ProductImage, Variant
+from agora.core.progress import progress
 from agora.vendors.models import Vendor, VendorMembership
 
+REFUSED = (
+    "seed_demo refuses to run with production settings: it creates logins with published passwords "
+    "(shopper@example.com, vendor@example.com). Only dev and staging set DEMO_DATA_ALLOWED=true."
+)
 SHOPPER = ("shopper@example.com", "AgoraShopper123!")
 VENDOR_OWNER = ("vendor@example.com", "AgoraVendor123!")
 
@@ -142,6 +147,8 @@ class Command(BaseCommand):
         parser.add_argument("--vendors", type=int, default=6, help="How many approved demo vendors (default 6).")
 
     def handle(self, *args, products: int, vendors: int, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(REFUSED)
         categories = self.categories()
         vendor_rows = self.vendors(max(1, vendors))
         self.users(vendor_rows[0])
@@ -229,7 +236,9 @@ class Command(BaseCommand):
         existing = set(Product.objects.filter(slug__in=[s[3] for s in specs]).values_list("slug", flat=True))
         todo = [s for s in specs if s[3] not in existing]
         now = timezone.now()
-        with tqdm(total=count, initial=count - len(todo), unit="product", desc="demo products") as bar:
+        with progress(
+            total=count, initial=count - len(todo), unit="product", desc="demo products", write=self.stdout.write
+        ) as bar:
             for start in range(0, len(todo), BATCH):
                 batch = todo[start : start + BATCH]
                 self._batch(batch, categories, vendors, images, now)
