@@ -14,6 +14,9 @@ log "lint: ruff"
 "$VENV/bin/ruff" check backend
 "$VENV/bin/ruff" format --check backend
 
+log "docs: docs/api.md matches the OpenAPI schema"
+(cd backend && "$PY" manage.py api_docs --check)
+
 if [ -x scripts/lint-infra.sh ] || [ -f scripts/lint-infra.sh ]; then
   log "lint: infrastructure"
   bash scripts/lint-infra.sh
