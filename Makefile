@@ -28,9 +28,10 @@ fmt: ## format and auto-fix Python (ruff) and frontend (prettier)
 	$(VENV)/bin/ruff format backend
 	@if [ -d frontend/node_modules ]; then npm --prefix frontend exec -- prettier --write .; fi
 
-docs: ## regenerate docs/api.md from the OpenAPI schema
+docs: ## regenerate docs/api.md from the OpenAPI schema and check every documentation link
 	@source scripts/lib.sh && ensure_venv
 	cd backend && ../$(PY) manage.py api_docs
+	cd backend && ../$(PY) -m agora.core.doclinks
 
 lint-infra: ## hadolint, compose config, actionlint, terraform fmt, checkov, HCL invariant tests
 	@bash scripts/lint-infra.sh

@@ -14,8 +14,8 @@ log "lint: ruff"
 "$VENV/bin/ruff" check backend
 "$VENV/bin/ruff" format --check backend
 
-log "docs: docs/api.md matches the OpenAPI schema"
-(cd backend && "$PY" manage.py api_docs --check)
+log "docs: docs/api.md matches the OpenAPI schema; every documentation link resolves"
+(cd backend && "$PY" manage.py api_docs --check && "$PY" -m agora.core.doclinks)
 
 if [ -x scripts/lint-infra.sh ] || [ -f scripts/lint-infra.sh ]; then
   log "lint: infrastructure"
