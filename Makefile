@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DATABASE_URL=postgres://agora@127.0.0.1:55432/agora REDIS_URL=redis://127.0.0.1:56379/0 CELERY_BROKER_URL=redis://127.0.0.1:56379/1
 
-.PHONY: help run test lint fmt lint-infra migrate shell seed bench docker-build compose-up
+.PHONY: help run test lint fmt docs lint-infra migrate shell seed bench docker-build compose-up
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -27,6 +27,11 @@ fmt: ## format and auto-fix Python (ruff) and frontend (prettier)
 	$(VENV)/bin/ruff check --fix backend
 	$(VENV)/bin/ruff format backend
 	@if [ -d frontend/node_modules ]; then npm --prefix frontend exec -- prettier --write .; fi
+
+docs: ## regenerate docs/api.md from the OpenAPI schema and check every documentation link
+	@source scripts/lib.sh && ensure_venv
+	cd backend && ../$(PY) manage.py api_docs
+	cd backend && ../$(PY) -m agora.core.doclinks
 
 lint-infra: ## hadolint, compose config, actionlint, terraform fmt, checkov, HCL invariant tests
 	@bash scripts/lint-infra.sh
