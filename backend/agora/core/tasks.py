@@ -14,7 +14,7 @@ def worker_heartbeat() -> str:
 
 
 @shared_task(name="agora.core.tasks.publish_queue_metrics", ignore_result=True)
-def publish_queue_metrics() -> dict:
+def publish_queue_metrics() -> dict[str, int]:
     """Beat sends this every minute: Celery queue depths to CloudWatch (worker autoscaling)."""
     from agora.core.metrics import publish_queue_depths
 
