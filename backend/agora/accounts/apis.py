@@ -48,7 +48,8 @@ class TokenApi(APIView):
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            tokens = services.user_login(request=request, **data.validated_data)
+            # authenticate() hands the Django HttpRequest (under DRF's Request) to the backends
+            tokens = services.user_login(request=request._request, **data.validated_data)
         except InvalidCredentials:
             FailedLoginThrottle().record_failure(request)
             raise

@@ -1,7 +1,20 @@
+from typing import TypedDict
+
+from django.db.models import QuerySet
+
 from agora.accounts.models import Address, User
 
 
-def user_vendor_summary(user: User) -> dict | None:
+class VendorSummary(TypedDict):
+    """The caller's vendor as /me shows it."""
+
+    slug: str
+    name: str
+    status: str
+    role: str
+
+
+def user_vendor_summary(user: User) -> VendorSummary | None:
     """The caller's vendor as /me shows it, or None."""
     membership = getattr(user, "vendor_membership", None)
     if membership is None:
@@ -10,7 +23,7 @@ def user_vendor_summary(user: User) -> dict | None:
     return {"slug": vendor.slug, "name": vendor.name, "status": vendor.status, "role": membership.role}
 
 
-def address_list(*, user: User):
+def address_list(*, user: User) -> QuerySet[Address]:
     return Address.objects.filter(user=user)
 
 

@@ -1,9 +1,13 @@
 """Account writes: registration, profile, sign-out and addresses."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -30,7 +34,7 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
         return User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
 
 
-def user_login(*, request, email: str, password: str) -> dict[str, str]:
+def user_login(*, request: HttpRequest | None, email: str, password: str) -> dict[str, str]:
     user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
@@ -41,12 +45,13 @@ def user_login(*, request, email: str, password: str) -> dict[str, str]:
 
 def user_logout(*, refresh: str) -> None:
     try:
-        RefreshToken(refresh).blacklist()
+        # simplejwt annotates the token argument as a Token, but it is the encoded string it decodes
+        RefreshToken(refresh).blacklist()  # type: ignore[arg-type]
     except TokenError:
         raise ValidationFailed(details={"refresh": ["Token is invalid or expired."]}) from None
 
 
-def user_update(*, user: User, data: dict) -> User:
+def user_update(*, user: User, data: Mapping[str, Any]) -> User:
     changed = apply_changes(user, data, PROFILE_FIELDS)
     if changed:
         user.save(update_fields=changed)
@@ -54,7 +59,7 @@ def user_update(*, user: User, data: dict) -> User:
 
 
 @transaction.atomic
-def address_create(*, user: User, data: dict) -> Address:
+def address_create(*, user: User, data: Mapping[str, Any]) -> Address:
     fields = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
     fields["country"] = fields["country"].upper()
     if fields.get("is_default") or not user.addresses.exists():
@@ -64,7 +69,7 @@ def address_create(*, user: User, data: dict) -> Address:
 
 
 @transaction.atomic
-def address_update(*, address: Address, data: dict) -> Address:
+def address_update(*, address: Address, data: Mapping[str, Any]) -> Address:
     apply_changes(address, data, ADDRESS_FIELDS)
     address.country = address.country.upper()
     if data.get("is_default"):
