@@ -8,6 +8,7 @@ catalog and re-indexes the vendor's products in that same transaction.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agora.accounts.models import User
 from agora.core.events import publish
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
@@ -30,7 +31,7 @@ VENDORS = StateMachine(
 )
 
 
-def vendor_apply(*, user, name: str, description: str = "", contact_email: str) -> Vendor:
+def vendor_apply(*, user: User, name: str, description: str = "", contact_email: str) -> Vendor:
     """The caller applies to sell: a pending vendor owned by them (one vendor per user)."""
     with transaction.atomic():
         if VendorMembership.objects.select_for_update().filter(user=user).exists():
@@ -59,7 +60,10 @@ def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
         first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
-        VENDORS.move(vendor, status, **({"approved_at": timezone.now()} if first_approval else {}))
+        if first_approval:
+            VENDORS.move(vendor, status, approved_at=timezone.now())
+        else:
+            VENDORS.move(vendor, status)
         publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
     return vendor
 
