@@ -43,6 +43,7 @@ from agora.search.types import (
     PageRequest,
     SearchFilters,
     SearchResult,
+    Suggestion,
     price_bands,
     tokenize,
     words,
@@ -286,7 +287,7 @@ class ElasticsearchBackend:
         ]
         return SearchResult(total=hits["total"]["value"], results=results, facets=facets)
 
-    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[dict]:
+    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]:
         text = " ".join(words(prefix))
         if not text:
             return []
