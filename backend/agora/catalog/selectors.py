@@ -102,7 +102,7 @@ class CategoryNode(TypedDict):
     children: list["CategoryNode"]
 
 
-def file_url(name: str) -> str | None:
+def file_url(name: str | None) -> str | None:
     """Root-relative (local disk) or absolute (S3) URL of a stored file; None for no file."""
     return default_storage.url(name) if name else None
 
