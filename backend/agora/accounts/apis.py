@@ -59,7 +59,7 @@ class TokenApi(APIView):
 class TokenRefreshApi(TokenRefreshView):
     """Exchange a refresh token for a new pair; the old refresh token stops working (rotation)."""
 
-    authentication_classes: list = []
+    authentication_classes = ()
 
     @extend_schema(tags=["auth"], responses={200: TokenPairSerializer, **ERRORS(400, 401)})
     def post(self, request, *args, **kwargs):
