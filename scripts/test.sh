@@ -17,6 +17,9 @@ log "lint: ruff"
 log "lint: app layering (import-linter contracts in backend/pyproject.toml)"
 (cd backend && PYTHONPATH=. "$VENV/bin/lint-imports" --no-cache --no-logo)
 
+log "types: mypy"
+"$PY" scripts/mypy-check.py
+
 if [ -x scripts/lint-infra.sh ] || [ -f scripts/lint-infra.sh ]; then
   log "lint: infrastructure"
   bash scripts/lint-infra.sh
