@@ -1,7 +1,6 @@
 """Account writes: registration, profile, sign-out and addresses."""
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +18,27 @@ from agora.core.updates import apply_changes
 
 PROFILE_FIELDS = ("first_name", "last_name")
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone", "is_default")
+
+
+class ProfileChanges(TypedDict, total=False):
+    """A /me PATCH (MeUpdateInputSerializer): only the fields it names change."""
+
+    first_name: str
+    last_name: str
+
+
+class AddressFields(TypedDict, total=False):
+    """An address (AddressInputSerializer): all but line2, phone and is_default on create, any
+    of them on a PATCH."""
+
+    full_name: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    country: str
+    phone: str
+    is_default: bool
 
 
 def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
@@ -51,7 +71,7 @@ def user_logout(*, refresh: str) -> None:
         raise ValidationFailed(details={"refresh": ["Token is invalid or expired."]}) from None
 
 
-def user_update(*, user: User, data: Mapping[str, Any]) -> User:
+def user_update(*, user: User, data: ProfileChanges) -> User:
     changed = apply_changes(user, data, PROFILE_FIELDS)
     if changed:
         user.save(update_fields=changed)
@@ -59,8 +79,8 @@ def user_update(*, user: User, data: Mapping[str, Any]) -> User:
 
 
 @transaction.atomic
-def address_create(*, user: User, data: Mapping[str, Any]) -> Address:
-    fields = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
+def address_create(*, user: User, data: AddressFields) -> Address:
+    fields: dict[str, Any] = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
     fields["country"] = fields["country"].upper()
     if fields.get("is_default") or not user.addresses.exists():
         user.addresses.filter(is_default=True).update(is_default=False)
@@ -69,7 +89,7 @@ def address_create(*, user: User, data: Mapping[str, Any]) -> Address:
 
 
 @transaction.atomic
-def address_update(*, address: Address, data: Mapping[str, Any]) -> Address:
+def address_update(*, address: Address, data: AddressFields) -> Address:
     apply_changes(address, data, ADDRESS_FIELDS)
     address.country = address.country.upper()
     if data.get("is_default"):
