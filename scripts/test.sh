@@ -22,6 +22,8 @@ stage_lint() {
   "$VENV/bin/ruff" format --check backend
   log "lint: app layering (import-linter contracts in backend/pyproject.toml)"
   (cd backend && PYTHONPATH=. "$VENV/bin/lint-imports" --no-cache --no-logo)
+  log "types: mypy (strict on services, selectors, tasks and pricing; a baseline elsewhere that only shrinks)"
+  "$PY" scripts/mypy-check.py
   log "docs: docs/api.md matches the OpenAPI schema; every documentation link resolves"
   (cd backend && "$PY" manage.py api_docs --check && "$PY" -m agora.core.doclinks)
 }

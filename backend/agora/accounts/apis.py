@@ -124,6 +124,8 @@ class TokenApi(APIView):
         data.is_valid(raise_exception=True)
         mode = data.validated_data.pop("mode")
         try:
+            # DRF's Request (it proxies the HttpRequest): django-axes, which guards the admin's
+            # sign-in, then leaves the API's sign-in to FailedLoginThrottle.
             tokens = services.user_login(request=request, **data.validated_data)
         except InvalidCredentials:
             FailedLoginThrottle().record_failure(request)

@@ -17,7 +17,7 @@ def token_session_version(token) -> int:
 class RevocableJWTAuthentication(JWTAuthentication):
     def get_user(self, validated_token):
         user = super().get_user(validated_token)
-        if token_session_version(validated_token) != user.session_version:
+        if token_session_version(validated_token) != getattr(user, "session_version", None):
             raise AuthenticationFailed("This session was signed out.", code="token_revoked")
         return user
 

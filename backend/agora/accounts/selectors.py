@@ -1,7 +1,26 @@
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import QuerySet
+
 from agora.accounts.models import Address, User
 
 
-def user_vendor_summary(user: User) -> dict | None:
+class VendorSummary(TypedDict):
+    """The caller's vendor as /me shows it."""
+
+    slug: str
+    name: str
+    status: str
+    role: str
+
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from agora.accounts.models import DataExport
+
+
+def user_vendor_summary(user: User) -> VendorSummary | None:
     """The caller's vendor as /me shows it, or None."""
     membership = getattr(user, "vendor_membership", None)
     if membership is None:
@@ -10,7 +29,7 @@ def user_vendor_summary(user: User) -> dict | None:
     return {"slug": vendor.slug, "name": vendor.name, "status": vendor.status, "role": membership.role}
 
 
-def address_list(*, user: User):
+def address_list(*, user: User) -> QuerySet[Address]:
     return Address.objects.filter(user=user)
 
 
@@ -21,13 +40,13 @@ def address_get(*, user: User, pk: int) -> Address:
     return get_object_or_404(Address, user=user, pk=pk)
 
 
-def data_export_list(*, user: User):
+def data_export_list(*, user: User) -> "QuerySet[DataExport]":
     from agora.accounts.models import DataExport
 
     return DataExport.objects.filter(user=user)[:10]
 
 
-def data_export_ready_get(*, user: User, pk: int):
+def data_export_ready_get(*, user: User, pk: int) -> "DataExport":
     """The caller's ready export; anyone else's, or one not ready or expired, is a 404."""
     from django.shortcuts import get_object_or_404
     from django.utils import timezone

@@ -1,7 +1,12 @@
 """Cart reads: which cart the caller holds, and the cart as the API shows it."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
+
+from agora.accounts.models import User
 from agora.carts.errors import CartNotFound
 from agora.carts.models import Cart, CartItem
 from agora.catalog.models import Product, Variant
@@ -10,6 +15,42 @@ from agora.vendors.models import Vendor
 
 PROBLEM_UNAVAILABLE = "unavailable"
 PROBLEM_INSUFFICIENT_STOCK = "insufficient_stock"
+
+
+class CartLineVariant(TypedDict):
+    id: int
+    sku: str
+    name: str
+    product_slug: str
+    product_name: str
+
+
+class CartLine(TypedDict):
+    """One line of GET /cart/ (CartLineSerializer)."""
+
+    id: int
+    variant: CartLineVariant
+    quantity: int
+    unit_price: Decimal
+    line_total: Decimal
+    currency: str
+    price_when_added: Decimal
+    price_changed: bool
+    stock_available: int
+    available: bool
+    problem: str | None
+
+
+class CartView(TypedDict):
+    """The cart as GET /cart/ shows it (CartSerializer)."""
+
+    token: str
+    items: list[CartLine]
+    subtotal: Decimal
+    currency: str
+    item_count: int
+    has_problems: bool
+    updated_at: datetime
 
 
 def variant_is_purchasable(variant: Variant) -> bool:
@@ -31,12 +72,12 @@ def cart_by_token(token: str | None) -> Cart:
     return cart
 
 
-def cart_for_user(user) -> Cart:
+def cart_for_user(user: User) -> Cart:
     cart, _ = Cart.objects.get_or_create(user=user)
     return cart
 
 
-def cart_for_caller(*, user, token: str | None) -> Cart:
+def cart_for_caller(*, user: User | AnonymousUser | None, token: str | None) -> Cart:
     """The signed-in caller's own cart, or the guest cart of ``X-Cart-Token``."""
     if user is not None and user.is_authenticated:
         return cart_for_user(user)
@@ -58,11 +99,11 @@ def cart_line_problem(item: CartItem) -> str | None:
     return None
 
 
-def cart_view(*, cart: Cart, items: list[CartItem] | None = None) -> dict:
+def cart_view(*, cart: Cart, items: list[CartItem] | None = None) -> CartView:
     """The cart as GET /cart/ shows it. Lines that cannot be bought as they stand are kept and
     flagged (``available: false`` with a ``problem``); subtotal and item_count cover the others."""
     items = cart_items(cart=cart) if items is None else items
-    lines = []
+    lines: list[CartLine] = []
     subtotal = Decimal("0.00")
     count = 0
     currency = None

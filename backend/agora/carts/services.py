@@ -1,12 +1,16 @@
 """Cart writes: lines, quantities, merge and guest-cart expiry."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from agora.accounts.models import User
 from agora.carts.errors import (
     MAX_QUANTITY,
     CartItemNotFound,
@@ -20,7 +24,7 @@ from agora.carts.selectors import variant_is_purchasable
 from agora.catalog.models import Variant
 
 
-def cart_create(*, user=None) -> Cart:
+def cart_create(*, user: User | AnonymousUser | None = None) -> Cart:
     """A new guest cart, or the signed-in user's own cart (created on first use)."""
     if user is not None and user.is_authenticated:
         cart, _ = Cart.objects.get_or_create(user=user)
@@ -84,7 +88,7 @@ def cart_remove_item(*, cart: Cart, item_id: int) -> None:
 
 
 @transaction.atomic
-def cart_merge(*, user, token: str) -> Cart:
+def cart_merge(*, user: User, token: str) -> Cart:
     """Moves a guest cart's lines into the user's cart: quantities summed and capped by stock
     (and 99); lines that cannot be bought are kept, flagged. The guest cart is left empty."""
     cart, _ = Cart.objects.get_or_create(user=user)
@@ -113,7 +117,7 @@ def cart_merge(*, user, token: str) -> Cart:
     return cart
 
 
-def carts_cleanup(*, now=None) -> int:
+def carts_cleanup(*, now: datetime | None = None) -> int:
     """Deletes guest carts untouched for CART_GUEST_TTL_DAYS. Returns how many went."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CART_GUEST_TTL_DAYS)
     _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
@@ -124,7 +128,7 @@ def cart_clear(*, cart_id: int) -> None:
     CartItem.objects.filter(cart_id=cart_id).delete()
 
 
-def cart_restore_lines(*, cart_id: int, lines) -> None:
+def cart_restore_lines(*, cart_id: int, lines: Iterable[tuple[int, int, Decimal]]) -> None:
     """Puts lines (variant id, quantity, price when added) back into a cart whose checkout failed
     at the payment provider. A line the shopper added again meanwhile is kept as it is now."""
     if not Cart.objects.filter(pk=cart_id).exists():

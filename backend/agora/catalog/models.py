@@ -125,7 +125,7 @@ class ProductImage(models.Model):
         indexes = [models.Index(fields=["product", "position", "id"], name="catalog_image_product_pos")]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or ""
 
 
 def _import_path(instance: "ImportJob", filename: str) -> str:

@@ -2,6 +2,10 @@
 shape, no model instances; see bench/catalog_serialization.py) with a flat number of queries
 whatever the page size and the number of variants or images."""
 
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TypedDict
+
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,9 +33,76 @@ SUMMARY_VALUES = (
     "category__slug",
     "category__name",
 )
+# A row of ``public_product_rows()``: the SUMMARY_VALUES columns (plus, for the detail page,
+# description and attributes) by name.
+Row = dict[str, Any]
 
 
-def file_url(name: str) -> str | None:
+class ProductFilters(TypedDict, total=False):
+    """The public list's query parameters (ProductListQuerySerializer); blank means no filter."""
+
+    category: str
+    vendor: str
+    min_price: Decimal
+    max_price: Decimal
+    in_stock: bool | None
+    ordering: str
+
+
+class NamedRef(TypedDict):
+    slug: str
+    name: str
+
+
+class ProductSummary(TypedDict):
+    """One product of the public list (ProductSummarySerializer's shape, money as text)."""
+
+    id: int
+    slug: str
+    name: str
+    vendor: NamedRef
+    category: NamedRef
+    price_from: str | None
+    currency: str
+    in_stock: bool
+    thumbnail: str | None
+
+
+class ImageView(TypedDict):
+    url: str | None
+    thumbnail_url: str | None
+    alt: str
+
+
+class VariantView(TypedDict):
+    id: int
+    sku: str
+    name: str
+    price: str | None
+    currency: str
+    stock_available: int
+
+
+class ProductDetail(ProductSummary):
+    """The public product page."""
+
+    description: str
+    attributes: dict[str, Any]
+    images: list[ImageView]
+    variants: list[VariantView]
+
+
+class PkRow(TypedDict):
+    pk: int
+
+
+class CategoryNode(TypedDict):
+    slug: str
+    name: str
+    children: list["CategoryNode"]
+
+
+def file_url(name: str | None) -> str | None:
     """Root-relative (local disk) or absolute (S3) URL of a stored file; None for no file."""
     return default_storage.url(name) if name else None
 
@@ -41,7 +112,7 @@ def public_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.APPROVED, vendor__status=Vendor.Status.APPROVED)
 
 
-def category_subtree_ids(slug: str):
+def category_subtree_ids(slug: str) -> QuerySet[Category, PkRow] | None:
     """The category with this slug and all its descendants (a subquery), or None if unknown."""
     path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
     if path is None:
@@ -49,7 +120,7 @@ def category_subtree_ids(slug: str):
     return Category.objects.filter(Q(path=path) | Q(path__startswith=path + "/")).values("pk")
 
 
-def public_product_queryset(*, filters: dict) -> QuerySet[Product]:
+def public_product_queryset(*, filters: ProductFilters) -> QuerySet[Product]:
     qs = public_products()
     if filters.get("category"):
         subtree = category_subtree_ids(filters["category"])
@@ -67,14 +138,16 @@ def public_product_queryset(*, filters: dict) -> QuerySet[Product]:
         qs = qs.filter(price_min__gte=filters["min_price"])
     if filters.get("max_price") is not None:
         qs = qs.filter(price_min__lte=filters["max_price"])
-    if filters.get("in_stock") is not None:
-        qs = qs.filter(in_stock=filters["in_stock"])
+    in_stock = filters.get("in_stock")
+    if in_stock is not None:
+        qs = qs.filter(in_stock=in_stock)
     return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
 
 
-def public_product_rows(*, filters: dict) -> QuerySet:
+def public_product_rows(*, filters: ProductFilters) -> QuerySet[Product, Row]:
     """Summary rows as dicts; turn a page of them into the API shape with ``summaries()``."""
-    return public_product_queryset(filters=filters).values(*SUMMARY_VALUES)
+    rows: QuerySet[Product, Row] = public_product_queryset(filters=filters).values(*SUMMARY_VALUES)
+    return rows
 
 
 def first_images(product_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -90,7 +163,7 @@ def first_images(product_ids: list[int]) -> dict[int, tuple[str, str]]:
     return {pid: (image, thumb) for pid, image, thumb in rows}
 
 
-def _summary(row: dict, image: tuple[str, str] | None) -> dict:
+def _summary(row: Row, image: tuple[str, str] | None) -> ProductSummary:
     return {
         "id": row["id"],
         "slug": row["slug"],
@@ -104,12 +177,12 @@ def _summary(row: dict, image: tuple[str, str] | None) -> dict:
     }
 
 
-def summaries(rows: list[dict]) -> list[dict]:
+def summaries(rows: Sequence[Row]) -> list[ProductSummary]:
     images = first_images([row["id"] for row in rows])
     return [_summary(row, images.get(row["id"])) for row in rows]
 
 
-def public_product_detail(*, slug: str) -> dict:
+def public_product_detail(*, slug: str) -> ProductDetail:
     """The public product page: three queries (product, variants, images) whatever their number."""
     row = public_products().filter(slug=slug).values(*SUMMARY_VALUES, "description", "attributes").first()
     if row is None:
@@ -146,7 +219,7 @@ def public_product_detail(*, slug: str) -> dict:
     }
 
 
-def public_product_models(*, filters: dict) -> QuerySet[Product]:
+def public_product_models(*, filters: ProductFilters) -> QuerySet[Product]:
     """The same list as model instances, for the DRF serializers (reference shape and benchmark)."""
     return public_product_queryset(filters=filters).select_related("vendor", "category").prefetch_related("images")
 
@@ -160,14 +233,14 @@ def public_product_model(*, slug: str) -> Product:
     )
 
 
-def category_tree() -> list[dict]:
+def category_tree() -> list[CategoryNode]:
     """The whole tree as nested ``{slug, name, children}``, from one query (ordered by path)."""
-    nodes: dict[int, dict] = {}
-    roots: list[dict] = []
+    nodes: dict[int, CategoryNode] = {}
+    roots: list[CategoryNode] = []
     for pk, parent_id, slug, name in Category.objects.order_by("path", "position").values_list(
         "pk", "parent_id", "slug", "name"
     ):
-        node = {"slug": slug, "name": name, "children": []}
+        node: CategoryNode = {"slug": slug, "name": name, "children": []}
         nodes[pk] = node
         (nodes[parent_id]["children"] if parent_id in nodes else roots).append(node)
     return roots

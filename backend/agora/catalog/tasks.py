@@ -24,7 +24,7 @@ def import_run(import_id: int) -> None:
 
 
 @shared_task(name="agora.catalog.tasks.jobs_redrive", ignore_result=True, soft_time_limit=50, time_limit=60)
-def jobs_redrive() -> dict:
+def jobs_redrive() -> dict[str, int]:
     """Beat: re-queue imports and thumbnails whose task was lost (broker down at commit, worker died)."""
     from agora.catalog.services.imports import catalog_jobs_redrive
 

@@ -21,6 +21,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -28,16 +29,18 @@ from django.db import transaction
 logger = logging.getLogger("agora.events")
 
 E = TypeVar("E")
-Handler = Callable[[Any], None]
+R = TypeVar("R")
+Handler = Callable[[Any], object]
 
 _now: dict[type, list[Handler]] = defaultdict(list)
 _after_commit: dict[type, list[Handler]] = defaultdict(list)
 
 
-def subscribe(event_type: type[E], *, on_commit: bool = False) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
-    """Decorator: ``@subscribe(PaymentCaptured)`` registers the function for that event type."""
+def subscribe(event_type: type[E], *, on_commit: bool = False) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
+    """Decorator: ``@subscribe(PaymentCaptured)`` registers the function for that event type
+    (what an in-transaction handler returns goes back to the publisher)."""
 
-    def register(handler: Callable[[E], None]) -> Callable[[E], None]:
+    def register(handler: Callable[[E], R]) -> Callable[[E], R]:
         handlers = (_after_commit if on_commit else _now)[event_type]
         if handler not in handlers:  # AppConfig.ready() may run twice in tests
             handlers.append(handler)
@@ -46,12 +49,12 @@ def subscribe(event_type: type[E], *, on_commit: bool = False) -> Callable[[Call
     return register
 
 
-def publish(event: object) -> list[Any]:
+def publish(event: object) -> list[object]:
     """Runs the in-transaction subscribers now and schedules the after-commit ones. Returns what
     the in-transaction subscribers returned (a short outcome a webhook records, say), in order."""
     results = [handler(event) for handler in list(_now.get(type(event), ()))]
     for handler in list(_after_commit.get(type(event), ())):
-        transaction.on_commit(lambda h=handler: _run_quietly(h, event))
+        transaction.on_commit(partial(_run_quietly, handler, event))
     return results
 
 

@@ -1,6 +1,7 @@
 """One error shape for every error: {"error": {"code", "message", "details"}}."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -30,12 +31,12 @@ MESSAGES = {
 }
 
 
-def error_body(code: str, message: str | None = None, details=None) -> dict:
+def error_body(code: str, message: str | None = None, details: object = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message or MESSAGES.get(code, code), "details": details or {}}}
 
 
-def _drf_error(exc: drf.APIException) -> tuple[int, dict, dict]:
-    headers = {}
+def _drf_error(exc: drf.APIException) -> tuple[int, dict[str, Any], dict[str, str]]:
+    headers: dict[str, str] = {}
     if isinstance(exc, drf.ValidationError):
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return 400, error_body("validation_error", details=details), headers
@@ -55,9 +56,11 @@ def _drf_error(exc: drf.APIException) -> tuple[int, dict, dict]:
         code = "not_acceptable"
     elif isinstance(exc, drf.Throttled):
         code = "throttled"
-        if exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait) + 1)
-        return exc.status_code, error_body(code, details={"retry_after": int(exc.wait or 0) + 1}), headers
+        # DRF sets Throttled.wait in __init__; djangorestframework-stubs 3.18.1 does not declare it
+        wait: float | None = exc.wait  # type: ignore[attr-defined]
+        if wait is not None:
+            headers["Retry-After"] = str(int(wait) + 1)
+        return exc.status_code, error_body(code, details={"retry_after": int(wait or 0) + 1}), headers
     else:
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
     message = exc.detail if isinstance(exc.detail, str) else MESSAGES.get(code)

@@ -72,8 +72,8 @@ def register_check(name: str, check: Callable[[], None]) -> None:
     CHECKS[name] = check
 
 
-def run_checks() -> dict[str, dict]:
-    results = {}
+def run_checks() -> dict[str, dict[str, object]]:
+    results: dict[str, dict[str, object]] = {}
     for name, check in CHECKS.items():
         started = time.perf_counter()
         try:

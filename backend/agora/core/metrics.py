@@ -1,8 +1,12 @@
 """Celery queue depth, published as a CloudWatch custom metric the worker autoscaling uses."""
 
 import logging
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from kombu.transport.virtual import Channel
 
 logger = logging.getLogger("agora.metrics")
 
@@ -16,7 +20,9 @@ def queue_depths() -> dict[str, int]:
 
     depths = {}
     with app.connection_for_read(settings.CELERY_BROKER_URL) as conn:
-        channel = conn.default_channel
+        # The broker is Redis: its transport's channels are kombu's virtual ones, which declare
+        # queues (the generic StdChannel the stubs return does not say so).
+        channel = cast("Channel", conn.default_channel)
         for queue in QUEUES:
             depths[queue] = channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
     return depths

@@ -12,8 +12,8 @@ worker.
 """
 
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -27,6 +27,9 @@ from agora.notifications.errors import OutsideTransaction
 from agora.notifications.models import ERASED_RECIPIENT, Notification
 from agora.notifications.rendering import render
 
+if TYPE_CHECKING:
+    from celery import Task
+
 logger = logging.getLogger("agora.notifications")
 S = Notification.Status
 
@@ -35,7 +38,7 @@ SEND_SKIPPED = "skipped"
 SEND_FAILED = "failed"
 
 
-def _send_task():
+def _send_task() -> "Task[[int], str]":
     from agora.notifications.tasks import notification_send
 
     return notification_send
@@ -64,7 +67,7 @@ def notification_enqueue(
 
 def retry_delay(attempts: int) -> int:
     """Seconds before the next try after ``attempts`` failures: 30 s, 1 min, 2 min … capped at 1 h."""
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+    return min(30 * int(2 ** max(attempts - 1, 0)), 3600)
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
@@ -123,7 +126,7 @@ def _record_failure(notification: Notification, exc: Exception, *, permanent: bo
     )
 
 
-def notifications_redrive(*, now=None) -> int:
+def notifications_redrive(*, now: datetime | None = None) -> int:
     """Re-sends the task of queued notifications whose task was lost: due for more than
     NOTIFICATION_REDRIVE_AFTER_SECONDS. Sending twice is harmless (the row lock and status check
     send once). Returns how many it re-sent."""

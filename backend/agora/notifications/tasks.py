@@ -1,6 +1,8 @@
 """Sending notifications on the `default` queue. Tasks take ids; the service sends each once."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 
 @shared_task(
@@ -13,7 +15,7 @@ from celery import shared_task
     soft_time_limit=60,
     time_limit=90,
 )
-def notification_send(self, notification_id: int) -> str:
+def notification_send(self: Task[Any, Any], notification_id: int) -> str:
     from agora.notifications.models import Notification
     from agora.notifications.services import notification_send as send
     from agora.notifications.services import retry_delay

@@ -19,26 +19,26 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "product_name", "variant_name", "unit_price", "quantity", "line_total", "vendor_order"]
+    fields = ("sku", "product_name", "variant_name", "unit_price", "quantity", "line_total", "vendor_order")
     readonly_fields = fields
 
 
 class VendorOrderInline(ReadOnlyInline):
     model = VendorOrder
-    fields = ["vendor", "status", "subtotal", "commission_rate", "commission", "tracking_number", "shipped_at"]
+    fields = ("vendor", "status", "subtotal", "commission_rate", "commission", "tracking_number", "shipped_at")
     readonly_fields = fields
 
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["gateway", "status", "amount", "amount_refunded", "currency", "reference", "failure_code", "created_at"]
+    fields = ("gateway", "status", "amount", "amount_refunded", "currency", "reference", "failure_code", "created_at")
     readonly_fields = fields
     show_change_link = True  # its refunds, one row each
 
 
 class SideEffectInline(ReadOnlyInline):
     model = OrderSideEffect
-    fields = ["kind", "recipient", "done_at"]
+    fields = ("kind", "recipient", "done_at")
     readonly_fields = fields
 
 

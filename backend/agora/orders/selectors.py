@@ -2,10 +2,13 @@
 
 import secrets
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from agora.accounts.models import User
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
 from agora.orders.models import Order, OrderLine, VendorOrder
+from agora.vendors.models import Vendor
 
 HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
 
@@ -26,11 +29,13 @@ def order_for_answer(*, pk: int) -> Order:
     return _with_details(Order.objects.filter(pk=pk)).get()
 
 
-def order_list(*, user) -> QuerySet[Order]:
+def order_list(*, user: User) -> QuerySet[Order]:
     return _with_details(Order.objects.filter(user=user))
 
 
-def order_get_for_caller(*, number: str, user, order_token: str | None, cart_token: str | None) -> Order:
+def order_get_for_caller(
+    *, number: str, user: User | AnonymousUser | None, order_token: str | None, cart_token: str | None
+) -> Order:
     """The order if the caller owns it, or presents its access token (X-Order-Token) or the guest
     cart token it was placed with. Anything else is indistinguishable from a missing order."""
     order = _with_details(Order.objects.filter(number=number)).first()
@@ -45,7 +50,7 @@ def order_get_for_caller(*, number: str, user, order_token: str | None, cart_tok
     raise OrderNotFound()
 
 
-def vendor_order_list(*, vendor) -> QuerySet[VendorOrder]:
+def vendor_order_list(*, vendor: Vendor) -> QuerySet[VendorOrder]:
     return (
         VendorOrder.objects.filter(vendor=vendor)
         .exclude(order__status__in=HIDDEN_FROM_VENDORS)
@@ -57,7 +62,7 @@ def vendor_order_list(*, vendor) -> QuerySet[VendorOrder]:
     )
 
 
-def vendor_order_get(*, vendor, pk: int) -> VendorOrder:
+def vendor_order_get(*, vendor: Vendor, pk: int) -> VendorOrder:
     vo = vendor_order_list(vendor=vendor).filter(pk=pk).first()
     if vo is None:
         raise VendorOrderNotFound()

@@ -56,7 +56,7 @@ class CheckoutInputSerializer(StrictInputSerializer):
         help_text="v1: one platform method (GET /shipping-methods/) for every vendor in the cart; each "
         "vendor's parcel is charged with it (400 naming the vendors that do not offer it).",
     )
-    shipping_methods = VendorShippingChoiceSerializer(
+    shipping_methods = VendorShippingChoiceSerializer(  # type: ignore[call-arg]  # DRF takes max_length for many=True; its stubs do not say so
         many=True,
         required=False,
         max_length=100,

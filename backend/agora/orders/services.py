@@ -2,8 +2,11 @@
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -32,6 +35,9 @@ from agora.payments import services as payments
 from agora.payments.gateways import GatewayError, get_gateway
 from agora.payments.models import Payment, Refund
 
+if TYPE_CHECKING:
+    from celery import Task
+
 logger = logging.getLogger("agora.orders")
 
 
@@ -51,7 +57,7 @@ def order_release_stock(*, order: Order) -> bool:
         return False
     order.stock_released = True
     quantities: dict[int, int] = defaultdict(int)
-    products = set()
+    products: set[int] = set()
     for variant_id, product_id, qty in OrderLine.objects.filter(order=order, variant__isnull=False).values_list(
         "variant_id", "variant__product_id", "quantity"
     ):
@@ -75,7 +81,7 @@ def order_mark_paid(*, order: Order) -> None:
     enqueue_on_commit(_process_task(), order.pk)
 
 
-def _process_task():
+def _process_task() -> "Task[[int], str]":
     from agora.orders.tasks import order_process
 
     return order_process
@@ -100,7 +106,7 @@ def _release_payment_after_commit(payment: Payment | None) -> None:
         return
     payment_id = payment.pk
 
-    def run():
+    def run() -> None:
         try:
             order_release_payment(payment_id=payment_id)
         except GatewayError:
@@ -193,7 +199,7 @@ def order_refund(*, order: Order, reason: str = "refunded by staff") -> Order:
     return order
 
 
-def orders_expire_unpaid(*, now=None) -> int:
+def orders_expire_unpaid(*, now: datetime | None = None) -> int:
     """Cancels pending_payment orders older than ORDER_PAYMENT_TIMEOUT_MINUTES, releasing their
     stock and voiding their payment. A payment at a remote provider is asked about first: a paid
     one makes its order paid instead (a webhook outage must not cancel paid orders), one still
@@ -225,7 +231,7 @@ def orders_expire_unpaid(*, now=None) -> int:
 # --- processing ----------------------------------------------------------------------------
 
 
-def _once(*, order: Order, kind: str, recipient: str, action) -> bool:
+def _once(*, order: Order, kind: str, recipient: str, action: Callable[[], object]) -> bool:
     """Runs ``action`` unless this (order, kind, recipient) side effect is recorded as done. The
     record commits with the action: a failure leaves no record (the retry does it), and a
     concurrent duplicate waits on the unique row and then skips."""
@@ -273,7 +279,7 @@ def order_process(*, order_id: int) -> str:
         order=order,
         kind="confirmation_email",
         recipient=order.email,
-        action=lambda: send_mail(subject, body, None, [order.email]),
+        action=partial(send_mail, subject, body, None, [order.email]),
     )
     for vo in order.vendor_orders.all():
         v_subject, v_body = _vendor_email(order, vo)
@@ -282,7 +288,7 @@ def order_process(*, order_id: int) -> str:
             order=order,
             kind="vendor_order_email",
             recipient=f"{vo.vendor_id}:{to}",
-            action=lambda s=v_subject, b=v_body, to=to: send_mail(s, b, None, [to]),
+            action=partial(send_mail, v_subject, v_body, None, [to]),
         )
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -297,7 +303,7 @@ def order_process(*, order_id: int) -> str:
     return "processed"
 
 
-def orders_redrive(*, now=None) -> int:
+def orders_redrive(*, now: datetime | None = None) -> int:
     """Re-drives what a lost message or an outage left behind; every task it sends is idempotent,
     so a double enqueue is harmless:
 
@@ -357,7 +363,10 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
             raise refused from None
         publish(
             VendorOrderShipped(
-                vendor_order_id=vo.pk, order_id=order.pk, vendor_id=vo.vendor_id, shipped_at=vo.shipped_at
+                vendor_order_id=vo.pk,
+                order_id=order.pk,
+                vendor_id=vo.vendor_id,
+                shipped_at=vo.shipped_at or timezone.now(),
             )
         )
         open_left = VendorOrder.objects.filter(order=order).exclude(
@@ -375,7 +384,7 @@ def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -
 # --- housekeeping ----------------------------------------------------------------------------
 
 
-def idempotency_keys_cleanup(*, now=None) -> int:
+def idempotency_keys_cleanup(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted

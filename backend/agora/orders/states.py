@@ -10,6 +10,8 @@ so its sub-orders are still processed and shipped (the order keeps the status an
 ``fulfilled_at`` when the last one ships).
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from agora.core.states import StateMachine
@@ -75,7 +77,7 @@ def can_transition(current: str, to: str) -> bool:
     return ORDERS.can(current, to)
 
 
-def order_transition(order: Order, to: str, **fields: object) -> None:
+def order_transition(order: Order, to: str, **fields: Any) -> None:
     """Moves ``order`` to ``to`` if the table allows it, as a compare-and-set on the current status,
     so two concurrent writers cannot both move it (the loser gets InvalidOrderTransition)."""
     ORDERS.move(order, to, **fields)

@@ -3,16 +3,7 @@ redelivery after a worker crash (acks_late + reject on worker lost) does nothing
 
 from celery import shared_task
 
-RETRYING = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (Exception,),
-    "retry_backoff": 5,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 10,
-    "ignore_result": True,
-}
+from agora.core.tasks_util import RETRYING
 
 
 @shared_task(name="agora.orders.tasks.order_process", soft_time_limit=60, time_limit=90, **RETRYING)

@@ -20,7 +20,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["created_at", "amount", "currency", "status", "origin", "reference", "reason", "failure_reason"]
+    fields = ("created_at", "amount", "currency", "status", "origin", "reference", "reason", "failure_reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -277,7 +277,7 @@ def _refunds_changed(payment: Payment) -> str:
     return _first(outcomes, status)
 
 
-def _first(outcomes: list, default: str) -> str:
+def _first(outcomes: list[object], default: str) -> str:
     return next((o for o in outcomes if isinstance(o, str)), default)
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from agora.catalog.models import Category, Product, ProductImage, Variant
 from agora.search.types import words
@@ -11,7 +11,7 @@ from agora.vendors.models import Vendor
 _WORD_MIN, _WORD_MAX = 3, 40
 
 
-def public_products():
+def public_products() -> QuerySet[Product]:
     """Every product the public may see: approved, of an approved vendor."""
     return Product.objects.filter(status=Product.Status.APPROVED, vendor__status=Vendor.Status.APPROVED)
 

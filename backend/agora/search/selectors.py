@@ -1,7 +1,8 @@
 """Search reads for the API: the configured backend, plus the visibility guard."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from django.db.models import Q
 
@@ -10,10 +11,13 @@ from agora.core.errors import NotFound
 from agora.search import get_backend
 from agora.search.cache import cached
 from agora.search.documents import public_products
-from agora.search.types import PageRequest, SearchFilters, SearchResult, tokenize
+from agora.search.types import PageRequest, SearchFilters, SearchResult, Suggestion, tokenize
 from agora.vendors.models import Vendor
 
 PAGE_NOT_FOUND = "This page is beyond the last page of results."
+
+# A search hit or a suggestion: both name their product by ``slug``.
+Found = TypeVar("Found", bound=Mapping[str, Any])
 
 
 def hidden_vendor_ids() -> tuple[int, ...]:
@@ -28,7 +32,7 @@ def hidden_vendor_ids() -> tuple[int, ...]:
     return tuple(hidden.values_list("pk", flat=True))
 
 
-def _only_public(results: list[dict]) -> list[dict]:
+def _only_public(results: list[Found]) -> list[Found]:
     """Drops hits whose product stopped being public after it was indexed (the index task is
     on its way): one primary-key query for the page, so a hidden product is never shown."""
     if not results:
@@ -84,7 +88,7 @@ def search_products(
     return result
 
 
-def suggest_products(*, prefix: str) -> list[dict]:
+def suggest_products(*, prefix: str) -> list[Suggestion]:
     if not prefix.strip():
         return []
     return _only_public(get_backend().suggest(prefix, exclude_vendor_ids=hidden_vendor_ids()))

@@ -1,7 +1,8 @@
 """Search index writes: drain the outbox into the configured backend, reconcile, rebuild."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -57,7 +58,7 @@ def index_pending_products(*, batch_size: int = BATCH_SIZE) -> int:
         index_changed()
 
 
-def _ledger_record(ids: list[int], indexed_at) -> None:
+def _ledger_record(ids: list[int], indexed_at: datetime) -> None:
     if ids:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -73,7 +74,7 @@ def _ledger_forget(ids: list[int]) -> None:
         IndexedProduct.objects.filter(product_id__in=ids).delete()
 
 
-def _outbox_delete(claimed: list[tuple[int, object]]) -> None:
+def _outbox_delete(claimed: Sequence[tuple[int, datetime]]) -> None:
     """Deletes the handled rows in one statement, each only if it was not re-queued meanwhile."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -152,7 +153,7 @@ def search_rebuild(*, progress: Callable[[int], object] | None = None) -> int:
     return total
 
 
-def _ledger_reset(indexed_at) -> None:
+def _ledger_reset(indexed_at: datetime) -> None:
     product, vendor, ledger = Product._meta.db_table, Vendor._meta.db_table, IndexedProduct._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {ledger}")

@@ -17,7 +17,7 @@ def index_pending() -> int:
 
 
 @shared_task(name="agora.search.tasks.reconcile", ignore_result=True)
-def reconcile() -> dict:
+def reconcile() -> dict[str, int]:
     """Every minute (beat): index what a lost task left in the outbox and documents that drifted."""
     from agora.search.services import search_reconcile
 

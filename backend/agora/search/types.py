@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol, TypedDict
 
 MAX_QUERY_LENGTH = 200
 MAX_SUGGEST_LENGTH = 100
@@ -22,6 +22,17 @@ RELEVANCE = "relevance"
 PRICE_BAND_EDGES = (Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250"), Decimal("500"))
 
 _WORD = re.compile(r"\w+")
+
+# One search hit: a product summary as a backend answers it (``documents.summary``), or as the
+# API's serializer renders it before the answer is cached; both keep its ``slug``.
+Hit = dict[str, Any]
+# Facet buckets by facet name: category/vendor ``{slug, name, count}``, price ``{min, max, count}``.
+Facets = dict[str, list[dict[str, Any]]]
+
+
+class Suggestion(TypedDict):
+    text: str
+    slug: str
 
 
 def words(text: str) -> list[str]:
@@ -72,8 +83,8 @@ class SearchResult:
     price_from (Decimal|None), currency, in_stock, thumbnail`` (a storage name, "" when none)."""
 
     total: int
-    results: list[dict]
-    facets: dict = field(default_factory=lambda: {"category": [], "vendor": [], "price": []})
+    results: list[Hit]
+    facets: Facets = field(default_factory=lambda: {"category": [], "vendor": [], "price": []})
 
 
 class SearchBackend(Protocol):
@@ -81,7 +92,7 @@ class SearchBackend(Protocol):
 
     def search(self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult: ...
 
-    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[dict]: ...
+    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]: ...
 
     def index(self, product_ids: list[int]) -> int: ...
 

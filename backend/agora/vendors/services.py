@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agora.accounts.models import User
 from agora.core.events import publish
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
@@ -32,7 +33,7 @@ VENDORS = StateMachine(
 )
 
 
-def vendor_apply(*, user, name: str, description: str = "", contact_email: str) -> Vendor:
+def vendor_apply(*, user: User, name: str, description: str = "", contact_email: str) -> Vendor:
     """The caller applies to sell: a pending vendor owned by them (one vendor per user). Where
     VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on, the caller's address must be verified."""
     if settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL and user.email_verified_at is None:
@@ -64,7 +65,10 @@ def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
         first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
-        VENDORS.move(vendor, status, **({"approved_at": timezone.now()} if first_approval else {}))
+        if first_approval:
+            VENDORS.move(vendor, status, approved_at=timezone.now())
+        else:
+            VENDORS.move(vendor, status)
         publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
     return vendor
 

@@ -1,11 +1,13 @@
 """Readable logs locally, one JSON object per line in production, request id on every line."""
 
+from typing import Any
+
 from .env import IS_PRODUCTION, env
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=IS_PRODUCTION)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "agora.core.logging.RequestIdFilter"}},

@@ -4,7 +4,8 @@ link emailed), and deleting the account (personal data erased, accounting record
 import json
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,11 +20,14 @@ from agora.core.tasks_util import enqueue_on_commit
 from agora.notifications.selectors import notifications_to
 from agora.notifications.services import notification_enqueue, notifications_forget_recipient
 
+if TYPE_CHECKING:
+    from celery import Task
+
 logger = logging.getLogger("agora.accounts")
 E = DataExport.Status
 
 
-def _build_task():
+def _build_task() -> "Task[[int], str]":
     from agora.accounts.tasks import data_export_build
 
     return data_export_build
@@ -41,7 +45,7 @@ def data_export_request(*, user: User) -> DataExport:
         return export
 
 
-def _personal_data(user: User) -> dict:
+def _personal_data(user: User) -> dict[str, Any]:
     data = {
         "generated_at": timezone.now().isoformat(),
         "account": {
@@ -105,12 +109,12 @@ def data_export_build(*, export_id: int) -> str:
 
 def _delete_file(export: DataExport) -> None:
     if export.file:
-        name = export.file.name
+        name = str(export.file.name)
         # After the commit: a rolled-back deletion must not lose the file.
         transaction.on_commit(lambda: export.file.storage.delete(name))
 
 
-def data_exports_cleanup(*, now=None) -> int:
+def data_exports_cleanup(*, now: datetime | None = None) -> int:
     """Beat: deletes the files of exports past their expiry; returns how many it expired."""
     cutoff = now or timezone.now()
     expired = 0

@@ -1,5 +1,7 @@
 """Registration, profile and addresses."""
 
+from typing import Any, TypedDict
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -10,6 +12,27 @@ from agora.core.updates import apply_changes
 
 PROFILE_FIELDS = ("first_name", "last_name")
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone", "is_default")
+
+
+class ProfileChanges(TypedDict, total=False):
+    """A /me PATCH (MeUpdateInputSerializer): only the fields it names change."""
+
+    first_name: str
+    last_name: str
+
+
+class AddressFields(TypedDict, total=False):
+    """An address (AddressInputSerializer): all but line2, phone and is_default on create, any
+    of them on a PATCH."""
+
+    full_name: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    country: str
+    phone: str
+    is_default: bool
 
 
 def _after_register(*, user: User) -> None:
@@ -34,7 +57,7 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     return user
 
 
-def user_update(*, user: User, data: dict) -> User:
+def user_update(*, user: User, data: ProfileChanges) -> User:
     changed = apply_changes(user, data, PROFILE_FIELDS)
     if changed:
         user.save(update_fields=changed)
@@ -42,8 +65,8 @@ def user_update(*, user: User, data: dict) -> User:
 
 
 @transaction.atomic
-def address_create(*, user: User, data: dict) -> Address:
-    fields = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
+def address_create(*, user: User, data: AddressFields) -> Address:
+    fields: dict[str, Any] = {k: v for k, v in data.items() if k in ADDRESS_FIELDS}
     fields["country"] = fields["country"].upper()
     if fields.get("is_default") or not user.addresses.exists():
         user.addresses.filter(is_default=True).update(is_default=False)
@@ -52,7 +75,7 @@ def address_create(*, user: User, data: dict) -> Address:
 
 
 @transaction.atomic
-def address_update(*, address: Address, data: dict) -> Address:
+def address_update(*, address: Address, data: AddressFields) -> Address:
     apply_changes(address, data, ADDRESS_FIELDS)
     address.country = address.country.upper()
     if data.get("is_default"):

@@ -154,7 +154,8 @@ def email_verify(*, token: str) -> User:
         raise InvalidVerificationLink() from None
     if not isinstance(data, dict):
         raise InvalidVerificationLink()
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user_id = data.get("u")
+    user = User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, (int, str)) else None
     if user is None or user.email.lower() != str(data.get("e", "")).lower():
         raise InvalidVerificationLink()
     if user.email_verified_at is None:

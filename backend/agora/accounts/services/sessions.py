@@ -6,12 +6,14 @@ the account's session version (claim "sv"); revoking all bumps it, and the authe
 refuses older tokens, so access tokens stop working at once instead of living out 15 minutes.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -29,7 +31,7 @@ def tokens_for(user: User) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def user_login(*, request, email: str, password: str) -> dict[str, str]:
+def user_login(*, request: HttpRequest | Request | None, email: str, password: str) -> dict[str, str]:
     user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
@@ -39,7 +41,7 @@ def user_login(*, request, email: str, password: str) -> dict[str, str]:
 
 def _load(raw: str) -> RefreshToken:
     try:
-        return RefreshToken(raw)
+        return RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt 5.5.1 types the encoded string as a Token
     except TokenError:
         raise InvalidRefreshToken() from None
 
@@ -54,7 +56,8 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         )
         if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
             raise InvalidRefreshToken()
-        user = User.objects.filter(pk=token.payload.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
+        user_id = token.payload.get(jwt_settings.USER_ID_CLAIM)
+        user = User.objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
         if user is None or token_session_version(token) != user.session_version:
             raise InvalidRefreshToken()
         BlacklistedToken.objects.create(token=outstanding)
@@ -64,7 +67,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
 def token_revoke(*, refresh: str) -> None:
     """Logout: the presented refresh token stops working (other sessions stay)."""
     try:
-        RefreshToken(refresh).blacklist()
+        RefreshToken(refresh).blacklist()  # type: ignore[arg-type]  # simplejwt 5.5.1: the encoded string
     except TokenError:
         raise ValidationFailed(details={"refresh": ["Token is invalid or expired."]}) from None
 
@@ -78,7 +81,7 @@ def user_sessions_revoke(*, user: User) -> None:
         user.refresh_from_db(fields=["session_version"])
 
 
-def tokens_flush_expired(*, now=None) -> int:
+def tokens_flush_expired(*, now: datetime | None = None) -> int:
     """Beat: deletes expired refresh tokens (and their revocations); returns how many."""
     cutoff = now or timezone.now()
     expired = OutstandingToken.objects.filter(expires_at__lte=cutoff)

@@ -3,12 +3,15 @@
 import logging
 import uuid
 import warnings
+from collections.abc import Iterable
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -27,7 +30,7 @@ logger = logging.getLogger("agora.catalog")
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
-def clean_image(fileobj) -> tuple[bytes, str, int, int]:
+def clean_image(fileobj: IO[bytes]) -> tuple[bytes, str, int, int]:
     """Checks the bytes are a JPEG/PNG/WebP within the pixel limit and re-encodes them.
 
     Re-encoding drops EXIF (camera, GPS), XMP and text chunks; the EXIF orientation is applied
@@ -50,7 +53,7 @@ def clean_image(fileobj) -> tuple[bytes, str, int, int]:
             with Image.open(fileobj) as opened:
                 opened.load()
                 image = ImageOps.exif_transpose(opened)
-                params: dict = {}
+                params: dict[str, Any] = {}
                 if fmt == "JPEG":
                     if image.mode not in ("RGB", "L"):
                         image = image.convert("RGB")
@@ -71,7 +74,7 @@ def _too_many_pixels(limit: int) -> ValidationFailed:
     return ValidationFailed(errors.IMAGE_TOO_MANY_PIXELS, details={"image": [message]})
 
 
-def image_add(*, product: Product, upload, alt: str = "") -> ProductImage:
+def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "") -> ProductImage:
     """Adds a checked, metadata-free image to the product; its WebP thumbnail is made by a worker."""
     if product.vendor.status != Vendor.Status.APPROVED:
         raise VendorNotApproved()
@@ -114,7 +117,8 @@ def image_make_thumbnail(*, image_id: int) -> ProductImage | None:
     picture.thumbnail((size, size))
     out = BytesIO()
     picture.save(out, format="WEBP", quality=80, method=4)
-    name = f"thumb_{PurePosixPath(image.image.name).stem}.webp"
+    # (the image has a file: opening it above raised otherwise)
+    name = f"thumb_{PurePosixPath(image.image.name or '').stem}.webp"
     image.thumbnail.save(name, ContentFile(out.getvalue()), save=False)
     with transaction.atomic():
         updated = ProductImage.objects.filter(pk=image.pk, thumbnail="").update(thumbnail=image.thumbnail.name)
@@ -134,7 +138,7 @@ def image_delete(*, image: ProductImage) -> None:
         delete_files_on_commit(files)
 
 
-def _delete_files(names) -> None:
+def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
@@ -142,7 +146,8 @@ def _delete_files(names) -> None:
             logger.warning("could not delete %s", name, exc_info=True)
 
 
-def delete_files_on_commit(names) -> None:
-    names = list(names)
-    if names:
-        transaction.on_commit(lambda: _delete_files(names))
+def delete_files_on_commit(names: Iterable[str | None]) -> None:
+    """Deletes the stored files once the transaction commits (a field without a file has no name)."""
+    files = [name for name in names if name]
+    if files:
+        transaction.on_commit(lambda: _delete_files(files))

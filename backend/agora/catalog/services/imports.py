@@ -18,9 +18,11 @@ import io
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,6 +40,11 @@ from agora.core.tasks_util import enqueue_on_commit
 from agora.core.updates import apply_changes
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from agora.accounts.models import User
 
 logger = logging.getLogger("agora.catalog.imports")
 
@@ -64,7 +71,7 @@ def _read_text(data: bytes) -> str:
         raise _refuse(errors.CSV_NOT_CSV) from None
 
 
-def _header(reader) -> list[str]:
+def _header(reader: Iterator[list[str]]) -> list[str]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -94,7 +101,7 @@ def inspect_csv(data: bytes) -> int:
     return count
 
 
-def import_create(*, vendor: Vendor, user, upload) -> ImportJob:
+def import_create(*, vendor: Vendor, user: "User", upload: "UploadedFile[bytes]") -> ImportJob:
     """Checks the file, stores it and queues the import (the worker does the rest)."""
     if vendor.status != Vendor.Status.APPROVED:
         raise VendorNotApproved()
@@ -115,6 +122,13 @@ def import_create(*, vendor: Vendor, user, upload) -> ImportJob:
     return job
 
 
+class RowError(TypedDict):
+    """A row the import left out, as ``ImportJob.errors`` stores it (row 0: the whole file)."""
+
+    row: int
+    message: str
+
+
 @dataclass
 class Row:
     number: int
@@ -125,7 +139,7 @@ class Row:
     stock: int
     category: Category
     description: str
-    attributes: dict | None
+    attributes: dict[str, Any] | None
 
 
 @dataclass
@@ -137,7 +151,7 @@ class _Run:
     products_by_name: dict[str, int] = field(default_factory=dict)
     created: int = 0
     updated: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
 
     def error(self, row: int, message: str) -> None:
@@ -146,7 +160,7 @@ class _Run:
             self.errors.append({"row": row, "message": message})
 
 
-def _parse(number: int, raw: dict, run: _Run) -> Row | str:
+def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     def cell(name: str) -> str:
         return (raw.get(name) or "").strip()
 
@@ -164,7 +178,8 @@ def _parse(number: int, raw: dict, run: _Run) -> Row | str:
         return "variant_name: at most 120 characters."
     try:
         price = Decimal(cell("price"))
-        if not price.is_finite() or price.as_tuple().exponent < -2:
+        exponent = price.as_tuple().exponent  # a letter for NaN and Infinity
+        if not isinstance(exponent, int) or exponent < -2:
             raise InvalidOperation
     except InvalidOperation:
         return "price: must be a decimal number with at most two decimal places, e.g. 19.99."
@@ -202,7 +217,7 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
     """Upserts one chunk in one transaction; returns (created, updated, new product names → ids)."""
     vendor = run.vendor
     now = timezone.now()
-    existing = {
+    existing: dict[str, Variant] = {
         v.usku: v
         for v in Variant.objects.filter(vendor=vendor)
         .annotate(usku=Upper("sku"))
@@ -226,7 +241,8 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
     products: dict[int, Product] = {}  # existing products rows refer to, by id
     dirty: set[int] = set()  # ... of which these changed
     new_products: dict[str, Product] = {}
-    changed_variants, new_variants = [], []
+    changed_variants: list[Variant] = []
+    new_variants: list[Variant] = []
     created = updated = 0
     for row in rows:
         variant = existing.get(row.sku.upper())
@@ -240,8 +256,8 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
                 dirty.add(product.pk)
             updated += 1
             continue
-        product = new_products.get(row.product_name) or by_name.get(row.product_name)
-        if product is None:
+        found = new_products.get(row.product_name) or by_name.get(row.product_name)
+        if found is None:
             product = Product(
                 vendor=vendor,
                 category=row.category,
@@ -252,10 +268,12 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
                 status=Product.Status.DRAFT,
             )
             new_products[row.product_name] = product
-        elif product.pk:
-            product = products.setdefault(product.pk, product)
+        elif found.pk:
+            product = products.setdefault(found.pk, found)
             if _apply_product_fields(product, row):
                 dirty.add(product.pk)
+        else:  # created earlier in this chunk
+            product = found
         new_variants.append(
             Variant(
                 product=product,
@@ -292,7 +310,7 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
     return created, updated, names
 
 
-def _update_variants(variants: list[Variant], now) -> None:
+def _update_variants(variants: list[Variant], now: datetime) -> None:
     """One UPDATE … FROM unnest(arrays) for the chunk (bulk_update's CASE per row is quadratic)."""
     variants.sort(key=lambda v: v.pk)
     with connection.cursor() as cursor:
@@ -314,7 +332,7 @@ def _update_variants(variants: list[Variant], now) -> None:
         )
 
 
-def _update_products(products: list[Product], now) -> None:
+def _update_products(products: list[Product], now: datetime) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {Product._meta.db_table} AS p
@@ -369,7 +387,7 @@ def _save_chunk(run: _Run, rows: list[Row]) -> None:
     run.products_by_name.update(names)
 
 
-def _progress(job: ImportJob, run: _Run, processed: int, **extra) -> None:
+def _progress(job: ImportJob, run: _Run, processed: int, **extra: object) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now(),
         processed_rows=processed,
@@ -449,7 +467,7 @@ def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | N
     return job
 
 
-def catalog_jobs_redrive(*, now=None) -> dict[str, int]:
+def catalog_jobs_redrive(*, now: datetime | None = None) -> dict[str, int]:
     """Re-queues catalog jobs whose task never ran (broker down at the moment of commit) or whose
     worker died: imports still queued, or running without a heartbeat, after
     CATALOG_JOB_REDRIVE_AFTER_SECONDS, and images without a thumbnail (each at most

@@ -6,6 +6,8 @@ back to pending_review; price and stock edits do not.
 """
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -37,6 +39,40 @@ PRODUCTS = StateMachine(
         f"A {current} product cannot become {to}.", details={"status": current, "requested": to}
     ),
 )
+
+
+class VariantItem(TypedDict, total=False):
+    """One item of a product's desired variant list (VariantInputSerializer): with ``id`` it
+    updates that variant (left-out fields stay), without it creates one (all but
+    ``expected_stock`` required)."""
+
+    id: int
+    sku: str
+    name: str
+    price: Decimal
+    stock: int
+    expected_stock: int
+    currency: str
+
+
+class ProductChanges(TypedDict, total=False):
+    """A product PATCH (ProductUpdateInputSerializer): only the fields it names change."""
+
+    name: str
+    description: str
+    category: str  # slug
+    attributes: dict[str, Any]
+    variants: Sequence[VariantItem]
+
+
+class StockConflict(TypedDict):
+    """A variant whose stock moved since the client read it (409 ``stock_changed``)."""
+
+    id: int
+    expected_stock: int
+    stock: int
+
+
 # What a PATCH may change on the product itself (variants have their own rules).
 EDITABLE_FIELDS = ("name", "description", "category", "attributes")
 # Edits to these send an approved product back to review; price/stock/attributes do not.
@@ -67,9 +103,9 @@ def _require_approved(vendor: Vendor) -> None:
         raise VendorNotApproved()
 
 
-def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[dict]) -> None:
+def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[VariantItem]) -> None:
     """SKUs unique within the list and among the vendor's other variants; ids must be the product's."""
-    problems: list[dict] = [{} for _ in items]
+    problems: list[dict[str, list[str]]] = [{} for _ in items]
     own_ids = set(product.variants.filter(is_active=True).values_list("pk", flat=True)) if product else set()
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -104,7 +140,7 @@ def _remove_variant(variant: Variant) -> None:
         Variant.objects.filter(pk=variant.pk).update(is_active=False, updated_at=timezone.now())
 
 
-def _fill_unchanged(product: Product, items: Sequence[dict]) -> list[dict]:
+def _fill_unchanged(product: Product, items: Sequence[VariantItem]) -> list[VariantItem]:
     """Items that update a variant (with ``id``) may leave fields out: those stay as they are.
     Their current SKU, name and price are filled in for the checks; a left-out stock stays out
     (it is never written)."""
@@ -118,7 +154,7 @@ def _fill_unchanged(product: Product, items: Sequence[dict]) -> list[dict]:
     return filled
 
 
-def _new_stock(variant: Variant, item: dict, conflicts: list[dict]) -> int:
+def _new_stock(variant: Variant, item: VariantItem, conflicts: list[StockConflict]) -> int:
     """The stock to write for an updated variant (its row is locked): unchanged when left out or
     when the client did not change what it read; else compare-and-set on what it read."""
     if "stock" not in item:
@@ -132,12 +168,14 @@ def _new_stock(variant: Variant, item: dict, conflicts: list[dict]) -> int:
     return item["stock"]
 
 
-def _apply_variants(*, product: Product, items: Sequence[dict]) -> None:
+def _apply_variants(*, product: Product, items: Sequence[VariantItem]) -> None:
     """Writes the desired variant list of a locked product; its variants are locked first (the
     catalog's lock order: product, then variants)."""
     existing = lock_product_variants(product)
     keep = {item["id"] for item in items if item.get("id") is not None}
-    to_update, to_create, conflicts = [], [], []
+    to_update: list[Variant] = []
+    to_create: list[Variant] = []
+    conflicts: list[StockConflict] = []
     for position, item in enumerate(items):
         if item.get("id") is not None:
             variant = existing.get(item["id"])
@@ -183,8 +221,8 @@ def product_create(
     name: str,
     category: str,
     description: str = "",
-    attributes: dict | None = None,
-    variants: Sequence[dict] = (),
+    attributes: dict[str, Any] | None = None,
+    variants: Sequence[VariantItem] = (),
 ) -> Product:
     """A new draft product of the caller's approved vendor, with its variants."""
     _require_approved(vendor)
@@ -206,7 +244,7 @@ def product_create(
     return product
 
 
-def product_update(*, product: Product, data: dict) -> Product:
+def product_update(*, product: Product, data: ProductChanges) -> Product:
     """Applies any of the create fields. ``variants``, when given, is the whole desired list."""
     _require_approved(product.vendor)
     cat = category_by_slug(data["category"]) if "category" in data else None

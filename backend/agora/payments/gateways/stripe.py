@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
+from stripe.params import PaymentIntentCreateParams, RefundCreateParams
 
 from agora.core.money import from_minor_units, to_minor_units
 from agora.payments.bulkhead import bulkhead
@@ -99,7 +100,7 @@ class StripeGateway(PaymentGateway):
     settles_at_checkout = False
 
     def authorize(self, *, payment, token, email):
-        params = {
+        params: PaymentIntentCreateParams = {
             "amount": to_minor_units(payment.amount),
             "currency": payment.currency.lower(),
             "automatic_payment_methods": {"enabled": True},
@@ -150,7 +151,7 @@ class StripeGateway(PaymentGateway):
         return GatewayResult(Payment.Status.VOIDED, reference=payment.reference)
 
     def refund(self, *, payment, refund):
-        params = {
+        params: RefundCreateParams = {
             "payment_intent": payment.reference,
             "amount": to_minor_units(refund.amount),
             "metadata": {"agora_refund_id": str(refund.pk), "order_number": payment.order.number},

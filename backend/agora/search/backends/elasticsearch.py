@@ -34,6 +34,7 @@ from elasticsearch.dsl import (
     analyzer,
     normalizer,
 )
+from elasticsearch.dsl.query import Query
 
 from agora.search.documents import build_documents, public_products
 from agora.search.types import (
@@ -43,6 +44,7 @@ from agora.search.types import (
     PageRequest,
     SearchFilters,
     SearchResult,
+    Suggestion,
     price_bands,
     tokenize,
     words,
@@ -138,7 +140,7 @@ def es_document(doc: dict) -> dict:
     }
 
 
-def _word_clause(term: str, *, last: bool) -> Q:
+def _word_clause(term: str, *, last: bool) -> Query:
     should = [
         Q("match", all_text={"query": term, "fuzziness": 1} if len(term) >= FUZZY_MIN_LENGTH else {"query": term}),
         Q("match", **{"all_text.stemmed": term}),
@@ -286,7 +288,7 @@ class ElasticsearchBackend:
         ]
         return SearchResult(total=hits["total"]["value"], results=results, facets=facets)
 
-    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[dict]:
+    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]:
         text = " ".join(words(prefix))
         if not text:
             return []

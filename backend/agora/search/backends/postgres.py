@@ -28,6 +28,7 @@ from agora.search.types import (
     PageRequest,
     SearchFilters,
     SearchResult,
+    Suggestion,
     price_bands,
     tokenize,
     words,
@@ -254,7 +255,7 @@ class PostgresBackend:
             groups.append("(" + " | ".join(alternatives) + ")")
         return " & ".join(groups)
 
-    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[dict]:
+    def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]:
         text = " ".join(prefix.lower().split())
         if not text:
             return []
