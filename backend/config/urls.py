@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("agora.shipping.urls")),
     path("", include("agora.orders.urls")),
     path("", include("agora.payments.urls")),
+    path("", include("agora.returns.urls")),
     path("", include("agora.search.urls")),
 ]
 

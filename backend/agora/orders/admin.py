@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from agora.core.errors import DomainError
 from agora.orders import services
-from agora.orders.models import Order, OrderLine, OrderSideEffect, VendorOrder
+from agora.orders.models import Order, OrderLine, OrderSideEffect, Parcel, VendorOrder
 from agora.payments.models import Payment
 
 
@@ -25,8 +26,19 @@ class OrderLineInline(ReadOnlyInline):
 
 class VendorOrderInline(ReadOnlyInline):
     model = VendorOrder
-    fields = ("vendor", "status", "subtotal", "commission_rate", "commission", "tracking_number", "shipped_at")
+    fields = (
+        "vendor",
+        "status",
+        "subtotal",
+        "shipping_total",
+        "shipping_method_name",
+        "commission_rate",
+        "commission",
+        "ship_by",
+        "shipped_at",
+    )
     readonly_fields = fields
+    show_change_link = True  # its parcels and refunds
 
 
 class PaymentInline(ReadOnlyInline):
@@ -81,10 +93,30 @@ class OrderAdmin(admin.ModelAdmin):
         self._each(request, queryset, services.order_refund, "refunded")
 
 
+class ParcelInline(ReadOnlyInline):
+    model = Parcel
+    fields = ("shipped_at", "carrier", "tracking_number", "tracking_url")
+    readonly_fields = fields
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = "handling time"
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Late (not shipped by ship-by)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=VendorOrder.Status.PROCESSING, ship_by__lt=timezone.now())
+        return queryset
+
+
 @admin.register(VendorOrder)
 class VendorOrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "order", "vendor", "status", "subtotal", "commission", "tracking_number", "created_at"]
-    list_filter = ["status", "vendor", "created_at"]
+    list_display = ["id", "order", "vendor", "status", "subtotal", "shipping_total", "ship_by", "created_at"]
+    list_filter = [LateFilter, "status", "vendor", "created_at"]
+    inlines = [ParcelInline]
     search_fields = ["order__number", "vendor__name", "tracking_number"]
     list_select_related = ["order", "vendor"]
     readonly_fields = [f.name for f in VendorOrder._meta.fields]

@@ -1,5 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,11 +12,13 @@ from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
 from agora.orders import checkout, selectors, services
 from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
+from agora.orders.fulfilment import LineQuantity, parcel_ship
 from agora.orders.idempotency import Claim, caller_scope, idempotent, request_fingerprint
 from agora.orders.serializers import (
     CheckoutInputSerializer,
     CheckoutOrderSerializer,
     OrderSerializer,
+    ParcelInputSerializer,
     ShipInputSerializer,
     VendorOrderSerializer,
 )
@@ -113,7 +116,8 @@ class OrderListApi(APIView):
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
 
-def _caller_order(request, number: str):
+def caller_order(request, number: str):
+    """The order `number` if the caller may see it (owner, X-Order-Token or the guest cart token); 404 otherwise."""
     return selectors.order_get_for_caller(
         number=number,
         user=request.user,
@@ -129,7 +133,7 @@ class OrderDetailApi(APIView):
         tags=["orders"], parameters=[ORDER_TOKEN, CART_TOKEN], responses={200: OrderSerializer, **ERRORS(401, 404)}
     )
     def get(self, request, number: str):
-        return Response(OrderSerializer(_caller_order(request, number)).data)
+        return Response(OrderSerializer(caller_order(request, number)).data)
 
 
 class OrderCancelApi(APIView):
@@ -144,9 +148,9 @@ class OrderCancelApi(APIView):
         "refunded. Otherwise 409 `conflict`.",
     )
     def post(self, request, number: str):
-        order = _caller_order(request, number)
+        order = caller_order(request, number)
         services.order_cancel(order=order)
-        return Response(OrderSerializer(_caller_order(request, number)).data)
+        return Response(OrderSerializer(caller_order(request, number)).data)
 
 
 class VendorOrderListApi(APIView):
@@ -165,6 +169,28 @@ class VendorOrderListApi(APIView):
         return paginator.get_paginated_response(VendorOrderSerializer(page, many=True).data)
 
 
+class VendorOrderParcelApi(APIView):
+    permission_classes = [IsApprovedVendor]
+
+    @extend_schema(
+        tags=["vendor portal"],
+        request=ParcelInputSerializer,
+        responses={201: VendorOrderSerializer, **ERRORS(400, 401, 403, 404, 409)},
+        description="Ship a parcel of a confirmed sub-order: the lines and quantities in it (default: all that is "
+        "left), with carrier and tracking. The shopper gets an email per parcel and sees the tracking in the "
+        "order; the sub-order is `shipped` with its last parcel.",
+    )
+    def post(self, request, pk: int):
+        data = ParcelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
+        items = data.validated_data.pop("lines", None)
+        lines = None if items is None else [LineQuantity(i["line"], i["quantity"]) for i in items]
+        parcel_ship(vendor_order=vo, lines=lines, **data.validated_data)
+        answer = VendorOrderSerializer(selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+
 class VendorOrderShipApi(APIView):
     permission_classes = [IsApprovedVendor]
 
@@ -172,8 +198,8 @@ class VendorOrderShipApi(APIView):
         tags=["vendor portal"],
         request=ShipInputSerializer,
         responses={200: VendorOrderSerializer, **ERRORS(400, 401, 403, 404, 409)},
-        description="A confirmed (`processing`) sub-order → `shipped`. When every sub-order has shipped "
-        "the order becomes `fulfilled`.",
+        description="A confirmed (`processing`) sub-order → `shipped`: all that is left goes in one parcel. "
+        "When every sub-order has shipped the order becomes `fulfilled`.",
     )
     def post(self, request, pk: int):
         data = ShipInputSerializer(data=request.data)

@@ -62,6 +62,20 @@ def vendor_order_list(*, vendor: Vendor) -> QuerySet[VendorOrder]:
     )
 
 
+def vendor_order_get_for_staff(*, pk: int) -> VendorOrder:
+    vo = (
+        VendorOrder.objects.select_related("order", "vendor")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "order__payments", "parcels__lines"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if vo is None:
+        raise VendorOrderNotFound()
+    return vo
+
+
 def vendor_order_get(*, vendor: Vendor, pk: int) -> VendorOrder:
     vo = vendor_order_list(vendor=vendor).filter(pk=pk).first()
     if vo is None:

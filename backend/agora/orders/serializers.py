@@ -326,5 +326,22 @@ class VendorOrderSerializer(SubOrderShippingFields):
         return f"{payment.amount_refunded if payment is not None else 0:.2f}"
 
 
+class ParcelLineInputSerializer(StrictInputSerializer):
+    line = serializers.IntegerField(min_value=1, max_value=2**62, help_text="An order line id of this sub-order.")
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+
+
+class ParcelInputSerializer(StrictInputSerializer):
+    lines = serializers.ListField(
+        child=ParcelLineInputSerializer(),
+        required=False,
+        max_length=200,
+        help_text="What is in the parcel; leave out for all that is left.",
+    )
+    carrier = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    tracking_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class ShipInputSerializer(StrictInputSerializer):
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -17,16 +17,14 @@ from django.utils import timezone
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
-from agora.core.events import publish
 from agora.core.tasks_util import enqueue_on_commit
-from agora.orders.errors import InvalidOrderTransition, OrderNotCancellable, VendorOrderNotShippable
-from agora.orders.events import VendorOrderShipped
+from agora.orders.errors import OrderNotCancellable
+from agora.orders.fulfilment import sub_orders_set_ship_by
 from agora.orders.models import IdempotencyKey, Order, OrderLine, OrderSideEffect, VendorOrder
 from agora.orders.states import (
     CANCELLABLE,
     CLOSED,
     OPEN_PAID,
-    SUB_ORDERS,
     can_transition,
     order_transition,
     vendor_orders_transition,
@@ -295,11 +293,13 @@ def order_process(*, order_id: int) -> str:
         if order.status == Order.Status.PAID:
             order_transition(order, Order.Status.PROCESSING, processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
+            sub_orders_set_ship_by(order=order)
         elif order.processed_at is None:
             # Partly refunded before it was processed: the rest of the order still goes to the vendors.
             Order.objects.filter(pk=order.pk).update(processed_at=timezone.now())
             if order.status in OPEN_PAID:
                 vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
+                sub_orders_set_ship_by(order=order)
     return "processed"
 
 
@@ -350,33 +350,11 @@ def orders_redrive(*, now: datetime | None = None) -> int:
 
 
 def vendor_order_ship(*, vendor_order: VendorOrder, tracking_number: str = "") -> VendorOrder:
-    """Marks a confirmed sub-order shipped; the order is fulfilled once all its sub-orders are."""
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=vendor_order.order_id)
-        vo = VendorOrder.objects.select_for_update().get(pk=vendor_order.pk)
-        refused = VendorOrderNotShippable(details={"status": vo.status, "order_status": order.status})
-        if order.status not in (Order.Status.PROCESSING, Order.Status.PARTIALLY_REFUNDED):
-            raise refused
-        try:
-            SUB_ORDERS.move(vo, VendorOrder.Status.SHIPPED, tracking_number=tracking_number)
-        except InvalidOrderTransition:
-            raise refused from None
-        publish(
-            VendorOrderShipped(
-                vendor_order_id=vo.pk,
-                order_id=order.pk,
-                vendor_id=vo.vendor_id,
-                shipped_at=vo.shipped_at or timezone.now(),
-            )
-        )
-        open_left = VendorOrder.objects.filter(order=order).exclude(
-            status__in=[VendorOrder.Status.SHIPPED, VendorOrder.Status.CANCELLED]
-        )
-        if not open_left.exists():
-            if order.status == Order.Status.PROCESSING:
-                order_transition(order, Order.Status.FULFILLED)
-            else:  # partially refunded: the status keeps saying so; the date says it all shipped
-                Order.objects.filter(pk=order.pk).update(fulfilled_at=vo.shipped_at)
+    """Ships all that is left of a confirmed sub-order in one parcel (v1's ship endpoint); the
+    order is fulfilled once all its sub-orders have shipped."""
+    from agora.orders.fulfilment import parcel_ship
+
+    parcel_ship(vendor_order=vendor_order, tracking_number=tracking_number)
     vendor_order.refresh_from_db()
     return vendor_order
 

@@ -38,6 +38,14 @@ def orders_redrive() -> int:
     return redrive()
 
 
+@shared_task(name="agora.orders.tasks.flag_late_sub_orders", ignore_result=True, soft_time_limit=240, time_limit=300)
+def flag_late_sub_orders() -> int:
+    """Beat: tell vendors and staff (once) about paid sub-orders past the vendor's handling time."""
+    from agora.orders.fulfilment import sub_orders_flag_late
+
+    return sub_orders_flag_late()
+
+
 @shared_task(
     name="agora.orders.tasks.idempotency_keys_cleanup", ignore_result=True, soft_time_limit=120, time_limit=180
 )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", apis.OrderCancelApi.as_view(), name="order-cancel"),
     path("vendor/orders/", apis.VendorOrderListApi.as_view(), name="vendor-order-list"),
     path("vendor/orders/<int:pk>/ship/", apis.VendorOrderShipApi.as_view(), name="vendor-order-ship"),
+    path("vendor/orders/<int:pk>/parcels/", apis.VendorOrderParcelApi.as_view(), name="vendor-order-parcels"),
 ]

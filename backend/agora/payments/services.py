@@ -63,6 +63,12 @@ def _lock(payment_id: int) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment_id)
 
 
+def payment_lock(*, payment_id: int) -> Payment:
+    """Locks a payment row inside the caller's transaction. Paths that change an order and refund
+    part of it take this first (the lock order: payment, then order)."""
+    return _lock(payment_id)
+
+
 def _captured(payment: Payment) -> str | None:
     """Marks a locked payment captured and tells its order; None if it already was."""
     if payment.status in CAPTURED_STATES:
@@ -128,37 +134,64 @@ def refundable_amount(payment: Payment) -> Decimal:
     return payment.amount - (committed or ZERO)
 
 
+def refund_create(
+    *,
+    payment_id: int,
+    amount: Decimal | None = None,
+    reason: str = "",
+    vendor_order_id: int | None = None,
+    vendor_order_limit: Decimal | None = None,
+) -> Refund:
+    """Inside the caller's transaction: writes a pending refund of ``amount`` (default: everything
+    left) under the payment's row lock — never more than is left of the payment, nor, for a
+    sub-order with a ``vendor_order_limit`` (what was captured for it), of that sub-order,
+    counting pending refunds — and sends it to the provider after commit. Concurrent refunds of
+    one payment queue on its row, so together they can never exceed what was captured."""
+    payment = _lock(payment_id)
+    if payment.status not in (Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED):
+        raise PaymentNotRefundable(details={"payment_status": payment.status})
+    left = refundable_amount(payment)
+    if vendor_order_id is not None and vendor_order_limit is not None:
+        committed = payment.refunds.filter(
+            vendor_order_id=vendor_order_id, status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]
+        ).aggregate(s=Sum("amount"))["s"]
+        left = min(left, vendor_order_limit - (committed or ZERO))
+    amount = left if amount is None else amount
+    if left <= ZERO or amount <= ZERO or amount > left:
+        raise NothingToRefund(details={"refundable": str(max(left, ZERO)), "requested": str(amount)})
+    refund = Refund.objects.create(
+        payment=payment,
+        vendor_order_id=vendor_order_id,
+        origin=Refund.Origin.PLATFORM,
+        amount=amount,
+        currency=payment.currency,
+        reason=reason[:200],
+    )
+    refund_id = refund.pk
+    transaction.on_commit(lambda: _send_now_or_later(refund_id))
+    return refund
+
+
+def _send_now_or_later(refund_id: int) -> None:
+    try:
+        refund_send(refund_id=refund_id)
+    except GatewayError:
+        logger.warning("refund %s not sent now; the worker sends it again", refund_id)
+        from agora.payments.tasks import refund_send as task
+
+        enqueue_on_commit(task, refund_id)  # outside a transaction: sent at once, never raises
+
+
 def refund_request(
     *, payment_id: int, amount: Decimal | None = None, reason: str = "", vendor_order_id: int | None = None
 ) -> Refund:
-    """Refunds ``amount`` (default: everything left) of a captured payment: writes the pending row
-    under the payment's lock, so concurrent requests can never refund more than was captured,
-    then sends it. A provider outage leaves the row pending; the re-drive sends it again with the
-    same idempotency key."""
+    """Refunds ``amount`` (default: everything left) of a captured payment in a transaction of
+    its own, and sends it as soon as that commits (a provider outage leaves the row pending; the
+    worker and the re-drive send it again with the same idempotency key)."""
     with transaction.atomic():
-        payment = _lock(payment_id)
-        if payment.status not in (Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED):
-            raise PaymentNotRefundable(details={"payment_status": payment.status})
-        left = refundable_amount(payment)
-        amount = left if amount is None else amount
-        if left <= ZERO or amount <= ZERO or amount > left:
-            raise NothingToRefund(details={"refundable": str(left), "requested": str(amount)})
-        refund = Refund.objects.create(
-            payment=payment,
-            vendor_order_id=vendor_order_id,
-            origin=Refund.Origin.PLATFORM,
-            amount=amount,
-            currency=payment.currency,
-            reason=reason[:200],
-        )
-    try:
-        return refund_send(refund_id=refund.pk)
-    except GatewayError:
-        logger.warning("refund %s not sent now; the re-drive sends it again", refund.pk)
-        from agora.payments.tasks import refund_send as task
-
-        enqueue_on_commit(task, refund.pk)  # outside a transaction: sent at once, never raises
-        return refund
+        refund = refund_create(payment_id=payment_id, amount=amount, reason=reason, vendor_order_id=vendor_order_id)
+    refund.refresh_from_db()
+    return refund
 
 
 def refund_send(*, refund_id: int) -> Refund:

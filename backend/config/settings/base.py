@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "agora.carts",
     "agora.shipping",
     "agora.orders",
+    "agora.returns",
     "agora.payments",
     "agora.search",
 ]
@@ -214,6 +215,9 @@ VENDOR_DEFAULT_COMMISSION_RATE = env.str("VENDOR_DEFAULT_COMMISSION_RATE", defau
 # Whether the marketplace's commission applies to a vendor's shipping too (shipping is the vendor's:
 # it belongs to the sub-order and its earnings; off = commission on the goods only).
 COMMISSION_ON_SHIPPING = env.bool("COMMISSION_ON_SHIPPING", default=False)
+
+# Who hears about what needs staff (a disputed return, a sub-order past its handling time).
+STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 
 # Carts, checkout and orders.
 AGORA_CURRENCY = env.str("AGORA_CURRENCY", default="EUR")

@@ -81,6 +81,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "carts-cleanup": {"task": "agora.carts.tasks.carts_cleanup", "schedule": 3600.0},
     "orders-expire-unpaid": {"task": "agora.orders.tasks.orders_expire_unpaid", "schedule": 60.0},
     "orders-redrive": {"task": "agora.orders.tasks.orders_redrive", "schedule": 60.0},
+    "orders-flag-late": {"task": "agora.orders.tasks.flag_late_sub_orders", "schedule": 3600.0},
     "idempotency-keys-cleanup": {"task": "agora.orders.tasks.idempotency_keys_cleanup", "schedule": 3600.0},
     # Catalog: imports and thumbnails whose task was lost.
     "catalog-jobs-redrive": {"task": "agora.catalog.tasks.jobs_redrive", "schedule": 120.0},

@@ -16,9 +16,10 @@ from agora.carts.models import Cart
 from agora.carts.tests.factories import CartItemFactory
 from agora.catalog.models import ImportJob, Product
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
-from agora.orders.models import Order
+from agora.orders.models import Order, VendorOrder
 from agora.orders.services import order_process
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.returns.models import ReturnLine, ReturnRequest
 from agora.shipping.models import VendorShippingMethod
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
@@ -77,6 +78,9 @@ def world(db):
     order = checkout.json()
     order_process(order_id=Order.objects.get(number=order["number"]).pk)  # what the worker does: confirms
     cart_item = CartItemFactory(cart=cart, variant=variant)
+    sub_order = VendorOrder.objects.get(order__number=order["number"])
+    a_return = ReturnRequest.objects.create(order=sub_order.order, vendor_order=sub_order, reason="Too small.")
+    ReturnLine.objects.create(return_request=a_return, order_line=sub_order.lines.get(), quantity=1)
     ship_method = VendorShippingMethod.objects.create(vendor=vendor_b, code="b-parcel", name="B parcel", price=3)
     # Shopper A asked for a copy of their data, and it is ready.
     export = data_export_request(user=users["shopper_a"])
@@ -95,6 +99,7 @@ def world(db):
             "export": export.pk,
             "variant": variant.pk,
             "ship_method": ship_method.pk,
+            "return": a_return.pk,
         },
     }
 
@@ -309,6 +314,72 @@ CASES = [
         None,
         portal(vendor_a=200, vendor_b=200, pending_vendor=200),
     ),
+    (
+        "ship a parcel of A's sub-order",
+        "post",
+        "/api/v1/vendor/orders/{sub_order}/parcels/",
+        {"carrier": "DHL"},
+        portal(vendor_a=201, vendor_b=404, pending_vendor=403),
+    ),
+    (
+        "cancel lines of A's sub-order",
+        "post",
+        "/api/v1/vendor/orders/{sub_order}/cancel-lines/",
+        {"reason": "Sold out."},
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    ("returns of A's order", "get", "/api/v1/orders/{order}/returns/", None, {**everyone(404), "shopper_a": 200}),
+    (
+        "ask to return (nothing shipped)",
+        "post",
+        "/api/v1/orders/{order}/returns/",
+        {"vendor_order": "{sub_order}", "lines": [], "reason": "x"},
+        {**everyone(404), "shopper_a": 400},
+    ),
+    (
+        "dispute a return that was not rejected",
+        "post",
+        "/api/v1/orders/{order}/returns/{return}/dispute/",
+        {"reason": "x"},
+        {**everyone(404), "shopper_a": 409},
+    ),
+    ("vendor returns", "get", "/api/v1/vendor/returns/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "approve A's return",
+        "post",
+        "/api/v1/vendor/returns/{return}/approve/",
+        None,
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    (
+        "reject A's return",
+        "post",
+        "/api/v1/vendor/returns/{return}/reject/",
+        {"note": "Used."},
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    (
+        "refund A's return before it was approved",
+        "post",
+        "/api/v1/vendor/returns/{return}/refund/",
+        {},
+        portal(vendor_a=409, vendor_b=404, pending_vendor=403),
+    ),
+    ("returns for staff", "get", "/api/v1/moderation/returns/", None, staff_only(200)),
+    (
+        "decide a return that is not disputed",
+        "post",
+        "/api/v1/moderation/returns/{return}/decide/",
+        {"approve": True, "note": "ok"},
+        staff_only(409),
+    ),
+    (
+        "staff cancel a sub-order",
+        "post",
+        "/api/v1/moderation/vendor-orders/{sub_order}/cancel/",
+        {"reason": "Not shipped in time."},
+        staff_only(200),
+    ),
 ]
 
 
@@ -344,6 +415,7 @@ def test_every_api_endpoint_is_in_the_matrix():
     from agora.core.tests.test_schema import _api_v1_routes
 
     ids = {"address": 1, "import": 1, "order": "AG-X", "sub_order": 1, "cart_item": 1, "export": 1, "ship_method": 1}
+    ids["return"] = 1
     ids.update(approved=1, draft=1, review=1, variant=1)
     covered = {resolve(path.format(**ids).split("?")[0]).url_name for _, _, path, _, _ in CASES}
     routes = {

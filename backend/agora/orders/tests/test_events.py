@@ -37,11 +37,11 @@ def test_shipping_a_sub_order_announces_it(api_client):
     ]
 
 
-def test_a_refund_announces_its_outcome_once_with_its_sub_order(api_client):
+def test_a_refund_announces_its_outcome_once_with_its_sub_order(api_client, django_capture_on_commit_callbacks):
     order = _paid_order(api_client)
     vo = VendorOrder.objects.get(order=order)
     payment = Payment.objects.get(order=order)
-    with recording(RefundSettled) as events:
+    with recording(RefundSettled) as events, django_capture_on_commit_callbacks(execute=True):
         refund = refund_request(payment_id=payment.pk, amount=Decimal("5.00"), vendor_order_id=vo.pk)
     assert events == [
         RefundSettled(

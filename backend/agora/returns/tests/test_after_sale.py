@@ -1,0 +1,329 @@
+"""The after-sale half: each vendor ships in parcels, cancels what it cannot ship, and handles
+returns; every refund is a row with its amount, lines and sub-order."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.catalog.models import Variant
+from agora.core.events import recording
+from agora.notifications.models import Notification
+from agora.orders.events import VendorOrderShipped
+from agora.orders.fulfilment import sub_orders_flag_late
+from agora.orders.models import Order, OrderLine, VendorOrder
+from agora.orders.services import order_process
+from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payments.errors import NothingToRefund
+from agora.payments.models import Payment, Refund
+from agora.payments.services import refund_create
+from agora.returns.models import ReturnRequest
+from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sale(api_client, django_capture_on_commit_callbacks):
+    """A paid, confirmed order: vendor A sells 2 lamps (30.00) and 1 shade (12.00), vendor B 3 mugs
+    (8.00); standard shipping 4.90 per parcel. Returns a dict of what the tests use."""
+    shipping_methods()
+    a, b = VendorFactory(name="Alpha", slug="alpha"), VendorFactory(name="Beta", slug="beta")
+    lamp = sellable_variant(price="30.00", stock=10, vendor=a)
+    shade = sellable_variant(price="12.00", stock=10, vendor=a)
+    mug = sellable_variant(price="8.00", stock=10, vendor=b)
+    cart = fill_cart(CartFactory(), (lamp, 2), (shade, 1), (mug, 3))
+    r = post_checkout(api_client, token=cart.token)
+    assert r.status_code == 201, r.json()
+    order = Order.objects.get(number=r.json()["number"])
+    order_process(order_id=order.pk)
+    lines = {line.variant_id: line for line in OrderLine.objects.filter(order=order)}
+    return {
+        "order": order,
+        "token": r.json()["access_token"],
+        "a": client_for(VendorMembershipFactory(vendor=a).user),
+        "b": client_for(VendorMembershipFactory(vendor=b).user),
+        "vo_a": VendorOrder.objects.get(order=order, vendor=a),
+        "vo_b": VendorOrder.objects.get(order=order, vendor=b),
+        "lamp": lines[lamp.pk],
+        "shade": lines[shade.pk],
+        "mug": lines[mug.pk],
+        "variants": (lamp, shade, mug),
+    }
+
+
+def _stock(variant) -> int:
+    return Variant.objects.get(pk=variant.pk).stock
+
+
+def _shopper_view(api_client, sale) -> dict:
+    return api_client.get(f"/api/v1/orders/{sale['order'].number}/", HTTP_X_ORDER_TOKEN=sale["token"]).json()
+
+
+def test_a_vendor_ships_in_parcels_and_the_shopper_sees_each_with_its_tracking(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/vendor/orders/{sale['vo_a'].pk}/parcels/"
+    # more than is left of a line is a 400 that ships nothing
+    bad = sale["a"].post(url, {"lines": [{"line": sale["lamp"].pk, "quantity": 3}]}, format="json")
+    assert bad.status_code == 400 and not sale["vo_a"].parcels.exists()
+    # the first parcel: one lamp
+    with recording(VendorOrderShipped) as shipped:
+        first = sale["a"].post(
+            url,
+            {
+                "lines": [{"line": sale["lamp"].pk, "quantity": 1}],
+                "carrier": "DHL",
+                "tracking_number": "TRK-1",
+                "tracking_url": "https://tracking.example.com/TRK-1",
+            },
+            format="json",
+        )
+        assert first.status_code == 201, first.json()
+        assert first.json()["status"] == "processing" and shipped == []
+        # the second parcel: everything left; now the sub-order has shipped, once
+        second = sale["a"].post(url, {"carrier": "UPS", "tracking_number": "TRK-2"}, format="json")
+    assert second.status_code == 201 and second.json()["status"] == "shipped"
+    assert [e.vendor_order_id for e in shipped] == [sale["vo_a"].pk]
+    parcels = second.json()["parcels"]
+    assert [
+        (p["carrier"], p["tracking_number"], [(line["line_id"], line["quantity"]) for line in p["lines"]])
+        for p in parcels
+    ] == [
+        ("DHL", "TRK-1", [(sale["lamp"].pk, 1)]),
+        ("UPS", "TRK-2", [(sale["lamp"].pk, 1), (sale["shade"].pk, 1)]),
+    ]
+    # one email per parcel to the shopper
+    emails = Notification.objects.filter(template="parcel_shipped", to=sale["order"].email)
+    assert emails.count() == 2
+    # the shopper sees the parcels and their tracking; the order is not fulfilled until B ships
+    view = _shopper_view(api_client, sale)
+    sub = next(vo for vo in view["vendor_orders"] if vo["id"] == sale["vo_a"].pk)
+    assert [p["tracking_url"] for p in sub["parcels"]] == ["https://tracking.example.com/TRK-1", ""]
+    assert view["status"] == "processing"
+    # B ships with v1's endpoint (everything in one parcel): the order is fulfilled
+    r = sale["b"].post(f"/api/v1/vendor/orders/{sale['vo_b'].pk}/ship/", {"tracking_number": "B-1"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "shipped" and len(r.json()["parcels"]) == 1
+    assert Order.objects.get(pk=sale["order"].pk).status == "fulfilled"
+
+
+def test_a_vendor_cancels_a_line_it_cannot_ship_and_that_part_is_refunded(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    _lamp, _shade, mug = sale["variants"]
+    url = f"/api/v1/vendor/orders/{sale['vo_b'].pk}/cancel-lines/"
+    assert sale["b"].post(url, {"lines": [{"line": sale["mug"].pk, "quantity": 1}]}, format="json").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        r = sale["b"].post(
+            url,
+            {"lines": [{"line": sale["mug"].pk, "quantity": 1}], "reason": "One broke in the warehouse."},
+            format="json",
+        )
+    assert r.status_code == 200, r.json()
+    # the unit goes back on sale, 8.00 goes back to the shopper; the rest of the order stands
+    assert _stock(mug) == 8
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.vendor_order_id, refund.status) == (Decimal("8.00"), sale["vo_b"].pk, "succeeded")
+    assert [(line.order_line_id, line.quantity, line.amount) for line in refund.lines.all()] == [
+        (sale["mug"].pk, 1, Decimal("8.00"))
+    ]
+    assert r.json()["status"] == "processing" and r.json()["lines"][0]["quantity_cancelled"] == 1
+    view = _shopper_view(api_client, sale)
+    assert (view["status"], view["refunded_total"]) == ("partially_refunded", "8.00")
+    assert Notification.objects.filter(template="lines_cancelled", to=sale["order"].email).count() == 1
+    # cancelling all that is left cancels the sub-order and refunds its shipping too
+    with django_capture_on_commit_callbacks(execute=True):
+        r = sale["b"].post(url, {"reason": "Out of stock."}, format="json")
+    assert r.json()["status"] == "cancelled"
+    assert Refund.objects.order_by("pk").values_list("amount", flat=True).last() == Decimal("16.00") + Decimal("4.90")
+    assert _stock(mug) == 10
+    assert Payment.objects.get().amount_refunded == Decimal("28.90")
+    # vendor A's part still ships; another vendor cannot touch B's sub-order
+    assert sale["a"].post(url, {"reason": "x"}, format="json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refunds_fired_in_parallel_at_one_sub_order_never_exceed_its_capture(api_client, sent_tasks):
+    shipping_methods()
+    vendor = VendorFactory()
+    mug = sellable_variant(price="8.00", stock=10, vendor=vendor)
+    other = sellable_variant(price="50.00", stock=10)
+    cart = fill_cart(CartFactory(), (mug, 3), (other, 1))
+    r = post_checkout(api_client, token=cart.token)
+    assert r.status_code == 201
+    order = Order.objects.get(number=r.json()["number"])
+    vo = VendorOrder.objects.get(order=order, vendor=vendor)  # 3 x 8.00 + 4.90 = 28.90
+    limit = vo.subtotal + vo.shipping_total
+    payment = Payment.objects.get(order=order)
+    outcomes: list[str] = []
+    start = threading.Barrier(8)
+
+    def refund_five():
+        from django.db import transaction
+
+        start.wait()
+        try:
+            with transaction.atomic():
+                refund_create(
+                    payment_id=payment.pk, amount=Decimal("5.00"), vendor_order_id=vo.pk, vendor_order_limit=limit
+                )
+            outcomes.append("ok")
+        except NothingToRefund:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refund_five) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    # five refunds of 5.00 fit into the sub-order's 28.90, the order's other 54.90 is not touched
+    assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 3
+    assert sum(r.amount for r in Refund.objects.filter(vendor_order=vo)) == Decimal("25.00")
+    # what is left of the sub-order can still be refunded, and not a cent more
+    from django.db import transaction
+
+    with pytest.raises(NothingToRefund), transaction.atomic():
+        refund_create(payment_id=payment.pk, amount=Decimal("3.91"), vendor_order_id=vo.pk, vendor_order_limit=limit)
+    with transaction.atomic():
+        refund_create(payment_id=payment.pk, amount=Decimal("3.90"), vendor_order_id=vo.pk, vendor_order_limit=limit)
+
+
+def _ship_all(sale) -> None:
+    for client, vo in ((sale["a"], sale["vo_a"]), (sale["b"], sale["vo_b"])):
+        assert client.post(f"/api/v1/vendor/orders/{vo.pk}/parcels/", {}, format="json").status_code == 201
+
+
+def test_a_return_goes_from_request_to_refund_with_an_email_at_each_step(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    lamp, _shade, _mug = sale["variants"]
+    _ship_all(sale)
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    headers = {"HTTP_X_ORDER_TOKEN": sale["token"]}
+    listing = api_client.get(base, **headers).json()
+    returnable = {item["line_id"]: item["quantity"] for item in listing["returnable"]}
+    assert returnable == {sale["lamp"].pk: 2, sale["shade"].pk: 1, sale["mug"].pk: 3}
+    # more than shipped is refused; so is asking without the order's token
+    too_many = {"vendor_order": sale["vo_a"].pk, "lines": [{"line": sale["lamp"].pk, "quantity": 3}], "reason": "x"}
+    assert api_client.post(base, too_many, format="json", **headers).status_code == 400
+    body = {
+        "vendor_order": sale["vo_a"].pk,
+        "lines": [{"line": sale["lamp"].pk, "quantity": 1}],
+        "reason": "Scratched.",
+    }
+    assert api_client.post(base, body, format="json").status_code == 404
+    r = api_client.post(base, body, format="json", **headers)
+    assert r.status_code == 201, r.json()
+    created = r.json()
+    assert (created["status"], created["actions"]) == ("requested", [])
+    assert Notification.objects.filter(template="return_requested", to=sale["vo_a"].vendor.contact_email).exists()
+    # the same unit cannot be asked for twice while the first return is open
+    again = api_client.get(base, **headers).json()
+    assert {i["line_id"]: i["quantity"] for i in again["returnable"]}[sale["lamp"].pk] == 1
+    # vendor B cannot see it; vendor A approves
+    rid = created["id"]
+    assert sale["b"].post(f"/api/v1/vendor/returns/{rid}/approve/").status_code == 404
+    listed = sale["a"].get("/api/v1/vendor/returns/?status=requested").json()["results"]
+    assert [(x["id"], x["actions"]) for x in listed] == [(rid, ["approve", "reject"])]
+    assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/approve/").json()["status"] == "approved"
+    assert Notification.objects.filter(template="return_approved", to=sale["order"].email).exists()
+    # on receipt: refund more than the lines' value is refused; the value, restocked, goes through
+    too_much = sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {"amount": "30.01"}, format="json")
+    assert too_much.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        r = sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {"restock": True}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "refunded", r.json()
+    assert (r.json()["refund"]["amount"], r.json()["refund"]["currency"]) == ("30.00", "EUR")
+    assert _stock(lamp) == 9  # 10 - 2 sold + 1 back
+    refund = Refund.objects.get()
+    assert refund.status == "succeeded"  # sent with its own idempotency key once the refund committed
+    assert (refund.vendor_order_id, [(x.order_line_id, x.quantity) for x in refund.lines.all()]) == (
+        sale["vo_a"].pk,
+        [(sale["lamp"].pk, 1)],
+    )
+    view = _shopper_view(api_client, sale)
+    assert (view["status"], view["refunded_total"]) == ("partially_refunded", "30.00")
+    assert Notification.objects.filter(template="return_refunded", to=sale["order"].email).exists()
+    # a refunded return cannot be refunded again
+    assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {}, format="json").status_code == 409
+
+
+def test_a_rejected_return_can_be_disputed_and_staff_decide(api_client, sale, staff_client, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["ops@example.com"]
+    _ship_all(sale)
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    headers = {"HTTP_X_ORDER_TOKEN": sale["token"]}
+    body = {
+        "vendor_order": sale["vo_b"].pk,
+        "lines": [{"line": sale["mug"].pk, "quantity": 2}],
+        "reason": "Wrong colour.",
+    }
+    rid = api_client.post(base, body, format="json", **headers).json()["id"]
+    # a rejection needs a reason
+    assert sale["b"].post(f"/api/v1/vendor/returns/{rid}/reject/", {}, format="json").status_code == 400
+    r = sale["b"].post(f"/api/v1/vendor/returns/{rid}/reject/", {"note": "Used items."}, format="json")
+    assert (r.json()["status"], r.json()["vendor_note"]) == ("rejected", "Used items.")
+    assert Notification.objects.filter(template="return_rejected", to=sale["order"].email).exists()
+    shopper = api_client.get(base, **headers).json()["returns"][0]
+    assert shopper["actions"] == ["dispute"]
+    r = api_client.post(f"{base}{rid}/dispute/", {"reason": "They were never worn."}, format="json", **headers)
+    assert r.json()["status"] == "disputed"
+    assert Notification.objects.filter(template="return_disputed", to="ops@example.com").exists()
+    # the vendor cannot settle it; staff can
+    assert sale["b"].post(f"/api/v1/vendor/returns/{rid}/approve/").status_code == 409
+    queue = staff_client.get("/api/v1/moderation/returns/?status=disputed").json()["results"]
+    assert [x["id"] for x in queue] == [rid]
+    r = staff_client.post(
+        f"/api/v1/moderation/returns/{rid}/decide/", {"approve": True, "note": "Photos show no wear."}, format="json"
+    )
+    assert r.json()["status"] == "approved"
+    assert Notification.objects.filter(template="return_decided").count() == 2  # shopper and vendor
+
+
+def test_the_return_window_closes(api_client, sale):
+    _ship_all(sale)
+    VendorOrder.objects.filter(pk=sale["vo_a"].pk).update(shipped_at=timezone.now() - timedelta(days=30))
+    sale["vo_a"].parcels.update(shipped_at=timezone.now() - timedelta(days=15))  # the window is 14 days
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    headers = {"HTTP_X_ORDER_TOKEN": sale["token"]}
+    listing = {i["line_id"]: i["quantity"] for i in api_client.get(base, **headers).json()["returnable"]}
+    assert listing[sale["lamp"].pk] == 0 and listing[sale["mug"].pk] == 3
+    body = {"vendor_order": sale["vo_a"].pk, "lines": [{"line": sale["lamp"].pk, "quantity": 1}], "reason": "Late."}
+    assert api_client.post(base, body, format="json", **headers).status_code == 400
+    assert not ReturnRequest.objects.exists()
+
+
+def test_late_sub_orders_are_flagged_once_and_staff_cancel_them_with_a_refund(
+    sale, staff_client, settings, django_capture_on_commit_callbacks
+):
+    settings.STAFF_NOTIFICATION_EMAILS = ["ops@example.com"]
+    # confirmed orders must ship within the vendor's handling time (3 days by default)
+    ship_by = VendorOrder.objects.values_list("ship_by", flat=True).get(pk=sale["vo_a"].pk)
+    paid_at = Order.objects.values_list("paid_at", flat=True).get(pk=sale["order"].pk)
+    assert ship_by is not None and paid_at is not None
+    assert abs((ship_by - (paid_at + timedelta(days=3))).total_seconds()) < 1
+    VendorOrder.objects.filter(pk=sale["vo_b"].pk).update(ship_by=timezone.now() - timedelta(hours=1))
+    assert sub_orders_flag_late() == 1
+    assert sub_orders_flag_late() == 0  # told once
+    assert set(Notification.objects.filter(template="sub_order_late").values_list("to", flat=True)) == {
+        sale["vo_b"].vendor.contact_email,
+        "ops@example.com",
+    }
+    listed = sale["b"].get("/api/v1/vendor/orders/").json()["results"][0]
+    assert listed["is_late"] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        r = staff_client.post(
+            f"/api/v1/moderation/vendor-orders/{sale['vo_b'].pk}/cancel/",
+            {"reason": "Not shipped in time."},
+            format="json",
+        )
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert Refund.objects.get().amount == Decimal("28.90")  # its goods and its shipping
+    assert _stock(sale["variants"][2]) == 10
