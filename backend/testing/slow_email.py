@@ -20,7 +20,10 @@ class SlowFileBackend(BaseEmailBackend):
             marker = out / f"{token}.sending"
             marker.write_text(str(os.getpid()))
             time.sleep(delay)
-            (out / f"{token}.eml").write_text(json.dumps({"to": message.to, "subject": message.subject}))
+            # Written aside and renamed: a reader never sees a half-written message.
+            partial = out / f"{token}.part"
+            partial.write_text(json.dumps({"to": message.to, "subject": message.subject}))
+            partial.rename(out / f"{token}.eml")
             marker.unlink()
         return len(messages)
 

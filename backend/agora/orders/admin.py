@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from agora.core.errors import DomainError
 from agora.orders import services
-from agora.orders.models import Order, OrderLine, OrderSideEffect, Parcel, VendorOrder
+from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 
 
@@ -48,12 +50,6 @@ class PaymentInline(ReadOnlyInline):
     show_change_link = True  # its refunds, one row each
 
 
-class SideEffectInline(ReadOnlyInline):
-    model = OrderSideEffect
-    fields = ("kind", "recipient", "done_at")
-    readonly_fields = fields
-
-
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "email", "status", "total", "currency", "payment_method", "created_at"]
@@ -61,12 +57,18 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    readonly_fields = [f.name for f in Order._meta.fields]
-    inlines = [OrderLineInline, VendorOrderInline, PaymentInline, SideEffectInline]
+    readonly_fields = [*(f.name for f in Order._meta.fields), "emails"]
+    inlines = [OrderLineInline, VendorOrderInline, PaymentInline]
     actions = ["cancel_orders", "refund_orders"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Emails")
+    def emails(self, obj):
+        """The order's emails in the notification outbox (keyed by the order number)."""
+        url = reverse("admin:notifications_notification_changelist")
+        return format_html('<a href="{}?q={}">Emails about this order</a>', url, obj.number)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -193,24 +193,6 @@ class ParcelLine(models.Model):
         return f"{self.quantity} x line {self.order_line_id}"
 
 
-class OrderSideEffect(models.Model):
-    """A side effect done for an order (an email sent…): tasks check it so a re-run does nothing twice."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="side_effects")
-    kind = models.CharField(max_length=40)
-    recipient = models.CharField(max_length=254)
-    done_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["order", "kind", "recipient"], name="orders_side_effect_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient}"
-
-
 class IdempotencyKey(models.Model):
     """A checkout request's Idempotency-Key, per caller, with its body's hash and its first answer."""
 

@@ -1,8 +1,58 @@
 """The order emails (sent once through the notification outbox, after commit)."""
 
+from decimal import Decimal
+
+from django.conf import settings
+
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
-from agora.orders.models import Parcel, VendorOrder
+from agora.orders.models import Order, Parcel, VendorOrder
+
+register(
+    "order_confirmed",
+    sample={
+        "order_number": "AG-7K2M9QX4RT",
+        "currency": "EUR",
+        "vendors": [
+            {
+                "vendor_name": "Lumen Works",
+                "shipping_method": "Standard",
+                "shipping_total": "4.90",
+                "lines": [
+                    {"name": "Aurora Desk Lamp — Brass", "quantity": 1, "unit_price": "89.00", "line_total": "89.00"}
+                ],
+            },
+            {
+                "vendor_name": "North Loom",
+                "shipping_method": "Express",
+                "shipping_total": "9.90",
+                "lines": [{"name": "Wool Throw — Grey", "quantity": 2, "unit_price": "45.00", "line_total": "90.00"}],
+            },
+        ],
+        "subtotal": "179.00",
+        "shipping_total": "14.80",
+        "total": "193.80",
+        "order_url": "https://agora.example/account/orders/AG-7K2M9QX4RT",
+    },
+    description="To the shopper: the order is paid and confirmed; one parcel per vendor follows.",
+)
+register(
+    "vendor_new_order",
+    sample={
+        "order_number": "AG-7K2M9QX4RT",
+        "vendor_name": "Lumen Works",
+        "currency": "EUR",
+        "lines": [{"sku": "AUR-BR", "name": "Aurora Desk Lamp — Brass", "quantity": 1, "line_total": "89.00"}],
+        "subtotal": "89.00",
+        "shipping_method": "Standard",
+        "shipping_total": "4.90",
+        "commission_rate": "12.00",
+        "commission": "10.68",
+        "ship_by": "2026-12-03",
+        "portal_url": "https://agora.example/vendor/orders",
+    },
+    description="To the vendor: a paid sub-order to pack and ship, with the date it is due out.",
+)
 
 register(
     "parcel_shipped",
@@ -57,3 +107,79 @@ def sub_order_late(*, vendor_order: VendorOrder, staff: list[str]) -> None:
         notification_enqueue(
             template="sub_order_late", to=to, context=context, key=f"sub_order_late:{vendor_order.pk}:{to}"
         )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def order_confirmed(*, order: Order) -> None:
+    """The shopper's confirmation, once per order. ``order`` has its sub-orders (with vendor and
+    lines) prefetched."""
+    site = settings.SITE_URL.rstrip("/")
+    vendors = [
+        {
+            "vendor_name": vo.vendor.name,
+            "shipping_method": vo.shipping_method_name or order.shipping_method_name,
+            "shipping_total": _money(vo.shipping_total),
+            "lines": [
+                {
+                    "name": f"{line.product_name} — {line.variant_name}",
+                    "quantity": line.quantity - line.quantity_cancelled,
+                    "unit_price": _money(line.unit_price),
+                    "line_total": _money(line.unit_price * (line.quantity - line.quantity_cancelled)),
+                }
+                for line in vo.lines.all()
+                if line.quantity > line.quantity_cancelled
+            ],
+        }
+        for vo in order.vendor_orders.all()
+        if vo.status != VendorOrder.Status.CANCELLED
+    ]
+    notification_enqueue(
+        template="order_confirmed",
+        to=order.email,
+        context={
+            "order_number": order.number,
+            "currency": order.currency,
+            "vendors": vendors,
+            "subtotal": _money(order.subtotal),
+            "shipping_total": _money(order.shipping_total),
+            "total": _money(order.total),
+            "order_url": f"{site}/account/orders/{order.number}" if order.user_id else "",
+        },
+        key=f"order_confirmed:{order.number}",
+    )
+
+
+def vendor_new_order(*, order: Order, vendor_order: VendorOrder) -> None:
+    """The vendor's notice of a sub-order to ship, once per sub-order."""
+    vo = vendor_order
+    lines = [
+        {
+            "sku": line.sku,
+            "name": f"{line.product_name} — {line.variant_name}",
+            "quantity": line.quantity - line.quantity_cancelled,
+            "line_total": _money(line.unit_price * (line.quantity - line.quantity_cancelled)),
+        }
+        for line in vo.lines.all()
+        if line.quantity > line.quantity_cancelled
+    ]
+    notification_enqueue(
+        template="vendor_new_order",
+        to=vo.vendor.contact_email,
+        context={
+            "order_number": order.number,
+            "vendor_name": vo.vendor.name,
+            "currency": vo.currency,
+            "lines": lines,
+            "subtotal": _money(vo.subtotal),
+            "shipping_method": vo.shipping_method_name or order.shipping_method_name,
+            "shipping_total": _money(vo.shipping_total),
+            "commission_rate": _money(vo.commission_rate),
+            "commission": _money(vo.commission),
+            "ship_by": vo.ship_by.date().isoformat() if vo.ship_by else "",
+            "portal_url": f"{settings.SITE_URL.rstrip('/')}/vendor/orders",
+        },
+        key=f"vendor_new_order:{order.number}:{vo.vendor_id}",
+    )

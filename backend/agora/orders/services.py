@@ -2,25 +2,23 @@
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, When
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, When
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.core.tasks_util import enqueue_on_commit
+from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.fulfilment import sub_orders_set_ship_by
-from agora.orders.models import IdempotencyKey, Order, OrderLine, OrderSideEffect, VendorOrder
+from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder
 from agora.orders.states import (
     CANCELLABLE,
     CLOSED,
@@ -229,67 +227,15 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
 # --- processing ----------------------------------------------------------------------------
 
 
-def _once(*, order: Order, kind: str, recipient: str, action: Callable[[], object]) -> bool:
-    """Runs ``action`` unless this (order, kind, recipient) side effect is recorded as done. The
-    record commits with the action: a failure leaves no record (the retry does it), and a
-    concurrent duplicate waits on the unique row and then skips."""
-    try:
-        with transaction.atomic():
-            OrderSideEffect.objects.create(order=order, kind=kind, recipient=recipient)
-            action()
-    except IntegrityError:
-        return False
-    return True
-
-
-def _customer_email(order: Order) -> tuple[str, str]:
-    lines = "\n".join(f"  {line.quantity} x {line.product_name} ({line.variant_name})" for line in order.lines.all())
-    body = (
-        f"Thank you for your order {order.number}.\n\n{lines}\n\n"
-        f"Subtotal: {order.subtotal} {order.currency}\nShipping: {order.shipping_total} {order.currency}\n"
-        f"Total: {order.total} {order.currency}\n\nWe will let you know when it ships."
-    )
-    return f"Your Agora order {order.number} is confirmed", body
-
-
-def _vendor_email(order: Order, vo: VendorOrder) -> tuple[str, str]:
-    lines = "\n".join(f"  {line.quantity} x {line.sku} {line.product_name}" for line in vo.lines.all())
-    body = (
-        f"You have a new order {order.number}.\n\n{lines}\n\nSubtotal: {vo.subtotal} {vo.currency} "
-        f"(commission {vo.commission_rate}%: {vo.commission} {vo.currency}).\n"
-        "Please ship it and mark it shipped in the vendor portal."
-    )
-    return f"New order {order.number}", body
-
-
 def order_process(*, order_id: int) -> str:
-    """After payment: email the customer and each vendor (once each), then paid → processing and
-    the sub-orders → processing. Running it again after a crash sends nothing twice."""
-    order = (
-        Order.objects.filter(pk=order_id)
-        .prefetch_related("lines", "vendor_orders__vendor", "vendor_orders__lines")
-        .first()
-    )
-    if order is None or order.status not in OPEN_PAID:
-        return "skipped"
-    subject, body = _customer_email(order)
-    _once(
-        order=order,
-        kind="confirmation_email",
-        recipient=order.email,
-        action=partial(send_mail, subject, body, None, [order.email]),
-    )
-    for vo in order.vendor_orders.all():
-        v_subject, v_body = _vendor_email(order, vo)
-        to = vo.vendor.contact_email
-        _once(
-            order=order,
-            kind="vendor_order_email",
-            recipient=f"{vo.vendor_id}:{to}",
-            action=partial(send_mail, v_subject, v_body, None, [to]),
-        )
+    """After payment, in one transaction: paid → processing, the sub-orders → processing with
+    their ship-by dates, and the confirmation to the customer and the new-order notice to each
+    vendor written to the notification outbox (each keyed once: a redelivered task, or a run
+    after a crash, writes nothing twice; the worker sends each email once)."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status not in OPEN_PAID:
+            return "skipped"
         if order.status == Order.Status.PAID:
             order_transition(order, Order.Status.PROCESSING, processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
@@ -297,9 +243,16 @@ def order_process(*, order_id: int) -> str:
         elif order.processed_at is None:
             # Partly refunded before it was processed: the rest of the order still goes to the vendors.
             Order.objects.filter(pk=order.pk).update(processed_at=timezone.now())
-            if order.status in OPEN_PAID:
-                vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
-                sub_orders_set_ship_by(order=order)
+            vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
+            sub_orders_set_ship_by(order=order)
+        order = Order.objects.prefetch_related(
+            Prefetch("vendor_orders", VendorOrder.objects.select_related("vendor").order_by("pk")),
+            "vendor_orders__lines",
+        ).get(pk=order.pk)
+        notifications.order_confirmed(order=order)
+        for vo in order.vendor_orders.all():
+            if vo.status != VendorOrder.Status.CANCELLED:
+                notifications.vendor_new_order(order=order, vendor_order=vo)
     return "processed"
 
 

@@ -16,22 +16,16 @@ from agora.accounts.tests.factories import PASSWORD, AddressFactory
 from agora.carts.models import Cart
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.notifications.models import Notification
-from agora.notifications.services import notification_send
 from agora.orders.models import Order
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.payments.models import Payment
 from agora.vendors.tests.factories import VendorMembershipFactory
 from testing.clients import client_for
+from testing.outbox import deliver_all
 from testing.worker import wait_for
 
 EXPORT = "/api/v1/me/export/"
 ME = "/api/v1/me/"
-
-
-def deliver_all():
-    for pk in Notification.objects.filter(status="queued").values_list("pk", flat=True):
-        notification_send(notification_id=pk)
-    return mail.outbox
 
 
 @pytest.fixture

@@ -4,15 +4,14 @@ change, email verification on sign-up, and vendor applications that need a verif
 import re
 
 import pytest
-from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
 
 from agora.accounts.models import User
 from agora.accounts.tests.factories import PASSWORD
 from agora.notifications.models import Notification
-from agora.notifications.services import notification_send
 from testing.clients import client_for
+from testing.outbox import deliver_all
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +21,6 @@ CHANGE = "/api/v1/me/password/"
 VERIFY = "/api/v1/auth/email/verify/"
 RESEND = "/api/v1/me/email/verification/"
 TOKEN = "/api/v1/auth/token/"
-
-
-def deliver_all() -> list:
-    """What the worker does: send every queued notification; returns the emails."""
-    for pk in Notification.objects.filter(status="queued").values_list("pk", flat=True):
-        notification_send(notification_id=pk)
-    return mail.outbox
 
 
 def link_params(message, path: str) -> dict:

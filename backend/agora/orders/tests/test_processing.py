@@ -2,10 +2,13 @@ import pytest
 from django.core import mail
 
 from agora.carts.tests.factories import CartFactory, sellable_variant
-from agora.orders.models import Order, OrderSideEffect
+from agora.notifications.models import Notification
+from agora.notifications.services import notification_send
+from agora.orders.models import Order
 from agora.orders.services import order_process, orders_redrive
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.vendors.tests.factories import VendorFactory
+from testing.outbox import deliver_all
 from testing.worker import wait_for
 
 
@@ -23,41 +26,60 @@ def test_processing_twice_sends_one_email_per_recipient(api_client):
     # given a paid order with two vendors
     order = _paid_order(api_client)
 
-    # when the processing task runs twice (a redelivery after a crash)
+    # when the processing task runs twice (a redelivery after a crash), and the outbox sends
     from agora.orders.tasks import order_process as task
 
     task.run(order.pk)
+    deliver_all()
     task.run(order.pk)
+    deliver_all()
 
     # then the customer and each vendor got exactly one email, and the order is processing
     recipients = sorted(to for message in mail.outbox for to in message.to)
     assert recipients == ["buyer@example.com", "shop0@example.com", "shop1@example.com"]
-    assert order.number in mail.outbox[0].subject
+    confirmation = next(m for m in mail.outbox if m.to == ["buyer@example.com"])
+    assert confirmation.subject == f"Your Agora order {order.number} is confirmed"
+    assert "Total: " in confirmation.body and str(order.total) in confirmation.body
+    html, _ = confirmation.alternatives[0]
+    assert order.number in html
+    vendor = next(m for m in mail.outbox if m.to == ["shop0@example.com"])
+    assert vendor.subject.startswith(f"New order {order.number} to ship by ")
     order.refresh_from_db()
     assert order.status == "processing" and order.processed_at is not None
     assert set(order.vendor_orders.values_list("status", flat=True)) == {"processing"}
-    assert OrderSideEffect.objects.filter(order=order).count() == 3
+    assert sorted(Notification.objects.values_list("template", "status")) == [
+        ("order_confirmed", "sent"),
+        ("vendor_new_order", "sent"),
+        ("vendor_new_order", "sent"),
+    ]
 
 
 @pytest.mark.django_db
-def test_a_failed_email_is_retried_without_resending_the_others(api_client, monkeypatch):
+def test_a_mail_server_outage_does_not_hold_up_the_order_and_each_email_is_sent_once_later(api_client, monkeypatch):
+    # given a paid order, and a mail server that is down
     order = _paid_order(api_client)
-    from agora.orders import services
+    from django.core.mail import EmailMultiAlternatives
 
-    real = services.send_mail
-    calls = {"n": 0}
+    monkeypatch.setattr(
+        EmailMultiAlternatives, "send", lambda self, *a, **k: (_ for _ in ()).throw(OSError("SMTP down"))
+    )
 
-    def flaky(subject, body, sender, to):
-        calls["n"] += 1
-        if to == ["shop1@example.com"] and calls["n"] < 4:
-            raise ConnectionError("SMTP down")
-        return real(subject, body, sender, to)
-
-    monkeypatch.setattr(services, "send_mail", flaky)
-    with pytest.raises(ConnectionError):
-        order_process(order_id=order.pk)
-    assert Order.objects.get(pk=order.pk).status == "paid"
+    # when the order is processed
     order_process(order_id=order.pk)
+
+    # then the vendors can start on it at once; the emails wait in the outbox
+    assert Order.objects.get(pk=order.pk).status == "processing"
+    assert Notification.objects.filter(status="queued").count() == 3
+    for notification in Notification.objects.all():
+        with pytest.raises(OSError):
+            notification_send(notification_id=notification.pk)
+    assert mail.outbox == [] and set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+    # and when the mail server is back, each email goes out once, however often it is tried
+    monkeypatch.undo()
+    for _ in range(2):
+        for notification in Notification.objects.all():
+            notification_send(notification_id=notification.pk)
     assert sorted(to for m in mail.outbox for to in m.to) == [
         "buyer@example.com",
         "shop0@example.com",
@@ -99,10 +121,13 @@ def test_processing_runs_on_the_worker_and_a_redelivery_sends_nothing_twice(api_
         lambda: celery_worker.output().count("agora.orders.tasks.order_process[") >= 6,
         message="all three deliveries to finish",
     )
-    assert sorted(OrderSideEffect.objects.filter(order=order).values_list("kind", flat=True)) == [
-        "confirmation_email",
-        "vendor_order_email",
-        "vendor_order_email",
+    wait_for(
+        lambda: Notification.objects.filter(status="sent").count() == 3, message="the outbox to send the three emails"
+    )
+    assert sorted(Notification.objects.values_list("template", "to")) == [
+        ("order_confirmed", "buyer@example.com"),
+        ("vendor_new_order", "shop0@example.com"),
+        ("vendor_new_order", "shop1@example.com"),
     ]
 
 
@@ -131,5 +156,5 @@ def test_broker_down_at_checkout_still_sells_and_the_redrive_processes_it_later(
 
     # then the worker processes the order
     wait_for(lambda: Order.objects.get(pk=order.pk).status == "processing", message="the re-driven processing")
-    wait_for(lambda: OrderSideEffect.objects.filter(order=order).count() == 2, message="both emails recorded")
+    wait_for(lambda: Notification.objects.filter(status="sent").count() == 2, message="both emails sent")
     assert orders_redrive() == 0
