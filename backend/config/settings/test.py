@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The payout crash test widens the moment between "the dummy provider made the transfer" and
+# "the worker heard about it" (agora/payouts/providers/dummy.py).
+PAYOUT_DUMMY_TRANSFER_DELAY = float(os.environ.get("AGORA_TEST_PAYOUT_DELAY", "0"))
