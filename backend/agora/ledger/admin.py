@@ -5,7 +5,7 @@ from agora.core.errors import DomainError
 from agora.ledger import services
 from agora.ledger.models import LedgerEntry, ManualAdjustment
 
-READ_FIELDS = [
+READ_FIELDS = (
     "id",
     "vendor",
     "type",
@@ -20,7 +20,7 @@ READ_FIELDS = [
     "reason",
     "created_by",
     "created_at",
-]
+)
 
 
 @admin.register(LedgerEntry)
@@ -56,7 +56,7 @@ class AdjustmentForm(forms.ModelForm):
         help_texts = {"amount": "Signed: + credits the vendor, - debits it. Available at once."}
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("amount") == 0:
             self.add_error("amount", "An adjustment moves money: not zero.")
         return data
@@ -82,10 +82,10 @@ class ManualAdjustmentAdmin(admin.ModelAdmin):
         return {"currency": settings.AGORA_CURRENCY}
 
     def get_readonly_fields(self, request, obj=None):
-        return READ_FIELDS if obj else []
+        return READ_FIELDS if obj else ()
 
     def get_fields(self, request, obj=None):
-        return READ_FIELDS if obj else ["vendor", "amount", "currency", "reason"]
+        return READ_FIELDS if obj else ("vendor", "amount", "currency", "reason")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -19,7 +19,7 @@ class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("Ledger entries are never updated: post a correcting entry.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnly("Ledger entries are never deleted: post a correcting entry.")
 
 

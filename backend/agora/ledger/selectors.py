@@ -119,11 +119,11 @@ def vendor_daily_series(
             paid=Sum("amount", filter=Q(type__in=PAID_OUT_TYPES)),
         )
     )
-    by_day = {r["day"]: r for r in rows}
+    by_day: dict[date, dict[str, Any]] = {r["day"]: dict(r) for r in rows}
     points = []
     for i in range(days):
         day = first + timedelta(days=i)
-        row = by_day.get(day, {})
+        row: dict[str, Any] = by_day.get(day, {})
         points.append(DailyPoint(day, row.get("sales") or ZERO, -(row.get("paid") or ZERO)))
     return points
 

@@ -53,7 +53,7 @@ class NoteActionForm(ActionForm):
 class HoldInline(ReadOnlyInline):
     model = PayoutHold
     fk_name = "vendor"
-    fields = ["reason", "created_by", "created_at", "released_by", "released_at", "release_note"]
+    fields = ("reason", "created_by", "created_at", "released_by", "released_at", "release_note")
     readonly_fields = fields
 
 
@@ -68,7 +68,7 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
     action_form = NoteActionForm
     actions = ["hold_payouts", "release_hold", "pay_now"]
     inlines = [HoldInline]
-    fields = ["name", "slug", "status", "contact_email", "commission_rate"]
+    fields = ("name", "slug", "status", "contact_email", "commission_rate")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -139,7 +139,7 @@ class PayoutAccountAdmin(admin.ModelAdmin):
     list_filter = ["provider", "payouts_enabled", "schedule"]
     search_fields = ["vendor__name", "account_id"]
     list_select_related = ["vendor"]
-    fields = [
+    fields = (
         "vendor",
         "provider",
         "account_id",
@@ -150,9 +150,9 @@ class PayoutAccountAdmin(admin.ModelAdmin):
         "weekly_anchor",
         "created_at",
         "updated_at",
-    ]
+    )
     # The provider owns the account's state (webhooks keep it); staff choose the schedule.
-    readonly_fields = [f for f in fields if f not in ("schedule", "weekly_anchor")]
+    readonly_fields = tuple(f for f in fields if f not in ("schedule", "weekly_anchor"))
 
     def has_add_permission(self, request):
         return False
@@ -171,7 +171,7 @@ class PayoutHoldAdmin(ReadOnlyAdmin):
 
 class PayoutItemInline(ReadOnlyInline):
     model = PayoutItem
-    fields = ["entry", "amount"]
+    fields = ("entry", "amount")
     readonly_fields = fields
 
 
@@ -206,7 +206,7 @@ class PayoutAdmin(ReadOnlyAdmin):
 
 class FindingInline(ReadOnlyInline):
     model = ReconciliationFinding
-    fields = ["kind", "subject", "reference", "object_id", "our_amount", "provider_amount", "currency", "detail"]
+    fields = ("kind", "subject", "reference", "object_id", "our_amount", "provider_amount", "currency", "detail")
     readonly_fields = fields
 
 

@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 from agora.core.errors import NotFound
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
-from agora.ledger.models import LedgerEntry
 from agora.payouts import selectors, services
 from agora.payouts.errors import NotVendorOwner
 from agora.payouts.models import PayoutAccount
@@ -123,10 +122,8 @@ class PayoutDetailApi(APIView):
     @extend_schema(tags=TAGS, responses={200: PayoutDetailSerializer, **ERRORS(401, 403, 404)})
     def get(self, request, pk: int):
         payout = selectors.vendor_payout_get(vendor=request.vendor, pk=pk)
-        payout.entries = list(
-            LedgerEntry.objects.filter(payout_item__payout=payout).select_related("order").order_by("created_at", "id")
-        )
-        return Response(PayoutDetailSerializer(payout).data)
+        entries = selectors.payout_entries(payout=payout)
+        return Response(PayoutDetailSerializer(payout, context={"entries": entries}).data)
 
 
 class ConnectWebhookApi(APIView):

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
+from agora.ledger.models import LedgerEntry
 from agora.payouts.errors import PayoutNotFound
 from agora.payouts.models import Payout, PayoutAccount, PayoutHold
 from agora.vendors.models import Vendor
@@ -20,6 +21,11 @@ def vendor_payout_list(*, vendor: Vendor, status: str | None = None) -> QuerySet
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
+
+
+def payout_entries(*, payout: Payout) -> QuerySet[LedgerEntry]:
+    """The ledger entries a payout paid, oldest first."""
+    return LedgerEntry.objects.filter(payout_item__payout=payout).select_related("order").order_by("created_at", "id")
 
 
 def vendor_payout_get(*, vendor: Vendor, pk: int) -> Payout:

@@ -1,3 +1,6 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.core.serializers import MoneyField, StrictInputSerializer
@@ -58,10 +61,14 @@ class PayoutSerializer(serializers.ModelSerializer):
 
 
 class PayoutDetailSerializer(PayoutSerializer):
-    entries = LedgerEntrySerializer(many=True, help_text="The ledger entries it paid.")
+    entries = serializers.SerializerMethodField(help_text="The ledger entries it paid.")
 
     class Meta(PayoutSerializer.Meta):
         fields = [*PayoutSerializer.Meta.fields, "entries"]
+
+    @extend_schema_field(LedgerEntrySerializer(many=True))
+    def get_entries(self, obj: Payout) -> Any:
+        return LedgerEntrySerializer(self.context["entries"], many=True).data
 
 
 class PayoutQuerySerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from agora.vendors.tests.factories import VendorFactory
 def paid_order(*lines: tuple, client: APIClient | None = None) -> Order:
     """``lines``: (vendor, price, quantity) triples. A paid, confirmed (processing) order."""
     shipping_methods()
-    cart = fill_cart(CartFactory(), *[(sellable_variant(vendor=v, price=p, stock=50), q) for v, p, q in lines])
+    cart = fill_cart(CartFactory.create(), *[(sellable_variant(vendor=v, price=p, stock=50), q) for v, p, q in lines])
     r = post_checkout(client or APIClient(), token=cart.token)
     assert r.status_code == 201, r.json()
     order = Order.objects.get(number=r.json()["number"])
@@ -28,7 +28,7 @@ def paid_order(*lines: tuple, client: APIClient | None = None) -> Order:
 
 
 def one_vendor_order(price: str = "100.00", *, rate: str = "10.00", vendor=None) -> tuple[Order, VendorOrder]:
-    vendor = vendor or VendorFactory(commission_rate=Decimal(rate))
+    vendor = vendor or VendorFactory.create(commission_rate=Decimal(rate))
     order = paid_order((vendor, price, 1))
     return order, order.vendor_orders.get()
 

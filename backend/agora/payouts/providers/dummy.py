@@ -55,7 +55,7 @@ def _transfer(row: DummyTransfer) -> ProviderTransfer:
         amount_reversed=row.amount_reversed,
         destination=row.account_id,
         transfer_group=row.transfer_group,
-        payout_id=int(raw) if str(raw or "").isdigit() else None,
+        payout_id=int(str(raw)) if str(raw or "").isdigit() else None,
         created=row.created_at,
     )
 
