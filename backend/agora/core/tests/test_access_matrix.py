@@ -3,9 +3,11 @@ vendor B, pending vendor, staff}, with the documented outcome of each cell. Obje
 shopper A / vendor A; anyone else gets 404 for them (no existence leaks)."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -14,9 +16,13 @@ from agora.carts.models import Cart
 from agora.carts.tests.factories import CartItemFactory
 from agora.catalog.models import ImportJob, Product
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from agora.ledger.services import adjustment_post
 from agora.orders.models import Order
 from agora.orders.services import order_process
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payouts.models import PayoutAccount
+from agora.payouts.providers.dummy import DummyProvider, complete_onboarding
+from agora.payouts.services import payouts_run
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
@@ -74,6 +80,16 @@ def world(db):
     order = checkout.json()
     order_process(order_id=Order.objects.get(number=order["number"]).pk)  # what the worker does: confirms
     cart_item = CartItemFactory(cart=cart, variant=variant)
+    # Vendor A's money: a payout account at the dummy provider, a credit and the payout of it.
+    account = PayoutAccount.objects.create(
+        vendor=vendor_a, provider="dummy", account_id=DummyProvider().account_create(vendor_id=vendor_a.pk, email="").id
+    )
+    complete_onboarding(account.account_id)
+    PayoutAccount.objects.filter(pk=account.pk).update(payouts_enabled=True)
+    entry = adjustment_post(
+        vendor=vendor_a, amount=Decimal("50.00"), currency="EUR", reason="opening", created_by_id=users["staff"].pk
+    )
+    [payout] = payouts_run(send_now=True).created
     return {
         "users": users,
         "ids": {
@@ -85,6 +101,10 @@ def world(db):
             "order": order["number"],
             "sub_order": order["vendor_orders"][0]["id"],
             "cart_item": cart_item.pk,
+            "entry": entry.pk,
+            "payout": payout,
+            "payout_account": account.account_id,
+            "month": timezone.localdate().strftime("%Y-%m"),
         },
     }
 
@@ -213,6 +233,70 @@ CASES = [
         None,
         portal(vendor_a=200, vendor_b=200, pending_vendor=200),
     ),
+    # Vendor money: every vendor member reads its own; another vendor's entry or payout is 404.
+    ("vendor balance", "get", "/api/v1/vendor/balance/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    ("vendor ledger", "get", "/api/v1/vendor/ledger/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "ledger entry of A",
+        "get",
+        "/api/v1/vendor/ledger/{entry}/",
+        None,
+        portal(vendor_a=200, vendor_b=404, pending_vendor=404),
+    ),
+    (
+        "vendor earnings",
+        "get",
+        "/api/v1/vendor/earnings/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    (
+        "vendor statements",
+        "get",
+        "/api/v1/vendor/statements/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    *[
+        (
+            f"own statement {suffix or 'json'}",
+            "get",
+            f"/api/v1/vendor/statements/{{month}}/{suffix}",
+            None,
+            portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+        )
+        for suffix in ("", "csv/", "pdf/")
+    ],
+    (
+        "payout account",
+        "get",
+        "/api/v1/vendor/payout-account/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    (
+        "connect payout account",
+        "post",
+        "/api/v1/vendor/payout-account/",
+        {},
+        portal(vendor_a=200, vendor_b=200, pending_vendor=403),
+    ),
+    (
+        "dummy onboarding of A's account",
+        "post",
+        "/api/v1/vendor/payout-account/dummy-onboarding/",
+        {"account": "{payout_account}"},
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    ("vendor payouts", "get", "/api/v1/vendor/payouts/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "payout of A",
+        "get",
+        "/api/v1/vendor/payouts/{payout}/",
+        None,
+        portal(vendor_a=200, vendor_b=404, pending_vendor=404),
+    ),
+    ("connect webhook without a signature", "post", "/api/v1/payouts/stripe/webhook/", {}, everyone(400)),
 ]
 
 
@@ -220,6 +304,8 @@ CASES = [
 @pytest.mark.parametrize("label,method,path,body,expected", CASES, ids=[c[0] for c in CASES])
 def test_access_matrix(world, role, label, method, path, body, expected):
     url = path.format(**world["ids"])
+    if isinstance(body, dict):
+        body = {k: v.format(**world["ids"]) if isinstance(v, str) else v for k, v in body.items()}
     response = getattr(client(world, role), method)(url, body, format="json")
     want = expected[role]
     assert response.status_code == want, f"{label} as {role}: {response.status_code} {response.content[:300]!r}"

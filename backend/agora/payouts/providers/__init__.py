@@ -11,6 +11,7 @@ from agora.payouts.providers.base import (
     ProviderError,
     ProviderTransfer,
     TransferRefused,
+    payment_key,
 )
 
 
@@ -37,4 +38,5 @@ __all__ = [
     "ProviderTransfer",
     "TransferRefused",
     "get_provider",
+    "payment_key",
 ]

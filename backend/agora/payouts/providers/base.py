@@ -9,6 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 
+def payment_key(reference: str, pk: int) -> str:
+    """What a payment is known by at the provider: its reference (a PaymentIntent id); the dummy
+    gateway, which settles in-process, may leave none, and then our id stands in on both sides."""
+    return reference or f"agora-payment-{pk}"
+
+
 class ProviderError(Exception):
     """The provider could not be reached or failed: try again later (same idempotency key)."""
 

@@ -32,6 +32,7 @@ from agora.payouts.providers.base import (
     ProviderError,
     ProviderTransfer,
     TransferRefused,
+    payment_key,
 )
 
 ONBOARDING_PATH = "/vendor/payouts/onboarding"
@@ -163,9 +164,8 @@ class DummyProvider(PayoutProvider):
         ).select_related("order")
         for p in payments:
             assert p.order.paid_at is not None
-            txns.append(
-                BalanceTransaction(f"txn_{p.reference}", "charge", p.amount, p.currency, p.reference, p.order.paid_at)
-            )
+            key = payment_key(p.reference, p.pk)
+            txns.append(BalanceTransaction(f"txn_{key}", "charge", p.amount, p.currency, key, p.order.paid_at))
         refunds = Refund.objects.filter(
             payment__gateway=self.payment_gateway,
             status=Refund.Status.SUCCEEDED,

@@ -18,12 +18,20 @@ import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from agora.core.metrics import put_metric
 from agora.payments.models import Payment, Refund
 from agora.payouts.models import Payout, ReconciliationFinding, ReconciliationRun
-from agora.payouts.providers import BalanceTransaction, PayoutProvider, ProviderError, ProviderTransfer, get_provider
+from agora.payouts.providers import (
+    BalanceTransaction,
+    PayoutProvider,
+    ProviderError,
+    ProviderTransfer,
+    get_provider,
+    payment_key,
+)
 
 logger = logging.getLogger("agora.payouts.reconcile")
 ALARM_MESSAGE = "ledger reconciliation found differences with the payout provider"
@@ -119,14 +127,14 @@ def _payments(
         ).only("pk", "reference", "amount", "currency")
     )
     for p in ours:
-        t = charges.get(p.reference)
+        t = charges.get(payment_key(p.reference, p.pk))
         if t is None:
             out.append(
                 _finding(
                     run,
                     Kind.MISSING_AT_PROVIDER,
                     Subject.PAYMENT,
-                    reference=p.reference,
+                    reference=payment_key(p.reference, p.pk),
                     object_id=p.pk,
                     ours=p.amount,
                     currency=p.currency,
@@ -139,7 +147,7 @@ def _payments(
                     run,
                     Kind.AMOUNT_MISMATCH,
                     Subject.PAYMENT,
-                    reference=p.reference,
+                    reference=payment_key(p.reference, p.pk),
                     object_id=p.pk,
                     ours=p.amount,
                     theirs=t.amount,
@@ -148,11 +156,13 @@ def _payments(
                 )
             )
     in_period = {ref: t for ref, t in charges.items() if _within(run, t.created)}
-    known = set(
-        Payment.objects.filter(gateway=provider.payment_gateway, reference__in=list(in_period)).values_list(
-            "reference", flat=True
-        )
-    )
+    stand_ins = [int(ref.rsplit("-", 1)[1]) for ref in in_period if ref.startswith("agora-payment-")]
+    known = {
+        payment_key(ref, pk)
+        for ref, pk in Payment.objects.filter(
+            Q(reference__in=list(in_period)) | Q(pk__in=stand_ins), gateway=provider.payment_gateway
+        ).values_list("reference", "pk")
+    }
     for ref, t in in_period.items():
         if ref not in known:
             out.append(
