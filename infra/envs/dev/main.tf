@@ -161,6 +161,9 @@ module "ecs" {
     # start in production while it is offered). The keys are secrets of the ecs module.
     PAYMENT_GATEWAY = "stripe"
     PAYMENT_METHODS = "stripe"
+    # Vendor payouts through Stripe Connect (the dummy provider pays nobody; the app refuses it in
+    # production). STRIPE_CONNECT_WEBHOOK_SECRET is a secret of the ecs module.
+    PAYOUT_PROVIDER = "stripe"
   }
 }
 

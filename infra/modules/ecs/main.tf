@@ -23,7 +23,9 @@ locals {
     DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null }
     STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured" }
     STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured" }
-    EMAIL_URL             = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://" }
+    # The Connect endpoint (/api/v1/payouts/stripe/webhook/) signs with its own secret.
+    STRIPE_CONNECT_WEBHOOK_SECRET = { description = "Stripe Connect webhook signing secret", placeholder = "not-configured" }
+    EMAIL_URL                     = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://" }
   }
 
   environment = [for name in sort(keys(local.plain_env)) : { name = name, value = local.plain_env[name] }]
