@@ -124,11 +124,8 @@ async function send(path: string, options: RequestOptions, access: string | null
   }
 }
 
-/**
- * The one way the app talks to the backend: attaches the JWT, refreshes it once on a
- * 401 and retries, and turns the error envelope into an ApiError.
- */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** Sends a request with the JWT, refreshing it once on a 401; errors become an ApiError. */
+async function request(path: string, options: RequestOptions): Promise<Response> {
   const tokens = options.anonymous ? null : tokenStore.get();
   let response = await send(path, options, tokens?.access ?? null);
 
@@ -143,7 +140,30 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
 
   if (!response.ok) throw await toApiError(response);
+  return response;
+}
+
+/**
+ * The one way the app talks to the backend: attaches the JWT, refreshes it once on a
+ * 401 and retries, and turns the error envelope into an ApiError.
+ */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await request(path, options);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A file the API answers (a statement as CSV or PDF), with the name the server gives it. */
+export async function apiFile(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ blob: Blob; filename: string }> {
+  const response = await request(path, {
+    ...options,
+    headers: { Accept: '*/*', ...options.headers },
+  });
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  return { blob: await response.blob(), filename };
 }
