@@ -33,13 +33,7 @@ export function EarningsChart({ points, currency }: { points: DailyPoint[]; curr
 
   return (
     <figure className="chart">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-label={label}
-        className="chart__svg"
-        preserveAspectRatio="none"
-      >
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label} className="chart__svg">
         <title>{label}</title>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
