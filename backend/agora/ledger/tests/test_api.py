@@ -125,3 +125,24 @@ def test_a_statement_escapes_text_a_spreadsheet_would_run(seller, staff_user):
     month = timezone.localdate().strftime("%Y-%m")
     body = client_for(seller.user).get(f"/api/v1/vendor/statements/{month}/csv/").content.decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_portal_money_reads_stay_within_their_query_budgets(seller, django_assert_max_num_queries):
+    from agora.accounts.tests.factories import UserFactory
+    from agora.ledger.services import adjustment_post
+
+    staff = UserFactory.create(is_staff=True)
+    for i in range(15):  # more rows must not mean more queries
+        adjustment_post(
+            vendor=seller.vendor, amount=Decimal("1.00"), currency="EUR", reason=f"r{i}", created_by_id=staff.pk
+        )
+    client = client_for(seller.user)
+    month = timezone.localdate().strftime("%Y-%m")
+    for path, budget in (
+        ("/api/v1/vendor/ledger/", 6),
+        ("/api/v1/vendor/balance/", 4),
+        ("/api/v1/vendor/earnings/", 4),
+        (f"/api/v1/vendor/statements/{month}/", 5),
+    ):
+        with django_assert_max_num_queries(budget):
+            assert client.get(path).status_code == 200, path

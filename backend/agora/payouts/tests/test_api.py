@@ -80,3 +80,15 @@ def test_payouts_list_and_detail_are_the_vendors_own(owner):
     # the balance shows it paid out
     balance = client.get("/api/v1/vendor/balance/").json()["balances"][0]
     assert balance["paid_out"] == "45.00"
+
+
+def test_the_payouts_list_stays_within_its_query_budget(owner, django_assert_max_num_queries):
+    from agora.payouts.tests.helpers import connected
+
+    connected(owner.vendor)
+    for days in (8, 9, 10):
+        shipped_sale("50.00", vendor=owner.vendor)
+        payouts_run(now=later(days + 8), send_now=True)
+    with django_assert_max_num_queries(5):
+        r = client_for(owner.user).get("/api/v1/vendor/payouts/")
+    assert r.json()["count"] == 3
