@@ -16,6 +16,7 @@ from django.conf import settings
 
 from agora.core.money import from_minor_units, to_minor_units
 from agora.payments.bulkhead import bulkhead
+from agora.payments.gateways import ProviderUnavailable
 from agora.payments.gateways import stripe as stripe_gateway
 from agora.payouts.providers.base import (
     BalanceTransaction,
@@ -53,16 +54,22 @@ def _client() -> stripe.StripeClient:
 
 
 def _call(fn: Callable[[stripe.StripeClient], T]) -> T:
-    with bulkhead("stripe-connect").call() as outcome:
-        try:
-            return fn(_client())
-        except _OUTAGES as exc:
-            outcome.failed = True
-            raise ProviderError(str(exc)) from exc
-        except stripe.StripeError as exc:
-            if isinstance(exc, stripe.InvalidRequestError) and exc.code not in _RETRYABLE_CODES:
-                raise TransferRefused(str(exc)) from exc
-            raise ProviderError(str(exc)) from exc
+    """One Stripe call inside the bulkhead. Outages, and calls the bulkhead refuses (Stripe is
+    slow or failing), raise ProviderError (try again later); a request Stripe refuses for good
+    raises TransferRefused."""
+    try:
+        with bulkhead("stripe-connect").call() as outcome:
+            try:
+                return fn(_client())
+            except _OUTAGES as exc:
+                outcome.failed = True
+                raise ProviderError(str(exc)) from exc
+            except stripe.StripeError as exc:
+                if isinstance(exc, stripe.InvalidRequestError) and exc.code not in _RETRYABLE_CODES:
+                    raise TransferRefused(str(exc)) from exc
+                raise ProviderError(str(exc)) from exc
+    except ProviderUnavailable as exc:
+        raise ProviderError(str(exc)) from exc
     raise AssertionError("unreachable")  # pragma: no cover - the bulkhead re-raises
 
 

@@ -125,3 +125,18 @@ def test_connecting_while_stripe_is_down_is_a_503(connect_api, owner):
     r = client_for(owner.user).post("/api/v1/vendor/payout-account/")
     assert r.status_code == 503 and r.json()["error"]["code"] == "payout_provider_unavailable"
     assert not PayoutAccount.objects.exists()
+
+
+def test_a_stripe_too_slow_to_take_more_calls_is_a_503_not_a_crash(connect_api, owner, settings):
+    from agora.payments.bulkhead import bulkhead
+
+    # given every provider-call slot of this process busy (Stripe is slow)
+    settings.PAYMENT_PROVIDER_MAX_CONCURRENCY = 1
+    settings.PAYMENT_PROVIDER_SLOT_WAIT_SECONDS = 0.05
+    slots = bulkhead("stripe-connect")._semaphore()
+    slots.acquire()
+    try:
+        r = client_for(owner.user).post("/api/v1/vendor/payout-account/")
+    finally:
+        slots.release()
+    assert r.status_code == 503 and r.json()["error"]["code"] == "payout_provider_unavailable"
