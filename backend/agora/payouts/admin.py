@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from agora.core.errors import DomainError
@@ -84,6 +84,7 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
                 _paid=Sum(
                     "ledger_entries__amount", filter=mine & Q(ledger_entries__type__in=["payout", "payout_reversal"])
                 ),
+                _held=Exists(PayoutHold.objects.filter(vendor=OuterRef("pk"), released_at__isnull=True)),
             )
         )
 
@@ -104,9 +105,9 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
         account = getattr(obj, "payout_account", None)
         return account.status if account else "not connected"
 
-    @admin.display(description="on hold", boolean=True)
+    @admin.display(description="on hold", boolean=True, ordering="_held")
     def held(self, obj) -> bool:
-        return obj.payout_holds.filter(released_at__isnull=True).exists()
+        return obj._held
 
     @admin.action(description="Hold payouts of the selected vendors (type the reason)")
     def hold_payouts(self, request, queryset):

@@ -83,7 +83,7 @@ export function EarningsChart({ points, currency }: { points: DailyPoint[]; curr
         {[first, middle, last].map((p, i) =>
           p ? (
             <text
-              key={p.date}
+              key={i}
               x={i === 0 ? PAD.left : i === 2 ? WIDTH - PAD.right : PAD.left + plotWidth / 2}
               y={HEIGHT - 6}
               textAnchor={i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}
