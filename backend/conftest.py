@@ -94,3 +94,17 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def connect_api(stripe_api, settings, monkeypatch):
+    """Stripe Connect faked below the library (agora/payouts/tests/connect_fake.py), as the payout provider."""
+    from agora.payments.bulkhead import bulkhead
+    from agora.payouts.tests.connect_fake import CONNECT_WEBHOOK_SECRET, FakeConnectAPI
+
+    settings.PAYOUT_PROVIDER = "stripe"
+    settings.STRIPE_CONNECT_WEBHOOK_SECRET = CONNECT_WEBHOOK_SECRET
+    fake = FakeConnectAPI()
+    monkeypatch.setattr("agora.payments.gateways.stripe.HTTP_CLIENT", fake)
+    bulkhead("stripe-connect").reset()
+    return fake

@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("agora.payments.urls")),
     path("", include("agora.returns.urls")),
     path("", include("agora.search.urls")),
+    path("", include("agora.ledger.urls")),
+    path("", include("agora.payouts.urls")),
 ]
 
 urlpatterns = [

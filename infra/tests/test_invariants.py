@@ -269,7 +269,9 @@ def test_secret_variables_are_wired_as_secrets():
     app_secrets = {}
     for block in blocks(ECS, "locals"):
         app_secrets.update(block.get("app_secrets", {}))
-    assert {"DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} <= set(app_secrets)
+    assert {"DJANGO_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"} <= set(
+        app_secrets
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -280,6 +282,8 @@ def test_every_environment_takes_card_payments_through_stripe_only(env):
     assert [m.strip() for m in environment.get("PAYMENT_METHODS", "").split(",")] == ["stripe"]
     assert "PAYMENT_ALLOW_DUMMY_IN_PRODUCTION" not in environment
     assert environment.get("STRIPE_PUBLISHABLE_KEY") == "${var.stripe_publishable_key}"
+    # vendor payouts too: the dummy payout provider pays nobody (the app refuses it in production)
+    assert environment.get("PAYOUT_PROVIDER") == "stripe"
 
 
 # ------------------------------------------------------------------ variables

@@ -52,3 +52,24 @@ def publish_queue_depths() -> dict[str, int]:
         ],
     )
     return depths
+
+
+def put_metric(name: str, value: float, *, unit: str = "Count", dimensions: dict[str, str] | None = None) -> None:
+    """One custom metric datapoint to CloudWatch (CLOUDWATCH_METRICS_NAMESPACE); logged only when
+    no namespace is configured. A CloudWatch failure is logged, never raised: the caller's work
+    (and its own ERROR log line) stands."""
+    namespace = settings.CLOUDWATCH_METRICS_NAMESPACE
+    if not namespace:
+        logger.info("metric %s=%s (CloudWatch not configured)", name, value)
+        return
+    import boto3
+
+    datum: dict = {"MetricName": name, "Value": value, "Unit": unit}
+    if dimensions:
+        datum["Dimensions"] = [{"Name": k, "Value": v} for k, v in dimensions.items()]
+    try:
+        boto3.client("cloudwatch", endpoint_url=settings.CLOUDWATCH_ENDPOINT_URL).put_metric_data(
+            Namespace=namespace, MetricData=[datum]
+        )
+    except Exception:
+        logger.exception("could not put metric %s to CloudWatch", name)

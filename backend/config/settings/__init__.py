@@ -29,6 +29,15 @@ if IS_PRODUCTION:
             "Stripe is offered but not configured: set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and "
             "STRIPE_WEBHOOK_SECRET."
         )
+    # The dummy payout provider "transfers" nothing: vendors would never be paid.
+    if PAYOUT_PROVIDER == "dummy" and not PAYMENT_ALLOW_DUMMY_IN_PRODUCTION:  # noqa: F405
+        raise ImproperlyConfigured(
+            "The dummy payout provider must not be used in production: set PAYOUT_PROVIDER=stripe."
+        )
+    if PAYOUT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_CONNECT_WEBHOOK_SECRET):  # noqa: F405
+        raise ImproperlyConfigured(
+            "Stripe Connect payouts are not configured: set STRIPE_SECRET_KEY and STRIPE_CONNECT_WEBHOOK_SECRET."
+        )
 
 # After the settings are complete: errors go to Sentry when SENTRY_DSN is set (every process that
 # loads the settings: web, worker, beat, management commands).

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "agora.returns",
     "agora.payments",
     "agora.search",
+    "agora.ledger",
+    "agora.payouts",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +261,7 @@ LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)
+
+# Vendor ledger: a shipped sub-order's earnings are held this many days (returns, disputes) before
+# they can be paid out.
+LEDGER_HOLD_DAYS = env.int("LEDGER_HOLD_DAYS", default=7)

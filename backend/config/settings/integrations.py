@@ -1,5 +1,7 @@
 """Redis cache, Celery, search, file storage and payments."""
 
+from celery.schedules import crontab
+
 from .env import env
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:56379/0")
@@ -92,6 +94,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-redrive": {"task": "agora.notifications.tasks.notifications_redrive", "schedule": 60.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
+    # Vendor money: pay due vendors (each vendor's schedule decides the day), reconcile yesterday.
+    "payouts-run": {"task": "agora.payouts.tasks.payouts_run", "schedule": 3600.0},
+    "ledger-reconcile": {"task": "agora.payouts.tasks.ledger_reconcile", "schedule": crontab(hour=3, minute=30)},
 }
 
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="postgres")
@@ -156,6 +161,16 @@ PAYMENT_PROVIDER_MAX_CONCURRENCY = env.int("PAYMENT_PROVIDER_MAX_CONCURRENCY", d
 PAYMENT_PROVIDER_SLOT_WAIT_SECONDS = env.float("PAYMENT_PROVIDER_SLOT_WAIT_SECONDS", default=0.2)
 PAYMENT_PROVIDER_BREAKER_FAILURES = env.int("PAYMENT_PROVIDER_BREAKER_FAILURES", default=5)
 PAYMENT_PROVIDER_BREAKER_COOLDOWN_SECONDS = env.float("PAYMENT_PROVIDER_BREAKER_COOLDOWN_SECONDS", default=15.0)
+
+# Vendor payouts through Stripe Connect (Express accounts, separate charges and transfers), or the
+# dummy provider (local runs and tests; refused in production like the dummy payment gateway).
+PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="dummy")
+# Connect webhooks (account.updated, transfer.*) have their own endpoint and signing secret.
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
+# A vendor's available balance is paid only from this amount (smaller ones are carried forward).
+PAYOUT_MINIMUM_AMOUNT = env.str("PAYOUT_MINIMUM_AMOUNT", default="10.00")
+# Payouts still pending this long after they were written (a lost task, a provider outage) are sent again.
+PAYOUT_REDRIVE_AFTER_SECONDS = env.int("PAYOUT_REDRIVE_AFTER_SECONDS", default=300)
 
 CLOUDWATCH_METRICS_NAMESPACE = env.str("CLOUDWATCH_METRICS_NAMESPACE", default="")
 CLOUDWATCH_ENDPOINT_URL = env.str("CLOUDWATCH_ENDPOINT_URL", default="") or None

@@ -15,3 +15,6 @@ STORAGES = {
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Tests that break a dependency read the probe's answer at once (test_health checks the cache).
 HEALTH_READY_CACHE_SECONDS = 0
+# The payout crash test widens the moment between "the dummy provider made the transfer" and
+# "the worker heard about it" (agora/payouts/providers/dummy.py).
+PAYOUT_DUMMY_TRANSFER_DELAY = float(os.environ.get("AGORA_TEST_PAYOUT_DELAY", "0"))

@@ -166,13 +166,19 @@ async function authorised(path: string, options: RequestOptions): Promise<Respon
   return response;
 }
 
+/** Sends a request as `authorised` does; an error answer becomes an ApiError. */
+async function request(path: string, options: RequestOptions): Promise<Response> {
+  const response = await authorised(path, options);
+  if (!response.ok) throw await toApiError(response);
+  return response;
+}
+
 /**
  * The one way the app talks to the backend: attaches the access token, renews it from the
  * refresh cookie when needed, and turns the error envelope into an ApiError.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await authorised(path, options);
-  if (!response.ok) throw await toApiError(response);
+  const response = await request(path, options);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
@@ -180,7 +186,20 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 
 /** A file answer (a download), with the same authentication as `api`. */
 export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
-  const response = await authorised(path, options);
-  if (!response.ok) throw await toApiError(response);
+  const response = await request(path, options);
   return response.blob();
+}
+
+/** A file the API answers (a statement as CSV or PDF), with the name the server gives it. */
+export async function apiFile(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ blob: Blob; filename: string }> {
+  const response = await request(path, {
+    ...options,
+    headers: { Accept: '*/*', ...options.headers },
+  });
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  return { blob: await response.blob(), filename };
 }

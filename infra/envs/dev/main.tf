@@ -186,6 +186,9 @@ module "ecs" {
     ELASTICSEARCH_INDEX_REPLICAS = tostring(var.search_index_replicas)
     # seed_demo creates logins with published passwords: dev and staging only.
     DEMO_DATA_ALLOWED = tostring(var.environment != "prod")
+    # Vendor payouts through Stripe Connect (the dummy provider pays nobody; the app refuses it in
+    # production). STRIPE_CONNECT_WEBHOOK_SECRET is a secret of the ecs module.
+    PAYOUT_PROVIDER = "stripe"
   }
 }
 

@@ -248,3 +248,24 @@ resource "aws_cloudwatch_metric_alarm" "broker_memory" {
   ok_actions    = [aws_sns_topic.alarms.arn]
   tags          = var.tags
 }
+
+# The daily ledger reconciliation (agora/payouts/services/reconcile.py) publishes how many
+# differences it found between our payments, refunds and payouts and the payout provider's books,
+# or 1 when it could not read them. Any is money unaccounted for: it pages.
+resource "aws_cloudwatch_metric_alarm" "reconciliation_findings" {
+  alarm_name          = "${var.name}-ledger-reconciliation-critical"
+  alarm_description   = "The daily ledger reconciliation found differences with the payout provider (or could not read it): see the admin's Reconciliation runs"
+  namespace           = var.metrics_namespace
+  metric_name         = "ReconciliationFindings"
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  # The metric is published once a day: no datapoint in an hour is the normal state.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.alarms.arn]
+  ok_actions         = [aws_sns_topic.alarms.arn]
+  tags               = var.tags
+}

@@ -60,7 +60,7 @@ variable "db_max_connections" {
 
 variable "metrics_namespace" {
   type        = string
-  description = "CloudWatch namespace of the app's Celery QueueDepth metric."
+  description = "CloudWatch namespace of the app's custom metrics (Celery QueueDepth, ReconciliationFindings)."
   default     = "Agora/Celery"
 }
 

@@ -4,9 +4,11 @@ shopper A / vendor A; anyone else gets 404 for them (no existence leaks)."""
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -16,9 +18,13 @@ from agora.carts.models import Cart
 from agora.carts.tests.factories import CartItemFactory
 from agora.catalog.models import ImportJob, Product
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from agora.ledger.services import adjustment_post
 from agora.orders.models import Order, VendorOrder
 from agora.orders.services import order_process
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payouts.models import PayoutAccount
+from agora.payouts.providers.dummy import DummyProvider, complete_onboarding
+from agora.payouts.services import payouts_run
 from agora.returns.models import ReturnLine, ReturnRequest
 from agora.shipping.models import VendorShippingMethod
 from agora.vendors.models import Vendor
@@ -85,6 +91,16 @@ def world(db):
     # Shopper A asked for a copy of their data, and it is ready.
     export = data_export_request(user=users["shopper_a"])
     data_export_build(export_id=export.pk)
+    # Vendor A's money: a payout account at the dummy provider, a credit and the payout of it.
+    account = PayoutAccount.objects.create(
+        vendor=vendor_a, provider="dummy", account_id=DummyProvider().account_create(vendor_id=vendor_a.pk, email="").id
+    )
+    complete_onboarding(account.account_id)
+    PayoutAccount.objects.filter(pk=account.pk).update(payouts_enabled=True)
+    entry = adjustment_post(
+        vendor=vendor_a, amount=Decimal("50.00"), currency="EUR", reason="opening", created_by_id=users["staff"].pk
+    )
+    [payout] = payouts_run(send_now=True).created
     return {
         "users": users,
         "ids": {
@@ -100,6 +116,10 @@ def world(db):
             "variant": variant.pk,
             "ship_method": ship_method.pk,
             "return": a_return.pk,
+            "entry": entry.pk,
+            "payout": payout,
+            "payout_account": account.account_id,
+            "month": timezone.localdate().strftime("%Y-%m"),
         },
     }
 
@@ -380,12 +400,77 @@ CASES = [
         {"reason": "Not shipped in time."},
         staff_only(200),
     ),
+    # Vendor money: every vendor member reads its own; another vendor's entry or payout is 404.
+    ("vendor balance", "get", "/api/v1/vendor/balance/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    ("vendor ledger", "get", "/api/v1/vendor/ledger/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "ledger entry of A",
+        "get",
+        "/api/v1/vendor/ledger/{entry}/",
+        None,
+        portal(vendor_a=200, vendor_b=404, pending_vendor=404),
+    ),
+    (
+        "vendor earnings",
+        "get",
+        "/api/v1/vendor/earnings/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    (
+        "vendor statements",
+        "get",
+        "/api/v1/vendor/statements/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    *[
+        (
+            f"own statement {suffix or 'json'}",
+            "get",
+            f"/api/v1/vendor/statements/{{month}}/{suffix}",
+            None,
+            portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+        )
+        for suffix in ("", "csv/", "pdf/")
+    ],
+    (
+        "payout account",
+        "get",
+        "/api/v1/vendor/payout-account/",
+        None,
+        portal(vendor_a=200, vendor_b=200, pending_vendor=200),
+    ),
+    (
+        "connect payout account",
+        "post",
+        "/api/v1/vendor/payout-account/",
+        {},
+        portal(vendor_a=200, vendor_b=200, pending_vendor=403),
+    ),
+    (
+        "dummy onboarding of A's account",
+        "post",
+        "/api/v1/vendor/payout-account/dummy-onboarding/",
+        {"account": "{payout_account}"},
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    ("vendor payouts", "get", "/api/v1/vendor/payouts/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "payout of A",
+        "get",
+        "/api/v1/vendor/payouts/{payout}/",
+        None,
+        portal(vendor_a=200, vendor_b=404, pending_vendor=404),
+    ),
+    ("connect webhook without a signature", "post", "/api/v1/payouts/stripe/webhook/", {}, everyone(400)),
 ]
 
 
 def _fill(body, ids):
     if isinstance(body, dict):
-        return {k: (int(v.format(**ids)) if isinstance(v, str) and v.startswith("{") else v) for k, v in body.items()}
+        filled = {k: v.format(**ids) if isinstance(v, str) and v.startswith("{") else v for k, v in body.items()}
+        return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in filled.items()}
     return body
 
 
@@ -416,6 +501,7 @@ def test_every_api_endpoint_is_in_the_matrix():
 
     ids = {"address": 1, "import": 1, "order": "AG-X", "sub_order": 1, "cart_item": 1, "export": 1, "ship_method": 1}
     ids["return"] = 1
+    ids.update(entry=1, payout=1, payout_account="acct", month="2026-01")
     ids.update(approved=1, draft=1, review=1, variant=1)
     covered = {resolve(path.format(**ids).split("?")[0]).url_name for _, _, path, _, _ in CASES}
     routes = {

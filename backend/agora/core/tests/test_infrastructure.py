@@ -61,6 +61,8 @@ STRIPE_ONLY = {
     "STRIPE_SECRET_KEY": "sk_live_example",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "PAYOUT_PROVIDER": "stripe",
+    "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_connect_example",
 }
 PROD_ENV = {
     "DJANGO_ENV": "production",
@@ -87,6 +89,10 @@ def test_production_check_deploy_has_no_warnings():
         ({"PAYMENT_METHODS": "stripe,dummy"}, "dummy payment gateway"),
         ({"PAYMENT_GATEWAY": "dummy", "PAYMENT_METHODS": "stripe"}, "dummy payment gateway"),
         ({"STRIPE_WEBHOOK_SECRET": ""}, "Stripe is offered but not configured"),
+        # the dummy payout provider pays nobody: vendors would never get their money
+        ({"PAYOUT_PROVIDER": ""}, "dummy payout provider"),
+        ({"PAYOUT_PROVIDER": "dummy"}, "dummy payout provider"),
+        ({"STRIPE_CONNECT_WEBHOOK_SECRET": ""}, "Stripe Connect payouts are not configured"),
     ],
 )
 def test_production_refuses_debug_default_secret_or_the_test_gateway(override, message):

@@ -106,6 +106,9 @@ class StripeGateway(PaymentGateway):
             "automatic_payment_methods": {"enabled": True},
             "metadata": {"order_number": payment.order.number},
             "receipt_email": email,
+            # Separate charges and transfers (vendor payouts, agora.payouts): the order number groups
+            # this charge with the transfers it funds in Stripe's reports.
+            "transfer_group": payment.order.number,
         }
         try:
             intent = _call(

@@ -55,6 +55,15 @@ def test_stripe_checkout_creates_a_payment_intent_and_waits_for_the_webhook(api_
     assert not CartItem.objects.filter(cart=cart).exists()
 
 
+def test_the_payment_intent_carries_the_order_as_its_transfer_group(api_client, stripe_api):
+    # given a Stripe checkout
+    _, order = stripe_checkout(api_client, sellable_variant(price="10.00", stock=2))
+    # then the PaymentIntent is grouped with the vendor transfers it funds (separate charges and transfers)
+    _, path, params, _ = stripe_api.calls[0]
+    assert path == "/v1/payment_intents"
+    assert params["transfer_group"] == order["number"]
+
+
 def test_a_signed_succeeded_event_marks_the_order_paid_once(api_client, stripe_api, sent_tasks):
     _, created = stripe_checkout(api_client, sellable_variant())
     payment = Payment.objects.get()

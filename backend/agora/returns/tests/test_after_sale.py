@@ -327,3 +327,45 @@ def test_late_sub_orders_are_flagged_once_and_staff_cancel_them_with_a_refund(
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     assert Refund.objects.get().amount == Decimal("28.90")  # its goods and its shipping
     assert _stock(sale["variants"][2]) == 10
+
+
+def test_the_vendors_ledger_books_cancelled_lines_and_returns_against_their_own_sub_order(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    from agora.ledger.models import LedgerEntry
+
+    def booked(vo) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = {}
+        for entry in LedgerEntry.objects.filter(vendor_order=vo):
+            out[entry.type] = out.get(entry.type, Decimal("0.00")) + entry.amount
+        return out
+
+    vo_a, vo_b = sale["vo_a"], sale["vo_b"]
+    # vendor B cancels one mug before shipping (8.00 back to the shopper), then ships the rest
+    with django_capture_on_commit_callbacks(execute=True):
+        sale["b"].post(
+            f"/api/v1/vendor/orders/{vo_b.pk}/cancel-lines/",
+            {"lines": [{"line": sale["mug"].pk, "quantity": 1}], "reason": "Broken."},
+            format="json",
+        )
+    assert not LedgerEntry.objects.exists()  # nothing is earned before it ships
+    with django_capture_on_commit_callbacks(execute=True):
+        _ship_all(sale)
+    # B earns what it shipped: the sale, less the cancelled mug and the commission on what was sold
+    b = booked(vo_b)
+    assert (b["sale"], b["refund"], b["shipping_share"]) == (Decimal("24.00"), Decimal("-8.00"), Decimal("4.90"))
+    assert b["commission"] + b.get("refund_commission", Decimal("0")) == -(vo_b.commission * 2 / 3).quantize(
+        Decimal("0.01")
+    )
+    assert not LedgerEntry.objects.filter(vendor_order=vo_a, type="refund").exists()  # A is not charged for B
+    # the shopper returns one lamp to A, who refunds it: only A's sub-order bears it
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    body = {"vendor_order": vo_a.pk, "lines": [{"line": sale["lamp"].pk, "quantity": 1}], "reason": "Scratched."}
+    rid = api_client.post(base, body, format="json", HTTP_X_ORDER_TOKEN=sale["token"]).json()["id"]
+    sale["a"].post(f"/api/v1/vendor/returns/{rid}/approve/")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {}, format="json").status_code == 200
+    a = booked(vo_a)
+    assert (a["sale"], a["refund"]) == (Decimal("72.00"), Decimal("-30.00"))
+    assert a["refund_commission"] > 0  # the commission on the returned lamp comes back to A
+    assert booked(vo_b)["refund"] == Decimal("-8.00")  # B's books are untouched by A's return

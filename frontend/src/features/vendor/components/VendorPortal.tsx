@@ -1,5 +1,6 @@
+import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes, useLocation } from 'react-router';
-import { EmptyState, Notice } from '@/components/ui/Feedback';
+import { EmptyState, Notice, Spinner } from '@/components/ui/Feedback';
 import { useDocumentTitle } from '@/lib/hooks';
 import type { VendorInfo } from '../api/vendor';
 import { ApplyForm } from './ApplyForm';
@@ -8,6 +9,14 @@ import { ImportPage } from './ImportPage';
 import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
+
+// The money pages load on demand: the chart and tables stay out of the portal's first chunk.
+const PayoutsPage = lazy(() =>
+  import('./payouts/PayoutsPage').then((m) => ({ default: m.PayoutsPage })),
+);
+const OnboardingPage = lazy(() =>
+  import('./payouts/OnboardingPage').then((m) => ({ default: m.OnboardingPage })),
+);
 
 type Props = {
   /** The caller's vendor from GET /me/ (`null` if they have not applied). */
@@ -61,6 +70,9 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
             <NavLink to="/vendor/orders">Orders</NavLink>
+            <NavLink to="/vendor/payouts" end>
+              Payouts
+            </NavLink>
           </nav>
           <Routes>
             <Route index element={<VendorProductsPage />} />
@@ -69,6 +81,22 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="products/:id" element={<ProductFormPage />} />
             <Route path="imports" element={<ImportPage />} />
             <Route path="orders" element={<VendorOrdersPage />} />
+            <Route
+              path="payouts"
+              element={
+                <Suspense fallback={<Spinner label="Loading payouts…" />}>
+                  <PayoutsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="payouts/onboarding"
+              element={
+                <Suspense fallback={<Spinner label="Loading…" />}>
+                  <OnboardingPage />
+                </Suspense>
+              }
+            />
             <Route path="*" element={<EmptyState title="Page not found" />} />
           </Routes>
         </PortalContext.Provider>

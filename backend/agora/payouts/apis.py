@@ -1,0 +1,151 @@
+"""Payouts in the vendor portal (the caller's vendor only) and the Connect webhook."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agora.core.errors import NotFound
+from agora.core.pagination import PageNumberPagination
+from agora.core.schema import ERRORS, paginated
+from agora.payouts import selectors, services
+from agora.payouts.errors import NotVendorOwner
+from agora.payouts.models import PayoutAccount
+from agora.payouts.serializers import (
+    DummyOnboardingInputSerializer,
+    OnboardingLinkSerializer,
+    PayoutAccountSerializer,
+    PayoutDetailSerializer,
+    PayoutQuerySerializer,
+    PayoutSerializer,
+)
+from agora.vendors.models import VendorMembership
+from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
+
+TAGS = ["vendor money"]
+
+
+def _account_data(vendor, account: PayoutAccount | None) -> dict:
+    hold = selectors.active_hold_for(vendor=vendor)
+    return {
+        "status": account.status if account else "not_connected",
+        "provider": account.provider if account else None,
+        "account_id": account.account_id if account else None,
+        "details_submitted": bool(account and account.details_submitted),
+        "payouts_enabled": bool(account and account.payouts_enabled),
+        "schedule": account.schedule if account else None,
+        "weekly_anchor": account.get_weekly_anchor_display() if account else None,
+        "on_hold": hold is not None,
+        "hold_reason": hold.reason if hold else None,
+        "minimum_amount": settings.PAYOUT_MINIMUM_AMOUNT,
+    }
+
+
+class PayoutAccountApi(APIView):
+    def get_permissions(self):
+        return [IsApprovedVendor()] if self.request.method == "POST" else [IsVendorMember()]
+
+    @extend_schema(tags=TAGS, responses={200: PayoutAccountSerializer, **ERRORS(401, 403)})
+    def get(self, request):
+        account = selectors.payout_account_for(vendor=request.vendor)
+        return Response(PayoutAccountSerializer(_account_data(request.vendor, account)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: OnboardingLinkSerializer, **ERRORS(401, 403, 503)},
+        description="Connects a payout account (a Stripe Express account, created the first time) and "
+        "answers a fresh onboarding link: open it to give the provider your bank details. When the "
+        "provider enables payouts, `status` becomes `enabled`. Only the vendor's owner may do this "
+        "(403 `not_vendor_owner`).",
+    )
+    def post(self, request):
+        role = VendorMembership.objects.filter(user=request.user).values_list("role", flat=True).first()
+        if role != VendorMembership.Role.OWNER:
+            raise NotVendorOwner()
+        back = request.build_absolute_uri("/vendor/payouts")
+        account, url = services.payout_account_connect(
+            vendor=request.vendor, return_url=f"{back}?onboarding=return", refresh_url=f"{back}?onboarding=refresh"
+        )
+        return Response(OnboardingLinkSerializer({"url": url, "account": _account_data(request.vendor, account)}).data)
+
+
+class DummyOnboardingApi(APIView):
+    permission_classes = [IsApprovedVendor]
+
+    @extend_schema(
+        tags=TAGS,
+        request=DummyOnboardingInputSerializer,
+        responses={200: PayoutAccountSerializer, **ERRORS(400, 401, 403, 404)},
+        description="Only with the dummy payout provider (local runs and tests; 404 otherwise): completes "
+        "onboarding of your own account, as the provider's onboarding and its `account.updated` would.",
+    )
+    def post(self, request):
+        if settings.PAYOUT_PROVIDER != "dummy":
+            raise NotFound()
+        data = DummyOnboardingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = services.dummy_onboarding_complete(vendor=request.vendor, account_id=data.validated_data["account"])
+        return Response(PayoutAccountSerializer(_account_data(request.vendor, account)).data)
+
+
+class PayoutListApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="vendor_payouts_list",
+        parameters=[
+            PayoutQuerySerializer,
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
+        ],
+        responses={200: paginated(PayoutSerializer, "PaginatedPayoutList"), **ERRORS(400, 401, 403, 404)},
+        description="Your payouts, newest first: `pending` (sent to the provider), `paid`, `failed` or "
+        "`reversed` (the amount went back to your balance and is paid again later).",
+    )
+    def get(self, request):
+        query = PayoutQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        payouts = selectors.vendor_payout_list(vendor=request.vendor, status=query.validated_data.get("status") or None)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(payouts, request, view=self)
+        return paginator.get_paginated_response(PayoutSerializer(page, many=True).data)
+
+
+class PayoutDetailApi(APIView):
+    permission_classes = [IsVendorMember]
+
+    @extend_schema(tags=TAGS, responses={200: PayoutDetailSerializer, **ERRORS(401, 403, 404)})
+    def get(self, request, pk: int):
+        payout = selectors.vendor_payout_get(vendor=request.vendor, pk=pk)
+        entries = selectors.payout_entries(payout=payout)
+        return Response(PayoutDetailSerializer(payout, context={"entries": entries}).data)
+
+
+class ConnectWebhookApi(APIView):
+    """Stripe Connect calls this; the signature (STRIPE_CONNECT_WEBHOOK_SECRET) is the authentication."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=["payments"],
+        request=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("Stripe-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+        responses={
+            200: inline_serializer(
+                "ConnectWebhookReceived", {"received": serializers.BooleanField(), "outcome": serializers.CharField()}
+            ),
+            **ERRORS(400),
+        },
+        description="Stripe Connect events (`account.updated`, `transfer.created`, `transfer.updated`, "
+        "`transfer.reversed`), signed with the Connect endpoint's own secret. A bad signature is 400; an "
+        "event id seen before answers 200 and changes nothing.",
+    )
+    def post(self, request):
+        outcome = services.webhook_receive(payload=request.body, headers=dict(request.headers))
+        return Response({"received": True, "outcome": outcome})

@@ -1,0 +1,101 @@
+"""The money back office: balances, holds with reasons, manual adjustments with reasons, payouts
+and reconciliation runs — and no way to edit or delete a ledger entry."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from agora.ledger.models import LedgerEntry
+from agora.payouts.models import Payout, PayoutHold, ReconciliationRun
+from agora.payouts.services import payouts_run
+from agora.payouts.services.reconcile import day_bounds, reconcile
+from agora.payouts.tests.helpers import connected, later, shipped_sale
+from agora.vendors.tests.factories import VendorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_vendor(db):
+    vendor = VendorFactory.create(commission_rate=Decimal("10.00"))
+    connected(vendor)
+    shipped_sale("100.00", vendor=vendor)
+    payouts_run(now=later(8), send_now=True)
+    return vendor
+
+
+def test_every_money_page_renders(admin_client, paid_vendor):
+    from django.utils import timezone
+
+    start, end = day_bounds(timezone.localdate())
+    run = reconcile(start=start, end=end)
+    payout = Payout.objects.get()
+    entry = LedgerEntry.objects.get(type="sale")
+    for name in (
+        "ledger_ledgerentry",
+        "ledger_manualadjustment",
+        "payouts_vendorbalance",
+        "payouts_payoutaccount",
+        "payouts_payouthold",
+        "payouts_payout",
+        "payouts_reconciliationrun",
+        "payouts_reconciliationfinding",
+        "payouts_providerevent",
+    ):
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
+    assert admin_client.get(reverse("admin:payouts_payout_change", args=[payout.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:payouts_reconciliationrun_change", args=[run.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:ledger_ledgerentry_change", args=[entry.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:payouts_vendorbalance_change", args=[paid_vendor.pk])).status_code == 200
+    balances = admin_client.get(reverse("admin:payouts_vendorbalance_changelist")).content.decode()
+    assert "90.00" in balances  # paid out
+
+
+def test_ledger_entries_cannot_be_changed_or_deleted_in_the_admin(admin_client, paid_vendor):
+    entry = LedgerEntry.objects.get(type="sale")
+    change = admin_client.post(reverse("admin:ledger_ledgerentry_change", args=[entry.pk]), {"amount": "1.00"})
+    assert change.status_code == 403
+    delete = admin_client.post(reverse("admin:ledger_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("100.00")
+    assert admin_client.get(reverse("admin:ledger_ledgerentry_add")).status_code == 403
+
+
+def test_a_manual_adjustment_needs_a_reason_and_records_its_author(admin_client, admin_user, paid_vendor):
+    url = reverse("admin:ledger_manualadjustment_add")
+    missing = admin_client.post(url, {"vendor": paid_vendor.pk, "amount": "-5.00", "currency": "EUR", "reason": ""})
+    assert missing.status_code == 200 and "This field is required" in missing.content.decode()
+    assert not LedgerEntry.objects.filter(type="adjustment").exists()
+    done = admin_client.post(
+        url, {"vendor": paid_vendor.pk, "amount": "-5.00", "currency": "EUR", "reason": "Damaged parcel fee"}
+    )
+    assert done.status_code == 302
+    entry = LedgerEntry.objects.get(type="adjustment")
+    assert (entry.amount, entry.reason, entry.created_by_id) == (Decimal("-5.00"), "Damaged parcel fee", admin_user.pk)
+
+
+def test_staff_hold_and_release_payouts_with_a_reason(admin_client, admin_user, paid_vendor):
+    url = reverse("admin:payouts_vendorbalance_changelist")
+    form = {"action": "hold_payouts", "_selected_action": [paid_vendor.pk]}
+    admin_client.post(url, {**form, "note": ""})
+    assert not PayoutHold.objects.exists()  # a hold needs a reason
+    admin_client.post(url, {**form, "note": "chargeback under review"})
+    hold = PayoutHold.objects.get()
+    assert (hold.reason, hold.created_by_id, hold.released_at) == ("chargeback under review", admin_user.pk, None)
+    shipped_sale("50.00", vendor=paid_vendor)
+    assert payouts_run(now=later(20), send_now=True).skipped == {"on_hold": 1}
+    admin_client.post(url, {"action": "release_hold", "_selected_action": [paid_vendor.pk], "note": "resolved"})
+    hold.refresh_from_db()
+    assert hold.released_by_id == admin_user.pk and hold.release_note == "resolved"
+
+
+def test_staff_reverse_a_payout_from_the_admin(admin_client, paid_vendor):
+    payout = Payout.objects.get()
+    admin_client.post(
+        reverse("admin:payouts_payout_changelist"), {"action": "reverse", "_selected_action": [payout.pk]}
+    )
+    payout.refresh_from_db()
+    assert payout.status == "reversed"
+    assert LedgerEntry.objects.get(type="payout_reversal").amount == Decimal("90.00")
+    assert ReconciliationRun.objects.count() == 0

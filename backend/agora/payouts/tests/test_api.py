@@ -1,0 +1,94 @@
+"""Payouts in the vendor portal with the dummy provider: connect, onboard, see payouts."""
+
+from decimal import Decimal
+
+import pytest
+
+from agora.payouts.models import PayoutAccount
+from agora.payouts.services import payouts_run
+from agora.payouts.tests.helpers import later, shipped_sale
+from agora.vendors.models import VendorMembership
+from agora.vendors.tests.factories import VendorMembershipFactory
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(db):
+    return VendorMembershipFactory.create(vendor__commission_rate=Decimal("10.00"))
+
+
+def test_a_vendor_connects_payouts_through_the_dummy_onboarding_page(owner):
+    client = client_for(owner.user)
+    assert client.get("/api/v1/vendor/payout-account/").json()["status"] == "not_connected"
+
+    # when the owner connects payouts
+    link = client.post("/api/v1/vendor/payout-account/").json()
+    account_id = link["account"]["account_id"]
+    # then the "provider's" onboarding is the storefront's test page for that account
+    assert link["url"] == f"http://testserver/vendor/payouts/onboarding?account={account_id}"
+    assert link["account"]["status"] == "onboarding"
+
+    # and completing it there enables payouts, as the provider's account.updated would
+    done = client.post("/api/v1/vendor/payout-account/dummy-onboarding/", {"account": account_id}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "enabled"
+    assert PayoutAccount.objects.get(vendor=owner.vendor).payouts_enabled
+
+
+def test_dummy_onboarding_is_404_for_another_vendors_account_or_with_stripe(owner, settings):
+    account_id = client_for(owner.user).post("/api/v1/vendor/payout-account/").json()["account"]["account_id"]
+    other = VendorMembershipFactory.create()
+    r = client_for(other.user).post(
+        "/api/v1/vendor/payout-account/dummy-onboarding/", {"account": account_id}, format="json"
+    )
+    assert r.status_code == 404
+    assert not PayoutAccount.objects.get(account_id=account_id).payouts_enabled
+    settings.PAYOUT_PROVIDER = "stripe"
+    r = client_for(owner.user).post(
+        "/api/v1/vendor/payout-account/dummy-onboarding/", {"account": account_id}, format="json"
+    )
+    assert r.status_code == 404
+
+
+def test_only_the_owner_connects_payouts(owner):
+    staff_member = VendorMembershipFactory.create(vendor=owner.vendor, role=VendorMembership.Role.STAFF)
+    r = client_for(staff_member.user).post("/api/v1/vendor/payout-account/")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_vendor_owner"
+    assert client_for(staff_member.user).get("/api/v1/vendor/payout-account/").status_code == 200
+
+
+def test_payouts_list_and_detail_are_the_vendors_own(owner):
+    client = client_for(owner.user)
+    link = client.post("/api/v1/vendor/payout-account/").json()
+    client.post(
+        "/api/v1/vendor/payout-account/dummy-onboarding/", {"account": link["account"]["account_id"]}, format="json"
+    )
+    shipped_sale("50.00", vendor=owner.vendor)
+    [pk] = payouts_run(now=later(8), send_now=True).created
+
+    listed = client.get("/api/v1/vendor/payouts/").json()
+    assert listed["count"] == 1
+    row = listed["results"][0]
+    assert (row["id"], row["amount"], row["status"], row["entry_count"]) == (pk, "45.00", "paid", 2)
+    detail = client.get(f"/api/v1/vendor/payouts/{pk}/").json()
+    assert sorted(e["type"] for e in detail["entries"]) == ["commission", "sale"]
+    assert client.get("/api/v1/vendor/payouts/?status=failed").json()["count"] == 0
+    assert client.get("/api/v1/vendor/payouts/?status=nope").status_code == 400
+    other = VendorMembershipFactory.create()
+    assert client_for(other.user).get(f"/api/v1/vendor/payouts/{pk}/").status_code == 404
+    # the balance shows it paid out
+    balance = client.get("/api/v1/vendor/balance/").json()["balances"][0]
+    assert balance["paid_out"] == "45.00"
+
+
+def test_the_payouts_list_stays_within_its_query_budget(owner, django_assert_max_num_queries):
+    from agora.payouts.tests.helpers import connected
+
+    connected(owner.vendor)
+    for days in (8, 9, 10):
+        shipped_sale("50.00", vendor=owner.vendor)
+        payouts_run(now=later(days + 8), send_now=True)
+    with django_assert_max_num_queries(5):
+        r = client_for(owner.user).get("/api/v1/vendor/payouts/")
+    assert r.json()["count"] == 3
