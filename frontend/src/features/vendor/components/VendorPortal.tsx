@@ -8,6 +8,8 @@ import { ImportPage } from './ImportPage';
 import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
+import { VendorReturnsPage } from './VendorReturnsPage';
+import { VendorShippingPage } from './VendorShippingPage';
 
 type Props = {
   /** The caller's vendor from GET /me/ (`null` if they have not applied). */
@@ -61,6 +63,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
             <NavLink to="/vendor/orders">Orders</NavLink>
+            <NavLink to="/vendor/returns">Returns</NavLink>
+            <NavLink to="/vendor/shipping">Shipping</NavLink>
           </nav>
           <Routes>
             <Route index element={<VendorProductsPage />} />
@@ -69,6 +73,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="products/:id" element={<ProductFormPage />} />
             <Route path="imports" element={<ImportPage />} />
             <Route path="orders" element={<VendorOrdersPage />} />
+            <Route path="returns" element={<VendorReturnsPage />} />
+            <Route path="shipping" element={<VendorShippingPage />} />
             <Route path="*" element={<EmptyState title="Page not found" />} />
           </Routes>
         </PortalContext.Provider>
