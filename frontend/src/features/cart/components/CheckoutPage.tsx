@@ -118,26 +118,19 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
     event.preventDefault();
     setLineProblems({});
     const values = form.validate(checkoutSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    if (!shippingReady) {
-      form.setFormError('Shipping options are still loading. Try again in a moment.');
-      focusProblem();
-      return;
-    }
-    // Every vendor's parcel needs a method that ships to the address.
-    const unshippable = groups.filter((group) => !picked[group.vendor.slug]);
+    // Every vendor's parcel needs a method that ships to the address: said along with any
+    // field errors, so the shopper sees everything to fix at once.
+    const unshippable = shippingReady ? groups.filter((group) => !picked[group.vendor.slug]) : [];
     if (unshippable.length) {
-      form.setErrors(
-        Object.fromEntries(
+      form.setErrors((current) => ({
+        ...current,
+        ...Object.fromEntries(
           unshippable.map((group) => [
             `shipping_methods.${group.vendor.slug}`,
             `${group.vendor.name} does not ship to ${countryLabel}. Choose another country or remove its items from your cart.`,
           ]),
         ),
-      );
+      }));
       setLineProblems(
         Object.fromEntries(
           unshippable.flatMap((group) =>
@@ -148,7 +141,11 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
           ),
         ),
       );
-      form.setFormError(`Some items cannot be shipped to ${countryLabel}.`);
+      if (values) form.setFormError(`Some items cannot be shipped to ${countryLabel}.`);
+    } else if (values && !shippingReady) {
+      form.setFormError('Shipping options are still loading. Try again in a moment.');
+    }
+    if (!values || unshippable.length || !shippingReady) {
       focusProblem();
       return;
     }

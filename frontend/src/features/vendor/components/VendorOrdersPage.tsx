@@ -210,7 +210,7 @@ function ParcelForm({ order, onDone }: { order: SubOrder; onDone: (message: stri
         />
         {e.lines ? <p className="field__error">{e.lines}</p> : null}
       </fieldset>
-      <div className="row">
+      <div className="row row--top">
         <TextField label="Carrier" name="carrier" autoComplete="off" error={e.carrier} />
         <TextField
           label="Tracking number"

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
-import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
+import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '@/components/ui/Field';
 import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
@@ -213,12 +213,10 @@ export function VendorReturnsPage() {
           ))}
         </SelectField>
       </div>
-      {status === 'requested' || !status ? (
-        <Notice>
-          Answer each request: approve it (the shopper sends the items back, and you refund them on
-          receipt) or reject it with a note.
-        </Notice>
-      ) : null}
+      <p className="muted">
+        Answer each request: approve it (the shopper sends the items back and you refund them on
+        receipt) or reject it with a note the shopper reads.
+      </p>
       {returns.isPending ? (
         <Spinner label="Loading returns…" />
       ) : returns.isError ? (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
-import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
+import { ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { CheckboxField, TextField } from '@/components/ui/Field';
 import { Price } from '@/components/ui/Price';
 import { deliveryEstimate } from '@/lib/format';
@@ -53,7 +53,7 @@ function MethodForm({
           <p>{form.formError}</p>
         </div>
       ) : null}
-      <div className="row">
+      <div className="row row--top">
         <TextField
           label="Name"
           name="name"
@@ -72,7 +72,7 @@ function MethodForm({
           hint="Short and unique, e.g. standard."
         />
       </div>
-      <div className="row">
+      <div className="row row--top">
         <TextField
           label="Price"
           name="price"
@@ -98,7 +98,7 @@ function MethodForm({
         autoComplete="off"
         hint="Two-letter country codes, e.g. DE, AT, FR. Empty: everywhere."
       />
-      <div className="row">
+      <div className="row row--top">
         <TextField
           label="Delivery from (days)"
           name="delivery_days_min"
@@ -270,8 +270,6 @@ function Methods() {
                 ),
               )}
             </ul>
-          ) : editing !== 'new' ? (
-            <EmptyState title="No shipping methods of your own yet" />
           ) : null}
         </>
       )}
@@ -297,7 +295,7 @@ function PoliciesForm({ policies }: { policies: VendorPolicies }) {
           <p>{form.formError}</p>
         </div>
       ) : null}
-      <div className="row">
+      <div className="row row--top">
         <TextField
           label="Handling time (days)"
           name="handling_days"
