@@ -12,12 +12,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import stripe
-from django.conf import settings
 
 from agora.core.money import from_minor_units, to_minor_units
-from agora.payments.bulkhead import bulkhead
-from agora.payments.gateways import ProviderUnavailable
+from agora.payments.gateways import GatewayError
 from agora.payments.gateways import stripe as stripe_gateway
+from agora.payments.gateways.stripe import as_dict, verify_signature
 from agora.payouts.providers.base import (
     BalanceTransaction,
     ConnectEvent,
@@ -30,51 +29,24 @@ from agora.payouts.providers.base import (
 )
 
 T = TypeVar("T")
-_OUTAGES = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 # Refusals that pass: the platform's balance is short until pending charges settle.
 _RETRYABLE_CODES = {"balance_insufficient", "insufficient_funds"}
 
 
-def _client() -> stripe.StripeClient:
-    if not settings.STRIPE_SECRET_KEY:
-        raise ProviderError("STRIPE_SECRET_KEY is not configured.")
-    # The payments gateway's HTTP layer: tests fake Stripe's API there, for both.
-    http_client = stripe_gateway.HTTP_CLIENT or stripe.RequestsClient(
-        timeout=(settings.STRIPE_CONNECT_TIMEOUT, settings.STRIPE_READ_TIMEOUT)
-    )
-    extra: dict[str, Any] = {}
-    if settings.STRIPE_API_BASE:
-        extra["base_addresses"] = {"api": settings.STRIPE_API_BASE}
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        http_client=http_client,
-        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
-        **extra,
-    )
-
-
 def _call(fn: Callable[[stripe.StripeClient], T]) -> T:
-    """One Stripe call inside the bulkhead. Outages, and calls the bulkhead refuses (Stripe is
-    slow or failing), raise ProviderError (try again later); a request Stripe refuses for good
-    raises TransferRefused."""
+    """One Stripe call, through the payments gateway's client in a bulkhead of its own. Outages, and
+    calls the bulkhead refuses (Stripe is slow or failing), raise ProviderError (try again later);
+    a request Stripe refuses for good raises TransferRefused."""
     try:
-        with bulkhead("stripe-connect").call() as outcome:
-            try:
-                return fn(_client())
-            except _OUTAGES as exc:
-                outcome.failed = True
-                raise ProviderError(str(exc)) from exc
-            except stripe.StripeError as exc:
-                if isinstance(exc, stripe.InvalidRequestError) and exc.code not in _RETRYABLE_CODES:
-                    raise TransferRefused(str(exc)) from exc
-                raise ProviderError(str(exc)) from exc
-    except ProviderUnavailable as exc:
+        return stripe_gateway.call(fn, pool="stripe-connect")
+    except GatewayError as exc:
         raise ProviderError(str(exc)) from exc
-    raise AssertionError("unreachable")  # pragma: no cover - the bulkhead re-raises
-
-
-def _dict(obj: Any) -> dict[str, Any]:
-    return obj.to_dict() if isinstance(obj, stripe.StripeObject) else dict(obj)
+    except stripe.InvalidRequestError as exc:
+        if exc.code in _RETRYABLE_CODES:
+            raise ProviderError(str(exc)) from exc
+        raise TransferRefused(str(exc)) from exc
+    except stripe.StripeError as exc:
+        raise ProviderError(str(exc)) from exc
 
 
 def _when(ts: Any) -> datetime:
@@ -82,7 +54,7 @@ def _when(ts: Any) -> datetime:
 
 
 def _account(obj: Any) -> ProviderAccount:
-    data = _dict(obj)
+    data = as_dict(obj)
     return ProviderAccount(
         id=str(data["id"]),
         details_submitted=bool(data.get("details_submitted")),
@@ -92,7 +64,7 @@ def _account(obj: Any) -> ProviderAccount:
 
 
 def _transfer(obj: Any) -> ProviderTransfer:
-    data = _dict(obj)
+    data = as_dict(obj)
     raw = str((data.get("metadata") or {}).get("agora_payout_id") or "")
     destination = data.get("destination") or ""
     return ProviderTransfer(
@@ -120,7 +92,7 @@ def _source_ref(txn: dict[str, Any]) -> str:
 
 
 def _balance_transaction(obj: Any) -> BalanceTransaction:
-    data = _dict(obj)
+    data = as_dict(obj)
     kind = str(data.get("type") or "")
     return BalanceTransaction(
         id=str(data["id"]),
@@ -213,13 +185,7 @@ class StripeConnectProvider(PayoutProvider):
         return [_balance_transaction(t) for t in _all(page)]
 
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ConnectEvent:
-        secret = settings.STRIPE_CONNECT_WEBHOOK_SECRET
-        if not secret:
-            raise ConnectWebhookRejected("STRIPE_CONNECT_WEBHOOK_SECRET is not configured.")
-        try:
-            stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature") or "", secret)
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise ConnectWebhookRejected(str(exc)) from exc
+        verify_signature(payload, headers, signed_with="STRIPE_CONNECT_WEBHOOK_SECRET", rejected=ConnectWebhookRejected)
         try:
             event = json.loads(payload)
             obj = event["data"]["object"]
