@@ -63,3 +63,4 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "gateway", "type", "outcome", "received_at"]
     list_filter = ["gateway", "type", "outcome"]
     search_fields = ["event_id"]
+    fields = ["gateway", "event_id", "type", "payload", "outcome"]

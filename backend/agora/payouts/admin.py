@@ -242,3 +242,4 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "provider", "type", "outcome", "received_at"]
     list_filter = ["provider", "type", "outcome"]
     search_fields = ["event_id"]
+    fields = ["provider", "event_id", "type", "payload", "outcome"]

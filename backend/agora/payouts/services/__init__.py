@@ -22,6 +22,7 @@ from agora.core.money import ZERO, money
 from agora.core.tasks_util import enqueue_on_commit
 from agora.ledger import services as ledger
 from agora.ledger.models import LedgerEntry
+from agora.payments.services import event_apply_once
 from agora.payouts.errors import (
     AlreadyOnHold,
     HoldReasonRequired,
@@ -391,17 +392,8 @@ def webhook_receive(*, payload: bytes, headers: dict[str, str]) -> str:
     except ConnectWebhookRejected as exc:
         logger.warning("rejected %s connect webhook: %s", provider.name, exc)
         raise InvalidConnectWebhook() from None
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = ProviderEvent.objects.create(
-                    provider=provider.name, event_id=event.id, type=event.type, payload=event.payload
-                )
-        except IntegrityError:
-            return "duplicate"
-        outcome = _apply(event)
-        ProviderEvent.objects.filter(pk=record.pk).update(outcome=outcome)
-    return outcome
+    record = ProviderEvent(provider=provider.name, event_id=event.id, type=event.type, payload=event.payload)
+    return event_apply_once(record=record, apply=lambda: _apply(event))
 
 
 def _apply(event: ConnectEvent) -> str:
