@@ -20,7 +20,7 @@ from agora.payouts.models import (
     ReconciliationRun,
     VendorBalance,
 )
-from agora.payouts.providers import ProviderError
+from agora.payouts.providers.base import ProviderError
 
 
 class NoteActionForm(ActionForm):

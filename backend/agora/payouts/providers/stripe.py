@@ -26,6 +26,7 @@ from agora.payouts.providers.base import (
     ProviderError,
     ProviderTransfer,
     TransferRefused,
+    TransferRequest,
 )
 
 T = TypeVar("T")
@@ -140,26 +141,16 @@ class StripeConnectProvider(PayoutProvider):
         link = _call(lambda c: c.v1.account_links.create(params=params))  # type: ignore[arg-type]
         return str(link.url)
 
-    def transfer_create(
-        self,
-        *,
-        account_id: str,
-        amount: Decimal,
-        currency: str,
-        idempotency_key: str,
-        transfer_group: str,
-        metadata: Mapping[str, str],
-    ) -> ProviderTransfer:
+    def transfer_create(self, request: TransferRequest) -> ProviderTransfer:
         params: dict[str, Any] = {
-            "amount": to_minor_units(amount),
-            "currency": currency.lower(),
-            "destination": account_id,
-            "transfer_group": transfer_group,
-            "metadata": dict(metadata),
+            "amount": to_minor_units(request.amount),
+            "currency": request.currency.lower(),
+            "destination": request.account_id,
+            "transfer_group": request.transfer_group,
+            "metadata": dict(request.metadata),
         }
-        obj = _call(
-            lambda c: c.v1.transfers.create(params=params, options={"idempotency_key": idempotency_key})  # type: ignore[arg-type]
-        )
+        options = {"idempotency_key": request.idempotency_key}
+        obj = _call(lambda c: c.v1.transfers.create(params=params, options=options))  # type: ignore[arg-type]
         return _transfer(obj)
 
     def transfer_find(self, *, transfer_group: str) -> ProviderTransfer | None:

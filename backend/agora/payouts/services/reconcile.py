@@ -26,12 +26,12 @@ from django.utils import timezone
 from agora.core.metrics import put_metric
 from agora.payments.models import Payment, Refund
 from agora.payouts.models import Payout, ReconciliationFinding, ReconciliationRun
-from agora.payouts.providers import (
+from agora.payouts.providers import get_provider
+from agora.payouts.providers.base import (
     BalanceTransaction,
     PayoutProvider,
     ProviderError,
     ProviderTransfer,
-    get_provider,
     payment_key,
 )
 
