@@ -1,13 +1,12 @@
 """Payouts in the vendor portal (the caller's vendor only) and the Connect webhook."""
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.core.errors import NotFound
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import PAGE_PARAMETERS, paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.payments.apis import StripeSignedWebhookApi, stripe_webhook_schema
 from agora.payouts import selectors, services
@@ -97,11 +96,7 @@ class PayoutListApi(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="vendor_payouts_list",
-        parameters=[
-            PayoutQuerySerializer,
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
-        ],
+        parameters=[PayoutQuerySerializer, *PAGE_PARAMETERS],
         responses={200: paginated(PayoutSerializer, "PaginatedPayoutList"), **ERRORS(400, 401, 403, 404)},
         description="Your payouts, newest first: `pending` (sent to the provider), `paid`, `failed` or "
         "`reversed` (the amount went back to your balance and is paid again later).",
@@ -110,9 +105,7 @@ class PayoutListApi(APIView):
         query = PayoutQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         payouts = selectors.vendor_payout_list(vendor=request.vendor, status=query.validated_data.get("status") or None)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(payouts, request, view=self)
-        return paginator.get_paginated_response(PayoutSerializer(page, many=True).data)
+        return paginated_response(self, payouts, PayoutSerializer)
 
 
 class PayoutDetailApi(APIView):
