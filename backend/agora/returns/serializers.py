@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
-from agora.orders.fulfilment import LineQuantity
 from agora.returns.models import ReturnRequest
 from agora.returns.services import RETURNS
 
@@ -17,10 +16,6 @@ STATUS_HELP = (
 class LineQuantityInputSerializer(StrictInputSerializer):
     line = serializers.IntegerField(min_value=1, max_value=2**62, help_text="An order line id.")
     quantity = serializers.IntegerField(min_value=1, max_value=99)
-
-
-def line_quantities(items: list[dict[str, int]] | None) -> list[LineQuantity] | None:
-    return None if items is None else [LineQuantity(item["line"], item["quantity"]) for item in items]
 
 
 class CancelLinesInputSerializer(StrictInputSerializer):
