@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Sum, When
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
-from agora.catalog.services import products_refresh_summary
+from agora.catalog.services import products_refresh_summary, products_set_units_sold
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -297,6 +297,38 @@ def orders_redrive(*, now: datetime | None = None) -> int:
     for pk in unsent.values_list("pk", flat=True)[:500]:
         enqueue_on_commit(refund_send, pk)
     return len(ids)
+
+
+# --- popularity (search ranking) -------------------------------------------------------------
+
+POPULARITY_DAYS = 30
+# Orders whose units count as sold: paid and not cancelled or wholly refunded (units a vendor
+# cancelled are taken off each line).
+SOLD = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.FULFILLED, Order.Status.PARTIALLY_REFUNDED)
+
+
+def products_popularity_refresh(*, now: datetime | None = None) -> int:
+    """Hands the catalog each product's units sold in the last 30 days (search ranks by it).
+
+    The catalog may not read orders (apps depend one way), so the order side computes the figure
+    and calls the catalog's service; recomputing it every time (hourly, on beat) rather than
+    counting sale by sale means cancellations, refunds and the 30-day window all correct
+    themselves. Returns how many products' figures changed (each is re-indexed).
+    """
+    since = (now or timezone.now()) - timedelta(days=POPULARITY_DAYS)
+    sold = (
+        OrderLine.objects.filter(
+            # created_at (indexed) narrows the scan: an order is paid within minutes of being placed.
+            order__created_at__gte=since - timedelta(days=1),
+            order__paid_at__gte=since,
+            order__status__in=SOLD,
+            variant__isnull=False,
+        )
+        .values("variant__product_id")
+        .annotate(units=Sum(F("quantity") - F("quantity_cancelled")))
+        .values_list("variant__product_id", "units")
+    )
+    return len(products_set_units_sold(units={pk: int(units or 0) for pk, units in sold}))
 
 
 # --- vendors ---------------------------------------------------------------------------------

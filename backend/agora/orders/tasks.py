@@ -54,3 +54,13 @@ def idempotency_keys_cleanup() -> int:
     from agora.orders.services import idempotency_keys_cleanup as cleanup
 
     return cleanup()
+
+
+@shared_task(
+    name="agora.orders.tasks.products_popularity_refresh", ignore_result=True, soft_time_limit=240, time_limit=300
+)
+def products_popularity_refresh() -> int:
+    """Beat, hourly: each product's units sold in the last 30 days, into the catalog (search ranking)."""
+    from agora.orders.services import products_popularity_refresh as refresh
+
+    return refresh()
