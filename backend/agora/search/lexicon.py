@@ -25,7 +25,7 @@ FROM unnest(%s::text[], %s::int[], %s::bool[]) AS q(w, budget, is_last)
 CROSS JOIN LATERAL (
     SELECT EXISTS (SELECT 1 FROM search_searchword e WHERE e.word = q.w)
            OR EXISTS (SELECT 1 FROM search_searchword e
-                      WHERE e.stem = coalesce((tsvector_to_array(to_tsvector('english', q.w)))[1], q.w)) AS known,
+                      WHERE e.stem = coalesce((tsvector_to_array(to_tsvector('agora_english', q.w)))[1], q.w)) AS known,
            q.is_last AND EXISTS (SELECT 1 FROM search_searchword e WHERE e.word LIKE q.w || '%%') AS prefix
 ) k
 LEFT JOIN LATERAL (
@@ -45,7 +45,7 @@ LEFT JOIN LATERAL (
 
 _ADD = """
 INSERT INTO search_searchword (word, stem, field)
-SELECT t.w, coalesce((tsvector_to_array(to_tsvector('english', t.w)))[1], t.w), t.f
+SELECT t.w, coalesce((tsvector_to_array(to_tsvector('agora_english', t.w)))[1], t.w), t.f
 FROM unnest(%s::varchar(40)[], %s::smallint[]) AS t(w, f)
 ON CONFLICT (word) DO UPDATE SET field = EXCLUDED.field WHERE search_searchword.field < EXCLUDED.field
 """
@@ -105,17 +105,19 @@ def lookup(cursor, query_words: Iterable[str], *, last: str | None) -> dict[str,
     if rows and not rows[0][6]:
         return None
     seen: dict[str, tuple[bool, bool]] = {}
-    candidates: dict[str, list[tuple[int, int, float, str]]] = {}
+    candidates: dict[str, list[tuple[int, bool, int, float, str]]] = {}
     for word, known, prefix, candidate, field, sim, _ in rows:
         seen[word] = (known, prefix)
         if candidate is not None:
             distance = damerau(word, candidate)
             if distance <= typo_budget(word):
-                # Closest first; then the word of the most prominent field (names before
-                # descriptions), the most similar spelling, and alphabetical for a stable pick.
-                candidates.setdefault(word, []).append((distance, -field, -float(sim), candidate))
+                # Closest first; then one keeping the first letter (slips rarely hit it: "doak"
+                # is "dock" rather than "oak"), the word of the most prominent field (names
+                # before descriptions), the most similar spelling, alphabetical for a stable pick.
+                key = (distance, candidate[:1] != word[:1], -field, -float(sim), candidate)
+                candidates.setdefault(word, []).append(key)
     return {
-        word: WordInfo(known=known, prefix=prefix, correction=min(candidates[word])[3] if word in candidates else None)
+        word: WordInfo(known=known, prefix=prefix, correction=min(candidates[word])[4] if word in candidates else None)
         for word, (known, prefix) in seen.items()
     }
 

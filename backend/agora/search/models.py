@@ -102,7 +102,7 @@ class SearchWord(models.Model):
         NAME = 3  # product name or SKU
 
     word = models.CharField(max_length=40, primary_key=True)
-    # Its English stem (``to_tsvector('english', word)``): "lamps" is known when "lamp" is.
+    # Its English stem (``to_tsvector('agora_english', word)``): "lamps" is known when "lamp" is.
     stem = models.CharField(max_length=40, blank=True)
     # The most prominent field the word appears in: between two equally close corrections, a
     # word of product names wins over one of descriptions.

@@ -25,8 +25,10 @@ words as typed are never mixed with (let alone outranked by) products found thro
 correction: a known word is searched as it is.
 
 Relevance ordering, on both backends: more terms found in the name or a SKU first, then more
-found outside the description (vendor, category, attributes), then in stock before out of
-stock, then popularity (units sold in the last 30 days), then the product id.
+of the last word's terms found there as a whole word rather than as the start of a longer one
+("pen" puts Fountain Pen before Pendant Lamp), then more found outside the description
+(vendor, category, attributes), then in stock before out of stock, then popularity (units sold
+in the last 30 days), then the product id.
 """
 
 from collections.abc import Callable

@@ -9,8 +9,8 @@
   rules by ``sync_rules``) that the search analyzers apply, reloaded live when it changes.
 - The query is understood first, as for PostgreSQL (``agora.search.query``: stop words, typo
   corrections from the shared lexicon, the fallback); every term must match (``filter``), and
-  the score is made of constant tiers — terms found in the name or a SKU (20 each), outside the
-  description (1 each) — then ``in_stock``, ``popularity`` and ``id`` sort: the order the
+  the score is made of constant tiers — terms found in the name or a SKU (121 each), the last
+  word found there whole rather than as a prefix (11), outside the description (1 each) — then ``in_stock``, ``popularity`` and ``id`` sort: the order the
   PostgreSQL backend uses (no BM25: relevance tiers, then the shop's own signals). Attribute filters are a ``post_filter``, so each attribute
   facet counts its values without its own selection.
 - Versioned indices behind one alias: ``rebuild()`` bulk-loads a new index and swaps the
@@ -18,6 +18,7 @@
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -65,9 +66,12 @@ from agora.search.types import (
     words,
 )
 
-# Score tiers (constant, summed): a term found in the name outweighs any number of terms found
-# only in the details (at most MAX_TERMS = 10 terms, 10 x 1 < 20).
-NAMED_BOOST = 20
+# Score tiers (constant, summed), compared as PostgreSQL orders them: terms found in the name,
+# then the last word found there as a whole word (not only as a prefix), then terms found
+# outside the description. With at most MAX_TERMS = 10 terms: 10 x 1 < 11 and
+# 10 x 11 + 10 x 1 < 121, so a higher tier always outweighs every lower one together.
+NAMED_BOOST = 121
+WHOLE_BOOST = 11
 LISTED_BOOST = 1
 SYNONYMS_PLACEHOLDER = "agora-synonyms"  # replaced by the real set name in ``index_body``
 
@@ -199,6 +203,10 @@ def _alternative(alt: Alternative, fields: tuple[str, ...]) -> list[Query]:
     return clauses
 
 
+def _whole(term: Term) -> tuple[Alternative, ...]:
+    return tuple(replace(a, prefix=False) for a in term.alternatives)
+
+
 def term_query(alternatives: Iterable[Alternative], fields: tuple[str, ...] = ("all_text",)) -> Query:
     """Matches a document where any alternative of the term is found in any of ``fields``."""
     should = [clause for alt in alternatives for clause in _alternative(alt, fields)]
@@ -256,6 +264,11 @@ def search_request(
     if terms:
         tiers = [
             *[Q("constant_score", filter=term_query(t.alternatives, ("text_a",)), boost=NAMED_BOOST) for t in terms],
+            *[
+                Q("constant_score", filter=term_query(_whole(t), ("text_a",)), boost=WHOLE_BOOST)
+                for t in terms
+                if any(a.prefix for a in t.alternatives)
+            ],
             *[
                 Q("constant_score", filter=term_query(t.alternatives, ("text_a", "text_b")), boost=LISTED_BOOST)
                 for t in terms

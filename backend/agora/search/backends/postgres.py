@@ -16,6 +16,7 @@ Suggestions are trigram (``LIKE '%…%'``) or prefix (``text_pattern_ops``) inde
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,9 @@ from agora.search.types import (
     words,
 )
 
-TS_CONFIG = "english"
+# English stemming that keeps every word (migration 0005): staff's stop words decide what a
+# query leaves out, so "over" of "Over-Ear" is searchable.
+TS_CONFIG = "agora_english"
 
 # Only constants are interpolated; every value is a bound parameter.
 _UPSERT = f"""
@@ -87,7 +90,7 @@ SELECT set_config('random_page_cost', '1.1', true),
 
 # Ordering of the matched set; every one ends with the primary key, so pages are stable.
 _ORDER_BY = {
-    "relevance": "named DESC, listed DESC, in_stock DESC, popularity DESC, product_id",
+    "relevance": "named DESC, whole DESC, listed DESC, in_stock DESC, popularity DESC, product_id",
     "price": "price_min ASC NULLS LAST, product_id",
     "-price": "price_min DESC NULLS LAST, product_id",
     "name": "lower(name), product_id",
@@ -99,7 +102,7 @@ _ORDER_COLUMNS = {"name": "d.name, ", "-created_at": "d.created_at, "}
 _SEARCH = """
 WITH m AS MATERIALIZED (
     SELECT d.product_id, d.category_slug, d.vendor_slug, d.price_min, d.in_stock, d.popularity, {extra}
-           {named} AS named, {listed} AS listed{attribute_columns}
+           {named} AS named, {whole} AS whole, {listed} AS listed{attribute_columns}
     FROM search_searchdocument d
     WHERE {where}
 ){filtered}, page AS (
@@ -212,6 +215,15 @@ def _matches(params: _Params, text: str) -> str:
     return f"(d.search_vector @@ {_tsquery(params, text)})"
 
 
+def _has_prefix(term: Term) -> bool:
+    return any(a.prefix for a in term.alternatives)
+
+
+def _whole(term: Term) -> tuple[Alternative, ...]:
+    """The term's alternatives as whole words: a name with "pen" itself outranks "Pendant"."""
+    return tuple(replace(a, prefix=False) for a in term.alternatives)
+
+
 def _tier(params: _Params, groups: list[str]) -> str:
     """How many of these ``tsquery`` groups the document matches."""
     return " + ".join(f"{_matches(params, g)}::int" for g in groups) if groups else "0"
@@ -295,6 +307,9 @@ class PostgresBackend:
         sql = _SEARCH.format(
             extra=_ORDER_COLUMNS.get(ordering_key, ""),
             named=_tier(params, [_group(t.alternatives, "A") for t in terms]) if ordering_key == "relevance" else "0",
+            whole=_tier(params, [_group(_whole(t), "A") for t in terms if _has_prefix(t)])
+            if ordering_key == "relevance"
+            else "0",
             listed=_tier(params, [_group(t.alternatives, "AB") for t in terms]) if ordering_key == "relevance" else "0",
             attribute_columns=attribute_columns,
             where=" AND ".join(where) or "true",

@@ -299,6 +299,29 @@ def test_between_equally_close_corrections_the_word_of_product_names_wins(search
     assert result.corrected_query == "lamp"
 
 
+def test_between_equally_close_corrections_the_one_keeping_the_first_letter_wins(search_backend, catalog):
+    from agora.catalog.tests.factories import ProductFactory
+
+    # Given "dock" and "oak" in product names, both one edit from "doak"
+    ProductFactory.create(name="Charging Dock", slug="charging-dock", vendor=catalog.urban, category=catalog.home)
+    index_pending()
+    # When the shopper types "doak", the slip is taken to be in the middle, not the first letter
+    result = search("doak")
+    assert slugs(result) == ["charging-dock"]
+    assert result.corrected_query == "dock"
+
+
+def test_words_common_in_english_are_searchable_when_products_are_named_with_them(search_backend, catalog):
+    from agora.catalog.tests.factories import ProductFactory
+
+    # Given headphones named "Over-Ear" ("over" is an English stop word, not one of staff's)
+    ProductFactory.create(name="Over-Ear Headphones", slug="over-ear", vendor=catalog.urban, category=catalog.home)
+    index_pending()
+    # Then the word alone finds them, and so does a slip in it
+    assert slugs(search("over")) == ["over-ear"]
+    assert slugs(search("oevr")) == ["over-ear"]
+
+
 def test_numbers_and_skus_are_never_corrected(search_backend, catalog):
     from agora.catalog.models import Variant
 
@@ -447,6 +470,25 @@ def test_ranking_is_text_relevance_then_in_stock_then_units_sold(search_backend,
     assert slugs(search("lamp")) == ["cedar-lamp", "birch-lamp", "amber-lamp", "reading-light"]
     # the ordering parameters are unchanged
     assert slugs(search("lamp", ordering="name")) == ["amber-lamp", "birch-lamp", "cedar-lamp", "reading-light"]
+
+
+def test_a_name_with_the_whole_word_outranks_a_name_with_a_longer_word_it_starts(search_backend, catalog):
+    from agora.catalog.services import products_set_units_sold
+    from agora.catalog.tests.factories import ProductFactory
+
+    # Given a fountain pen out of stock and a pendant lamp in stock that sells far more
+    pen = ProductFactory.create(
+        name="Fountain Pen", slug="fountain-pen", vendor=catalog.urban, category=catalog.home, variants__stock=0
+    )
+    pendant = ProductFactory.create(
+        name="Pendant Lamp", slug="pendant-lamp", vendor=catalog.urban, category=catalog.home, variants__stock=9
+    )
+    products_set_units_sold(units={pen.pk: 0, pendant.pk: 100})
+    index_pending()
+    # When the shopper has typed "pen" (the last word also matches as the start of a word)
+    # Then the pen comes first: the word found whole outranks stock and popularity
+    assert slugs(search("pen")) == ["fountain-pen", "pendant-lamp"]
+    assert slugs(search("urban pen")) == ["fountain-pen", "pendant-lamp"]
 
 
 # --- attribute facets and filters --------------------------------------------------------------

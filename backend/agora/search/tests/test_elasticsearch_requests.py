@@ -252,10 +252,12 @@ def test_search_request_body_with_terms_filters_tiers_sort_page_and_facets():
                     {"bool": {"must_not": [{"terms": {"vendor_id": [7, 9]}}]}},
                 ],
                 "should": [
-                    # each term found in the name or a SKU: 20
-                    tier(20, word("text_a", "ceramic")),
-                    tier(20, phrase("text_a", "t shirt")),
-                    tier(20, word("text_a", "mu", prefix=True)),
+                    # each term found in the name or a SKU: 121
+                    tier(121, word("text_a", "ceramic")),
+                    tier(121, phrase("text_a", "t shirt")),
+                    tier(121, word("text_a", "mu", prefix=True)),
+                    # the last word found in the name as a whole word, not only as a prefix: 11
+                    tier(11, word("text_a", "mu")),
                     # each term found outside the description (name, SKU, vendor, category, attributes): 1
                     tier(1, word("text_a", "ceramic"), word("text_b", "ceramic")),
                     tier(1, phrase("text_a", "t shirt"), phrase("text_b", "t shirt")),
