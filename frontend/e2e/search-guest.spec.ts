@@ -23,6 +23,25 @@ test('typo search → facet → guest cart → login merges the cart → purchas
     await expect(page).toHaveURL(/\/search\?q=headphnes/);
     const results = page.getByRole('list', { name: 'Search results' });
     await expect(results.getByRole('link', { name: /headphones/i }).first()).toBeVisible();
+    // the page says what it searched for, and links to the words as typed
+    await expect(page.getByText('Showing results for headphones')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'headphnes', exact: true })).toHaveAttribute(
+      'href',
+      /exact=true/,
+    );
+  });
+
+  await test.step('facet labels sit beside their checkboxes, materials included', async () => {
+    for (const name of ['Vendor', 'Price', 'Material']) {
+      const group = page.getByRole('group', { name });
+      await expect(group).toBeVisible();
+      const box = await group.getByRole('checkbox').first().boundingBox();
+      const label = await group.locator('label').first().boundingBox();
+      if (!box || !label) throw new Error(`the ${name} facet has no visible checkbox or label`);
+      // right of the box and starting on its line, not wrapped below it
+      expect(label.x).toBeGreaterThanOrEqual(box.x + box.width);
+      expect(label.y).toBeLessThan(box.y + box.height);
+    }
   });
 
   await test.step('narrow the results with a category facet', async () => {
