@@ -64,3 +64,11 @@ def products_popularity_refresh() -> int:
     from agora.orders.services import products_popularity_refresh as refresh
 
     return refresh()
+
+
+@shared_task(name="agora.orders.tasks.order_popularity_update", ignore_result=True, acks_late=True)
+def order_popularity_update(order_id: int) -> int:
+    """After an order was paid, cancelled or refunded: its products' units sold (search ranking)."""
+    from agora.orders.services import order_popularity_update as update
+
+    return update(order_id=order_id)

@@ -10,6 +10,7 @@ from agora.carts.models import Cart
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Product
 from agora.orders.models import Order, OrderLine
+from agora.orders import tasks
 from agora.orders.services import order_cancel, products_popularity_refresh
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.search.models import PendingIndex
@@ -64,3 +65,25 @@ def test_cancelled_units_and_the_end_of_the_window_bring_the_figure_down(user):
     # 30 days later the sale has left the window
     products_popularity_refresh(now=timezone.now() + timedelta(days=31))
     assert units(lamp) == 0
+
+
+def test_a_sale_and_its_cancellation_reach_the_figure_through_the_worker_without_waiting_for_the_hour(
+    user, sent_tasks, django_capture_on_commit_callbacks
+):
+    shipping_methods()
+    lamp, mug, other = (sellable_variant(stock=50) for _ in range(3))
+    products_popularity_refresh()
+    # When a shopper pays for 2 lamps and a mug
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(user, (lamp, 2), (mug, 1))
+    # Then, after commit, the order pipeline asks the worker to recount that order's products
+    assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
+    assert tasks.order_popularity_update(order.pk) == 2  # what the worker runs
+    assert (units(lamp), units(mug), units(other)) == (2, 1, 0)
+    # And cancelling the order brings them back down the same way
+    sent_tasks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order)
+    assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
+    tasks.order_popularity_update(order.pk)
+    assert (units(lamp), units(mug)) == (0, 0)
