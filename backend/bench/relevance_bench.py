@@ -183,7 +183,7 @@ def judge() -> list[dict]:
     for n, name in enumerate(seen_names):
         if n % 3 == 0:
             add("multi-word", name, [name])
-    for n, (noun, material) in enumerate((x, m) for x in ("lamp", "mug", "vase", "tote", "pen") for m in materials):
+    for noun, material in ((x, m) for x in ("lamp", "mug", "vase", "tote", "pen") for m in materials):
         add("multi-word", f"{material} {noun}", [f"{material} {noun}"])
     for q, intended in [
         ("lamp for the desk", "desk lamp"),
@@ -313,12 +313,14 @@ def main() -> None:
     every = [r for rows in by_kind.values() for r in rows]
     print(line("overall (judged)", every))
     if absent_total:
-        print(f"{'absent (expect zero)':22s} {absent_total:4d}   {100 * absent_zero / absent_total:6.1f} %   (answered nothing)")
+        print(
+            f"{'absent (expect zero)':22s} {absent_total:4d}   {100 * absent_zero / absent_total:6.1f} %   (answered nothing)"
+        )
     for found in absent_found:
         print(f"  absent word answered: {found}")
     zero = [w for w in worst if w[3] == 0]
     print(f"\nqueries whose intended words are in the catalog answering nothing: {len(zero)}")
-    for ndcg, kind, q, total, corrected, dropped in zero:
+    for _, kind, q, *_rest in zero:
         print(f"  [{kind}] {q!r}")
     print(f"\nlowest NDCG@10 (up to {args.show}):")
     for ndcg, kind, q, total, corrected, dropped in sorted(worst)[: args.show]:

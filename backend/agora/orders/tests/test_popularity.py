@@ -9,8 +9,8 @@ from django.utils import timezone
 from agora.carts.models import Cart
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Product
-from agora.orders.models import Order, OrderLine
 from agora.orders import tasks
+from agora.orders.models import Order, OrderLine
 from agora.orders.services import order_cancel, products_popularity_refresh
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.search.models import PendingIndex

@@ -123,7 +123,7 @@ def test_staff_list_the_queries_most_searched_first(api_client, staff_user, user
         {"query": "ceramic sofa", "kind": "partial", "count": 5, "days": 1, "last_seen": today.isoformat()},
         {"query": "oak", "kind": "low", "count": 1, "days": 1, "last_seen": today.isoformat()},
     ]
-    assert [r["query"] for r in staff.get(QUERIES, {"kind": "zero", "days": 60}).json()["results"]] == [
+    assert [r["query"] for r in staff.get(QUERIES, {"kind": "zero", "days": "60"}).json()["results"]] == [
         "forgotten",
         "velvet sofa",
     ]
