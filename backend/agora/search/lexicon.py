@@ -12,6 +12,8 @@ from agora.search.types import typo_budget, words
 WORD_MIN, WORD_MAX = 3, 40
 # Candidates per query word the database proposes; the Damerau check then keeps the close ones.
 CANDIDATES = 20
+# Words the last word may complete to that a stemmed prefix would miss, at most (per query).
+COMPLETIONS = 10
 # Trigram similarity of a word and itself with two letters substituted, for 8-letter words (the
 # shortest allowed two edits): 3 trigrams of 9 left, 3 / (9 + 9 - 3) = 0.2. One substitution in
 # a 4-letter word leaves 2 of 5: 2 / 8 = 0.25. Transpositions break short words' trigrams, so
@@ -20,7 +22,14 @@ TRIGRAM_THRESHOLD = 0.2
 SETTINGS = f"SELECT set_config('pg_trgm.similarity_threshold', '{TRIGRAM_THRESHOLD}', true)"
 
 _LOOKUP = """
-SELECT q.w, k.known, k.prefix, c.word, c.field, c.sim, (SELECT EXISTS (SELECT 1 FROM search_searchword))
+SELECT q.w, k.known, k.prefix, c.word, c.field, c.sim, (SELECT EXISTS (SELECT 1 FROM search_searchword)),
+       CASE WHEN q.is_last AND k.prefix THEN ARRAY(
+           -- words starting with the last word whose stem does not start with its stem: a
+           -- stemmed prefix misses them ("dotte" stems to "dott", "dotted" to "dot")
+           SELECT e.word FROM search_searchword e
+           WHERE e.word LIKE q.w || '%%' AND e.word <> q.w
+             AND e.stem NOT LIKE coalesce((tsvector_to_array(to_tsvector('agora_english', q.w)))[1], q.w) || '%%'
+           ORDER BY e.field DESC, length(e.word), e.word LIMIT %s) END
 FROM unnest(%s::text[], %s::int[], %s::bool[]) AS q(w, budget, is_last)
 CROSS JOIN LATERAL (
     SELECT EXISTS (SELECT 1 FROM search_searchword e WHERE e.word = q.w)
@@ -56,6 +65,8 @@ class WordInfo:
     known: bool  # the word, or its stem, is in the lexicon
     prefix: bool  # (the last word) some word starts with it
     correction: str | None  # the closest word within its typo budget, when it is not known
+    # (the last word) words it starts that its stemmed prefix would not find
+    completions: tuple[str, ...] = ()
 
 
 def judged(word: str) -> bool:
@@ -93,6 +104,7 @@ def lookup(cursor, query_words: Iterable[str], *, last: str | None) -> dict[str,
     cursor.execute(
         _LOOKUP,
         [
+            COMPLETIONS,
             asked,
             budgets,
             [w == last for w in asked],
@@ -105,9 +117,11 @@ def lookup(cursor, query_words: Iterable[str], *, last: str | None) -> dict[str,
     if rows and not rows[0][6]:
         return None
     seen: dict[str, tuple[bool, bool]] = {}
+    completions: dict[str, tuple[str, ...]] = {}
     candidates: dict[str, list[tuple[int, bool, int, float, str]]] = {}
-    for word, known, prefix, candidate, field, sim, _ in rows:
+    for word, known, prefix, candidate, field, sim, _, completing in rows:
         seen[word] = (known, prefix)
+        completions[word] = tuple(completing or ())
         if candidate is not None:
             distance = damerau(word, candidate)
             if distance <= typo_budget(word):
@@ -117,7 +131,12 @@ def lookup(cursor, query_words: Iterable[str], *, last: str | None) -> dict[str,
                 key = (distance, candidate[:1] != word[:1], -field, -float(sim), candidate)
                 candidates.setdefault(word, []).append(key)
     return {
-        word: WordInfo(known=known, prefix=prefix, correction=min(candidates[word])[4] if word in candidates else None)
+        word: WordInfo(
+            known=known,
+            prefix=prefix,
+            correction=min(candidates[word])[4] if word in candidates else None,
+            completions=completions[word],
+        )
         for word, (known, prefix) in seen.items()
     }
 

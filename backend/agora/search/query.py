@@ -7,7 +7,9 @@ match it by:
 2. Stop words (staff's list) are left out, unless the query has nothing else.
 3. Words forming a synonym phrase are one term ("t shirt"); a term also finds its synonyms (the
    PostgreSQL backend expands them here; Elasticsearch's search analyzers do it themselves).
-4. The last word also matches as the start of a longer word ("desk la" finds desk lamps).
+4. The last word also matches as the start of a longer word ("desk la" finds desk lamps); for
+   a backend matching stems (PostgreSQL), the lexicon's words it starts whose stem its own stem
+   does not start ("dotte" → "dotted", stem "dot") are added as alternatives.
 5. A word the lexicon does not know (not the word, not its stem, not — for the last word — the
    start of a word) is corrected to the closest lexicon word within its typo budget (none below
    4 letters, one edit from 4, two from 8; a transposition is one edit; never words with
@@ -45,6 +47,8 @@ class Alternative:
 
     words: Phrase
     prefix: bool = False
+    # A word the last word completes to, from the lexicon (not a whole-word match of it)
+    completion: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,9 @@ def _group(words: list[str], rules: Rules) -> list[Phrase]:
     return groups
 
 
-def understand(text: str, rules: Rules, lookup: Lookup, *, exact: bool, expand_synonyms: bool) -> Understood:
+def understand(
+    text: str, rules: Rules, lookup: Lookup, *, exact: bool, expand_synonyms: bool, complete_prefix: bool = False
+) -> Understood:
     tokens = list(dict.fromkeys(tokenize(text)))
     if not tokens:
         return Understood(tokens=[], terms=[])
@@ -108,6 +114,9 @@ def understand(text: str, rules: Rules, lookup: Lookup, *, exact: bool, expand_s
             alternatives += [Alternative(words=p) for p in rules.synonyms.get(group, ())]
         correction = None
         word = info.get(group[0]) if info is not None and len(group) == 1 and group not in rules.synonyms else None
+        if prefix and complete_prefix and word is not None:
+            # A stemmed prefix misses some words it starts ("dotte" and "dotted"): name them.
+            alternatives += [Alternative(words=(w,), completion=True) for w in word.completions]
         if word is not None and not word.known and not (prefix and word.prefix):
             if word.correction is not None and not exact:
                 # The word as typed matches nothing (not even as a prefix): the correction replaces it.

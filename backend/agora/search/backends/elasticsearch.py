@@ -204,7 +204,7 @@ def _alternative(alt: Alternative, fields: tuple[str, ...]) -> list[Query]:
 
 
 def _whole(term: Term) -> tuple[Alternative, ...]:
-    return tuple(replace(a, prefix=False) for a in term.alternatives)
+    return tuple(replace(a, prefix=False) for a in term.alternatives if not a.completion)
 
 
 def term_query(alternatives: Iterable[Alternative], fields: tuple[str, ...] = ("all_text",)) -> Query:

@@ -221,7 +221,7 @@ def _has_prefix(term: Term) -> bool:
 
 def _whole(term: Term) -> tuple[Alternative, ...]:
     """The term's alternatives as whole words: a name with "pen" itself outranks "Pendant"."""
-    return tuple(replace(a, prefix=False) for a in term.alternatives)
+    return tuple(replace(a, prefix=False) for a in term.alternatives if not a.completion)
 
 
 def _tier(params: _Params, groups: list[str]) -> str:
@@ -248,6 +248,7 @@ class PostgresBackend:
                 lambda asked, last: lexicon.lookup(cursor, asked, last=last),
                 exact=exact,
                 expand_synonyms=True,
+                complete_prefix=True,
             )
 
             def execute(terms: list[Term], count_terms: bool) -> tuple[SearchResult, list[int] | None]:

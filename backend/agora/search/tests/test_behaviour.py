@@ -348,6 +348,19 @@ def test_a_prefix_of_the_last_word_is_not_a_typo(search_backend, catalog):
     assert search_backend.suggest("desk ch") == [{"text": "Oak Desk Chair", "slug": "oak-desk-chair"}]
 
 
+def test_the_last_word_is_a_prefix_even_where_stemming_cuts_the_word_shorter(search_backend, catalog):
+    from agora.catalog.tests.factories import ProductFactory
+
+    # Given "Dotted Notebook" ("dotted" is indexed by its stem, "dot")
+    ProductFactory.create(name="Dotted Notebook", slug="dotted-notebook", vendor=catalog.urban, category=catalog.home)
+    index_pending()
+    # When the shopper has typed "dotte" so far, the notebook is found, as for "dott" and "dotted"
+    for typed in ("dott", "dotte", "dotted", "notebook dotte"):
+        result = search(typed)
+        assert slugs(result) == ["dotted-notebook"], typed
+        assert result.corrections == [] and result.dropped_words == []
+
+
 # --- partial matches ---------------------------------------------------------------------------
 
 
