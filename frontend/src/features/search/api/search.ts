@@ -20,8 +20,25 @@ export type PriceFacet = {
   count: number;
 };
 
+/** A filterable attribute (staff choose them) with its most common values in the results. */
+export type AttributeFacet = {
+  key: string;
+  name: string;
+  values: { value: string; count: number }[];
+};
+
 export type SearchResponse = Paginated<SearchHit> & {
-  facets?: { category?: TermFacet[]; vendor?: TermFacet[]; price?: PriceFacet[] };
+  facets?: {
+    category?: TermFacet[];
+    vendor?: TermFacet[];
+    price?: PriceFacet[];
+    attributes?: AttributeFacet[];
+  };
+  /** The words searched for with typos corrected; null when nothing was corrected. */
+  corrected_query?: string | null;
+  corrections?: { word: string; correction: string }[];
+  /** Words left out because no product matched them together with the others. */
+  dropped_words?: string[];
 };
 
 export type SearchParams = {
@@ -33,7 +50,16 @@ export type SearchParams = {
   in_stock?: boolean | undefined;
   ordering?: string | undefined;
   page?: number | undefined;
+  /** `key:value` pairs; values of one key are alternatives. */
+  attribute?: string[] | undefined;
+  /** The words as typed: no corrections, no words left out. */
+  exact?: boolean | undefined;
 };
+
+/** `attribute=key:value` of the URL, as the API takes it. */
+export function attributeFilter(key: string, value: string): string {
+  return `${key}:${value}`;
+}
 
 export type Suggestion = { text: string; slug: string };
 
@@ -51,6 +77,8 @@ export function searchParamsFromUrl(params: URLSearchParams): SearchParams {
     in_stock: params.get('in_stock') === 'true' ? true : undefined,
     ordering: text('ordering'),
     page: Number.isInteger(page) && page > 1 ? page : undefined,
+    attribute: params.getAll('attribute').length ? params.getAll('attribute') : undefined,
+    exact: params.get('exact') === 'true' ? true : undefined,
   };
 }
 
