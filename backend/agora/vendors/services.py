@@ -1,8 +1,9 @@
-"""Vendor writes: apply, approve, suspend.
+"""Vendor writes: apply, approve, suspend, policies and the denormalised rating.
 
 A vendor's status decides whether its products are public: every status change announces
 ``VendorStatusChanged`` inside its transaction, and the catalog (a higher app) renews the public
-catalog and re-indexes the vendor's products in that same transaction.
+catalog and re-indexes the vendor's products in that same transaction. The vendor is emailed
+(``vendor_approved`` / ``vendor_suspended``) through the outbox in that transaction too.
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from agora.core.updates import apply_changes
 from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
 from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
+from agora.vendors.notifications import vendor_status_email
 
 # Allowed moves: pending → approved → suspended → approved (re-approval); pending may be refused
 # by suspending it.
@@ -64,12 +66,14 @@ def vendor_apply(*, user: User, name: str, description: str = "", contact_email:
 def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+        previous = vendor.status
         first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
         if first_approval:
             VENDORS.move(vendor, status, approved_at=timezone.now())
         else:
             VENDORS.move(vendor, status)
         publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
+        vendor_status_email(vendor=vendor, previous=previous)
     return vendor
 
 
