@@ -103,6 +103,8 @@ class ProductAdmin(admin.ModelAdmin):
         "price_min",
         "currency",
         "in_stock",
+        "rating_average",
+        "rating_count",
         "approved_at",
         "created_at",
         "updated_at",

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib.postgres.indexes import OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 
 from agora.core.storage import get_private_storage
@@ -52,6 +53,11 @@ class Product(models.Model):
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="EUR")
     in_stock = models.BooleanField(default=False)
+    # Denormalised from the published reviews by the reviews services (through
+    # ``product_rating_set``), exact after every review change: list filters and "best rated"
+    # ordering read one row. No reviews: average null, count 0.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,6 +72,13 @@ class Product(models.Model):
             models.Index(fields=["status", "name", "id"], name="catalog_product_public_name"),
             models.Index(fields=["status", "category", "-created_at"], name="catalog_product_public_cat"),
             models.Index(fields=["status", "in_stock", "-created_at", "-id"], name="catalog_product_public_stock"),
+            models.Index(
+                F("status"),
+                F("rating_average").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("id").desc(),
+                name="catalog_product_public_rating",
+            ),
         ]
 
     def __str__(self) -> str:

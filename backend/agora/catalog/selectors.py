@@ -7,18 +7,21 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OrderBy, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
 from agora.vendors.models import Vendor
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "price": ("price_min", "id"),
     "-price": ("-price_min", "-id"),
     "name": ("name", "id"),
     "-created_at": ("-created_at", "-id"),
+    # Best rated first: products without reviews last; more reviews win a tie. The
+    # catalog_product_public_rating index has exactly this order.
+    "-rating": (F("rating_average").desc(nulls_last=True), "-rating_count", "-id"),
 }
 DEFAULT_ORDERING = "-created_at"
 SUMMARY_VALUES = (
@@ -28,6 +31,8 @@ SUMMARY_VALUES = (
     "price_min",
     "currency",
     "in_stock",
+    "rating_average",
+    "rating_count",
     "vendor__slug",
     "vendor__name",
     "category__slug",
@@ -46,6 +51,7 @@ class ProductFilters(TypedDict, total=False):
     min_price: Decimal
     max_price: Decimal
     in_stock: bool | None
+    min_rating: Decimal
     ordering: str
 
 
@@ -65,6 +71,8 @@ class ProductSummary(TypedDict):
     price_from: str | None
     currency: str
     in_stock: bool
+    rating_average: str | None
+    rating_count: int
     thumbnail: str | None
 
 
@@ -141,6 +149,8 @@ def public_product_queryset(*, filters: ProductFilters) -> QuerySet[Product]:
     in_stock = filters.get("in_stock")
     if in_stock is not None:
         qs = qs.filter(in_stock=in_stock)
+    if filters.get("min_rating") is not None:
+        qs = qs.filter(rating_average__gte=filters["min_rating"])
     return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
 
 
@@ -173,6 +183,8 @@ def _summary(row: Row, image: tuple[str, str] | None) -> ProductSummary:
         "price_from": money_text(row["price_min"]),
         "currency": row["currency"],
         "in_stock": row["in_stock"],
+        "rating_average": money_text(row["rating_average"]),
+        "rating_count": row["rating_count"],
         "thumbnail": file_url(image[1] or image[0]) if image else None,
     }
 

@@ -22,12 +22,20 @@ class ProductListQuerySerializer(serializers.Serializer):
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
+    )
     ordering = serializers.ChoiceField(
         choices=sorted(ORDERINGS),
         required=False,
         allow_blank=True,
         default="-created_at",
-        help_text="Default: newest first.",
+        help_text="Default: newest first. `-rating`: best rated first (unrated last, more reviews first on a tie).",
     )
 
 
@@ -43,11 +51,30 @@ class ProductSummarySerializer(serializers.ModelSerializer):
     vendor = SlugNameSerializer()
     category = SlugNameSerializer()
     price_from = MoneyField(source="price_min", allow_null=True)
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
     thumbnail = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
-        fields = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "vendor",
+            "category",
+            "price_from",
+            "currency",
+            "in_stock",
+            "rating_average",
+            "rating_count",
+            "thumbnail",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -58,6 +58,7 @@ class SearchApi(APIView):
                 min_price=params.get("min_price"),
                 max_price=params.get("max_price"),
                 in_stock=params.get("in_stock"),
+                min_rating=params.get("min_rating"),
             ),
             ordering=params.get("ordering") or None,
             page=page,

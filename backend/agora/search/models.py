@@ -2,6 +2,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 
 
@@ -57,6 +58,8 @@ class SearchDocument(models.Model):
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     currency = models.CharField(max_length=3)
     in_stock = models.BooleanField()
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    rating_count = models.PositiveIntegerField(default=0)
     thumbnail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     search_vector = SearchVectorField()
@@ -72,6 +75,12 @@ class SearchDocument(models.Model):
             models.Index(fields=["category_slug"], name="search_doc_category"),
             models.Index(fields=["price_min", "product_id"], name="search_doc_price"),
             models.Index(fields=["-created_at", "-product_id"], name="search_doc_new"),
+            models.Index(
+                F("rating_average").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("product_id"),
+                name="search_doc_rating",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ MAX_RESULT_WINDOW = 10_000
 FUZZY_MIN_LENGTH = 4
 FACET_SIZE = 20
 SUGGEST_SIZE = 10
-ORDERINGS = ("price", "-price", "name", "-created_at")
+ORDERINGS = ("price", "-price", "name", "-created_at", "-rating")
 RELEVANCE = "relevance"
 # Price facet bands: [min, max) with the last one open. Both backends use exactly these.
 PRICE_BAND_EDGES = (Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250"), Decimal("500"))
@@ -62,6 +62,7 @@ class SearchFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None
+    min_rating: Decimal | None = None  # average stars; unrated products are left out
     # Vendors that stopped being public (suspended): excluded at query time, so their
     # products vanish at once even before the index task removes their documents.
     exclude_vendor_ids: tuple[int, ...] = ()
@@ -80,7 +81,8 @@ class PageRequest:
 @dataclass
 class SearchResult:
     """``results`` are product summaries: ``id, slug, name, vendor{slug,name}, category{slug,name},
-    price_from (Decimal|None), currency, in_stock, thumbnail`` (a storage name, "" when none)."""
+    price_from (Decimal|None), currency, in_stock, rating_average (Decimal|None), rating_count, thumbnail``
+    (a storage name, "" when none)."""
 
     total: int
     results: list[Hit]

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from agora.catalog import errors
 from agora.catalog.changes import products_changed
-from agora.catalog.notifications import product_moderated
 from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
+from agora.catalog.notifications import product_moderated
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.errors import ValidationFailed
 from agora.core.slugs import unique_slug

@@ -23,6 +23,7 @@ from elasticsearch.dsl import (
     Document,
     Index,
     InnerDoc,
+    Integer,
     Keyword,
     Long,
     MetaField,
@@ -52,7 +53,19 @@ from agora.search.types import (
 
 folding = analyzer("folding", tokenizer="standard", filter=["lowercase", "asciifolding"])
 lowercase = normalizer("lowercase", filter=["lowercase", "asciifolding"])
-SUMMARY_FIELDS = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+SUMMARY_FIELDS = [
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
+]
 # Field weights, as the PostgreSQL backend's tsvector weights: name and SKUs (A),
 # vendor, category and attributes (B), description (C).
 SCORED_FIELDS = [
@@ -91,6 +104,8 @@ class ProductDocument(Document):
     price_from = ScaledFloat(scaling_factor=100)
     currency = Keyword()
     in_stock = Boolean()
+    rating_average = ScaledFloat(scaling_factor=100)
+    rating_count = Integer()
     thumbnail = Keyword(index=False)
     created_at = Date()
     suggest = Completion(analyzer=folding)
@@ -130,6 +145,8 @@ def es_document(doc: dict) -> dict:
         "price_from": None if doc["price_from"] is None else str(doc["price_from"]),
         "currency": doc["currency"],
         "in_stock": doc["in_stock"],
+        "rating_average": None if doc["rating_average"] is None else str(doc["rating_average"]),
+        "rating_count": doc["rating_count"],
         "thumbnail": doc["thumbnail"],
         "created_at": doc["created_at"].isoformat(),
         # The whole name first, then from each later word on, so "mug" suggests "Travel Mug".
@@ -156,6 +173,11 @@ _SORTS = {
     "-price": [{"price_from": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
     "name": [{"name.sort": "asc"}, {"id": "asc"}],
     "-created_at": [{"created_at": "desc"}, {"id": "desc"}],
+    "-rating": [
+        {"rating_average": {"order": "desc", "missing": "_last"}},
+        {"rating_count": {"order": "desc"}},
+        {"id": "asc"},
+    ],
 }
 
 
@@ -184,6 +206,8 @@ def search_request(query: str, filters: SearchFilters, ordering: str | None, pag
         s = s.filter("range", price_from=price)
     if filters.in_stock is not None:
         s = s.filter("term", in_stock=filters.in_stock)
+    if filters.min_rating is not None:
+        s = s.filter("range", rating_average={"gte": str(filters.min_rating)})
     if filters.exclude_vendor_ids:
         s = s.exclude("terms", vendor_id=list(filters.exclude_vendor_ids))
     s = s.sort(*_SORTS[ordering or ("relevance" if terms else "-created_at")])
@@ -371,6 +395,7 @@ class ElasticsearchBackend:
 
 def _summary(source: dict) -> dict:
     price = source.get("price_from")
+    rating = source.get("rating_average")
     return {
         "id": source["id"],
         "slug": source["slug"],
@@ -380,5 +405,8 @@ def _summary(source: dict) -> dict:
         "price_from": None if price is None else Decimal(str(price)).quantize(Decimal("0.01")),
         "currency": source["currency"],
         "in_stock": source["in_stock"],
+        # Documents indexed before ratings existed have neither field until the next re-index.
+        "rating_average": None if rating is None else Decimal(str(rating)).quantize(Decimal("0.01")),
+        "rating_count": source.get("rating_count") or 0,
         "thumbnail": source.get("thumbnail") or "",
     }

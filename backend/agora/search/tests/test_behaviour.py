@@ -52,6 +52,8 @@ def test_results_carry_the_public_summary(search_backend, catalog):
         "price_from": Decimal("35.00"),
         "currency": "EUR",
         "in_stock": True,
+        "rating_average": None,
+        "rating_count": 0,
         "thumbnail": "",
     }
 
@@ -224,3 +226,28 @@ def test_rebuild_keeps_serving_and_converges(search_backend, catalog, monkeypatc
     assert search(size=100).total == 4
     assert slugs(search("lounger")) == ["garden-bench"]
     assert search("oak").total == 0
+
+
+def _rate(product, average, count):
+    from agora.catalog.services import product_rating_set
+
+    product_rating_set(product_id=product.pk, average=Decimal(average), count=count)
+    index_pending()
+
+
+def test_best_rated_first_and_a_minimum_rating(search_backend, catalog):
+    # Given three rated products (two tied on average: more reviews first) and two unrated ones
+    _rate(catalog.planter, "4.50", 2)
+    _rate(catalog.bench, "4.50", 9)
+    _rate(catalog.mug, "3.00", 1)
+    # When listing best rated first, then only those rated 4 or more
+    best = search(ordering="-rating")
+    good = search(min_rating=Decimal("4"), ordering="-rating")
+    # Then rated products come first by average and count, unrated ones last; the filter keeps two
+    assert slugs(best)[:3] == ["garden-bench", "ceramic-planter", "ceramic-coffee-mug"]
+    assert set(slugs(best)[3:]) == {"travel-mug", "oak-desk-chair"}
+    assert slugs(good) == ["garden-bench", "ceramic-planter"]
+    hit = good.results[0]
+    assert (hit["rating_average"], hit["rating_count"]) == (Decimal("4.50"), 9)
+    # the coffee mug matches "ceramic" too, but is rated 3
+    assert set(slugs(search("ceramic", min_rating=Decimal("4")))) == {"ceramic-planter", "garden-bench"}

@@ -52,6 +52,8 @@ EXPECTED_INDEX_BODY = {
             "price_from": {"scaling_factor": 100, "type": "scaled_float"},
             "currency": KEYWORD,
             "in_stock": {"type": "boolean"},
+            "rating_average": {"scaling_factor": 100, "type": "scaled_float"},
+            "rating_count": {"type": "integer"},
             "thumbnail": {"index": False, "type": "keyword"},
             "created_at": {"type": "date"},
             "suggest": {"analyzer": "folding", "type": "completion"},
@@ -80,7 +82,19 @@ PRICE_AGG = {
         ],
     }
 }
-SOURCE = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+SOURCE = [
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
+]
 
 
 def _search_response(hits=(), total=0, categories=(), vendors=(), prices=()):
@@ -225,6 +239,14 @@ def test_search_request_body_with_words_filters_sort_page_and_facets(transport, 
         ("price", [{"price_from": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]),
         ("-price", [{"price_from": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]),
         ("name", [{"name.sort": "asc"}, {"id": "asc"}]),
+        (
+            "-rating",
+            [
+                {"rating_average": {"order": "desc", "missing": "_last"}},
+                {"rating_count": {"order": "desc"}},
+                {"id": "asc"},
+            ],
+        ),
     ],
 )
 def test_a_listing_without_words_matches_all_and_sorts_as_asked(transport, backend, ordering, sort):
@@ -266,7 +288,8 @@ def test_search_response_becomes_summaries_and_facets(transport, backend):
     )
     result = backend.search("mug", SearchFilters(), None, PageRequest())
     assert result.total == 31
-    assert result.results == [{**hit, "price_from": Decimal("12.50")}]
+    # a document indexed before ratings existed reads as unrated
+    assert result.results == [{**hit, "price_from": Decimal("12.50"), "rating_average": None, "rating_count": 0}]
     assert result.facets == {
         "category": [{"slug": "mugs", "name": "Mugs", "count": 30}, {"slug": "home", "name": "Home", "count": 1}],
         "vendor": [{"slug": "nordic", "name": "Nordic", "count": 31}],
@@ -356,6 +379,8 @@ def test_index_bulk_writes_public_documents_and_deletes_hidden_ones(transport, b
             "price_from": "12.00",
             "currency": "EUR",
             "in_stock": True,
+            "rating_average": None,
+            "rating_count": 0,
             "thumbnail": "",
             "created_at": public.created_at.isoformat(),
             "suggest": [
@@ -452,3 +477,11 @@ def test_client_connection_settings_come_from_the_environment(settings, env, exp
     client.assert_called_once_with(
         settings.ELASTICSEARCH_URL, request_timeout=5, max_retries=2, retry_on_timeout=True, **expected
     )
+
+
+def test_a_minimum_rating_is_a_range_filter_on_the_average(transport, backend):
+    transport.on("POST", f"/{ALIAS}/_search", body=_search_response())
+    backend.search("", SearchFilters(min_rating=Decimal("4.5")), "-rating", PageRequest())
+    [call] = transport.requests("POST")
+    # a missing average (unrated) never satisfies a range: unrated products are left out
+    assert call.body["query"] == {"bool": {"filter": [{"range": {"rating_average": {"gte": "4.5"}}}]}}
