@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("agora.orders.urls")),
     path("", include("agora.payments.urls")),
     path("", include("agora.returns.urls")),
+    path("", include("agora.reviews.urls")),
+    path("", include("agora.wishlists.urls")),
     path("", include("agora.search.urls")),
     path("", include("agora.ledger.urls")),
     path("", include("agora.payouts.urls")),

@@ -189,7 +189,7 @@ def test_best_rated_first_and_a_minimum_rating(api_client, django_capture_on_com
 def test_a_rating_change_renews_the_cached_list_and_page(api_client, django_capture_on_commit_callbacks):
     from agora.catalog.services import product_rating_set
 
-    product = ProductFactory()
+    product = ProductFactory.create()
     assert api_client.get(f"/api/v1/products/{product.slug}/").json()["rating_count"] == 0
     assert api_client.get("/api/v1/products/").json()["results"][0]["rating_count"] == 0
 

@@ -5,7 +5,7 @@ change, sent once, with a text and an HTML part."""
 import pytest
 from django.core import mail
 
-from agora.catalog.models import ImportJob
+from agora.catalog.models import ImportJob, Product
 from agora.catalog.services import imports as import_services
 from agora.catalog.tests.conftest import upload
 from agora.catalog.tests.factories import ProductFactory
@@ -27,7 +27,9 @@ def only_email(to: str):
 
 def test_staff_approving_a_vendor_emails_it_once(staff_client):
     # given a pending vendor
-    vendor = VendorFactory(status=Vendor.Status.PENDING, name="Kiln & Co", contact_email="hello@kiln.example.com")
+    vendor = VendorFactory.create(
+        status=Vendor.Status.PENDING, name="Kiln & Co", contact_email="hello@kiln.example.com"
+    )
 
     # when staff approve it (and a retried request approves nothing twice)
     assert staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/").status_code == 200
@@ -41,7 +43,7 @@ def test_staff_approving_a_vendor_emails_it_once(staff_client):
 
 
 def test_suspension_and_reinstatement_each_email_the_vendor(staff_client):
-    vendor = VendorFactory(name="Lumen Works", contact_email="lumen@example.com")
+    vendor = VendorFactory.create(name="Lumen Works", contact_email="lumen@example.com")
 
     staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/suspend/")
     staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/")
@@ -55,7 +57,7 @@ def test_suspension_and_reinstatement_each_email_the_vendor(staff_client):
 
 
 def test_a_rolled_back_approval_sends_nothing(staff_client, monkeypatch):
-    vendor = VendorFactory(status=Vendor.Status.PENDING)
+    vendor = VendorFactory.create(status=Vendor.Status.PENDING)
 
     def broken(event):
         raise RuntimeError("handler failed")
@@ -69,7 +71,7 @@ def test_a_rolled_back_approval_sends_nothing(staff_client, monkeypatch):
 
 
 def test_product_rejection_emails_the_reason_and_approval_the_link(staff_client, vendor):
-    product = ProductFactory(vendor=vendor, status="pending_review", name="Aurora Desk Lamp")
+    product = ProductFactory.create(vendor=vendor, status="pending_review", name="Aurora Desk Lamp")
 
     staff_client.post(
         f"/api/v1/moderation/products/{product.pk}/reject/", {"reason": "Photos are <blurry>."}, format="json"
@@ -80,8 +82,7 @@ def test_product_rejection_emails_the_reason_and_approval_the_link(staff_client,
     assert f"/vendor/products/{product.pk}" in message.body
 
     # the vendor fixes it, submits again, and staff approve: a second email
-    product.status = "pending_review"
-    product.save()
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.PENDING_REVIEW)
     mail.outbox.clear()
     staff_client.post(f"/api/v1/moderation/products/{product.pk}/approve/")
     message, _ = only_email(vendor.contact_email)
@@ -97,6 +98,7 @@ def test_import_finished_emails_the_uploader_with_the_error_count(vendor_client,
     ).json()["id"]
 
     job = import_services.import_run(import_id=job_id)
+    assert job is not None
     import_services.import_run(import_id=job_id)  # a redelivered task: nothing runs, nothing is sent
 
     assert job.status == ImportJob.Status.SUCCEEDED and job.error_count == 7

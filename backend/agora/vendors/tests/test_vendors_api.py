@@ -142,7 +142,7 @@ def test_public_profile_matches_its_schema_serializer_and_is_cached(api_client, 
 
     from agora.vendors.serializers import VendorPublicSerializer
 
-    vendor = VendorFactory(slug="kiln", rating_average=Decimal("4.50"), rating_count=2)
+    vendor = VendorFactory.create(slug="kiln", rating_average=Decimal("4.50"), rating_count=2)
     first = api_client.get("/api/v1/vendors/kiln/")
     assert first.json() == VendorPublicSerializer(vendor).data
     assert first.json()["rating_average"] == "4.50" and first.json()["rating_count"] == 2
@@ -160,7 +160,7 @@ def test_policy_rating_and_status_changes_renew_the_cached_profile(
 
     from agora.vendors import services
 
-    membership = VendorMembershipFactory(vendor__slug="kiln")
+    membership = VendorMembershipFactory.create(vendor__slug="kiln")
     assert api_client.get("/api/v1/vendors/kiln/").json()["handling_days"] == 3
 
     with django_capture_on_commit_callbacks(execute=True):
