@@ -87,6 +87,21 @@ class Product(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED and self.vendor.status == Vendor.Status.APPROVED
 
+    def portal_actions(self, *, image_count: int, max_images: int) -> list[str]:
+        """What the vendor may do with it now (the portal offers exactly these): nothing while the
+        vendor is not approved (every write is refused); an archived product can only be deleted."""
+        if self.vendor.status != Vendor.Status.APPROVED:
+            return []
+        actions = []
+        if self.status != self.Status.ARCHIVED:
+            actions.append("edit")
+            if image_count < max_images:
+                actions.append("add_image")
+        if self.status in (self.Status.DRAFT, self.Status.REJECTED):
+            actions.append("submit")
+        actions.append("delete")
+        return actions
+
 
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -242,6 +243,11 @@ class VendorProductSerializer(serializers.ModelSerializer):
     variants = VendorVariantSerializer(many=True)
     images = VendorImageSerializer(many=True)
     price_from = MoneyField(source="price_min", allow_null=True)
+    actions = serializers.SerializerMethodField(
+        help_text="What the caller may do with it now: the vendor `edit`, `add_image` (under the image limit), "
+        "`submit` (draft or rejected), `delete`; none while the vendor is not approved. Staff (moderation): "
+        "`approve`, `reject` while it waits for review."
+    )
 
     class Meta:
         model = Product
@@ -259,10 +265,21 @@ class VendorProductSerializer(serializers.ModelSerializer):
             "price_from",
             "currency",
             "in_stock",
+            "actions",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=["edit", "add_image", "submit", "delete", "approve", "reject"])
+        )
+    )
+    def get_actions(self, product: Product) -> list[str]:
+        return product.portal_actions(
+            image_count=len(product.images.all()), max_images=settings.CATALOG_MAX_IMAGES_PER_PRODUCT
+        )
 
 
 class ModerationProductSerializer(VendorProductSerializer):
@@ -271,6 +288,9 @@ class ModerationProductSerializer(VendorProductSerializer):
     class Meta(VendorProductSerializer.Meta):
         fields = [*VendorProductSerializer.Meta.fields, "vendor"]
         read_only_fields = fields
+
+    def get_actions(self, product: Product) -> list[str]:
+        return ["approve", "reject"] if product.status == Product.Status.PENDING_REVIEW else []
 
 
 class RejectInputSerializer(StrictInputSerializer):
