@@ -25,11 +25,11 @@ from agora.reviews.serializers import (
     PublicReviewQuerySerializer,
     PublicReviewSerializer,
     PurchaseSerializer,
-    RejectInputSerializer,
     ReplyInputSerializer,
     ReviewCreateInputSerializer,
     ReviewPhotoInputSerializer,
     ReviewPhotoSerializer,
+    ReviewRejectInputSerializer,
     ReviewUpdateInputSerializer,
     StaffReviewSerializer,
     VendorReviewSerializer,
@@ -306,12 +306,12 @@ class ModerationReviewRejectApi(APIView):
 
     @extend_schema(
         tags=["moderation"],
-        request=RejectInputSerializer,
+        request=ReviewRejectInputSerializer,
         responses={200: StaffReviewSerializer, **ERRORS(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         review = selectors.moderation_review_get(pk=pk)
-        data = RejectInputSerializer(data=request.data)
+        data = ReviewRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.review_reject(review=review, staff=request.user, reason=data.validated_data["reason"])
         return Response(StaffReviewSerializer(selectors.moderation_review_get(pk=pk)).data)

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.catalog.selectors import file_url
-from agora.core.serializers import StrictInputSerializer
+from agora.core.serializers import StrictInputSerializer, VendorRefSerializer
 from agora.orders.models import OrderLine
 from agora.reviews.models import Review, ReviewPhoto
 from agora.reviews.selectors import PUBLIC_ORDERINGS
@@ -34,7 +34,7 @@ class ReplyInputSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=2000, help_text="The vendor's public answer (once per review).")
 
 
-class RejectInputSerializer(StrictInputSerializer):
+class ReviewRejectInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=500, help_text="Why; the author sees it.")
 
 
@@ -188,11 +188,6 @@ class VendorReviewSerializer(PublicReviewSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["reply"])))
     def get_actions(self, review: Review) -> list[str]:
         return ["reply"] if review.replied_at is None and review.status == Review.Status.PUBLISHED else []
-
-
-class VendorRefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
 
 
 class StaffReviewSerializer(PublicReviewSerializer):
