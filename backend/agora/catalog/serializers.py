@@ -125,10 +125,15 @@ class ProductDetailSerializer(ProductSummarySerializer):
         return PublicImageSerializer(images, many=True).data
 
 
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}})
+class _CategoryChildrenField(serializers.ListField):
+    """The subtree: nodes of the same shape (named in the schema, so generated types recurse)."""
+
+
 class CategoryNodeSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
+    children = _CategoryChildrenField(child=serializers.DictField(), help_text="Nodes of the same shape.")
 
 
 # --- vendor portal ---------------------------------------------------------------------------
