@@ -1,28 +1,12 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api';
+import { api } from '@/lib/api';
+import { isMinRating } from '@/lib/ratings';
+import type { Schema } from '@/lib/types';
 
-export type SearchHit = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string };
-  category: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
-
-export type TermFacet = { slug: string; name: string; count: number };
-export type PriceFacet = {
-  min: string | number | null;
-  max: string | number | null;
-  count: number;
-};
-
-export type SearchResponse = Paginated<SearchHit> & {
-  facets?: { category?: TermFacet[]; vendor?: TermFacet[]; price?: PriceFacet[] };
-};
+export type SearchHit = Schema<'SearchHit'>;
+export type TermFacet = Schema<'FacetBucket'>;
+export type PriceFacet = Schema<'PriceBucket'>;
+export type SearchResponse = Schema<'SearchPage'>;
 
 export type SearchParams = {
   q: string;
@@ -31,11 +15,12 @@ export type SearchParams = {
   min_price?: string | undefined;
   max_price?: string | undefined;
   in_stock?: boolean | undefined;
+  min_rating?: string | undefined;
   ordering?: string | undefined;
   page?: number | undefined;
 };
 
-export type Suggestion = { text: string; slug: string };
+export type Suggestion = Schema<'Suggestion'>;
 
 export const SEARCH_PAGE_SIZE = 24;
 
@@ -49,6 +34,7 @@ export function searchParamsFromUrl(params: URLSearchParams): SearchParams {
     min_price: text('min_price'),
     max_price: text('max_price'),
     in_stock: params.get('in_stock') === 'true' ? true : undefined,
+    min_rating: isMinRating(text('min_rating')) ? text('min_rating') : undefined,
     ordering: text('ordering'),
     page: Number.isInteger(page) && page > 1 ? page : undefined,
   };
@@ -73,7 +59,7 @@ export const suggestQueryOptions = (q: string) =>
   queryOptions({
     queryKey: ['search', 'suggest', q],
     queryFn: ({ signal }) =>
-      api<{ suggestions: Suggestion[] }>('/search/suggest/', { signal, query: { q } }),
+      api<Schema<'SuggestResponse'>>('/search/suggest/', { signal, query: { q } }),
     select: (data) => data.suggestions.slice(0, 10),
     staleTime: 60_000,
   });

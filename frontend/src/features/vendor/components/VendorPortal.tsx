@@ -9,6 +9,7 @@ import { ImportPage } from './ImportPage';
 import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
+import { VendorReviewsPage } from './VendorReviewsPage';
 
 // The money pages load on demand: the chart and tables stay out of the portal's first chunk.
 const PayoutsPage = lazy(() =>
@@ -70,6 +71,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
             <NavLink to="/vendor/orders">Orders</NavLink>
+            <NavLink to="/vendor/reviews">Reviews</NavLink>
             <NavLink to="/vendor/payouts" end>
               Payouts
             </NavLink>
@@ -81,6 +83,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="products/:id" element={<ProductFormPage />} />
             <Route path="imports" element={<ImportPage />} />
             <Route path="orders" element={<VendorOrdersPage />} />
+            <Route path="reviews" element={<VendorReviewsPage />} />
             <Route
               path="payouts"
               element={
