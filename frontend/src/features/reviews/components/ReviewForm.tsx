@@ -46,10 +46,11 @@ export function ReviewForm({
     const input = review
       ? { rating, title, body }
       : { order_line: orderLine ?? 0, rating, title, body };
-    write.mutate(
-      { id: review?.id, input, photos },
-      { onSuccess: onDone, onError: (error) => showApiError(error, FIELDS) },
-    );
+    // Not mutate()'s callbacks: the saved line leaves the "to review" list (and this form with
+    // it) when the lists refresh, and callbacks of an unmounted form never run.
+    write
+      .mutateAsync({ id: review?.id, input, photos })
+      .then(onDone, (error: unknown) => showApiError(error, FIELDS));
   };
 
   return (
