@@ -109,6 +109,8 @@ class ProductAdmin(admin.ModelAdmin):
         "currency",
         "in_stock",
         "units_sold_30d",
+        "rating_average",
+        "rating_count",
         "approved_at",
         "created_at",
         "updated_at",

@@ -85,6 +85,7 @@ class SearchApi(APIView):
                 max_price=params.get("max_price"),
                 in_stock=params.get("in_stock"),
                 attributes=params["attribute"],
+                min_rating=params.get("min_rating"),
             ),
             ordering=params.get("ordering") or None,
             page=page,

@@ -78,6 +78,8 @@ def _document(product: Product, category_names: dict[str, str]) -> dict:
         "currency": product.currency,
         "in_stock": product.in_stock,
         "popularity": product.units_sold_30d,
+        "rating_average": product.rating_average,
+        "rating_count": product.rating_count,
         "thumbnail": product.thumb or product.image_name or "",
         "created_at": product.created_at,
         "updated_at": product.updated_at,
@@ -95,5 +97,7 @@ def summary(doc: dict) -> dict:
         "price_from": doc["price_from"],
         "currency": doc["currency"],
         "in_stock": doc["in_stock"],
+        "rating_average": doc["rating_average"],
+        "rating_count": doc["rating_count"],
         "thumbnail": doc["thumbnail"],
     }

@@ -2,6 +2,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 
 
@@ -62,6 +63,8 @@ class SearchDocument(models.Model):
     # Every attribute of the product as "key\x1fvalue" (``agora.catalog.attributes``): the
     # attribute filters are array overlaps (GIN), the facets count them.
     attribute_values = ArrayField(models.TextField(), default=list)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    rating_count = models.PositiveIntegerField(default=0)
     thumbnail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     search_vector = SearchVectorField()
@@ -78,6 +81,12 @@ class SearchDocument(models.Model):
             models.Index(fields=["category_slug"], name="search_doc_category"),
             models.Index(fields=["price_min", "product_id"], name="search_doc_price"),
             models.Index(fields=["-created_at", "-product_id"], name="search_doc_new"),
+            models.Index(
+                F("rating_average").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("product_id"),
+                name="search_doc_rating",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,11 +58,20 @@ class SearchInputSerializer(StrictInputSerializer):
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
+    )
     ordering = serializers.ChoiceField(
         choices=ORDERINGS,
         required=False,
         allow_blank=True,
-        help_text="Default: relevance (then id) with `q`, newest first without.",
+        help_text="Default: relevance (then id) with `q`, newest first without. "
+        "`-rating`: best rated first (unrated last, more reviews first on a tie).",
     )
     page = serializers.IntegerField(min_value=1, default=1)
     page_size = serializers.IntegerField(
@@ -124,6 +133,13 @@ class SearchHitSerializer(serializers.Serializer):
     price_from = MoneyField(allow_null=True)
     currency = serializers.CharField()
     in_stock = serializers.BooleanField()
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
     thumbnail = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)

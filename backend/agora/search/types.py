@@ -21,7 +21,7 @@ FACET_SIZE = 20
 # Attribute filters: at most this many key:value pairs per search.
 MAX_ATTRIBUTE_FILTERS = 20
 SUGGEST_SIZE = 10
-ORDERINGS = ("price", "-price", "name", "-created_at")
+ORDERINGS = ("price", "-price", "name", "-created_at", "-rating")
 RELEVANCE = "relevance"
 # Price facet bands: [min, max) with the last one open. Both backends use exactly these.
 PRICE_BAND_EDGES = (Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250"), Decimal("500"))
@@ -82,6 +82,7 @@ class SearchFilters:
     # Attribute filters: (normalised key, values) pairs, sorted; a product matches a key when it
     # has any of its values, and every key given.
     attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    min_rating: Decimal | None = None  # average stars; unrated products are left out
     # Vendors that stopped being public (suspended): excluded at query time, so their
     # products vanish at once even before the index task removes their documents.
     exclude_vendor_ids: tuple[int, ...] = ()
@@ -105,7 +106,8 @@ class Correction(TypedDict):
 @dataclass
 class SearchResult:
     """``results`` are product summaries: ``id, slug, name, vendor{slug,name}, category{slug,name},
-    price_from (Decimal|None), currency, in_stock, thumbnail`` (a storage name, "" when none).
+    price_from (Decimal|None), currency, in_stock, rating_average (Decimal|None), rating_count,
+    thumbnail`` (a storage name, "" when none).
 
     How the query was understood: ``corrections`` (each typo corrected, in query order) and
     ``corrected_query`` (the words searched for, corrections in place; None when nothing was

@@ -44,6 +44,7 @@ CELERY_TASK_ROUTES = {
     "agora.search.tasks.*": {"queue": "search"},
     "agora.catalog.tasks.image_*": {"queue": "media"},
     "agora.catalog.tasks.import_*": {"queue": "imports"},
+    "agora.reviews.tasks.photo_*": {"queue": "media"},
     "agora.notifications.tasks.*": {"queue": "default"},
     "agora.accounts.tasks.*": {"queue": "default"},
 }

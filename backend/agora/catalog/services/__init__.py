@@ -18,6 +18,7 @@ from agora.catalog.services.products import (
     product_submit,
     product_update,
 )
+from agora.catalog.services.ratings import product_lock_for_rating, product_rating_set
 from agora.catalog.services.summary import products_refresh_summary
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "product_archive",
     "product_create",
     "product_delete",
+    "product_lock_for_rating",
+    "product_rating_set",
     "product_reject",
     "product_submit",
     "product_update",

@@ -92,7 +92,19 @@ english_search = analyzer(
         token_filter("english_stemmer", "stemmer", language="english"),
     ],
 )
-SUMMARY_FIELDS = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+SUMMARY_FIELDS = [
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
+]
 
 
 def _text(*targets: str, **kwargs) -> Text:
@@ -133,6 +145,8 @@ class ProductDocument(Document):
     currency = Keyword()
     in_stock = Boolean()
     popularity = Integer()
+    rating_average = ScaledFloat(scaling_factor=100)
+    rating_count = Integer()
     thumbnail = Keyword(index=False)
     created_at = Date()
     suggest = Completion(analyzer=folding)
@@ -180,6 +194,8 @@ def es_document(doc: dict) -> dict:
         "currency": doc["currency"],
         "in_stock": doc["in_stock"],
         "popularity": doc["popularity"],
+        "rating_average": None if doc["rating_average"] is None else str(doc["rating_average"]),
+        "rating_count": doc["rating_count"],
         "thumbnail": doc["thumbnail"],
         "created_at": doc["created_at"].isoformat(),
         # The whole name first, then from each later word on, so "mug" suggests "Travel Mug".
@@ -219,6 +235,11 @@ _SORTS = {
     "-price": [{"price_from": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
     "name": [{"name.sort": "asc"}, {"id": "asc"}],
     "-created_at": [{"created_at": "desc"}, {"id": "desc"}],
+    "-rating": [
+        {"rating_average": {"order": "desc", "missing": "_last"}},
+        {"rating_count": {"order": "desc"}},
+        {"id": "asc"},
+    ],
 }
 
 
@@ -237,6 +258,8 @@ def _base_filters(filters: SearchFilters) -> list[Query]:
         clauses.append(Q("range", price_from=price))
     if filters.in_stock is not None:
         clauses.append(Q("term", in_stock=filters.in_stock))
+    if filters.min_rating is not None:
+        clauses.append(Q("range", rating_average={"gte": str(filters.min_rating)}))
     if filters.exclude_vendor_ids:
         clauses.append(Q("bool", must_not=[Q("terms", vendor_id=list(filters.exclude_vendor_ids))]))
     return clauses
@@ -546,6 +569,7 @@ class ElasticsearchBackend:
 
 def _summary(source: dict) -> dict:
     price = source.get("price_from")
+    rating = source.get("rating_average")
     return {
         "id": source["id"],
         "slug": source["slug"],
@@ -555,5 +579,8 @@ def _summary(source: dict) -> dict:
         "price_from": None if price is None else Decimal(str(price)).quantize(Decimal("0.01")),
         "currency": source["currency"],
         "in_stock": source["in_stock"],
+        # Documents indexed before ratings existed have neither field until the next re-index.
+        "rating_average": None if rating is None else Decimal(str(rating)).quantize(Decimal("0.01")),
+        "rating_count": source.get("rating_count") or 0,
         "thumbnail": source.get("thumbnail") or "",
     }

@@ -50,10 +50,11 @@ TS_CONFIG = "agora_english"
 _UPSERT = f"""
 INSERT INTO search_searchdocument AS d (
     product_id, slug, name, vendor_id, vendor_slug, vendor_name, category_slug, category_name,
-    category_slugs, price_min, currency, in_stock, popularity, attribute_values, thumbnail, created_at,
-    search_vector, indexed_at)
+    category_slugs, price_min, currency, in_stock, popularity, attribute_values, rating_average,
+    rating_count, thumbnail, created_at, search_vector, indexed_at)
 SELECT r.id, r.slug, r.name, r.vendor_id, r.vendor_slug, r.vendor_name, r.category_slug, r.category_name,
-    r.category_slugs, r.price_min, r.currency, r.in_stock, r.popularity, r.attribute_values, r.thumbnail,
+    r.category_slugs, r.price_min, r.currency, r.in_stock, r.popularity, r.attribute_values,
+    r.rating_average, r.rating_count, r.thumbnail,
     r.created_at,
     setweight(to_tsvector('{TS_CONFIG}', r.text_a), 'A')
       || setweight(to_tsvector('{TS_CONFIG}', r.text_b), 'B')
@@ -62,7 +63,8 @@ SELECT r.id, r.slug, r.name, r.vendor_id, r.vendor_slug, r.vendor_name, r.catego
 FROM jsonb_to_recordset(%s::jsonb) AS r(
     id bigint, slug text, name text, vendor_id bigint, vendor_slug text, vendor_name text,
     category_slug text, category_name text, category_slugs varchar(140)[], price_min numeric,
-    currency text, in_stock boolean, popularity integer, attribute_values text[], thumbnail text,
+    currency text, in_stock boolean, popularity integer, attribute_values text[],
+    rating_average numeric, rating_count integer, thumbnail text,
     created_at timestamptz, text_a text, text_b text, text_c text)
 ON CONFLICT (product_id) DO UPDATE SET
     slug = EXCLUDED.slug, name = EXCLUDED.name, vendor_id = EXCLUDED.vendor_id,
@@ -70,7 +72,8 @@ ON CONFLICT (product_id) DO UPDATE SET
     category_slug = EXCLUDED.category_slug, category_name = EXCLUDED.category_name,
     category_slugs = EXCLUDED.category_slugs, price_min = EXCLUDED.price_min,
     currency = EXCLUDED.currency, in_stock = EXCLUDED.in_stock, popularity = EXCLUDED.popularity,
-    attribute_values = EXCLUDED.attribute_values, thumbnail = EXCLUDED.thumbnail,
+    attribute_values = EXCLUDED.attribute_values, rating_average = EXCLUDED.rating_average,
+    rating_count = EXCLUDED.rating_count, thumbnail = EXCLUDED.thumbnail,
     created_at = EXCLUDED.created_at, search_vector = EXCLUDED.search_vector,
     indexed_at = EXCLUDED.indexed_at
 """  # noqa: S608  # nosec B608  # only module constants are interpolated; values are bound
@@ -95,9 +98,14 @@ _ORDER_BY = {
     "-price": "price_min DESC NULLS LAST, product_id",
     "name": "lower(name), product_id",
     "-created_at": "created_at DESC, product_id DESC",
+    "-rating": "rating_average DESC NULLS LAST, rating_count DESC, product_id",
 }
 # Columns the ordering needs besides those ``m`` always carries.
-_ORDER_COLUMNS = {"name": "d.name, ", "-created_at": "d.created_at, "}
+_ORDER_COLUMNS = {
+    "name": "d.name, ",
+    "-created_at": "d.created_at, ",
+    "-rating": "d.rating_average, d.rating_count, ",
+}
 
 _SEARCH = """
 WITH m AS MATERIALIZED (
@@ -122,6 +130,7 @@ SELECT
             'vendor', json_build_object('slug', d.vendor_slug, 'name', d.vendor_name),
             'category', json_build_object('slug', d.category_slug, 'name', d.category_name),
             'price_from', d.price_min::text, 'currency', d.currency, 'in_stock', d.in_stock,
+            'rating_average', d.rating_average::text, 'rating_count', d.rating_count,
             'thumbnail', d.thumbnail) ORDER BY p.pos), '[]'::json)
      FROM page, unnest(page.ids) WITH ORDINALITY AS p(product_id, pos)
      JOIN search_searchdocument d USING (product_id)),
@@ -329,6 +338,7 @@ class PostgresBackend:
         total, results, categories, vendors, bands, attributes, counts_found = cursor.fetchone()
         for row in results:
             row["price_from"] = _price(row["price_from"])
+            row["rating_average"] = _price(row["rating_average"])
         edges = price_bands()
         facets = empty_facets()
         facets.update(
@@ -351,6 +361,8 @@ class PostgresBackend:
             where.append(f"d.price_min <= {params(filters.max_price)}")
         if filters.in_stock is not None:
             where.append(f"d.in_stock = {params(filters.in_stock)}")
+        if filters.min_rating is not None:
+            where.append(f"d.rating_average >= {params(filters.min_rating)}")
         if filters.exclude_vendor_ids:
             where.append(f"NOT (d.vendor_id = ANY({params(list(filters.exclude_vendor_ids))}::bigint[]))")
         if attributes:
@@ -414,6 +426,8 @@ class PostgresBackend:
                 "in_stock": d["in_stock"],
                 "popularity": d["popularity"],
                 "attribute_values": d["attribute_values"],
+                "rating_average": d["rating_average"],
+                "rating_count": d["rating_count"],
                 "thumbnail": d["thumbnail"],
                 "created_at": d["created_at"],
                 # Text is split exactly as queries are (``words``), so "SKU-00042" or "X-200" are

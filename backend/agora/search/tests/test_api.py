@@ -60,6 +60,8 @@ def test_search_answers_the_paginated_summaries_with_facets(api_client, catalog)
             "price_from": "35.00",
             "currency": "EUR",
             "in_stock": True,
+            "rating_average": None,
+            "rating_count": 0,
             "thumbnail": "/media/products/p/thumb.webp",
         }
     ]

@@ -53,6 +53,8 @@ def test_results_carry_the_public_summary(search_backend, catalog):
         "price_from": Decimal("35.00"),
         "currency": "EUR",
         "in_stock": True,
+        "rating_average": None,
+        "rating_count": 0,
         "thumbnail": "",
     }
 
@@ -578,3 +580,28 @@ def test_attribute_filters_narrow_the_results_and_a_facet_keeps_its_other_values
     assert slugs(search(attributes=(("colour", ("green",)), ("material", ("oak", "steel"))))) == ["garden-bench"]
     assert slugs(search("chair", attributes=(("material", ("oak",)),))) == ["oak-desk-chair"]
     assert search("chair", attributes=(("material", ("steel",)),), exact=True).total == 0
+
+
+def _rate(product, average, count):
+    from agora.catalog.services import product_rating_set
+
+    product_rating_set(product_id=product.pk, average=Decimal(average), count=count)
+    index_pending()
+
+
+def test_best_rated_first_and_a_minimum_rating(search_backend, catalog):
+    # Given three rated products (two tied on average: more reviews first) and two unrated ones
+    _rate(catalog.planter, "4.50", 2)
+    _rate(catalog.bench, "4.50", 9)
+    _rate(catalog.mug, "3.00", 1)
+    # When listing best rated first, then only those rated 4 or more
+    best = search(ordering="-rating")
+    good = search(min_rating=Decimal("4"), ordering="-rating")
+    # Then rated products come first by average and count, unrated ones last; the filter keeps two
+    assert slugs(best)[:3] == ["garden-bench", "ceramic-planter", "ceramic-coffee-mug"]
+    assert set(slugs(best)[3:]) == {"travel-mug", "oak-desk-chair"}
+    assert slugs(good) == ["garden-bench", "ceramic-planter"]
+    hit = good.results[0]
+    assert (hit["rating_average"], hit["rating_count"]) == (Decimal("4.50"), 9)
+    # the coffee mug matches "ceramic" too, but is rated 3
+    assert set(slugs(search("ceramic", min_rating=Decimal("4")))) == {"ceramic-planter", "garden-bench"}

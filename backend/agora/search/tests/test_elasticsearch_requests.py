@@ -84,6 +84,8 @@ EXPECTED_INDEX_BODY = {
             "currency": KEYWORD,
             "in_stock": {"type": "boolean"},
             "popularity": {"type": "integer"},
+            "rating_average": {"scaling_factor": 100, "type": "scaled_float"},
+            "rating_count": {"type": "integer"},
             "thumbnail": {"index": False, "type": "keyword"},
             "created_at": {"type": "date"},
             "suggest": {"analyzer": "folding", "type": "completion"},
@@ -112,7 +114,19 @@ PRICE_AGG = {
         ],
     }
 }
-SOURCE = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+SOURCE = [
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
+]
 RELEVANCE = ["_score", {"in_stock": "desc"}, {"popularity": "desc"}, {"id": "asc"}]
 NO_RULES = Rules()
 
@@ -327,6 +341,14 @@ def test_attribute_filters_are_a_post_filter_and_each_attribute_facet_ignores_it
         ("price", [{"price_from": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]),
         ("-price", [{"price_from": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]),
         ("name", [{"name.sort": "asc"}, {"id": "asc"}]),
+        (
+            "-rating",
+            [
+                {"rating_average": {"order": "desc", "missing": "_last"}},
+                {"rating_count": {"order": "desc"}},
+                {"id": "asc"},
+            ],
+        ),
     ],
 )
 def test_a_listing_without_words_matches_all_and_sorts_as_asked(ordering, sort):
@@ -441,7 +463,8 @@ def test_search_response_becomes_summaries_and_facets(transport, backend):
         "", SearchFilters(attributes=(("material", ("stoneware", "cast iron")),)), None, PageRequest()
     )
     assert result.total == 31
-    assert result.results == [{**HIT, "price_from": Decimal("12.50")}]
+    # a document indexed before ratings existed reads as unrated
+    assert result.results == [{**HIT, "price_from": Decimal("12.50"), "rating_average": None, "rating_count": 0}]
     assert result.facets == {
         "category": [{"slug": "mugs", "name": "Mugs", "count": 30}, {"slug": "home", "name": "Home", "count": 1}],
         "vendor": [{"slug": "nordic", "name": "Nordic", "count": 31}],
@@ -546,6 +569,8 @@ def test_index_bulk_writes_public_documents_and_deletes_hidden_ones(transport, b
             "currency": "EUR",
             "in_stock": True,
             "popularity": 0,
+            "rating_average": None,
+            "rating_count": 0,
             "thumbnail": "",
             "created_at": public.created_at.isoformat(),
             "suggest": [
@@ -657,3 +682,12 @@ def test_client_connection_settings_come_from_the_environment(settings, env, exp
     client.assert_called_once_with(
         settings.ELASTICSEARCH_URL, request_timeout=5, max_retries=2, retry_on_timeout=True, **expected
     )
+
+
+@pytest.mark.django_db
+def test_a_minimum_rating_is_a_range_filter_on_the_average(transport, backend):
+    transport.on("POST", f"/{ALIAS}/_search", body=_search_response())
+    backend.search("", SearchFilters(min_rating=Decimal("4.5")), "-rating", PageRequest())
+    [call] = transport.requests("POST")
+    # a missing average (unrated) never satisfies a range: unrated products are left out
+    assert call.body["query"] == {"bool": {"filter": [{"range": {"rating_average": {"gte": "4.5"}}}]}}

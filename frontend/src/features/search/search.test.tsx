@@ -106,7 +106,13 @@ describe('search page', () => {
   it('says so when nothing matches, and asks for a query when there is none', async () => {
     server.use(
       http.get(API('/search/'), () =>
-        HttpResponse.json({ count: 0, next: null, previous: null, results: [], facets: {} }),
+        HttpResponse.json({
+          count: 0,
+          next: null,
+          previous: null,
+          results: [],
+          facets: { category: [], vendor: [], price: [] },
+        }),
       ),
     );
     const { unmount } = renderWithProviders(<SearchPage />, { route: '/search?q=zzzz' });

@@ -2,11 +2,12 @@ import { useId, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
-import { CheckboxField, TextField } from '@/components/ui/Field';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { formatMoney } from '@/lib/format';
+import { MIN_RATINGS } from '@/lib/ratings';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
   SEARCH_PAGE_SIZE,
@@ -149,7 +150,7 @@ export function SearchPage() {
     setUrlParams(q ? { q } : {});
   };
 
-  const facets = search.data?.facets ?? {};
+  const facets = search.data?.facets;
   const currency = search.data?.results[0]?.currency ?? 'EUR';
   const priceSelected = (range: PriceFacet) =>
     (params.min_price ?? null) === (range.min === null ? null : String(range.min)) &&
@@ -164,9 +165,13 @@ export function SearchPage() {
     setUrlParams(next);
   };
   const activeFilters =
-    [params.category, params.vendor, params.min_price || params.max_price, params.in_stock].filter(
-      Boolean,
-    ).length + attributes.length;
+    [
+      params.category,
+      params.vendor,
+      params.min_price || params.max_price,
+      params.in_stock,
+      params.min_rating,
+    ].filter(Boolean).length + attributes.length;
   const hasFilters = activeFilters > 0;
 
   return (
@@ -177,18 +182,18 @@ export function SearchPage() {
             <TermFacetGroup
               title="Category"
               param="category"
-              facets={facets.category ?? []}
+              facets={facets?.category ?? []}
               selected={params.category}
               onToggle={(p, v) => update({ [p]: v })}
             />
             <TermFacetGroup
               title="Vendor"
               param="vendor"
-              facets={facets.vendor ?? []}
+              facets={facets?.vendor ?? []}
               selected={params.vendor}
               onToggle={(p, v) => update({ [p]: v })}
             />
-            {facets.price?.length ? (
+            {facets?.price.length ? (
               <fieldset className="facet">
                 <legend>Price</legend>
                 {facets.price.map((range) => (
@@ -214,7 +219,7 @@ export function SearchPage() {
                 ))}
               </fieldset>
             ) : null}
-            {(facets.attributes ?? []).map((facet) => (
+            {(facets?.attributes ?? []).map((facet) => (
               <AttributeFacetGroup
                 key={facet.key}
                 facet={facet}
@@ -224,6 +229,17 @@ export function SearchPage() {
             ))}
           </>
         ) : null}
+        <SelectField
+          label="Rating"
+          value={params.min_rating ?? ''}
+          onChange={(event) => update({ min_rating: event.target.value || undefined })}
+        >
+          {MIN_RATINGS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
         <CheckboxField
           label="In stock only"
           checked={params.in_stock ?? false}
