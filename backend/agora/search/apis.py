@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.search import selectors, services
 from agora.search.serializers import (
@@ -144,6 +144,4 @@ class QueryStatsApi(APIView):
         rows = selectors.search_query_stats(
             kind=data.validated_data.get("kind") or None, days=data.validated_data["days"]
         )
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(QueryStatSerializer(page, many=True).data)
+        return paginated_response(self, rows, QueryStatSerializer)

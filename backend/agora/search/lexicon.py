@@ -21,13 +21,15 @@ COMPLETIONS = 10
 TRIGRAM_THRESHOLD = 0.2
 SETTINGS = f"SELECT set_config('pg_trgm.similarity_threshold', '{TRIGRAM_THRESHOLD}', true)"
 
+# Words starting with q.w are found by a range scan of the pattern-ops index (a LIKE pattern
+# built from a column cannot use it): ~>=~ q.w and ~<~ q.w followed by the highest code point.
 _LOOKUP = """
 SELECT q.w, k.known, k.prefix, c.word, c.field, c.sim, (SELECT EXISTS (SELECT 1 FROM search_searchword)),
        CASE WHEN q.is_last AND k.prefix THEN ARRAY(
            -- words starting with the last word whose stem does not start with its stem: a
            -- stemmed prefix misses them ("dotte" stems to "dott", "dotted" to "dot")
            SELECT e.word FROM search_searchword e
-           WHERE e.word LIKE q.w || '%%' AND e.word <> q.w
+           WHERE e.word ~>=~ q.w AND e.word ~<~ (q.w || chr(1114111)) AND e.word LIKE q.w || '%%' AND e.word <> q.w
              AND e.stem NOT LIKE coalesce((tsvector_to_array(to_tsvector('agora_english', q.w)))[1], q.w) || '%%'
            ORDER BY e.field DESC, length(e.word), e.word LIMIT %s) END
 FROM unnest(%s::text[], %s::int[], %s::bool[]) AS q(w, budget, is_last)
@@ -35,7 +37,9 @@ CROSS JOIN LATERAL (
     SELECT EXISTS (SELECT 1 FROM search_searchword e WHERE e.word = q.w)
            OR EXISTS (SELECT 1 FROM search_searchword e
                       WHERE e.stem = coalesce((tsvector_to_array(to_tsvector('agora_english', q.w)))[1], q.w)) AS known,
-           q.is_last AND EXISTS (SELECT 1 FROM search_searchword e WHERE e.word LIKE q.w || '%%') AS prefix
+           q.is_last AND EXISTS (SELECT 1 FROM search_searchword e
+                                 WHERE e.word ~>=~ q.w AND e.word ~<~ (q.w || chr(1114111))
+                                   AND e.word LIKE q.w || '%%') AS prefix
 ) k
 LEFT JOIN LATERAL (
     (SELECT s.word, s.field, similarity(s.word, q.w) AS sim

@@ -1,4 +1,5 @@
-"""Query understanding and the partial-match fallback, shared by both backends.
+"""Query understanding and the partial-match fallback, shared by both backends
+(docs/adr/0010-query-understanding-shared-by-both-search-backends.md).
 
 ``understand`` turns what the shopper typed into terms, each with the alternatives a product may
 match it by:
