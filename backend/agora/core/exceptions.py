@@ -31,6 +31,17 @@ MESSAGES = {
 }
 
 
+# DRF's exceptions that keep their status and take our code and message (see _drf_error).
+_DRF_CODES: tuple[tuple[tuple[type[drf.APIException], ...], str], ...] = (
+    ((drf.NotAuthenticated, drf.AuthenticationFailed), "not_authenticated"),
+    ((drf.PermissionDenied,), "permission_denied"),
+    ((drf.NotFound,), "not_found"),
+    ((drf.MethodNotAllowed,), "method_not_allowed"),
+    ((drf.UnsupportedMediaType,), "unsupported_media_type"),
+    ((drf.NotAcceptable,), "not_acceptable"),
+)
+
+
 def error_body(code: str, message: str | None = None, details: object = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message or MESSAGES.get(code, code), "details": details or {}}}
 
@@ -42,26 +53,14 @@ def _drf_error(exc: drf.APIException) -> tuple[int, dict[str, Any], dict[str, st
         return 400, error_body("validation_error", details=details), headers
     if isinstance(exc, drf.ParseError):
         return 400, error_body("validation_error", MESSAGES["parse_error"], {"body": [str(exc.detail)]}), headers
-    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
-        code = "not_authenticated"
-    elif isinstance(exc, drf.PermissionDenied):
-        code = "permission_denied"
-    elif isinstance(exc, drf.NotFound):
-        code = "not_found"
-    elif isinstance(exc, drf.MethodNotAllowed):
-        code = "method_not_allowed"
-    elif isinstance(exc, drf.UnsupportedMediaType):
-        code = "unsupported_media_type"
-    elif isinstance(exc, drf.NotAcceptable):
-        code = "not_acceptable"
-    elif isinstance(exc, drf.Throttled):
-        code = "throttled"
+    if isinstance(exc, drf.Throttled):
         # DRF sets Throttled.wait in __init__; djangorestframework-stubs 3.18.1 does not declare it
         wait: float | None = exc.wait  # type: ignore[attr-defined]
         if wait is not None:
             headers["Retry-After"] = str(int(wait) + 1)
-        return exc.status_code, error_body(code, details={"retry_after": int(wait or 0) + 1}), headers
-    else:
+        return exc.status_code, error_body("throttled", details={"retry_after": int(wait or 0) + 1}), headers
+    code = next((known for kinds, known in _DRF_CODES if isinstance(exc, kinds)), None)
+    if code is None:
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
     message = exc.detail if isinstance(exc.detail, str) else MESSAGES.get(code)
     return exc.status_code, error_body(code, str(message)), headers

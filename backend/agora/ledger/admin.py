@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from agora.core.admin import ReadOnlyAdmin
 from agora.core.errors import DomainError
 from agora.ledger import services
 from agora.ledger.models import LedgerEntry, ManualAdjustment
@@ -24,7 +25,7 @@ READ_FIELDS = (
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """The ledger is append-only: staff read it here and correct it with a manual adjustment."""
 
     list_display = ["created_at", "vendor", "type", "amount", "currency", "available_at", "key"]
@@ -34,15 +35,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     readonly_fields = READ_FIELDS
     fields = READ_FIELDS
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AdjustmentForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import PAGE_PARAMETERS, paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.ledger import selectors
 from agora.ledger.errors import StatementNotFound
@@ -53,11 +53,7 @@ class LedgerListApi(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="vendor_ledger_list",
-        parameters=[
-            LedgerQuerySerializer,
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
-        ],
+        parameters=[LedgerQuerySerializer, *PAGE_PARAMETERS],
         responses={200: paginated(LedgerEntrySerializer, "PaginatedLedgerEntryList"), **ERRORS(400, 401, 403, 404)},
         description="Your ledger entries, newest first: every sale, commission, shipping share, refund, "
         "payout and adjustment, with its signed amount. Entries are never changed: corrections are new entries.",
@@ -73,10 +69,7 @@ class LedgerListApi(APIView):
             date_to=f.get("date_to"),
             currency=f.get("currency") or None,
         )
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(entries, request, view=self)
-        context = {"now": timezone.now()}
-        return paginator.get_paginated_response(LedgerEntrySerializer(page, many=True, context=context).data)
+        return paginated_response(self, entries, LedgerEntrySerializer, context={"now": timezone.now()})
 
 
 class LedgerEntryApi(APIView):

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from agora.core.admin import ReadOnlyAdmin
 from agora.notifications import registry
 from agora.notifications.models import Notification
 from agora.notifications.rendering import RenderedEmail, render
@@ -20,7 +21,7 @@ PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: dat
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["template", "to", "status", "attempts", "created_at", "sent_at", "preview_link"]
     list_filter = ["status", "template", "created_at"]
     search_fields = ["to", "key", "template"]
@@ -40,15 +41,6 @@ class NotificationAdmin(admin.ModelAdmin):
     ]
     actions = ["retry_failed"]
     change_list_template = "admin/notifications/notification/change_list.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="preview")
     def preview_link(self, obj: Notification) -> str:
@@ -100,18 +92,6 @@ class NotificationAdmin(admin.ModelAdmin):
         except registry.UnknownTemplate:
             raise Http404 from None
 
-    def _preview(self, request, *, title: str, rendered: RenderedEmail | None, error: str, html_url: str, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "rendered": rendered,
-            "error": error,
-            "html_url": html_url,
-            **extra,
-        }
-        return TemplateResponse(request, "admin/notifications/preview.html", context)
-
     @staticmethod
     def _render(name: str, context: dict) -> tuple[RenderedEmail | None, str]:
         try:
@@ -119,32 +99,40 @@ class NotificationAdmin(admin.ModelAdmin):
         except Exception as exc:  # noqa: BLE001 - the preview shows why a template does not render
             return None, f"{type(exc).__name__}: {exc}"
 
+    def _preview(self, request, name: str, context: dict, *, title: str, html_url: str, **extra):
+        """The preview page of template ``name`` rendered with ``context``, its HTML framed from ``html_url``."""
+        rendered, error = self._render(name, context)
+        page = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "rendered": rendered,
+            "error": error,
+            "html_url": html_url,
+            "context_json": context,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/notifications/preview.html", page)
+
     def template_preview_view(self, request, name: str):
         self._check(request)
         template = self._template(name)
-        rendered, error = self._render(name, template.sample)
-        return self._preview(
-            request,
-            title=f"Template “{name}” with its sample",
-            rendered=rendered,
-            error=error,
-            html_url=reverse("admin:notifications_template_preview_html", args=[name]),
-            template=template,
-            context_json=template.sample,
-        )
+        html_url = reverse("admin:notifications_template_preview_html", args=[name])
+        title = f"Template “{name}” with its sample"
+        return self._preview(request, name, template.sample, title=title, html_url=html_url, template=template)
 
     def preview_view(self, request, pk: int):
         self._check(request)
         notification = get_object_or_404(Notification, pk=pk)
-        rendered, error = self._render(notification.template, notification.context)
+        html_url = reverse("admin:notifications_notification_preview_html", args=[pk])
+        title = f"Notification #{notification.pk}: {notification.template} to {notification.to}"
         return self._preview(
             request,
-            title=f"Notification #{notification.pk}: {notification.template} to {notification.to}",
-            rendered=rendered,
-            error=error,
-            html_url=reverse("admin:notifications_notification_preview_html", args=[pk]),
+            notification.template,
+            notification.context,
+            title=title,
+            html_url=html_url,
             notification=notification,
-            context_json=notification.context,
         )
 
     @staticmethod

@@ -3,27 +3,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from agora.core.admin import ReadOnlyInline
 from agora.core.errors import DomainError
 from agora.orders import services
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
     fields = ("sku", "product_name", "variant_name", "unit_price", "quantity", "line_total", "vendor_order")
-    readonly_fields = fields
 
 
 class VendorOrderInline(ReadOnlyInline):
@@ -39,14 +28,12 @@ class VendorOrderInline(ReadOnlyInline):
         "ship_by",
         "shipped_at",
     )
-    readonly_fields = fields
     show_change_link = True  # its parcels and refunds
 
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
     fields = ("gateway", "status", "amount", "amount_refunded", "currency", "reference", "failure_code", "created_at")
-    readonly_fields = fields
     show_change_link = True  # its refunds, one row each
 
 
@@ -98,7 +85,6 @@ class OrderAdmin(admin.ModelAdmin):
 class ParcelInline(ReadOnlyInline):
     model = Parcel
     fields = ("shipped_at", "carrier", "tracking_number", "tracking_url")
-    readonly_fields = fields
 
 
 class LateFilter(admin.SimpleListFilter):

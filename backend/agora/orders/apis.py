@@ -8,11 +8,11 @@ from rest_framework.views import APIView
 from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.errors import CartNotFound
 from agora.core.headers import token_header
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.orders import checkout, selectors, services
 from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
-from agora.orders.fulfilment import LineQuantity, parcel_ship
+from agora.orders.fulfilment import parcel_ship
 from agora.orders.idempotency import Claim, caller_scope, idempotent, request_fingerprint
 from agora.orders.serializers import (
     CheckoutInputSerializer,
@@ -21,6 +21,7 @@ from agora.orders.serializers import (
     ParcelInputSerializer,
     ShipInputSerializer,
     VendorOrderSerializer,
+    line_quantities,
 )
 from agora.orders.throttles import CHECKOUT_THROTTLES
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
@@ -111,9 +112,7 @@ class OrderListApi(APIView):
         responses={200: paginated(OrderSerializer, "PaginatedOrderList"), **ERRORS(401)},
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.order_list(user=request.user), request, view=self)
-        return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
+        return paginated_response(self, selectors.order_list(user=request.user), OrderSerializer)
 
 
 def caller_order(request, number: str):
@@ -164,9 +163,12 @@ class VendorOrderListApi(APIView):
         responses={200: paginated(VendorOrderSerializer, "PaginatedVendorOrderList"), **ERRORS(401, 403)},
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.vendor_order_list(vendor=request.vendor), request, view=self)
-        return paginator.get_paginated_response(VendorOrderSerializer(page, many=True).data)
+        return paginated_response(self, selectors.vendor_order_list(vendor=request.vendor), VendorOrderSerializer)
+
+
+def vendor_order_answer(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    """The caller's sub-order ``pk`` as it is now: the answer of an action on it."""
+    return Response(VendorOrderSerializer(selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data, status=code)
 
 
 class VendorOrderParcelApi(APIView):
@@ -184,11 +186,9 @@ class VendorOrderParcelApi(APIView):
         data = ParcelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
-        items = data.validated_data.pop("lines", None)
-        lines = None if items is None else [LineQuantity(i["line"], i["quantity"]) for i in items]
+        lines = line_quantities(data.validated_data.pop("lines", None))
         parcel_ship(vendor_order=vo, lines=lines, **data.validated_data)
-        answer = VendorOrderSerializer(selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return vendor_order_answer(request, pk, status.HTTP_201_CREATED)
 
 
 class VendorOrderShipApi(APIView):
@@ -206,4 +206,4 @@ class VendorOrderShipApi(APIView):
         data.is_valid(raise_exception=True)
         vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
         services.vendor_order_ship(vendor_order=vo, **data.validated_data)
-        return Response(VendorOrderSerializer(selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data)
+        return vendor_order_answer(request, pk)

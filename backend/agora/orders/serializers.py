@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from agora.accounts.serializers import PostalAddressInputSerializer
 from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
+from agora.orders.fulfilment import LineQuantity
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 
@@ -338,6 +339,12 @@ class VendorOrderSerializer(SubOrderShippingFields):
 class ParcelLineInputSerializer(StrictInputSerializer):
     line = serializers.IntegerField(min_value=1, max_value=2**62, help_text="An order line id of this sub-order.")
     quantity = serializers.IntegerField(min_value=1, max_value=99)
+
+
+def line_quantities(items: list[dict[str, int]] | None) -> list[LineQuantity] | None:
+    """Validated ``lines`` (``{"line", "quantity"}`` each) as the fulfilment services take them; None stays None
+    (the services read it as "all that is left")."""
+    return None if items is None else [LineQuantity(item["line"], item["quantity"]) for item in items]
 
 
 class ParcelInputSerializer(StrictInputSerializer):

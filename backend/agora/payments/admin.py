@@ -1,33 +1,12 @@
 from django.contrib import admin
 
+from agora.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from agora.payments.models import Payment, Refund, WebhookEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records are written by the system only; staff read them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
-    extra = 0
-    can_delete = False
     fields = ("created_at", "amount", "currency", "status", "origin", "reference", "reason", "failure_reason")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
@@ -63,3 +42,4 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "gateway", "type", "outcome", "received_at"]
     list_filter = ["gateway", "type", "outcome"]
     search_fields = ["event_id"]
+    fields = ["gateway", "event_id", "type", "payload", "outcome"]

@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,29 +9,49 @@ from agora.core.schema import ERRORS
 from agora.payments import selectors, services
 
 
-class StripeWebhookApi(APIView):
-    """Stripe calls this; the signature (Stripe-Signature, STRIPE_WEBHOOK_SECRET) is the authentication."""
+def stripe_webhook_schema(name: str, description: str):
+    """The OpenAPI description of a signed webhook's POST, its answer named ``name``."""
+    return extend_schema_view(
+        post=extend_schema(
+            tags=["payments"],
+            request=OpenApiTypes.OBJECT,
+            parameters=[OpenApiParameter("Stripe-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
+            responses={
+                200: inline_serializer(
+                    name, {"received": serializers.BooleanField(), "outcome": serializers.CharField()}
+                ),
+                **ERRORS(400),
+            },
+            description=description,
+        )
+    )
+
+
+class StripeSignedWebhookApi(APIView):
+    """A Stripe webhook: the signature is the authentication (no session, no token). The answer
+    says what the delivery did; an event id seen before answers 200 and changes nothing."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(
-        tags=["payments"],
-        request=OpenApiTypes.OBJECT,
-        parameters=[OpenApiParameter("Stripe-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
-        responses={
-            200: inline_serializer(
-                "WebhookReceived", {"received": serializers.BooleanField(), "outcome": serializers.CharField()}
-            ),
-            **ERRORS(400),
-        },
-        description="Stripe events (`payment_intent.succeeded`, `payment_intent.payment_failed`, "
-        "`payment_intent.canceled`, `charge.refunded`). A bad signature is 400; an event id seen "
-        "before answers 200 and changes nothing.",
-    )
+    def receive(self, request) -> str:
+        raise NotImplementedError
+
     def post(self, request):
-        outcome = services.webhook_receive(gateway_name="stripe", payload=request.body, headers=request.headers)
-        return Response({"received": True, "outcome": outcome})
+        return Response({"received": True, "outcome": self.receive(request)})
+
+
+@stripe_webhook_schema(
+    "WebhookReceived",
+    "Stripe events (`payment_intent.succeeded`, `payment_intent.payment_failed`, "
+    "`payment_intent.canceled`, `charge.refunded`). A bad signature is 400; an event id seen "
+    "before answers 200 and changes nothing.",
+)
+class StripeWebhookApi(StripeSignedWebhookApi):
+    """Stripe calls this; the signature (Stripe-Signature, STRIPE_WEBHOOK_SECRET) is the authentication."""
+
+    def receive(self, request) -> str:
+        return services.webhook_receive(gateway_name="stripe", payload=request.body, headers=request.headers)
 
 
 class PaymentMethodSerializer(serializers.Serializer):

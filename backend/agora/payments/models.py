@@ -93,10 +93,10 @@ class Refund(models.Model):
         return f"agora-refund-{self.pk}"
 
 
-class WebhookEvent(models.Model):
-    """Every gateway event received once: a redelivered event id is recognised and changes nothing."""
+class ReceivedEvent(models.Model):
+    """A provider's webhook event, recorded once: a redelivered event id is recognised and changes
+    nothing. Each app's events name their source and are unique per source and event id."""
 
-    gateway = models.CharField(max_length=20)
     event_id = models.CharField(max_length=255)
     type = models.CharField(max_length=100)
     payload = models.JSONField()
@@ -104,7 +104,16 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        abstract = True
         ordering = ["-received_at"]
+
+
+class WebhookEvent(ReceivedEvent):
+    """Every gateway event received once."""
+
+    gateway = models.CharField(max_length=20)
+
+    class Meta(ReceivedEvent.Meta):
         constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="payments_event_once")]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ sum of its succeeded refunds, recomputed from the rows on every change.
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -35,7 +35,7 @@ from agora.payments.gateways import (
     WebhookRejected,
     get_gateway,
 )
-from agora.payments.models import Payment, Refund, WebhookEvent
+from agora.payments.models import Payment, ReceivedEvent, Refund, WebhookEvent
 
 logger = logging.getLogger("agora.payments")
 CAPTURED_STATES = {Payment.Status.CAPTURED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED}
@@ -331,16 +331,22 @@ def webhook_receive(*, gateway_name: str, payload: bytes, headers: Mapping[str, 
     except WebhookRejected as exc:
         logger.warning("rejected %s webhook: %s", gateway_name, exc)
         raise InvalidWebhook() from None
+    record = WebhookEvent(gateway=gateway_name, event_id=event.id, type=event.type, payload=event.payload)
+    return event_apply_once(record=record, apply=lambda: _apply(gateway_name, event))
+
+
+def event_apply_once(*, record: ReceivedEvent, apply: Callable[[], str]) -> str:
+    """Records a webhook event and applies it in one transaction, so a failure is retried by the
+    provider as a fresh delivery. An event id seen before answers "duplicate" and changes nothing;
+    otherwise the record keeps what ``apply`` answered."""
     with transaction.atomic():
         try:
             with transaction.atomic():
-                record = WebhookEvent.objects.create(
-                    gateway=gateway_name, event_id=event.id, type=event.type, payload=event.payload
-                )
+                record.save(force_insert=True)
         except IntegrityError:
             return "duplicate"
-        outcome = _apply(gateway_name, event)
-        WebhookEvent.objects.filter(pk=record.pk).update(outcome=outcome)
+        outcome = apply()
+        type(record)._default_manager.filter(pk=record.pk).update(outcome=outcome)
     return outcome
 
 

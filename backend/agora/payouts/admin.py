@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from agora.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from agora.core.errors import DomainError
 from agora.payouts import services
 from agora.payouts.models import (
@@ -19,31 +20,7 @@ from agora.payouts.models import (
     ReconciliationRun,
     VendorBalance,
 )
-from agora.payouts.providers import ProviderError
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records are written by the system; staff read them and act through actions."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from agora.payouts.providers.base import ProviderError
 
 
 class NoteActionForm(ActionForm):
@@ -54,7 +31,6 @@ class HoldInline(ReadOnlyInline):
     model = PayoutHold
     fk_name = "vendor"
     fields = ("reason", "created_by", "created_at", "released_by", "released_at", "release_note")
-    readonly_fields = fields
 
 
 @admin.register(VendorBalance)
@@ -69,7 +45,6 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
     actions = ["hold_payouts", "release_hold", "pay_now"]
     inlines = [HoldInline]
     fields = ("name", "slug", "status", "contact_email", "commission_rate")
-    readonly_fields = fields
 
     def get_queryset(self, request):
         now = timezone.now()
@@ -173,7 +148,6 @@ class PayoutHoldAdmin(ReadOnlyAdmin):
 class PayoutItemInline(ReadOnlyInline):
     model = PayoutItem
     fields = ("entry", "amount")
-    readonly_fields = fields
 
 
 @admin.register(Payout)
@@ -208,7 +182,6 @@ class PayoutAdmin(ReadOnlyAdmin):
 class FindingInline(ReadOnlyInline):
     model = ReconciliationFinding
     fields = ("kind", "subject", "reference", "object_id", "our_amount", "provider_amount", "currency", "detail")
-    readonly_fields = fields
 
 
 @admin.register(ReconciliationRun)
@@ -242,3 +215,4 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "provider", "type", "outcome", "received_at"]
     list_filter = ["provider", "type", "outcome"]
     search_fields = ["event_id"]
+    fields = ["provider", "event_id", "type", "payload", "outcome"]

@@ -1,16 +1,14 @@
 """Payouts in the vendor portal (the caller's vendor only) and the Connect webhook."""
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.core.errors import NotFound
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import PAGE_PARAMETERS, paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.payments.apis import StripeSignedWebhookApi, stripe_webhook_schema
 from agora.payouts import selectors, services
 from agora.payouts.errors import NotVendorOwner
 from agora.payouts.models import PayoutAccount
@@ -98,11 +96,7 @@ class PayoutListApi(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="vendor_payouts_list",
-        parameters=[
-            PayoutQuerySerializer,
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
-        ],
+        parameters=[PayoutQuerySerializer, *PAGE_PARAMETERS],
         responses={200: paginated(PayoutSerializer, "PaginatedPayoutList"), **ERRORS(400, 401, 403, 404)},
         description="Your payouts, newest first: `pending` (sent to the provider), `paid`, `failed` or "
         "`reversed` (the amount went back to your balance and is paid again later).",
@@ -111,9 +105,7 @@ class PayoutListApi(APIView):
         query = PayoutQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         payouts = selectors.vendor_payout_list(vendor=request.vendor, status=query.validated_data.get("status") or None)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(payouts, request, view=self)
-        return paginator.get_paginated_response(PayoutSerializer(page, many=True).data)
+        return paginated_response(self, payouts, PayoutSerializer)
 
 
 class PayoutDetailApi(APIView):
@@ -126,26 +118,14 @@ class PayoutDetailApi(APIView):
         return Response(PayoutDetailSerializer(payout, context={"entries": entries}).data)
 
 
-class ConnectWebhookApi(APIView):
+@stripe_webhook_schema(
+    "ConnectWebhookReceived",
+    "Stripe Connect events (`account.updated`, `transfer.created`, `transfer.updated`, "
+    "`transfer.reversed`), signed with the Connect endpoint's own secret. A bad signature is 400; an "
+    "event id seen before answers 200 and changes nothing.",
+)
+class ConnectWebhookApi(StripeSignedWebhookApi):
     """Stripe Connect calls this; the signature (STRIPE_CONNECT_WEBHOOK_SECRET) is the authentication."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        tags=["payments"],
-        request=OpenApiTypes.OBJECT,
-        parameters=[OpenApiParameter("Stripe-Signature", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)],
-        responses={
-            200: inline_serializer(
-                "ConnectWebhookReceived", {"received": serializers.BooleanField(), "outcome": serializers.CharField()}
-            ),
-            **ERRORS(400),
-        },
-        description="Stripe Connect events (`account.updated`, `transfer.created`, `transfer.updated`, "
-        "`transfer.reversed`), signed with the Connect endpoint's own secret. A bad signature is 400; an "
-        "event id seen before answers 200 and changes nothing.",
-    )
-    def post(self, request):
-        outcome = services.webhook_receive(payload=request.body, headers=dict(request.headers))
-        return Response({"received": True, "outcome": outcome})
+    def receive(self, request) -> str:
+        return services.webhook_receive(payload=request.body, headers=dict(request.headers))

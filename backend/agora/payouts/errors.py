@@ -1,4 +1,4 @@
-from agora.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from agora.core.errors import Conflict, NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
 
 
 class PayoutNotFound(NotFound):
@@ -14,8 +14,7 @@ class NotVendorOwner(PermissionDenied):
     message = "Only the vendor's owner can connect a payout account."
 
 
-class PayoutProviderUnavailable(DomainError):
-    status_code = 503
+class PayoutProviderUnavailable(ServiceUnavailable):
     code = "payout_provider_unavailable"
     message = "The payout provider cannot be reached right now. Try again shortly."
 

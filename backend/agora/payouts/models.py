@@ -4,6 +4,7 @@ provider's webhooks, reconciliation runs — and the dummy Connect provider's ow
 from django.conf import settings
 from django.db import models
 
+from agora.payments.models import ReceivedEvent
 from agora.vendors.models import Vendor
 
 
@@ -137,18 +138,12 @@ class PayoutItem(models.Model):
         return f"{self.entry_id} in payout {self.payout_id}"
 
 
-class ProviderEvent(models.Model):
-    """Every Connect webhook event, once: a redelivered event id changes nothing."""
+class ProviderEvent(ReceivedEvent):
+    """Every Connect webhook event received once."""
 
     provider = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=255)
-    type = models.CharField(max_length=100)
-    payload = models.JSONField()
-    outcome = models.CharField(max_length=100, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-received_at"]
+    class Meta(ReceivedEvent.Meta):
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="payouts_event_once")]
 
     def __str__(self) -> str:

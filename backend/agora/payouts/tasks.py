@@ -8,7 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from agora.core.tasks_util import RetryingOptions
-from agora.payouts.providers import ProviderError
+from agora.payouts.providers.base import ProviderError
 
 RETRYING: Final[RetryingOptions] = {
     "acks_late": True,

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from agora.core.admin import ReadOnlyAdmin
 from agora.core.errors import DomainError
 from agora.returns import services
 from agora.returns.models import RefundLine, ReturnLine, ReturnRequest, SubOrderForStaff
@@ -52,19 +53,10 @@ class ReturnRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RefundLine)
-class RefundLineAdmin(admin.ModelAdmin):
+class RefundLineAdmin(ReadOnlyAdmin):
     list_display = ["refund", "order_line", "quantity", "amount"]
     list_select_related = ["refund", "order_line"]
     readonly_fields = ["refund", "order_line", "quantity", "amount"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SubOrderForStaff)

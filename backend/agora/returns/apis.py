@@ -5,11 +5,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.carts.apis import CART_TOKEN
-from agora.core.pagination import PageNumberPagination
+from agora.core.pagination import paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.orders import selectors as order_selectors
-from agora.orders.apis import ORDER_TOKEN, caller_order
-from agora.orders.serializers import VendorOrderSerializer
+from agora.orders.apis import ORDER_TOKEN, caller_order, vendor_order_answer
+from agora.orders.serializers import VendorOrderSerializer, line_quantities
 from agora.returns import selectors, services
 from agora.returns.models import ReturnRequest
 from agora.returns.serializers import (
@@ -22,7 +22,6 @@ from agora.returns.serializers import (
     ReturnRefundInputSerializer,
     ReturnSerializer,
     StaffCancelInputSerializer,
-    line_quantities,
 )
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
@@ -34,10 +33,6 @@ STATUS_FILTER = OpenApiParameter(
 def _status(request) -> str | None:
     value = request.query_params.get("status") or None
     return value if value in ReturnRequest.Status.values else None
-
-
-def _vendor_order_answer(request, pk: int) -> Response:
-    return Response(VendorOrderSerializer(order_selectors.vendor_order_get(vendor=request.vendor, pk=pk)).data)
 
 
 # --- the shopper ---------------------------------------------------------------------------------
@@ -124,7 +119,7 @@ class VendorOrderCancelLinesApi(APIView):
             lines=line_quantities(data.validated_data.get("lines")),
             reason=data.validated_data["reason"],
         )
-        return _vendor_order_answer(request, pk)
+        return vendor_order_answer(request, pk)
 
 
 class VendorReturnListApi(APIView):
@@ -137,11 +132,8 @@ class VendorReturnListApi(APIView):
         responses={200: paginated(ReturnSerializer, "PaginatedReturnList"), **ERRORS(401, 403)},
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            selectors.vendor_returns(vendor=request.vendor, status=_status(request)), request, view=self
-        )
-        return paginator.get_paginated_response(ReturnSerializer(page, many=True, context={"role": "vendor"}).data)
+        returns = selectors.vendor_returns(vendor=request.vendor, status=_status(request))
+        return paginated_response(self, returns, ReturnSerializer, context={"role": "vendor"})
 
 
 class _VendorReturnAction(APIView):
@@ -205,9 +197,8 @@ class StaffReturnListApi(APIView):
         responses={200: paginated(ReturnSerializer, "PaginatedStaffReturnList"), **ERRORS(401, 403)},
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.staff_returns(status=_status(request)), request, view=self)
-        return paginator.get_paginated_response(ReturnSerializer(page, many=True, context={"role": "staff"}).data)
+        returns = selectors.staff_returns(status=_status(request))
+        return paginated_response(self, returns, ReturnSerializer, context={"role": "staff"})
 
 
 class StaffReturnDecideApi(APIView):

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
-from agora.orders.fulfilment import LineQuantity
 from agora.returns.models import ReturnRequest
 from agora.returns.services import RETURNS
 
@@ -17,10 +16,6 @@ STATUS_HELP = (
 class LineQuantityInputSerializer(StrictInputSerializer):
     line = serializers.IntegerField(min_value=1, max_value=2**62, help_text="An order line id.")
     quantity = serializers.IntegerField(min_value=1, max_value=99)
-
-
-def line_quantities(items: list[dict[str, int]] | None) -> list[LineQuantity] | None:
-    return None if items is None else [LineQuantity(item["line"], item["quantity"]) for item in items]
 
 
 class CancelLinesInputSerializer(StrictInputSerializer):
@@ -125,7 +120,8 @@ class ReturnSerializer(serializers.ModelSerializer):
                 ("reject", ReturnRequest.Status.REJECTED),
                 ("refund", ReturnRequest.Status.REFUNDED),
             ],
-            "staff": [("decide", ReturnRequest.Status.APPROVED), ("refund", ReturnRequest.Status.REFUNDED)],
+            # Staff settle disputes (POST moderation/returns/{id}/decide/); the vendor refunds.
+            "staff": [("decide", ReturnRequest.Status.APPROVED)],
         }[role]
         allowed = []
         for action, to in moves:
@@ -133,6 +129,8 @@ class ReturnSerializer(serializers.ModelSerializer):
                 continue
             if role == "vendor" and action == "approve" and status != ReturnRequest.Status.REQUESTED:
                 continue  # a disputed return is staff's to decide
+            if role == "staff" and status != ReturnRequest.Status.DISPUTED:
+                continue  # a new request is the vendor's to answer
             allowed.append(action)
         return allowed
 

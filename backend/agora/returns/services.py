@@ -8,7 +8,7 @@ idempotency key. Lock order (docs/adr/0002-lock-order.md): payment, order, sub-o
 then products and variants.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -184,49 +184,44 @@ def _locked(return_request: ReturnRequest) -> ReturnRequest:
     )
 
 
-def return_approve(*, return_request: ReturnRequest) -> ReturnRequest:
-    """The vendor accepts the return: the shopper sends the items back."""
+def _move(return_request: ReturnRequest, to: str, announce: Callable[..., None], **changes: Any) -> ReturnRequest:
+    """Moves the return to ``to`` under its row lock (``changes``: the fields written with it and
+    the machine's ``only_from``) and announces it by email, in one transaction."""
     with transaction.atomic():
         request = _locked(return_request)
-        RETURNS.move(request, Status.APPROVED, only_from={Status.REQUESTED})
-        notifications.return_approved(return_request=request)
+        RETURNS.move(request, to, **changes)
+        announce(return_request=request)
     return request
+
+
+def return_approve(*, return_request: ReturnRequest) -> ReturnRequest:
+    """The vendor accepts the return: the shopper sends the items back."""
+    return _move(return_request, Status.APPROVED, notifications.return_approved, only_from={Status.REQUESTED})
 
 
 def return_reject(*, return_request: ReturnRequest, note: str) -> ReturnRequest:
     """The vendor refuses the return, saying why; the shopper may dispute it."""
     note = _reason(note)
-    with transaction.atomic():
-        request = _locked(return_request)
-        RETURNS.move(request, Status.REJECTED, vendor_note=note[:500])
-        notifications.return_rejected(return_request=request)
-    return request
+    return _move(return_request, Status.REJECTED, notifications.return_rejected, vendor_note=note[:500])
 
 
 def return_dispute(*, return_request: ReturnRequest, reason: str) -> ReturnRequest:
     """The shopper disagrees with a rejection: staff decide."""
     reason = _reason(reason)
-    with transaction.atomic():
-        request = _locked(return_request)
-        RETURNS.move(request, Status.DISPUTED, dispute_reason=reason)
-        notifications.return_disputed(return_request=request)
-    return request
+    return _move(return_request, Status.DISPUTED, notifications.return_disputed, dispute_reason=reason)
 
 
 def return_decide(*, return_request: ReturnRequest, approve: bool, note: str, staff: Any) -> ReturnRequest:
     """Staff settle a disputed return: approved (the shopper sends it back) or closed."""
     note = _reason(note)
-    with transaction.atomic():
-        request = _locked(return_request)
-        RETURNS.move(
-            request,
-            Status.APPROVED if approve else Status.CLOSED,
-            only_from={Status.DISPUTED},  # staff settle disputes; the vendor answers new requests
-            staff_note=note[:500],
-            decided_by=staff,
-        )
-        notifications.return_decided(return_request=request)
-    return request
+    return _move(
+        return_request,
+        Status.APPROVED if approve else Status.CLOSED,
+        notifications.return_decided,
+        only_from={Status.DISPUTED},  # staff settle disputes; the vendor answers new requests
+        staff_note=note[:500],
+        decided_by=staff,
+    )
 
 
 def return_refund(

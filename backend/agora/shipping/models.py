@@ -6,6 +6,18 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 
+# What a method offers a shopper, in the order the API lists it (platform and vendor methods alike).
+OFFER_FIELDS = (
+    "code",
+    "name",
+    "price",
+    "currency",
+    "countries",
+    "free_above",
+    "delivery_days_min",
+    "delivery_days_max",
+)
+
 
 class MethodFields(models.Model):
     name = models.CharField(max_length=100)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
-from agora.shipping.models import ShippingMethod, VendorShippingMethod
+from agora.shipping.models import OFFER_FIELDS, ShippingMethod, VendorShippingMethod
 
 
 def country_field() -> serializers.RegexField:
@@ -18,16 +18,7 @@ class ShippingMethodSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShippingMethod
-        fields = [
-            "code",
-            "name",
-            "price",
-            "currency",
-            "countries",
-            "free_above",
-            "delivery_days_min",
-            "delivery_days_max",
-        ]
+        fields = OFFER_FIELDS
 
 
 class OfferedMethodSerializer(serializers.Serializer):
@@ -51,19 +42,7 @@ class VendorShippingMethodSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VendorShippingMethod
-        fields = [
-            "id",
-            "code",
-            "name",
-            "price",
-            "currency",
-            "countries",
-            "free_above",
-            "delivery_days_min",
-            "delivery_days_max",
-            "is_active",
-            "position",
-        ]
+        fields = ("id", *OFFER_FIELDS, "is_active", "position")
         read_only_fields = ["id", "currency"]
 
 

@@ -6,22 +6,11 @@ from django.db import IntegrityError, transaction
 
 from agora.core.errors import ValidationFailed
 from agora.core.updates import apply_changes
-from agora.shipping.models import VendorShippingMethod
+from agora.shipping.models import OFFER_FIELDS, VendorShippingMethod
 from agora.vendors.errors import VendorNotApproved
 from agora.vendors.models import Vendor
 
-FIELDS = (
-    "code",
-    "name",
-    "price",
-    "currency",
-    "countries",
-    "free_above",
-    "delivery_days_min",
-    "delivery_days_max",
-    "is_active",
-    "position",
-)
+FIELDS = (*OFFER_FIELDS, "is_active", "position")
 CODE_TAKEN = "You already have a shipping method with this code."
 DAYS_ORDER = "The longest delivery time cannot be shorter than the shortest."
 

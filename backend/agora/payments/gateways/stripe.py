@@ -12,7 +12,7 @@ bulkhead and breaker of agora.payments.bulkhead, so a slow Stripe cannot hold ev
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import stripe
@@ -51,7 +51,8 @@ REFUND_STATUS = {
 _OUTAGES = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 
 
-def _client() -> stripe.StripeClient:
+def client() -> stripe.StripeClient:
+    """A client with our timeouts and retries; payments and Connect payouts (agora.payouts) both use it."""
     if not settings.STRIPE_SECRET_KEY:
         raise GatewayError("STRIPE_SECRET_KEY is not configured.")
     http_client = HTTP_CLIENT or stripe.RequestsClient(
@@ -68,21 +69,38 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _call(fn: Callable[[stripe.StripeClient], T]) -> T:
-    """One Stripe call inside the bulkhead; outages raise GatewayError (ProviderUnavailable when
-    refused without calling), other Stripe errors propagate for the caller to interpret."""
-    with bulkhead("stripe").call() as outcome:
+def call(fn: Callable[[stripe.StripeClient], T], *, pool: str = "stripe") -> T:
+    """One Stripe call inside the ``pool`` bulkhead; outages raise GatewayError (ProviderUnavailable
+    when refused without calling), other Stripe errors propagate for the caller to interpret."""
+    with bulkhead(pool).call() as outcome:
         try:
-            return fn(_client())
+            return fn(client())
         except _OUTAGES as exc:
             outcome.failed = True
             raise GatewayError(str(exc)) from exc
 
 
+def as_dict(obj: Any) -> dict[str, Any]:
+    """A Stripe object from the library, or the same object from an event's JSON, as a dict."""
+    return obj.to_dict() if isinstance(obj, stripe.StripeObject) else dict(obj)
+
+
+def verify_signature(
+    payload: bytes, headers: Mapping[str, str], *, signed_with: str, rejected: type[Exception] = WebhookRejected
+) -> None:
+    """Raises ``rejected`` unless Stripe signed ``payload`` with the secret in ``settings.<signed_with>``."""
+    secret = getattr(settings, signed_with)
+    if not secret:
+        raise rejected(f"{signed_with} is not configured.")
+    try:
+        stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature") or "", secret)
+    except (ValueError, stripe.SignatureVerificationError) as exc:
+        raise rejected(str(exc)) from exc
+
+
 def _refund_result(obj: Any) -> GatewayRefund:
     """A refund from the library's object or an event's JSON."""
-    if isinstance(obj, stripe.StripeObject):
-        obj = obj.to_dict()
+    obj = as_dict(obj)
     metadata = obj.get("metadata") or {}
     raw_id = str(metadata.get("agora_refund_id") or "")
     return GatewayRefund(
@@ -111,7 +129,7 @@ class StripeGateway(PaymentGateway):
             "transfer_group": payment.order.number,
         }
         try:
-            intent = _call(
+            intent = call(
                 lambda c: c.v1.payment_intents.create(
                     params=params, options={"idempotency_key": f"agora-order-{payment.order.number}-create"}
                 )
@@ -125,7 +143,7 @@ class StripeGateway(PaymentGateway):
     def capture(self, *, payment):
         # PaymentIntents capture automatically on confirmation; this captures a manual-capture one.
         try:
-            intent = _call(
+            intent = call(
                 lambda c: c.v1.payment_intents.capture(
                     payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-capture"}
                 )
@@ -139,7 +157,7 @@ class StripeGateway(PaymentGateway):
         if not payment.reference:
             return GatewayResult(Payment.Status.VOIDED)
         try:
-            _call(
+            call(
                 lambda c: c.v1.payment_intents.cancel(
                     payment.reference, options={"idempotency_key": f"agora-payment-{payment.pk}-cancel"}
                 )
@@ -160,7 +178,7 @@ class StripeGateway(PaymentGateway):
             "metadata": {"agora_refund_id": str(refund.pk), "order_number": payment.order.number},
         }
         try:
-            obj = _call(
+            obj = call(
                 lambda c: c.v1.refunds.create(params=params, options={"idempotency_key": refund.idempotency_key})
             )
         except stripe.StripeError as exc:
@@ -169,7 +187,7 @@ class StripeGateway(PaymentGateway):
 
     def refunds(self, *, payment):
         try:
-            page = _call(lambda c: c.v1.refunds.list(params={"payment_intent": payment.reference, "limit": 100}))
+            page = call(lambda c: c.v1.refunds.list(params={"payment_intent": payment.reference, "limit": 100}))
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
         return [_refund_result(obj) for obj in page.data]
@@ -178,20 +196,14 @@ class StripeGateway(PaymentGateway):
         if not payment.reference:
             return GatewayResult(payment.status)
         try:
-            intent = _call(lambda c: c.v1.payment_intents.retrieve(payment.reference))
+            intent = call(lambda c: c.v1.payment_intents.retrieve(payment.reference))
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
         status = INTENT_STATUS.get(intent.status, Payment.Status.PENDING)
         return GatewayResult(status, reference=intent.id, processing=intent.status == "processing")
 
     def parse_webhook(self, *, payload, headers):
-        secret = settings.STRIPE_WEBHOOK_SECRET
-        if not secret:
-            raise WebhookRejected("STRIPE_WEBHOOK_SECRET is not configured.")
-        try:
-            stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature"), secret)
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise WebhookRejected(str(exc)) from exc
+        verify_signature(payload, headers, signed_with="STRIPE_WEBHOOK_SECRET")
         # Verified: read the fields we use from the JSON itself (the library's objects are not dicts).
         try:
             event = json.loads(payload)

@@ -1,18 +1,9 @@
-"""Payout providers behind one interface; ``get_provider()`` returns the configured one."""
+"""Payout providers behind one interface (agora.payouts.providers.base); ``get_provider()``
+returns the configured one."""
 
 from django.conf import settings
 
-from agora.payouts.providers.base import (
-    BalanceTransaction,
-    ConnectEvent,
-    ConnectWebhookRejected,
-    PayoutProvider,
-    ProviderAccount,
-    ProviderError,
-    ProviderTransfer,
-    TransferRefused,
-    payment_key,
-)
+from agora.payouts.providers.base import PayoutProvider
 
 
 def get_provider(name: str | None = None) -> PayoutProvider:
@@ -26,17 +17,3 @@ def get_provider(name: str | None = None) -> PayoutProvider:
 
         return StripeConnectProvider()
     raise KeyError(name)
-
-
-__all__ = [
-    "BalanceTransaction",
-    "ConnectEvent",
-    "ConnectWebhookRejected",
-    "PayoutProvider",
-    "ProviderAccount",
-    "ProviderError",
-    "ProviderTransfer",
-    "TransferRefused",
-    "get_provider",
-    "payment_key",
-]

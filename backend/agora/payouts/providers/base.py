@@ -1,5 +1,6 @@
 """The payout provider interface: connected accounts, transfers, and the provider's books for
-the reconciler. ``get_provider()`` returns the configured one (PAYOUT_PROVIDER)."""
+the reconciler. ``agora.payouts.providers.get_provider()`` returns the configured one
+(PAYOUT_PROVIDER)."""
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -33,6 +34,18 @@ class ProviderAccount:
     details_submitted: bool
     charges_enabled: bool
     payouts_enabled: bool
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """Money to move to a connected account: sent once per idempotency key."""
+
+    account_id: str
+    amount: Decimal
+    currency: str
+    idempotency_key: str
+    transfer_group: str
+    metadata: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -84,17 +97,8 @@ class PayoutProvider(ABC):
     def onboarding_link(self, *, account_id: str, return_url: str, refresh_url: str) -> str: ...
 
     @abstractmethod
-    def transfer_create(
-        self,
-        *,
-        account_id: str,
-        amount: Decimal,
-        currency: str,
-        idempotency_key: str,
-        transfer_group: str,
-        metadata: Mapping[str, str],
-    ) -> ProviderTransfer:
-        """Moves ``amount`` to the connected account, once per idempotency key."""
+    def transfer_create(self, request: TransferRequest) -> ProviderTransfer:
+        """Moves the request's amount to its connected account, once per idempotency key."""
 
     @abstractmethod
     def transfer_find(self, *, transfer_group: str) -> ProviderTransfer | None:

@@ -32,6 +32,7 @@ from agora.payouts.providers.base import (
     ProviderError,
     ProviderTransfer,
     TransferRefused,
+    TransferRequest,
     payment_key,
 )
 
@@ -94,36 +95,32 @@ class DummyProvider(PayoutProvider):
         origin = urlsplit(return_url)
         return f"{origin.scheme}://{origin.netloc}{ONBOARDING_PATH}?{urlencode({'account': account_id})}"
 
-    def transfer_create(
-        self,
-        *,
-        account_id: str,
-        amount: Decimal,
-        currency: str,
-        idempotency_key: str,
-        transfer_group: str,
-        metadata: Mapping[str, str],
-    ) -> ProviderTransfer:
-        existing = DummyTransfer.objects.filter(idempotency_key=idempotency_key).first()
+    def transfer_create(self, request: TransferRequest) -> ProviderTransfer:
+        key, currency = request.idempotency_key, request.currency.upper()
+        existing = DummyTransfer.objects.filter(idempotency_key=key).first()
         if existing is None:
-            account = DummyConnectAccount.objects.filter(pk=account_id).first()
+            account = DummyConnectAccount.objects.filter(pk=request.account_id).first()
             if account is None or not account.payouts_enabled:
-                raise TransferRefused(f"account {account_id} cannot receive transfers")
+                raise TransferRefused(f"account {request.account_id} cannot receive transfers")
             try:
                 with transaction.atomic():
                     existing = DummyTransfer.objects.create(
                         id=_id("tr"),
                         account=account,
-                        amount=amount,
-                        currency=currency.upper(),
-                        idempotency_key=idempotency_key,
-                        transfer_group=transfer_group,
-                        metadata=dict(metadata),
+                        amount=request.amount,
+                        currency=currency,
+                        idempotency_key=key,
+                        transfer_group=request.transfer_group,
+                        metadata=dict(request.metadata),
                         created_at=timezone.now(),
                     )
             except IntegrityError:  # the same key sent concurrently: the provider answers the first
-                existing = DummyTransfer.objects.get(idempotency_key=idempotency_key)
-        elif (existing.account_id, existing.amount, existing.currency) != (account_id, amount, currency.upper()):
+                existing = DummyTransfer.objects.get(idempotency_key=key)
+        elif (existing.account_id, existing.amount, existing.currency) != (
+            request.account_id,
+            request.amount,
+            currency,
+        ):
             raise TransferRefused("idempotency key reused with different parameters")
         # Tests widen the moment between "the provider made the transfer" and "we heard about it".
         delay = float(getattr(settings, "PAYOUT_DUMMY_TRANSFER_DELAY", 0) or 0)

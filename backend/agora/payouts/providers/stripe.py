@@ -12,12 +12,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import stripe
-from django.conf import settings
 
 from agora.core.money import from_minor_units, to_minor_units
-from agora.payments.bulkhead import bulkhead
-from agora.payments.gateways import ProviderUnavailable
+from agora.payments.gateways import GatewayError
 from agora.payments.gateways import stripe as stripe_gateway
+from agora.payments.gateways.stripe import as_dict, verify_signature
 from agora.payouts.providers.base import (
     BalanceTransaction,
     ConnectEvent,
@@ -27,54 +26,28 @@ from agora.payouts.providers.base import (
     ProviderError,
     ProviderTransfer,
     TransferRefused,
+    TransferRequest,
 )
 
 T = TypeVar("T")
-_OUTAGES = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
 # Refusals that pass: the platform's balance is short until pending charges settle.
 _RETRYABLE_CODES = {"balance_insufficient", "insufficient_funds"}
 
 
-def _client() -> stripe.StripeClient:
-    if not settings.STRIPE_SECRET_KEY:
-        raise ProviderError("STRIPE_SECRET_KEY is not configured.")
-    # The payments gateway's HTTP layer: tests fake Stripe's API there, for both.
-    http_client = stripe_gateway.HTTP_CLIENT or stripe.RequestsClient(
-        timeout=(settings.STRIPE_CONNECT_TIMEOUT, settings.STRIPE_READ_TIMEOUT)
-    )
-    extra: dict[str, Any] = {}
-    if settings.STRIPE_API_BASE:
-        extra["base_addresses"] = {"api": settings.STRIPE_API_BASE}
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        http_client=http_client,
-        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
-        **extra,
-    )
-
-
 def _call(fn: Callable[[stripe.StripeClient], T]) -> T:
-    """One Stripe call inside the bulkhead. Outages, and calls the bulkhead refuses (Stripe is
-    slow or failing), raise ProviderError (try again later); a request Stripe refuses for good
-    raises TransferRefused."""
+    """One Stripe call, through the payments gateway's client in a bulkhead of its own. Outages, and
+    calls the bulkhead refuses (Stripe is slow or failing), raise ProviderError (try again later);
+    a request Stripe refuses for good raises TransferRefused."""
     try:
-        with bulkhead("stripe-connect").call() as outcome:
-            try:
-                return fn(_client())
-            except _OUTAGES as exc:
-                outcome.failed = True
-                raise ProviderError(str(exc)) from exc
-            except stripe.StripeError as exc:
-                if isinstance(exc, stripe.InvalidRequestError) and exc.code not in _RETRYABLE_CODES:
-                    raise TransferRefused(str(exc)) from exc
-                raise ProviderError(str(exc)) from exc
-    except ProviderUnavailable as exc:
+        return stripe_gateway.call(fn, pool="stripe-connect")
+    except GatewayError as exc:
         raise ProviderError(str(exc)) from exc
-    raise AssertionError("unreachable")  # pragma: no cover - the bulkhead re-raises
-
-
-def _dict(obj: Any) -> dict[str, Any]:
-    return obj.to_dict() if isinstance(obj, stripe.StripeObject) else dict(obj)
+    except stripe.InvalidRequestError as exc:
+        if exc.code in _RETRYABLE_CODES:
+            raise ProviderError(str(exc)) from exc
+        raise TransferRefused(str(exc)) from exc
+    except stripe.StripeError as exc:
+        raise ProviderError(str(exc)) from exc
 
 
 def _when(ts: Any) -> datetime:
@@ -82,7 +55,7 @@ def _when(ts: Any) -> datetime:
 
 
 def _account(obj: Any) -> ProviderAccount:
-    data = _dict(obj)
+    data = as_dict(obj)
     return ProviderAccount(
         id=str(data["id"]),
         details_submitted=bool(data.get("details_submitted")),
@@ -92,7 +65,7 @@ def _account(obj: Any) -> ProviderAccount:
 
 
 def _transfer(obj: Any) -> ProviderTransfer:
-    data = _dict(obj)
+    data = as_dict(obj)
     raw = str((data.get("metadata") or {}).get("agora_payout_id") or "")
     destination = data.get("destination") or ""
     return ProviderTransfer(
@@ -120,7 +93,7 @@ def _source_ref(txn: dict[str, Any]) -> str:
 
 
 def _balance_transaction(obj: Any) -> BalanceTransaction:
-    data = _dict(obj)
+    data = as_dict(obj)
     kind = str(data.get("type") or "")
     return BalanceTransaction(
         id=str(data["id"]),
@@ -168,26 +141,16 @@ class StripeConnectProvider(PayoutProvider):
         link = _call(lambda c: c.v1.account_links.create(params=params))  # type: ignore[arg-type]
         return str(link.url)
 
-    def transfer_create(
-        self,
-        *,
-        account_id: str,
-        amount: Decimal,
-        currency: str,
-        idempotency_key: str,
-        transfer_group: str,
-        metadata: Mapping[str, str],
-    ) -> ProviderTransfer:
+    def transfer_create(self, request: TransferRequest) -> ProviderTransfer:
         params: dict[str, Any] = {
-            "amount": to_minor_units(amount),
-            "currency": currency.lower(),
-            "destination": account_id,
-            "transfer_group": transfer_group,
-            "metadata": dict(metadata),
+            "amount": to_minor_units(request.amount),
+            "currency": request.currency.lower(),
+            "destination": request.account_id,
+            "transfer_group": request.transfer_group,
+            "metadata": dict(request.metadata),
         }
-        obj = _call(
-            lambda c: c.v1.transfers.create(params=params, options={"idempotency_key": idempotency_key})  # type: ignore[arg-type]
-        )
+        options = {"idempotency_key": request.idempotency_key}
+        obj = _call(lambda c: c.v1.transfers.create(params=params, options=options))  # type: ignore[arg-type]
         return _transfer(obj)
 
     def transfer_find(self, *, transfer_group: str) -> ProviderTransfer | None:
@@ -213,13 +176,7 @@ class StripeConnectProvider(PayoutProvider):
         return [_balance_transaction(t) for t in _all(page)]
 
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ConnectEvent:
-        secret = settings.STRIPE_CONNECT_WEBHOOK_SECRET
-        if not secret:
-            raise ConnectWebhookRejected("STRIPE_CONNECT_WEBHOOK_SECRET is not configured.")
-        try:
-            stripe.Webhook.construct_event(payload, headers.get("Stripe-Signature") or "", secret)
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise ConnectWebhookRejected(str(exc)) from exc
+        verify_signature(payload, headers, signed_with="STRIPE_CONNECT_WEBHOOK_SECRET", rejected=ConnectWebhookRejected)
         try:
             event = json.loads(payload)
             obj = event["data"]["object"]

@@ -22,6 +22,7 @@ from agora.core.money import ZERO, money
 from agora.core.tasks_util import enqueue_on_commit
 from agora.ledger import services as ledger
 from agora.ledger.models import LedgerEntry
+from agora.payments.services import event_apply_once
 from agora.payouts.errors import (
     AlreadyOnHold,
     HoldReasonRequired,
@@ -31,14 +32,15 @@ from agora.payouts.errors import (
     PayoutProviderUnavailable,
 )
 from agora.payouts.models import Payout, PayoutAccount, PayoutHold, PayoutItem, ProviderEvent
-from agora.payouts.providers import (
+from agora.payouts.providers import get_provider
+from agora.payouts.providers.base import (
     ConnectEvent,
     ConnectWebhookRejected,
     ProviderAccount,
     ProviderError,
     ProviderTransfer,
     TransferRefused,
-    get_provider,
+    TransferRequest,
 )
 from agora.vendors.models import Vendor
 
@@ -146,6 +148,18 @@ def _due(account: PayoutAccount, last: datetime | None, now: datetime) -> bool:
     return True
 
 
+def _not_payable(account: PayoutAccount, on_hold: set[int], now: datetime) -> str | None:
+    """Why the vendor of ``account`` is not paid in this run, if it is not."""
+    if not account.payouts_enabled:
+        return "account_not_enabled"
+    if account.vendor.status != Vendor.Status.APPROVED:
+        return "vendor_not_approved"
+    if account.vendor_id in on_hold:
+        return "on_hold"
+    last = Payout.objects.filter(vendor_id=account.vendor_id).order_by("-as_of").values_list("as_of", flat=True).first()
+    return None if _due(account, last, now) else "not_due"
+
+
 def payable_entries(*, vendor_id: int, currency: str, now: datetime) -> QuerySet[LedgerEntry]:
     """Entries available at ``now`` that no payout covered yet (payouts themselves aside): their
     sum is the vendor's available balance — negative when refunds after a payout exceed new sales."""
@@ -169,23 +183,9 @@ def payouts_run(
         accounts = accounts.filter(vendor_id__in=vendor_ids)
     on_hold = set(PayoutHold.objects.filter(released_at__isnull=True).values_list("vendor_id", flat=True))
     for account in accounts:
-        if not account.payouts_enabled:
-            result.skip("account_not_enabled")
-            continue
-        if account.vendor.status != Vendor.Status.APPROVED:
-            result.skip("vendor_not_approved")
-            continue
-        if account.vendor_id in on_hold:
-            result.skip("on_hold")
-            continue
-        last = (
-            Payout.objects.filter(vendor_id=account.vendor_id)
-            .order_by("-as_of")
-            .values_list("as_of", flat=True)
-            .first()
-        )
-        if not _due(account, last, now):
-            result.skip("not_due")
+        reason = _not_payable(account, on_hold, now)
+        if reason:
+            result.skip(reason)
             continue
         currencies = (
             LedgerEntry.objects.filter(vendor_id=account.vendor_id)
@@ -276,7 +276,7 @@ def payout_send(*, payout_id: int) -> str:
     try:
         transfer = provider.transfer_find(transfer_group=payout.transfer_group) if tried_before else None
         if transfer is None:
-            transfer = provider.transfer_create(
+            request = TransferRequest(
                 account_id=payout.account_id,
                 amount=payout.amount,
                 currency=payout.currency,
@@ -284,6 +284,7 @@ def payout_send(*, payout_id: int) -> str:
                 transfer_group=payout.transfer_group,
                 metadata={"agora_payout_id": str(payout.pk), "agora_vendor_id": str(payout.vendor_id)},
             )
+            transfer = provider.transfer_create(request)
     except TransferRefused as exc:
         return _payout_failed(payout.pk, str(exc))
     return _payout_paid(payout.pk, transfer)
@@ -391,17 +392,8 @@ def webhook_receive(*, payload: bytes, headers: dict[str, str]) -> str:
     except ConnectWebhookRejected as exc:
         logger.warning("rejected %s connect webhook: %s", provider.name, exc)
         raise InvalidConnectWebhook() from None
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = ProviderEvent.objects.create(
-                    provider=provider.name, event_id=event.id, type=event.type, payload=event.payload
-                )
-        except IntegrityError:
-            return "duplicate"
-        outcome = _apply(event)
-        ProviderEvent.objects.filter(pk=record.pk).update(outcome=outcome)
-    return outcome
+    record = ProviderEvent(provider=provider.name, event_id=event.id, type=event.type, payload=event.payload)
+    return event_apply_once(record=record, apply=lambda: _apply(event))
 
 
 def _apply(event: ConnectEvent) -> str:

@@ -9,7 +9,9 @@ import { ImportPage } from './ImportPage';
 import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
+import { VendorReturnsPage } from './VendorReturnsPage';
 import { VendorReviewsPage } from './VendorReviewsPage';
+import { VendorShippingPage } from './VendorShippingPage';
 
 // The money pages load on demand: the chart and tables stay out of the portal's first chunk.
 const PayoutsPage = lazy(() =>
@@ -71,6 +73,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
             <NavLink to="/vendor/orders">Orders</NavLink>
+            <NavLink to="/vendor/returns">Returns</NavLink>
+            <NavLink to="/vendor/shipping">Shipping</NavLink>
             <NavLink to="/vendor/reviews">Reviews</NavLink>
             <NavLink to="/vendor/payouts" end>
               Payouts
@@ -83,6 +87,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="products/:id" element={<ProductFormPage />} />
             <Route path="imports" element={<ImportPage />} />
             <Route path="orders" element={<VendorOrdersPage />} />
+            <Route path="returns" element={<VendorReturnsPage />} />
+            <Route path="shipping" element={<VendorShippingPage />} />
             <Route path="reviews" element={<VendorReviewsPage />} />
             <Route
               path="payouts"
