@@ -200,7 +200,7 @@ export const changePasswordSchema = z
 export function useChangePassword() {
   return useMutation({
     mutationFn: ({ current_password, new_password }: z.output<typeof changePasswordSchema>) =>
-      api<{ access: string }>('/me/password/', {
+      api<Schema<'TokenPair'>>('/me/password/', {
         method: 'POST',
         body: { current_password, new_password, mode: 'cookie' },
       }),
@@ -212,7 +212,7 @@ export function useChangePassword() {
 export function useResendVerification() {
   return useMutation({
     mutationFn: () =>
-      api<{ detail: string }>('/me/email/verification/', { method: 'POST', body: {} }),
+      api<Schema<'Accepted'>>('/me/email/verification/', { method: 'POST', body: {} }),
   });
 }
 
