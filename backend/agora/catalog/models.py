@@ -53,6 +53,9 @@ class Product(models.Model):
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="EUR")
     in_stock = models.BooleanField(default=False)
+    # Units sold in the last 30 days: the search ranking's popularity signal. Computed from paid
+    # orders by the orders app (above catalog) every hour through ``products_set_units_sold``.
+    units_sold_30d = models.PositiveIntegerField(default=0)
     # Denormalised from the published reviews by the reviews services (through
     # ``product_rating_set``), exact after every review change: list filters and "best rated"
     # ordering read one row. No reviews: average null, count 0.
@@ -101,6 +104,32 @@ class Product(models.Model):
             actions.append("submit")
         actions.append("delete")
         return actions
+
+
+class AttributeDefinition(models.Model):
+    """An attribute key products carry in ``attributes`` ("material", "colour"), as staff name it.
+
+    Filterable ones become search facets (values with counts) and filters. ``key`` is matched
+    against products' attribute keys normalised (``agora.catalog.attributes.attribute_key``:
+    trimmed, inner spaces collapsed, case-folded), so "Colour" and " colour" are the same key.
+    """
+
+    key = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text='The key in products\' attributes ("material"); stored normalised: trimmed, lower case.',
+    )
+    name = models.CharField(max_length=80, help_text='The facet\'s title shoppers see ("Material").')
+    filterable = models.BooleanField(
+        default=False, help_text="Shown as a search facet with counts, and usable as a search filter."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Facets are listed by position, then name.")
+
+    class Meta:
+        ordering = ["position", "name", "key"]
+
+    def __str__(self) -> str:
+        return self.name or self.key
 
 
 class Variant(models.Model):

@@ -676,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/moderation/search/queries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Staff: searches that found nothing, left words out, or found few products (a sample, no
+         *     personal data), most searched first — where a synonym or a stop word would help.
+         */
+        get: operations["moderation_search_queries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/moderation/vendor-orders/{id}/cancel/": {
         parameters: {
             query?: never;
@@ -921,10 +941,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Full-text product search over public products, with the product-list filters and facets.
+         * @description Full-text product search over public products, with the product-list filters, attribute
+         *     filters and facets.
          *
-         *     Typo tolerant (one edit in words of 4+ letters), the last word also matches as a prefix.
-         *     Facets count the same filtered set. A page beyond the last answers 404.
+         *     Typo tolerant (one edit from 4 letters, two from 8; the answer says what it corrected), the
+         *     last word also matches as a prefix, synonyms and stop words as staff set them; when the
+         *     words together match nothing, the least informative are left out (and named). Ranked by
+         *     text relevance, then in stock first, then units sold in the last 30 days. Facets count the
+         *     same filtered set (an attribute's own selection aside). A page beyond the last answers 404.
          */
         get: operations["search_retrieve"];
         put?: never;
@@ -1628,6 +1652,17 @@ export interface components {
             /** @default false */
             is_default: boolean;
         };
+        AttributeFacet: {
+            key: string;
+            name: string;
+            /** @description The most common values first (at most 20). The attribute's own selection is not applied to its counts: they say how many products each value adds. */
+            values: components["schemas"]["AttributeValue"][];
+        };
+        AttributeValue: {
+            /** @description Filter by it with `attribute=<key>:<value>`. */
+            value: string;
+            count: number;
+        };
         Balance: {
             currency: string;
             /**
@@ -1802,6 +1837,12 @@ export interface components {
             received: boolean;
             outcome: string;
         };
+        Correction: {
+            /** @description A word as typed. */
+            word: string;
+            /** @description The word it was taken for. */
+            correction: string;
+        };
         DailyPoint: {
             /** Format: date */
             date: string;
@@ -1894,6 +1935,8 @@ export interface components {
             category: components["schemas"]["FacetBucket"][];
             vendor: components["schemas"]["FacetBucket"][];
             price: components["schemas"]["PriceBucket"][];
+            /** @description Filterable attributes found in the results, in the order staff set. */
+            attributes: components["schemas"]["AttributeFacet"][];
         };
         /**
          * @description An input serializer that refuses fields it does not know.
@@ -1945,6 +1988,13 @@ export interface components {
              */
             file: string;
         };
+        /**
+         * @description * `zero` - zero
+         *     * `partial` - partial
+         *     * `low` - low
+         * @enum {string}
+         */
+        KindEnum: "zero" | "partial" | "low";
         LedgerEntry: {
             readonly id: number;
             /** @description One of: sale, commission, shipping_share, refund, refund_commission, payout, payout_reversal, adjustment. */
@@ -2258,6 +2308,14 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["Return"][];
+        };
+        PaginatedSearchQueryStatList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["QueryStat"][];
         };
         PaginatedStaffReturnList: {
             count: number;
@@ -2723,6 +2781,17 @@ export interface components {
          * @enum {string}
          */
         PurchaseActionsEnum: "review";
+        QueryStat: {
+            /** @description The words searched for (lower case), nothing else about the search. */
+            query: string;
+            kind: components["schemas"]["KindEnum"];
+            /** @description Sampled searches (SEARCH_QUERY_LOG_SAMPLE_RATE of all): compare queries, not totals. */
+            count: number;
+            /** @description Days it was searched on. */
+            days: number;
+            /** Format: date */
+            last_seen: string;
+        };
         RatingSummary: {
             /** Format: decimal */
             average: string | null;
@@ -3000,6 +3069,12 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["SearchHit"][];
             facets: components["schemas"]["Facets"];
+            /** @description The words searched for, with typos corrected ("Showing results for …"); null when nothing was corrected. Search with `exact=true` for the words as typed. */
+            corrected_query: string | null;
+            /** @description Each corrected word, in the order typed. */
+            corrections: components["schemas"]["Correction"][];
+            /** @description Words left out because they matched nothing, or nothing together with the others. */
+            dropped_words: string[];
         };
         /**
          * @description An input serializer that refuses fields it does not know.
@@ -5902,6 +5977,75 @@ export interface operations {
             };
         };
     };
+    moderation_search_queries_list: {
+        parameters: {
+            query?: {
+                /** @description The last N days (default 30). */
+                days?: number;
+                /**
+                 * @description zero: no results; partial: some words were left out; low: few results. Default: all.
+                 *
+                 *     * `zero` - zero
+                 *     * `partial` - partial
+                 *     * `low` - low
+                 */
+                kind?: "zero" | "partial" | "low" | "";
+                page?: number;
+                /** @description At most 100; larger is clamped. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSearchQueryStatList"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     moderation_vendor_orders_cancel_create: {
         parameters: {
             query?: never;
@@ -6614,8 +6758,12 @@ export interface operations {
     search_retrieve: {
         parameters: {
             query?: {
+                /** @description Attribute filters, repeatable: `attribute=material:oak&attribute=colour:blue`. Values of one attribute are alternatives (any of them), different attributes must all match. Only filterable attributes (the ones `facets.attributes` lists). */
+                attribute?: string[];
                 /** @description Category slug; includes its descendants. */
                 category?: string;
+                /** @description Search the words as typed: no typo corrections, and no words left out when they match nothing together (the storefront's "search instead for" link). */
+                exact?: boolean;
                 in_stock?: boolean | null;
                 max_price?: string;
                 min_price?: string;
@@ -6634,7 +6782,7 @@ export interface operations {
                 page?: number;
                 /** @description At most 100; larger values are clamped. */
                 page_size?: number;
-                /** @description Words to search for (typo tolerant; the last word also matches as a prefix). Empty: a filtered listing of every public product, newest first. */
+                /** @description Words to search for. Stop words are left out; synonyms are found too; the last word also matches as a prefix; a word the catalog does not know is corrected (one edit from 4 letters, two from 8, a swap of neighbours is one edit; never words with digits); when the words together match nothing, the least informative are left out. Empty: a filtered listing of every public product, newest first. */
                 q?: string;
                 /** @description Vendor slug. */
                 vendor?: string;

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0005_ratings'),
+        ('catalog', '0006_ratings'),
         ('orders', '0007_drop_side_effects_for_outbox'),
         ('vendors', '0003_ratings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('catalog', '0005_ratings'),
+        ('catalog', '0006_ratings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

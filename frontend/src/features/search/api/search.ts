@@ -7,6 +7,8 @@ export type SearchHit = Schema<'SearchHit'>;
 export type TermFacet = Schema<'FacetBucket'>;
 export type PriceFacet = Schema<'PriceBucket'>;
 export type SearchResponse = Schema<'SearchPage'>;
+/** A filterable attribute (staff choose them) with its most common values in the results. */
+export type AttributeFacet = Schema<'AttributeFacet'>;
 
 export type SearchParams = {
   q: string;
@@ -18,7 +20,16 @@ export type SearchParams = {
   min_rating?: string | undefined;
   ordering?: string | undefined;
   page?: number | undefined;
+  /** `key:value` pairs; values of one key are alternatives. */
+  attribute?: string[] | undefined;
+  /** The words as typed: no corrections, no words left out. */
+  exact?: boolean | undefined;
 };
+
+/** `attribute=key:value` of the URL, as the API takes it. */
+export function attributeFilter(key: string, value: string): string {
+  return `${key}:${value}`;
+}
 
 export type Suggestion = Schema<'Suggestion'>;
 
@@ -37,6 +48,8 @@ export function searchParamsFromUrl(params: URLSearchParams): SearchParams {
     min_rating: isMinRating(text('min_rating')) ? text('min_rating') : undefined,
     ordering: text('ordering'),
     page: Number.isInteger(page) && page > 1 ? page : undefined,
+    attribute: params.getAll('attribute').length ? params.getAll('attribute') : undefined,
+    exact: params.get('exact') === 'true' ? true : undefined,
   };
 }
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_importjob_private_storage'),
+        ('catalog', '0005_attribute_definitions_units_sold'),
         ('vendors', '0003_ratings'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0003_category_index'),
+        ('search', '0005_text_search_config_keeps_stop_words'),
     ]
 
     operations = [
