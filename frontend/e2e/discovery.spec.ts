@@ -128,14 +128,16 @@ test('a shopper from a search engine buys, reviews; staff approves; the rating s
     await loginThroughUi(page, { email: vendorEmail, password: PASSWORD });
     await expect(async () => {
       await page.goto('/vendor/orders');
-      await expect(page.getByRole('button', { name: 'Mark as shipped' })).toBeVisible({
+      await expect(page.getByRole('button', { name: 'Ship a parcel' })).toBeVisible({
         timeout: 2_000,
       });
     }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
-    await page.getByRole('button', { name: 'Mark as shipped' }).click();
-    await page.getByLabel('Tracking number').fill('TRACK-STARS-1');
-    const shipped = waitForApi(page, 'POST', /\/vendor\/orders\/\d+\/ship\/$/);
-    await page.getByRole('button', { name: 'Confirm shipment' }).click();
+    await page.getByRole('button', { name: 'Ship a parcel' }).click();
+    const form = page.getByRole('form', { name: /^Ship a parcel of order / });
+    await form.getByLabel('Carrier').fill('DHL');
+    await form.getByLabel('Tracking number').fill('TRACK-STARS-1');
+    const shipped = waitForApi(page, 'POST', /\/vendor\/orders\/\d+\/parcels\/$/);
+    await form.getByRole('button', { name: 'Ship parcel' }).click();
     await expectOk(await shipped);
   });
 

@@ -14,6 +14,7 @@ const ROUTES = {
   product: 'src/app/routes/product.tsx',
   checkout: 'src/app/routes/checkout.tsx',
   vendor: 'src/app/routes/vendor.tsx',
+  shop: 'src/app/routes/vendor-store.tsx',
 };
 
 if (!existsSync(MANIFEST)) {

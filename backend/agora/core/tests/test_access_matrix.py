@@ -521,6 +521,7 @@ CASES = [
         portal(vendor_a=200, vendor_b=404, pending_vendor=403),
     ),
     ("review queue", "get", "/api/v1/moderation/reviews/", None, staff_only(200)),
+    ("search query statistics", "get", "/api/v1/moderation/search/queries/", None, staff_only(200)),
     ("approve a published review", "post", "/api/v1/moderation/reviews/{shopper_review}/approve/", {}, staff_only(409)),
     (
         "reject a review",

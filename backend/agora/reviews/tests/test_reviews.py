@@ -284,3 +284,37 @@ def test_an_erased_account_takes_its_reviews_and_their_stars_with_it(bought, sta
     assert bought.client.delete("/api/v1/me/", {"password": PASSWORD}, format="json").status_code == 204
     assert not Review.objects.exists()
     assert product_of(bought.lamp).rating_count == 0
+
+
+def test_staff_moderate_in_the_admin_queue_with_held_ones_flagged(bought, admin_client, settings, make_user):
+    from django.urls import reverse
+
+    settings.REVIEWS_PREMODERATION = True
+    clean = write(bought).json()["id"]
+    shopper = make_user()
+    line = buy(shopper, bought.lamp.variant).lines.get()
+    ship(line)
+    held = (
+        client_for(shopper)
+        .post("/api/v1/me/reviews/", {"order_line": line.pk, **GOOD, "body": "See lamps.shop"}, format="json")
+        .json()["id"]
+    )
+    url = reverse("admin:reviews_review_changelist")
+
+    # the queue lists both; the held filter shows only the one with a link, and why
+    assert admin_client.get(url).status_code == 200
+    page = admin_client.get(url + "?held=yes").content.decode()
+    assert f"review/{held}/change/" in page and f"review/{clean}/change/" not in page
+    detail = admin_client.get(reverse("admin:reviews_review_change", args=[held])).content.decode()
+    assert "it contains a link" in detail
+
+    # publishing counts it in the rating; rejecting needs a reason the author then sees
+    admin_client.post(url, {"action": "approve", "_selected_action": [clean]})
+    admin_client.post(url, {"action": "reject", "_selected_action": [held]})
+    assert Review.objects.get(pk=held).status == Review.Status.PENDING
+    admin_client.post(url, {"action": "reject", "_selected_action": [held], "reason": "No links, please."})
+
+    assert Review.objects.get(pk=clean).status == Review.Status.PUBLISHED
+    assert product_of(bought.lamp).rating_count == 1
+    mine = client_for(shopper).get(f"/api/v1/me/reviews/{held}/").json()
+    assert (mine["status"], mine["rejection_reason"]) == ("rejected", "No links, please.")

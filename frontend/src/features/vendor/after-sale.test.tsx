@@ -31,8 +31,16 @@ type Line = {
   unit_price: string;
 };
 
+/** What the API sends: its `actions` are what its ship and cancel rules allow for the status. */
 function subOrder(overrides: Record<string, unknown> = {}, lines?: Line[]) {
+  const status = (overrides.status as string | undefined) ?? 'processing';
   return {
+    actions:
+      status === 'processing'
+        ? ['ship', 'cancel_lines']
+        : status === 'pending'
+          ? ['cancel_lines']
+          : [],
     id: 5,
     order_number: 'AG-1001',
     order_status: 'processing',

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Schema } from '@/lib/types';
+import type { SubOrder } from './api/vendor';
 import { server } from '@/test/server';
 import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
@@ -334,10 +335,10 @@ describe('CSV import', () => {
 });
 
 describe('vendor orders', () => {
-  const subOrder = (status: string, orderStatus: string) => ({
+  const subOrder = (status: string, actions: SubOrder['actions']) => ({
     id: 5,
     order_number: 'A-1001',
-    order_status: orderStatus,
+    order_status: 'paid',
     order_refunded_total: '0.00',
     status,
     created_at: '2024-01-01T00:00:00Z',
@@ -348,21 +349,31 @@ describe('vendor orders', () => {
     parcels: [],
     lines: [{ id: 1, product_name: 'Desk Lamp', variant_name: 'Black', quantity: 2 }],
     shipping_address: { full_name: 'Ada', city: 'Berlin' },
+    actions,
   });
 
-  it('ships only confirmed sub-orders: none of the statuses the API does not have', async () => {
-    let current = subOrder('pending', 'paid');
+  it("offers shipping and cancelling only as the sub-order's actions say", async () => {
+    let current = subOrder('pending', []);
     server.use(http.get(API('/vendor/orders/'), () => HttpResponse.json(paginated([current]))));
-    const view = renderPortal('/vendor/orders');
+    let view = renderPortal('/vendor/orders');
     expect(await screen.findByText('2 × Desk Lamp (Black)')).toBeInTheDocument();
     expect(screen.getByText(/Waiting for the order to be confirmed/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Ship a parcel' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Mark as shipped' })).not.toBeInTheDocument();
     view.unmount();
 
-    current = subOrder('processing', 'processing');
+    // A status alone offers nothing: the server did not allow it (say, the order is on hold).
+    current = subOrder('processing', []);
+    view = renderPortal('/vendor/orders');
+    expect(await screen.findByText('2 × Desk Lamp (Black)')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Ship a parcel' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Cancel lines' })).not.toBeInTheDocument();
+    view.unmount();
+
+    current = subOrder('processing', ['ship', 'cancel_lines']);
     renderPortal('/vendor/orders');
     expect(await screen.findByRole('button', { name: 'Ship a parcel' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cancel lines' })).toBeInTheDocument();
   });
 });
 

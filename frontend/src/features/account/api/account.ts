@@ -4,110 +4,22 @@ import { z } from 'zod';
 import { api, apiBlob, type Paginated } from '@/lib/api';
 import { orderTokenHeaders } from '@/lib/order-tokens';
 import { queryKeys } from '@/lib/query-keys';
+import type { Schema } from '@/lib/types';
 import { cartTokenStore, endSession, startSession } from '@/lib/session';
 
-export type OrderLine = {
-  id?: number;
-  product_name?: string;
-  variant_name?: string;
-  name?: string;
-  sku?: string;
-  quantity: number;
-  /** Of `quantity`: units the seller cancelled, and units in parcels. */
-  quantity_cancelled?: number;
-  quantity_shipped?: number;
-  unit_price?: string;
-  line_total?: string;
-};
-
-export type Parcel = {
-  id: number;
-  carrier?: string;
-  tracking_number?: string;
-  tracking_url?: string;
-  shipped_at: string;
-  lines: { line_id: number; quantity: number }[];
-};
-
+export type OrderLine = Schema<'OrderLine'>;
+export type Parcel = Schema<'Parcel'>;
 /** One vendor's part of the order: its own parcel(s), shipping method and price. */
-export type SubOrder = {
-  id: number;
-  vendor: { slug: string; name: string };
-  status: string;
-  subtotal?: string;
-  currency?: string;
-  tracking_number?: string | null;
-  shipped_at?: string | null;
-  /** This vendor's shipping: its parcel's price ("0.00" when free). */
-  shipping?: string;
-  shipping_method?: string;
-  delivery_days_min?: number | null;
-  delivery_days_max?: number | null;
-  parcels?: Parcel[];
-  lines?: OrderLine[];
-};
+export type SubOrder = Schema<'OrderVendorOrder'>;
+/** The order, with the server's `can_cancel`: whether the shopper may still cancel it. */
+export type Order = Schema<'Order'>;
+export type ReturnStatus = Schema<'Return'>['status'];
+/** A return; its `actions` (the shopper's: `dispute`) are computed by the server. */
+export type ReturnRequest = Schema<'Return'>;
+export type ReturnableLine = Schema<'ReturnableLine'>;
+export type OrderReturns = Schema<'OrderReturns'>;
 
-export type Order = {
-  number: string;
-  status: string;
-  email: string;
-  created_at?: string;
-  lines?: OrderLine[];
-  subtotal?: string;
-  shipping?: string;
-  total: string;
-  currency: string;
-  vendor_orders?: SubOrder[];
-  payment?: { status: string; client_secret?: string | null; amount_refunded?: string } | null;
-  /** What went back to the customer so far; more than 0 on a partially refunded order. */
-  refunded_total?: string;
-  /** The server's word on whether the shopper may still cancel the whole order. */
-  can_cancel?: boolean;
-};
-
-export type ReturnStatus =
-  'requested' | 'approved' | 'rejected' | 'disputed' | 'closed' | 'refunded' | (string & {});
-
-export type ReturnRequest = {
-  id: number;
-  order_number: string;
-  vendor: { slug: string; name: string };
-  vendor_order_id: number;
-  status: ReturnStatus;
-  reason: string;
-  vendor_note?: string;
-  dispute_reason?: string;
-  staff_note?: string;
-  lines: { line_id: number; name: string; quantity: number; unit_price: string }[];
-  refund: { amount: string; currency: string; status: string } | null;
-  restocked?: boolean;
-  created_at: string;
-  refunded_at?: string | null;
-  /** What the caller may do now, computed by the server (the shopper: `dispute`). */
-  actions: string[];
-};
-
-export type ReturnableLine = {
-  vendor_order_id: number;
-  vendor: { slug: string; name: string };
-  line_id: number;
-  name: string;
-  /** Units that may still be returned (0 once the window closed). */
-  quantity: number;
-  until: string;
-};
-
-export type OrderReturns = { returnable: ReturnableLine[]; returns: ReturnRequest[] };
-
-export type Address = {
-  id: number;
-  full_name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postal_code: string;
-  country: string;
-};
+export type Address = Schema<'Address'>;
 
 export const ordersQueryOptions = (page = 1) =>
   queryOptions({
@@ -177,11 +89,7 @@ function useRefreshOrder(number: string) {
     ]);
 }
 
-export type ReturnCreate = {
-  vendor_order: number;
-  lines: { line: number; quantity: number }[];
-  reason: string;
-};
+export type ReturnCreate = Schema<'ReturnCreateInputRequest'>;
 
 export function useCreateReturn(number: string) {
   const refresh = useRefreshOrder(number);
@@ -292,7 +200,7 @@ export const changePasswordSchema = z
 export function useChangePassword() {
   return useMutation({
     mutationFn: ({ current_password, new_password }: z.output<typeof changePasswordSchema>) =>
-      api<{ access: string }>('/me/password/', {
+      api<Schema<'TokenPair'>>('/me/password/', {
         method: 'POST',
         body: { current_password, new_password, mode: 'cookie' },
       }),
@@ -304,20 +212,13 @@ export function useChangePassword() {
 export function useResendVerification() {
   return useMutation({
     mutationFn: () =>
-      api<{ detail: string }>('/me/email/verification/', { method: 'POST', body: {} }),
+      api<Schema<'Accepted'>>('/me/email/verification/', { method: 'POST', body: {} }),
   });
 }
 
 // --- privacy ------------------------------------------------------------------------------------
 
-export type DataExport = {
-  id: number;
-  status: 'queued' | 'ready' | 'failed' | 'expired';
-  requested_at: string;
-  ready_at: string | null;
-  expires_at: string | null;
-  download_url: string | null;
-};
+export type DataExport = Schema<'DataExport'>;
 
 const exportsKey = ['me', 'exports'] as const;
 

@@ -3,7 +3,7 @@ import { deliveryEstimate, formatDate, humanize, isZeroMoney } from '@/lib/forma
 import type { Order, OrderLine, Parcel, SubOrder } from '../api/account';
 
 function lineName(line: OrderLine): string {
-  const base = line.product_name ?? line.name ?? line.sku ?? 'Item';
+  const base = line.product_name || line.sku;
   return line.variant_name && line.variant_name !== base ? `${base} — ${line.variant_name}` : base;
 }
 

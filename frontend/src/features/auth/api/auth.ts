@@ -37,7 +37,7 @@ export function useLogin() {
     // Cookie mode: the refresh token goes into an HttpOnly cookie, the answer carries the
     // access token only, and it stays in memory.
     mutationFn: (credentials: Credentials) =>
-      api<{ access: string }>('/auth/token/', {
+      api<Schema<'TokenPair'>>('/auth/token/', {
         method: 'POST',
         body: { ...credentials, mode: 'cookie' },
         anonymous: true,
@@ -82,7 +82,7 @@ export function useLogout() {
 export function useRequestPasswordReset() {
   return useMutation({
     mutationFn: (email: string) =>
-      api<{ detail: string }>('/auth/password/reset/', {
+      api<Schema<'Accepted'>>('/auth/password/reset/', {
         method: 'POST',
         body: { email },
         anonymous: true,
@@ -103,7 +103,7 @@ export function useVerifyEmail() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (token: string) =>
-      api<{ email: string; email_verified: boolean }>('/auth/email/verify/', {
+      api<Schema<'EmailVerified'>>('/auth/email/verify/', {
         method: 'POST',
         body: { token },
         anonymous: true,

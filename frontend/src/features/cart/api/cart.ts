@@ -10,22 +10,11 @@ import { ApiError, isApiError } from '@/lib/errors';
 import { queryKeys } from '@/lib/query-keys';
 import { cartTokenStore, isSignedIn, useCartToken, useIsAuthenticated } from '@/lib/session';
 import { createStore, useStore } from '@/lib/store';
+import type { Schema } from '@/lib/types';
 
-export type CartLine = {
-  id: number;
-  variant: { id: number; sku: string; name: string; product_slug: string; product_name?: string };
-  quantity: number;
-  unit_price: string;
-  line_total: string;
-};
+export type CartLine = Schema<'CartLine'>;
 
-export type Cart = {
-  token: string;
-  items: CartLine[];
-  subtotal: string;
-  currency: string;
-  item_count: number;
-};
+export type Cart = Schema<'Cart'>;
 
 /** Whose cart: the signed-in user's, or the guest's token. Part of the key so a login swaps it. */
 function cartOwner(): string {

@@ -5,43 +5,19 @@ import { createIdempotencyKeeper, isInProgress } from '@/lib/idempotency';
 import { orderTokens } from '@/lib/order-tokens';
 import { queryKeys } from '@/lib/query-keys';
 import { cartTokenStore, isSignedIn } from '@/lib/session';
+import type { Schema } from '@/lib/types';
 import { cartQueryKey, type Cart } from './cart';
 
 /** One way a vendor ships its part of the cart (`GET /cart/shipping-options/`). */
-export type ShippingOption = {
-  code: string;
-  name: string;
-  /** What this vendor's parcel costs with it: "0.00" when free. */
-  price: string;
-  /** The method's price before free shipping. */
-  list_price: string;
-  currency: string;
-  free_above: string | null;
-  delivery_days_min: number;
-  delivery_days_max: number;
-  /** Whether it ships to the country asked about (null without a country). */
-  ships_to_country: boolean | null;
-};
-
+export type ShippingOption = Schema<'ShippingOption'>;
 /** A vendor's part of the cart and the methods it offers for it. */
-export type VendorShippingOptions = {
-  vendor: { slug: string; name: string };
-  variant_ids: number[];
-  subtotal: string;
-  currency: string;
-  options: ShippingOption[];
-};
-
-export type ShippingChoice = { vendor: string; method: string };
-
-export type ShippingAddress = {
-  full_name: string;
-  line1: string;
-  line2?: string | undefined;
-  city: string;
-  postal_code: string;
-  country: string;
-};
+export type VendorShippingOptions = Schema<'VendorShippingOptions'>;
+export type ShippingChoice = Schema<'VendorShippingChoiceRequest'>;
+/** What the checkout form sends (the schema's input marks defaulted fields as required). */
+export type ShippingAddress = Pick<
+  Schema<'ShippingAddressInputRequest'>,
+  'full_name' | 'line1' | 'city' | 'postal_code' | 'country'
+> & { line2?: string | undefined };
 
 export type CheckoutBody = {
   email: string;
@@ -51,26 +27,10 @@ export type CheckoutBody = {
   payment_method: string;
   payment_token?: string | undefined;
 };
-
 /** What checkout accepts now (`GET /payment-methods/`): the storefront offers exactly these. */
-export type PaymentMethod = {
-  code: string;
-  name: string;
-  test: boolean;
-  publishable_key: string | null;
-};
-
-export type PlacedOrder = {
-  number: string;
-  status: string;
-  email: string;
-  total: string;
-  currency: string;
-  payment: { status: string; client_secret?: string | null } | null;
-  /** Opens the order without signing in (`X-Order-Token`); a guest keeps it in this browser. */
-  access_token?: string;
-  [key: string]: unknown;
-};
+export type PaymentMethod = Schema<'PaymentMethod'>;
+/** The placed order; `access_token` opens it without signing in (`X-Order-Token`). */
+export type PlacedOrder = Schema<'CheckoutOrder'>;
 
 /** What the cart holds, as a key part: shipping prices depend on each vendor's subtotal. */
 export function cartVersion(cart: Cart | null | undefined): string {

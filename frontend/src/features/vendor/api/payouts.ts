@@ -35,8 +35,7 @@ const moneyKey = [...queryKeys.vendor, 'money'] as const;
 export const balanceQueryOptions = () =>
   queryOptions({
     queryKey: [...moneyKey, 'balance'],
-    queryFn: ({ signal }) =>
-      api<{ balances: Balance[]; hold_days: number }>('/vendor/balance/', { signal }),
+    queryFn: ({ signal }) => api<Schema<'Balances'>>('/vendor/balance/', { signal }),
   });
 
 export const ledgerQueryOptions = (filters: LedgerFilters) =>
@@ -81,8 +80,7 @@ export const usePayoutAccount = () => useQuery(payoutAccountQueryOptions());
 /** Connect (or continue) payouts: the answer is the provider's onboarding link to open. */
 export function useConnectPayouts() {
   return useMutation({
-    mutationFn: () =>
-      api<{ url: string; account: PayoutAccount }>('/vendor/payout-account/', { method: 'POST' }),
+    mutationFn: () => api<Schema<'OnboardingLink'>>('/vendor/payout-account/', { method: 'POST' }),
   });
 }
 

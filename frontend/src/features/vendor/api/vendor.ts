@@ -12,98 +12,21 @@ export type VendorProduct = Schema<'VendorProduct'>;
 export type ProductWrite = Schema<'ProductInputRequest'>;
 export type ImportJob = Schema<'ImportJob'>;
 
-export type SubOrderLine = {
-  id?: number;
-  product_name?: string;
-  name?: string;
-  variant_name?: string;
-  sku?: string;
-  quantity: number;
-  /** Of `quantity`: units cancelled before shipping, and units already in parcels. */
-  quantity_cancelled?: number;
-  quantity_shipped?: number;
-  unit_price?: string;
-  line_total?: string;
-};
-
-export type Parcel = {
-  id: number;
-  carrier?: string;
-  tracking_number?: string;
-  tracking_url?: string;
-  shipped_at: string;
-  lines: { line_id: number; quantity: number }[];
-};
-
-/** The vendor's part of an order (`GET /vendor/orders/`). */
-export type SubOrder = {
-  id: number;
-  number?: string;
-  order_number?: string;
-  order_status?: string;
-  /** What went back to the customer on the whole order so far (partial refunds). */
-  order_refunded_total?: string;
-  /** pending (not confirmed yet) → processing (pack and ship) → shipped; or cancelled. */
-  status: string;
-  created_at?: string;
-  tracking_number?: string | null;
-  total?: string;
-  subtotal?: string;
-  currency?: string;
-  commission?: string;
-  commission_rate?: string;
-  /** Ship by then (the vendor's handling time from payment); `is_late` once it passed. */
-  ship_by?: string | null;
-  is_late?: boolean;
-  cancel_reason?: string;
-  /** This vendor's shipping: what the shopper paid for its parcel. */
-  shipping?: string;
-  shipping_method?: string;
-  parcels?: Parcel[];
-  lines?: SubOrderLine[];
-  shipping_address?: { full_name?: string; city?: string; country?: string } | null;
-};
+export type SubOrderLine = Schema<'OrderLine'>;
+export type Parcel = Schema<'Parcel'>;
+/** The vendor's part of an order (`GET /vendor/orders/`), with the `actions` it allows now. */
+export type SubOrder = Schema<'VendorOrder'>;
 
 /** Units of a line still to ship: neither cancelled nor in a parcel. */
 export const openQuantity = (line: SubOrderLine) =>
   Math.max(0, line.quantity - (line.quantity_cancelled ?? 0) - (line.quantity_shipped ?? 0));
 
-export type VendorShippingMethod = {
-  id: number;
-  code: string;
-  name: string;
-  price: string;
-  currency: string;
-  countries?: string[];
-  free_above: string | null;
-  delivery_days_min?: number;
-  delivery_days_max?: number;
-  is_active?: boolean;
-  position?: number;
-};
-
+export type VendorShippingMethod = Schema<'VendorShippingMethod'>;
 export type ShippingMethodWrite = Omit<VendorShippingMethod, 'id' | 'currency'>;
-
 /** A platform method: what vendors without an active method of their own offer. */
-export type PlatformShippingMethod = {
-  code: string;
-  name: string;
-  price: string;
-  currency?: string;
-  free_above: string | null;
-  delivery_days_min?: number;
-  delivery_days_max?: number;
-};
-
-export type VendorPolicies = {
-  slug: string;
-  name: string;
-  handling_days: number;
-  return_window_days: number;
-};
-
-export type ReturnStatus =
-  'requested' | 'approved' | 'rejected' | 'disputed' | 'closed' | 'refunded' | (string & {});
+export type PlatformShippingMethod = Schema<'ShippingMethod'>;
+export type VendorPolicies = Schema<'Vendor'>;
+export type ReturnStatus = Schema<'Return'>['status'];
 
 export const RETURN_STATUSES = [
   'requested',
@@ -114,23 +37,8 @@ export const RETURN_STATUSES = [
   'closed',
 ] as const;
 
-export type VendorReturn = {
-  id: number;
-  order_number: string;
-  vendor_order_id: number;
-  status: ReturnStatus;
-  reason: string;
-  vendor_note?: string;
-  dispute_reason?: string;
-  staff_note?: string;
-  lines: { line_id: number; name: string; quantity: number; unit_price: string }[];
-  refund: { amount: string; currency: string; status: string } | null;
-  restocked?: boolean;
-  created_at: string;
-  refunded_at?: string | null;
-  /** What the vendor may do now, computed by the server: approve, reject, refund. */
-  actions: string[];
-};
+/** A return of the vendor's; `actions` (approve, reject, refund) are computed by the server. */
+export type VendorReturn = Schema<'Return'>;
 
 const productsKey = [...queryKeys.vendor, 'products'] as const;
 

@@ -20,11 +20,8 @@ import {
   type SubOrderLine,
 } from '../api/vendor';
 
-/** Order states in which the vendor may still cancel open lines (the server checks again). */
-const CANCELLABLE_ORDER = new Set(['paid', 'processing', 'partially_refunded']);
-
 function lineName(line: SubOrderLine): string {
-  const base = line.product_name ?? line.name ?? line.sku ?? 'Item';
+  const base = line.product_name || line.sku;
   return line.variant_name ? `${base} (${line.variant_name})` : base;
 }
 
@@ -37,14 +34,14 @@ function lineProgress(line: SubOrderLine): string {
   return parts.length ? ` — ${parts.join(', ')}` : '';
 }
 
-const orderLabel = (order: SubOrder) => order.order_number ?? order.number ?? String(order.id);
+const orderLabel = (order: SubOrder) => order.order_number;
 
 function safeUrl(url: string | undefined): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
 function Parcels({ order }: { order: SubOrder }) {
-  const names = new Map((order.lines ?? []).map((line) => [line.id, lineName(line)]));
+  const names = new Map(order.lines.map((line) => [line.id, lineName(line)]));
   return (
     <ul className="parcels" aria-label={`Parcels of order ${orderLabel(order)}`}>
       {(order.parcels ?? []).map((parcel: Parcel, index) => {
@@ -153,7 +150,7 @@ const lineFieldKeys = (lines: SubOrderLine[]) => [
 function ParcelForm({ order, onDone }: { order: SubOrder; onDone: (message: string) => void }) {
   const ship = useShipParcel();
   const form = useFormErrors();
-  const open = (order.lines ?? []).filter((line) => openQuantity(line) > 0);
+  const open = order.lines.filter((line) => openQuantity(line) > 0);
   // By default the parcel holds everything that is left.
   const [quantities, setQuantities] = useState<Record<number, number>>(() =>
     Object.fromEntries(open.map((line) => [line.id ?? 0, openQuantity(line)])),
@@ -250,7 +247,7 @@ function CancelLinesForm({
 }) {
   const cancel = useCancelLines();
   const form = useFormErrors();
-  const open = (order.lines ?? []).filter((line) => openQuantity(line) > 0);
+  const open = order.lines.filter((line) => openQuantity(line) > 0);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -318,14 +315,11 @@ function CancelLinesForm({
 function SubOrderItem({ order }: { order: SubOrder }) {
   const [mode, setMode] = useState<'ship' | 'cancel' | null>(null);
   const [done, setDone] = useState('');
-  const currency = order.currency ?? 'EUR';
-  const openUnits = (order.lines ?? []).reduce((sum, line) => sum + openQuantity(line), 0);
-  // Only confirmed sub-orders ship; a pending one waits for the order to be confirmed.
-  const canShip = order.status === 'processing' && openUnits > 0;
-  const canCancel =
-    (order.status === 'pending' || order.status === 'processing') &&
-    openUnits > 0 &&
-    CANCELLABLE_ORDER.has(order.order_status ?? '');
+  const currency = order.currency;
+  // What the vendor may do is the server's answer (`actions`), the same rules ship and cancel
+  // apply: no guessing from statuses here.
+  const canShip = order.actions.includes('ship');
+  const canCancel = order.actions.includes('cancel_lines');
   const finish = (message: string) => {
     setMode(null);
     setDone(message);
@@ -366,14 +360,12 @@ function SubOrderItem({ order }: { order: SubOrder }) {
         </ul>
       ) : null}
       <dl className="sub-order__facts">
-        {order.total || order.subtotal ? (
-          <div>
-            <dt>Items</dt>
-            <dd>
-              <Price amount={order.total ?? order.subtotal} currency={currency} />
-            </dd>
-          </div>
-        ) : null}
+        <div>
+          <dt>Items</dt>
+          <dd>
+            <Price amount={order.subtotal} currency={currency} />
+          </dd>
+        </div>
         {order.shipping !== undefined ? (
           <div>
             <dt>Shipping</dt>

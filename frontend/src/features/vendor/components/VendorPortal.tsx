@@ -10,8 +10,8 @@ import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
 import { VendorReturnsPage } from './VendorReturnsPage';
-import { VendorShippingPage } from './VendorShippingPage';
 import { VendorReviewsPage } from './VendorReviewsPage';
+import { VendorShippingPage } from './VendorShippingPage';
 
 // The money pages load on demand: the chart and tables stay out of the portal's first chunk.
 const PayoutsPage = lazy(() =>
