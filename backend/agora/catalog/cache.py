@@ -9,6 +9,7 @@ would empty the cache of a busy shop. Cache failures are misses (the cache swall
 errors), so reads fall back to the database.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -47,3 +48,15 @@ def invalidate_product_details(slugs) -> None:
         transaction.on_commit(
             lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=version_timeout())
         )
+
+
+def count_groups(version: int | str, build):
+    """The public products counted per filter key (selectors.public_count_groups) for this catalog
+    version: built by the first list that needs them after a write, then shared by every list,
+    cold or not (kept apart from the answer cache, whose timeout may be 0)."""
+    key = f"catalog:{version}:count-groups"
+    groups = cache.get(key)
+    if groups is None:
+        groups = build()
+        cache.set(key, groups, timeout=settings.CATALOG_COUNTS_CACHE_TIMEOUT)
+    return groups

@@ -259,6 +259,12 @@ CATALOG_THUMBNAIL_MAX_REQUEUES = env.int("CATALOG_THUMBNAIL_MAX_REQUEUES", defau
 # The load test's ceiling view (/load-test/ceiling/); off (404) unless a load test turns it on.
 LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)
+# The product list counts matches exactly up to this many and estimates past it (count_is_estimate):
+# an exact COUNT(*) of 100k public products cost ~50 ms on every cache miss (bench/README.md).
+CATALOG_EXACT_COUNT_LIMIT = env.int("CATALOG_EXACT_COUNT_LIMIT", default=1000)
+# Seconds the product list's per-filter counts (one GROUP BY per catalog version) are kept; every
+# catalog write moves to a new version, so this only bounds memory.
+CATALOG_COUNTS_CACHE_TIMEOUT = env.int("CATALOG_COUNTS_CACHE_TIMEOUT", default=3600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)
 
