@@ -1,13 +1,11 @@
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from agora.carts.errors import MAX_QUANTITY
 from agora.carts.selectors import CartView
 from agora.core.money import money_text
-from agora.core.serializers import MoneyField, StrictInputSerializer
+from agora.core.serializers import MoneyField, StrictInputSerializer, datetime_text
 
 BIGINT_MAX = 2**63 - 1
 
@@ -62,12 +60,6 @@ class CartSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-def _datetime_text(value: datetime) -> str:
-    """As DRF's DateTimeField writes it (current time zone, "Z" for UTC)."""
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def cart_data(view: CartView) -> dict[str, Any]:
     """CartSerializer's output built directly (no serializer per request: building CartSerializer
     and its nested fields was a large share of an add to cart; the schema still comes from
@@ -94,5 +86,5 @@ def cart_data(view: CartView) -> dict[str, Any]:
         "currency": view["currency"],
         "item_count": view["item_count"],
         "has_problems": view["has_problems"],
-        "updated_at": _datetime_text(view["updated_at"]),
+        "updated_at": datetime_text(view["updated_at"]),
     }
