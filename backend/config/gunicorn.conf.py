@@ -96,12 +96,19 @@ access_log_format = json.dumps(
 
 
 class _JsonSafeAtoms(glogging.SafeAtoms):
-    """Escape every value for a JSON string (gunicorn only escapes quotes)."""
+    """Escape every value the format uses for a JSON string (gunicorn only escapes quotes).
+
+    Lazily: gunicorn's atoms hold every request header, response header and environ entry (~60
+    values), and the format reads 15 of them. Escaping all of them up front cost about as much
+    per request as Django's whole middleware stack on the load test's ceiling view (py-spy,
+    bench/profiles/README.md); the lines written are the same."""
 
     def __init__(self, atoms):
-        dict.__init__(self)
-        for key, value in atoms.items():
-            self[key] = json.dumps(str(value))[1:-1] if isinstance(value, str) else value
+        dict.__init__(self, atoms)
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return json.dumps(str(value))[1:-1] if isinstance(value, str) else value
 
 
 class JsonAccessLogger(glogging.Logger):
