@@ -99,12 +99,12 @@ class ProductListApi(APIView):
             filters = query.validated_data
             resolved = selectors.resolve_filters(filters)
             # Counted without scanning the matching rows: the whole catalog's counts per (category,
-            # vendor, in stock) come once per catalog version; a price range is counted exactly up
-            # to CATALOG_EXACT_COUNT_LIMIT and estimated past it (count_is_estimate). An exact
+            # vendor, in stock) come once per catalog version; a price range or minimum rating is
+            # counted exactly up to CATALOG_EXACT_COUNT_LIMIT and estimated past it (count_is_estimate). An exact
             # COUNT(*) of every public row was most of a cold list's time (bench/README.md).
             groups = None if resolved.nothing else count_groups(version, selectors.public_count_groups)
             known = (
-                None if resolved.by_price else selectors.public_product_count(resolved=resolved, groups=groups or [])
+                None if resolved.by_range else selectors.public_product_count(resolved=resolved, groups=groups or [])
             )
 
             def estimate() -> int:

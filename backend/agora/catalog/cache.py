@@ -81,3 +81,18 @@ def count_groups(version: int | str, build):
         if groups is not None:
             return groups
     return build()  # the builder died or Redis is gone: count here
+
+
+_MISSING = "__missing__"
+
+
+def cached_value(key: str, build, *, version: str | int, timeout: int):
+    """``build()`` cached under ``key`` and a version (a catalog version or a product page's),
+    None included (an unknown slug's second look costs no query either). A dead cache is a miss."""
+    full = f"catalog:{version}:value:{key}"
+    value = cache.get(full)
+    if value is None:
+        built = build()
+        cache.set(full, _MISSING if built is None else built, timeout=timeout)
+        return built
+    return None if value == _MISSING else value

@@ -5,24 +5,30 @@ whatever the page size and the number of variants or images."""
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
+from agora.catalog.cache import cached_value, catalog_version, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
 from agora.vendors.models import Vendor
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "price": ("price_min", "id"),
     "-price": ("-price_min", "-id"),
     "name": ("name", "id"),
     "-created_at": ("-created_at", "-id"),
+    # Best rated first: products without reviews last; more reviews win a tie. The
+    # catalog_product_public_rating index has exactly this order.
+    "-rating": (F("rating_average").desc(nulls_last=True), "-rating_count", "-id"),
 }
 DEFAULT_ORDERING = "-created_at"
 SUMMARY_VALUES = (
@@ -32,6 +38,8 @@ SUMMARY_VALUES = (
     "price_min",
     "currency",
     "in_stock",
+    "rating_average",
+    "rating_count",
     "vendor__slug",
     "vendor__name",
     "category__slug",
@@ -50,6 +58,7 @@ class ProductFilters(TypedDict, total=False):
     min_price: Decimal
     max_price: Decimal
     in_stock: bool | None
+    min_rating: Decimal
     ordering: str
 
 
@@ -69,6 +78,8 @@ class ProductSummary(TypedDict):
     price_from: str | None
     currency: str
     in_stock: bool
+    rating_average: str | None
+    rating_count: int
     thumbnail: str | None
 
 
@@ -132,6 +143,10 @@ def category_subtree_ids(slug: str) -> QuerySet[Category, PkRow] | None:
     return Category.objects.filter(_subtree(path)).values("pk")
 
 
+# Filters the per-filter counts do not cover: counted up to a limit, estimated past it.
+RANGE_FILTERS = ("min_price", "max_price", "min_rating")
+
+
 @dataclass(frozen=True)
 class ResolvedFilters:
     """The list's filters with the category resolved to its path and the vendor to its id, once per
@@ -143,8 +158,9 @@ class ResolvedFilters:
     nothing: bool = False
 
     @property
-    def by_price(self) -> bool:
-        return self.filters.get("min_price") is not None or self.filters.get("max_price") is not None
+    def by_range(self) -> bool:
+        """A price range or a minimum rating: filters the per-filter counts do not cover."""
+        return any(self.filters.get(name) is not None for name in RANGE_FILTERS)
 
 
 def resolve_filters(filters: ProductFilters) -> ResolvedFilters:
@@ -167,7 +183,7 @@ def resolve_filters(filters: ProductFilters) -> ResolvedFilters:
 
 
 def public_product_queryset(
-    *, filters: ProductFilters, resolved: ResolvedFilters | None = None, with_price: bool = True
+    *, filters: ProductFilters, resolved: ResolvedFilters | None = None, with_ranges: bool = True
 ) -> QuerySet[Product]:
     resolved = resolved or resolve_filters(filters)
     qs = public_products()
@@ -177,13 +193,15 @@ def public_product_queryset(
         qs = qs.filter(category_id__in=Category.objects.filter(_subtree(resolved.category_path)).values("pk"))
     if resolved.vendor_id is not None:
         qs = qs.filter(vendor_id=resolved.vendor_id)
-    if with_price and filters.get("min_price") is not None:
+    if with_ranges and filters.get("min_price") is not None:
         qs = qs.filter(price_min__gte=filters["min_price"])
-    if with_price and filters.get("max_price") is not None:
+    if with_ranges and filters.get("max_price") is not None:
         qs = qs.filter(price_min__lte=filters["max_price"])
     in_stock = filters.get("in_stock")
     if in_stock is not None:
         qs = qs.filter(in_stock=in_stock)
+    if with_ranges and filters.get("min_rating") is not None:
+        qs = qs.filter(rating_average__gte=filters["min_rating"])
     return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
 
 
@@ -221,12 +239,13 @@ def public_product_count(*, resolved: ResolvedFilters, groups: CountGroups) -> i
 
 
 def price_share_estimate(*, resolved: ResolvedFilters) -> float:
-    """The planner's estimate of the share of the listed products inside the price range: the
+    """The planner's estimate of the share of the listed products inside the price range and the
+    minimum rating: the
     filtered and unfiltered lists EXPLAINed in one statement (their estimates share the same
     join misjudgements, so the ratio is better than either figure)."""
     with_price = public_product_queryset(filters=resolved.filters, resolved=resolved).order_by().values("pk")
     without = (
-        public_product_queryset(filters=resolved.filters, resolved=resolved, with_price=False).order_by().values("pk")
+        public_product_queryset(filters=resolved.filters, resolved=resolved, with_ranges=False).order_by().values("pk")
     )
     plan = json.loads(with_price.union(without, all=True).explain(format="json"))[0]["Plan"]
     parts = [float(p["Plan Rows"]) for p in plan.get("Plans", [])]
@@ -258,6 +277,8 @@ def _summary(row: Row, image: tuple[str, str] | None) -> ProductSummary:
         "price_from": money_text(row["price_min"]),
         "currency": row["currency"],
         "in_stock": row["in_stock"],
+        "rating_average": money_text(row["rating_average"]),
+        "rating_count": row["rating_count"],
         "thumbnail": file_url(image[1] or image[0]) if image else None,
     }
 
@@ -268,6 +289,64 @@ def summaries(rows: Sequence[Row]) -> list[ProductSummary]:
 
 
 def public_product_detail(*, slug: str) -> ProductDetail:
+    """The public product page: one statement whatever the number of variants and images."""
+    detail = _product_detail(slug)
+    if detail is None:
+        from django.http import Http404
+
+        raise Http404
+    return detail
+
+
+def public_product_page(*, slug: str) -> ProductDetail | None:
+    """The public product page from the cache (its version is renewed by every change the page
+    shows), None for a product the public may not see; no query on a hit."""
+    found: ProductDetail | None = cached_value(
+        f"product:{slug}",
+        lambda: _product_detail(slug),
+        version=product_detail_version(slug),
+        timeout=settings.CATALOG_CACHE_TIMEOUT,
+    )
+    return found
+
+
+def category_trail(*, slug: str) -> list[NamedRef] | None:
+    """A category and its ancestors, root first (breadcrumbs), from the cache; None when unknown."""
+    found: list[NamedRef] | None = cached_value(
+        f"trail:{slug}", lambda: _trail(slug), version=catalog_version(), timeout=settings.CATALOG_CACHE_TIMEOUT
+    )
+    return found
+
+
+def _trail(slug: str) -> list[NamedRef] | None:
+    path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    parts = path.split("/")
+    names = dict(Category.objects.filter(slug__in=parts).values_list("slug", "name"))
+    return [{"slug": part, "name": names.get(part, part)} for part in parts]
+
+
+def sitemap_product_rows(*, offset: int, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, updated_at) of public products in id order: one page of a product sitemap."""
+    return list(public_products().order_by("pk").values_list("slug", "updated_at")[offset : offset + limit])
+
+
+def sitemap_sections() -> tuple[int, list[str], list[str]]:
+    """How many public products there are, the slugs of categories that hold any (or whose
+    descendants do), and of approved vendors that sell any: what the sitemaps list."""
+    products = public_products()
+    category_paths = Category.objects.filter(pk__in=products.values("category_id")).values_list("path", flat=True)
+    slugs = sorted({part for path in category_paths for part in path.split("/")})
+    vendors = sorted(
+        Vendor.objects.filter(pk__in=products.values("vendor_id"), status=Vendor.Status.APPROVED).values_list(
+            "slug", flat=True
+        )
+    )
+    return products.count(), slugs, vendors
+
+
+def _product_detail(slug: str) -> ProductDetail | None:
     """The public product page in one statement: the product row with its active variants and its
     images aggregated by two array subqueries (was three round trips: product, variants, images).
     Prices travel as text so they stay exact decimals."""
@@ -293,9 +372,7 @@ def public_product_detail(*, slug: str) -> ProductDetail:
         .first()
     )
     if row is None:
-        from django.http import Http404
-
-        raise Http404
+        return None
     image_rows = row["image_rows"] or []
     first = (image_rows[0]["image"], image_rows[0]["thumbnail"]) if image_rows else None
     return {

@@ -38,7 +38,7 @@ def ERRORS(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads 
 
 
 COUNT_IS_ESTIMATE_HELP = (
-    "False: `count` is exact. True (only with a price range, `min_price`/`max_price`, matching more "
+    "False: `count` is exact. True (only with `min_price`, `max_price` or `min_rating` matching more "
     "products than are counted exactly: CATALOG_EXACT_COUNT_LIMIT, 1,000 by default): `count` is an "
     "estimate from PostgreSQL's statistics, never below that limit; show it as approximate. `next` is "
     "exact either way, and a page past the real end answers 404."

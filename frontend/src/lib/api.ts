@@ -9,7 +9,8 @@ export type Paginated<T> = {
   results: T[];
 };
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+/** Query-string values; an array repeats the key (`attribute=a&attribute=b`). */
+type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -30,7 +31,9 @@ export function apiUrl(path: string, query?: Query): string {
   const url = new URL(`${API_PREFIX}${path}`, base);
   if (query) {
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') {
+      if (Array.isArray(value)) {
+        for (const item of value as readonly string[]) url.searchParams.append(key, item);
+      } else if (value !== undefined && value !== null && value !== '') {
         url.searchParams.set(key, String(value));
       }
     }

@@ -7,6 +7,7 @@ import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { useDocumentTitle } from '@/lib/hooks';
+import { MIN_RATINGS } from '@/lib/ratings';
 import {
   ORDERINGS,
   PAGE_SIZE,
@@ -62,13 +63,15 @@ export function ProductListPage() {
     filters.vendor,
     filters.min_price || filters.max_price,
     filters.in_stock,
+    filters.min_rating,
   ].filter(Boolean).length;
   const hasFilters = Boolean(
     filters.category ||
     filters.vendor ||
     filters.min_price ||
     filters.max_price ||
-    filters.in_stock,
+    filters.in_stock ||
+    filters.min_rating,
   );
 
   return (
@@ -133,6 +136,17 @@ export function ProductListPage() {
             Apply vendor
           </Button>
         </form>
+        <SelectField
+          label="Rating"
+          value={filters.min_rating ?? ''}
+          onChange={(event) => update({ min_rating: event.target.value || undefined })}
+        >
+          {MIN_RATINGS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
         <CheckboxField
           label="In stock only"
           checked={filters.in_stock ?? false}

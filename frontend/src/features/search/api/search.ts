@@ -1,28 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api';
+import { api } from '@/lib/api';
+import { isMinRating } from '@/lib/ratings';
+import type { Schema } from '@/lib/types';
 
-export type SearchHit = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string };
-  category: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
-
-export type TermFacet = { slug: string; name: string; count: number };
-export type PriceFacet = {
-  min: string | number | null;
-  max: string | number | null;
-  count: number;
-};
-
-export type SearchResponse = Paginated<SearchHit> & {
-  facets?: { category?: TermFacet[]; vendor?: TermFacet[]; price?: PriceFacet[] };
-};
+export type SearchHit = Schema<'SearchHit'>;
+export type TermFacet = Schema<'FacetBucket'>;
+export type PriceFacet = Schema<'PriceBucket'>;
+export type SearchResponse = Schema<'SearchPage'>;
+/** A filterable attribute (staff choose them) with its most common values in the results. */
+export type AttributeFacet = Schema<'AttributeFacet'>;
 
 export type SearchParams = {
   q: string;
@@ -31,11 +17,21 @@ export type SearchParams = {
   min_price?: string | undefined;
   max_price?: string | undefined;
   in_stock?: boolean | undefined;
+  min_rating?: string | undefined;
   ordering?: string | undefined;
   page?: number | undefined;
+  /** `key:value` pairs; values of one key are alternatives. */
+  attribute?: string[] | undefined;
+  /** The words as typed: no corrections, no words left out. */
+  exact?: boolean | undefined;
 };
 
-export type Suggestion = { text: string; slug: string };
+/** `attribute=key:value` of the URL, as the API takes it. */
+export function attributeFilter(key: string, value: string): string {
+  return `${key}:${value}`;
+}
+
+export type Suggestion = Schema<'Suggestion'>;
 
 export const SEARCH_PAGE_SIZE = 24;
 
@@ -49,8 +45,11 @@ export function searchParamsFromUrl(params: URLSearchParams): SearchParams {
     min_price: text('min_price'),
     max_price: text('max_price'),
     in_stock: params.get('in_stock') === 'true' ? true : undefined,
+    min_rating: isMinRating(text('min_rating')) ? text('min_rating') : undefined,
     ordering: text('ordering'),
     page: Number.isInteger(page) && page > 1 ? page : undefined,
+    attribute: params.getAll('attribute').length ? params.getAll('attribute') : undefined,
+    exact: params.get('exact') === 'true' ? true : undefined,
   };
 }
 
@@ -73,7 +72,7 @@ export const suggestQueryOptions = (q: string) =>
   queryOptions({
     queryKey: ['search', 'suggest', q],
     queryFn: ({ signal }) =>
-      api<{ suggestions: Suggestion[] }>('/search/suggest/', { signal, query: { q } }),
+      api<Schema<'SuggestResponse'>>('/search/suggest/', { signal, query: { q } }),
     select: (data) => data.suggestions.slice(0, 10),
     staleTime: 60_000,
   });
