@@ -52,7 +52,7 @@ shell: ## Django shell on the `make run` database
 seed: ## load demo data into the `make run` database (PRODUCTS=N to choose how many)
 	cd backend && $(DEV_ENV) ../$(PY) manage.py seed_demo --products $${PRODUCTS:-300}
 
-bench: ## load test: production-like stack, 100k products, ceiling ratio table (PRODUCTS=, DURATION=)
+bench: ## load test: production-like stack, 100k products, ceiling ratio table (PRODUCTS=, DURATION=, PHASES=, PROFILE=1)
 	@bash backend/bench/load/run.sh
 
 docker-build: ## build the production image (needs a Docker engine)

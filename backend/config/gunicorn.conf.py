@@ -28,6 +28,21 @@ _MAX_DEFAULT_WORKERS = 8
 workers = _env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _MAX_DEFAULT_WORKERS))
 # Threads let a worker overlap I/O-bound requests (DB, cache, Stripe) and keep
 # ALB keep-alive connections open, which the sync worker cannot.
+#
+# Chosen by measurement (make bench, 2026-11-29, 20k products, 16 clients, load average 13-15 from
+# other work on the 2-core VM; bench/README.md, "Worker class"): sync, 5 workers, against gthread,
+# 4 workers x 4 threads. The ceiling favoured sync (1,045 against 898 req/s: no thread hand-off),
+# but every request that waits on PostgreSQL did as well or better on gthread — cold list 43 vs 37
+# req/s, cold product page 60 vs 37, add to cart 42 vs 42, the storefront mix 28 vs 29 req/s with
+# p95 960-1,800 ms against 1,200-2,400 ms. What decides it is checkout: a payment provider call
+# waits (up to its timeout) and a sync worker serves nothing meanwhile, while a gthread worker's
+# other threads keep catalog, cart and search answering (test_slow_provider.py runs one worker of
+# 4 threads against a provider that hangs). An async worker (gevent, or uvicorn with ASGI) was
+# not measured: Django's ORM is synchronous (under ASGI it runs in a thread pool anyway) and
+# psycopg 3 under gevent needs its own green wait callbacks, so it would add risk where provider
+# calls are already bounded (timeout, one retry, a per-process cap on concurrent calls).
+# Counts: 2 x cores + 1 processes (capped at 8, see above) x 4 threads; more threads per worker
+# only queue more requests on the GIL of a 2-vCPU task.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _env_int("GUNICORN_THREADS", 4)
 
@@ -96,12 +111,19 @@ access_log_format = json.dumps(
 
 
 class _JsonSafeAtoms(glogging.SafeAtoms):
-    """Escape every value for a JSON string (gunicorn only escapes quotes)."""
+    """Escape every value the format uses for a JSON string (gunicorn only escapes quotes).
+
+    Lazily: gunicorn's atoms hold every request header, response header and environ entry (~60
+    values), and the format reads 15 of them. Escaping all of them up front cost about as much
+    per request as Django's whole middleware stack on the load test's ceiling view (py-spy,
+    bench/profiles/README.md); the lines written are the same."""
 
     def __init__(self, atoms):
-        dict.__init__(self)
-        for key, value in atoms.items():
-            self[key] = json.dumps(str(value))[1:-1] if isinstance(value, str) else value
+        dict.__init__(self, atoms)
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return json.dumps(str(value))[1:-1] if isinstance(value, str) else value
 
 
 class JsonAccessLogger(glogging.Logger):

@@ -1,8 +1,9 @@
+import orjson
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.carts import selectors, services
@@ -11,6 +12,7 @@ from agora.carts.serializers import (
     CartItemUpdateInputSerializer,
     CartMergeInputSerializer,
     CartSerializer,
+    cart_data,
 )
 from agora.core.headers import token_header
 from agora.core.schema import ERRORS
@@ -32,8 +34,10 @@ def _caller_cart(request):
     return selectors.cart_for_caller(user=request.user, token=cart_token(request))
 
 
-def _cart_response(cart, code=status.HTTP_200_OK) -> Response:
-    return Response(CartSerializer(selectors.cart_view(cart=cart)).data, status=code)
+def _cart_response(cart, code=status.HTTP_200_OK, items=None) -> HttpResponse:
+    """The cart answer (CartSerializer's shape), rendered without a serializer per request."""
+    body = orjson.dumps(cart_data(selectors.cart_view(cart=cart, items=items)))
+    return HttpResponse(body, status=code, content_type="application/json")
 
 
 class CartCreateApi(APIView):
@@ -69,8 +73,8 @@ class CartItemsApi(APIView):
         data = CartItemAddInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cart = _caller_cart(request)
-        services.cart_add_item(cart=cart, **data.validated_data)
-        return _cart_response(cart, status.HTTP_201_CREATED)
+        lines = services.cart_add_item(cart=cart, **data.validated_data)
+        return _cart_response(cart, status.HTTP_201_CREATED, items=lines)
 
 
 class CartItemApi(APIView):

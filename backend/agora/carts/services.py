@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from agora.accounts.models import User
@@ -20,7 +20,7 @@ from agora.carts.errors import (
     VariantUnavailable,
 )
 from agora.carts.models import Cart, CartItem
-from agora.carts.selectors import variant_is_purchasable
+from agora.carts.selectors import cart_lines_with, variant_is_purchasable
 from agora.catalog.models import Variant
 
 
@@ -39,32 +39,36 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         raise InsufficientStock(variant_id=variant.pk, available=variant.stock)
 
 
-def _touch(cart: Cart) -> None:
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+def _touch(cart: Cart) -> datetime:
+    now = timezone.now()
+    Cart.objects.filter(pk=cart.pk).update(updated_at=now)
+    return now
 
 
-def cart_add_item(*, cart: Cart, variant_id: int, quantity: int) -> None:
+def cart_add_item(*, cart: Cart, variant_id: int, quantity: int) -> list[CartItem]:
     """Adds ``quantity`` of a variant; an existing line for it grows. Refuses more than 99 per
-    line (400) or more than the stock (409 insufficient_stock)."""
-    in_cart = CartItem.objects.filter(cart_id=cart.pk, variant_id=OuterRef("pk")).values("quantity")[:1]
-    variant = (
-        Variant.objects.select_related("product", "vendor")
-        .annotate(in_cart=Subquery(in_cart))
-        .filter(pk=variant_id)
-        .first()
-    )
-    if variant is None or not variant_is_purchasable(variant):
+    line (400) or more than the stock (409 insufficient_stock).
+
+    Returns the cart's lines as they stand after the write, built from what the write read: one
+    statement reads the added variant and every line of the cart with their variants, products
+    and vendors, so the answer needs no second read (4 statements with the cart lookup)."""
+    lines = cart_lines_with(cart=cart, variant_id=variant_id)
+    line = next((item for item in lines if item.variant_id == variant_id), None)
+    if line is None or not variant_is_purchasable(line.variant):
         raise VariantUnavailable()
-    new_quantity = (variant.in_cart or 0) + quantity
+    variant = line.variant
+    new_quantity = line.quantity + quantity
     _check_quantity(variant, new_quantity)
     # One statement whether the line exists or not, so two concurrent adds never collide.
-    CartItem.objects.bulk_create(
+    (saved,) = CartItem.objects.bulk_create(
         [CartItem(cart_id=cart.pk, variant_id=variant.pk, quantity=new_quantity, unit_price=variant.price)],
         update_conflicts=True,
         unique_fields=["cart", "variant"],
         update_fields=["quantity", "unit_price", "updated_at"],
     )
-    _touch(cart)
+    line.pk, line.quantity, line.unit_price = saved.pk, new_quantity, variant.price
+    cart.updated_at = _touch(cart)
+    return sorted(lines, key=lambda item: item.pk)
 
 
 def cart_set_quantity(*, cart: Cart, item_id: int, quantity: int) -> None:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.catalog import selectors, services
-from agora.catalog.cache import catalog_version, product_detail_version
+from agora.catalog.cache import catalog_version, count_groups, product_detail_version
 from agora.catalog.models import Product
 from agora.catalog.serializers import (
     CategoryNodeSerializer,
@@ -31,8 +31,8 @@ from agora.catalog.serializers import (
     VendorImageSerializer,
     VendorProductSerializer,
 )
-from agora.core.pagination import PageNumberPagination
-from agora.core.schema import ERRORS, paginated
+from agora.core.pagination import CappedCountPagination, PageNumberPagination
+from agora.core.schema import ERRORS, paginated, paginated_with_estimate
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
@@ -84,24 +84,46 @@ class ProductListApi(APIView):
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; larger values are clamped."),
         ],
-        responses={200: paginated(ProductSummarySerializer, "PaginatedProductSummaryList"), **ERRORS(400, 404)},
+        responses={
+            200: paginated_with_estimate(ProductSummarySerializer, "PaginatedProductSummaryList"),
+            **ERRORS(400, 404),
+        },
     )
     def get(self, request):
+        version = catalog_version()
+
         def build():
             # Validated on a miss only: a query string has a cached answer only if it was valid.
             query = ProductListQuerySerializer(data=request.query_params.dict())
             query.is_valid(raise_exception=True)
             filters = query.validated_data
-            paginator = PageNumberPagination()
-            rows = paginator.paginate_queryset(selectors.public_product_rows(filters=filters), request, view=self)
+            resolved = selectors.resolve_filters(filters)
+            # Counted without scanning the matching rows: the whole catalog's counts per (category,
+            # vendor, in stock) come once per catalog version; a price range or minimum rating is
+            # counted exactly up to CATALOG_EXACT_COUNT_LIMIT and estimated past it (count_is_estimate). An exact
+            # COUNT(*) of every public row was most of a cold list's time (bench/README.md).
+            groups = None if resolved.nothing else count_groups(version, selectors.public_count_groups)
+            known = (
+                None if resolved.by_range else selectors.public_product_count(resolved=resolved, groups=groups or [])
+            )
+
+            def estimate() -> int:
+                matching = selectors.public_product_count(resolved=resolved, groups=groups or [])
+                return round(matching * selectors.price_share_estimate(resolved=resolved))
+
+            paginator = CappedCountPagination(settings.CATALOG_EXACT_COUNT_LIMIT, known_count=known, estimate=estimate)
+            rows = paginator.paginate_queryset(
+                selectors.public_product_rows(filters=filters, resolved=resolved), request, view=self
+            )
             return {
                 "count": paginator.page.paginator.count,
+                "count_is_estimate": paginator.count_is_estimate,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
                 "results": selectors.summaries(rows),
             }
 
-        return _cached_json(request, "products", build)
+        return _cached_json(request, "products", build, version=str(version))
 
 
 class ProductDetailApi(APIView):

@@ -9,12 +9,17 @@ would empty the cache of a busy shop. Cache failures are misses (the cache swall
 errors), so reads fall back to the database.
 """
 
+import time
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from agora.core.cache_versions import bump, current, current_many, fresh, version_timeout
 
 VERSION_KEY = "catalog:version"
+# Seconds a list waits for another request's build of the per-filter counts before counting itself.
+COUNT_BUILD_WAIT = 5
 
 
 def catalog_version() -> int:
@@ -47,6 +52,35 @@ def invalidate_product_details(slugs) -> None:
         transaction.on_commit(
             lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=version_timeout())
         )
+
+
+def count_groups(version: int | str, build):
+    """The public products counted per filter key (selectors.public_count_groups) for this catalog
+    version: built by the first list that needs them after a write, then shared by every list,
+    cold or not (kept apart from the answer cache, whose timeout may be 0).
+
+    One request builds them; lists that miss meanwhile wait for that build (up to
+    COUNT_BUILD_WAIT seconds) instead of all running the same GROUP BY at once — in make bench,
+    16 clients missing together after a write stretched the first answers to seconds."""
+    key = f"catalog:{version}:count-groups"
+    groups = cache.get(key)
+    if groups is not None:
+        return groups
+    building = f"{key}:building"
+    if cache.add(building, 1, timeout=COUNT_BUILD_WAIT * 2):
+        try:
+            groups = build()
+            cache.set(key, groups, timeout=settings.CATALOG_COUNTS_CACHE_TIMEOUT)
+        finally:
+            cache.delete(building)
+        return groups
+    deadline = time.monotonic() + COUNT_BUILD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        groups = cache.get(key)
+        if groups is not None:
+            return groups
+    return build()  # the builder died or Redis is gone: count here
 
 
 _MISSING = "__missing__"

@@ -2,14 +2,18 @@
 shape, no model instances; see bench/catalog_serialization.py) with a flat number of queries
 whatever the page size and the number of variants or images."""
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import F, OrderBy, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
 from agora.catalog.cache import cached_value, catalog_version, product_detail_version
@@ -123,19 +127,48 @@ def public_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.APPROVED, vendor__status=Vendor.Status.APPROVED)
 
 
+def category_path(slug: str) -> str | None:
+    return Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+
+
+def _subtree(path: str) -> Q:
+    return Q(path=path) | Q(path__startswith=path + "/")
+
+
 def category_subtree_ids(slug: str) -> QuerySet[Category, PkRow] | None:
     """The category with this slug and all its descendants (a subquery), or None if unknown."""
-    path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+    path = category_path(slug)
     if path is None:
         return None
-    return Category.objects.filter(Q(path=path) | Q(path__startswith=path + "/")).values("pk")
+    return Category.objects.filter(_subtree(path)).values("pk")
 
 
-def public_product_queryset(*, filters: ProductFilters) -> QuerySet[Product]:
-    qs = public_products()
+# Filters the per-filter counts do not cover: counted up to a limit, estimated past it.
+RANGE_FILTERS = ("min_price", "max_price", "min_rating")
+
+
+@dataclass(frozen=True)
+class ResolvedFilters:
+    """The list's filters with the category resolved to its path and the vendor to its id, once per
+    request, for both the page and its count. ``nothing`` when a filter names no public object."""
+
+    filters: ProductFilters
+    category_path: str | None = None
+    vendor_id: int | None = None
+    nothing: bool = False
+
+    @property
+    def by_range(self) -> bool:
+        """A price range or a minimum rating: filters the per-filter counts do not cover."""
+        return any(self.filters.get(name) is not None for name in RANGE_FILTERS)
+
+
+def resolve_filters(filters: ProductFilters) -> ResolvedFilters:
+    path = vendor_id = None
     if filters.get("category"):
-        subtree = category_subtree_ids(filters["category"])
-        qs = qs.none() if subtree is None else qs.filter(category_id__in=subtree)
+        path = category_path(filters["category"])
+        if path is None:
+            return ResolvedFilters(filters, nothing=True)
     if filters.get("vendor"):
         # Resolved first, so the planner sees a vendor id and uses the (vendor, status, …) index
         # instead of walking the whole ordering index looking for that vendor's rows.
@@ -144,23 +177,81 @@ def public_product_queryset(*, filters: ProductFilters) -> QuerySet[Product]:
             .values_list("pk", flat=True)
             .first()
         )
-        qs = qs.none() if vendor_id is None else qs.filter(vendor_id=vendor_id)
-    if filters.get("min_price") is not None:
+        if vendor_id is None:
+            return ResolvedFilters(filters, nothing=True)
+    return ResolvedFilters(filters, category_path=path, vendor_id=vendor_id)
+
+
+def public_product_queryset(
+    *, filters: ProductFilters, resolved: ResolvedFilters | None = None, with_ranges: bool = True
+) -> QuerySet[Product]:
+    resolved = resolved or resolve_filters(filters)
+    qs = public_products()
+    if resolved.nothing:
+        return qs.none()
+    if resolved.category_path is not None:
+        qs = qs.filter(category_id__in=Category.objects.filter(_subtree(resolved.category_path)).values("pk"))
+    if resolved.vendor_id is not None:
+        qs = qs.filter(vendor_id=resolved.vendor_id)
+    if with_ranges and filters.get("min_price") is not None:
         qs = qs.filter(price_min__gte=filters["min_price"])
-    if filters.get("max_price") is not None:
+    if with_ranges and filters.get("max_price") is not None:
         qs = qs.filter(price_min__lte=filters["max_price"])
     in_stock = filters.get("in_stock")
     if in_stock is not None:
         qs = qs.filter(in_stock=in_stock)
-    if filters.get("min_rating") is not None:
+    if with_ranges and filters.get("min_rating") is not None:
         qs = qs.filter(rating_average__gte=filters["min_rating"])
     return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
 
 
-def public_product_rows(*, filters: ProductFilters) -> QuerySet[Product, Row]:
+def public_product_rows(*, filters: ProductFilters, resolved: ResolvedFilters | None = None) -> QuerySet[Product, Row]:
     """Summary rows as dicts; turn a page of them into the API shape with ``summaries()``."""
-    rows: QuerySet[Product, Row] = public_product_queryset(filters=filters).values(*SUMMARY_VALUES)
+    rows: QuerySet[Product, Row] = public_product_queryset(filters=filters, resolved=resolved).values(*SUMMARY_VALUES)
     return rows
+
+
+# (category path, vendor id, in stock) → how many public products: every filter of the list but
+# the price range, counted for the whole catalog at once.
+CountGroups = list[tuple[str, int, bool, int]]
+
+
+def public_count_groups() -> CountGroups:
+    """Public products counted per (category path, vendor, in stock): one GROUP BY over the public
+    rows, run once per catalog version (cached by the caller) instead of a COUNT(*) on every miss."""
+    rows = public_products().values_list("category__path", "vendor_id", "in_stock").annotate(n=Count("id")).order_by()
+    return [(path, vendor_id, in_stock, n) for path, vendor_id, in_stock, n in rows]
+
+
+def public_product_count(*, resolved: ResolvedFilters, groups: CountGroups) -> int:
+    """How many public products match every filter but the price range (exact, from the groups)."""
+    if resolved.nothing:
+        return 0
+    path, vendor_id, in_stock = resolved.category_path, resolved.vendor_id, resolved.filters.get("in_stock")
+    prefix = f"{path}/"
+    return sum(
+        n
+        for g_path, g_vendor, g_stock, n in groups
+        if (path is None or g_path == path or g_path.startswith(prefix))
+        and (vendor_id is None or g_vendor == vendor_id)
+        and (in_stock is None or g_stock == in_stock)
+    )
+
+
+def price_share_estimate(*, resolved: ResolvedFilters) -> float:
+    """The planner's estimate of the share of the listed products inside the price range and the
+    minimum rating: the
+    filtered and unfiltered lists EXPLAINed in one statement (their estimates share the same
+    join misjudgements, so the ratio is better than either figure)."""
+    with_price = public_product_queryset(filters=resolved.filters, resolved=resolved).order_by().values("pk")
+    without = (
+        public_product_queryset(filters=resolved.filters, resolved=resolved, with_ranges=False).order_by().values("pk")
+    )
+    plan = json.loads(with_price.union(without, all=True).explain(format="json"))[0]["Plan"]
+    parts = [float(p["Plan Rows"]) for p in plan.get("Plans", [])]
+    if len(parts) != 2 or not parts[1]:
+        return 1.0
+    return min(1.0, parts[0] / parts[1])
 
 
 def first_images(product_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -198,7 +289,7 @@ def summaries(rows: Sequence[Row]) -> list[ProductSummary]:
 
 
 def public_product_detail(*, slug: str) -> ProductDetail:
-    """The public product page: three queries (product, variants, images) whatever their number."""
+    """The public product page: one statement whatever the number of variants and images."""
     detail = _product_detail(slug)
     if detail is None:
         from django.http import Http404
@@ -256,35 +347,52 @@ def sitemap_sections() -> tuple[int, list[str], list[str]]:
 
 
 def _product_detail(slug: str) -> ProductDetail | None:
-    row = public_products().filter(slug=slug).values(*SUMMARY_VALUES, "description", "attributes").first()
+    """The public product page in one statement: the product row with its active variants and its
+    images aggregated by two array subqueries (was three round trips: product, variants, images).
+    Prices travel as text so they stay exact decimals."""
+    variants = ArraySubquery(
+        Variant.objects.filter(product_id=OuterRef("pk"), is_active=True)
+        .order_by("position", "id")
+        .values(
+            json=JSONObject(
+                id="id", sku="sku", name="name", price=Cast("price", CharField()), currency="currency", stock="stock"
+            )
+        )
+    )
+    images = ArraySubquery(
+        ProductImage.objects.filter(product_id=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(json=JSONObject(image="image", thumbnail="thumbnail", alt="alt"))
+    )
+    row = (
+        public_products()
+        .filter(slug=slug)
+        .annotate(variant_rows=variants, image_rows=images)
+        .values(*SUMMARY_VALUES, "description", "attributes", "variant_rows", "image_rows")
+        .first()
+    )
     if row is None:
         return None
-    variants = list(
-        Variant.objects.filter(product_id=row["id"], is_active=True)
-        .order_by("position", "id")
-        .values("id", "sku", "name", "price", "currency", "stock")
-    )
-    images = list(
-        ProductImage.objects.filter(product_id=row["id"]).order_by("position", "id").values("image", "thumbnail", "alt")
-    )
-    first = (images[0]["image"], images[0]["thumbnail"]) if images else None
+    image_rows = row["image_rows"] or []
+    first = (image_rows[0]["image"], image_rows[0]["thumbnail"]) if image_rows else None
     return {
         **_summary(row, first),
         "description": row["description"],
         "attributes": row["attributes"] or {},
         "images": [
-            {"url": file_url(i["image"]), "thumbnail_url": file_url(i["thumbnail"]), "alt": i["alt"]} for i in images
+            {"url": file_url(i["image"]), "thumbnail_url": file_url(i["thumbnail"]), "alt": i["alt"]}
+            for i in image_rows
         ],
         "variants": [
             {
                 "id": v["id"],
                 "sku": v["sku"],
                 "name": v["name"],
-                "price": money_text(v["price"]),
+                "price": money_text(None if v["price"] is None else Decimal(v["price"])),
                 "currency": v["currency"],
                 "stock_available": v["stock"],
             }
-            for v in variants
+            for v in row["variant_rows"] or []
         ],
     }
 

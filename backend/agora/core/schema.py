@@ -37,6 +37,30 @@ def ERRORS(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads 
     return {s: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(s, "error")) for s in statuses}
 
 
+COUNT_IS_ESTIMATE_HELP = (
+    "False: `count` is exact. True (only with `min_price`, `max_price` or `min_rating` matching more "
+    "products than are counted exactly: CATALOG_EXACT_COUNT_LIMIT, 1,000 by default): `count` is an "
+    "estimate from PostgreSQL's statistics, never below that limit; show it as approximate. `next` is "
+    "exact either way, and a page past the real end answers 404."
+)
+
+
+def paginated_with_estimate(serializer_class, name: str):
+    """The page envelope of a list whose count is exact up to a limit and estimated past it."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(
+                help_text="How many match: exact, or an estimate when `count_is_estimate` is true."
+            ),
+            "count_is_estimate": serializers.BooleanField(help_text=COUNT_IS_ESTIMATE_HELP),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
 def paginated(serializer_class, name: str):
     """The page envelope of a paginated list, as DRF's PageNumberPagination answers it."""
     return inline_serializer(

@@ -1,3 +1,6 @@
+from datetime import datetime
+
+from django.utils import timezone
 from rest_framework import serializers
 
 
@@ -15,6 +18,15 @@ class StrictInputSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown or read-only field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+def datetime_text(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it (current time zone, "Z" for UTC), for answers
+    built without a serializer (the lean paths)."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class MoneyField(serializers.DecimalField):

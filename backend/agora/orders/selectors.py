@@ -1,13 +1,18 @@
 """Order reads, scoped to who may see them: the owner, a guest holding the order's token, a vendor."""
 
 import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from agora.accounts.models import User
+from agora.core.money import money_text
+from agora.core.serializers import datetime_text
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
-from agora.orders.models import Order, OrderLine, VendorOrder
+from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.vendors.models import Vendor
 
 HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
@@ -31,6 +36,205 @@ def order_for_answer(*, pk: int) -> Order:
 
 def order_list(*, user: User) -> QuerySet[Order]:
     return _with_details(Order.objects.filter(user=user))
+
+
+# --- the order history's lean path: .values() rows → dicts in OrderSerializer's shape ---------
+
+ORDER_VALUES = (
+    "id",
+    "number",
+    "status",
+    "email",
+    "created_at",
+    "currency",
+    "subtotal",
+    "shipping_total",
+    "total",
+    "shipping_method_name",
+    "shipping_address",
+)
+LINE_VALUES = (
+    "id",
+    "order_id",
+    "vendor_order_id",
+    "variant_id",
+    "sku",
+    "product_slug",
+    "product_name",
+    "variant_name",
+    "unit_price",
+    "quantity",
+    "quantity_cancelled",
+    "quantity_shipped",
+    "line_total",
+    "currency",
+)
+ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
+
+
+def order_list_rows(*, user: User) -> QuerySet[Order, dict[str, Any]]:
+    """The caller's orders, newest first, as rows; turn a page into the answer with ``order_summaries``."""
+    rows: QuerySet[Order, dict[str, Any]] = (
+        Order.objects.filter(user=user).order_by("-created_at", "-id").values(*ORDER_VALUES)
+    )
+    return rows
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _line(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "variant_id": row["variant_id"],
+        "sku": row["sku"],
+        "product_slug": row["product_slug"],
+        "product_name": row["product_name"],
+        "variant_name": row["variant_name"],
+        "unit_price": money_text(row["unit_price"]),
+        "quantity": row["quantity"],
+        "quantity_cancelled": row["quantity_cancelled"],
+        "quantity_shipped": row["quantity_shipped"],
+        "line_total": money_text(row["line_total"]),
+        "currency": row["currency"],
+    }
+
+
+def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of orders in OrderSerializer's shape from five statements whatever the page holds
+    (lines, sub-orders with their vendors, parcels with their lines, the latest payment of each),
+    no model instances and no serializer: a page of 20 took ~30 ms through the serializers."""
+    from agora.orders.states import CANCELLABLE
+    from agora.payments.models import Payment
+
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    lines_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    lines_by_vo: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for line in OrderLine.objects.filter(order_id__in=ids).order_by("id").values(*LINE_VALUES):
+        shaped = _line(line)
+        lines_by_order[line["order_id"]].append(shaped)
+        lines_by_vo[line["vendor_order_id"]].append(shaped)
+    vendor_orders = list(
+        VendorOrder.objects.filter(order_id__in=ids)
+        .order_by("id")
+        .values(
+            "id",
+            "order_id",
+            "vendor__slug",
+            "vendor__name",
+            "status",
+            "subtotal",
+            "currency",
+            "tracking_number",
+            "shipped_at",
+            "shipping_total",
+            "shipping_method_name",
+            "shipping_method_code",
+            "delivery_days_min",
+            "delivery_days_max",
+        )
+    )
+    parcels: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_parcel: dict[int, dict[str, Any]] = {}
+    # Parcels and their lines in one statement (a LEFT JOIN: a parcel row per line).
+    for p_row in (
+        Parcel.objects.filter(vendor_order__order_id__in=ids)
+        .order_by("id", "lines__id")
+        .values(
+            "id",
+            "vendor_order_id",
+            "carrier",
+            "tracking_number",
+            "tracking_url",
+            "shipped_at",
+            "lines__order_line_id",
+            "lines__quantity",
+        )
+    ):
+        parcel = by_parcel.get(p_row["id"])
+        if parcel is None:
+            parcel = by_parcel[p_row["id"]] = {
+                "id": p_row["id"],
+                "carrier": p_row["carrier"],
+                "tracking_number": p_row["tracking_number"],
+                "tracking_url": p_row["tracking_url"],
+                "shipped_at": datetime_text(p_row["shipped_at"]),
+                "lines": [],
+            }
+            parcels[p_row["vendor_order_id"]].append(parcel)
+        if p_row["lines__order_line_id"] is not None:
+            parcel["lines"].append({"line_id": p_row["lines__order_line_id"], "quantity": p_row["lines__quantity"]})
+    # The latest payment of each order (Payment's own ordering is newest first).
+    payments = {
+        pay["order_id"]: pay
+        for pay in Payment.objects.filter(order_id__in=ids)
+        .order_by("order_id", "-id")
+        .distinct("order_id")
+        .values(
+            "order_id", "gateway", "status", "amount", "amount_refunded", "currency", "client_secret", "failure_code"
+        )
+    }
+    vos_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for vo in vendor_orders:
+        vos_by_order[vo["order_id"]].append(
+            {
+                "id": vo["id"],
+                "vendor": {"slug": vo["vendor__slug"], "name": vo["vendor__name"]},
+                "status": vo["status"],
+                "subtotal": money_text(vo["subtotal"]),
+                "currency": vo["currency"],
+                "tracking_number": vo["tracking_number"],
+                "shipped_at": datetime_text(vo["shipped_at"]),
+                "shipping": money_text(vo["shipping_total"]),
+                "shipping_method": vo["shipping_method_name"],
+                "shipping_method_code": vo["shipping_method_code"],
+                "delivery_days_min": vo["delivery_days_min"],
+                "delivery_days_max": vo["delivery_days_max"],
+                "parcels": parcels.get(vo["id"], []),
+                "lines": lines_by_vo.get(vo["id"], []),
+            }
+        )
+    out = []
+    for row in rows:
+        payment = payments.get(row["id"])
+        address = row["shipping_address"] or {}
+        vos = vos_by_order.get(row["id"], [])
+        out.append(
+            {
+                "number": row["number"],
+                "status": row["status"],
+                "email": row["email"],
+                "created_at": datetime_text(row["created_at"]),
+                "currency": row["currency"],
+                "subtotal": money_text(row["subtotal"]),
+                "shipping": money_text(row["shipping_total"]),
+                "total": money_text(row["total"]),
+                "shipping_method": row["shipping_method_name"],
+                "shipping_address": {k: _text(address[k]) for k in ADDRESS_FIELDS if k in address},
+                "lines": lines_by_order.get(row["id"], []),
+                "vendor_orders": vos,
+                "payment": None
+                if payment is None
+                else {
+                    "gateway": payment["gateway"],
+                    "status": payment["status"],
+                    "amount": money_text(payment["amount"]),
+                    "amount_refunded": money_text(payment["amount_refunded"]),
+                    "currency": payment["currency"],
+                    "client_secret": payment["client_secret"]
+                    if payment["status"] == Payment.Status.PENDING and payment["client_secret"]
+                    else None,
+                    "failure_code": payment["failure_code"],
+                },
+                "refunded_total": f"{payment['amount_refunded'] if payment is not None else 0:.2f}",
+                "can_cancel": row["status"] in CANCELLABLE
+                and all(vo["status"] != VendorOrder.Status.SHIPPED for vo in vos),
+            }
+        )
+    return out
 
 
 def order_get_for_caller(

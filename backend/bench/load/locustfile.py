@@ -115,3 +115,33 @@ def _single(name: str, path_fn):
 ListOnly = _single("list", a_listing)
 DetailOnly = _single("detail", lambda: f"/api/v1/products/{random.choice(SLUGS)}/")
 SearchOnly = _single("search", lambda: f"/api/v1/search/?{a_search()}")
+# The same reads against a second server with the catalog cache off (CATALOG_CACHE_TIMEOUT=0): every
+# answer is built from PostgreSQL, as after a write bumps the catalog version.
+ColdListOnly = _single("list_cold", a_listing)
+ColdDetailOnly = _single("detail_cold", lambda: f"/api/v1/products/{random.choice(SLUGS)}/")
+
+CART_LINES = 10
+
+
+class AddToCartOnly(FastHttpUser):
+    """Add to cart alone: a guest with a cart of about CART_LINES lines adds one unit of one of its
+    variants per request (a new guest cart every 40 adds, so no line reaches the cap of 99)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self._new_cart()
+
+    def _new_cart(self):
+        with self.client.post("/api/v1/carts/", name="new_cart", catch_response=True) as resp:
+            self.headers = {"X-Cart-Token": resp.json()["token"]}
+        self.variants = random.sample(VARIANTS, CART_LINES)
+        self.adds = 0
+
+    @task
+    def add(self):
+        if self.adds >= 40:
+            self._new_cart()
+        self.adds += 1
+        body = {"variant_id": random.choice(self.variants), "quantity": 1}
+        self.client.post("/api/v1/cart/items/", json=body, headers=self.headers, name="add_to_cart")

@@ -2,14 +2,16 @@
 # `make bench`: the load test. Starts the production-like stack on this machine (gunicorn with
 # the production config and DJANGO_ENV=production, a Celery worker, throwaway PostgreSQL/Redis),
 # seeds PRODUCTS (default 100000) products, then runs backend/bench/load/loadtest.py against
-# 127.0.0.1 only. Bounded: each phase lasts DURATION seconds (default 20).
+# 127.0.0.1 only. Bounded: each phase lasts DURATION seconds (default 20). PHASES picks a subset
+# (ceiling,reads,cold,cart,mix,saturation); PROFILE=1 writes a py-spy flame graph per phase to
+# backend/bench/profiles/ (py-spy comes from requirements/bench.txt, never production).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../../../scripts/lib.sh"
 
 if [ -z "${AGORA_BENCH_INNER:-}" ]; then
   ensure_venv
-  if [ ! -x "$REPO_DIR/.venv-bench/bin/locust" ]; then
+  if [ ! -x "$REPO_DIR/.venv-bench/bin/locust" ] || [ ! -x "$REPO_DIR/.venv-bench/bin/py-spy" ]; then
     log "installing locust into .venv-bench"
     python3 -m venv "$REPO_DIR/.venv-bench"
     "$REPO_DIR/.venv-bench/bin/pip" install -q --disable-pip-version-check -r "$REPO_DIR/backend/requirements/bench.txt"
@@ -19,6 +21,8 @@ fi
 
 work=$(mktemp -d /tmp/agora-load.XXXXXX)
 port=$(free_port)
+cold_port=$(free_port)
+while [ "$cold_port" = "$port" ]; do cold_port=$(free_port); done
 stop_on_exit "$work"
 
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
@@ -40,17 +44,36 @@ log "migrating and seeding ${PRODUCTS:-100000} products"
 "$PY" bench/load/prepare.py "$work/users.json"
 
 "$VENV/bin/gunicorn" -c config/gunicorn.conf.py config.wsgi:application >"$work/web.log" 2>&1 &
-BG_PIDS+=($!)
+web_pid=$!
+BG_PIDS+=($web_pid)
+# The same stack with the catalog cache off, for the cold-read phases: every list and detail answer
+# is built from PostgreSQL (what each request costs after a write bumps the catalog version). Idle
+# outside those phases.
+CATALOG_CACHE_TIMEOUT=0 GUNICORN_BIND="127.0.0.1:$cold_port" \
+  "$VENV/bin/gunicorn" -c config/gunicorn.conf.py config.wsgi:application >"$work/web-cold.log" 2>&1 &
+cold_pid=$!
+BG_PIDS+=($cold_pid)
 "$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -c 2 >"$work/worker.log" 2>&1 &
 BG_PIDS+=($!)
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health/ready/" >/dev/null 2>&1 && break; sleep 0.3; done
+for p in "$port" "$cold_port"; do
+  for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$p/health/ready/" >/dev/null 2>&1 && break; sleep 0.3; done
+done
 
 cat <<INFO
 
 Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), Python $("$PY" -c 'import platform; print(platform.python_version())')
-Stack:   gunicorn ${WEB_CONCURRENCY} workers x 4 threads (gthread, config/gunicorn.conf.py), DJANGO_ENV=production,
+Stack:   gunicorn ${WEB_CONCURRENCY} workers x ${GUNICORN_THREADS:-4} threads (${GUNICORN_WORKER_CLASS:-gthread}, config/gunicorn.conf.py), DJANGO_ENV=production,
          PostgreSQL $(psql --version | awk '{print $3}'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), one Celery worker; locust on the same machine.
+         A second gunicorn like it with CATALOG_CACHE_TIMEOUT=0 serves the cold-read phases.
+Load:    $(uptime)
 INFO
+profile_args=()
+if [ -n "${PROFILE:-}" ]; then
+  profile_args=(--profile-dir "$REPO_DIR/backend/bench/profiles" --server-pids "main=$web_pid,cold=$cold_pid"
+    --py-spy "$REPO_DIR/.venv-bench/bin/py-spy")
+fi
 cd "$here"
 AGORA_LOAD_USERS="$work/users.json" "$REPO_DIR/.venv-bench/bin/python" loadtest.py --host "http://127.0.0.1:$port" \
-  --duration "${DURATION:-20}" --json "${RESULTS:-$REPO_DIR/backend/bench/load/last-run.json}"
+  --cold-host "http://127.0.0.1:$cold_port" --duration "${DURATION:-20}" ${PHASES:+--phases "$PHASES"} \
+  "${profile_args[@]}" --json "${RESULTS:-$REPO_DIR/backend/bench/load/last-run.json}"
+echo "after the run: $(uptime)"

@@ -46,6 +46,17 @@ INSTALLED_APPS = [
     "agora.payouts",
 ]
 
+# Measured (bench/middleware_cost.py, in-process, 2026-11-29, load average 6-12; bench/README.md):
+# the whole stack costs 65-85 µs per request on the load test's ceiling view (160-171 µs with it,
+# 74-107 µs without), against ~2 ms of machine time (2 cores / ~900 req/s) per ceiling request under
+# gunicorn, where the JSON access log cost about as much as this stack and was cheapened
+# (gunicorn.conf.py). Per entry, best rounds: RequestId ~40 µs while it built request.headers, 20-26
+# µs reading META; sessions 30-40, auth 30-70, CSRF and messages 20-30 or within noise, the rest
+# under 10. None is dropped: the request id, security headers (SecurityHeaders, Security,
+# XFrameOptions, CORS) and static files are what users and ops rely on; sessions, CSRF, auth, OTP,
+# the admin allow-list, messages and axes are the admin's login, 2FA and lockout (Django checks
+# require most of them), and they are lazy on API requests (no session is loaded unless a view reads
+# it).
 MIDDLEWARE = [
     "agora.core.middleware.HealthCheckMiddleware",
     "agora.core.middleware.RequestIdMiddleware",
@@ -262,6 +273,12 @@ CATALOG_THUMBNAIL_MAX_REQUEUES = env.int("CATALOG_THUMBNAIL_MAX_REQUEUES", defau
 # The load test's ceiling view (/load-test/ceiling/); off (404) unless a load test turns it on.
 LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)
+# The product list counts matches exactly up to this many and estimates past it (count_is_estimate):
+# an exact COUNT(*) of 100k public products cost ~50 ms on every cache miss (bench/README.md).
+CATALOG_EXACT_COUNT_LIMIT = env.int("CATALOG_EXACT_COUNT_LIMIT", default=1000)
+# Seconds the product list's per-filter counts (one GROUP BY per catalog version) are kept; every
+# catalog write moves to a new version, so this only bounds memory.
+CATALOG_COUNTS_CACHE_TIMEOUT = env.int("CATALOG_COUNTS_CACHE_TIMEOUT", default=3600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)
 

@@ -2286,7 +2286,10 @@ export interface components {
             results: components["schemas"]["Payout"][];
         };
         PaginatedProductSummaryList: {
+            /** @description How many match: exact, or an estimate when `count_is_estimate` is true. */
             count: number;
+            /** @description False: `count` is exact. True (only with `min_price`, `max_price` or `min_rating` matching more products than are counted exactly: CATALOG_EXACT_COUNT_LIMIT, 1,000 by default): `count` is an estimate from PostgreSQL's statistics, never below that limit; show it as approximate. `next` is exact either way, and a page past the real end answers 404. */
+            count_is_estimate: boolean;
             /** Format: uri */
             next: string | null;
             /** Format: uri */

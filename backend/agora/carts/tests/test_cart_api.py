@@ -215,14 +215,70 @@ def test_add_to_cart_and_cart_read_query_budgets(api_client, user, django_assert
     for v in variants[:4]:
         add(api_client, token, v.pk, 1)
         add(client, None, v.pk, 1)
-    with django_assert_max_num_queries(6):
-        assert add(api_client, token, variants[4].pk, 1).status_code == 201
-    with django_assert_max_num_queries(6):
-        assert add(client, None, variants[4].pk, 1).status_code == 201
+    # the answer is built from what the write read: cart, lines with the added variant, upsert,
+    # touch (and the signed-in caller's user row)
+    for variant in (variants[4], variants[0]):  # a new line, then a line that grows
+        with django_assert_max_num_queries(4):
+            assert add(api_client, token, variant.pk, 1).status_code == 201
+        with django_assert_max_num_queries(5):
+            assert add(client, None, variant.pk, 1).status_code == 201
     with django_assert_max_num_queries(4):
         assert len(api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token).json()["items"]) == 5
     with django_assert_max_num_queries(4):
         assert len(client.get("/api/v1/cart/").json()["items"]) == 5
+
+
+def test_the_add_to_cart_answer_is_the_cart_as_it_reads_back(api_client, monkeypatch):
+    # given a guest cart with an unavailable line, a short line and a moved price
+    token = guest_cart(api_client)
+    ok, gone, short, new = (
+        sellable_variant(price="5.00"),
+        sellable_variant(),
+        sellable_variant(stock=10),
+        sellable_variant(price="2.50"),
+    )
+    for v in (ok, gone, short):
+        add(api_client, token, v.pk, 3)
+    Product.objects.filter(pk=gone.product_id).update(status=Product.Status.ARCHIVED)
+    type(short).objects.filter(pk=short.pk).update(stock=2)
+    type(ok).objects.filter(pk=ok.pk).update(price="6.00")
+
+    # when the guest adds a new variant and then grows a line, with no output serializer built
+    from agora.carts import serializers
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an output serializer was built for the cart answer")
+
+    monkeypatch.setattr(serializers.CartSerializer, "__init__", refuse)
+    for variant in (new, ok):
+        answer = add(api_client, token, variant.pk, 1)
+        assert answer.status_code == 201
+        monkeypatch.undo()
+        # then the answer is exactly the cart as GET /cart/ shows it (lines in order, flags, totals)
+        read = api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token)
+        assert answer.json() == read.json()
+        monkeypatch.setattr(serializers.CartSerializer, "__init__", refuse)
+    body = answer.json()
+    assert [line["variant"]["id"] for line in body["items"]] == [ok.pk, gone.pk, short.pk, new.pk]
+    assert body["items"][0]["quantity"] == 4 and body["items"][0]["price_changed"] is False
+    assert body["subtotal"] == "26.50" and body["item_count"] == 5 and body["has_problems"] is True
+
+
+def test_the_lean_cart_answer_equals_the_cart_serializer(api_client):
+    # given a cart with every kind of line
+    from agora.carts.selectors import cart_by_token, cart_view
+    from agora.carts.serializers import CartSerializer, cart_data
+
+    token = guest_cart(api_client)
+    ok, gone = sellable_variant(price="5.00"), sellable_variant(price="19.99")
+    add(api_client, token, ok.pk, 2)
+    add(api_client, token, gone.pk, 1)
+    Product.objects.filter(pk=gone.product_id).update(status=Product.Status.ARCHIVED)
+    type(ok).objects.filter(pk=ok.pk).update(price="6.10")
+
+    # then the answer rendered without a serializer is the documented serializer's output
+    view = cart_view(cart=cart_by_token(token))
+    assert cart_data(view) == CartSerializer(view).data
 
 
 def test_guest_carts_expire_seven_days_after_their_last_change(user):

@@ -129,3 +129,27 @@ def test_cache_down_serves_from_the_database(settings, api_client):
     assert list_response["X-Cache"] == "miss"
     assert detail_response.status_code == 200 and detail_response.json()["slug"] == product.slug
     assert tree_response.status_code == 200
+
+
+def test_lists_that_miss_together_wait_for_one_build_of_the_counts():
+    import threading
+
+    from django.core.cache import cache
+
+    from agora.catalog.cache import count_groups
+
+    built = []
+
+    def build():
+        built.append(1)
+        return [("home", 1, True, 3)]
+
+    # given another request already building this version's counts
+    cache.add("catalog:v-test:count-groups:building", 1, timeout=10)
+    threading.Timer(0.2, lambda: cache.set("catalog:v-test:count-groups", [("home", 1, True, 7)])).start()
+    # then a list that misses meanwhile waits for that build instead of running its own
+    assert count_groups("v-test", build) == [("home", 1, True, 7)] and built == []
+
+    # and with nobody building, the first list builds once and the next ones reuse it
+    assert count_groups("v-test-2", build) == [("home", 1, True, 3)]
+    assert count_groups("v-test-2", build) == [("home", 1, True, 3)] and built == [1]

@@ -229,6 +229,81 @@ def test_pagination_clamps_page_size_and_404s_past_the_end(api_client):
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
+def test_counts_are_exact_without_scanning_and_price_ranges_are_marked_estimates_past_the_limit(
+    api_client, settings, tree
+):
+    # given 5 public products (one out of stock, one draft elsewhere), exact counting up to 3 rows
+    settings.CATALOG_EXACT_COUNT_LIMIT = 3
+    ProductFactory.create_batch(4, category=tree["lighting"])
+    ProductFactory(category=tree["audio"], variants__stock=0)
+    ProductFactory(status="draft", category=tree["lighting"])
+
+    # then lists filtered by category, vendor and stock are counted exactly, past the limit too
+    for query, expected in (("", 5), ("category=home", 4), ("category=audio", 1), ("in_stock=true", 4)):
+        page = api_client.get(f"/api/v1/products/?page_size=2&{query}").json()
+        assert (page["count"], page["count_is_estimate"]) == (expected, False), query
+    # and a price range under the limit is exact too
+    page = api_client.get("/api/v1/products/?max_price=10&category=audio").json()
+    assert (page["count"], page["count_is_estimate"]) == (1, False)
+    # and a minimum rating (not in the per-filter counts) is counted, not taken from them
+    page = api_client.get("/api/v1/products/?min_rating=1").json()
+    assert (page["count"], page["count_is_estimate"], page["results"]) == (0, False, [])
+
+    # when a price range matches more than the limit, the count is an estimate (never below the
+    # limit, never above the products the other filters leave) and says so
+    first = api_client.get("/api/v1/products/?page_size=2&min_price=5&ordering=name").json()
+    assert first["count_is_estimate"] is True and 4 <= first["count"] <= 5
+    # and paging stays exact: the last real page has no next, and a page past the end is a 404
+    last = api_client.get("/api/v1/products/?page=3&page_size=2&min_price=5&ordering=name").json()
+    assert len(last["results"]) == 1 and last["next"] is None
+    assert "page=2" in last["previous"]
+    assert api_client.get("/api/v1/products/?page=4&page_size=2&min_price=5&ordering=name").status_code == 404
+    pages = [
+        api_client.get(f"/api/v1/products/?page={n}&page_size=2&min_price=5&ordering=name").json() for n in (1, 2, 3)
+    ]
+    seen = [p["slug"] for page in pages for p in page["results"]]
+    assert sorted(seen) == sorted(Product.objects.filter(status="approved").values_list("slug", flat=True))
+
+
+def test_counts_follow_catalog_writes(api_client, tree, django_capture_on_commit_callbacks):
+    # given a counted list
+    ProductFactory.create_batch(2, category=tree["lighting"])
+    assert api_client.get("/api/v1/products/?category=home").json()["count"] == 2
+
+    # when a product is approved (a write that renews the catalog version on commit)
+    from agora.catalog import services
+
+    ProductFactory(category=tree["kitchen"], status="pending_review", slug="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_approve(product=Product.objects.get(slug="pending"))
+
+    # then the count includes it at once
+    page = api_client.get("/api/v1/products/?category=home").json()
+    assert page["count"] == 3 and len(page["results"]) == 3
+
+
+def test_a_list_never_counts_every_matching_row(api_client, tree, settings, django_assert_max_num_queries):
+    # given more public products than are counted exactly
+    settings.CATALOG_EXACT_COUNT_LIMIT = 3
+    ProductFactory.create_batch(6, category=tree["lighting"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # when cold lists are built, with and without filters
+    statements = []
+    for query in ("", "?category=home&ordering=price", "?min_price=1&in_stock=true&page=2&page_size=2"):
+        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(5):
+            response = api_client.get(f"/api/v1/products/{query}")
+        assert response.status_code == 200
+        statements += [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+
+    # then the only counts are one GROUP BY for the whole catalog version (shared by every list)
+    # and a price range's count that stops at the limit: no COUNT(*) over every matching row
+    grouped = [sql for sql in statements if "GROUP BY" in sql.upper()]
+    capped = [sql for sql in statements if "LIMIT 4" in sql]
+    assert len(grouped) == 1 and len(capped) == 1 and len(statements) == 2, statements
+
+
 def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, django_assert_max_num_queries):
     # given many products, each with several variants and images
     for i in range(30):
@@ -257,8 +332,9 @@ def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client,
     big = ProductFactory(variants=25)
     for n in range(12):
         _add_image(big, n)
+    # one statement: the product with its variants and images aggregated (cache miss included)
     for product in (small, big):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(1):
             response = api_client.get(f"/api/v1/products/{product.slug}/")
         assert response.status_code == 200
     assert len(response.json()["variants"]) == 25 and len(response.json()["images"]) == 12

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import orjson
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -180,3 +181,52 @@ def test_admin_lists_orders_and_cancels_them(staff_user, user):
     r = client.post("/admin/orders/order/", {"action": "cancel_orders", "_selected_action": [order.pk]}, follow=True)
     assert r.status_code == 200
     assert Order.objects.get(pk=order.pk).status == "cancelled" and stock(variant) == 3
+
+
+def _history_orders(user, count: int) -> None:
+    """``count`` orders of three vendors each, paid with the dummy gateway; the first has a parcel."""
+    from agora.carts.models import Cart
+    from agora.orders.models import OrderLine, Parcel, ParcelLine, VendorOrder
+    from agora.orders.tests.helpers import post_checkout, shipping_methods, three_vendor_cart
+
+    shipping_methods()
+    cart = Cart.objects.get_or_create(user=user)[0]
+    for _ in range(count):
+        three_vendor_cart(cart)
+        assert post_checkout(client_for(user), email=None).status_code == 201
+    vo = VendorOrder.objects.filter(order__user=user).order_by("id").first()
+    assert vo is not None
+    line = OrderLine.objects.filter(vendor_order=vo).order_by("id")[0]
+    parcel = Parcel.objects.create(vendor_order=vo, carrier="DHL", tracking_number="T1", shipped_at=timezone.now())
+    ParcelLine.objects.create(parcel=parcel, order_line=line, quantity=1)
+    Parcel.objects.create(vendor_order=vo, carrier="", shipped_at=timezone.now())  # no lines yet
+
+
+def test_the_order_history_page_is_the_order_serializers_answer(user):
+    # given orders of three vendors each, one with parcels
+    from agora.orders.selectors import order_list
+    from agora.orders.serializers import OrderSerializer
+
+    _history_orders(user, 3)
+
+    # when the customer reads their order history
+    body = client_for(user).get("/api/v1/orders/").json()
+
+    # then every order reads exactly as the documented serializer writes it, newest first
+    expected = OrderSerializer(list(order_list(user=user)), many=True).data
+    assert body["count"] == 3 and body["results"] == orjson.loads(orjson.dumps(expected))
+    assert [len(o["vendor_orders"]) for o in body["results"]] == [3, 3, 3]
+    assert body["results"][-1]["vendor_orders"][0]["parcels"][0]["lines"][0]["quantity"] == 1
+
+
+def test_a_page_of_order_history_takes_a_fixed_number_of_queries(user, django_assert_max_num_queries):
+    # given one order, then many more
+    client = client_for(user)
+    _history_orders(user, 1)
+    # the user, count, page, lines, sub-orders, parcels with their lines, latest payments
+    with django_assert_max_num_queries(7):
+        assert client.get("/api/v1/orders/").json()["count"] == 1
+    _history_orders(user, 5)
+    with django_assert_max_num_queries(7):
+        body = client.get("/api/v1/orders/").json()
+    assert body["count"] == 6 and sum(len(o["lines"]) for o in body["results"]) == 18
