@@ -65,3 +65,10 @@ export function humanize(code: string | null | undefined): string {
   const words = code.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** "1 product", "60 products", or "About 12,000 products" when the API marks the count as an
+ * estimate (`count_is_estimate`: price or rating filters matching many products). */
+export function productCount(count: number, estimate = false): string {
+  if (estimate) return `About ${count.toLocaleString('en')} products`;
+  return `${count} ${count === 1 ? 'product' : 'products'}`;
+}

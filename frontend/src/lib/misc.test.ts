@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMoney, formatDate, formatMoney, humanize } from './format';
+import { addMoney, formatDate, formatMoney, humanize, productCount } from './format';
 import { createStore, storage } from './store';
 import { safeNext } from './url';
 import { uuid } from './uuid';
@@ -54,5 +54,13 @@ describe('addMoney', () => {
     expect(addMoney('0.10', '0.20')).toBe('0.30');
     expect(addMoney('229.69', '4.90')).toBe('234.59');
     expect(addMoney('19.99')).toBe('19.99');
+  });
+});
+
+describe('productCount', () => {
+  it('says how many products, and says so when the API only estimates it', () => {
+    expect(productCount(1)).toBe('1 product');
+    expect(productCount(60, false)).toBe('60 products');
+    expect(productCount(12000, true)).toBe('About 12,000 products');
   });
 });

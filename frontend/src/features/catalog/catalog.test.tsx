@@ -122,6 +122,17 @@ describe('listing', () => {
     renderWithProviders(<ProductListPage />, { route: '/products?in_stock=true' });
     expect(await screen.findByText('No products match these filters')).toBeInTheDocument();
   });
+
+  it('says "about" when the API only estimates how many products match', async () => {
+    server.use(
+      http.get(API('/categories/'), () => HttpResponse.json(categories)),
+      http.get(API('/products/'), () =>
+        HttpResponse.json({ ...paginated([product], 12000), count_is_estimate: true }),
+      ),
+    );
+    renderWithProviders(<ProductListPage />, { route: '/products?min_price=10' });
+    expect(await screen.findByText('About 12,000 products')).toBeInTheDocument();
+  });
 });
 
 describe('product page', () => {

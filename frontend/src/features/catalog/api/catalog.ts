@@ -74,7 +74,7 @@ export const productsQueryOptions = (filters: ProductFilters) =>
   queryOptions({
     queryKey: ['products', 'list', filters],
     queryFn: ({ signal }) =>
-      api<Paginated<ProductSummary>>('/products/', {
+      api<Schema<'PaginatedProductSummaryList'>>('/products/', {
         signal,
         query: { page_size: PAGE_SIZE, ...filters },
       }),

@@ -6,6 +6,7 @@ import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { productCount } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import { MIN_RATINGS } from '@/lib/ratings';
 import {
@@ -168,7 +169,7 @@ export function ProductListPage() {
             <h1 id={headingId}>{title}</h1>
             {products.data ? (
               <p className="muted" aria-live="polite">
-                {products.data.count} {products.data.count === 1 ? 'product' : 'products'}
+                {productCount(products.data.count, products.data.count_is_estimate)}
               </p>
             ) : null}
           </div>

@@ -9,7 +9,7 @@ import { Price } from '@/components/ui/Price';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { Rating } from '@/components/ui/Rating';
 import { isApiError } from '@/lib/errors';
-import { formatDate } from '@/lib/format';
+import { formatDate, productCount } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import { MIN_RATINGS } from '@/lib/ratings';
 import {
@@ -166,7 +166,11 @@ function VendorProducts({ vendor }: { vendor: VendorProfile }) {
             <h2 id={headingId}>{q ? `“${q}” at ${vendor.name}` : `Products by ${vendor.name}`}</h2>
             {products.data ? (
               <p className="muted" aria-live="polite">
-                {products.data.count} {products.data.count === 1 ? 'product' : 'products'}
+                {productCount(
+                  products.data.count,
+                  // the in-shop search always counts exactly; the product list may estimate
+                  'count_is_estimate' in products.data && products.data.count_is_estimate,
+                )}
               </p>
             ) : null}
           </div>
