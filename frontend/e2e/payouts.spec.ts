@@ -141,11 +141,13 @@ test('vendor connects payouts → shopper buys → vendor ships → hold passes 
     await expectOk(await shipped);
   });
 
+  // The vendor earns 40.00 less 10 % commission, plus the 4.90 the shopper paid for its parcel
+  // (shipping is the vendor's, without commission by default): 40.90; its gross sales are 44.90.
   await test.step('while the sale is held, it is pending and nothing is paid', async () => {
     await page.goto('/vendor/payouts');
     const balance = page.getByRole('list', { name: 'Balance in EUR' });
     await expect(balance.getByRole('listitem').filter({ hasText: 'Pending' })).toContainText(
-      '36.00',
+      '40.90',
     );
     expect(manage('payouts_run', '--vendor', vendorSlug)).toContain('Created 0 payout(s)');
   });
@@ -159,15 +161,15 @@ test('vendor connects payouts → shopper buys → vendor ships → hold passes 
   await test.step('the payout shows on the Payouts page, with the chart', async () => {
     await page.reload();
     const payouts = page.getByRole('table', { name: 'Payouts' });
-    await expect(payouts.getByRole('row').nth(1)).toContainText('36.00');
+    await expect(payouts.getByRole('row').nth(1)).toContainText('40.90');
     await expect(payouts.getByRole('row').nth(1)).toContainText('Paid');
     const balance = page.getByRole('list', { name: 'Balance in EUR' });
     await expect(balance.getByRole('listitem').filter({ hasText: 'Paid out' })).toContainText(
-      '36.00',
+      '40.90',
     );
     const chart = page.getByRole('img', { name: /Daily sales and payouts/ });
     await expect(chart).toBeVisible();
-    await expect(chart).toHaveAccessibleName(/40\.00 sold, .*36\.00 paid out/);
+    await expect(chart).toHaveAccessibleName(/44\.90 sold, .*40\.90 paid out/);
     await expect(page.getByRole('table', { name: 'Ledger' })).toContainText('Sale');
   });
 
@@ -181,7 +183,8 @@ test('vendor connects payouts → shopper buys → vendor ships → hold passes 
     expect(csv.suggestedFilename()).toBe(`statement-${vendorSlug}-${month}.csv`);
     const text = readFileSync((await csv.path()) ?? '', 'utf8');
     expect(text).toContain('sale,40.00,EUR');
-    expect(text).toContain('payout,-36.00,EUR');
+    expect(text).toContain('shipping_share,4.90,EUR');
+    expect(text).toContain('payout,-40.90,EUR');
     const [pdf] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download PDF' }).click(),
