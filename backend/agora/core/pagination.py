@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
@@ -24,5 +26,5 @@ def paginated_response(view: APIView, items, serializer_class, **serializer_kwar
     """The page of ``items`` the request asks for, serialized, in the page envelope (count, next,
     previous, results)."""
     paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(items, view.request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(items, view.request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True, **serializer_kwargs).data)

@@ -1,6 +1,7 @@
 """Checkout cannot be used to hold a competitor's stock or to place one cart twice."""
 
 import uuid
+from functools import partial
 
 import pytest
 from rest_framework.test import APIClient
@@ -86,7 +87,7 @@ def test_two_tabs_checking_out_one_cart_make_one_order(method, stripe_api, sent_
     variant = sellable_variant(stock=50)
     for _ in range(10):
         cart = fill_cart(Cart.objects.create(), (variant, 2))
-        results = at_once([lambda t=cart.token: _checkout(t, payment_method=method)] * 2, timeout=30)
+        results = at_once([partial(_checkout, cart.token, payment_method=method)] * 2, timeout=30)
         assert sorted(results) == ["EmptyCart", "ok"], results
     assert Order.objects.count() == 10
     assert Variant.objects.get(pk=variant.pk).stock == 30

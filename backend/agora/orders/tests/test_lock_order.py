@@ -5,7 +5,9 @@ round after round; none of them may deadlock (PostgreSQL would abort one of them
 answers with a 503) and the stock that remains is exactly what the orders did not take.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -80,12 +82,12 @@ def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock
             ]
             _save_chunk(run, rows)
 
-        actions = [lambda t=c.token: guest_checkout(t) for c in carts]
-        actions += [lambda p=p, r=round_no: edit(p, f"{5 + r % 3}.00") for p in products]
-        actions.append(lambda o=to_cancel: order_cancel(order=o))
+        actions: list[Callable[[], object]] = [partial(guest_checkout, c.token) for c in carts]
+        actions += [partial(edit, p, f"{5 + round_no % 3}.00") for p in products]
+        actions.append(partial(order_cancel, order=to_cancel))
         if round_no % 5 == 4:
             actions.append(import_rows)
-        results = at_once([lambda a=a: _outcome(a) for a in actions])
+        results = at_once([partial(_outcome, a) for a in actions])
         errors += [f"round {round_no}: {r}" for r in results if r.startswith("error")]
 
     assert not errors, errors[:5]
