@@ -33,6 +33,7 @@ from agora.catalog.serializers import (
 )
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
@@ -89,9 +90,7 @@ class ProductListApi(APIView):
     def get(self, request):
         def build():
             # Validated on a miss only: a query string has a cached answer only if it was valid.
-            query = ProductListQuerySerializer(data=request.query_params.dict())
-            query.is_valid(raise_exception=True)
-            filters = query.validated_data
+            filters = validated(ProductListQuerySerializer, request.query_params.dict())
             paginator = PageNumberPagination()
             rows = paginator.paginate_queryset(selectors.public_product_rows(filters=filters), request, view=self)
             return {
@@ -159,9 +158,8 @@ class VendorProductListApi(_VendorApi):
         responses={201: VendorProductSerializer, **ERRORS(400, 401, 403)},
     )
     def post(self, request):
-        data = ProductInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_create(vendor=request.vendor, **data.validated_data)
+        data = validated(ProductInputSerializer, request.data)
+        product = services.product_create(vendor=request.vendor, **data)
         product = selectors.vendor_product_get(vendor=request.vendor, pk=product.pk)
         return Response(_product_out(product), status=status.HTTP_201_CREATED)
 
@@ -178,9 +176,8 @@ class VendorProductDetailApi(_VendorApi):
     )
     def patch(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
-        data = ProductUpdateInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.product_update(product=product, data=data.validated_data)
+        data = validated(ProductUpdateInputSerializer, request.data, partial=True)
+        services.product_update(product=product, data=data)
         return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
 
     @extend_schema(
@@ -219,9 +216,8 @@ class VendorProductImageApi(BodyLimitMixin, _VendorApi):
     )
     def post(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
-        data = ImageUploadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        image = services.image_add(product=product, upload=data.validated_data["image"], alt=data.validated_data["alt"])
+        data = validated(ImageUploadInputSerializer, request.data)
+        image = services.image_add(product=product, upload=data["image"], alt=data["alt"])
         return Response(VendorImageSerializer(image).data, status=status.HTTP_201_CREATED)
 
 
@@ -237,9 +233,8 @@ class VendorImportCreateApi(BodyLimitMixin, _VendorApi):
         responses={202: ImportJobSerializer, **ERRORS(400, 401, 403, 411, 413, 415)},
     )
     def post(self, request):
-        data = ImportUploadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        job = services.import_create(vendor=request.vendor, user=request.user, upload=data.validated_data["file"])
+        data = validated(ImportUploadInputSerializer, request.data)
+        job = services.import_create(vendor=request.vendor, user=request.user, upload=data["file"])
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -287,7 +282,6 @@ class ModerationProductRejectApi(APIView):
     )
     def post(self, request, pk: int):
         product = selectors.moderation_product_get(pk=pk)
-        data = RejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_reject(product=product, reason=data.validated_data["reason"])
+        data = validated(RejectInputSerializer, request.data)
+        product = services.product_reject(product=product, reason=data["reason"])
         return Response(VendorProductSerializer(selectors.vendor_product_get(vendor=product.vendor, pk=pk)).data)

@@ -7,6 +7,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from agora.core.schema import ERRORS
+from agora.core.serializers import validated
 from agora.search import selectors
 from agora.search.serializers import (
     SearchInputSerializer,
@@ -46,9 +47,7 @@ class SearchApi(APIView):
         responses={200: SearchPageSerializer, **ERRORS(400, 404)},
     )
     def get(self, request):
-        data = SearchInputSerializer(data=request.query_params.dict())
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
+        params = validated(SearchInputSerializer, request.query_params.dict())
         page = PageRequest(number=params["page"], size=params["page_size"])
         result = selectors.search_products(
             query=params["q"],
@@ -87,6 +86,5 @@ class SuggestApi(APIView):
         responses={200: SuggestResponseSerializer, **ERRORS(400)},
     )
     def get(self, request):
-        data = SuggestInputSerializer(data=request.query_params.dict())
-        data.is_valid(raise_exception=True)
-        return Response({"suggestions": selectors.suggest_products(prefix=data.validated_data["q"])})
+        data = validated(SuggestInputSerializer, request.query_params.dict())
+        return Response({"suggestions": selectors.suggest_products(prefix=data["q"])})
