@@ -41,11 +41,7 @@ export function AddressForm({
       noValidate
       aria-label={address ? 'Edit address' : 'New address'}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <TextField
         label="Full name"
         name="full_name"

@@ -80,11 +80,7 @@ function ChangePassword() {
           <p>Your password is changed. Every other device was signed out.</p>
         </Notice>
       ) : null}
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <TextField
         label="Current password"
         name="current_password"

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/Button';
-import { Notice } from '@/components/ui/Feedback';
+import { ErrorMessage, Notice } from '@/components/ui/Feedback';
 import { TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -65,11 +65,7 @@ export function ForgotPasswordPage() {
         noValidate
         aria-label="Reset your password"
       >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         <TextField
           label="Email"
           name="email"

@@ -1,5 +1,6 @@
 import { useRef, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
@@ -61,11 +62,7 @@ export function LoginPage({ onLoggedIn }: Props) {
         </div>
       ) : null}
       <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         <TextField
           label="Email"
           name="email"

@@ -1,5 +1,6 @@
 import { useRef, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
@@ -54,11 +55,7 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
         noValidate
         aria-label="Create an account"
       >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         <div className="row">
           <TextField
             label="First name"

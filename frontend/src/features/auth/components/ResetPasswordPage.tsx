@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
@@ -63,16 +64,13 @@ export function ResetPasswordPage() {
         noValidate
         aria-label="Choose a new password"
       >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-            {linkBroken ? (
-              <p>
-                <Link to="/forgot-password">Send me a new link</Link>
-              </p>
-            ) : null}
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError}>
+          {linkBroken ? (
+            <p>
+              <Link to="/forgot-password">Send me a new link</Link>
+            </p>
+          ) : null}
+        </ErrorMessage>
         <TextField
           label="New password"
           name="password"
