@@ -2,21 +2,13 @@
 // prints the performance and accessibility scores. Needs Debian's chromium.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const base = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
 const url = process.env.LIGHTHOUSE_URL ?? `${base}/products`;
 const outDir = new URL('../lighthouse-report/', import.meta.url).pathname;
 const report = `${outDir}report.json`;
-const flags = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-].join(' ');
+const flags = ['--headless=new', ...CHROMIUM_ARGS].join(' ');
 
 mkdirSync(outDir, { recursive: true });
 const bin = new URL('../node_modules/.bin/lighthouse', import.meta.url).pathname;
@@ -32,7 +24,7 @@ const result = spawnSync(
   ],
   {
     stdio: 'inherit',
-    env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+    env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? CHROMIUM_PATH },
   },
 );
 if (result.status !== 0) {
