@@ -11,6 +11,19 @@ export type Paginated<T> = {
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 
+/** A product as lists show it: the catalog's listing and the search's hits answer these fields. */
+export type ProductSummary = {
+  id: number;
+  slug: string;
+  name: string;
+  vendor: { slug: string; name: string };
+  category: { slug: string; name: string } | null;
+  price_from: string | null;
+  currency: string;
+  in_stock: boolean;
+  thumbnail: string | null;
+};
+
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   query?: Query;

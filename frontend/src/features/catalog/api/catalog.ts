@@ -1,19 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api';
+import { api, type Paginated, type ProductSummary } from '@/lib/api';
 
 export type Category = { slug: string; name: string; children: Category[] };
 
-export type ProductSummary = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string };
-  category: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
+export type { ProductSummary };
 
 export type Variant = {
   id: number;

@@ -1,17 +1,8 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated } from '@/lib/api';
+import { api, type Paginated, type ProductSummary } from '@/lib/api';
 
-export type SearchHit = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string };
-  category: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
+/** Search answers the catalog listing's product summary. */
+export type SearchHit = ProductSummary;
 
 export type TermFacet = { slug: string; name: string; count: number };
 export type PriceFacet = {
