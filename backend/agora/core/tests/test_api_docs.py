@@ -31,6 +31,18 @@ def _stale(schema) -> dict:
     return old
 
 
+def _api_docs_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py api_docs`` as make runs it: its own process, with the default settings."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "api_docs", *args],
+        cwd=BACKEND,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_api_docs_check_passes_on_a_fresh_file_and_fails_on_a_stale_one(schema, tmp_path, capsys):
     reference = tmp_path / "api.md"
     call_command("api_docs", output=reference)
@@ -50,28 +62,14 @@ def test_api_docs_check_passes_on_a_fresh_file_and_fails_on_a_stale_one(schema, 
 def test_a_stale_reference_fails_the_command_line_check_with_exit_status_1(schema, tmp_path):
     reference = tmp_path / "api.md"
     reference.write_text(_render(_stale(schema)), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "api_docs", "--check", "--output", str(reference)],
-        cwd=BACKEND,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _api_docs_command("--check", "--output", str(reference))
     assert done.returncode == 1
     assert "is out of date: run `make docs`" in done.stderr
 
 
 def test_stdout_prints_the_reference_without_writing_it(tmp_path):
     reference = tmp_path / "api.md"
-    done = subprocess.run(
-        [sys.executable, "manage.py", "api_docs", "--stdout", "--output", str(reference)],
-        cwd=BACKEND,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _api_docs_command("--stdout", "--output", str(reference))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("<!-- Generated from the OpenAPI schema")
     assert "### `POST /api/v1/checkout/`" in done.stdout
