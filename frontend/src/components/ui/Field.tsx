@@ -140,3 +140,43 @@ export function CheckboxField({
     </div>
   );
 }
+
+/** The email address of sign-in, sign-up, recovery and checkout forms. */
+export function EmailField(field: Omit<Common, 'label'> & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <TextField label="Email" name="email" type="email" autoComplete="email" required {...field} />
+  );
+}
+
+/** A new password and its confirmation (``<name>_confirm``), with the length rule as the hint. */
+export function NewPasswordFields({
+  name = 'password',
+  label = 'Password',
+  errors,
+}: {
+  name?: string;
+  label?: string;
+  errors: Partial<Record<string, string>>;
+}) {
+  return (
+    <>
+      <TextField
+        label={label}
+        name={name}
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        error={errors[name]}
+      />
+      <TextField
+        label={`Confirm ${label.toLowerCase()}`}
+        name={`${name}_confirm`}
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors[`${name}_confirm`]}
+      />
+    </>
+  );
+}

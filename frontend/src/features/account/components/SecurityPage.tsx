@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
-import { TextField } from '@/components/ui/Field';
+import { NewPasswordFields, TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { changePasswordSchema, useChangePassword, useResendVerification } from '../api/account';
@@ -89,23 +89,7 @@ function ChangePassword() {
         required
         error={form.errors.current_password}
       />
-      <TextField
-        label="New password"
-        name="new_password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        error={form.errors.new_password}
-      />
-      <TextField
-        label="Confirm new password"
-        name="new_password_confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={form.errors.new_password_confirm}
-      />
+      <NewPasswordFields name="new_password" label="New password" errors={form.errors} />
       <div>
         <Button type="submit" busy={change.isPending}>
           Change password

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
-import { TextField } from '@/components/ui/Field';
+import { EmailField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { useRequestPasswordReset } from '../api/auth';
@@ -66,14 +66,7 @@ export function ForgotPasswordPage() {
         aria-label="Reset your password"
       >
         <ErrorMessage error={form.formError} />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
+        <EmailField error={form.errors.email} />
         <Button type="submit" busy={request.isPending}>
           Send me a link
         </Button>

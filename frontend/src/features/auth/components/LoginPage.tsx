@@ -2,7 +2,7 @@ import { useRef, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
+import { EmailField, TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -63,14 +63,7 @@ export function LoginPage({ onLoggedIn }: Props) {
       ) : null}
       <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
         <ErrorMessage error={form.formError} />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
+        <EmailField error={form.errors.email} />
         <TextField
           label="Password"
           name="password"

@@ -2,7 +2,7 @@ import { useRef, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
+import { EmailField, NewPasswordFields, TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
@@ -70,31 +70,8 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
             error={form.errors.last_name}
           />
         </div>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 10 characters."
-          error={form.errors.password}
-        />
-        <TextField
-          label="Confirm password"
-          name="password_confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={form.errors.password_confirm}
-        />
+        <EmailField error={form.errors.email} />
+        <NewPasswordFields errors={form.errors} />
         <Button type="submit" busy={register.isPending || login.isPending}>
           Create account
         </Button>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
+import { NewPasswordFields } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { fragmentParams, useConfirmPasswordReset } from '../api/auth';
@@ -71,23 +71,7 @@ export function ResetPasswordPage() {
             </p>
           ) : null}
         </ErrorMessage>
-        <TextField
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 10 characters."
-          error={form.errors.password}
-        />
-        <TextField
-          label="Confirm new password"
-          name="password_confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={form.errors.password_confirm}
-        />
+        <NewPasswordFields label="New password" errors={form.errors} />
         <Button type="submit" busy={confirm.isPending}>
           Set new password
         </Button>

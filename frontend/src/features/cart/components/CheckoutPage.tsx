@@ -2,7 +2,7 @@ import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
-import { SelectField, TextField } from '@/components/ui/Field';
+import { EmailField, SelectField, TextField } from '@/components/ui/Field';
 import { Price, TotalsRow } from '@/components/ui/Price';
 import { errorMessage, isApiError } from '@/lib/errors';
 import { addMoney } from '@/lib/format';
@@ -169,15 +169,7 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
         <fieldset className="stack">
           <legend>Contact</legend>
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={defaultEmail}
-            error={e.email}
-          />
+          <EmailField defaultValue={defaultEmail} error={e.email} />
         </fieldset>
 
         <fieldset className="stack">
