@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
+import { AddressFields } from '@/components/ui/AddressFields';
 import { TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -42,56 +43,21 @@ export function AddressForm({
       aria-label={address ? 'Edit address' : 'New address'}
     >
       <ErrorMessage error={form.formError} />
-      <TextField
-        label="Full name"
-        name="full_name"
-        autoComplete="name"
-        required
-        defaultValue={address?.full_name}
-        error={e.full_name}
-      />
-      <TextField
-        label="Address line 1"
-        name="line1"
-        autoComplete="address-line1"
-        required
-        defaultValue={address?.line1}
-        error={e.line1}
-      />
-      <TextField
-        label="Address line 2"
-        name="line2"
-        autoComplete="address-line2"
-        defaultValue={address?.line2}
-        error={e.line2}
-      />
-      <div className="row">
-        <TextField
-          label="Postal code"
-          name="postal_code"
-          autoComplete="postal-code"
-          required
-          defaultValue={address?.postal_code}
-          error={e.postal_code}
-        />
-        <TextField
-          label="City"
-          name="city"
-          autoComplete="address-level2"
-          required
-          defaultValue={address?.city}
-          error={e.city}
-        />
-      </div>
-      <TextField
-        label="Country code"
-        name="country"
-        autoComplete="country"
-        required
-        maxLength={2}
-        defaultValue={address?.country ?? 'DE'}
-        hint="Two letters, e.g. DE"
-        error={e.country}
+      <AddressFields
+        values={address}
+        errors={e}
+        country={
+          <TextField
+            label="Country code"
+            name="country"
+            autoComplete="country"
+            required
+            maxLength={2}
+            defaultValue={address?.country ?? 'DE'}
+            hint="Two letters, e.g. DE"
+            error={e.country}
+          />
+        }
       />
       <div className="row">
         <Button type="submit" busy={save.isPending}>

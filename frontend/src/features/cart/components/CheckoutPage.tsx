@@ -1,6 +1,7 @@
 import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
+import { AddressFields } from '@/components/ui/AddressFields';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { EmailField, SelectField, TextField } from '@/components/ui/Field';
 import { Price, TotalsRow } from '@/components/ui/Price';
@@ -174,56 +175,26 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
         <fieldset className="stack">
           <legend>Shipping address</legend>
-          <TextField
-            label="Full name"
-            name="shipping_address.full_name"
-            autoComplete="name"
-            required
-            error={e['shipping_address.full_name']}
+          <AddressFields
+            prefix="shipping_address."
+            errors={e}
+            country={
+              <SelectField
+                label="Country"
+                name="shipping_address.country"
+                autoComplete="country"
+                required
+                defaultValue="DE"
+                error={e['shipping_address.country']}
+              >
+                {COUNTRIES.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </SelectField>
+            }
           />
-          <TextField
-            label="Address line 1"
-            name="shipping_address.line1"
-            autoComplete="address-line1"
-            required
-            error={e['shipping_address.line1']}
-          />
-          <TextField
-            label="Address line 2"
-            name="shipping_address.line2"
-            autoComplete="address-line2"
-            error={e['shipping_address.line2']}
-          />
-          <div className="row">
-            <TextField
-              label="Postal code"
-              name="shipping_address.postal_code"
-              autoComplete="postal-code"
-              required
-              error={e['shipping_address.postal_code']}
-            />
-            <TextField
-              label="City"
-              name="shipping_address.city"
-              autoComplete="address-level2"
-              required
-              error={e['shipping_address.city']}
-            />
-          </div>
-          <SelectField
-            label="Country"
-            name="shipping_address.country"
-            autoComplete="country"
-            required
-            defaultValue="DE"
-            error={e['shipping_address.country']}
-          >
-            {COUNTRIES.map(([code, name]) => (
-              <option key={code} value={code}>
-                {name}
-              </option>
-            ))}
-          </SelectField>
         </fieldset>
 
         <fieldset
