@@ -1,11 +1,11 @@
 import { useId, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
 import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
   ORDERINGS,
@@ -27,7 +27,7 @@ function findName(categories: Category[], slug: string): string | undefined {
 }
 
 export function ProductListPage() {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, setSearchParams, update] = useListingParams();
   const filters = filtersFromSearchParams(searchParams);
   const categories = useCategories();
   const products = useProducts(filters);
@@ -36,17 +36,6 @@ export function ProductListPage() {
     filters.category && categories.data ? findName(categories.data, filters.category) : undefined;
   const title = categoryName ?? 'All products';
   useDocumentTitle(title);
-
-  /** Any filter change starts again from page 1; the URL keeps the whole state. */
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(searchParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    setSearchParams(next);
-  };
 
   const onPriceSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -57,19 +46,8 @@ export function ProductListPage() {
     });
   };
 
-  const activeFilters = [
-    filters.category,
-    filters.vendor,
-    filters.min_price || filters.max_price,
-    filters.in_stock,
-  ].filter(Boolean).length;
-  const hasFilters = Boolean(
-    filters.category ||
-    filters.vendor ||
-    filters.min_price ||
-    filters.max_price ||
-    filters.in_stock,
-  );
+  const activeFilters = activeFilterCount(filters);
+  const hasFilters = activeFilters > 0;
 
   return (
     <div className="listing">

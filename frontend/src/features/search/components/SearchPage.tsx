@@ -1,11 +1,12 @@
 import { useId, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
 import { CheckboxField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { formatMoney } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
@@ -58,21 +59,11 @@ function TermFacetGroup({
 }
 
 export function SearchPage() {
-  const [urlParams, setUrlParams] = useSearchParams();
+  const [urlParams, setUrlParams, update] = useListingParams();
   const params = searchParamsFromUrl(urlParams);
   const search = useSearch(params);
   const headingId = useId();
   useDocumentTitle(params.q ? `Search: ${params.q}` : 'Search');
-
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(urlParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    setUrlParams(next);
-  };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -86,15 +77,8 @@ export function SearchPage() {
   const priceSelected = (range: PriceFacet) =>
     (params.min_price ?? null) === (range.min === null ? null : String(range.min)) &&
     (params.max_price ?? null) === (range.max === null ? null : String(range.max));
-  const activeFilters = [
-    params.category,
-    params.vendor,
-    params.min_price || params.max_price,
-    params.in_stock,
-  ].filter(Boolean).length;
-  const hasFilters = Boolean(
-    params.category || params.vendor || params.min_price || params.max_price || params.in_stock,
-  );
+  const activeFilters = activeFilterCount(params);
+  const hasFilters = activeFilters > 0;
 
   return (
     <div className="listing">
