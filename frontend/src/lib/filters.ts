@@ -1,8 +1,15 @@
 import { useSearchParams } from 'react-router';
 
-type ListingFilters = Partial<
-  Record<'category' | 'vendor' | 'min_price' | 'max_price' | 'in_stock', unknown>
->;
+/** The filters, ordering and page a product listing takes: the catalog's and the search's alike. */
+export type ListingFilters = {
+  category?: string | undefined;
+  vendor?: string | undefined;
+  min_price?: string | undefined;
+  max_price?: string | undefined;
+  in_stock?: boolean | undefined;
+  ordering?: string | undefined;
+  page?: number | undefined;
+};
 
 /** How many of a listing's filters are on (the catalog's and the search's alike): a price range
  * counts once, however many of its ends are set. */

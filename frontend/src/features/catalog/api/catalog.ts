@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type Paginated, type ProductSummary } from '@/lib/api';
+import type { ListingFilters } from '@/lib/filters';
 
 export type Category = { slug: string; name: string; children: Category[] };
 
@@ -29,16 +30,7 @@ export const ORDERINGS = [
   { value: '-created_at', label: 'Newest first' },
 ] as const;
 
-export type ProductFilters = {
-  category?: string | undefined;
-  vendor?: string | undefined;
-  min_price?: string | undefined;
-  max_price?: string | undefined;
-  in_stock?: boolean | undefined;
-  ordering?: string | undefined;
-  page?: number | undefined;
-  page_size?: number | undefined;
-};
+export type ProductFilters = ListingFilters & { page_size?: number | undefined };
 
 export const PAGE_SIZE = 24;
 /** The home page's featured products. */

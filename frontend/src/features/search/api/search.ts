@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type Paginated, type ProductSummary } from '@/lib/api';
+import type { ListingFilters } from '@/lib/filters';
 
 /** Search answers the catalog listing's product summary. */
 export type SearchHit = ProductSummary;
@@ -15,16 +16,7 @@ export type SearchResponse = Paginated<SearchHit> & {
   facets?: { category?: TermFacet[]; vendor?: TermFacet[]; price?: PriceFacet[] };
 };
 
-export type SearchParams = {
-  q: string;
-  category?: string | undefined;
-  vendor?: string | undefined;
-  min_price?: string | undefined;
-  max_price?: string | undefined;
-  in_stock?: boolean | undefined;
-  ordering?: string | undefined;
-  page?: number | undefined;
-};
+export type SearchParams = ListingFilters & { q: string };
 
 export type Suggestion = { text: string; slug: string };
 
