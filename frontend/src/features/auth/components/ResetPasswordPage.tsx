@@ -1,29 +1,22 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { useRef, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { NewPasswordFields } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
-import { fragmentParams, useConfirmPasswordReset } from '../api/auth';
+import { useConfirmPasswordReset, useLinkFragment } from '../api/auth';
 import { newPasswordSchema } from '../api/schemas';
 
 /** The page an emailed reset link opens: `/reset-password#uid=…&token=…`. */
 export function ResetPasswordPage() {
   useDocumentTitle('Choose a new password');
-  const location = useLocation();
   const navigate = useNavigate();
   const confirm = useConfirmPasswordReset();
   const form = useFormErrors();
   const formRef = useRef<HTMLFormElement>(null);
-  // Read once: the fragment is then removed from the address bar (and the history entry).
-  const [link] = useState(() => {
-    const params = fragmentParams(location.hash);
-    return { uid: params.get('uid') ?? '', token: params.get('token') ?? '' };
-  });
-  useEffect(() => {
-    if (location.hash) navigate({ pathname: location.pathname, hash: '' }, { replace: true });
-  }, [location.hash, location.pathname, navigate]);
+  const fragment = useLinkFragment();
+  const link = { uid: fragment.get('uid') ?? '', token: fragment.get('token') ?? '' };
 
   if (!link.uid || !link.token) {
     return (
