@@ -1,8 +1,8 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
 import { NewPasswordFields, TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { changePasswordSchema, useChangePassword, useResendVerification } from '../api/account';
 
@@ -45,17 +45,13 @@ function EmailVerification({ email, verified }: { email: string; verified: boole
 function ChangePassword() {
   const change = useChangePassword();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const [done, setDone] = useState(false);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setDone(false);
-    const values = form.validate(changePasswordSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(changePasswordSchema, event.currentTarget);
+    if (!values) return;
     const target = event.currentTarget;
     change.mutate(values, {
       onSuccess: () => {
@@ -67,13 +63,7 @@ function ChangePassword() {
   };
 
   return (
-    <form
-      ref={formRef}
-      className="stack panel"
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Change your password"
-    >
+    <form className="stack panel" onSubmit={onSubmit} noValidate aria-label="Change your password">
       <h2>Change your password</h2>
       {done ? (
         <Notice tone="success">

@@ -1,10 +1,10 @@
-import { useRef, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { EmailField, TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
 import { useLogin } from '../api/auth';
@@ -21,7 +21,6 @@ export function LoginPage({ onLoggedIn }: Props) {
   const navigate = useNavigate();
   const login = useLogin();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const next = safeNext(params.get('next'));
   const notice =
     params.get('reset') === 'done'
@@ -32,11 +31,8 @@ export function LoginPage({ onLoggedIn }: Props) {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(loginSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(loginSchema, event.currentTarget);
+    if (!values) return;
     login.mutate(values, {
       onSuccess: async () => {
         await onLoggedIn?.();
@@ -61,7 +57,7 @@ export function LoginPage({ onLoggedIn }: Props) {
           <p>{notice}</p>
         </div>
       ) : null}
-      <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
         <ErrorMessage error={form.formError} />
         <EmailField error={form.errors.email} />
         <TextField

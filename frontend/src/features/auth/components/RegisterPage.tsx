@@ -1,9 +1,9 @@
-import { useRef, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { EmailField, NewPasswordFields, TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
 import { useLogin, useRegister } from '../api/auth';
@@ -18,16 +18,12 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
   const register = useRegister();
   const login = useLogin();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const next = safeNext(params.get('next'));
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(registerSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(registerSchema, event.currentTarget);
+    if (!values) return;
     const { password_confirm: _confirm, ...registration } = values;
     try {
       await register.mutateAsync(registration);
@@ -49,7 +45,6 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
     <div className="narrow stack">
       <h1>Create an account</h1>
       <form
-        ref={formRef}
         className="stack"
         onSubmit={(event) => void onSubmit(event)}
         noValidate

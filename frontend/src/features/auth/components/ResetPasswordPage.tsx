@@ -1,9 +1,9 @@
-import { useRef, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { NewPasswordFields } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { useConfirmPasswordReset, useLinkFragment } from '../api/auth';
 import { newPasswordSchema } from '../api/schemas';
@@ -14,7 +14,6 @@ export function ResetPasswordPage() {
   const navigate = useNavigate();
   const confirm = useConfirmPasswordReset();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const fragment = useLinkFragment();
   const link = { uid: fragment.get('uid') ?? '', token: fragment.get('token') ?? '' };
 
@@ -32,11 +31,8 @@ export function ResetPasswordPage() {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(newPasswordSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(newPasswordSchema, event.currentTarget);
+    if (!values) return;
     confirm.mutate(
       { ...link, password: values.password },
       {
@@ -50,13 +46,7 @@ export function ResetPasswordPage() {
   return (
     <div className="narrow stack">
       <h1>Choose a new password</h1>
-      <form
-        ref={formRef}
-        className="stack"
-        onSubmit={onSubmit}
-        noValidate
-        aria-label="Choose a new password"
-      >
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Choose a new password">
         <ErrorMessage error={form.formError}>
           {linkBroken ? (
             <p>

@@ -7,7 +7,7 @@ import { EmailField, SelectField, TextField } from '@/components/ui/Field';
 import { Price, TotalsRow } from '@/components/ui/Price';
 import { errorMessage, isApiError } from '@/lib/errors';
 import { addMoney } from '@/lib/format';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { cartDrawerStore, useCart } from '../api/cart';
 import {
@@ -57,11 +57,8 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setStockProblems({});
-    const body = form.validate(checkoutSchema, readForm(event.currentTarget));
-    if (!body) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const body = form.validateForm(checkoutSchema, event.currentTarget);
+    if (!body) return;
     checkout.mutate(body, {
       onSuccess: (order) => {
         if (body.payment_method === 'stripe' && order.payment?.client_secret) {
