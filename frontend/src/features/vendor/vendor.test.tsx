@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { server } from '@/test/server';
-import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
+import { API, apiError, paginated, recordPosts, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
 
 const approved = { slug: 'lumen', name: 'Lumen Works', status: 'approved', role: 'owner' };
@@ -92,15 +92,13 @@ describe('vendor products', () => {
   });
 
   it('creates a product with variants after checking them locally', async () => {
-    const bodies: unknown[] = [];
+    const bodies = recordPosts('/vendor/products/', () =>
+      HttpResponse.json(
+        { ...vendorProduct, status: 'draft', rejection_reason: null },
+        { status: 201 },
+      ),
+    );
     server.use(
-      http.post(API('/vendor/products/'), async ({ request }) => {
-        bodies.push(await request.json());
-        return HttpResponse.json(
-          { ...vendorProduct, status: 'draft', rejection_reason: null },
-          { status: 201 },
-        );
-      }),
       http.get(API('/vendor/products/42/'), () =>
         HttpResponse.json({ ...vendorProduct, status: 'draft' }),
       ),
