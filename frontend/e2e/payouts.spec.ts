@@ -130,14 +130,17 @@ test('vendor connects payouts → shopper buys → vendor ships → hold passes 
   await test.step('the vendor ships it once the worker has confirmed the order', async () => {
     await expect(async () => {
       await page.goto('/vendor/orders');
-      await expect(page.getByRole('button', { name: 'Mark as shipped' })).toBeVisible({
+      await expect(page.getByRole('button', { name: 'Ship a parcel' })).toBeVisible({
         timeout: 2_000,
       });
     }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
-    await page.getByRole('button', { name: 'Mark as shipped' }).click();
-    await page.getByLabel('Tracking number').fill('TRACK-PAYOUT-1');
-    const shipped = waitForApi(page, 'POST', /\/vendor\/orders\/\d+\/ship\/$/);
-    await page.getByRole('button', { name: 'Confirm shipment' }).click();
+    await page.getByRole('button', { name: 'Ship a parcel' }).click();
+    // the parcel holds everything left by default: one parcel ships the whole sub-order
+    const form = page.getByRole('form', { name: /^Ship a parcel of order / });
+    await form.getByLabel('Carrier').fill('DHL');
+    await form.getByLabel('Tracking number').fill('TRACK-PAYOUT-1');
+    const shipped = waitForApi(page, 'POST', /\/vendor\/orders\/\d+\/parcels\/$/);
+    await form.getByRole('button', { name: 'Ship parcel' }).click();
     await expectOk(await shipped);
   });
 

@@ -79,6 +79,33 @@ export function linkIn(email: string, path: string): string {
 
 export const STAFF = { email: 'admin@example.com', password: 'AgoraAdmin123!' };
 export const SHOPPER = { email: 'shopper@example.com', password: 'AgoraShopper123!' };
+/** The demo vendors' owners (seed_demo): Aurora Home Goods and Northwind Audio. */
+export const VENDOR_A = { email: 'vendor@example.com', password: 'AgoraVendor123!' };
+export const VENDOR_B = { email: 'vendor2@example.com', password: 'AgoraVendor123!' };
+
+/** CSP violations on a page other than the fixture's (a second browser context). */
+export function watchCsp(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  return violations;
+}
+
+/** An amount as the storefront shows it (en-US, the browser's locale here). */
+export function eur(amount: string | number): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR' }).format(
+    Number(amount),
+  );
+}
+
+/** Decimal money strings added in cents: "10.10" + "0.20" = "10.30". */
+export function addMoney(...amounts: string[]): string {
+  const cents = amounts.reduce((sum, amount) => sum + Math.round(Number(amount) * 100), 0);
+  return (cents / 100).toFixed(2);
+}
+
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const PASSWORD = 'E2e-Password-123!';
 
 const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -121,6 +121,240 @@ const detail = (p) => ({
 });
 const page = (results) => ({ count: results.length, next: null, previous: null, results });
 
+// After sale: an order split between two vendors — one shipped in two parcels, the other
+// cancelled a line — with a return on the way, and what each vendor's portal shows of it.
+const line = (id, name, variant, price, quantity, extra = {}) => ({
+  id,
+  variant_id: id * 10,
+  sku: `SKU-${id}`,
+  product_slug: name.toLowerCase().replace(/[^a-z]+/g, '-'),
+  product_name: name,
+  variant_name: variant,
+  unit_price: price,
+  quantity,
+  quantity_cancelled: 0,
+  quantity_shipped: 0,
+  line_total: (Number(price) * quantity).toFixed(2),
+  currency: 'EUR',
+  ...extra,
+});
+const parcel = (id, carrier, tracking, lines, day) => ({
+  id,
+  carrier,
+  tracking_number: tracking,
+  tracking_url: `https://tracking.example.com/${tracking}`,
+  shipped_at: `2026-03-0${day}T10:00:00Z`,
+  lines,
+});
+const lumenLines = [
+  line(1, 'Brass Desk Lamp', 'Standard', '49.00', 2, { quantity_shipped: 2 }),
+  line(2, 'Pendant Lamp', 'Large', '89.00', 1, { quantity_shipped: 1 }),
+];
+const canvasLines = [
+  line(3, 'Stoneware Mug', 'Sand', '14.50', 2),
+  line(4, 'Travel Mug', 'Standard', '22.00', 1, { quantity_cancelled: 1 }),
+];
+const lumenPart = {
+  id: 41,
+  vendor: { slug: 'lumen-works', name: 'Lumen Works' },
+  status: 'shipped',
+  subtotal: '187.00',
+  currency: 'EUR',
+  tracking_number: 'UPS-2026-0002',
+  shipped_at: '2026-03-03T10:00:00Z',
+  shipping: '9.90',
+  shipping_method: 'Express delivery (1-2 days)',
+  shipping_method_code: 'express',
+  delivery_days_min: 1,
+  delivery_days_max: 2,
+  parcels: [
+    parcel(1, 'DHL', 'DHL-2026-0001', [{ line_id: 1, quantity: 2 }], 2),
+    parcel(2, 'UPS', 'UPS-2026-0002', [{ line_id: 2, quantity: 1 }], 3),
+  ],
+  lines: lumenLines,
+};
+const canvasPart = {
+  id: 42,
+  vendor: { slug: 'canvas-co', name: 'Canvas & Co' },
+  status: 'processing',
+  subtotal: '51.00',
+  currency: 'EUR',
+  shipping: '0.00',
+  shipping_method: 'Canvas Parcel',
+  shipping_method_code: 'parcel',
+  delivery_days_min: 2,
+  delivery_days_max: 4,
+  parcels: [],
+  lines: canvasLines,
+};
+export const afterSaleOrder = {
+  number: 'AG-7K2M9QX4RT',
+  status: 'partially_refunded',
+  email: 'vera@example.com',
+  created_at: '2026-03-01T09:30:00Z',
+  currency: 'EUR',
+  subtotal: '238.00',
+  shipping: '9.90',
+  total: '247.90',
+  shipping_method: 'Express delivery (1-2 days), Canvas Parcel',
+  shipping_address: {
+    full_name: 'Vera Vendor',
+    line1: 'Main Street 1',
+    line2: '',
+    city: 'Berlin',
+    postal_code: '10115',
+    country: 'DE',
+  },
+  lines: [...lumenLines, ...canvasLines],
+  vendor_orders: [lumenPart, canvasPart],
+  payment: {
+    gateway: 'dummy',
+    status: 'partially_refunded',
+    amount: '247.90',
+    amount_refunded: '71.00',
+    currency: 'EUR',
+    client_secret: null,
+  },
+  refunded_total: '71.00',
+  can_cancel: false,
+};
+const returnRequest = (overrides) => ({
+  id: 7,
+  order_number: afterSaleOrder.number,
+  vendor: lumenPart.vendor,
+  vendor_order_id: lumenPart.id,
+  status: 'refunded',
+  reason: 'The shade is smaller than the photos suggest.',
+  vendor_note: '',
+  dispute_reason: '',
+  staff_note: '',
+  lines: [{ line_id: 1, name: 'Brass Desk Lamp — Standard', quantity: 1, unit_price: '49.00' }],
+  refund: { amount: '49.00', currency: 'EUR', status: 'succeeded' },
+  restocked: true,
+  created_at: '2026-03-04T10:00:00Z',
+  refunded_at: '2026-03-08T10:00:00Z',
+  actions: [],
+  ...overrides,
+});
+const orderReturns = {
+  returnable: [
+    {
+      vendor_order_id: lumenPart.id,
+      vendor: lumenPart.vendor,
+      line_id: 1,
+      name: 'Brass Desk Lamp — Standard',
+      quantity: 1,
+      until: '2026-03-17T10:00:00Z',
+    },
+    {
+      vendor_order_id: lumenPart.id,
+      vendor: lumenPart.vendor,
+      line_id: 2,
+      name: 'Pendant Lamp — Large',
+      quantity: 1,
+      until: '2026-03-17T10:00:00Z',
+    },
+  ],
+  returns: [returnRequest({})],
+};
+const vendorPart = (part, extra) => ({
+  ...part,
+  order_number: afterSaleOrder.number,
+  order_status: afterSaleOrder.status,
+  order_refunded_total: afterSaleOrder.refunded_total,
+  created_at: afterSaleOrder.created_at,
+  commission_rate: '10.00',
+  commission: (Number(part.subtotal) / 10).toFixed(2),
+  ship_by: '2026-03-04T09:30:00Z',
+  is_late: false,
+  cancel_reason: '',
+  order_shipping_method: afterSaleOrder.shipping_method,
+  shipping_address: afterSaleOrder.shipping_address,
+  ...extra,
+});
+const vendorOrders = [
+  vendorPart(lumenPart, {
+    id: 43,
+    order_number: 'AG-3HQW8ZP2NM',
+    tracking_number: '',
+    status: 'processing',
+    is_late: true,
+    parcels: [],
+    lines: lumenLines.map((l) => ({ ...l, quantity_shipped: 0 })),
+  }),
+  vendorPart(lumenPart, {}),
+];
+const vendorReturns = [
+  returnRequest({
+    id: 9,
+    status: 'requested',
+    refund: null,
+    restocked: false,
+    refunded_at: null,
+    actions: ['approve', 'reject'],
+    reason: 'It arrived with a dent in the base.',
+  }),
+  returnRequest({
+    id: 8,
+    status: 'approved',
+    refund: null,
+    restocked: false,
+    refunded_at: null,
+    actions: ['refund'],
+  }),
+  returnRequest({}),
+];
+const vendorMethods = [
+  {
+    id: 1,
+    code: 'parcel',
+    name: 'Lumen Parcel',
+    price: '5.50',
+    currency: 'EUR',
+    countries: ['AT', 'DE', 'NL'],
+    free_above: '100.00',
+    delivery_days_min: 2,
+    delivery_days_max: 4,
+    is_active: true,
+    position: 0,
+  },
+  {
+    id: 2,
+    code: 'courier',
+    name: 'Lumen Courier',
+    price: '14.00',
+    currency: 'EUR',
+    countries: ['DE'],
+    free_above: null,
+    delivery_days_min: 1,
+    delivery_days_max: 1,
+    is_active: false,
+    position: 1,
+  },
+];
+const platformMethods = [
+  {
+    code: 'standard',
+    name: 'Standard delivery (3-5 days)',
+    price: '4.90',
+    currency: 'EUR',
+    countries: [],
+    free_above: null,
+    delivery_days_min: 3,
+    delivery_days_max: 5,
+  },
+  {
+    code: 'express',
+    name: 'Express delivery (1-2 days)',
+    price: '9.90',
+    currency: 'EUR',
+    countries: [],
+    free_above: null,
+    delivery_days_min: 1,
+    delivery_days_max: 2,
+  },
+];
+
 export function createMockApi() {
   let cartLines = [];
   const cart = () => ({
@@ -219,13 +453,77 @@ export function createMockApi() {
       ];
       return [201, cart()];
     }
-    if (path === '/shipping-methods/') {
+    if (path === '/shipping-methods/') return [200, platformMethods];
+    if (path === '/payment-methods/') {
+      return [200, [{ code: 'dummy', name: 'Test payment', test: true, publishable_key: null }]];
+    }
+    if (path === '/cart/shipping-options/') {
+      // The cart's lines per vendor; Canvas & Co ships its own way, the others the platform's.
+      const country = q.get('country') ?? 'DE';
+      const groups = new Map();
+      for (const item of cartLines) {
+        const p = products.find((x) => x.slug === item.variant.product_slug) ?? products[0];
+        const group = groups.get(p.vendor.slug) ?? {
+          vendor: p.vendor,
+          variant_ids: [],
+          subtotal: 0,
+        };
+        group.variant_ids.push(item.variant.id);
+        group.subtotal += Number(item.line_total);
+        groups.set(p.vendor.slug, group);
+      }
+      const option = (code, name, price, days, countries, freeAbove, subtotal) => ({
+        code,
+        name,
+        price: freeAbove && subtotal >= Number(freeAbove) ? '0.00' : price,
+        list_price: price,
+        currency: 'EUR',
+        free_above: freeAbove,
+        delivery_days_min: days[0],
+        delivery_days_max: days[1],
+        ships_to_country: !countries || countries.includes(country),
+      });
       return [
         200,
-        [
-          { code: 'standard', name: 'Standard (3–5 days)', price: '4.90', currency: 'EUR' },
-          { code: 'express', name: 'Express (next day)', price: '12.90', currency: 'EUR' },
-        ],
+        [...groups.values()].map((group) => ({
+          vendor: group.vendor,
+          variant_ids: group.variant_ids,
+          subtotal: group.subtotal.toFixed(2),
+          currency: 'EUR',
+          options:
+            group.vendor.slug === 'canvas-co'
+              ? [
+                  option(
+                    'parcel',
+                    'Canvas Parcel',
+                    '3.90',
+                    [2, 4],
+                    ['AT', 'DE', 'NL'],
+                    '50.00',
+                    group.subtotal,
+                  ),
+                  option(
+                    'courier',
+                    'Canvas Courier',
+                    '12.00',
+                    [1, 1],
+                    ['DE'],
+                    null,
+                    group.subtotal,
+                  ),
+                ]
+              : platformMethods.map((m) =>
+                  option(
+                    m.code,
+                    m.name,
+                    m.price,
+                    [m.delivery_days_min, m.delivery_days_max],
+                    null,
+                    null,
+                    group.subtotal,
+                  ),
+                ),
+        })),
       ];
     }
     // Cookie-mode sessions: the page renews its access token from the (pretend) cookie.
@@ -246,7 +544,21 @@ export function createMockApi() {
     }
     if (path === '/vendor/products/') return [200, page([vendorProduct])];
     if (path === '/vendor/products/7/') return [200, vendorProduct];
-    if (path === '/orders/') return [200, page([])];
+    if (path === '/orders/') return [200, page([afterSaleOrder])];
+    if (path === `/orders/${afterSaleOrder.number}/`) return [200, afterSaleOrder];
+    if (path === `/orders/${afterSaleOrder.number}/returns/`) return [200, orderReturns];
+    if (path === '/vendor/orders/') return [200, page(vendorOrders)];
+    if (path === '/vendor/returns/') {
+      const status = q.get('status');
+      return [200, page(vendorReturns.filter((r) => !status || r.status === status))];
+    }
+    if (path === '/vendor/shipping-methods/') return [200, vendorMethods];
+    if (path === '/vendor/policies/') {
+      return [
+        200,
+        { slug: 'lumen-works', name: 'Lumen Works', handling_days: 2, return_window_days: 30 },
+      ];
+    }
     return [404, { error: { code: 'not_found', message: 'Not found.', details: {} } }];
   }
 

@@ -141,9 +141,20 @@ try {
     await page.screenshot({ path: `${OUT}cart-${size.name}.png` });
     console.log(`saved ${OUT}cart-${size.name}.png`);
     await page.keyboard.press('Escape');
+    if (mock) {
+      // a second vendor's product: checkout shows a parcel (and a shipping choice) per vendor
+      await page.goto(`${base}/products/stoneware-mug`);
+      await page.getByRole('button', { name: 'Add to cart' }).click();
+      await page.getByRole('dialog', { name: 'Your cart' }).waitFor();
+      await page.keyboard.press('Escape');
+    }
 
     await page.goto(`${base}/checkout`);
     await page.getByRole('button', { name: 'Place order' }).waitFor();
+    await page
+      .getByRole('group', { name: /^From / })
+      .first()
+      .waitFor();
     await shot('checkout');
 
     if (vendorLogin) {
@@ -167,6 +178,21 @@ try {
         fullPage: true,
       });
       console.log(`saved ${OUT}vendor-product-form-${size.name}.png`);
+
+      // After sale: the portal's orders, returns and shipping pages (a new vendor's are empty
+      // on the real stack), and, mocked, a shopper's order with parcels, a cancellation and a return.
+      for (const [name, path, ready] of [
+        ['vendor-orders', '/vendor/orders', 'Orders to fulfil'],
+        ['vendor-returns', '/vendor/returns', 'Returns'],
+        ['vendor-shipping', '/vendor/shipping', 'Policies'],
+        ...(mock ? [['order', '/account/orders/AG-7K2M9QX4RT', 'Returns']] : []),
+      ]) {
+        await vendorPage.goto(`${base}${path}`);
+        await vendorPage.getByRole('heading', { name: ready }).waitFor();
+        await vendorPage.waitForLoadState('networkidle');
+        await vendorPage.screenshot({ path: `${OUT}${name}-${size.name}.png`, fullPage: true });
+        console.log(`saved ${OUT}${name}-${size.name}.png`);
+      }
     }
     await context.close();
   }

@@ -22,7 +22,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-def paginated_response(view: APIView, items, serializer_class, **serializer_kwargs) -> Response:
+def paginated_response(view: APIView, items: Any, serializer_class: Any, **serializer_kwargs: Any) -> Response:
     """The page of ``items`` the request asks for, serialized, in the page envelope (count, next,
     previous, results)."""
     paginator = PageNumberPagination()

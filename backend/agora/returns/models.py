@@ -10,7 +10,7 @@ class ReturnRequest(models.Model):
     """A shopper asks to send back shipped lines of one vendor's sub-order.
 
     requested → approved | rejected (the vendor); rejected → disputed (the shopper);
-    disputed → approved | closed (staff); approved → refunded (the vendor, on receipt, or staff).
+    disputed → approved | closed (staff); approved → refunded (the vendor, on receipt).
     """
 
     class Status(models.TextChoices):

@@ -120,7 +120,8 @@ class ReturnSerializer(serializers.ModelSerializer):
                 ("reject", ReturnRequest.Status.REJECTED),
                 ("refund", ReturnRequest.Status.REFUNDED),
             ],
-            "staff": [("decide", ReturnRequest.Status.APPROVED), ("refund", ReturnRequest.Status.REFUNDED)],
+            # Staff settle disputes (POST moderation/returns/{id}/decide/); the vendor refunds.
+            "staff": [("decide", ReturnRequest.Status.APPROVED)],
         }[role]
         allowed = []
         for action, to in moves:
@@ -128,6 +129,8 @@ class ReturnSerializer(serializers.ModelSerializer):
                 continue
             if role == "vendor" and action == "approve" and status != ReturnRequest.Status.REQUESTED:
                 continue  # a disputed return is staff's to decide
+            if role == "staff" and status != ReturnRequest.Status.DISPUTED:
+                continue  # a new request is the vendor's to answer
             allowed.append(action)
         return allowed
 

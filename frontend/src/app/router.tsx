@@ -16,6 +16,7 @@ const Search = page(() => import('./routes/search'));
 const Cart = page(() => import('./routes/cart'));
 const Checkout = page(() => import('./routes/checkout'));
 const Confirmation = page(() => import('./routes/confirmation'));
+const Order = page(() => import('./routes/order'));
 const Login = page(() => import('./routes/login'));
 const Register = page(() => import('./routes/register'));
 const ForgotPassword = page(() => import('./routes/forgot-password'));
@@ -35,6 +36,7 @@ export function AppRoutes() {
         <Route path="cart" element={<Cart />} />
         <Route path="checkout" element={<Checkout />} />
         <Route path="checkout/confirmation/:number" element={<Confirmation />} />
+        <Route path="orders/:number" element={<Order />} />
         <Route path="login" element={<Login />} />
         <Route path="register" element={<Register />} />
         <Route path="forgot-password" element={<ForgotPassword />} />

@@ -40,6 +40,25 @@ export function formatDate(iso: string | null | undefined): string {
     : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** Money strings equal to zero ("0.00") — free shipping, nothing refunded. */
+export function isZeroMoney(amount: string | null | undefined): boolean {
+  return amount !== null && amount !== undefined && amount !== '' && Number(amount) === 0;
+}
+
+/** A delivery estimate in days, as the API gives it: `2–5 days`, `1 day`. */
+export function deliveryEstimate(
+  min: number | null | undefined,
+  max: number | null | undefined,
+): string {
+  if (min === null || min === undefined) {
+    if (max === null || max === undefined) return '';
+    return `up to ${max} ${max === 1 ? 'day' : 'days'}`;
+  }
+  if (max === null || max === undefined || max === min)
+    return `${min} ${min === 1 ? 'day' : 'days'}`;
+  return `${min}–${max} days`;
+}
+
 /** `pending_review` → `Pending review` */
 export function humanize(code: string | null | undefined): string {
   if (!code) return '';

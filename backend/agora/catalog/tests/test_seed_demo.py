@@ -32,6 +32,11 @@ def test_seed_demo_builds_a_browsable_catalog_and_is_idempotent(api_client):
     assert User.objects.get(email="shopper@example.com").check_password("AgoraShopper123!")
     owner = User.objects.get(email="vendor@example.com")
     assert owner.check_password("AgoraVendor123!") and owner.vendor_membership.vendor.status == "approved"
+    # a second vendor with its own owner: orders split between two vendors, each with its portal
+    second = User.objects.get(email="vendor2@example.com")
+    assert second.check_password("AgoraVendor123!")
+    assert second.vendor_membership.vendor != owner.vendor_membership.vendor
+    assert second.vendor_membership.vendor.status == "approved" and second.vendor_membership.vendor.products.exists()
     assert not hasattr(User.objects.get(email="shopper@example.com"), "vendor_membership")
 
     # and the storefront shows it, thumbnails included

@@ -277,6 +277,37 @@ def test_a_rejected_return_can_be_disputed_and_staff_decide(api_client, sale, st
     assert Notification.objects.filter(template="return_decided").count() == 2  # shopper and vendor
 
 
+def test_staff_are_offered_only_what_the_moderation_api_lets_them_do(api_client, sale, staff_client):
+    """Staff decide disputed returns, nothing else: the actions they are shown must not offer
+    `decide` on a return the vendor has yet to answer (decide answers 409 then) or `refund`
+    (staff have no refund endpoint; the vendor refunds on receipt)."""
+    _ship_all(sale)
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    headers = {"HTTP_X_ORDER_TOKEN": sale["token"]}
+
+    def staff_actions(rid: int) -> list[str]:
+        listed = staff_client.get("/api/v1/moderation/returns/").json()["results"]
+        return next(x["actions"] for x in listed if x["id"] == rid)
+
+    def ask(vo, line) -> int:
+        body = {"vendor_order": vo.pk, "lines": [{"line": line.pk, "quantity": 1}], "reason": "No."}
+        return api_client.post(base, body, format="json", **headers).json()["id"]
+
+    waiting = ask(sale["vo_a"], sale["lamp"])
+    assert staff_actions(waiting) == []
+    r = staff_client.post(
+        f"/api/v1/moderation/returns/{waiting}/decide/", {"approve": True, "note": "x"}, format="json"
+    )
+    assert r.status_code == 409  # what the empty list said
+    assert sale["a"].post(f"/api/v1/vendor/returns/{waiting}/approve/").status_code == 200
+    assert staff_actions(waiting) == []  # approved: the vendor refunds on receipt
+
+    disputed = ask(sale["vo_b"], sale["mug"])
+    sale["b"].post(f"/api/v1/vendor/returns/{disputed}/reject/", {"note": "Used."}, format="json")
+    api_client.post(f"{base}{disputed}/dispute/", {"reason": "Unused."}, format="json", **headers)
+    assert staff_actions(disputed) == ["decide"]
+
+
 def test_the_return_window_closes(api_client, sale):
     _ship_all(sale)
     VendorOrder.objects.filter(pk=sale["vo_a"].pk).update(shipped_at=timezone.now() - timedelta(days=30))

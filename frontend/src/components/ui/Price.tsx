@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { formatMoney } from '@/lib/format';
 
 export function Price({
@@ -24,19 +25,20 @@ export function TotalsRow({
   amount,
   currency,
   total = false,
+  value,
 }: {
-  label: string;
+  label: ReactNode;
   amount: string | null | undefined;
   currency?: string | undefined;
   /** The grand total: set apart and bold. */
   total?: boolean;
+  /** Shown instead of the amount (e.g. "Free"). */
+  value?: ReactNode;
 }) {
   return (
     <div className={total ? 'totals-list__total' : undefined}>
       <dt>{label}</dt>
-      <dd>
-        <Price amount={amount} currency={currency} />
-      </dd>
+      <dd>{value ?? <Price amount={amount} currency={currency} />}</dd>
     </div>
   );
 }

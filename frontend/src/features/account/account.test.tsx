@@ -34,6 +34,7 @@ const order = {
     },
   ],
   payment: { status: 'captured' },
+  can_cancel: true,
 };
 
 describe('orders', () => {
@@ -58,7 +59,7 @@ describe('orders', () => {
     server.use(
       http.get(API('/orders/A-1001/'), () => HttpResponse.json(current)),
       http.post(API('/orders/A-1001/cancel/'), () => {
-        current = { ...order, status: 'cancelled' };
+        current = { ...order, status: 'cancelled', can_cancel: false };
         return HttpResponse.json(current);
       }),
       http.get(API('/orders/'), () => HttpResponse.json(paginated([current]))),

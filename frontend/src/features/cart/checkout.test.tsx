@@ -3,15 +3,55 @@ import userEvent, { type UserEvent } from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { Route } from 'react-router';
 import { describe, expect, it } from 'vitest';
+import { orderTokens } from '@/lib/order-tokens';
 import { cartTokenStore } from '@/lib/session';
 import { cart } from '@/test/fixtures';
 import { server } from '@/test/server';
 import { API, apiError, renderWithProviders } from '@/test/utils';
 import { CheckoutPage } from './components/CheckoutPage';
 
-const shippingMethods = [
-  { code: 'standard', name: 'Standard', price: '4.90', currency: 'EUR' },
-  { code: 'express', name: 'Express', price: '9.90', currency: 'EUR' },
+type Option = {
+  code: string;
+  name: string;
+  price: string;
+  list_price?: string;
+  free_above?: string | null;
+  ships?: boolean;
+  days?: [number, number];
+};
+
+function vendorOptions(
+  vendor: { slug: string; name: string },
+  variantIds: number[],
+  subtotal: string,
+  options: Option[],
+) {
+  return {
+    vendor,
+    variant_ids: variantIds,
+    subtotal,
+    currency: 'EUR',
+    options: options.map(({ ships = true, days = [2, 5], ...option }) => ({
+      list_price: option.price,
+      free_above: null,
+      currency: 'EUR',
+      delivery_days_min: days[0],
+      delivery_days_max: days[1],
+      ships_to_country: ships,
+      ...option,
+    })),
+  };
+}
+
+const LUMEN = { slug: 'lumen', name: 'Lumen Works' };
+const KILN = { slug: 'kiln', name: 'Kiln & Co' };
+
+/** One vendor (the default cart: two lamps from Lumen Works), platform-like methods. */
+const lumenOnly = () => [
+  vendorOptions(LUMEN, [11], '20.00', [
+    { code: 'standard', name: 'Standard', price: '4.90' },
+    { code: 'express', name: 'Express', price: '9.90', days: [1, 2] },
+  ]),
 ];
 
 const TEST_PAYMENT = { code: 'dummy', name: 'Test payment', test: true, publishable_key: null };
@@ -20,15 +60,25 @@ const CARD = { code: 'stripe', name: 'Card', test: false, publishable_key: 'pk_t
 function setup(
   checkout: (request: Request) => Response | Promise<Response>,
   paymentMethods: unknown[] = [TEST_PAYMENT],
+  {
+    lines = [{ id: 1, variantId: 11, quantity: 2, name: 'Black lamp' }],
+    shipping = () => lumenOnly(),
+  }: {
+    lines?: { id: number; variantId: number; quantity: number; name?: string }[];
+    shipping?: (country: string) => ReturnType<typeof lumenOnly>;
+  } = {},
 ) {
   cartTokenStore.set('guest-1');
   const requests: { key: string | null; body: unknown }[] = [];
+  const optionCountries: string[] = [];
   server.use(
     http.get(API('/payment-methods/'), () => HttpResponse.json(paymentMethods)),
-    http.get(API('/cart/'), () =>
-      HttpResponse.json(cart([{ id: 1, variantId: 11, quantity: 2, name: 'Black lamp' }])),
-    ),
-    http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)),
+    http.get(API('/cart/'), () => HttpResponse.json(cart(lines))),
+    http.get(API('/cart/shipping-options/'), ({ request }) => {
+      const country = new URL(request.url).searchParams.get('country') ?? '';
+      optionCountries.push(country);
+      return HttpResponse.json(shipping(country));
+    }),
     http.post(API('/checkout/'), async ({ request }) => {
       requests.push({
         key: request.headers.get('Idempotency-Key'),
@@ -42,7 +92,7 @@ function setup(
     path: '/checkout',
     extraRoutes: <Route path="/checkout/confirmation/:number" element={<h1>Confirmed</h1>} />,
   });
-  return { requests, ...view };
+  return { requests, optionCountries, ...view };
 }
 
 async function fillValidForm(user: UserEvent) {
@@ -61,6 +111,7 @@ const order = (number = 'A-1001') => ({
   total: '24.90',
   currency: 'EUR',
   payment: { status: 'authorized' },
+  access_token: `token-of-${number}`,
 });
 
 describe('checkout', () => {
@@ -108,11 +159,13 @@ describe('checkout', () => {
         postal_code: '10115',
         country: 'DE',
       },
-      shipping_method: 'express',
+      shipping_methods: [{ vendor: 'lumen', method: 'express' }],
       payment_method: 'dummy',
       payment_token: 'tok_visa',
     });
     expect(cartTokenStore.get()).toBeNull();
+    // the guest can come back to the order (tracking, returns) from this browser
+    expect(orderTokens.get('A-1001')).toBe('token-of-A-1001');
   });
 
   it('shows nested server validation errors next to their fields', async () => {
@@ -263,11 +316,158 @@ describe('checkout', () => {
   });
 
   it('explains an empty cart instead of showing the form', async () => {
-    server.use(
-      http.get(API('/shipping-methods/'), () => HttpResponse.json(shippingMethods)),
-      http.get(API('/payment-methods/'), () => HttpResponse.json([TEST_PAYMENT])),
-    );
+    server.use(http.get(API('/payment-methods/'), () => HttpResponse.json([TEST_PAYMENT])));
     renderWithProviders(<CheckoutPage />);
     expect(screen.getByText('Your cart is empty')).toBeInTheDocument();
+  });
+});
+
+describe('checkout with a parcel per vendor', () => {
+  const twoVendorLines = [
+    { id: 1, variantId: 11, quantity: 2, name: 'Black lamp' },
+    { id: 2, variantId: 21, quantity: 1, name: 'Blue mug' },
+  ];
+  /** Lumen ships everywhere; Kiln ships its 10.00 part free by parcel, but only to Germany. */
+  const twoVendors = (country: string) => [
+    vendorOptions(LUMEN, [11], '20.00', [
+      { code: 'standard', name: 'Standard', price: '4.90' },
+      { code: 'express', name: 'Express', price: '9.90', days: [1, 2] },
+    ]),
+    vendorOptions(KILN, [21], '10.00', [
+      {
+        code: 'parcel',
+        name: 'Kiln Parcel',
+        price: '0.00',
+        list_price: '3.50',
+        free_above: '10.00',
+        ships: country === 'DE',
+      },
+      { code: 'courier', name: 'Kiln Courier', price: '12.00', ships: false, days: [1, 1] },
+    ]),
+  ];
+  const summaryRow = (label: string) =>
+    within(screen.getByRole('complementary', { name: 'Order summary' })).getByText(label, {
+      selector: 'dt',
+    }).nextElementSibling;
+
+  it('offers each vendor’s methods for the address and totals every parcel', async () => {
+    const { requests, optionCountries } = setup(
+      () => HttpResponse.json(order('A-4001'), { status: 201 }),
+      [TEST_PAYMENT],
+      { lines: twoVendorLines, shipping: twoVendors },
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    const lumen = screen.getByRole('group', { name: 'From Lumen Works' });
+    const kiln = screen.getByRole('group', { name: 'From Kiln & Co' });
+    expect(within(lumen).getByRole('radio', { name: /Standard/ })).toBeChecked();
+    expect(within(lumen).getByRole('radio', { name: /Express/ })).toHaveAccessibleDescription(
+      'Arrives in 1–2 days',
+    );
+    const parcel = within(kiln).getByRole('radio', { name: /Kiln Parcel/ });
+    expect(parcel).toBeChecked();
+    expect(parcel.closest('label')).toHaveTextContent('Free');
+    expect(parcel).toHaveAccessibleDescription('Arrives in 2–5 days · free for this order');
+    const courier = within(kiln).getByRole('radio', { name: /Kiln Courier/ });
+    expect(courier).toBeDisabled();
+    expect(courier).toHaveAccessibleDescription('Does not ship to Germany');
+
+    expect(summaryRow('Shipping from Lumen Works')).toHaveTextContent('4.90');
+    expect(summaryRow('Shipping from Kiln & Co')).toHaveTextContent('Free');
+    expect(summaryRow('Total')).toHaveTextContent('34.90');
+    await user.click(within(lumen).getByRole('radio', { name: /Express/ }));
+    expect(summaryRow('Shipping from Lumen Works')).toHaveTextContent('9.90');
+    expect(summaryRow('Total')).toHaveTextContent('39.90');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { name: 'Confirmed' })).toBeInTheDocument();
+    expect(requests[0]?.body).toMatchObject({
+      shipping_methods: [
+        { vendor: 'lumen', method: 'express' },
+        { vendor: 'kiln', method: 'parcel' },
+      ],
+    });
+    expect(requests[0]?.body).not.toHaveProperty('shipping_method');
+    expect(optionCountries).toEqual(['DE']);
+  });
+
+  it('reloads the options for another country and will not order what cannot ship there', async () => {
+    const { requests, optionCountries } = setup(
+      () => HttpResponse.json(order(), { status: 201 }),
+      [TEST_PAYMENT],
+      { lines: twoVendorLines, shipping: twoVendors },
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.selectOptions(screen.getByLabelText(/^Country/), 'AT');
+    const kiln = screen.getByRole('group', { name: 'From Kiln & Co' });
+    await waitFor(() =>
+      expect(within(kiln).getByRole('radio', { name: /Kiln Parcel/ })).toBeDisabled(),
+    );
+    expect(optionCountries).toEqual(['DE', 'AT']);
+    expect(kiln).toHaveAccessibleDescription(/Kiln & Co does not ship to Austria/);
+    expect(summaryRow('Shipping from Kiln & Co')).toHaveTextContent('—');
+    expect(
+      within(screen.getByRole('complementary', { name: 'Order summary' })).queryByText('Total', {
+        selector: 'dt',
+      }),
+    ).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(screen.getAllByRole('alert')[0]).toHaveTextContent(
+      'Some items cannot be shipped to Austria.',
+    );
+    const summary = screen.getByRole('complementary', { name: 'Order summary' });
+    const problem = within(summary).getByText('Kiln & Co cannot ship this to Austria.');
+    expect(problem.closest('li')).toHaveTextContent('Blue mug');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('shows the server’s shipping refusals next to the vendor and its lines', async () => {
+    let calls = 0;
+    const { requests, optionCountries } = setup(
+      () => {
+        calls += 1;
+        return calls === 1
+          ? apiError(400, 'validation_error', 'Some items cannot be shipped the way you chose.', {
+              shipping_address: { country: ['This vendor does not ship to this country.'] },
+              vendors: ['kiln'],
+              lines: [21],
+            })
+          : apiError(400, 'validation_error', 'Some items cannot be shipped the way you chose.', {
+              vendors: ['lumen'],
+              shipping_methods: { lumen: ['This vendor does not offer this shipping method.'] },
+            });
+      },
+      [TEST_PAYMENT],
+      { lines: twoVendorLines, shipping: twoVendors },
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    const kiln = screen.getByRole('group', { name: 'From Kiln & Co' });
+    await waitFor(() =>
+      expect(kiln).toHaveAccessibleDescription('Kiln & Co does not ship to Germany.'),
+    );
+    expect(screen.getByLabelText(/^Country/)).toHaveAccessibleDescription(
+      'This vendor does not ship to this country.',
+    );
+    const summary = screen.getByRole('complementary', { name: 'Order summary' });
+    expect(
+      within(summary).getByText('Kiln & Co cannot ship this to Germany.').closest('li'),
+    ).toHaveTextContent('Blue mug');
+    expect(screen.getAllByRole('alert')[0]).toHaveTextContent(
+      'Some items cannot be shipped the way you chose.',
+    );
+    // the options are asked for again: what the vendor offers may have changed
+    await waitFor(() => expect(optionCountries).toEqual(['DE', 'DE']));
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    const lumen = screen.getByRole('group', { name: 'From Lumen Works' });
+    await waitFor(() =>
+      expect(lumen).toHaveAccessibleDescription('This vendor does not offer this shipping method.'),
+    );
+    expect(screen.queryByText('vendors: lumen')).not.toBeInTheDocument();
+    expect(requests).toHaveLength(2);
   });
 });

@@ -318,36 +318,34 @@ describe('CSV import', () => {
 });
 
 describe('vendor orders', () => {
-  it('marks a sub-order shipped with a tracking number', async () => {
-    let shipped: unknown = null;
-    server.use(
-      http.get(API('/vendor/orders/'), () =>
-        HttpResponse.json(
-          paginated([
-            {
-              id: 5,
-              order_number: 'A-1001',
-              status: shipped ? 'shipped' : 'paid',
-              created_at: '2024-01-01T00:00:00Z',
-              tracking_number: shipped ? 'TRACK123' : null,
-              lines: [{ id: 1, product_name: 'Desk Lamp', variant_name: 'Black', quantity: 2 }],
-              shipping_address: { full_name: 'Ada', city: 'Berlin' },
-            },
-          ]),
-        ),
-      ),
-      http.post(API('/vendor/orders/5/ship/'), async ({ request }) => {
-        shipped = await request.json();
-        return HttpResponse.json({ id: 5, status: 'shipped' });
-      }),
-    );
-    const user = userEvent.setup();
-    renderPortal('/vendor/orders');
+  const subOrder = (status: string, orderStatus: string) => ({
+    id: 5,
+    order_number: 'A-1001',
+    order_status: orderStatus,
+    order_refunded_total: '0.00',
+    status,
+    created_at: '2024-01-01T00:00:00Z',
+    currency: 'EUR',
+    subtotal: '58.00',
+    shipping: '4.90',
+    shipping_method: 'Standard',
+    parcels: [],
+    lines: [{ id: 1, product_name: 'Desk Lamp', variant_name: 'Black', quantity: 2 }],
+    shipping_address: { full_name: 'Ada', city: 'Berlin' },
+  });
+
+  it('ships only confirmed sub-orders: none of the statuses the API does not have', async () => {
+    let current = subOrder('pending', 'paid');
+    server.use(http.get(API('/vendor/orders/'), () => HttpResponse.json(paginated([current]))));
+    const view = renderPortal('/vendor/orders');
     expect(await screen.findByText('2 × Desk Lamp (Black)')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Mark as shipped' }));
-    await user.type(screen.getByLabelText(/Tracking number/), 'TRACK123');
-    await user.click(screen.getByRole('button', { name: 'Confirm shipment' }));
-    expect(await screen.findByText('Tracking: TRACK123')).toBeInTheDocument();
-    expect(shipped).toEqual({ tracking_number: 'TRACK123' });
+    expect(screen.getByText(/Waiting for the order to be confirmed/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Ship a parcel' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Mark as shipped' })).not.toBeInTheDocument();
+    view.unmount();
+
+    current = subOrder('processing', 'processing');
+    renderPortal('/vendor/orders');
+    expect(await screen.findByRole('button', { name: 'Ship a parcel' })).toBeInTheDocument();
   });
 });

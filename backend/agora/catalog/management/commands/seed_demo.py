@@ -27,6 +27,9 @@ REFUSED = (
 )
 SHOPPER = ("shopper@example.com", "AgoraShopper123!")
 VENDOR_OWNER = ("vendor@example.com", "AgoraVendor123!")
+# Owner of the second demo vendor (with two vendors or more): orders split between two vendors,
+# each with its own portal, as in the after-sale journey (frontend/e2e/after-sale.spec.ts).
+SECOND_VENDOR_OWNER = ("vendor2@example.com", "AgoraVendor123!")
 
 # (slug, name, parent slug)
 CATEGORIES = [
@@ -151,14 +154,15 @@ class Command(BaseCommand):
             raise CommandError(REFUSED)
         categories = self.categories()
         vendor_rows = self.vendors(max(1, vendors))
-        self.users(vendor_rows[0])
+        self.users(vendor_rows)
         images = self.placeholder_images()
         created = self.products(products, categories, vendor_rows, images)
         products_changed([])  # the category tree and vendors are new too
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data ready: {products} demo products ({created} new), {len(vendor_rows)} vendors; "
-                f"logins {SHOPPER[0]} and {VENDOR_OWNER[0]}"
+                f"logins {SHOPPER[0]}, {VENDOR_OWNER[0]}"
+                + (f" and {SECOND_VENDOR_OWNER[0]}" if len(vendor_rows) > 1 else "")
             )
         )
 
@@ -190,19 +194,24 @@ class Command(BaseCommand):
             rows.append(vendor)
         return rows
 
-    def users(self, demo_vendor: Vendor) -> None:
+    def users(self, vendors: list[Vendor]) -> None:
+        """The demo shopper, the first vendor's owner and, with two vendors or more, the second's."""
+        owners = [(VENDOR_OWNER, vendors[0])]
+        if len(vendors) > 1:
+            owners.append((SECOND_VENDOR_OWNER, vendors[1]))
         user_model = get_user_model()
-        for email, password in (SHOPPER, VENDOR_OWNER):
+        for email, password in (SHOPPER, *(login for login, _ in owners)):
             user = user_model.objects.filter(email=email).first()
             if user is None:
                 user = user_model.objects.create_user(email=email, password=password, first_name="Demo")
             elif not user.check_password(password):
                 user.set_password(password)
                 user.save(update_fields=["password"])
-        owner = user_model.objects.get(email=VENDOR_OWNER[0])
-        VendorMembership.objects.get_or_create(
-            user=owner, defaults={"vendor": demo_vendor, "role": VendorMembership.Role.OWNER}
-        )
+        for (email, _), vendor in owners:
+            owner = user_model.objects.get(email=email)
+            VendorMembership.objects.get_or_create(
+                user=owner, defaults={"vendor": vendor, "role": VendorMembership.Role.OWNER}
+            )
 
     def placeholder_images(self) -> list[tuple[str, str]]:
         """A handful of generated gradient images (and WebP thumbnails), shared by all products."""

@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { useCallback } from 'react';
 import { z } from 'zod';
 import { api, apiBlob, type Paginated } from '@/lib/api';
+import { orderTokenHeaders } from '@/lib/order-tokens';
 import { queryKeys } from '@/lib/query-keys';
 import { cartTokenStore, endSession, startSession } from '@/lib/session';
 
@@ -12,8 +13,38 @@ export type OrderLine = {
   name?: string;
   sku?: string;
   quantity: number;
+  /** Of `quantity`: units the seller cancelled, and units in parcels. */
+  quantity_cancelled?: number;
+  quantity_shipped?: number;
   unit_price?: string;
   line_total?: string;
+};
+
+export type Parcel = {
+  id: number;
+  carrier?: string;
+  tracking_number?: string;
+  tracking_url?: string;
+  shipped_at: string;
+  lines: { line_id: number; quantity: number }[];
+};
+
+/** One vendor's part of the order: its own parcel(s), shipping method and price. */
+export type SubOrder = {
+  id: number;
+  vendor: { slug: string; name: string };
+  status: string;
+  subtotal?: string;
+  currency?: string;
+  tracking_number?: string | null;
+  shipped_at?: string | null;
+  /** This vendor's shipping: its parcel's price ("0.00" when free). */
+  shipping?: string;
+  shipping_method?: string;
+  delivery_days_min?: number | null;
+  delivery_days_max?: number | null;
+  parcels?: Parcel[];
+  lines?: OrderLine[];
 };
 
 export type Order = {
@@ -26,17 +57,47 @@ export type Order = {
   shipping?: string;
   total: string;
   currency: string;
-  vendor_orders?: {
-    id: number;
-    vendor: { slug: string; name: string };
-    status: string;
-    tracking_number?: string | null;
-    lines?: OrderLine[];
-  }[];
+  vendor_orders?: SubOrder[];
   payment?: { status: string; client_secret?: string | null; amount_refunded?: string } | null;
   /** What went back to the customer so far; more than 0 on a partially refunded order. */
   refunded_total?: string;
+  /** The server's word on whether the shopper may still cancel the whole order. */
+  can_cancel?: boolean;
 };
+
+export type ReturnStatus =
+  'requested' | 'approved' | 'rejected' | 'disputed' | 'closed' | 'refunded' | (string & {});
+
+export type ReturnRequest = {
+  id: number;
+  order_number: string;
+  vendor: { slug: string; name: string };
+  vendor_order_id: number;
+  status: ReturnStatus;
+  reason: string;
+  vendor_note?: string;
+  dispute_reason?: string;
+  staff_note?: string;
+  lines: { line_id: number; name: string; quantity: number; unit_price: string }[];
+  refund: { amount: string; currency: string; status: string } | null;
+  restocked?: boolean;
+  created_at: string;
+  refunded_at?: string | null;
+  /** What the caller may do now, computed by the server (the shopper: `dispute`). */
+  actions: string[];
+};
+
+export type ReturnableLine = {
+  vendor_order_id: number;
+  vendor: { slug: string; name: string };
+  line_id: number;
+  name: string;
+  /** Units that may still be returned (0 once the window closed). */
+  quantity: number;
+  until: string;
+};
+
+export type OrderReturns = { returnable: ReturnableLine[]; returns: ReturnRequest[] };
 
 export type Address = {
   id: number;
@@ -58,10 +119,14 @@ export function useOrders(page = 1) {
   return useQuery(ordersQueryOptions(page));
 }
 
+const orderPath = (number: string) => `/orders/${encodeURIComponent(number)}/`;
+
 export const orderQueryOptions = (number: string) =>
   queryOptions({
     queryKey: queryKeys.order(number),
-    queryFn: ({ signal }) => api<Order>(`/orders/${encodeURIComponent(number)}/`, { signal }),
+    // A guest's order opens with the token checkout gave this browser (X-Order-Token).
+    queryFn: ({ signal }) =>
+      api<Order>(orderPath(number), { signal, headers: orderTokenHeaders(number) }),
     staleTime: 30_000,
   });
 
@@ -73,13 +138,84 @@ export function useCancelOrder(number: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () =>
-      api<Order>(`/orders/${encodeURIComponent(number)}/cancel/`, { method: 'POST' }),
+      api<Order>(`${orderPath(number)}cancel/`, {
+        method: 'POST',
+        headers: orderTokenHeaders(number),
+      }),
     onSuccess: (order) => {
       queryClient.setQueryData(queryKeys.order(number), order);
       void queryClient.invalidateQueries({ queryKey: [...queryKeys.orders, 'list'] });
     },
   });
 }
+
+// --- returns ------------------------------------------------------------------------------------
+
+const returnsKey = (number: string) => [...queryKeys.order(number), 'returns'] as const;
+
+export const orderReturnsQueryOptions = (number: string) =>
+  queryOptions({
+    queryKey: returnsKey(number),
+    queryFn: ({ signal }) =>
+      api<OrderReturns>(`${orderPath(number)}returns/`, {
+        signal,
+        headers: orderTokenHeaders(number),
+      }),
+  });
+
+export function useOrderReturns(number: string, enabled = true) {
+  return useQuery({ ...orderReturnsQueryOptions(number), enabled });
+}
+
+/** After a return changes, the order (refunded total, status) may have changed too. */
+function useRefreshOrder(number: string) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: returnsKey(number) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.order(number), exact: true }),
+    ]);
+}
+
+export type ReturnCreate = {
+  vendor_order: number;
+  lines: { line: number; quantity: number }[];
+  reason: string;
+};
+
+export function useCreateReturn(number: string) {
+  const refresh = useRefreshOrder(number);
+  return useMutation({
+    mutationFn: (body: ReturnCreate) =>
+      api<ReturnRequest>(`${orderPath(number)}returns/`, {
+        method: 'POST',
+        body,
+        headers: orderTokenHeaders(number),
+      }),
+    onSuccess: refresh,
+  });
+}
+
+export function useDisputeReturn(number: string) {
+  const refresh = useRefreshOrder(number);
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: number; reason: string }) =>
+      api<ReturnRequest>(`${orderPath(number)}returns/${id}/dispute/`, {
+        method: 'POST',
+        body: { reason },
+        headers: orderTokenHeaders(number),
+      }),
+    onSuccess: refresh,
+  });
+}
+
+export const returnReasonSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Tell the seller why.')
+    .max(2000, 'Keep it under 2000 characters.'),
+});
 
 const addressesKey = ['me', 'addresses'] as const;
 

@@ -3,12 +3,39 @@ import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
+import { isApiError } from '@/lib/errors';
 import { formatDate, humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
-import { useCancelOrder, useOrder, useOrders } from '../api/account';
+import { orderTokens } from '@/lib/order-tokens';
+import { useIsAuthenticated } from '@/lib/session';
+import { useCancelOrder, useOrder, useOrders, type Order } from '../api/account';
 import { OrderView } from './OrderView';
+import { ReturnsPanel } from './ReturnsPanel';
 
-const CANCELLABLE = new Set(['pending_payment', 'paid', 'processing']);
+/** Cancel the whole order: offered while the server says it still may be (nothing shipped). */
+function CancelOrder({ order }: { order: Order }) {
+  const cancel = useCancelOrder(order.number);
+  if (!order.can_cancel) return null;
+  return (
+    <div className="stack">
+      <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}>
+        Cancel order
+      </Button>
+      {cancel.isError ? <ErrorMessage error={cancel.error} /> : null}
+    </div>
+  );
+}
+
+/** The order with everything a shopper can do about it: tracking, returns, cancelling. */
+function ManageOrder({ order }: { order: Order }) {
+  return (
+    <>
+      <OrderView order={order} />
+      <ReturnsPanel order={order} />
+      <CancelOrder order={order} />
+    </>
+  );
+}
 
 export function OrdersPage() {
   useDocumentTitle('Your orders');
@@ -57,7 +84,6 @@ export function OrdersPage() {
 export function OrderDetailPage() {
   const { number = '' } = useParams();
   const order = useOrder(number);
-  const cancel = useCancelOrder(number);
   useDocumentTitle(`Order ${number}`);
   return (
     <section className="stack" aria-labelledby="order-heading">
@@ -70,17 +96,47 @@ export function OrderDetailPage() {
       ) : order.isError ? (
         <ErrorMessage error={order.error} onRetry={() => void order.refetch()} />
       ) : (
-        <>
-          <OrderView order={order.data} />
-          {CANCELLABLE.has(order.data.status) ? (
-            <div className="stack">
-              <Button variant="danger" busy={cancel.isPending} onClick={() => cancel.mutate()}>
-                Cancel order
-              </Button>
-              {cancel.isError ? <ErrorMessage error={cancel.error} /> : null}
-            </div>
-          ) : null}
-        </>
+        <ManageOrder order={order.data} />
+      )}
+    </section>
+  );
+}
+
+/**
+ * An order by its number outside the account pages: a guest's (opened with the token checkout
+ * left in this browser) or the signed-in shopper's own.
+ */
+export function OrderPage() {
+  const { number = '' } = useParams();
+  const order = useOrder(number);
+  const authenticated = useIsAuthenticated();
+  useDocumentTitle(`Order ${number}`);
+  return (
+    <section className="narrow stack" aria-labelledby="order-heading">
+      <h1 id="order-heading">Order {number}</h1>
+      {order.isPending ? (
+        <Spinner label="Loading order…" />
+      ) : order.isError ? (
+        isApiError(order.error) && order.error.status === 404 ? (
+          <Notice>
+            We cannot open this order here.{' '}
+            {authenticated ? (
+              <>
+                Find it under <Link to="/account">your orders</Link>, or open it in the browser you
+                ordered with.
+              </>
+            ) : (
+              <>
+                Open it in the browser you ordered with, or <Link to="/login">sign in</Link> if you
+                ordered with an account.
+              </>
+            )}
+          </Notice>
+        ) : (
+          <ErrorMessage error={order.error} onRetry={() => void order.refetch()} />
+        )
+      ) : (
+        <ManageOrder order={order.data} />
       )}
     </section>
   );
@@ -90,6 +146,7 @@ export function OrderDetailPage() {
 export function OrderConfirmationPage() {
   const { number = '' } = useParams();
   const order = useOrder(number);
+  const authenticated = useIsAuthenticated();
   useDocumentTitle('Thank you for your order');
   return (
     <div className="narrow stack">
@@ -110,7 +167,14 @@ export function OrderConfirmationPage() {
         </Notice>
       )}
       <p>
-        <Link to="/products">Continue shopping</Link> · <Link to="/account">See your orders</Link>
+        <Link to="/products">Continue shopping</Link> ·{' '}
+        {authenticated ? (
+          <Link to="/account">See your orders</Link>
+        ) : orderTokens.get(number) ? (
+          <Link to={`/orders/${encodeURIComponent(number)}`}>Track this order or return items</Link>
+        ) : (
+          <Link to="/account">See your orders</Link>
+        )}
       </p>
     </div>
   );

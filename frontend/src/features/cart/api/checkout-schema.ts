@@ -39,9 +39,13 @@ export const checkoutSchema = z
       postal_code: required('the postal code').max(16, 'That postal code is too long.'),
       country: z.string().regex(/^[A-Z]{2}$/, 'Choose a country.'),
     }),
-    shipping_method: z
-      .string({ error: 'Choose a shipping method.' })
-      .min(1, 'Choose a shipping method.'),
+    // One radio group per vendor, named `shipping_methods.<vendor slug>`.
+    shipping_methods: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .transform((chosen) =>
+        Object.entries(chosen ?? {}).map(([vendor, method]) => ({ vendor, method })),
+      ),
     payment_method: z.string().min(1, 'Choose a payment method.'),
     payment_token: z.string().trim().optional(),
   })
@@ -60,6 +64,9 @@ export const checkoutSchema = z
 
 export type CheckoutInput = z.output<typeof checkoutSchema>;
 
+export const countryName = (code: string): string =>
+  COUNTRIES.find(([value]) => value === code)?.[1] ?? code;
+
 /** Fields the form shows; any other server error detail is shown above the form. */
 export const CHECKOUT_FIELDS = [
   'email',
@@ -69,7 +76,7 @@ export const CHECKOUT_FIELDS = [
   'shipping_address.city',
   'shipping_address.postal_code',
   'shipping_address.country',
-  'shipping_method',
+  'shipping_methods',
   'payment_method',
   'payment_token',
 ] as const;

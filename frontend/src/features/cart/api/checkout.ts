@@ -2,10 +2,37 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { useRef } from 'react';
 import { api } from '@/lib/api';
 import { createIdempotencyKeeper, isInProgress } from '@/lib/idempotency';
+import { orderTokens } from '@/lib/order-tokens';
 import { queryKeys } from '@/lib/query-keys';
 import { cartTokenStore, isSignedIn } from '@/lib/session';
+import { cartQueryKey, type Cart } from './cart';
 
-export type ShippingMethod = { code: string; name: string; price: string; currency: string };
+/** One way a vendor ships its part of the cart (`GET /cart/shipping-options/`). */
+export type ShippingOption = {
+  code: string;
+  name: string;
+  /** What this vendor's parcel costs with it: "0.00" when free. */
+  price: string;
+  /** The method's price before free shipping. */
+  list_price: string;
+  currency: string;
+  free_above: string | null;
+  delivery_days_min: number;
+  delivery_days_max: number;
+  /** Whether it ships to the country asked about (null without a country). */
+  ships_to_country: boolean | null;
+};
+
+/** A vendor's part of the cart and the methods it offers for it. */
+export type VendorShippingOptions = {
+  vendor: { slug: string; name: string };
+  variant_ids: number[];
+  subtotal: string;
+  currency: string;
+  options: ShippingOption[];
+};
+
+export type ShippingChoice = { vendor: string; method: string };
 
 export type ShippingAddress = {
   full_name: string;
@@ -19,7 +46,8 @@ export type ShippingAddress = {
 export type CheckoutBody = {
   email: string;
   shipping_address: ShippingAddress;
-  shipping_method: string;
+  /** One method per vendor in the cart. */
+  shipping_methods: ShippingChoice[];
   payment_method: string;
   payment_token?: string | undefined;
 };
@@ -39,20 +67,52 @@ export type PlacedOrder = {
   total: string;
   currency: string;
   payment: { status: string; client_secret?: string | null } | null;
+  /** Opens the order without signing in (`X-Order-Token`); a guest keeps it in this browser. */
+  access_token?: string;
   [key: string]: unknown;
 };
 
-export const shippingMethodsQueryOptions = () =>
+/** What the cart holds, as a key part: shipping prices depend on each vendor's subtotal. */
+export function cartVersion(cart: Cart | null | undefined): string {
+  return (cart?.items ?? []).map((line) => `${line.id}:${line.quantity}`).join(',');
+}
+
+/** The cart's lines grouped by vendor, each with the methods it offers and their price for it. */
+export const shippingOptionsQueryOptions = (country: string, version: string) =>
   queryOptions({
-    queryKey: ['shipping-methods'],
+    // Under the cart's key: whatever refreshes the cart refreshes these.
+    queryKey: [...cartQueryKey(), 'shipping-options', country, version],
     queryFn: ({ signal }) =>
-      api<ShippingMethod[] | { results: ShippingMethod[] }>('/shipping-methods/', { signal }),
-    select: (data) => (Array.isArray(data) ? data : data.results),
-    staleTime: 10 * 60_000,
+      api<VendorShippingOptions[]>('/cart/shipping-options/', { signal, query: { country } }),
+    staleTime: 60_000,
   });
 
-export function useShippingMethods() {
-  return useQuery(shippingMethodsQueryOptions());
+export function useShippingOptions(country: string, cart: Cart | null | undefined) {
+  return useQuery({
+    ...shippingOptionsQueryOptions(country, cartVersion(cart)),
+    enabled: Boolean(cart?.items.length) && /^[A-Z]{2}$/.test(country),
+    placeholderData: (previous) => previous,
+  });
+}
+
+const shipsThere = (option: ShippingOption) => option.ships_to_country !== false;
+
+/**
+ * The method each vendor's parcel goes with: the shopper's choice while it ships to the
+ * country, else the vendor's first method that does (none when no method ships there).
+ */
+export function pickShipping(
+  groups: VendorShippingOptions[],
+  chosen: Record<string, string>,
+): Record<string, ShippingOption | undefined> {
+  return Object.fromEntries(
+    groups.map((group) => {
+      const wanted = group.options.find(
+        (option) => option.code === chosen[group.vendor.slug] && shipsThere(option),
+      );
+      return [group.vendor.slug, wanted ?? group.options.find(shipsThere)];
+    }),
+  );
 }
 
 export const paymentMethodsQueryOptions = () =>
@@ -102,9 +162,20 @@ export function useCheckout() {
     },
     onSuccess: async (order) => {
       queryClient.setQueryData(queryKeys.order(order.number), order);
-      // The server turned the cart into the order; a guest's token is spent.
-      if (!isSignedIn()) cartTokenStore.set(null);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.cart });
+      // The server turned the cart into the order; a guest's token is spent, and the order's
+      // own token is what opens it from now on (tracking, returns).
+      if (!isSignedIn()) {
+        if (order.access_token) orderTokens.remember(order.number, order.access_token);
+        cartTokenStore.set(null);
+      }
+      // The shipping options were for a cart that is now an order: drop them, refresh the rest.
+      const isOptions = (query: { queryKey: readonly unknown[] }) =>
+        query.queryKey[2] === 'shipping-options';
+      queryClient.removeQueries({ queryKey: queryKeys.cart, predicate: isOptions });
+      await queryClient.invalidateQueries({
+        queryKey: queryKeys.cart,
+        predicate: (query) => !isOptions(query),
+      });
       await queryClient.invalidateQueries({ queryKey: queryKeys.orders, exact: true });
     },
   });

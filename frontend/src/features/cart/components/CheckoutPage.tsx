@@ -4,21 +4,24 @@ import { Button } from '@/components/ui/Button';
 import { AddressFields } from '@/components/ui/AddressFields';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { EmailField, SelectField, TextField } from '@/components/ui/Field';
-import { Price, TotalsRow } from '@/components/ui/Price';
-import { errorMessage, isApiError } from '@/lib/errors';
-import { addMoney } from '@/lib/format';
-import { useFormErrors } from '@/lib/forms';
+import { TotalsRow } from '@/components/ui/Price';
+import { ApiError, errorMessage, isApiError } from '@/lib/errors';
+import { addMoney, isZeroMoney } from '@/lib/format';
+import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { cartDrawerStore, useCart } from '../api/cart';
 import {
+  pickShipping,
   useCheckout,
   usePaymentMethods,
-  useShippingMethods,
+  useShippingOptions,
   type PaymentMethod,
   type PlacedOrder,
+  type VendorShippingOptions,
 } from '../api/checkout';
-import { CHECKOUT_FIELDS, COUNTRIES, checkoutSchema } from '../api/checkout-schema';
+import { CHECKOUT_FIELDS, COUNTRIES, checkoutSchema, countryName } from '../api/checkout-schema';
 import { CartLines } from './CartLines';
+import { ShippingChoices } from './ShippingChoices';
 
 // Stripe's SDK is only downloaded by shoppers who actually pay by card.
 const StripePayment = lazy(() => import('./StripePayment'));
@@ -32,33 +35,128 @@ type Props = {
 const defaultConfirmationPath = (number: string) =>
   `/checkout/confirmation/${encodeURIComponent(number)}`;
 
+const DEFAULT_COUNTRY = 'DE';
+
+type ShippingProblems = {
+  /** `shipping_methods.<vendor slug>` → message, shown under that vendor's methods. */
+  vendors: Record<string, string>;
+  /** Variant id → message, shown on the cart line. */
+  lines: Record<number, string>;
+};
+
+function isShippingError(error: unknown): error is ApiError {
+  if (!isApiError(error) || error.code !== 'validation_error') return false;
+  return ['vendors', 'lines', 'shipping_methods'].some((key) => key in error.details);
+}
+
+/**
+ * A 400 about shipping names the vendors concerned (`vendors`), their cart lines (`lines`,
+ * variant ids) and why: a vendor without a valid method (`shipping_methods.<slug>`) or one that
+ * does not ship to the address (`shipping_address.country`). Everything else stays an
+ * ordinary field error.
+ */
+function splitShippingError(
+  error: ApiError,
+  groups: VendorShippingOptions[],
+  country: string,
+): { problems: ShippingProblems; rest: ApiError } {
+  const { vendors, lines, ...rest } = error.details;
+  const names = new Map(groups.map((group) => [group.vendor.slug, group.vendor.name]));
+  const perVendor = rest.shipping_methods;
+  const hasOwnMessage = (slug: string) =>
+    typeof perVendor === 'object' && perVendor !== null && slug in perVendor;
+  const cannotShip = typeof rest.shipping_address === 'object' && rest.shipping_address !== null;
+  const problems: ShippingProblems = { vendors: {}, lines: {} };
+  for (const slug of Array.isArray(vendors) ? vendors : []) {
+    if (typeof slug !== 'string' || hasOwnMessage(slug)) continue;
+    const name = names.get(slug) ?? slug;
+    problems.vendors[`shipping_methods.${slug}`] = cannotShip
+      ? `${name} does not ship to ${country}.`
+      : `Choose how ${name} ships your items.`;
+  }
+  for (const variantId of Array.isArray(lines) ? lines : []) {
+    if (typeof variantId !== 'number') continue;
+    const group = groups.find((g) => g.variant_ids.includes(variantId));
+    problems.lines[variantId] = group
+      ? `${group.vendor.name} cannot ship this to ${country}.`
+      : `This item cannot be shipped to ${country}.`;
+  }
+  return { problems, rest: new ApiError(error.status, error.code, error.message, rest) };
+}
+
 export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmationPath }: Props) {
   useDocumentTitle('Checkout');
   const navigate = useNavigate();
   const cart = useCart();
-  const shipping = useShippingMethods();
+  const [country, setCountry] = useState(DEFAULT_COUNTRY);
+  const shipping = useShippingOptions(country, cart.data);
   const payments = usePaymentMethods();
   const checkout = useCheckout();
   const form = useFormErrors();
   const formRef = useRef<HTMLFormElement>(null);
   const [paymentCode, setPaymentCode] = useState<string | null>(null);
-  const [shippingCode, setShippingCode] = useState<string | null>(null);
-  const [stockProblems, setStockProblems] = useState<Record<number, string>>({});
+  const [chosenShipping, setChosenShipping] = useState<Record<string, string>>({});
+  const [lineProblems, setLineProblems] = useState<Record<number, string>>({});
   const [stripeOrder, setStripeOrder] = useState<PlacedOrder | null>(null);
 
-  const methods = shipping.data ?? [];
-  const selectedShipping = methods.find((m) => m.code === shippingCode) ?? methods[0];
+  const groups = shipping.data ?? [];
+  const picked = pickShipping(groups, chosenShipping);
+  const shippingReady = shipping.isSuccess && !shipping.isPlaceholderData;
+  const allPicked = groups.length > 0 && groups.every((group) => picked[group.vendor.slug]);
+  const countryLabel = countryName(country);
   // The server says which payment methods exist: the test gateway is offered only where it is on.
   const paymentMethods = payments.data ?? [];
   const selectedPayment: PaymentMethod | undefined =
     paymentMethods.find((m) => m.code === paymentCode) ?? paymentMethods[0];
   const stripeKey = paymentMethods.find((m) => m.code === 'stripe')?.publishable_key ?? null;
 
+  const focusProblem = () =>
+    window.requestAnimationFrame(() => {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .alert--error')?.focus();
+    });
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setStockProblems({});
-    const body = form.validateForm(checkoutSchema, event.currentTarget);
-    if (!body) return;
+    setLineProblems({});
+    const values = form.validate(checkoutSchema, readForm(event.currentTarget));
+    // Every vendor's parcel needs a method that ships to the address: said along with any
+    // field errors, so the shopper sees everything to fix at once.
+    const unshippable = shippingReady ? groups.filter((group) => !picked[group.vendor.slug]) : [];
+    if (unshippable.length) {
+      form.setErrors((current) => ({
+        ...current,
+        ...Object.fromEntries(
+          unshippable.map((group) => [
+            `shipping_methods.${group.vendor.slug}`,
+            `${group.vendor.name} does not ship to ${countryLabel}. Choose another country or remove its items from your cart.`,
+          ]),
+        ),
+      }));
+      setLineProblems(
+        Object.fromEntries(
+          unshippable.flatMap((group) =>
+            group.variant_ids.map((id) => [
+              id,
+              `${group.vendor.name} cannot ship this to ${countryLabel}.`,
+            ]),
+          ),
+        ),
+      );
+      if (values) form.setFormError(`Some items cannot be shipped to ${countryLabel}.`);
+    } else if (values && !shippingReady) {
+      form.setFormError('Shipping options are still loading. Try again in a moment.');
+    }
+    if (!values || unshippable.length || !shippingReady) {
+      focusProblem();
+      return;
+    }
+    const body = {
+      ...values,
+      shipping_methods: groups.map((group) => ({
+        vendor: group.vendor.slug,
+        method: picked[group.vendor.slug]?.code ?? '',
+      })),
+    };
     checkout.mutate(body, {
       onSuccess: (order) => {
         if (body.payment_method === 'stripe' && order.payment?.client_secret) {
@@ -72,7 +170,7 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
           const details = error.details as { variant_id?: number; available?: number };
           const available = Number(details.available ?? 0);
           if (details.variant_id !== undefined) {
-            setStockProblems({
+            setLineProblems({
               [details.variant_id]:
                 available > 0
                   ? `Only ${available} left — lower the quantity to continue.`
@@ -81,6 +179,16 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
           }
           form.setErrors({});
           form.setFormError('Some items in your cart are no longer available in that quantity.');
+        } else if (isShippingError(error)) {
+          const { problems, rest } = splitShippingError(error, groups, countryLabel);
+          form.showApiError(rest, [
+            ...CHECKOUT_FIELDS,
+            ...groups.map((group) => `shipping_methods.${group.vendor.slug}`),
+          ]);
+          form.setErrors((current) => ({ ...current, ...problems.vendors }));
+          setLineProblems(problems.lines);
+          // What the vendors offer may have changed since the options were loaded.
+          void shipping.refetch();
         } else if (isApiError(error) && error.code === 'payment_declined') {
           form.setErrors({ payment_token: error.message || 'Your payment was declined.' });
           form.setFormError(
@@ -103,11 +211,7 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
         } else {
           form.showApiError(error, CHECKOUT_FIELDS);
         }
-        window.requestAnimationFrame(() => {
-          formRef.current
-            ?.querySelector<HTMLElement>('[aria-invalid="true"], .alert--error')
-            ?.focus();
-        });
+        focusProblem();
       },
     });
   };
@@ -181,7 +285,8 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
                 name="shipping_address.country"
                 autoComplete="country"
                 required
-                defaultValue="DE"
+                value={country}
+                onChange={(event) => setCountry(event.target.value)}
                 error={e['shipping_address.country']}
               >
                 {COUNTRIES.map(([code, name]) => (
@@ -196,31 +301,32 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
         <fieldset
           className="stack"
-          aria-describedby={e.shipping_method ? 'shipping-method-error' : undefined}
+          aria-describedby={e.shipping_methods ? 'shipping-methods-error' : undefined}
+          aria-busy={shipping.isFetching || undefined}
         >
-          <legend>Shipping method</legend>
-          {shipping.isPending ? (
-            <Spinner label="Loading shipping methods…" />
+          <legend>Shipping</legend>
+          <p className="muted">Each seller ships its own parcel: choose how for each.</p>
+          {shipping.isPending && shipping.fetchStatus !== 'idle' ? (
+            <Spinner label="Loading shipping options…" />
           ) : shipping.isError ? (
             <ErrorMessage error={shipping.error} onRetry={() => void shipping.refetch()} />
           ) : (
-            methods.map((method) => (
-              <label key={method.code} className="choice">
-                <input
-                  type="radio"
-                  name="shipping_method"
-                  value={method.code}
-                  checked={selectedShipping?.code === method.code}
-                  onChange={() => setShippingCode(method.code)}
-                />
-                <span>{method.name}</span>
-                <Price amount={method.price} currency={method.currency} />
-              </label>
-            ))
+            <div className={shipping.isPlaceholderData ? 'is-stale' : undefined}>
+              <ShippingChoices
+                groups={groups}
+                cart={cartData}
+                selected={picked}
+                onSelect={(vendor, code) =>
+                  setChosenShipping((current) => ({ ...current, [vendor]: code }))
+                }
+                errors={e}
+                countryName={countryLabel}
+              />
+            </div>
           )}
-          {e.shipping_method ? (
-            <p className="field__error" id="shipping-method-error">
-              {e.shipping_method}
+          {e.shipping_methods ? (
+            <p className="field__error" id="shipping-methods-error">
+              {e.shipping_methods}
             </p>
           ) : null}
         </fieldset>
@@ -286,28 +392,42 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
       <aside className="checkout__summary stack" aria-labelledby="summary-heading">
         <h2 id="summary-heading">Order summary</h2>
-        <CartLines cart={cartData} problems={stockProblems} />
-        {Object.keys(stockProblems).length ? (
+        <CartLines cart={cartData} problems={lineProblems} />
+        {Object.keys(lineProblems).length ? (
           <Button variant="secondary" onClick={() => cartDrawerStore.set(true)}>
             Edit cart
           </Button>
         ) : null}
         <dl className="totals-list">
           <TotalsRow label="Subtotal" amount={cartData.subtotal} currency={cartData.currency} />
-          {selectedShipping ? (
-            <>
+          {groups.map((group) => {
+            const option = picked[group.vendor.slug];
+            return (
               <TotalsRow
-                label="Shipping"
-                amount={selectedShipping.price}
-                currency={selectedShipping.currency}
+                key={group.vendor.slug}
+                label={`Shipping from ${group.vendor.name}`}
+                amount={option?.price}
+                currency={option?.currency}
+                value={
+                  !option ? (
+                    <span className="muted">—</span>
+                  ) : isZeroMoney(option.price) ? (
+                    <span className="price">Free</span>
+                  ) : undefined
+                }
               />
-              <TotalsRow
-                label="Total"
-                amount={addMoney(cartData.subtotal, selectedShipping.price)}
-                currency={cartData.currency}
-                total
-              />
-            </>
+            );
+          })}
+          {allPicked ? (
+            <TotalsRow
+              label="Total"
+              amount={addMoney(
+                cartData.subtotal,
+                ...groups.map((group) => picked[group.vendor.slug]?.price ?? '0'),
+              )}
+              currency={cartData.currency}
+              total
+            />
           ) : null}
         </dl>
       </aside>

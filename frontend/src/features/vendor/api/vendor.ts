@@ -51,6 +51,30 @@ export type ImportJob = {
   errors?: { row: number; message: string }[];
 };
 
+export type SubOrderLine = {
+  id?: number;
+  product_name?: string;
+  name?: string;
+  variant_name?: string;
+  sku?: string;
+  quantity: number;
+  /** Of `quantity`: units cancelled before shipping, and units already in parcels. */
+  quantity_cancelled?: number;
+  quantity_shipped?: number;
+  unit_price?: string;
+  line_total?: string;
+};
+
+export type Parcel = {
+  id: number;
+  carrier?: string;
+  tracking_number?: string;
+  tracking_url?: string;
+  shipped_at: string;
+  lines: { line_id: number; quantity: number }[];
+};
+
+/** The vendor's part of an order (`GET /vendor/orders/`). */
 export type SubOrder = {
   id: number;
   number?: string;
@@ -58,21 +82,93 @@ export type SubOrder = {
   order_status?: string;
   /** What went back to the customer on the whole order so far (partial refunds). */
   order_refunded_total?: string;
+  /** pending (not confirmed yet) → processing (pack and ship) → shipped; or cancelled. */
   status: string;
   created_at?: string;
   tracking_number?: string | null;
   total?: string;
   subtotal?: string;
   currency?: string;
-  lines?: {
-    id?: number;
-    product_name?: string;
-    name?: string;
-    variant_name?: string;
-    sku?: string;
-    quantity: number;
-  }[];
+  commission?: string;
+  commission_rate?: string;
+  /** Ship by then (the vendor's handling time from payment); `is_late` once it passed. */
+  ship_by?: string | null;
+  is_late?: boolean;
+  cancel_reason?: string;
+  /** This vendor's shipping: what the shopper paid for its parcel. */
+  shipping?: string;
+  shipping_method?: string;
+  parcels?: Parcel[];
+  lines?: SubOrderLine[];
   shipping_address?: { full_name?: string; city?: string; country?: string } | null;
+};
+
+/** Units of a line still to ship: neither cancelled nor in a parcel. */
+export const openQuantity = (line: SubOrderLine) =>
+  Math.max(0, line.quantity - (line.quantity_cancelled ?? 0) - (line.quantity_shipped ?? 0));
+
+export type VendorShippingMethod = {
+  id: number;
+  code: string;
+  name: string;
+  price: string;
+  currency: string;
+  countries?: string[];
+  free_above: string | null;
+  delivery_days_min?: number;
+  delivery_days_max?: number;
+  is_active?: boolean;
+  position?: number;
+};
+
+export type ShippingMethodWrite = Omit<VendorShippingMethod, 'id' | 'currency'>;
+
+/** A platform method: what vendors without an active method of their own offer. */
+export type PlatformShippingMethod = {
+  code: string;
+  name: string;
+  price: string;
+  currency?: string;
+  free_above: string | null;
+  delivery_days_min?: number;
+  delivery_days_max?: number;
+};
+
+export type VendorPolicies = {
+  slug: string;
+  name: string;
+  handling_days: number;
+  return_window_days: number;
+};
+
+export type ReturnStatus =
+  'requested' | 'approved' | 'rejected' | 'disputed' | 'closed' | 'refunded' | (string & {});
+
+export const RETURN_STATUSES = [
+  'requested',
+  'approved',
+  'rejected',
+  'disputed',
+  'refunded',
+  'closed',
+] as const;
+
+export type VendorReturn = {
+  id: number;
+  order_number: string;
+  vendor_order_id: number;
+  status: ReturnStatus;
+  reason: string;
+  vendor_note?: string;
+  dispute_reason?: string;
+  staff_note?: string;
+  lines: { line_id: number; name: string; quantity: number; unit_price: string }[];
+  refund: { amount: string; currency: string; status: string } | null;
+  restocked?: boolean;
+  created_at: string;
+  refunded_at?: string | null;
+  /** What the vendor may do now, computed by the server: approve, reject, refund. */
+  actions: string[];
 };
 
 const productsKey = [...queryKeys.vendor, 'products'] as const;
@@ -205,14 +301,124 @@ export function useVendorOrders(page = 1) {
   return useQuery(vendorOrdersQueryOptions(page));
 }
 
-export function useShipOrder() {
+export type LineQuantities = { line: number; quantity: number }[];
+
+export type ParcelWrite = {
+  lines: LineQuantities;
+  carrier: string;
+  tracking_number: string;
+  tracking_url: string;
+};
+
+export function useShipParcel() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, tracking_number }: { id: number; tracking_number?: string | undefined }) =>
-      api<SubOrder>(`/vendor/orders/${id}/ship/`, {
-        method: 'POST',
-        body: tracking_number ? { tracking_number } : {},
-      }),
+    mutationFn: ({ id, ...body }: ParcelWrite & { id: number }) =>
+      api<SubOrder>(`/vendor/orders/${id}/parcels/`, { method: 'POST', body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ordersKey }),
+  });
+}
+
+export function useCancelLines() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: number; lines: LineQuantities; reason: string }) =>
+      api<SubOrder>(`/vendor/orders/${id}/cancel-lines/`, { method: 'POST', body }),
+    // A cancellation refunds the shopper: the order's refunded total changes too.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ordersKey }),
+  });
+}
+
+// --- shipping methods and policies ------------------------------------------------------------
+
+const methodsKey = [...queryKeys.vendor, 'shipping-methods'] as const;
+
+export function useVendorShippingMethods() {
+  return useQuery({
+    queryKey: methodsKey,
+    queryFn: ({ signal }) => api<VendorShippingMethod[]>('/vendor/shipping-methods/', { signal }),
+  });
+}
+
+export function usePlatformShippingMethods() {
+  return useQuery({
+    queryKey: ['shipping-methods', 'platform'],
+    queryFn: ({ signal }) => api<PlatformShippingMethod[]>('/shipping-methods/', { signal }),
+    staleTime: 10 * 60_000,
+  });
+}
+
+export function useSaveShippingMethod() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: number | undefined; body: Partial<ShippingMethodWrite> }) =>
+      id === undefined
+        ? api<VendorShippingMethod>('/vendor/shipping-methods/', { method: 'POST', body })
+        : api<VendorShippingMethod>(`/vendor/shipping-methods/${id}/`, { method: 'PATCH', body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: methodsKey }),
+  });
+}
+
+export function useDeleteShippingMethod() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) =>
+      api<undefined>(`/vendor/shipping-methods/${id}/`, { method: 'DELETE' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: methodsKey }),
+  });
+}
+
+const policiesKey = [...queryKeys.vendor, 'policies'] as const;
+
+export function useVendorPolicies() {
+  return useQuery({
+    queryKey: policiesKey,
+    queryFn: ({ signal }) => api<VendorPolicies>('/vendor/policies/', { signal }),
+  });
+}
+
+export function useSavePolicies() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { handling_days: number; return_window_days: number }) =>
+      api<VendorPolicies>('/vendor/policies/', { method: 'PATCH', body }),
+    onSuccess: (policies) => queryClient.setQueryData(policiesKey, policies),
+  });
+}
+
+// --- returns ------------------------------------------------------------------------------------
+
+const returnsKey = [...queryKeys.vendor, 'returns'] as const;
+
+export const vendorReturnsQueryOptions = (status: string, page = 1) =>
+  queryOptions({
+    queryKey: [...returnsKey, status, page],
+    queryFn: ({ signal }) =>
+      api<Paginated<VendorReturn>>('/vendor/returns/', {
+        signal,
+        query: { status: status || undefined, page },
+      }),
+  });
+
+export function useVendorReturns(status: string, page = 1) {
+  return useQuery(vendorReturnsQueryOptions(status, page));
+}
+
+export type ReturnAction =
+  | { id: number; action: 'approve' }
+  | { id: number; action: 'reject'; note: string }
+  | { id: number; action: 'refund'; amount?: string | undefined; restock: boolean };
+
+export function useReturnAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, ...body }: ReturnAction) =>
+      api<VendorReturn>(`/vendor/returns/${id}/${action}/`, { method: 'POST', body }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: returnsKey }),
+        // A refund changes what the order's refunded total says on the orders page.
+        queryClient.invalidateQueries({ queryKey: ordersKey }),
+      ]),
   });
 }

@@ -1,47 +1,452 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
-import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
-import { TextField } from '@/components/ui/Field';
+import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
+import { TextAreaField, TextField } from '@/components/ui/Field';
 import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
-import { formatDate, humanize } from '@/lib/format';
+import { formatDate, humanize, isZeroMoney } from '@/lib/format';
+import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
-import { useShipOrder, useVendorOrders, type SubOrder } from '../api/vendor';
+import { cancelLinesSchema, parcelSchema } from '../api/schemas';
+import {
+  openQuantity,
+  useCancelLines,
+  useShipParcel,
+  useVendorOrders,
+  type LineQuantities,
+  type Parcel,
+  type SubOrder,
+  type SubOrderLine,
+} from '../api/vendor';
 
-const SHIPPABLE = new Set(['pending', 'paid', 'processing', 'ready']);
+/** Order states in which the vendor may still cancel open lines (the server checks again). */
+const CANCELLABLE_ORDER = new Set(['paid', 'processing', 'partially_refunded']);
 
-function ShipForm({ order }: { order: SubOrder }) {
-  const ship = useShipOrder();
-  const [open, setOpen] = useState(false);
-  if (!SHIPPABLE.has(order.status)) return null;
-  if (!open) {
-    return (
-      <Button variant="secondary" onClick={() => setOpen(true)}>
-        Mark as shipped
-      </Button>
-    );
-  }
+function lineName(line: SubOrderLine): string {
+  const base = line.product_name ?? line.name ?? line.sku ?? 'Item';
+  return line.variant_name ? `${base} (${line.variant_name})` : base;
+}
+
+function lineProgress(line: SubOrderLine): string {
+  const parts: string[] = [];
+  if (line.quantity_shipped) parts.push(`${line.quantity_shipped} shipped`);
+  if (line.quantity_cancelled) parts.push(`${line.quantity_cancelled} cancelled`);
+  const open = openQuantity(line);
+  if (open && parts.length) parts.push(`${open} to ship`);
+  return parts.length ? ` — ${parts.join(', ')}` : '';
+}
+
+const orderLabel = (order: SubOrder) => order.order_number ?? order.number ?? String(order.id);
+
+function safeUrl(url: string | undefined): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
+function Parcels({ order }: { order: SubOrder }) {
+  const names = new Map((order.lines ?? []).map((line) => [line.id, lineName(line)]));
+  return (
+    <ul className="parcels" aria-label={`Parcels of order ${orderLabel(order)}`}>
+      {(order.parcels ?? []).map((parcel: Parcel, index) => {
+        const url = safeUrl(parcel.tracking_url);
+        return (
+          <li key={parcel.id} className="parcel">
+            <p>
+              <strong>Parcel {index + 1}</strong>{' '}
+              <span className="muted">shipped {formatDate(parcel.shipped_at)}</span>
+            </p>
+            <p>
+              {parcel.carrier || 'No carrier given'}
+              {parcel.tracking_number ? ` · ${parcel.tracking_number}` : ''}
+              {url ? (
+                <>
+                  {' · '}
+                  <a href={url} target="_blank" rel="noopener noreferrer">
+                    tracking link
+                  </a>
+                </>
+              ) : null}
+            </p>
+            <p className="muted">
+              {parcel.lines
+                .map((item) => `${item.quantity} × ${names.get(item.line_id) ?? 'item'}`)
+                .join(', ')}
+            </p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A number input per open line: how many units of it this action takes. */
+function LinePicker({
+  lines,
+  quantities,
+  onChange,
+  errors,
+  verb,
+}: {
+  lines: SubOrderLine[];
+  quantities: Record<number, number>;
+  onChange: (lineId: number, quantity: number) => void;
+  errors: Record<string, string | undefined>;
+  verb: string;
+}) {
+  const prefix = useId();
+  return (
+    <ul className="pick-lines">
+      {lines.map((line) => {
+        const id = line.id ?? 0;
+        const open = openQuantity(line);
+        const inputId = `${prefix}-${id}`;
+        const error = errors[`lines.${id}`];
+        return (
+          <li key={id} className="pick-line">
+            <label htmlFor={inputId}>
+              {lineName(line)}{' '}
+              <span className="muted line__meta">
+                ({open} of {line.quantity} left to ship)
+              </span>
+            </label>
+            <input
+              id={inputId}
+              className="field__control"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={open}
+              value={quantities[id] ?? 0}
+              aria-label={`${verb} of ${lineName(line)}`}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${inputId}-error` : undefined}
+              onChange={(event) =>
+                onChange(
+                  id,
+                  Math.max(0, Math.min(open, Math.floor(Number(event.target.value)) || 0)),
+                )
+              }
+            />
+            {error ? (
+              <p className="field__error" id={`${inputId}-error`}>
+                {error}
+              </p>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function chosenLines(lines: SubOrderLine[], quantities: Record<number, number>): LineQuantities {
+  return lines
+    .filter((line) => line.id !== undefined && (quantities[line.id] ?? 0) > 0)
+    .map((line) => ({ line: line.id ?? 0, quantity: quantities[line.id ?? 0] ?? 0 }));
+}
+
+const lineFieldKeys = (lines: SubOrderLine[]) => [
+  'lines',
+  ...lines.map((line) => `lines.${line.id ?? 0}`),
+];
+
+function ParcelForm({ order, onDone }: { order: SubOrder; onDone: (message: string) => void }) {
+  const ship = useShipParcel();
+  const form = useFormErrors();
+  const open = (order.lines ?? []).filter((line) => openQuantity(line) > 0);
+  // By default the parcel holds everything that is left.
+  const [quantities, setQuantities] = useState<Record<number, number>>(() =>
+    Object.fromEntries(open.map((line) => [line.id ?? 0, openQuantity(line)])),
+  );
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const tracking = String(new FormData(event.currentTarget).get('tracking_number') ?? '').trim();
-    ship.mutate({ id: order.id, tracking_number: tracking || undefined });
+    const values = form.validate(parcelSchema, readForm(event.currentTarget));
+    const lines = chosenLines(open, quantities);
+    if (!lines.length) {
+      form.setErrors((current) => ({ ...current, lines: 'Put at least one item in the parcel.' }));
+      form.setFormError('Please correct the highlighted fields.');
+      return;
+    }
+    if (!values) return;
+    const all = open.every((line) => (quantities[line.id ?? 0] ?? 0) === openQuantity(line));
+    ship.mutate(
+      { id: order.id, lines, ...values },
+      {
+        onSuccess: () =>
+          onDone(
+            all ? 'Parcel shipped: the order is on its way.' : 'Parcel shipped. The rest is open.',
+          ),
+        onError: (error) =>
+          form.showApiError(error, [
+            'carrier',
+            'tracking_number',
+            'tracking_url',
+            ...lineFieldKeys(open),
+          ]),
+      },
+    );
   };
+  const e = form.errors;
   return (
     <form
-      className="row"
+      className="panel stack"
       onSubmit={onSubmit}
-      aria-label={`Ship order ${order.order_number ?? order.id}`}
+      noValidate
+      aria-label={`Ship a parcel of order ${orderLabel(order)}`}
     >
-      <TextField label="Tracking number" name="tracking_number" hint="Optional" />
-      <Button type="submit" busy={ship.isPending}>
-        Confirm shipment
-      </Button>
-      <Button variant="ghost" onClick={() => setOpen(false)}>
-        Cancel
-      </Button>
-      {ship.isError ? <ErrorMessage error={ship.error} /> : null}
+      {form.formError ? (
+        <div className="alert alert--error" role="alert">
+          <p>{form.formError}</p>
+        </div>
+      ) : null}
+      <fieldset>
+        <legend>What goes in this parcel?</legend>
+        <LinePicker
+          lines={open}
+          quantities={quantities}
+          onChange={(id, quantity) => setQuantities((current) => ({ ...current, [id]: quantity }))}
+          errors={e}
+          verb="Units in the parcel"
+        />
+        {e.lines ? <p className="field__error">{e.lines}</p> : null}
+      </fieldset>
+      <div className="row row--top">
+        <TextField label="Carrier" name="carrier" autoComplete="off" error={e.carrier} />
+        <TextField
+          label="Tracking number"
+          name="tracking_number"
+          autoComplete="off"
+          error={e.tracking_number}
+        />
+      </div>
+      <TextField
+        label="Tracking link"
+        name="tracking_url"
+        type="url"
+        inputMode="url"
+        autoComplete="off"
+        placeholder="https://"
+        error={e.tracking_url}
+        hint="The shopper gets an email per parcel with these details."
+      />
+      <div className="actions">
+        <Button type="submit" busy={ship.isPending}>
+          Ship parcel
+        </Button>
+        <Button variant="ghost" onClick={() => onDone('')}>
+          Cancel
+        </Button>
+      </div>
     </form>
+  );
+}
+
+function CancelLinesForm({
+  order,
+  onDone,
+}: {
+  order: SubOrder;
+  onDone: (message: string) => void;
+}) {
+  const cancel = useCancelLines();
+  const form = useFormErrors();
+  const open = (order.lines ?? []).filter((line) => openQuantity(line) > 0);
+  const [quantities, setQuantities] = useState<Record<number, number>>({});
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const values = form.validate(cancelLinesSchema, readForm(event.currentTarget));
+    const lines = chosenLines(open, quantities);
+    if (!lines.length) {
+      form.setErrors((current) => ({ ...current, lines: 'Choose what you cannot ship.' }));
+      form.setFormError('Please correct the highlighted fields.');
+      return;
+    }
+    if (!values) return;
+    cancel.mutate(
+      { id: order.id, lines, reason: values.reason },
+      {
+        onSuccess: () => onDone('Cancelled: the shopper is refunded and told why.'),
+        onError: (error) => form.showApiError(error, ['reason', ...lineFieldKeys(open)]),
+      },
+    );
+  };
+  const e = form.errors;
+  return (
+    <form
+      className="panel stack"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={`Cancel lines of order ${orderLabel(order)}`}
+    >
+      {form.formError ? (
+        <div className="alert alert--error" role="alert">
+          <p>{form.formError}</p>
+        </div>
+      ) : null}
+      <fieldset>
+        <legend>What can you not ship?</legend>
+        <LinePicker
+          lines={open}
+          quantities={quantities}
+          onChange={(id, quantity) => setQuantities((current) => ({ ...current, [id]: quantity }))}
+          errors={e}
+          verb="Units to cancel"
+        />
+        {e.lines ? <p className="field__error">{e.lines}</p> : null}
+      </fieldset>
+      <TextAreaField
+        label="Reason"
+        name="reason"
+        required
+        rows={2}
+        maxLength={200}
+        error={e.reason}
+        hint="The shopper reads it. Their stock goes back on sale and they are refunded what you cancel (with your shipping if nothing is left to ship)."
+      />
+      <div className="actions">
+        <Button type="submit" variant="danger" busy={cancel.isPending}>
+          Cancel these items
+        </Button>
+        <Button variant="ghost" onClick={() => onDone('')}>
+          Keep them
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function SubOrderItem({ order }: { order: SubOrder }) {
+  const [mode, setMode] = useState<'ship' | 'cancel' | null>(null);
+  const [done, setDone] = useState('');
+  const currency = order.currency ?? 'EUR';
+  const openUnits = (order.lines ?? []).reduce((sum, line) => sum + openQuantity(line), 0);
+  // Only confirmed sub-orders ship; a pending one waits for the order to be confirmed.
+  const canShip = order.status === 'processing' && openUnits > 0;
+  const canCancel =
+    (order.status === 'pending' || order.status === 'processing') &&
+    openUnits > 0 &&
+    CANCELLABLE_ORDER.has(order.order_status ?? '');
+  const finish = (message: string) => {
+    setMode(null);
+    setDone(message);
+  };
+  const refunded = order.order_refunded_total && !isZeroMoney(order.order_refunded_total);
+  return (
+    <li className="list__item list__item--block" aria-label={`Order ${orderLabel(order)}`}>
+      <div className="section-head">
+        <strong>Order {orderLabel(order)}</strong>
+        <span className="actions">
+          {order.is_late ? <span className="badge badge--late">Late</span> : null}
+          <span className={`badge badge--${order.status}`}>{humanize(order.status)}</span>
+        </span>
+      </div>
+      <p className="muted">
+        {formatDate(order.created_at)}
+        {order.shipping_address?.full_name ? ` · for ${order.shipping_address.full_name}` : ''}
+        {order.shipping_address?.city ? `, ${order.shipping_address.city}` : ''}
+        {order.shipping_address?.country ? ` (${order.shipping_address.country})` : ''}
+      </p>
+      {order.status === 'processing' && order.ship_by ? (
+        <p className={order.is_late ? 'field__error' : 'muted'}>
+          {order.is_late ? 'Past its handling time: it should have shipped by' : 'Ship by'}{' '}
+          {formatDate(order.ship_by)}
+        </p>
+      ) : null}
+      {order.status === 'pending' ? (
+        <p className="muted">Waiting for the order to be confirmed before it can ship.</p>
+      ) : null}
+      {order.lines?.length ? (
+        <ul className="plain">
+          {order.lines.map((line, index) => (
+            <li key={line.id ?? index}>
+              {line.quantity} × {lineName(line)}
+              <span className="muted">{lineProgress(line)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <dl className="sub-order__facts">
+        {order.total || order.subtotal ? (
+          <div>
+            <dt>Items</dt>
+            <dd>
+              <Price amount={order.total ?? order.subtotal} currency={currency} />
+            </dd>
+          </div>
+        ) : null}
+        {order.shipping !== undefined ? (
+          <div>
+            <dt>Shipping</dt>
+            <dd>
+              {order.shipping_method ? `${order.shipping_method} · ` : ''}
+              {isZeroMoney(order.shipping) ? (
+                'Free'
+              ) : (
+                <Price amount={order.shipping} currency={currency} />
+              )}
+            </dd>
+          </div>
+        ) : null}
+        {order.commission ? (
+          <div>
+            <dt>Commission</dt>
+            <dd>
+              <Price amount={order.commission} currency={currency} />
+            </dd>
+          </div>
+        ) : null}
+        {refunded ? (
+          <div>
+            <dt>Refunded on the order</dt>
+            <dd>
+              <Price amount={order.order_refunded_total} currency={currency} />
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      {refunded && order.order_status ? (
+        <p className="muted">
+          Order {humanize(order.order_status).toLowerCase()}: the refunded total covers the whole
+          order, every seller&apos;s part.
+        </p>
+      ) : null}
+      {order.cancel_reason ? <p>Cancelled: {order.cancel_reason}</p> : null}
+      {order.parcels?.length ? (
+        <Parcels order={order} />
+      ) : order.tracking_number ? (
+        <p>Tracking: {order.tracking_number}</p>
+      ) : null}
+      {done ? <Notice tone="success">{done}</Notice> : null}
+      {mode === 'ship' ? (
+        <ParcelForm order={order} onDone={finish} />
+      ) : mode === 'cancel' ? (
+        <CancelLinesForm order={order} onDone={finish} />
+      ) : canShip || canCancel ? (
+        <div className="actions">
+          {canShip ? (
+            <Button
+              onClick={() => {
+                setDone('');
+                setMode('ship');
+              }}
+            >
+              Ship a parcel
+            </Button>
+          ) : null}
+          {canCancel ? (
+            <Button
+              variant="secondary"
+              onClick={() => {
+                setDone('');
+                setMode('cancel');
+              }}
+            >
+              Cancel lines
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
   );
 }
 
@@ -63,40 +468,7 @@ export function VendorOrdersPage() {
         <>
           <ul className="list" aria-label="Orders to fulfil">
             {orders.data.results.map((order) => (
-              <li key={order.id} className="list__item list__item--block">
-                <div className="section-head">
-                  <strong>Order {order.order_number ?? order.number ?? order.id}</strong>
-                  <span className={`badge badge--${order.status}`}>{humanize(order.status)}</span>
-                </div>
-                <p className="muted">
-                  {formatDate(order.created_at)}
-                  {order.shipping_address?.full_name
-                    ? ` · for ${order.shipping_address.full_name}`
-                    : ''}
-                  {order.shipping_address?.city ? `, ${order.shipping_address.city}` : ''}
-                </p>
-                {order.lines?.length ? (
-                  <ul className="plain">
-                    {order.lines.map((line, index) => (
-                      <li key={line.id ?? index}>
-                        {line.quantity} × {line.product_name ?? line.name ?? line.sku}
-                        {line.variant_name ? ` (${line.variant_name})` : ''}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-                {order.total || order.subtotal ? (
-                  <Price amount={order.total ?? order.subtotal} currency={order.currency} />
-                ) : null}
-                {order.order_refunded_total && Number(order.order_refunded_total) > 0 ? (
-                  <p className="muted">
-                    {humanize(order.order_status ?? 'refunded')}: refunded to the customer{' '}
-                    <Price amount={order.order_refunded_total} currency={order.currency ?? 'EUR'} />
-                  </p>
-                ) : null}
-                {order.tracking_number ? <p>Tracking: {order.tracking_number}</p> : null}
-                <ShipForm order={order} />
-              </li>
+              <SubOrderItem key={order.id} order={order} />
             ))}
           </ul>
           <Pagination page={page} count={orders.data.count} pageSize={20} />

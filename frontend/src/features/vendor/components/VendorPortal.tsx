@@ -9,6 +9,8 @@ import { ImportPage } from './ImportPage';
 import { ProductFormPage } from './ProductFormPage';
 import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
+import { VendorReturnsPage } from './VendorReturnsPage';
+import { VendorShippingPage } from './VendorShippingPage';
 
 // The money pages load on demand: the chart and tables stay out of the portal's first chunk.
 const PayoutsPage = lazy(() =>
@@ -70,6 +72,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             </NavLink>
             <NavLink to="/vendor/imports">CSV import</NavLink>
             <NavLink to="/vendor/orders">Orders</NavLink>
+            <NavLink to="/vendor/returns">Returns</NavLink>
+            <NavLink to="/vendor/shipping">Shipping</NavLink>
             <NavLink to="/vendor/payouts" end>
               Payouts
             </NavLink>
@@ -81,6 +85,8 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="products/:id" element={<ProductFormPage />} />
             <Route path="imports" element={<ImportPage />} />
             <Route path="orders" element={<VendorOrdersPage />} />
+            <Route path="returns" element={<VendorReturnsPage />} />
+            <Route path="shipping" element={<VendorShippingPage />} />
             <Route
               path="payouts"
               element={
