@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DATABASE_URL=postgres://agora@127.0.0.1:55432/agora REDIS_URL=redis://127.0.0.1:56379/0 CELERY_BROKER_URL=redis://127.0.0.1:56379/1
 
-.PHONY: help run test lint fmt docs lint-infra migrate shell seed bench docker-build compose-up
+.PHONY: help run test lint fmt docs api-types lighthouse lint-infra migrate shell seed bench docker-build compose-up
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -32,6 +32,13 @@ docs: ## regenerate docs/api.md from the OpenAPI schema and check every document
 	@source scripts/lib.sh && ensure_venv
 	cd backend && ../$(PY) manage.py api_docs
 	cd backend && ../$(PY) -m agora.core.doclinks
+
+api-types: ## regenerate the SPA's API types (frontend/src/lib/api-schema.d.ts) from the OpenAPI schema
+	@bash scripts/api-types.sh
+
+lighthouse: ## Lighthouse performance, accessibility and SEO of the home and a product page on a throwaway stack
+	@source scripts/lib.sh && ensure_venv && ensure_redis
+	cd backend && ../scripts/with-test-services.sh bash ../scripts/e2e.sh --lighthouse
 
 lint-infra: ## hadolint, compose config, actionlint, terraform fmt, checkov, HCL invariant tests
 	@bash scripts/lint-infra.sh

@@ -46,6 +46,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'src/lib/api-schema.d.ts',
       'coverage',
       'node_modules',
       'screenshots',

@@ -2,6 +2,8 @@
 # End-to-end journeys (Playwright, Debian's chromium) against the real stack: the built SPA
 # served by gunicorn with the production settings module, a Celery worker, demo data, and the
 # PostgreSQL/Redis given in DATABASE_URL/REDIS_URL (scripts/with-test-services.sh sets them).
+# Arguments go to Playwright: `scripts/e2e.sh e2e/discovery.spec.ts` runs one journey.
+# `scripts/e2e.sh --lighthouse` measures the same stack with Lighthouse instead (make lighthouse).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
@@ -41,7 +43,11 @@ curl -fsS "http://127.0.0.1:$port/health/ready/" >/dev/null || { tail -50 "$work
 
 cd "$REPO_DIR/frontend"
 status=0
-E2E_BASE_URL="http://127.0.0.1:$port" npm run e2e --silent || status=$?
+if [ "${1:-}" = "--lighthouse" ]; then
+  E2E_BASE_URL="http://127.0.0.1:$port" npm run lighthouse --silent || status=$?
+else
+  E2E_BASE_URL="http://127.0.0.1:$port" npm run e2e --silent -- "$@" || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "--- web log (tail) ---"; tail -40 "$work/web.log"
   echo "--- worker log (tail) ---"; tail -40 "$work/worker.log"

@@ -41,6 +41,8 @@ stage_security() {
 
 stage_frontend() {
   bash scripts/frontend.sh test
+  log "frontend: the generated API types match the OpenAPI schema"
+  bash scripts/api-types.sh --check
 }
 
 stage_migrations() {

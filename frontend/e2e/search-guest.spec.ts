@@ -23,6 +23,32 @@ test('typo search → facet → guest cart → login merges the cart → purchas
     await expect(page).toHaveURL(/\/search\?q=headphnes/);
     const results = page.getByRole('list', { name: 'Search results' });
     await expect(results.getByRole('link', { name: /headphones/i }).first()).toBeVisible();
+    // the page says what it searched for, and links to the words as typed
+    await expect(page.getByText('Showing results for headphones')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'headphnes', exact: true })).toHaveAttribute(
+      'href',
+      /exact=true/,
+    );
+  });
+
+  await test.step('facet labels sit beside their checkboxes, long ones too', async () => {
+    for (const name of ['Vendor', 'Price', 'Material']) {
+      const group = page.getByRole('group', { name });
+      await expect(group).toBeVisible();
+      const label = group.locator('label').first();
+      // A vendor name longer than the panel is wide (real vendors have them); demo names are short.
+      await label.evaluate((element) => {
+        element.textContent = 'The Longest Vendor Name In The Marketplace (12345)';
+      });
+      const boxAt = await group.getByRole('checkbox').first().boundingBox();
+      const labelAt = await label.boundingBox();
+      if (!boxAt || !labelAt) throw new Error(`the ${name} facet has no visible checkbox or label`);
+      // right of the box and starting on its line, wrapping within its own column
+      expect(labelAt.x).toBeGreaterThanOrEqual(boxAt.x + boxAt.width);
+      expect(labelAt.y).toBeLessThan(boxAt.y + boxAt.height);
+    }
+    await page.reload(); // the labels as the page renders them again
+    await expect(page.getByText('Showing results for headphones')).toBeVisible();
   });
 
   await test.step('narrow the results with a category facet', async () => {

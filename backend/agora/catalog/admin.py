@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from agora.catalog import services
-from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
+from agora.catalog.attributes import SEPARATOR, attribute_key
+from agora.catalog.models import AttributeDefinition, Category, ImportJob, Product, ProductImage, Variant
+from agora.catalog.services.attributes import KEY_HAS_COLON, KEY_REQUIRED
 from agora.catalog.services.images import clean_image
 from agora.core.admin import bulk_action
 from agora.core.errors import DomainError
@@ -90,6 +95,9 @@ class ProductAdmin(admin.ModelAdmin):
         "price_min",
         "currency",
         "in_stock",
+        "units_sold_30d",
+        "rating_average",
+        "rating_count",
         "approved_at",
         "created_at",
         "updated_at",
@@ -175,3 +183,65 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class AttributeDefinitionForm(forms.ModelForm):
+    class Meta:
+        model = AttributeDefinition
+        fields = ["key", "name", "filterable", "position"]
+
+    def clean_key(self) -> str:
+        # Normalised here so the unique check (and the error next to the field) sees the stored form.
+        key = attribute_key(self.cleaned_data.get("key") or "")
+        if not key:
+            raise forms.ValidationError(KEY_REQUIRED)
+        if ":" in key or SEPARATOR in key:
+            raise forms.ValidationError(KEY_HAS_COLON)
+        return key
+
+
+@admin.register(AttributeDefinition)
+class AttributeDefinitionAdmin(admin.ModelAdmin):
+    """Names products' attribute keys and marks the ones search offers as facets (filterable)."""
+
+    form = AttributeDefinitionForm
+    list_display = ["key", "name", "filterable", "position"]
+    list_editable = ["name", "filterable", "position"]
+    list_filter = ["filterable"]
+    search_fields = ["key", "name"]
+    change_list_template = "admin/catalog/attributedefinition/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        services.attribute_definition_save(definition=obj)
+
+    def delete_model(self, request, obj):
+        services.attribute_definition_delete(definition=obj)
+
+    def delete_queryset(self, request, queryset):
+        for definition in queryset.order_by("pk"):
+            services.attribute_definition_delete(definition=definition)
+
+    def get_urls(self):
+        return [
+            path(
+                "discover/",
+                self.admin_site.admin_view(self.discover_view),
+                name="catalog_attributedefinition_discover",
+            ),
+            *super().get_urls(),
+        ]
+
+    def discover_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        created = services.attribute_definitions_discover()
+        if created:
+            names = ", ".join(d.key for d in created[:20])
+            self.message_user(
+                request, f"{len(created)} attribute key(s) found: {names}. Tick the filterable ones.", messages.SUCCESS
+            )
+        else:
+            self.message_user(request, "Every attribute key products use has a definition already.", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:catalog_attributedefinition_changelist"))

@@ -47,3 +47,18 @@ def invalidate_product_details(slugs) -> None:
         transaction.on_commit(
             lambda: cache.set_many({_detail_key(s): fresh() for s in slugs}, timeout=version_timeout())
         )
+
+
+_MISSING = "__missing__"
+
+
+def cached_value(key: str, build, *, version: str | int, timeout: int):
+    """``build()`` cached under ``key`` and a version (a catalog version or a product page's),
+    None included (an unknown slug's second look costs no query either). A dead cache is a miss."""
+    full = f"catalog:{version}:value:{key}"
+    value = cache.get(full)
+    if value is None:
+        built = build()
+        cache.set(full, _MISSING if built is None else built, timeout=timeout)
+        return built
+    return None if value == _MISSING else value

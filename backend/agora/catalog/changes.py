@@ -22,6 +22,14 @@ def products_changed(product_ids: Iterable[int]) -> None:
         publish(ProductsChanged(product_ids=ids))
 
 
+def products_reranked(product_ids: Iterable[int]) -> None:
+    """Only how search ranks these products changed (their popularity): re-index them, and leave
+    the cached catalog alone (it does not show popularity)."""
+    ids = tuple(sorted({int(pk) for pk in product_ids}))
+    if ids:
+        publish(ProductsChanged(product_ids=ids))
+
+
 def product_pages_changed(slugs: Iterable[str]) -> None:
     """Only these products' detail pages (their stock shown) are stale."""
     invalidate_product_details(slugs)

@@ -10,3 +10,9 @@ class ProductsChanged:
     inside the transaction that changed them."""
 
     product_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AttributeDefinitionsChanged:
+    """Staff added, renamed, re-ordered, deleted or (un)marked as filterable an attribute
+    definition: search facets change. Published inside the transaction that changed it."""

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib.postgres.indexes import OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Upper
 
 from agora.core.storage import get_private_storage
@@ -52,6 +53,14 @@ class Product(models.Model):
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="EUR")
     in_stock = models.BooleanField(default=False)
+    # Units sold in the last 30 days: the search ranking's popularity signal. Computed from paid
+    # orders by the orders app (above catalog) every hour through ``products_set_units_sold``.
+    units_sold_30d = models.PositiveIntegerField(default=0)
+    # Denormalised from the published reviews by the reviews services (through
+    # ``product_rating_set``), exact after every review change: list filters and "best rated"
+    # ordering read one row. No reviews: average null, count 0.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,6 +75,13 @@ class Product(models.Model):
             models.Index(fields=["status", "name", "id"], name="catalog_product_public_name"),
             models.Index(fields=["status", "category", "-created_at"], name="catalog_product_public_cat"),
             models.Index(fields=["status", "in_stock", "-created_at", "-id"], name="catalog_product_public_stock"),
+            models.Index(
+                F("status"),
+                F("rating_average").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("id").desc(),
+                name="catalog_product_public_rating",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +89,47 @@ class Product(models.Model):
 
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED and self.vendor.status == Vendor.Status.APPROVED
+
+    def portal_actions(self, *, image_count: int, max_images: int) -> list[str]:
+        """What the vendor may do with it now (the portal offers exactly these): nothing while the
+        vendor is not approved (every write is refused); an archived product can only be deleted."""
+        if self.vendor.status != Vendor.Status.APPROVED:
+            return []
+        actions = []
+        if self.status != self.Status.ARCHIVED:
+            actions.append("edit")
+            if image_count < max_images:
+                actions.append("add_image")
+        if self.status in (self.Status.DRAFT, self.Status.REJECTED):
+            actions.append("submit")
+        actions.append("delete")
+        return actions
+
+
+class AttributeDefinition(models.Model):
+    """An attribute key products carry in ``attributes`` ("material", "colour"), as staff name it.
+
+    Filterable ones become search facets (values with counts) and filters. ``key`` is matched
+    against products' attribute keys normalised (``agora.catalog.attributes.attribute_key``:
+    trimmed, inner spaces collapsed, case-folded), so "Colour" and " colour" are the same key.
+    """
+
+    key = models.CharField(
+        max_length=60,
+        unique=True,
+        help_text='The key in products\' attributes ("material"); stored normalised: trimmed, lower case.',
+    )
+    name = models.CharField(max_length=80, help_text='The facet\'s title shoppers see ("Material").')
+    filterable = models.BooleanField(
+        default=False, help_text="Shown as a search facet with counts, and usable as a search filter."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Facets are listed by position, then name.")
+
+    class Meta:
+        ordering = ["position", "name", "key"]
+
+    def __str__(self) -> str:
+        return self.name or self.key
 
 
 class Variant(models.Model):

@@ -3,22 +3,28 @@ shape, no model instances; see bench/catalog_serialization.py) with a flat numbe
 whatever the page size and the number of variants or images."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OrderBy, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from agora.catalog.cache import cached_value, catalog_version, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
 from agora.vendors.models import Vendor
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
     "price": ("price_min", "id"),
     "-price": ("-price_min", "-id"),
     "name": ("name", "id"),
     "-created_at": ("-created_at", "-id"),
+    # Best rated first: products without reviews last; more reviews win a tie. The
+    # catalog_product_public_rating index has exactly this order.
+    "-rating": (F("rating_average").desc(nulls_last=True), "-rating_count", "-id"),
 }
 DEFAULT_ORDERING = "-created_at"
 SUMMARY_VALUES = (
@@ -28,6 +34,8 @@ SUMMARY_VALUES = (
     "price_min",
     "currency",
     "in_stock",
+    "rating_average",
+    "rating_count",
     "vendor__slug",
     "vendor__name",
     "category__slug",
@@ -46,6 +54,7 @@ class ProductFilters(TypedDict, total=False):
     min_price: Decimal
     max_price: Decimal
     in_stock: bool | None
+    min_rating: Decimal
     ordering: str
 
 
@@ -65,6 +74,8 @@ class ProductSummary(TypedDict):
     price_from: str | None
     currency: str
     in_stock: bool
+    rating_average: str | None
+    rating_count: int
     thumbnail: str | None
 
 
@@ -141,6 +152,8 @@ def public_product_queryset(*, filters: ProductFilters) -> QuerySet[Product]:
     in_stock = filters.get("in_stock")
     if in_stock is not None:
         qs = qs.filter(in_stock=in_stock)
+    if filters.get("min_rating") is not None:
+        qs = qs.filter(rating_average__gte=filters["min_rating"])
     return qs.order_by(*ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING])
 
 
@@ -173,6 +186,8 @@ def _summary(row: Row, image: tuple[str, str] | None) -> ProductSummary:
         "price_from": money_text(row["price_min"]),
         "currency": row["currency"],
         "in_stock": row["in_stock"],
+        "rating_average": money_text(row["rating_average"]),
+        "rating_count": row["rating_count"],
         "thumbnail": file_url(image[1] or image[0]) if image else None,
     }
 
@@ -184,11 +199,66 @@ def summaries(rows: Sequence[Row]) -> list[ProductSummary]:
 
 def public_product_detail(*, slug: str) -> ProductDetail:
     """The public product page: three queries (product, variants, images) whatever their number."""
-    row = public_products().filter(slug=slug).values(*SUMMARY_VALUES, "description", "attributes").first()
-    if row is None:
+    detail = _product_detail(slug)
+    if detail is None:
         from django.http import Http404
 
         raise Http404
+    return detail
+
+
+def public_product_page(*, slug: str) -> ProductDetail | None:
+    """The public product page from the cache (its version is renewed by every change the page
+    shows), None for a product the public may not see; no query on a hit."""
+    found: ProductDetail | None = cached_value(
+        f"product:{slug}",
+        lambda: _product_detail(slug),
+        version=product_detail_version(slug),
+        timeout=settings.CATALOG_CACHE_TIMEOUT,
+    )
+    return found
+
+
+def category_trail(*, slug: str) -> list[NamedRef] | None:
+    """A category and its ancestors, root first (breadcrumbs), from the cache; None when unknown."""
+    found: list[NamedRef] | None = cached_value(
+        f"trail:{slug}", lambda: _trail(slug), version=catalog_version(), timeout=settings.CATALOG_CACHE_TIMEOUT
+    )
+    return found
+
+
+def _trail(slug: str) -> list[NamedRef] | None:
+    path = Category.objects.filter(slug=slug).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    parts = path.split("/")
+    names = dict(Category.objects.filter(slug__in=parts).values_list("slug", "name"))
+    return [{"slug": part, "name": names.get(part, part)} for part in parts]
+
+
+def sitemap_product_rows(*, offset: int, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, updated_at) of public products in id order: one page of a product sitemap."""
+    return list(public_products().order_by("pk").values_list("slug", "updated_at")[offset : offset + limit])
+
+
+def sitemap_sections() -> tuple[int, list[str], list[str]]:
+    """How many public products there are, the slugs of categories that hold any (or whose
+    descendants do), and of approved vendors that sell any: what the sitemaps list."""
+    products = public_products()
+    category_paths = Category.objects.filter(pk__in=products.values("category_id")).values_list("path", flat=True)
+    slugs = sorted({part for path in category_paths for part in path.split("/")})
+    vendors = sorted(
+        Vendor.objects.filter(pk__in=products.values("vendor_id"), status=Vendor.Status.APPROVED).values_list(
+            "slug", flat=True
+        )
+    )
+    return products.count(), slugs, vendors
+
+
+def _product_detail(slug: str) -> ProductDetail | None:
+    row = public_products().filter(slug=slug).values(*SUMMARY_VALUES, "description", "attributes").first()
+    if row is None:
+        return None
     variants = list(
         Variant.objects.filter(product_id=row["id"], is_active=True)
         .order_by("position", "id")

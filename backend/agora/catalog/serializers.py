@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,12 +23,20 @@ class ProductListQuerySerializer(serializers.Serializer):
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
+    )
     ordering = serializers.ChoiceField(
         choices=sorted(ORDERINGS),
         required=False,
         allow_blank=True,
         default="-created_at",
-        help_text="Default: newest first.",
+        help_text="Default: newest first. `-rating`: best rated first (unrated last, more reviews first on a tie).",
     )
 
 
@@ -43,11 +52,30 @@ class ProductSummarySerializer(serializers.ModelSerializer):
     vendor = SlugNameSerializer()
     category = SlugNameSerializer()
     price_from = MoneyField(source="price_min", allow_null=True)
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
     thumbnail = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
-        fields = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "vendor",
+            "category",
+            "price_from",
+            "currency",
+            "in_stock",
+            "rating_average",
+            "rating_count",
+            "thumbnail",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -102,10 +130,15 @@ class ProductDetailSerializer(ProductSummarySerializer):
         return PublicImageSerializer(images, many=True).data
 
 
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}})
+class _CategoryChildrenField(serializers.ListField):
+    """The subtree: nodes of the same shape (named in the schema, so generated types recurse)."""
+
+
 class CategoryNodeSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
+    children = _CategoryChildrenField(child=serializers.DictField(), help_text="Nodes of the same shape.")
 
 
 # --- vendor portal ---------------------------------------------------------------------------
@@ -209,6 +242,11 @@ class VendorProductSerializer(serializers.ModelSerializer):
     variants = VendorVariantSerializer(many=True)
     images = VendorImageSerializer(many=True)
     price_from = MoneyField(source="price_min", allow_null=True)
+    actions = serializers.SerializerMethodField(
+        help_text="What the caller may do with it now: the vendor `edit`, `add_image` (under the image limit), "
+        "`submit` (draft or rejected), `delete`; none while the vendor is not approved. Staff (moderation): "
+        "`approve`, `reject` while it waits for review."
+    )
 
     class Meta:
         model = Product
@@ -226,10 +264,21 @@ class VendorProductSerializer(serializers.ModelSerializer):
             "price_from",
             "currency",
             "in_stock",
+            "actions",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=["edit", "add_image", "submit", "delete", "approve", "reject"])
+        )
+    )
+    def get_actions(self, product: Product) -> list[str]:
+        return product.portal_actions(
+            image_count=len(product.images.all()), max_images=settings.CATALOG_MAX_IMAGES_PER_PRODUCT
+        )
 
 
 class ModerationProductSerializer(VendorProductSerializer):
@@ -238,6 +287,9 @@ class ModerationProductSerializer(VendorProductSerializer):
     class Meta(VendorProductSerializer.Meta):
         fields = [*VendorProductSerializer.Meta.fields, "vendor"]
         read_only_fields = fields
+
+    def get_actions(self, product: Product) -> list[str]:
+        return ["approve", "reject"] if product.status == Product.Status.PENDING_REVIEW else []
 
 
 class RejectInputSerializer(StrictInputSerializer):

@@ -13,7 +13,7 @@ from agora.core.security import spa_policy
 _cache: dict[str, tuple[float, bytes]] = {}
 
 
-def _index_html() -> bytes:
+def index_html() -> bytes:
     index = Path(settings.FRONTEND_DIST) / "index.html"
     try:
         mtime = index.stat().st_mtime
@@ -26,12 +26,18 @@ def _index_html() -> bytes:
     return cached[1]
 
 
+def shell_response(request, html: bytes, *, status: int = 200, shell: bytes | None = None) -> HttpResponse:
+    """The shell (``html``, possibly with a page's head filled in) with its headers. The policy
+    hashes the inline elements of the built ``shell``: data blocks added to the head (JSON-LD) are
+    never executed, so they need no script source."""
+    response = HttpResponse(html, content_type="text/html; charset=utf-8", status=status)
+    # The shell must be revalidated so a deploy's new asset hashes are picked up at once.
+    response["Cache-Control"] = "no-cache"
+    response["Content-Security-Policy"] = spa_policy(request.path, shell if shell is not None else html)
+    return response
+
+
 @require_safe  # GET and HEAD (link checkers, uptime probes)
 @gzip_page  # the shell carries the inlined stylesheet: ~17 kB, ~4.5 kB compressed
 def spa_index(request, path: str = ""):
-    html = _index_html()
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    # The shell must be revalidated so a deploy's new asset hashes are picked up at once.
-    response["Cache-Control"] = "no-cache"
-    response["Content-Security-Policy"] = spa_policy(request.path, html)
-    return response
+    return shell_response(request, index_html())

@@ -24,10 +24,10 @@ from agora.core.events import publish
 from agora.core.money import money
 from agora.orders.errors import InvalidOrderTransition, VendorOrderNotShippable
 from agora.orders.events import VendorOrderShipped
-from agora.orders.models import Order, OrderLine, Parcel, ParcelLine, VendorOrder
+from agora.orders.models import SHIPPABLE_ORDER_STATUSES, Order, OrderLine, Parcel, ParcelLine, VendorOrder
 from agora.orders.states import SUB_ORDERS, order_transition
 
-SHIPPABLE_ORDER = (Order.Status.PROCESSING, Order.Status.PARTIALLY_REFUNDED)
+SHIPPABLE_ORDER = SHIPPABLE_ORDER_STATUSES
 NOT_IN_SUB_ORDER = "This line is not part of this sub-order."
 TOO_MANY = "More than is left to ship of this line ({open})."
 NOTHING_TO_SHIP = "Nothing is left to ship in this sub-order."

@@ -83,6 +83,10 @@ class Order(models.Model):
         return self.number
 
 
+# Orders whose sub-orders may still ship (a partial refund leaves the rest of the order standing).
+SHIPPABLE_ORDER_STATUSES = (Order.Status.PROCESSING, Order.Status.PARTIALLY_REFUNDED)
+
+
 class VendorOrder(models.Model):
     """The part of an order one vendor fulfils: its own lines, subtotal, commission and status."""
 
@@ -122,6 +126,17 @@ class VendorOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.vendor_id}"
+
+    def can_ship(self) -> bool:
+        """A parcel may go out: confirmed, and the order is not cancelled or refunded (needs ``order``)."""
+        return self.status == self.Status.PROCESSING and self.order.status in SHIPPABLE_ORDER_STATUSES
+
+    def can_cancel_lines(self) -> bool:
+        """The vendor may cancel what it cannot ship: paid and nothing of it shipped yet as a whole."""
+        return self.status in (self.Status.PENDING, self.Status.PROCESSING) and self.order.status in (
+            Order.Status.PAID,
+            *SHIPPABLE_ORDER_STATUSES,
+        )
 
     def is_late(self) -> bool:
         """Confirmed and not shipped by the vendor's handling deadline."""

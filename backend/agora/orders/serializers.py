@@ -293,6 +293,10 @@ class VendorOrderSerializer(SubOrderShippingFields):
     )
     shipping_address = ShippingAddressSerializer(source="order.shipping_address")
     lines = OrderLineSerializer(many=True)
+    actions = serializers.SerializerMethodField(
+        help_text="What the vendor may do now: `ship` (a parcel, or all of it), `cancel_lines` (what it "
+        "cannot ship). The portal offers exactly these."
+    )
 
     class Meta:
         model = VendorOrder
@@ -316,10 +320,15 @@ class VendorOrderSerializer(SubOrderShippingFields):
             "order_shipping_method",
             "shipping_address",
             "lines",
+            "actions",
         ]
 
     def get_is_late(self, vo: VendorOrder) -> bool:
         return vo.is_late()
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["ship", "cancel_lines"])))
+    def get_actions(self, vo: VendorOrder) -> list[str]:
+        return [name for name, allowed in (("ship", vo.can_ship()), ("cancel_lines", vo.can_cancel_lines())) if allowed]
 
     @extend_schema_field(MoneyField())
     def get_order_refunded_total(self, vo: VendorOrder) -> str:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Sum, When
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
-from agora.catalog.services import products_refresh_summary
+from agora.catalog.services import products_refresh_summary, products_set_units_sold
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -72,9 +72,18 @@ def order_release_stock(*, order: Order) -> bool:
 
 
 def order_mark_paid(*, order: Order) -> None:
-    """pending_payment → paid, and schedule processing (emails, confirmation) on the worker."""
+    """pending_payment → paid, and schedule processing (emails, confirmation) on the worker and
+    the popularity of its products (search ranking)."""
     order_transition(order, Order.Status.PAID)
     enqueue_on_commit(_process_task(), order.pk)
+    _popularity_changed(order)
+
+
+def _popularity_changed(order: Order) -> None:
+    """After commit, the worker recounts the units sold of this order's products."""
+    from agora.orders.tasks import order_popularity_update
+
+    enqueue_on_commit(order_popularity_update, order.pk)
 
 
 def _process_task() -> "Task[[int], str]":
@@ -150,6 +159,7 @@ def order_refunds_changed(*, order_id: int, amount: Decimal, amount_refunded: De
         if can_transition(order.status, Order.Status.REFUNDED):
             order_transition(order, Order.Status.REFUNDED, cancel_reason="refunded at the provider")
             _refund_effects(order)
+            _popularity_changed(order)
             return "refunded"
         return "payment_refunded"
     if amount_refunded > 0 and can_transition(order.status, Order.Status.PARTIALLY_REFUNDED):
@@ -181,6 +191,7 @@ def order_cancel(*, order: Order, reason: str = "cancelled by the customer") -> 
         vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
         order_release_stock(order=order)
         _release_payment_after_commit(order.payments.first())
+        _popularity_changed(order)
     return order
 
 
@@ -192,6 +203,7 @@ def order_refund(*, order: Order, reason: str = "refunded by staff") -> Order:
         order_transition(order, Order.Status.REFUNDED, cancel_reason=reason[:200])
         _refund_effects(order)
         _release_payment_after_commit(order.payments.first())
+        _popularity_changed(order)
     return order
 
 
@@ -297,6 +309,62 @@ def orders_redrive(*, now: datetime | None = None) -> int:
     for pk in unsent.values_list("pk", flat=True)[:500]:
         enqueue_on_commit(refund_send, pk)
     return len(ids)
+
+
+# --- popularity (search ranking) -------------------------------------------------------------
+
+POPULARITY_DAYS = 30
+# Orders whose units count as sold: paid and not cancelled or wholly refunded (units a vendor
+# cancelled are taken off each line).
+SOLD = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.FULFILLED, Order.Status.PARTIALLY_REFUNDED)
+
+
+def _units_sold(since: datetime, product_ids: list[int] | None = None) -> dict[int, int]:
+    lines = OrderLine.objects.filter(
+        # created_at (indexed) narrows the scan: an order is paid within minutes of being placed.
+        order__created_at__gte=since - timedelta(days=1),
+        order__paid_at__gte=since,
+        order__status__in=SOLD,
+        variant__isnull=False,
+    )
+    if product_ids is not None:
+        lines = lines.filter(variant__product_id__in=product_ids)
+    sold = (
+        lines.values("variant__product_id")
+        .annotate(units=Sum(F("quantity") - F("quantity_cancelled")))
+        .values_list("variant__product_id", "units")
+    )
+    return {pk: int(units or 0) for pk, units in sold}
+
+
+def order_popularity_update(*, order_id: int, now: datetime | None = None) -> int:
+    """Recounts the units sold of one order's products, right after it was paid, cancelled or
+    refunded (the task its transaction sends on commit), so search ranks a sale within seconds
+    rather than at the next hourly refresh. Returns how many figures changed."""
+    ids = sorted(
+        set(
+            OrderLine.objects.filter(order_id=order_id, variant__isnull=False).values_list(
+                "variant__product_id", flat=True
+            )
+        )
+    )
+    if not ids:
+        return 0
+    since = (now or timezone.now()) - timedelta(days=POPULARITY_DAYS)
+    return len(products_set_units_sold(units=_units_sold(since, ids), only=ids))
+
+
+def products_popularity_refresh(*, now: datetime | None = None) -> int:
+    """Hands the catalog each product's units sold in the last 30 days (search ranks by it).
+
+    The catalog may not read orders (apps depend one way), so the order side computes the figure
+    and calls the catalog's service; recomputing the figure (an order's products after each
+    payment, cancellation or refund; every product hourly, on beat) rather than adding sale by
+    sale means cancellations, refunds and the 30-day window all correct themselves. Returns how
+    many products' figures changed (each is re-indexed).
+    """
+    since = (now or timezone.now()) - timedelta(days=POPULARITY_DAYS)
+    return len(products_set_units_sold(units=_units_sold(since)))
 
 
 # --- vendors ---------------------------------------------------------------------------------

@@ -54,3 +54,21 @@ def idempotency_keys_cleanup() -> int:
     from agora.orders.services import idempotency_keys_cleanup as cleanup
 
     return cleanup()
+
+
+@shared_task(
+    name="agora.orders.tasks.products_popularity_refresh", ignore_result=True, soft_time_limit=240, time_limit=300
+)
+def products_popularity_refresh() -> int:
+    """Beat, hourly: each product's units sold in the last 30 days, into the catalog (search ranking)."""
+    from agora.orders.services import products_popularity_refresh as refresh
+
+    return refresh()
+
+
+@shared_task(name="agora.orders.tasks.order_popularity_update", ignore_result=True, acks_late=True)
+def order_popularity_update(order_id: int) -> int:
+    """After an order was paid, cancelled or refunded: its products' units sold (search ranking)."""
+    from agora.orders.services import order_popularity_update as update
+
+    return update(order_id=order_id)

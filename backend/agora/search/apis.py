@@ -1,15 +1,18 @@
 import orjson
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from agora.core.schema import ERRORS
+from agora.core.pagination import PageNumberPagination
+from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
-from agora.search import selectors
+from agora.search import selectors, services
 from agora.search.serializers import (
+    QueryStatSerializer,
+    QueryStatsInputSerializer,
     SearchInputSerializer,
     SearchPageSerializer,
     SuggestInputSerializer,
@@ -21,9 +24,25 @@ from agora.search.types import PageRequest, SearchFilters, SearchResult
 def _render(result: SearchResult) -> SearchResult:
     """The hits and facets as the API shows them (done once per cached answer)."""
     data = SearchPageSerializer(
-        {"count": result.total, "next": None, "previous": None, "results": result.results, "facets": result.facets}
+        {
+            "count": result.total,
+            "next": None,
+            "previous": None,
+            "results": result.results,
+            "facets": result.facets,
+            "corrected_query": result.corrected_query,
+            "corrections": result.corrections,
+            "dropped_words": result.dropped_words,
+        }
     ).data
-    return SearchResult(total=result.total, results=list(data["results"]), facets=data["facets"])
+    return SearchResult(
+        total=result.total,
+        results=list(data["results"]),
+        facets=data["facets"],
+        corrections=result.corrections,
+        corrected_query=result.corrected_query,
+        dropped_words=result.dropped_words,
+    )
 
 
 def _page_link(request, number: int) -> str:
@@ -32,10 +51,14 @@ def _page_link(request, number: int) -> str:
 
 
 class SearchApi(APIView):
-    """Full-text product search over public products, with the product-list filters and facets.
+    """Full-text product search over public products, with the product-list filters, attribute
+    filters and facets.
 
-    Typo tolerant (one edit in words of 4+ letters), the last word also matches as a prefix.
-    Facets count the same filtered set. A page beyond the last answers 404.
+    Typo tolerant (one edit from 4 letters, two from 8; the answer says what it corrected), the
+    last word also matches as a prefix, synonyms and stop words as staff set them; when the
+    words together match nothing, the least informative are left out (and named). Ranked by
+    text relevance, then in stock first, then units sold in the last 30 days. Facets count the
+    same filtered set (an attribute's own selection aside). A page beyond the last answers 404.
     """
 
     permission_classes = [AllowAny]
@@ -47,7 +70,10 @@ class SearchApi(APIView):
         responses={200: SearchPageSerializer, **ERRORS(400, 404)},
     )
     def get(self, request):
-        params = validated(SearchInputSerializer, request.query_params.dict())
+        raw = request.query_params.dict()
+        if "attribute" in request.query_params:
+            raw["attribute"] = request.query_params.getlist("attribute")
+        params = validated(SearchInputSerializer, raw)
         page = PageRequest(number=params["page"], size=params["page_size"])
         result = selectors.search_products(
             query=params["q"],
@@ -57,11 +83,16 @@ class SearchApi(APIView):
                 min_price=params.get("min_price"),
                 max_price=params.get("max_price"),
                 in_stock=params.get("in_stock"),
+                attributes=params["attribute"],
+                min_rating=params.get("min_rating"),
             ),
             ordering=params.get("ordering") or None,
             page=page,
             render=_render,
+            exact=params["exact"],
         )
+        if page.number == 1 and params["q"] and not params["exact"]:
+            services.search_query_sample(query=params["q"], result=result)
         has_next = page.offset + page.size < result.total
         body = {
             "count": result.total,
@@ -69,6 +100,9 @@ class SearchApi(APIView):
             "previous": _page_link(request, page.number - 1) if page.number > 1 else None,
             "results": result.results,
             "facets": result.facets,
+            "corrected_query": result.corrected_query,
+            "corrections": result.corrections,
+            "dropped_words": result.dropped_words,
         }
         # Every value is JSON-ready already (rendered once per cached answer).
         return HttpResponse(orjson.dumps(body), content_type="application/json")
@@ -88,3 +122,26 @@ class SuggestApi(APIView):
     def get(self, request):
         data = validated(SuggestInputSerializer, request.query_params.dict())
         return Response({"suggestions": selectors.suggest_products(prefix=data["q"])})
+
+
+class QueryStatsApi(APIView):
+    """Staff: searches that found nothing, left words out, or found few products (a sample, no
+    personal data), most searched first — where a synonym or a stop word would help."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["moderation"],
+        operation_id="moderation_search_queries_list",
+        parameters=[QueryStatsInputSerializer],
+        responses={200: paginated(QueryStatSerializer, "PaginatedSearchQueryStatList"), **ERRORS(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        data = QueryStatsInputSerializer(data=request.query_params.dict())
+        data.is_valid(raise_exception=True)
+        rows = selectors.search_query_stats(
+            kind=data.validated_data.get("kind") or None, days=data.validated_data["days"]
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(QueryStatSerializer(page, many=True).data)

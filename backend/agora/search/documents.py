@@ -4,11 +4,9 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from agora.catalog.attributes import SEPARATOR, attribute_pairs
 from agora.catalog.models import Category, Product, ProductImage, Variant
-from agora.search.types import words
 from agora.vendors.models import Vendor
-
-_WORD_MIN, _WORD_MAX = 3, 40
 
 
 def public_products() -> QuerySet[Product]:
@@ -75,30 +73,17 @@ def _document(product: Product, category_names: dict[str, str]) -> dict:
         "category_names": [category_names.get(p, "") for p in ancestors if category_names.get(p)],
         "skus": [v.sku for v in product.active_variants],
         "attributes_text": " ".join(_flatten(product.attributes)),
+        "attribute_values": [f"{key}{SEPARATOR}{value}" for key, value in attribute_pairs(product.attributes)],
         "price_from": product.price_min,
         "currency": product.currency,
         "in_stock": product.in_stock,
+        "popularity": product.units_sold_30d,
+        "rating_average": product.rating_average,
+        "rating_count": product.rating_count,
         "thumbnail": product.thumb or product.image_name or "",
         "created_at": product.created_at,
         "updated_at": product.updated_at,
     }
-
-
-def document_words(doc: dict) -> set[str]:
-    """The words typo correction may propose for this document (from every indexed text field)."""
-    text = " ".join(
-        [
-            doc["name"],
-            " ".join(doc["skus"]),
-            doc["vendor"]["name"],
-            " ".join(doc["category_names"]),
-            doc["attributes_text"],
-            doc["description"],
-        ]
-    )
-    # Only alphabetic words: typo correction never rewrites SKUs or sizes, and leaving them out
-    # keeps the lexicon the size of the vocabulary, not of the catalog.
-    return {w for w in words(text) if _WORD_MIN <= len(w) <= _WORD_MAX and w.isalpha()}
 
 
 def summary(doc: dict) -> dict:
@@ -112,5 +97,7 @@ def summary(doc: dict) -> dict:
         "price_from": doc["price_from"],
         "currency": doc["currency"],
         "in_stock": doc["in_stock"],
+        "rating_average": doc["rating_average"],
+        "rating_count": doc["rating_count"],
         "thumbnail": doc["thumbnail"],
     }

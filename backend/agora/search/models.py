@@ -2,6 +2,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 
 
@@ -57,6 +58,13 @@ class SearchDocument(models.Model):
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     currency = models.CharField(max_length=3)
     in_stock = models.BooleanField()
+    # Units sold in the last 30 days (the catalog's ``units_sold_30d``): ranks after text and stock.
+    popularity = models.IntegerField(default=0)
+    # Every attribute of the product as "key\x1fvalue" (``agora.catalog.attributes``): the
+    # attribute filters are array overlaps (GIN), the facets count them.
+    attribute_values = ArrayField(models.TextField(), default=list)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True)
+    rating_count = models.PositiveIntegerField(default=0)
     thumbnail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     search_vector = SearchVectorField()
@@ -66,12 +74,19 @@ class SearchDocument(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="search_doc_vector"),
             GinIndex(fields=["category_slugs"], name="search_doc_categories"),
+            GinIndex(fields=["attribute_values"], name="search_doc_attributes"),
             GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="search_doc_name_trgm"),
             models.Index(OpClass(Lower("name"), name="text_pattern_ops"), name="search_doc_name_prefix"),
             models.Index(fields=["vendor_slug"], name="search_doc_vendor"),
             models.Index(fields=["category_slug"], name="search_doc_category"),
             models.Index(fields=["price_min", "product_id"], name="search_doc_price"),
             models.Index(fields=["-created_at", "-product_id"], name="search_doc_new"),
+            models.Index(
+                F("rating_average").desc(nulls_last=True),
+                F("rating_count").desc(),
+                F("product_id"),
+                name="search_doc_rating",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,18 +94,108 @@ class SearchDocument(models.Model):
 
 
 class SearchWord(models.Model):
-    """Every distinct word of the indexed text: the lexicon that typo correction searches.
+    """Every distinct word of the indexed text: the lexicon that query understanding reads,
+    whatever the backend (``agora.search.query``).
 
-    A query word of 4+ letters that is not in it is replaced by the words one edit away
-    (trigram GIN to find candidates, ``levenshtein`` to keep one edit). Small next to the
-    documents (tens of thousands of rows for 100k products), so candidates are found in
-    about a millisecond. Words are only added; ``rebuild()`` starts it afresh.
+    A query word it does not know (neither the word nor its English stem, nor, for the last
+    word, as the start of a word) is corrected to the closest word within the typo budget of
+    its length (trigram GIN and ``levenshtein`` find candidates, the Damerau distance is then
+    checked). A word it does not know and cannot correct matches nothing, so it is left out
+    of the query. Small next to the documents (tens of thousands of rows for 100k products).
+    Words are only added; ``search_rebuild`` prunes the ones no document uses any more.
     """
 
+    class Field(models.IntegerChoices):
+        DESCRIPTION = 1
+        DETAILS = 2  # vendor, category or attribute
+        NAME = 3  # product name or SKU
+
     word = models.CharField(max_length=40, primary_key=True)
+    # Its English stem (``to_tsvector('agora_english', word)``): "lamps" is known when "lamp" is.
+    stem = models.CharField(max_length=40, blank=True)
+    # The most prominent field the word appears in: between two equally close corrections, a
+    # word of product names wins over one of descriptions.
+    field = models.PositiveSmallIntegerField(choices=Field.choices, default=Field.DESCRIPTION)
 
     class Meta:
-        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm")]
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm"),
+            models.Index(OpClass("word", name="varchar_pattern_ops"), name="search_word_prefix"),
+            models.Index(fields=["stem"], name="search_word_stem"),
+        ]
 
     def __str__(self) -> str:
         return self.word
+
+
+class Synonym(models.Model):
+    """Words shoppers use for the same thing, managed by staff in the admin.
+
+    *Equivalent*: every term finds the others ("sofa, couch, settee"). *One way*: typing the
+    ``term`` also finds the ``synonyms`` ("tee" also finds "t-shirt"), not the other way round.
+    A term may be several words ("t-shirt" is the phrase "t shirt"). Applied at query time by
+    the PostgreSQL backend; synced to an Elasticsearch synonyms set its search analyzers use.
+    """
+
+    class Kind(models.TextChoices):
+        EQUIVALENT = "equivalent", "equivalent (every term finds the others)"
+        ONE_WAY = "one_way", "one way (the term also finds the synonyms)"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.EQUIVALENT)
+    term = models.CharField(max_length=100, blank=True, help_text='One way only: what shoppers type ("tee").')
+    synonyms = models.CharField(
+        max_length=500,
+        help_text='Comma-separated words or phrases ("sofa, couch"; one way: "t-shirt").',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term", "synonyms"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.synonyms}" if self.kind == self.Kind.ONE_WAY else self.synonyms
+
+
+class StopWord(models.Model):
+    """A word left out of every query ("the", "for", "with"), managed by staff in the admin.
+
+    A query made only of stop words is searched as typed.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchQueryStat(models.Model):
+    """How often shoppers searched for words that found nothing or little, per day: a sample,
+    with no personal data (no user, address, session or time of day; queries that look like an
+    email address or a long number are not recorded). Staff read it to add synonyms.
+
+    Recorded by the search API (``SEARCH_QUERY_LOG_SAMPLE_RATE`` of those searches) into a Redis
+    buffer that a beat task flushes here; rows older than ``SEARCH_QUERY_LOG_DAYS`` are deleted.
+    """
+
+    class Kind(models.TextChoices):
+        ZERO = "zero", "no results"
+        PARTIAL = "partial", "some words left out"
+        LOW = "low", "few results"
+
+    day = models.DateField()
+    query = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Sampled searches (multiply by 1 / SEARCH_QUERY_LOG_SAMPLE_RATE for an estimate of all).
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-count", "query"]
+        constraints = [models.UniqueConstraint(fields=["day", "query", "kind"], name="search_query_stat_unique")]
+        indexes = [models.Index(fields=["kind", "day"], name="search_query_stat_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.kind}, {self.day})"

@@ -2,15 +2,18 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from agora.catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from agora.core.errors import NotFound
 from agora.search import get_backend
 from agora.search.cache import cached
 from agora.search.documents import public_products
+from agora.search.models import SearchQueryStat
 from agora.search.types import PageRequest, SearchFilters, SearchResult, Suggestion, tokenize
 from agora.vendors.models import Vendor
 
@@ -48,9 +51,11 @@ def search_products(
     ordering: str | None,
     page: PageRequest,
     render: Callable[[SearchResult], SearchResult] | None = None,
+    exact: bool = False,
 ) -> SearchResult:
     """Public product search. An empty ``query`` is a filtered listing (newest first by default);
-    a query with no searchable word (only punctuation) matches nothing.
+    a query with no searchable word (only punctuation) matches nothing. ``exact``: no typo
+    corrections and no words left out (``agora.search.query``).
 
     ``render`` (the API's serializer) turns the backend's answer into its JSON-ready form once,
     before it is cached, so a cached answer costs no serialization; hits keep their ``slug``.
@@ -66,7 +71,7 @@ def search_products(
     text = " ".join(terms)
 
     def compute() -> SearchResult:
-        answer = backend.search(text, filters, ordering, page)
+        answer = backend.search(text, filters, ordering, page, exact=exact)
         return render(answer) if render else answer
 
     def verify(answer: SearchResult) -> SearchResult:
@@ -78,7 +83,7 @@ def search_products(
     # them. (A raw database edit that bumps nothing is caught by the reconciler's re-index, which
     # moves the index generation, within a minute.)
     result = cached(
-        (backend.name, text, filters, ordering, page, render is not None),
+        (backend.name, text, filters, ordering, page, exact, render is not None),
         compute,
         stamp_key=CATALOG_VERSION_KEY,
         verify=verify,
@@ -92,3 +97,18 @@ def suggest_products(*, prefix: str) -> list[Suggestion]:
     if not prefix.strip():
         return []
     return _only_public(get_backend().suggest(prefix, exclude_vendor_ids=hidden_vendor_ids()))
+
+
+def search_query_stats(*, kind: str | None, days: int) -> QuerySet[Any, Any]:
+    """Staff: the sampled queries that found nothing or little in the last ``days`` days, one row
+    per (query, kind) with the sampled count, the days it was seen and the last one; most
+    searched first."""
+    since = timezone.now().date() - timedelta(days=days - 1)
+    rows = SearchQueryStat.objects.filter(day__gte=since)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return (
+        rows.values("query", "kind")
+        .annotate(count=Sum("count"), days=Count("day"), last_seen=Max("day"))
+        .order_by("-count", "query", "kind")
+    )

@@ -3,13 +3,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agora.catalog.attributes import attribute_key, attribute_value
 from agora.core.serializers import MoneyField, StrictInputSerializer
-from agora.search.types import MAX_QUERY_LENGTH, MAX_RESULT_WINDOW, MAX_SUGGEST_LENGTH, ORDERINGS
+from agora.search.rules import current_rules
+from agora.search.types import (
+    MAX_ATTRIBUTE_FILTERS,
+    MAX_QUERY_LENGTH,
+    MAX_RESULT_WINDOW,
+    MAX_SUGGEST_LENGTH,
+    ONE_TYPO_FROM,
+    ORDERINGS,
+    TWO_TYPOS_FROM,
+)
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 PRICE_RANGE_REVERSED = "max_price must be greater than or equal to min_price."
 PAGE_TOO_DEEP = f"Only the first {MAX_RESULT_WINDOW} results can be paged through; narrow the search."
+ATTRIBUTE_FORMAT = 'Write an attribute filter as key:value ("material:oak").'
+ATTRIBUTE_NOT_FILTERABLE = "Not a filterable attribute: {key}."
 
 
 class SearchInputSerializer(StrictInputSerializer):
@@ -18,8 +30,26 @@ class SearchInputSerializer(StrictInputSerializer):
         allow_blank=True,
         max_length=MAX_QUERY_LENGTH,
         default="",
-        help_text="Words to search for (typo tolerant; the last word also matches as a prefix). "
-        "Empty: a filtered listing of every public product, newest first.",
+        help_text=f"Words to search for. Stop words are left out; synonyms are found too; the last word also "
+        f"matches as a prefix; a word the catalog does not know is corrected (one edit from {ONE_TYPO_FROM} letters, "
+        f"two from {TWO_TYPOS_FROM}, a swap of neighbours is one edit; never words with digits); when the words "
+        "together match nothing, the least informative are left out. Empty: a filtered listing of every public "
+        "product, newest first.",
+    )
+    exact = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Search the words as typed: no typo corrections, and no words left out when they match "
+        'nothing together (the storefront\'s "search instead for" link).',
+    )
+    attribute = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=MAX_ATTRIBUTE_FILTERS,
+        help_text="Attribute filters, repeatable: `attribute=material:oak&attribute=colour:blue`. Values of one "
+        "attribute are alternatives (any of them), different attributes must all match. Only filterable "
+        "attributes (the ones `facets.attributes` lists).",
     )
     category = serializers.CharField(
         required=False, allow_blank=True, max_length=140, help_text="Category slug; includes its descendants."
@@ -28,11 +58,20 @@ class SearchInputSerializer(StrictInputSerializer):
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+    min_rating = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=1,
+        max_value=5,
+        required=False,
+        help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
+    )
     ordering = serializers.ChoiceField(
         choices=ORDERINGS,
         required=False,
         allow_blank=True,
-        help_text="Default: relevance (then id) with `q`, newest first without.",
+        help_text="Default: relevance (then id) with `q`, newest first without. "
+        "`-rating`: best rated first (unrated last, more reviews first on a tie).",
     )
     page = serializers.IntegerField(min_value=1, default=1)
     page_size = serializers.IntegerField(
@@ -44,6 +83,26 @@ class SearchInputSerializer(StrictInputSerializer):
 
     def validate_page_size(self, value: int) -> int:
         return min(value, MAX_PAGE_SIZE)
+
+    def validate_attribute(self, value: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """key:value pairs → ((key, (values…)), …), keys normalised, sorted (a stable cache key)."""
+        if not value:
+            return ()
+        filterable = {a.key for a in current_rules().attributes}
+        chosen: dict[str, set[str]] = {}
+        errors: list[str] = []
+        for item in value:
+            raw_key, colon, raw_value = item.partition(":")
+            key, cleaned = attribute_key(raw_key), attribute_value(raw_value)
+            if not colon or not key or cleaned is None:
+                errors.append(ATTRIBUTE_FORMAT)
+            elif key not in filterable:
+                errors.append(ATTRIBUTE_NOT_FILTERABLE.format(key=key))
+            else:
+                chosen.setdefault(key, set()).add(cleaned)
+        if errors:
+            raise serializers.ValidationError(sorted(set(errors)))
+        return tuple((key, tuple(sorted(values))) for key, values in sorted(chosen.items()))
 
     def validate(self, data):
         low, high = data.get("min_price"), data.get("max_price")
@@ -74,6 +133,13 @@ class SearchHitSerializer(serializers.Serializer):
     price_from = MoneyField(allow_null=True)
     currency = serializers.CharField()
     in_stock = serializers.BooleanField()
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
     thumbnail = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -93,10 +159,33 @@ class PriceBucketSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class AttributeValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="Filter by it with `attribute=<key>:<value>`.")
+    count = serializers.IntegerField()
+
+
+class AttributeFacetSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    values = AttributeValueSerializer(
+        many=True,
+        help_text="The most common values first (at most 20). The attribute's own selection is not applied to "
+        "its counts: they say how many products each value adds.",
+    )
+
+
 class FacetsSerializer(serializers.Serializer):
     category = FacetBucketSerializer(many=True)
     vendor = FacetBucketSerializer(many=True)
     price = PriceBucketSerializer(many=True)
+    attributes = AttributeFacetSerializer(
+        many=True, help_text="Filterable attributes found in the results, in the order staff set."
+    )
+
+
+class CorrectionSerializer(serializers.Serializer):
+    word = serializers.CharField(help_text="A word as typed.")
+    correction = serializers.CharField(help_text="The word it was taken for.")
 
 
 class SearchPageSerializer(serializers.Serializer):
@@ -105,6 +194,38 @@ class SearchPageSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
     results = SearchHitSerializer(many=True)
     facets = FacetsSerializer()
+    corrected_query = serializers.CharField(
+        allow_null=True,
+        help_text='The words searched for, with typos corrected ("Showing results for …"); null when nothing '
+        "was corrected. Search with `exact=true` for the words as typed.",
+    )
+    corrections = CorrectionSerializer(many=True, help_text="Each corrected word, in the order typed.")
+    dropped_words = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Words left out because they matched nothing, or nothing together with the others.",
+    )
+
+
+class QueryStatsInputSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(
+        choices=["zero", "partial", "low"],
+        required=False,
+        allow_blank=True,
+        help_text="zero: no results; partial: some words were left out; low: few results. Default: all.",
+    )
+    days = serializers.IntegerField(min_value=1, max_value=365, default=30, help_text="The last N days (default 30).")
+    page = serializers.IntegerField(min_value=1, required=False)
+    page_size = serializers.IntegerField(min_value=1, required=False, help_text="At most 100; larger is clamped.")
+
+
+class QueryStatSerializer(serializers.Serializer):
+    query = serializers.CharField(help_text="The words searched for (lower case), nothing else about the search.")
+    kind = serializers.ChoiceField(choices=["zero", "partial", "low"])
+    count = serializers.IntegerField(
+        help_text="Sampled searches (SEARCH_QUERY_LOG_SAMPLE_RATE of all): compare queries, not totals."
+    )
+    days = serializers.IntegerField(help_text="Days it was searched on.")
+    last_seen = serializers.DateField()
 
 
 class SuggestionSerializer(serializers.Serializer):

@@ -2,17 +2,22 @@
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from agora.catalog.models import Product, Variant
-from agora.search import get_backend
+from agora.core.errors import ValidationFailed
+from agora.core.tasks_util import enqueue_on_commit
+from agora.search import get_backend, querylog
 from agora.search.cache import index_changed
 from agora.search.documents import public_products
 from agora.search.indexing import products_changed
-from agora.search.models import IndexedProduct, PendingIndex
+from agora.search.models import IndexedProduct, PendingIndex, SearchQueryStat, StopWord, Synonym
+from agora.search.rules import phrases, rules_changed
+from agora.search.types import SearchResult, words
 from agora.vendors.models import Vendor
 
 logger = logging.getLogger("agora.search")
@@ -163,3 +168,103 @@ def _ledger_reset(indexed_at: datetime) -> None:
             "WHERE p.status = %s AND v.status = %s",
             [indexed_at, Product.Status.APPROVED, Vendor.Status.APPROVED],
         )
+
+
+# --- staff's rules: synonyms and stop words ----------------------------------------------------
+
+SYNONYM_TERM_REQUIRED = "A one-way synonym needs the term shoppers type."
+SYNONYMS_TOO_FEW = "List at least two words or phrases that mean the same, separated by commas."
+SYNONYMS_REQUIRED = "List the words or phrases the term also finds, separated by commas."
+STOP_WORD_INVALID = "A stop word is one word of letters or digits."
+
+
+def _rules_changed_on_commit() -> None:
+    """Every process reloads the rules after commit, and the Elasticsearch synonyms set follows."""
+    from agora.search.tasks import sync_rules
+
+    transaction.on_commit(rules_changed)
+    enqueue_on_commit(sync_rules)
+
+
+def synonym_clean(*, kind: str, term: str, synonyms: str) -> tuple[str, str]:
+    """The term and synonyms as stored (each phrase normalised), or a validation error."""
+    group = phrases(synonyms)
+    if kind == Synonym.Kind.ONE_WAY:
+        sources = phrases(term)
+        if not sources:
+            raise ValidationFailed(SYNONYM_TERM_REQUIRED, details={"term": [SYNONYM_TERM_REQUIRED]})
+        targets = [p for p in group if p not in sources]
+        if not targets:
+            raise ValidationFailed(SYNONYMS_REQUIRED, details={"synonyms": [SYNONYMS_REQUIRED]})
+        return ", ".join(" ".join(p) for p in sources), ", ".join(" ".join(p) for p in targets)
+    if len(group) < 2:
+        raise ValidationFailed(SYNONYMS_TOO_FEW, details={"synonyms": [SYNONYMS_TOO_FEW]})
+    return "", ", ".join(" ".join(p) for p in group)
+
+
+def synonym_save(*, synonym: Synonym) -> Synonym:
+    synonym.term, synonym.synonyms = synonym_clean(kind=synonym.kind, term=synonym.term, synonyms=synonym.synonyms)
+    with transaction.atomic():
+        synonym.save()
+        _rules_changed_on_commit()
+    return synonym
+
+
+def synonym_delete(*, synonym: Synonym) -> None:
+    with transaction.atomic():
+        synonym.delete()
+        _rules_changed_on_commit()
+
+
+def stop_word_clean(word: str) -> str:
+    found = words(word)
+    if len(found) != 1:
+        raise ValidationFailed(STOP_WORD_INVALID, details={"word": [STOP_WORD_INVALID]})
+    return found[0]
+
+
+def stop_word_save(*, stop_word: StopWord) -> StopWord:
+    stop_word.word = stop_word_clean(stop_word.word)
+    with transaction.atomic():
+        stop_word.save()
+        _rules_changed_on_commit()
+    return stop_word
+
+
+def stop_word_delete(*, stop_word: StopWord) -> None:
+    with transaction.atomic():
+        stop_word.delete()
+        _rules_changed_on_commit()
+
+
+def search_rules_sync() -> None:
+    """Pushes the rules to a backend that keeps its own copy (Elasticsearch's synonyms set)."""
+    get_backend().sync_rules()
+
+
+# --- zero- and low-result queries -------------------------------------------------------------
+
+
+def search_query_sample(*, query: str, result: SearchResult) -> bool:
+    """Counts a first page that found nothing or little, if it falls in the sample (Redis only)."""
+    return querylog.record(query, result)
+
+
+def search_query_log_flush(*, now: datetime | None = None) -> int:
+    """Moves the sampled counts buffered in Redis into ``SearchQueryStat`` (one upsert) and
+    deletes rows older than ``SEARCH_QUERY_LOG_DAYS``; returns the rows written."""
+    entries = querylog.take()
+    if entries:
+        days, queries, kinds, counts = zip(*((d, q, k, n) for (d, q, k), n in sorted(entries.items())), strict=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SearchQueryStat._meta.db_table} (day, query, kind, count) "  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
+                "SELECT * FROM unnest(%s::date[], %s::varchar(200)[], %s::varchar(10)[], %s::int[]) "
+                "ON CONFLICT (day, query, kind) DO UPDATE "
+                f"SET count = {SearchQueryStat._meta.db_table}.count + EXCLUDED.count",
+                [list(days), list(queries), list(kinds), list(counts)],
+            )
+        querylog.forget_taken()
+    cutoff = (now or timezone.now()).date() - timedelta(days=settings.SEARCH_QUERY_LOG_DAYS)
+    SearchQueryStat.objects.filter(day__lt=cutoff).delete()
+    return len(entries)

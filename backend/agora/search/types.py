@@ -12,11 +12,16 @@ MAX_SUGGEST_LENGTH = 100
 MAX_TERMS = 10
 # Elasticsearch's default index.max_result_window; both backends page no deeper than this.
 MAX_RESULT_WINDOW = 10_000
-# One edit is allowed from this word length on (API.md: "one edit in words of 4+ letters").
-FUZZY_MIN_LENGTH = 4
+# Typo tolerance by word length (letters only: words with digits, SKUs and numbers, are never
+# corrected): none below 4 letters, one edit from 4, two from 8. A transposition of two
+# neighbouring letters is one edit (Damerau).
+ONE_TYPO_FROM = 4
+TWO_TYPOS_FROM = 8
 FACET_SIZE = 20
+# Attribute filters: at most this many key:value pairs per search.
+MAX_ATTRIBUTE_FILTERS = 20
 SUGGEST_SIZE = 10
-ORDERINGS = ("price", "-price", "name", "-created_at")
+ORDERINGS = ("price", "-price", "name", "-created_at", "-rating")
 RELEVANCE = "relevance"
 # Price facet bands: [min, max) with the last one open. Both backends use exactly these.
 PRICE_BAND_EDGES = (Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100"), Decimal("250"), Decimal("500"))
@@ -26,8 +31,20 @@ _WORD = re.compile(r"\w+")
 # One search hit: a product summary as a backend answers it (``documents.summary``), or as the
 # API's serializer renders it before the answer is cached; both keep its ``slug``.
 Hit = dict[str, Any]
-# Facet buckets by facet name: category/vendor ``{slug, name, count}``, price ``{min, max, count}``.
+# Facet buckets by facet name: category/vendor ``{slug, name, count}``, price ``{min, max, count}``,
+# attributes ``{key, name, values: [{value, count}]}``.
 Facets = dict[str, list[dict[str, Any]]]
+
+
+def empty_facets() -> Facets:
+    return {"category": [], "vendor": [], "price": [], "attributes": []}
+
+
+def typo_budget(word: str) -> int:
+    """How many edits a query word may be corrected by (0 for words with digits)."""
+    if not word.isalpha() or len(word) < ONE_TYPO_FROM:
+        return 0
+    return 1 if len(word) < TWO_TYPOS_FROM else 2
 
 
 class Suggestion(TypedDict):
@@ -62,6 +79,10 @@ class SearchFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None
+    # Attribute filters: (normalised key, values) pairs, sorted; a product matches a key when it
+    # has any of its values, and every key given.
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    min_rating: Decimal | None = None  # average stars; unrated products are left out
     # Vendors that stopped being public (suspended): excluded at query time, so their
     # products vanish at once even before the index task removes their documents.
     exclude_vendor_ids: tuple[int, ...] = ()
@@ -77,20 +98,36 @@ class PageRequest:
         return (self.number - 1) * self.size
 
 
+class Correction(TypedDict):
+    word: str
+    correction: str
+
+
 @dataclass
 class SearchResult:
     """``results`` are product summaries: ``id, slug, name, vendor{slug,name}, category{slug,name},
-    price_from (Decimal|None), currency, in_stock, thumbnail`` (a storage name, "" when none)."""
+    price_from (Decimal|None), currency, in_stock, rating_average (Decimal|None), rating_count,
+    thumbnail`` (a storage name, "" when none).
+
+    How the query was understood: ``corrections`` (each typo corrected, in query order) and
+    ``corrected_query`` (the words searched for, corrections in place; None when nothing was
+    corrected); ``dropped_words``, the words left out because they matched nothing together
+    with the others (or nothing at all)."""
 
     total: int
     results: list[Hit]
-    facets: Facets = field(default_factory=lambda: {"category": [], "vendor": [], "price": []})
+    facets: Facets = field(default_factory=empty_facets)
+    corrections: list[Correction] = field(default_factory=list)
+    corrected_query: str | None = None
+    dropped_words: list[str] = field(default_factory=list)
 
 
 class SearchBackend(Protocol):
     name: str
 
-    def search(self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult: ...
+    def search(
+        self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest, *, exact: bool = False
+    ) -> SearchResult: ...
 
     def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]: ...
 
@@ -99,5 +136,7 @@ class SearchBackend(Protocol):
     def remove(self, product_ids: list[int]) -> None: ...
 
     def rebuild(self, progress: Callable[[int], object] | None = None) -> int: ...
+
+    def sync_rules(self) -> None: ...
 
     def health(self) -> None: ...

@@ -10,6 +10,7 @@ from agora.core.schema import ERRORS
 from agora.core.serializers import validated
 from agora.shipping import selectors, services
 from agora.shipping.serializers import (
+    OfferedMethodSerializer,
     ShippingMethodSerializer,
     ShippingOptionsQuerySerializer,
     VendorShippingMethodInputSerializer,
@@ -18,6 +19,7 @@ from agora.shipping.serializers import (
     VendorShippingOptionsSerializer,
 )
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
+from agora.vendors.selectors import vendor_public_get
 
 
 class ShippingMethodListApi(APIView):
@@ -28,6 +30,18 @@ class ShippingMethodListApi(APIView):
     @extend_schema(tags=["checkout"], responses={200: ShippingMethodSerializer(many=True)})
     def get(self, request):
         return Response(ShippingMethodSerializer(selectors.platform_method_list(), many=True).data)
+
+
+class VendorOfferedMethodsApi(APIView):
+    """An approved vendor's shipping methods, for its storefront page (its own, or the platform's)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(tags=["vendors"], responses={200: OfferedMethodSerializer(many=True), **ERRORS(404)})
+    def get(self, request, slug: str):
+        vendor = vendor_public_get(slug=slug)
+        return Response(OfferedMethodSerializer(selectors.vendor_offered_methods(vendor=vendor), many=True).data)
 
 
 class CartShippingOptionsApi(APIView):

@@ -188,3 +188,9 @@ def cart_shipping_options(*, cart: "Cart", country: str | None) -> list[CartVend
             for m in offered[vendor_id]
         ]
     return sorted(groups.values(), key=lambda g: g.vendor.name)
+
+
+def vendor_offered_methods(*, vendor: Vendor) -> list[MethodOption]:
+    """What an (approved) vendor ships with, for its public storefront: its own active methods, or
+    the platform's it inherits."""
+    return offered_methods([vendor.pk])[vendor.pk]

@@ -21,6 +21,21 @@ class ShippingMethodSerializer(serializers.ModelSerializer):
         fields = OFFER_FIELDS
 
 
+class OfferedMethodSerializer(serializers.Serializer):
+    """A method a vendor offers, as its storefront shows it."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    price = MoneyField()
+    currency = serializers.CharField()
+    countries = serializers.ListField(
+        child=serializers.CharField(), help_text="ISO country codes it ships to; empty means everywhere."
+    )
+    free_above = MoneyField(allow_null=True, help_text="Free for a parcel of at least this subtotal.")
+    delivery_days_min = serializers.IntegerField()
+    delivery_days_max = serializers.IntegerField()
+
+
 class VendorShippingMethodSerializer(serializers.ModelSerializer):
     price = MoneyField()
     free_above = MoneyField(allow_null=True)

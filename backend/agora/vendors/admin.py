@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from agora.core.admin import bulk_action
 from agora.vendors import services
+from agora.vendors.cache import invalidate_vendor_profiles
 from agora.vendors.models import Vendor, VendorMembership
 
 
@@ -18,7 +19,7 @@ class VendorAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["name", "slug", "contact_email", "memberships__user__email"]
     # Status changes go through the actions (they re-index the vendor's products and clear the cache).
-    readonly_fields = ["status", "approved_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "rating_average", "rating_count", "approved_at", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VendorMembershipInline]
     actions = ["approve", "suspend"]
@@ -26,6 +27,10 @@ class VendorAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_product_count=Count("products"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        invalidate_vendor_profiles()  # a renamed vendor or a new description shows at once
 
     @admin.display(description="products", ordering="_product_count")
     def product_count(self, obj) -> int:

@@ -40,9 +40,15 @@ class VendorPublicApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(tags=["vendors"], responses={200: VendorPublicSerializer, **ERRORS(404)})
+    @extend_schema(
+        tags=["vendors"],
+        responses={200: VendorPublicSerializer, **ERRORS(404)},
+        description="Policies shoppers rely on (handling time, return window) and the vendor's rating over "
+        "the published reviews of its products. Served from the cache; its products are "
+        "`GET /api/v1/products/?vendor={slug}` (or `/api/v1/search/?vendor={slug}&q=…`).",
+    )
     def get(self, request, slug: str):
-        return Response(VendorPublicSerializer(selectors.vendor_public_get(slug=slug)).data)
+        return Response(selectors.vendor_public_profile(slug=slug))
 
 
 class VendorApproveApi(APIView):

@@ -40,6 +40,10 @@ class Vendor(models.Model):
         validators=[MinValueValidator(14), MaxValueValidator(365)],
         help_text="Days after shipment a shopper may ask to return (at least the legal 14).",
     )
+    # Denormalised from the published reviews of its products by the reviews services (through
+    # ``vendor_rating_set``), exact after every review change. No reviews: null and 0.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

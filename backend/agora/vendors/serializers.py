@@ -37,9 +37,30 @@ class VendorSerializer(serializers.ModelSerializer):
 
 
 class VendorPublicSerializer(serializers.ModelSerializer):
+    """The public profile (the API renders the same shape from the cached selector; this is the
+    schema and the reference the contract test compares against)."""
+
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Average stars (1 to 5) of the published reviews of all its products; null without reviews.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
+
     class Meta:
         model = Vendor
-        fields = ["slug", "name", "description", "handling_days", "return_window_days", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "handling_days",
+            "return_window_days",
+            "rating_average",
+            "rating_count",
+            "created_at",
+            "approved_at",
+        ]
         read_only_fields = fields
 
 

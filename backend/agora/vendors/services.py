@@ -1,9 +1,12 @@
-"""Vendor writes: apply, approve, suspend.
+"""Vendor writes: apply, approve, suspend, policies and the denormalised rating.
 
 A vendor's status decides whether its products are public: every status change announces
 ``VendorStatusChanged`` inside its transaction, and the catalog (a higher app) renews the public
-catalog and re-indexes the vendor's products in that same transaction.
+catalog and re-indexes the vendor's products in that same transaction. The vendor is emailed
+(``vendor_approved`` / ``vendor_suspended``) through the outbox in that transaction too.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,9 +17,11 @@ from agora.core.events import publish
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
 from agora.core.updates import apply_changes
+from agora.vendors.cache import invalidate_vendor_profiles
 from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
 from agora.vendors.events import VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
+from agora.vendors.notifications import vendor_status_email
 
 # Allowed moves: pending → approved → suspended → approved (re-approval); pending may be refused
 # by suspending it.
@@ -64,12 +69,15 @@ def vendor_apply(*, user: User, name: str, description: str = "", contact_email:
 def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+        previous = vendor.status
         first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
         if first_approval:
             VENDORS.move(vendor, status, approved_at=timezone.now())
         else:
             VENDORS.move(vendor, status)
         publish(VendorStatusChanged(vendor_id=vendor.pk, status=vendor.status))
+        vendor_status_email(vendor=vendor, previous=previous)
+        invalidate_vendor_profiles()
     return vendor
 
 
@@ -91,4 +99,23 @@ def vendor_update_policies(*, vendor: Vendor, data: dict[str, int]) -> Vendor:
     changed = apply_changes(vendor, data, POLICY_FIELDS)
     if changed:
         vendor.save(update_fields=[*changed, "updated_at"])
+        invalidate_vendor_profiles()
     return vendor
+
+
+def vendor_lock_for_rating(*, vendor_id: int) -> Vendor | None:
+    """Locks the vendor row so that review changes of its products recompute its rating one
+    after the other (taken after the product's lock). Call inside a transaction."""
+    return Vendor.objects.select_for_update().filter(pk=vendor_id).first()
+
+
+def vendor_rating_set(*, vendor_id: int, average: Decimal | None, count: int) -> bool:
+    """Stores the vendor's rating over the published reviews of all its products (computed by the
+    reviews services under ``vendor_lock_for_rating``). Returns whether it changed; a change
+    renews the cached public profile after commit."""
+    current = Vendor.objects.filter(pk=vendor_id).values_list("rating_average", "rating_count").first()
+    if current is None or current == (average, count):
+        return False
+    Vendor.objects.filter(pk=vendor_id).update(rating_average=average, rating_count=count)
+    invalidate_vendor_profiles()
+    return True

@@ -67,4 +67,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several resources have a `status`; each choice set gets a stable name in the generated types.
+    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "agora.reviews.models.Review.Status"},
 }

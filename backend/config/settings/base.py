@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "agora.shipping",
     "agora.orders",
     "agora.returns",
+    "agora.reviews",
+    "agora.wishlists",
+    "agora.seo",
     "agora.payments",
     "agora.search",
     "agora.ledger",
@@ -261,6 +264,21 @@ LOAD_TEST_CEILING_VIEW = env.bool("LOAD_TEST_CEILING_VIEW", default=False)
 CATALOG_CACHE_TIMEOUT = env.int("CATALOG_CACHE_TIMEOUT", default=600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)
+
+# Reviews: with pre-moderation (default) every review waits for staff before it is published; without
+# it a review is published at once unless it holds a link or one of REVIEWS_HOLD_WORDS (whole words,
+# any case), which are always held for staff.
+REVIEWS_PREMODERATION = env.bool("REVIEWS_PREMODERATION", default=True)
+REVIEWS_HOLD_WORDS = env.list(
+    "REVIEWS_HOLD_WORDS",
+    default=["viagra", "casino", "bitcoin", "crypto", "whatsapp", "telegram", "escort", "porn", "loan", "refund scam"],
+)
+REVIEWS_MAX_PHOTOS = env.int("REVIEWS_MAX_PHOTOS", default=4)
+# Wishlists: saved variants per account (409 above); a guest's hearts merged at sign-in count too.
+WISHLIST_MAX_ITEMS = env.int("WISHLIST_MAX_ITEMS", default=200)
+# Sitemaps: product URLs per sitemap file (Google accepts up to 50,000); cached this many seconds
+# (catalog changes renew them at once).
+SITEMAP_PAGE_SIZE = env.int("SITEMAP_PAGE_SIZE", default=10_000)
 
 # Vendor ledger: a shipped sub-order's earnings are held this many days (returns, disputes) before
 # they can be paid out.

@@ -44,6 +44,7 @@ CELERY_TASK_ROUTES = {
     "agora.search.tasks.*": {"queue": "search"},
     "agora.catalog.tasks.image_*": {"queue": "media"},
     "agora.catalog.tasks.import_*": {"queue": "imports"},
+    "agora.reviews.tasks.photo_*": {"queue": "media"},
     "agora.notifications.tasks.*": {"queue": "default"},
     "agora.accounts.tasks.*": {"queue": "default"},
 }
@@ -94,6 +95,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-redrive": {"task": "agora.notifications.tasks.notifications_redrive", "schedule": 60.0},
     # Search: index what a lost task left in the outbox and documents that drifted from the catalog.
     "search-reconcile": {"task": "agora.search.tasks.reconcile", "schedule": 60.0},
+    # Search: store the sampled zero-/low-result query counts buffered in Redis.
+    "search-query-log-flush": {"task": "agora.search.tasks.query_log_flush", "schedule": 300.0},
+    # Search ranking: units sold in the last 30 days, from paid orders, into the catalog (hourly:
+    # each change re-indexes products and renews cached search answers).
+    "orders-popularity": {"task": "agora.orders.tasks.products_popularity_refresh", "schedule": 3600.0},
     # Vendor money: pay due vendors (each vendor's schedule decides the day), reconcile yesterday.
     "payouts-run": {"task": "agora.payouts.tasks.payouts_run", "schedule": 3600.0},
     "ledger-reconcile": {"task": "agora.payouts.tasks.ledger_reconcile", "schedule": crontab(hour=3, minute=30)},
@@ -107,6 +113,11 @@ ELASTICSEARCH_PASSWORD = env.str("ELASTICSEARCH_PASSWORD", default="")
 ELASTICSEARCH_CA_CERTS = env.str("ELASTICSEARCH_CA_CERTS", default="")
 ELASTICSEARCH_VERIFY_CERTS = env.bool("ELASTICSEARCH_VERIFY_CERTS", default=True)
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="agora")
+# Searches that found nothing or little are sampled for staff (share of them counted, 0 turns
+# it off), "little" meaning at most this many products; counts are kept this many days.
+SEARCH_QUERY_LOG_SAMPLE_RATE = env.float("SEARCH_QUERY_LOG_SAMPLE_RATE", default=0.2)
+SEARCH_QUERY_LOG_LOW_RESULTS = env.int("SEARCH_QUERY_LOG_LOW_RESULTS", default=3)
+SEARCH_QUERY_LOG_DAYS = env.int("SEARCH_QUERY_LOG_DAYS", default=90)
 # Replicas of each search index: 0 on a single node (dev), 1+ on a production cluster.
 ELASTICSEARCH_INDEX_REPLICAS = env.int("ELASTICSEARCH_INDEX_REPLICAS", default=0)
 

@@ -1,17 +1,25 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Spinner } from '@/components/ui/Feedback';
+import { CardActionContext, type CardAction } from '@/components/ui/ProductCard';
 import { useLogout, useMe } from '@/features/auth/api/auth';
 import { useCartDrawerOpen } from '@/features/cart/api/cart';
 import { CartButton } from '@/features/cart/components/CartButton';
 import { GuestCartMerger } from '@/features/cart/components/GuestCartMerger';
 import { SearchBox } from '@/features/search/components/SearchBox';
+import { GuestWishlistMerger } from '@/features/wishlist/components/GuestWishlistMerger';
+import { WishlistHeart } from '@/features/wishlist/components/WishlistHeart';
 import { useIsAuthenticated } from '@/lib/session';
 import { RouteErrorBoundary } from './RouteError';
 
 // The drawer's code is only fetched the first time a shopper opens it.
 const CartDrawer = lazy(() =>
   import('@/features/cart/components/CartDrawer').then((m) => ({ default: m.CartDrawer })),
+);
+
+/** Every product card carries a wishlist heart for its product. */
+const cardHeart: CardAction = (product) => (
+  <WishlistHeart target={{ product: product.slug }} name={product.name} />
 );
 
 function AccountNav() {
@@ -83,7 +91,9 @@ export function RootLayout() {
       <main id="main" className="page" tabIndex={-1}>
         <RouteErrorBoundary resetKey={location.pathname}>
           <Suspense fallback={<Spinner label="Loading page…" />}>
-            <Outlet />
+            <CardActionContext.Provider value={cardHeart}>
+              <Outlet />
+            </CardActionContext.Provider>
           </Suspense>
         </RouteErrorBoundary>
       </main>
@@ -98,6 +108,7 @@ export function RootLayout() {
         </Suspense>
       ) : null}
       <GuestCartMerger />
+      <GuestWishlistMerger />
     </>
   );
 }

@@ -24,6 +24,7 @@ const ResetPassword = page(() => import('./routes/reset-password'));
 const VerifyEmail = page(() => import('./routes/verify-email'));
 const Account = page(() => import('./routes/account'));
 const Vendor = page(() => import('./routes/vendor'));
+const VendorStore = page(() => import('./routes/vendor-store'));
 
 export function AppRoutes() {
   return (
@@ -44,6 +45,7 @@ export function AppRoutes() {
         <Route path="verify-email" element={<VerifyEmail />} />
         <Route path="account/*" element={<Account />} />
         <Route path="vendor/*" element={<Vendor />} />
+        <Route path="vendors/:slug" element={<VendorStore />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -2,11 +2,20 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { server } from '@/test/server';
 import { API, apiError, recordPosts } from '@/test/utils';
-import { api, apiBlob } from './api';
+import { api, apiBlob, apiUrl } from './api';
 import { ApiError } from './errors';
 import { cartTokenStore, sessionStore } from './session';
 
 describe('api client', () => {
+  it('repeats the key of a list in the query string and leaves out empty values', () => {
+    const url = new URL(
+      apiUrl('/search/', { q: 'lamp', attribute: ['material:oak', 'colour:blue'], vendor: '' }),
+    );
+    expect(url.pathname).toBe('/api/v1/search/');
+    expect(url.searchParams.getAll('attribute')).toEqual(['material:oak', 'colour:blue']);
+    expect(url.searchParams.has('vendor')).toBe(false);
+  });
+
   it('attaches the access token and parses JSON', async () => {
     sessionStore.set({ access: 'a1' });
     server.use(

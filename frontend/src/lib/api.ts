@@ -9,20 +9,8 @@ export type Paginated<T> = {
   results: T[];
 };
 
-type Query = Record<string, string | number | boolean | null | undefined>;
-
-/** A product as lists show it: the catalog's listing and the search's hits answer these fields. */
-export type ProductSummary = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string };
-  category: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
+/** Query-string values; an array repeats the key (`attribute=a&attribute=b`). */
+type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -43,7 +31,9 @@ export function apiUrl(path: string, query?: Query): string {
   const url = new URL(`${API_PREFIX}${path}`, base);
   if (query) {
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') {
+      if (Array.isArray(value)) {
+        for (const item of value as readonly string[]) url.searchParams.append(key, item);
+      } else if (value !== undefined && value !== null && value !== '') {
         url.searchParams.set(key, String(value));
       }
     }

@@ -7,6 +7,7 @@ export type ListingFilters = {
   min_price?: string | undefined;
   max_price?: string | undefined;
   in_stock?: boolean | undefined;
+  min_rating?: string | undefined;
   ordering?: string | undefined;
   page?: number | undefined;
 };
@@ -19,6 +20,7 @@ export function activeFilterCount(filters: ListingFilters): number {
     filters.vendor,
     filters.min_price || filters.max_price,
     filters.in_stock,
+    filters.min_rating,
   ].filter(Boolean).length;
 }
 

@@ -1,3 +1,6 @@
+import type { Schema } from '@/lib/types';
+
+// Typed against the API's schema: a fixture that drifts from the API fails the type check.
 export const product = {
   id: 1,
   slug: 'desk-lamp',
@@ -7,22 +10,24 @@ export const product = {
   price_from: '29.00',
   currency: 'EUR',
   in_stock: true,
+  rating_average: '4.50',
+  rating_count: 2,
   thumbnail: '/media/lamp.jpg',
-};
+} satisfies Schema<'ProductSummary'>;
 
 export const productDetail = {
   ...product,
   description: 'A warm lamp.',
   images: [
-    { url: '/media/lamp.jpg', alt: 'Lamp front' },
-    { url: '/media/lamp-2.jpg', alt: 'Lamp side' },
+    { url: '/media/lamp.jpg', thumbnail_url: null, alt: 'Lamp front' },
+    { url: '/media/lamp-2.jpg', thumbnail_url: null, alt: 'Lamp side' },
   ],
   variants: [
     { id: 11, sku: 'LAMP-BLK', name: 'Black', price: '29.00', currency: 'EUR', stock_available: 3 },
     { id: 12, sku: 'LAMP-WHT', name: 'White', price: '31.00', currency: 'EUR', stock_available: 0 },
   ],
   attributes: { material: 'steel' },
-};
+} satisfies Schema<'ProductDetail'>;
 
 export const categories = [
   {
@@ -31,7 +36,7 @@ export const categories = [
     children: [{ slug: 'lighting', name: 'Lighting', children: [] }],
   },
   { slug: 'bags', name: 'Bags', children: [] },
-];
+] satisfies Schema<'CategoryNode'>[];
 
 export function cart(
   items: { id: number; variantId: number; quantity: number; name?: string }[] = [],

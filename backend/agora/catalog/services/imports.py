@@ -33,6 +33,7 @@ from django.utils import timezone
 from agora.catalog import errors
 from agora.catalog.locks import lock_products, lock_variants_for_stock
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
+from agora.catalog.notifications import import_finished
 from agora.catalog.services.products import EDITABLE_FIELDS, sends_back_to_review
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.slugs import unique_slug
@@ -427,7 +428,7 @@ def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | N
     try:
         if job.vendor.status != Vendor.Status.APPROVED:
             run.error(0, VENDOR_GONE)
-            _progress(job, run, 0, status=ImportJob.Status.FAILED, finished_at=timezone.now())
+            _finish(job, run, 0, ImportJob.Status.FAILED)
             job.refresh_from_db()
             return job
         for category in Category.objects.all():
@@ -460,11 +461,18 @@ def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | N
     except Exception:
         logger.exception("import %s failed", job.pk)
         run.error(0, ABORTED)
-        _progress(job, run, processed, status=ImportJob.Status.FAILED, finished_at=timezone.now())
+        _finish(job, run, processed, ImportJob.Status.FAILED)
     else:
-        _progress(job, run, processed, status=ImportJob.Status.SUCCEEDED, finished_at=timezone.now())
+        _finish(job, run, processed, ImportJob.Status.SUCCEEDED)
     job.refresh_from_db()
     return job
+
+
+def _finish(job: ImportJob, run: _Run, processed: int, status: str) -> None:
+    """The final status and the uploader's email, in one transaction."""
+    with transaction.atomic():
+        _progress(job, run, processed, status=status, finished_at=timezone.now())
+        import_finished(job=ImportJob.objects.select_related("vendor", "created_by").get(pk=job.pk))
 
 
 def catalog_jobs_redrive(*, now: datetime | None = None) -> dict[str, int]:

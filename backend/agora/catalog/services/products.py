@@ -18,6 +18,7 @@ from agora.catalog import errors
 from agora.catalog.changes import products_changed
 from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
+from agora.catalog.notifications import product_moderated
 from agora.catalog.services.summary import products_refresh_summary
 from agora.core.errors import ValidationFailed
 from agora.core.slugs import unique_slug
@@ -284,13 +285,20 @@ def product_submit(*, product: Product) -> Product:
 
 
 def product_approve(*, product: Product) -> Product:
-    """pending_review → approved: listed (if its vendor is approved) and indexed."""
-    return _move(product, Product.Status.APPROVED, approved_at=timezone.now(), rejection_reason="")
+    """pending_review → approved: listed (if its vendor is approved) and indexed; the vendor is
+    emailed in the same transaction."""
+    with transaction.atomic():
+        product = _move(product, Product.Status.APPROVED, approved_at=timezone.now(), rejection_reason="")
+        product_moderated(product=product)
+    return product
 
 
 def product_reject(*, product: Product, reason: str) -> Product:
-    """pending_review → rejected, with the reason the vendor sees."""
-    return _move(product, Product.Status.REJECTED, rejection_reason=reason)
+    """pending_review → rejected, with the reason the vendor sees (and is emailed)."""
+    with transaction.atomic():
+        product = _move(product, Product.Status.REJECTED, rejection_reason=reason)
+        product_moderated(product=product)
+    return product
 
 
 def product_archive(*, product: Product) -> Product:

@@ -11,7 +11,19 @@ from agora.vendors.tests.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY_KEYS = {"id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"}
+SUMMARY_KEYS = {
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
+}
 
 
 def _add_image(product, n=0, thumb=True):
@@ -155,9 +167,52 @@ def test_orderings(api_client):
     assert slugs(api_client.get("/api/v1/products/?ordering=&category=&vendor=")) == [c.slug, a.slug, b.slug]
 
 
+def test_best_rated_first_and_a_minimum_rating(api_client, django_capture_on_commit_callbacks):
+    from agora.catalog.services import product_rating_set
+
+    # given products rated 4.50 (2 and 7 reviews), 3.00, and one without reviews
+    few, many, meh, unrated = ProductFactory.create_batch(4)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_rating_set(product_id=few.pk, average=Decimal("4.50"), count=2)
+        product_rating_set(product_id=many.pk, average=Decimal("4.50"), count=7)
+        product_rating_set(product_id=meh.pk, average=Decimal("3.00"), count=1)
+
+    # then "best rated" puts the tie's most reviewed first and the unrated last
+    assert slugs(api_client.get("/api/v1/products/?ordering=-rating")) == [many.slug, few.slug, meh.slug, unrated.slug]
+    assert slugs(api_client.get("/api/v1/products/?min_rating=4&ordering=-rating")) == [many.slug, few.slug]
+    card = api_client.get("/api/v1/products/?min_rating=4.5&ordering=-rating").json()["results"][0]
+    assert (card["rating_average"], card["rating_count"]) == ("4.50", 7)
+    page = api_client.get(f"/api/v1/products/{unrated.slug}/").json()
+    assert (page["rating_average"], page["rating_count"]) == (None, 0)
+
+
+def test_a_rating_change_renews_the_cached_list_and_page(api_client, django_capture_on_commit_callbacks):
+    from agora.catalog.services import product_rating_set
+
+    product = ProductFactory.create()
+    assert api_client.get(f"/api/v1/products/{product.slug}/").json()["rating_count"] == 0
+    assert api_client.get("/api/v1/products/").json()["results"][0]["rating_count"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert product_rating_set(product_id=product.pk, average=Decimal("5.00"), count=1)
+        assert not product_rating_set(product_id=product.pk, average=Decimal("5.00"), count=1)  # unchanged
+
+    assert api_client.get(f"/api/v1/products/{product.slug}/").json()["rating_average"] == "5.00"
+    assert api_client.get("/api/v1/products/").json()["results"][0]["rating_count"] == 1
+
+
 @pytest.mark.parametrize(
     "query",
-    ["ordering=cheapest", "min_price=abc", "in_stock=maybe", "max_price=-1", "category=not%20a%20slug"],
+    [
+        "ordering=cheapest",
+        "min_price=abc",
+        "in_stock=maybe",
+        "max_price=-1",
+        "category=not%20a%20slug",
+        "min_rating=6",
+        "min_rating=0",
+        "min_rating=four",
+    ],
 )
 def test_bad_filters_are_400(api_client, query):
     response = api_client.get(f"/api/v1/products/?{query}")
@@ -192,6 +247,9 @@ def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, djang
             f"/api/v1/products/?category=home&vendor={vendor}&min_price=1&max_price=99&in_stock=true&page_size=100"
         )
     assert response.json()["count"] == 1
+    with django_assert_max_num_queries(5):
+        response = api_client.get("/api/v1/products/?category=home&min_rating=1&ordering=-rating&page_size=100")
+    assert response.status_code == 200
 
 
 def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client, tree, django_assert_max_num_queries):

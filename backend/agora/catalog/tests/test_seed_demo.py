@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from agora.accounts.models import User
-from agora.catalog.models import Category, Product, ProductImage, Variant
+from agora.catalog.models import AttributeDefinition, Category, Product, ProductImage, Variant
 from agora.vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,10 @@ def test_seed_demo_builds_a_browsable_catalog_and_is_idempotent(api_client):
     assert all(p["thumbnail"] and p["in_stock"] for p in listing["results"])
     lamp = api_client.get("/api/v1/products/?category=lighting&ordering=name").json()["results"]
     assert any(p["name"] == "Aurora Desk Lamp" for p in lamp)
+
+    # the demo products' material is a search facet shoppers can filter by
+    [material] = AttributeDefinition.objects.all()
+    assert (material.key, material.name, material.filterable) == ("material", "Material", True)
 
     # more products later adds only the missing ones
     call_command("seed_demo", "--products", "45", "--vendors", "3")

@@ -26,9 +26,11 @@ from agora.payouts.models import PayoutAccount
 from agora.payouts.providers.dummy import DummyProvider, complete_onboarding
 from agora.payouts.services import payouts_run
 from agora.returns.models import ReturnLine, ReturnRequest
+from agora.reviews.models import Review, ReviewPhoto
 from agora.shipping.models import VendorShippingMethod
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
+from agora.wishlists.models import WishlistItem
 from testing.clients import client_for
 
 ROLES = ("anonymous", "shopper_a", "shopper_b", "vendor_a", "vendor_b", "pending_vendor", "staff")
@@ -101,6 +103,20 @@ def world(db):
         vendor=vendor_a, amount=Decimal("50.00"), currency="EUR", reason="opening", created_by_id=users["staff"].pk
     )
     [payout] = payouts_run(send_now=True).created
+    # Shopper A reviewed what they bought (published, with a photo) and saved the variant.
+    line = sub_order.lines.get()
+    shopper_review = Review.objects.create(
+        order_line=line,
+        user=users["shopper_a"],
+        product=approved,
+        vendor=vendor_a,
+        rating=4,
+        title="Good",
+        body="A good lamp.",
+        status=Review.Status.PUBLISHED,
+    )
+    photo = ReviewPhoto.objects.create(review=shopper_review, image=png())
+    wish = WishlistItem.objects.create(user=users["shopper_a"], variant=variant)
     return {
         "users": users,
         "ids": {
@@ -120,6 +136,10 @@ def world(db):
             "payout": payout,
             "payout_account": account.account_id,
             "month": timezone.localdate().strftime("%Y-%m"),
+            "line": line.pk,
+            "shopper_review": shopper_review.pk,
+            "photo": photo.pk,
+            "wish": wish.pk,
         },
     }
 
@@ -464,6 +484,78 @@ CASES = [
         portal(vendor_a=200, vendor_b=404, pending_vendor=404),
     ),
     ("connect webhook without a signature", "post", "/api/v1/payouts/stripe/webhook/", {}, everyone(400)),
+    # Reviews: public for a public product; the author's own; the vendor's replies; staff moderate.
+    ("product reviews", "get", "/api/v1/products/a-lamp/reviews/", None, everyone(200)),
+    ("reviews of a draft are not public", "get", "/api/v1/products/a-draft/reviews/", None, everyone(404)),
+    ("own reviews", "get", "/api/v1/me/reviews/", None, signed_in(200)),
+    (
+        "review A's line (not shipped)",
+        "post",
+        "/api/v1/me/reviews/",
+        {"order_line": "{line}", "rating": 5, "title": "Nice", "body": "Nice lamp."},
+        {**signed_in(404), "shopper_a": 409},
+    ),
+    ("A's review", "get", "/api/v1/me/reviews/{shopper_review}/", None, {**signed_in(404), "shopper_a": 200}),
+    (
+        "edit A's review",
+        "patch",
+        "/api/v1/me/reviews/{shopper_review}/",
+        {"rating": 3},
+        {**signed_in(404), "shopper_a": 200},
+    ),
+    ("delete A's review", "delete", "/api/v1/me/reviews/{shopper_review}/", None, {**signed_in(404), "shopper_a": 204}),
+    (
+        "delete a photo of A's review",
+        "delete",
+        "/api/v1/me/reviews/{shopper_review}/photos/{photo}/",
+        None,
+        {**signed_in(404), "shopper_a": 204},
+    ),
+    ("own purchases", "get", "/api/v1/me/purchases/", None, signed_in(200)),
+    ("vendor reviews", "get", "/api/v1/vendor/reviews/", None, portal(vendor_a=200, vendor_b=200, pending_vendor=200)),
+    (
+        "reply to A's review",
+        "post",
+        "/api/v1/vendor/reviews/{shopper_review}/reply/",
+        {"text": "Thank you!"},
+        portal(vendor_a=200, vendor_b=404, pending_vendor=403),
+    ),
+    ("review queue", "get", "/api/v1/moderation/reviews/", None, staff_only(200)),
+    ("approve a published review", "post", "/api/v1/moderation/reviews/{shopper_review}/approve/", {}, staff_only(409)),
+    (
+        "reject a review",
+        "post",
+        "/api/v1/moderation/reviews/{shopper_review}/reject/",
+        {"reason": "Off topic."},
+        staff_only(200),
+    ),
+    # Wishlists: the caller's own only.
+    ("own wishlist", "get", "/api/v1/me/wishlist/", None, signed_in(200)),
+    (
+        "save a variant",
+        "post",
+        "/api/v1/me/wishlist/",
+        {"variant_id": "{variant}"},
+        {**signed_in(201), "shopper_a": 200},
+    ),
+    ("wishlist keys", "get", "/api/v1/me/wishlist/keys/", None, signed_in(200)),
+    (
+        "merge a guest's hearts",
+        "post",
+        "/api/v1/me/wishlist/merge/",
+        {"items": [{"product": "a-lamp"}]},
+        signed_in(200),
+    ),
+    ("remove A's wish", "delete", "/api/v1/me/wishlist/{wish}/", None, {**signed_in(404), "shopper_a": 204}),
+    (
+        "move A's wish to the cart",
+        "post",
+        "/api/v1/me/wishlist/{wish}/move-to-cart/",
+        {},
+        {**signed_in(404), "shopper_a": 200},
+    ),
+    ("a vendor's shipping methods", "get", "/api/v1/vendors/vendor-a/shipping-methods/", None, everyone(200)),
+    ("a pending vendor's shipping", "get", "/api/v1/vendors/pending-co/shipping-methods/", None, everyone(404)),
 ]
 
 
@@ -491,6 +583,7 @@ COVERED_ELSEWHERE = {
     "vendor-import-create": "test_csv_import_only_for_approved_vendors (multipart)",
     "checkout": "test_checkout_cannot_set_prices_or_status and agora/orders/tests (Idempotency-Key)",
     "stripe-webhook": "agora/payments/tests/test_stripe.py (Stripe-signed, no caller identity)",
+    "my-review-photos": "test_review_photos_only_on_own_reviews (multipart)",
 }
 
 
@@ -502,7 +595,7 @@ def test_every_api_endpoint_is_in_the_matrix():
     ids = {"address": 1, "import": 1, "order": "AG-X", "sub_order": 1, "cart_item": 1, "export": 1, "ship_method": 1}
     ids["return"] = 1
     ids.update(entry=1, payout=1, payout_account="acct", month="2026-01")
-    ids.update(approved=1, draft=1, review=1, variant=1)
+    ids.update(approved=1, draft=1, review=1, variant=1, line=1, photo=1, wish=1, shopper_review=1)
     covered = {resolve(path.format(**ids).split("?")[0]).url_name for _, _, path, _, _ in CASES}
     routes = {
         resolve("/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", r)).url_name
@@ -549,6 +642,23 @@ def test_image_upload_only_to_own_products(world, role):
         f"/api/v1/vendor/products/{world['ids']['approved']}/images/", {"image": png()}, format="multipart"
     )
     assert response.status_code == (201 if role == "vendor_a" else 404)
+
+
+@pytest.mark.parametrize(
+    "role,expected",
+    [("anonymous", 401), ("shopper_a", 201), ("shopper_b", 404), ("vendor_a", 404), ("staff", 404)],
+)
+def test_review_photos_only_on_own_reviews(world, role, expected):
+    url = f"/api/v1/me/reviews/{world['ids']['shopper_review']}/photos/"
+    assert client(world, role).post(url, {"image": png()}, format="multipart").status_code == expected
+
+
+def test_a_review_cannot_set_its_status_owner_or_reply(world):
+    c = client(world, "shopper_a")
+    review = world["ids"]["shopper_review"]
+    for field, value in (("status", "published"), ("user", 1), ("reply", "x"), ("product", "a-lamp")):
+        assert c.patch(f"/api/v1/me/reviews/{review}/", {field: value}, format="json").status_code == 400
+    assert Review.objects.get(pk=review).reply == ""
 
 
 # --- mass assignment: protected fields cannot be set through any write endpoint ---------------

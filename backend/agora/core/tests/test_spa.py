@@ -18,7 +18,7 @@ def built_spa(tmp_path, settings):
 @pytest.mark.django_db
 def test_client_routes_get_index_html_and_assets_are_immutable(built_spa):
     client = Client()  # a new client builds the middleware with the settings above
-    for route in ("/", "/products/some-lamp", "/account/orders"):
+    for route in ("/", "/products", "/account/orders"):
         r = client.get(route)
         assert r.status_code == 200, route
         assert b"<div id=root>" in r.content
@@ -34,6 +34,13 @@ def test_a_missing_asset_is_a_404_not_the_index_page(built_spa):
     response = Client().get("/assets/index-0ld0ne00.js")
     assert response.status_code == 404
     assert b"<div id=root>" not in response.content
+
+
+@pytest.mark.django_db
+def test_an_unknown_product_is_a_404_that_still_runs_the_spa(built_spa):
+    # the SPA shows its not-found page; search engines must not index a soft 404
+    r = Client().get("/products/some-lamp")
+    assert r.status_code == 404 and b"<div id=root>" in r.content
 
 
 @pytest.mark.django_db

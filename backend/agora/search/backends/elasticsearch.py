@@ -1,19 +1,29 @@
 """Elasticsearch backend (``SEARCH_BACKEND=elasticsearch``), through the official client's ``elasticsearch.dsl``.
 
 - Explicit mapping (``dynamic: strict``): text fields with an ASCII-folding analyzer copied into
-  ``all_text`` (plus an English-stemmed sub-field), keyword fields for filters and facets, a
-  completion field for suggestions.
-- Queries mirror the PostgreSQL backend: every word must match somewhere (exactly, stemmed,
-  within one edit from 4 letters, the last word also as a prefix), weighted fields score
-  (name and SKUs highest), the same filters, the same facets (``terms``/``range`` aggs).
+  ``all_text`` (every field), ``text_a`` (name and SKUs) and ``text_b`` (vendor, categories,
+  attributes), each with an English-stemmed sub-field; keyword fields for filters and facets
+  (``attribute_values`` holds "key\\x1fvalue" pairs), ``popularity`` for ranking, a completion
+  field for suggestions.
+- Synonyms live in an Elasticsearch synonyms set (``<prefix>-synonyms``, synced from staff's
+  rules by ``sync_rules``) that the search analyzers apply, reloaded live when it changes.
+- The query is understood first, as for PostgreSQL (``agora.search.query``: stop words, typo
+  corrections from the shared lexicon, the fallback); every term must match (``filter``), and
+  the score is made of constant tiers — terms found in the name or a SKU (121 each), the last
+  word found there whole rather than as a prefix (11), outside the description (1 each) — then ``in_stock``, ``popularity`` and ``id`` sort: the order the
+  PostgreSQL backend uses (no BM25: relevance tiers, then the shop's own signals). Attribute filters are a ``post_filter``, so each attribute
+  facet counts its values without its own selection.
 - Versioned indices behind one alias: ``rebuild()`` bulk-loads a new index and swaps the
   alias in one atomic ``_aliases`` call, so searches never see a half-built index.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from elasticsearch import BadRequestError, Elasticsearch, helpers
 from elasticsearch.dsl import (
@@ -23,6 +33,7 @@ from elasticsearch.dsl import (
     Document,
     Index,
     InnerDoc,
+    Integer,
     Keyword,
     Long,
     MetaField,
@@ -33,40 +44,79 @@ from elasticsearch.dsl import (
     Text,
     analyzer,
     normalizer,
+    token_filter,
 )
 from elasticsearch.dsl.query import Query
 
+from agora.catalog.attributes import SEPARATOR
+from agora.search import lexicon
 from agora.search.documents import build_documents, public_products
+from agora.search.query import Alternative, Term, run, understand
+from agora.search.rules import Rules, current_rules
 from agora.search.types import (
     FACET_SIZE,
-    FUZZY_MIN_LENGTH,
     SUGGEST_SIZE,
     PageRequest,
     SearchFilters,
     SearchResult,
     Suggestion,
+    empty_facets,
     price_bands,
     tokenize,
     words,
 )
 
+# Score tiers (constant, summed), compared as PostgreSQL orders them: terms found in the name,
+# then the last word found there as a whole word (not only as a prefix), then terms found
+# outside the description. With at most MAX_TERMS = 10 terms: 10 x 1 < 11 and
+# 10 x 11 + 10 x 1 < 121, so a higher tier always outweighs every lower one together.
+NAMED_BOOST = 121
+WHOLE_BOOST = 11
+LISTED_BOOST = 1
+SYNONYMS_PLACEHOLDER = "agora-synonyms"  # replaced by the real set name in ``index_body``
+
 folding = analyzer("folding", tokenizer="standard", filter=["lowercase", "asciifolding"])
 lowercase = normalizer("lowercase", filter=["lowercase", "asciifolding"])
-SUMMARY_FIELDS = ["id", "slug", "name", "vendor", "category", "price_from", "currency", "in_stock", "thumbnail"]
-# Field weights, as the PostgreSQL backend's tsvector weights: name and SKUs (A),
-# vendor, category and attributes (B), description (C).
-SCORED_FIELDS = [
-    "name^4",
-    "skus^4",
-    "vendor_name^2",
-    "category_names^2",
-    "attributes_text^2",
-    "description",
+synonyms = token_filter("synonyms", "synonym_graph", synonyms_set=SYNONYMS_PLACEHOLDER, updateable=True)
+folding_search = analyzer("folding_search", tokenizer="standard", filter=["lowercase", "asciifolding", synonyms])
+# The built-in "english" analyzer (the stemmed sub-fields' index analyzer) with the synonyms, and
+# without its stop filter: a stop filter after a synonym graph can break multi-word synonyms, and
+# a stop word finds nothing in those sub-fields anyway (the index analyzer left it out).
+english_search = analyzer(
+    "english_search",
+    tokenizer="standard",
+    filter=[
+        token_filter("english_possessive", "stemmer", language="possessive_english"),
+        "lowercase",
+        synonyms,
+        token_filter("english_stemmer", "stemmer", language="english"),
+    ],
+)
+SUMMARY_FIELDS = [
+    "id",
+    "slug",
+    "name",
+    "vendor",
+    "category",
+    "price_from",
+    "currency",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "thumbnail",
 ]
 
 
-def _text(**kwargs) -> Text:
-    return Text(analyzer=folding, copy_to="all_text", **kwargs)
+def _text(*targets: str, **kwargs) -> Text:
+    return Text(analyzer=folding, copy_to=["all_text", *targets], **kwargs)
+
+
+def _searchable() -> Text:
+    return Text(
+        analyzer=folding,
+        search_analyzer=folding_search,
+        fields={"stemmed": Text(analyzer="english", search_analyzer=english_search)},
+    )
 
 
 class SlugName(InnerDoc):
@@ -77,13 +127,16 @@ class SlugName(InnerDoc):
 class ProductDocument(Document):
     id = Long()
     slug = Keyword()
-    name = _text(fields={"sort": Keyword(normalizer=lowercase)})
-    skus = _text()
-    vendor_name = _text()
-    category_names = _text()
-    attributes_text = _text()
+    name = _text("text_a", fields={"sort": Keyword(normalizer=lowercase)})
+    skus = _text("text_a")
+    vendor_name = _text("text_b")
+    category_names = _text("text_b")
+    attributes_text = _text("text_b")
     description = _text()
-    all_text = Text(analyzer=folding, fields={"stemmed": Text(analyzer="english")})
+    all_text = _searchable()
+    text_a = _searchable()
+    text_b = _searchable()
+    attribute_values = Keyword()
     vendor_id = Long()
     vendor = Object(SlugName)
     category = Object(SlugName)
@@ -91,6 +144,9 @@ class ProductDocument(Document):
     price_from = ScaledFloat(scaling_factor=100)
     currency = Keyword()
     in_stock = Boolean()
+    popularity = Integer()
+    rating_average = ScaledFloat(scaling_factor=100)
+    rating_count = Integer()
     thumbnail = Keyword(index=False)
     created_at = Date()
     suggest = Completion(analyzer=folding)
@@ -99,7 +155,11 @@ class ProductDocument(Document):
         dynamic = MetaField("strict")
 
 
-def index_body() -> dict:
+def synonyms_set_name(prefix: str | None = None) -> str:
+    return f"{prefix or settings.ELASTICSEARCH_INDEX_PREFIX}-synonyms"
+
+
+def index_body(prefix: str | None = None) -> dict:
     """Settings and mappings of every versioned index (what ``PUT /<index>`` sends)."""
     index = Index("products")
     index.settings(
@@ -108,7 +168,9 @@ def index_body() -> dict:
         max_result_window=10_000,
     )
     index.document(ProductDocument)
-    return index.to_dict()
+    body = index.to_dict()
+    body["settings"]["analysis"]["filter"]["synonyms"]["synonyms_set"] = synonyms_set_name(prefix)
+    return body
 
 
 def es_document(doc: dict) -> dict:
@@ -123,6 +185,7 @@ def es_document(doc: dict) -> dict:
         "category_names": doc["category_names"],
         "attributes_text": doc["attributes_text"],
         "description": doc["description"],
+        "attribute_values": doc["attribute_values"],
         "vendor_id": doc["vendor_id"],
         "vendor": doc["vendor"],
         "category": doc["category"],
@@ -130,6 +193,9 @@ def es_document(doc: dict) -> dict:
         "price_from": None if doc["price_from"] is None else str(doc["price_from"]),
         "currency": doc["currency"],
         "in_stock": doc["in_stock"],
+        "popularity": doc["popularity"],
+        "rating_average": None if doc["rating_average"] is None else str(doc["rating_average"]),
+        "rating_count": doc["rating_count"],
         "thumbnail": doc["thumbnail"],
         "created_at": doc["created_at"].isoformat(),
         # The whole name first, then from each later word on, so "mug" suggests "Travel Mug".
@@ -140,61 +206,137 @@ def es_document(doc: dict) -> dict:
     }
 
 
-def _word_clause(term: str, *, last: bool) -> Query:
-    should = [
-        Q("match", all_text={"query": term, "fuzziness": 1} if len(term) >= FUZZY_MIN_LENGTH else {"query": term}),
-        Q("match", **{"all_text.stemmed": term}),
-    ]
-    if last:
-        should.append(Q("prefix", all_text={"value": term}))
+def _alternative(alt: Alternative, fields: tuple[str, ...]) -> list[Query]:
+    text = " ".join(alt.words)
+    clauses: list[Query] = []
+    for field in fields:
+        if len(alt.words) > 1:
+            clauses += [Q("match_phrase", **{field: text}), Q("match_phrase", **{f"{field}.stemmed": text})]
+        else:
+            clauses += [Q("match", **{field: text}), Q("match", **{f"{field}.stemmed": text})]
+            if alt.prefix:
+                clauses.append(Q("prefix", **{field: {"value": text}}))
+    return clauses
+
+
+def _whole(term: Term) -> tuple[Alternative, ...]:
+    return tuple(replace(a, prefix=False) for a in term.alternatives if not a.completion)
+
+
+def term_query(alternatives: Iterable[Alternative], fields: tuple[str, ...] = ("all_text",)) -> Query:
+    """Matches a document where any alternative of the term is found in any of ``fields``."""
+    should = [clause for alt in alternatives for clause in _alternative(alt, fields)]
     return Q("bool", should=should, minimum_should_match=1)
 
 
 _SORTS = {
-    "relevance": ["_score", {"id": "asc"}],
+    "relevance": ["_score", {"in_stock": "desc"}, {"popularity": "desc"}, {"id": "asc"}],
     "price": [{"price_from": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
     "-price": [{"price_from": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
     "name": [{"name.sort": "asc"}, {"id": "asc"}],
     "-created_at": [{"created_at": "desc"}, {"id": "desc"}],
+    "-rating": [
+        {"rating_average": {"order": "desc", "missing": "_last"}},
+        {"rating_count": {"order": "desc"}},
+        {"id": "asc"},
+    ],
 }
 
 
-def search_request(query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> Search:
-    """The search request (query, filters, sort, page and facet aggregations) for ``_search``."""
-    terms = tokenize(query)
-    s = Search().extra(track_total_hits=True).source(SUMMARY_FIELDS)
-    if terms:
-        s = s.query(
-            Q(
-                "bool",
-                must=[_word_clause(t, last=i == len(terms) - 1) for i, t in enumerate(terms)],
-                should=[Q("multi_match", query=" ".join(terms), fields=SCORED_FIELDS, type="best_fields")],
-            )
-        )
+def _base_filters(filters: SearchFilters) -> list[Query]:
+    clauses: list[Query] = []
     if filters.category:
-        s = s.filter("term", category_slugs=filters.category)
+        clauses.append(Q("term", category_slugs=filters.category))
     if filters.vendor:
-        s = s.filter("term", **{"vendor.slug": filters.vendor})
+        clauses.append(Q("term", **{"vendor.slug": filters.vendor}))
     price = {}
     if filters.min_price is not None:
         price["gte"] = str(filters.min_price)
     if filters.max_price is not None:
         price["lte"] = str(filters.max_price)
     if price:
-        s = s.filter("range", price_from=price)
+        clauses.append(Q("range", price_from=price))
     if filters.in_stock is not None:
-        s = s.filter("term", in_stock=filters.in_stock)
+        clauses.append(Q("term", in_stock=filters.in_stock))
+    if filters.min_rating is not None:
+        clauses.append(Q("range", rating_average={"gte": str(filters.min_rating)}))
     if filters.exclude_vendor_ids:
-        s = s.exclude("terms", vendor_id=list(filters.exclude_vendor_ids))
+        clauses.append(Q("bool", must_not=[Q("terms", vendor_id=list(filters.exclude_vendor_ids))]))
+    return clauses
+
+
+def _attribute_filters(filters: SearchFilters, *, but: str | None = None) -> list[Query]:
+    return [
+        Q("terms", attribute_values=[f"{key}{SEPARATOR}{v}" for v in values])
+        for key, values in filters.attributes
+        if values and key != but
+    ]
+
+
+def _regex_literal(text: str) -> str:
+    """``text`` as a literal in a Lucene regular expression (every non-alphanumeric escaped)."""
+    return "".join(ch if ch.isalnum() else "\\" + ch for ch in text)
+
+
+def search_request(
+    terms: list[Term], filters: SearchFilters, ordering: str | None, page: PageRequest, rules: Rules
+) -> Search:
+    """The search request (query, filters, sort, page and facet aggregations) for ``_search``."""
+    s = Search().extra(track_total_hits=True).source(SUMMARY_FIELDS)
+    matching = [term_query(t.alternatives) for t in terms]
+    if terms:
+        tiers = [
+            *[Q("constant_score", filter=term_query(t.alternatives, ("text_a",)), boost=NAMED_BOOST) for t in terms],
+            *[
+                Q("constant_score", filter=term_query(_whole(t), ("text_a",)), boost=WHOLE_BOOST)
+                for t in terms
+                if any(a.prefix for a in t.alternatives)
+            ],
+            *[
+                Q("constant_score", filter=term_query(t.alternatives, ("text_a", "text_b")), boost=LISTED_BOOST)
+                for t in terms
+            ],
+        ]
+        s = s.query(Q("bool", filter=[*matching, *_base_filters(filters)], should=tiers))
+    else:
+        for clause in _base_filters(filters):
+            s = s.filter(clause)
+    selected = _attribute_filters(filters)
+    if selected:
+        s = s.post_filter(Q("bool", filter=selected))
     s = s.sort(*_SORTS[ordering or ("relevance" if terms else "-created_at")])
     s = s[page.offset : page.offset + page.size]
+    aggs: Any = s.aggs.bucket("filtered", "filter", Q("bool", filter=selected)) if selected else s.aggs
     for facet, field in (("category", "category"), ("vendor", "vendor")):
-        s.aggs.bucket(
+        aggs.bucket(
             facet, "terms", field=f"{field}.slug", size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}]
         ).bucket("name", "terms", field=f"{field}.name", size=1)
     ranges = [{"key": str(b), **_range(low, high)} for b, (low, high) in enumerate(price_bands())]
-    s.aggs.bucket("price", "range", field="price_from", ranges=ranges)
+    aggs.bucket("price", "range", field="price_from", ranges=ranges)
+    for i, attribute in enumerate(rules.attributes):
+        others = _attribute_filters(filters, but=attribute.key)
+        s.aggs.bucket(f"attribute_{i}", "filter", Q("bool", filter=others) if others else Q("match_all")).bucket(
+            "values",
+            "terms",
+            field="attribute_values",
+            include=f"{_regex_literal(attribute.key + SEPARATOR)}.*",
+            size=FACET_SIZE,
+            order=[{"_count": "desc"}, {"_key": "asc"}],
+        )
     return s
+
+
+def term_counts_request(terms: list[Term], filters: SearchFilters) -> dict:
+    """How many documents each term matches on its own under the filters (the fallback's question)."""
+    return {
+        "size": 0,
+        "query": Q("bool", filter=[*_base_filters(filters), *_attribute_filters(filters)]).to_dict(),
+        "aggs": {
+            "terms": {
+                "filters": {"filters": {str(i): term_query(t.alternatives).to_dict() for i, t in enumerate(terms)}}
+            }
+        },
+    }
 
 
 def _range(low: Decimal, high: Decimal | None) -> dict:
@@ -231,7 +373,8 @@ class ElasticsearchBackend:
 
     def __init__(self, client: Elasticsearch | None = None, prefix: str | None = None):
         self.client = client or client_from_settings()
-        self.alias = f"{prefix or settings.ELASTICSEARCH_INDEX_PREFIX}-products"
+        self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
+        self.alias = f"{self.prefix}-products"
         self._alias_ready = False
 
     # --- index management ----------------------------------------------------------------
@@ -240,7 +383,10 @@ class ElasticsearchBackend:
         return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
 
     def _create_index(self, name: str, *, with_alias: bool) -> None:
-        body = index_body()
+        # An index whose analyzer names a synonyms set that does not exist cannot allocate its
+        # shards: the set is written first (empty is fine).
+        self.sync_rules()
+        body = index_body(self.prefix)
         if with_alias:
             body["aliases"] = {self.alias: {}}
         self.client.indices.create(index=name, **body)
@@ -261,31 +407,74 @@ class ElasticsearchBackend:
                     raise
         self._alias_ready = True
 
+    def sync_rules(self, rules: Rules | None = None) -> None:
+        """Writes staff's synonyms to the synonyms set the search analyzers use; Elasticsearch
+        reloads those analyzers in every index that uses the set."""
+        rules = rules or current_rules()
+        self.client.synonyms.put_synonym(
+            id=synonyms_set_name(self.prefix),
+            synonyms_set=[{"id": f"rule-{i}", "synonyms": rule} for i, rule in enumerate(rules.synonym_rules)],
+        )
+
     # --- reads -------------------------------------------------------------------------
 
-    def search(self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult:
+    def search(
+        self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest, *, exact: bool = False
+    ) -> SearchResult:
+        rules = current_rules()
+        # The lexicon is in PostgreSQL whatever the backend: one short read-only transaction.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            if tokenize(query):
+                cursor.execute(lexicon.SETTINGS)
+            understood = understand(
+                query,
+                rules,
+                lambda asked, last: lexicon.lookup(cursor, asked, last=last),
+                exact=exact,
+                expand_synonyms=False,  # the search analyzers apply the synonyms set
+            )
         self.ensure_index()
-        response = self.client.search(index=self.alias, body=search_request(query, filters, ordering, page).to_dict())
+
+        def execute(terms: list[Term], count_terms: bool) -> tuple[SearchResult, list[int] | None]:
+            result = self._search(terms, filters, ordering, page, rules)
+            if count_terms and result.total == 0 and len(terms) > 1:
+                response = self.client.search(index=self.alias, body=term_counts_request(terms, filters))
+                buckets = response["aggregations"]["terms"]["buckets"]
+                return result, [buckets[str(i)]["doc_count"] for i in range(len(terms))]
+            return result, None
+
+        return run(understood, execute, exact=exact)
+
+    def _search(
+        self, terms: list[Term], filters: SearchFilters, ordering: str | None, page: PageRequest, rules: Rules
+    ) -> SearchResult:
+        body = search_request(terms, filters, ordering, page, rules).to_dict()
+        response = self.client.search(index=self.alias, body=body)
         hits = response["hits"]
         results = [_summary(hit["_source"]) for hit in hits["hits"]]
         aggs = response["aggregations"]
-        facets = {
-            facet: [
+        counted = aggs.get("filtered", aggs)
+        facets = empty_facets()
+        for facet in ("category", "vendor"):
+            facets[facet] = [
                 {
                     "slug": b["key"],
                     "name": (b["name"]["buckets"] or [{"key": b["key"]}])[0]["key"],
                     "count": b["doc_count"],
                 }
-                for b in aggs[facet]["buckets"]
+                for b in counted[facet]["buckets"]
             ]
-            for facet in ("category", "vendor")
-        }
         bands = price_bands()
         facets["price"] = [
             {"min": bands[int(b["key"])][0], "max": bands[int(b["key"])][1], "count": b["doc_count"]}
-            for b in aggs["price"]["buckets"]
+            for b in counted["price"]["buckets"]
             if b["doc_count"]
         ]
+        for i, attribute in enumerate(rules.attributes):
+            buckets = aggs.get(f"attribute_{i}", {}).get("values", {}).get("buckets", [])
+            values = [{"value": b["key"].split(SEPARATOR, 1)[1], "count": b["doc_count"]} for b in buckets]
+            if values:
+                facets["attributes"].append({"key": attribute.key, "name": attribute.name, "values": values})
         return SearchResult(total=hits["total"]["value"], results=results, facets=facets)
 
     def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]:
@@ -320,6 +509,9 @@ class ElasticsearchBackend:
         if actions:
             # wait_for: the change is searchable when the indexing task finishes.
             self._bulk(actions, self.alias, refresh="wait_for")
+        if docs:
+            with connection.cursor() as cursor:
+                lexicon.add(cursor, docs)
         return len(docs)
 
     def remove(self, product_ids: list[int]) -> None:
@@ -332,11 +524,13 @@ class ElasticsearchBackend:
         """Builds a new versioned index from the catalog, then points the alias at it atomically.
 
         Searches keep using the old index until the swap; the old indices are deleted after it.
+        The lexicon is pruned to the words the new index holds.
         """
         new = self._new_index_name()
         self._create_index(new, with_alias=False)
         self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "-1"}})
         total, last = 0, 0
+        seen: dict[str, int] = {}
         while True:
             batch = list(
                 public_products().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: self.batch_size]
@@ -345,6 +539,8 @@ class ElasticsearchBackend:
                 break
             docs = build_documents(batch)
             self._bulk(({"_op_type": "index", "_id": str(d["id"]), "_source": es_document(d)} for d in docs), new)
+            with connection.cursor() as cursor:
+                lexicon.add(cursor, docs, seen)
             total += len(docs)
             last = batch[-1]
             if progress:
@@ -358,6 +554,8 @@ class ElasticsearchBackend:
         self._alias_ready = True
         for name in sorted(old):
             self.client.indices.delete(index=name, ignore_unavailable=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            lexicon.prune(cursor, seen)
         return total
 
     def _alias_exists(self) -> bool:
@@ -371,6 +569,7 @@ class ElasticsearchBackend:
 
 def _summary(source: dict) -> dict:
     price = source.get("price_from")
+    rating = source.get("rating_average")
     return {
         "id": source["id"],
         "slug": source["slug"],
@@ -380,5 +579,8 @@ def _summary(source: dict) -> dict:
         "price_from": None if price is None else Decimal(str(price)).quantize(Decimal("0.01")),
         "currency": source["currency"],
         "in_stock": source["in_stock"],
+        # Documents indexed before ratings existed have neither field until the next re-index.
+        "rating_average": None if rating is None else Decimal(str(rating)).quantize(Decimal("0.01")),
+        "rating_count": source.get("rating_count") or 0,
         "thumbnail": source.get("thumbnail") or "",
     }

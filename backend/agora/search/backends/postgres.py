@@ -1,53 +1,61 @@
 """PostgreSQL full-text search backend (the default: needs nothing beyond the database).
 
 Documents live in ``search_searchdocument`` (one row per public product, a weighted
-``tsvector`` with a GIN index, the summary the API returns, filter and facet columns), so a
-search is one statement over one table: the matched set is materialised once and the page,
-the total and the three facets are computed from it in the same round trip.
+``tsvector`` with a GIN index, the summary the API returns, filter, facet and ranking columns),
+so a search is one statement over one table: the matched set is materialised once and the page,
+the total and the facets are computed from it in the same round trip.
 
-Typo tolerance: query words of 4+ letters that are not in the lexicon (``search_searchword``)
-are replaced by the lexicon words one edit away (``pg_trgm`` GIN for candidates,
-``levenshtein`` to keep exactly one edit). Suggestions are trigram (``LIKE '%…%'``) or
-prefix (``text_pattern_ops``) index scans on ``lower(name)``.
+The query is understood first (``agora.search.query``: stop words, synonym expansion, typo
+corrections from the lexicon) in the same transaction; each term becomes a ``tsquery`` group of
+its alternatives (``'lamp':*`` for the last word's prefix, ``('t' <-> 'shirt')`` for a phrase).
+Ranking uses weight-restricted copies of each group (``'lamp':A`` — in the name or a SKU) rather
+than ``ts_rank``: the same tiers the Elasticsearch backend scores, then stock and popularity.
+Suggestions are trigram (``LIKE '%…%'``) or prefix (``text_pattern_ops``) index scans on
+``lower(name)``.
 """
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agora.search.documents import build_documents, document_words, public_products
+from agora.catalog.attributes import SEPARATOR
+from agora.search import lexicon
+from agora.search.documents import build_documents, public_products
+from agora.search.query import Alternative, Term, run, understand
+from agora.search.rules import Rules, current_rules
 from agora.search.types import (
     FACET_SIZE,
-    FUZZY_MIN_LENGTH,
     PRICE_BAND_EDGES,
     SUGGEST_SIZE,
     PageRequest,
     SearchFilters,
     SearchResult,
     Suggestion,
+    empty_facets,
     price_bands,
-    tokenize,
     words,
 )
 
-TS_CONFIG = "english"
-# Trigram similarity between a 4-letter word and itself with one letter substituted is 2/8;
-# anything one edit away scores at least 0.25, so 0.24 keeps every candidate the
-# levenshtein test then confirms.
-TRIGRAM_THRESHOLD = 0.24
-CORRECTIONS_PER_WORD = 5
+# English stemming that keeps every word (migration 0005): staff's stop words decide what a
+# query leaves out, so "over" of "Over-Ear" is searchable.
+TS_CONFIG = "agora_english"
 
 # Only constants are interpolated; every value is a bound parameter.
 _UPSERT = f"""
 INSERT INTO search_searchdocument AS d (
     product_id, slug, name, vendor_id, vendor_slug, vendor_name, category_slug, category_name,
-    category_slugs, price_min, currency, in_stock, thumbnail, created_at, search_vector, indexed_at)
+    category_slugs, price_min, currency, in_stock, popularity, attribute_values, rating_average,
+    rating_count, thumbnail, created_at, search_vector, indexed_at)
 SELECT r.id, r.slug, r.name, r.vendor_id, r.vendor_slug, r.vendor_name, r.category_slug, r.category_name,
-    r.category_slugs, r.price_min, r.currency, r.in_stock, r.thumbnail, r.created_at,
+    r.category_slugs, r.price_min, r.currency, r.in_stock, r.popularity, r.attribute_values,
+    r.rating_average, r.rating_count, r.thumbnail,
+    r.created_at,
     setweight(to_tsvector('{TS_CONFIG}', r.text_a), 'A')
       || setweight(to_tsvector('{TS_CONFIG}', r.text_b), 'B')
       || setweight(to_tsvector('{TS_CONFIG}', r.text_c), 'C'),
@@ -55,80 +63,74 @@ SELECT r.id, r.slug, r.name, r.vendor_id, r.vendor_slug, r.vendor_name, r.catego
 FROM jsonb_to_recordset(%s::jsonb) AS r(
     id bigint, slug text, name text, vendor_id bigint, vendor_slug text, vendor_name text,
     category_slug text, category_name text, category_slugs varchar(140)[], price_min numeric,
-    currency text, in_stock boolean, thumbnail text, created_at timestamptz,
-    text_a text, text_b text, text_c text)
+    currency text, in_stock boolean, popularity integer, attribute_values text[],
+    rating_average numeric, rating_count integer, thumbnail text,
+    created_at timestamptz, text_a text, text_b text, text_c text)
 ON CONFLICT (product_id) DO UPDATE SET
     slug = EXCLUDED.slug, name = EXCLUDED.name, vendor_id = EXCLUDED.vendor_id,
     vendor_slug = EXCLUDED.vendor_slug, vendor_name = EXCLUDED.vendor_name,
     category_slug = EXCLUDED.category_slug, category_name = EXCLUDED.category_name,
     category_slugs = EXCLUDED.category_slugs, price_min = EXCLUDED.price_min,
-    currency = EXCLUDED.currency, in_stock = EXCLUDED.in_stock, thumbnail = EXCLUDED.thumbnail,
+    currency = EXCLUDED.currency, in_stock = EXCLUDED.in_stock, popularity = EXCLUDED.popularity,
+    attribute_values = EXCLUDED.attribute_values, rating_average = EXCLUDED.rating_average,
+    rating_count = EXCLUDED.rating_count, thumbnail = EXCLUDED.thumbnail,
     created_at = EXCLUDED.created_at, search_vector = EXCLUDED.search_vector,
     indexed_at = EXCLUDED.indexed_at
 """  # noqa: S608  # nosec B608  # only module constants are interpolated; values are bound
-
-# Per query word: itself if the lexicon knows it (a primary-key probe; the trigram scan is then
-# skipped by a one-time filter), else the lexicon words one edit away.
-_CORRECTIONS = """
-SELECT q.w, c.word, c.distance
-FROM unnest(%s::text[]) AS q(w)
-CROSS JOIN LATERAL (
-    SELECT q.w AS word, 0 AS distance
-    WHERE EXISTS (SELECT 1 FROM search_searchword e WHERE e.word = q.w)
-    UNION ALL
-    (SELECT s.word, levenshtein_less_equal(s.word, q.w, 1) AS distance
-     FROM search_searchword s
-     WHERE NOT EXISTS (SELECT 1 FROM search_searchword e WHERE e.word = q.w)
-       AND s.word %% q.w AND levenshtein_less_equal(s.word, q.w, 1) <= 1
-     ORDER BY distance, similarity(s.word, q.w) DESC, s.word
-     LIMIT %s)
-) c
-"""
 
 # For this transaction only. The documents table and its indexes are small and hot, so random
 # reads cost about what sequential ones do: without this the planner seq-scans all 100k rows
 # for a word in 10 % of them instead of a GIN bitmap scan (about 3x slower, measured).
 # JIT off: broad words (thousands of matches) cross jit_above_cost, and compiling the plan
 # costs more than the query itself saves. work_mem: the facet aggregation and the page sort
-# of a broad word stay in memory.
+# of a broad word stay in memory. The trigram threshold is the lexicon's (typo candidates).
 _SETTINGS = f"""
 SELECT set_config('random_page_cost', '1.1', true),
        set_config('jit', 'off', true),
        set_config('work_mem', '16MB', true),
-       set_config('pg_trgm.similarity_threshold', '{TRIGRAM_THRESHOLD}', true)
+       set_config('pg_trgm.similarity_threshold', '{lexicon.TRIGRAM_THRESHOLD}', true)
 """
 
-# Ordering of the matched set ``m``; every one ends with the primary key, so pages are stable.
+# Ordering of the matched set; every one ends with the primary key, so pages are stable.
 _ORDER_BY = {
-    "relevance": "rank DESC, product_id",
+    "relevance": "named DESC, whole DESC, listed DESC, in_stock DESC, popularity DESC, product_id",
     "price": "price_min ASC NULLS LAST, product_id",
     "-price": "price_min DESC NULLS LAST, product_id",
     "name": "lower(name), product_id",
     "-created_at": "created_at DESC, product_id DESC",
+    "-rating": "rating_average DESC NULLS LAST, rating_count DESC, product_id",
+}
+# Columns the ordering needs besides those ``m`` always carries.
+_ORDER_COLUMNS = {
+    "name": "d.name, ",
+    "-created_at": "d.created_at, ",
+    "-rating": "d.rating_average, d.rating_count, ",
 }
 
 _SEARCH = """
 WITH m AS MATERIALIZED (
-    SELECT d.product_id, d.category_slug, d.vendor_slug, d.price_min, {extra}{rank} AS rank
-    FROM search_searchdocument d{from_query}
+    SELECT d.product_id, d.category_slug, d.vendor_slug, d.price_min, d.in_stock, d.popularity, {extra}
+           {named} AS named, {whole} AS whole, {listed} AS listed{attribute_columns}
+    FROM search_searchdocument d
     WHERE {where}
-), page AS (
+){filtered}, page AS (
     -- a bounded (top-N) sort; the ids keep their order through the array
     SELECT array_agg(product_id) AS ids
-    FROM (SELECT product_id FROM m ORDER BY {order} LIMIT %s OFFSET %s) s
+    FROM (SELECT product_id FROM {matched} ORDER BY {order} LIMIT {limit} OFFSET {offset}) s
 ), facets AS (
     -- the three facets in one pass over the matched set
     SELECT GROUPING(category_slug, vendor_slug, band) AS kind, category_slug, vendor_slug, band, count(*) AS n
-    FROM (SELECT category_slug, vendor_slug, width_bucket(price_min, %s::numeric[]) AS band FROM m) x
+    FROM (SELECT category_slug, vendor_slug, width_bucket(price_min, {edges}::numeric[]) AS band FROM {matched}) x
     GROUP BY GROUPING SETS ((category_slug), (vendor_slug), (band))
-)
+){attribute_facets}
 SELECT
-    (SELECT count(*) FROM m),
+    (SELECT count(*) FROM {matched}),
     (SELECT coalesce(json_agg(json_build_object(
             'id', d.product_id, 'slug', d.slug, 'name', d.name,
             'vendor', json_build_object('slug', d.vendor_slug, 'name', d.vendor_name),
             'category', json_build_object('slug', d.category_slug, 'name', d.category_name),
             'price_from', d.price_min::text, 'currency', d.currency, 'in_stock', d.in_stock,
+            'rating_average', d.rating_average::text, 'rating_count', d.rating_count,
             'thumbnail', d.thumbnail) ORDER BY p.pos), '[]'::json)
      FROM page, unnest(page.ids) WITH ORDINALITY AS p(product_id, pos)
      JOIN search_searchdocument d USING (product_id)),
@@ -144,11 +146,27 @@ SELECT
      FROM (SELECT vendor_slug AS slug, n FROM facets
            WHERE kind = 5 ORDER BY n DESC, vendor_slug LIMIT {facet_size}) v),
     (SELECT coalesce(json_agg(json_build_array(band, n) ORDER BY band), '[]'::json)
-     FROM facets WHERE kind = 6 AND band IS NOT NULL)
+     FROM facets WHERE kind = 6 AND band IS NOT NULL),
+    {attribute_answer},
+    {term_counts}
 """
 
-# Columns the ordering needs besides those ``m`` always carries.
-_ORDER_COLUMNS = {"name": "d.name, ", "-created_at": "d.created_at, "}
+# Attribute facets: each filterable key's values with counts, the most common first, then in
+# byte order (as Elasticsearch orders terms). A key's own selection is left out of its counts
+# (ticking "oak" keeps "steel" countable: values of one key are alternatives).
+_ATTRIBUTE_FACETS = """, attrs AS (
+    SELECT key, value, n, row_number() OVER (PARTITION BY key ORDER BY n DESC, value COLLATE "C") AS r
+    FROM (
+        SELECT split_part(a, chr(31), 1) AS key, substr(a, strpos(a, chr(31)) + 1) AS value, count(*) AS n
+        FROM m, unnest(m.attribute_values) AS a
+        WHERE split_part(a, chr(31), 1) = ANY({keys}::text[]){others}
+        GROUP BY 1, 2
+    ) x
+)"""
+_ATTRIBUTE_ANSWER = (
+    "(SELECT coalesce(json_agg(json_build_array(key, value, n) ORDER BY key, n DESC, value COLLATE \"C\"), '[]'::json) "
+    "FROM attrs WHERE r <= {facet_size})"
+)
 
 _SUGGEST = """
 SELECT name, slug FROM search_searchdocument
@@ -156,6 +174,18 @@ WHERE lower(name) LIKE %s{exclude}
 ORDER BY lower(name) LIKE %s DESC, position(%s in ' ' || lower(name)) > 0 DESC, lower(name), product_id
 LIMIT %s
 """
+
+
+class _Params:
+    """Named query parameters: ``params(value)`` binds a value and returns its placeholder."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"%({name})s"
 
 
 def _like_escape(text: str) -> str:
@@ -170,90 +200,177 @@ def _price(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _lexeme(word: str, *, prefix: bool = False, weights: str = "") -> str:
+    # Query words are \\w+ runs (``types.words``): quoting them as lexemes is safe.
+    label = ("*" if prefix else "") + weights
+    return f"'{word}'" + (f":{label}" if label else "")
+
+
+def _alternative(alt: Alternative, weights: str = "") -> str:
+    if len(alt.words) == 1:
+        return _lexeme(alt.words[0], prefix=alt.prefix, weights=weights)
+    return "(" + " <-> ".join(_lexeme(w, weights=weights) for w in alt.words) + ")"
+
+
+def _group(alternatives: tuple[Alternative, ...], weights: str = "") -> str:
+    return "(" + " | ".join(_alternative(a, weights) for a in alternatives) + ")"
+
+
+def _tsquery(params: _Params, text: str) -> str:
+    return f"to_tsquery('{TS_CONFIG}', {params(text)})"
+
+
+def _matches(params: _Params, text: str) -> str:
+    return f"(d.search_vector @@ {_tsquery(params, text)})"
+
+
+def _has_prefix(term: Term) -> bool:
+    return any(a.prefix for a in term.alternatives)
+
+
+def _whole(term: Term) -> tuple[Alternative, ...]:
+    """The term's alternatives as whole words: a name with "pen" itself outranks "Pendant"."""
+    return tuple(replace(a, prefix=False) for a in term.alternatives if not a.completion)
+
+
+def _tier(params: _Params, groups: list[str]) -> str:
+    """How many of these ``tsquery`` groups the document matches."""
+    return " + ".join(f"{_matches(params, g)}::int" for g in groups) if groups else "0"
+
+
 class PostgresBackend:
     name = "postgres"
     batch_size = 500
 
     # --- reads -------------------------------------------------------------------------
 
-    def search(self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest) -> SearchResult:
-        terms = tokenize(query)
-        where, params = self._filters(filters)
-        with transaction.atomic(), connection.cursor() as cursor:
+    def search(
+        self, query: str, filters: SearchFilters, ordering: str | None, page: PageRequest, *, exact: bool = False
+    ) -> SearchResult:
+        rules = current_rules()
+        # No savepoint inside a caller's transaction: a read, and a failure fails the caller anyway.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.execute(_SETTINGS)
-            if terms:
-                tsquery = self._tsquery(cursor, terms)
-                from_query = f", to_tsquery('{TS_CONFIG}', %s) AS query"
-                params = [tsquery, *params]
-                where.insert(0, "d.search_vector @@ query")
-                rank = "ts_rank(d.search_vector, query)"
-            else:
-                from_query, rank = "", "0::real"
-            ordering_key = ordering or ("relevance" if terms else "-created_at")
-            sql = _SEARCH.format(
-                extra=_ORDER_COLUMNS.get(ordering_key, ""),
-                rank=rank,
-                from_query=from_query,
-                where=" AND ".join(where) or "true",
-                order=_ORDER_BY[ordering_key],
-                facet_size=FACET_SIZE,
+            understood = understand(
+                query,
+                rules,
+                lambda asked, last: lexicon.lookup(cursor, asked, last=last),
+                exact=exact,
+                expand_synonyms=True,
+                complete_prefix=True,
             )
-            cursor.execute(sql, [*params, page.size, page.offset, list(PRICE_BAND_EDGES)])
-            total, results, categories, vendors, bands = cursor.fetchone()
+
+            def execute(terms: list[Term], count_terms: bool) -> tuple[SearchResult, list[int] | None]:
+                return self._execute(cursor, terms, filters, ordering, page, rules, count_terms=count_terms)
+
+            return run(understood, execute, exact=exact)
+
+    def _execute(
+        self,
+        cursor,
+        terms: list[Term],
+        filters: SearchFilters,
+        ordering: str | None,
+        page: PageRequest,
+        rules: Rules,
+        *,
+        count_terms: bool,
+    ) -> tuple[SearchResult, list[int] | None]:
+        params = _Params()
+        groups = [_group(t.alternatives) for t in terms]
+        where = self._filters(params, filters)
+        if groups:
+            where.insert(0, _matches(params, " & ".join(groups)))
+        facet_keys = [a.key for a in rules.attributes]
+        selected = [(key, values) for key, values in filters.attributes if values]
+        attribute_columns = "".join(
+            f", (d.attribute_values && {params([f'{key}{SEPARATOR}{v}' for v in values])}::text[]) AS ok_{i}"
+            for i, (key, values) in enumerate(selected)
+        )
+        if facet_keys:
+            attribute_columns += ", d.attribute_values"
+        # Only generated column names are interpolated below; every value is a bound parameter.
+        filtered = (
+            ", f AS (SELECT * FROM m WHERE " + " AND ".join(f"ok_{i}" for i in range(len(selected))) + ")"  # noqa: S608  # nosec B608
+            if selected
+            else ""
+        )
+        attribute_facets, attribute_answer = "", "'[]'::json"
+        if facet_keys:
+            others = "".join(
+                f" AND (split_part(a, chr(31), 1) = {params(key)} OR m.ok_{i})" for i, (key, _) in enumerate(selected)
+            )
+            attribute_facets = _ATTRIBUTE_FACETS.format(keys=params(facet_keys), others=others)
+            attribute_answer = _ATTRIBUTE_ANSWER.format(facet_size=FACET_SIZE)
+        term_counts = "NULL::json"
+        if count_terms and len(groups) > 1:
+            # Evaluated only when nothing matched (a CASE runs its sub-select lazily): how many
+            # products each term matches on its own, under the same filters (for the fallback).
+            any_term = self._filters(params, filters, attributes=True)
+            any_term.insert(0, _matches(params, " | ".join(groups)))
+            counts = ", ".join(f"count(*) FILTER (WHERE {_matches(params, g)})" for g in groups)
+            term_counts = (
+                f"CASE WHEN NOT EXISTS (SELECT 1 FROM {'f' if selected else 'm'}) THEN "  # noqa: S608  # nosec B608
+                f"(SELECT json_build_array({counts}) FROM search_searchdocument d WHERE {' AND '.join(any_term)}) END"
+            )
+        ordering_key = ordering or ("relevance" if terms else "-created_at")
+        sql = _SEARCH.format(
+            extra=_ORDER_COLUMNS.get(ordering_key, ""),
+            named=_tier(params, [_group(t.alternatives, "A") for t in terms]) if ordering_key == "relevance" else "0",
+            whole=_tier(params, [_group(_whole(t), "A") for t in terms if _has_prefix(t)])
+            if ordering_key == "relevance"
+            else "0",
+            listed=_tier(params, [_group(t.alternatives, "AB") for t in terms]) if ordering_key == "relevance" else "0",
+            attribute_columns=attribute_columns,
+            where=" AND ".join(where) or "true",
+            filtered=filtered,
+            matched="f" if selected else "m",
+            order=_ORDER_BY[ordering_key],
+            limit=params(page.size),
+            offset=params(page.offset),
+            edges=params(list(PRICE_BAND_EDGES)),
+            attribute_facets=attribute_facets,
+            attribute_answer=attribute_answer,
+            term_counts=term_counts,
+            facet_size=FACET_SIZE,
+        )
+        cursor.execute(sql, params.values)
+        total, results, categories, vendors, bands, attributes, counts_found = cursor.fetchone()
         for row in results:
             row["price_from"] = _price(row["price_from"])
+            row["rating_average"] = _price(row["rating_average"])
         edges = price_bands()
-        price = [
-            {"min": edges[b][0], "max": edges[b][1], "count": n} for b, n in (bands if isinstance(bands, list) else [])
-        ]
-        return SearchResult(
-            total=total, results=results, facets={"category": categories, "vendor": vendors, "price": price}
+        facets = empty_facets()
+        facets.update(
+            category=categories,
+            vendor=vendors,
+            price=[{"min": edges[b][0], "max": edges[b][1], "count": n} for b, n in bands],
+            attributes=_attribute_facets(rules, attributes),
         )
+        return SearchResult(total=total, results=results, facets=facets), counts_found
 
-    def _filters(self, filters: SearchFilters) -> tuple[list[str], list]:
+    def _filters(self, params: _Params, filters: SearchFilters, *, attributes: bool = False) -> list[str]:
         where: list[str] = []
-        params: list = []
         if filters.category:
-            where.append("d.category_slugs @> ARRAY[%s]::varchar(140)[]")
-            params.append(filters.category)
+            where.append(f"d.category_slugs @> ARRAY[{params(filters.category)}]::varchar(140)[]")
         if filters.vendor:
-            where.append("d.vendor_slug = %s")
-            params.append(filters.vendor)
+            where.append(f"d.vendor_slug = {params(filters.vendor)}")
         if filters.min_price is not None:
-            where.append("d.price_min >= %s")
-            params.append(filters.min_price)
+            where.append(f"d.price_min >= {params(filters.min_price)}")
         if filters.max_price is not None:
-            where.append("d.price_min <= %s")
-            params.append(filters.max_price)
+            where.append(f"d.price_min <= {params(filters.max_price)}")
         if filters.in_stock is not None:
-            where.append("d.in_stock = %s")
-            params.append(filters.in_stock)
+            where.append(f"d.in_stock = {params(filters.in_stock)}")
+        if filters.min_rating is not None:
+            where.append(f"d.rating_average >= {params(filters.min_rating)}")
         if filters.exclude_vendor_ids:
-            where.append("NOT (d.vendor_id = ANY(%s::bigint[]))")
-            params.append(list(filters.exclude_vendor_ids))
-        return where, params
-
-    def _tsquery(self, cursor, terms: list[str]) -> str:
-        """``to_tsquery`` text: words ANDed, each ORed with its one-edit corrections, the last one a prefix.
-
-        Terms are ``\\w+`` runs (see ``tokenize``), so quoting them as lexemes is safe.
-        """
-        # Words with digits (SKUs, sizes) are matched exactly: a "typo" there is another product.
-        fuzzy = sorted({t for t in terms if len(t) >= FUZZY_MIN_LENGTH and t.isalpha()})
-        candidates: dict[str, list[tuple[str, int]]] = {}
-        if fuzzy:
-            cursor.execute(_CORRECTIONS, [fuzzy, CORRECTIONS_PER_WORD])
-            for word, candidate, distance in cursor.fetchall():
-                candidates.setdefault(word, []).append((candidate, distance))
-        groups = []
-        for i, term in enumerate(terms):
-            found = candidates.get(term, [])
-            known = any(distance == 0 for _, distance in found)
-            alternatives = [f"'{term}':*" if i == len(terms) - 1 else f"'{term}'"]
-            if not known:
-                alternatives += [f"'{word}'" for word, _ in found]
-            groups.append("(" + " | ".join(alternatives) + ")")
-        return " & ".join(groups)
+            where.append(f"NOT (d.vendor_id = ANY({params(list(filters.exclude_vendor_ids))}::bigint[]))")
+        if attributes:
+            for key, values in filters.attributes:
+                if values:
+                    pairs = [f"{key}{SEPARATOR}{v}" for v in values]
+                    where.append(f"d.attribute_values && {params(pairs)}::text[]")
+        return where
 
     def suggest(self, prefix: str, *, exclude_vendor_ids: tuple[int, ...] = ()) -> list[Suggestion]:
         text = " ".join(prefix.lower().split())
@@ -275,7 +392,7 @@ class PostgresBackend:
 
     # --- writes ------------------------------------------------------------------------
 
-    def index(self, product_ids: list[int], *, seen_words: set[str] | None = None) -> int:
+    def index(self, product_ids: list[int], *, seen_words: dict[str, int] | None = None) -> int:
         """Upserts the documents of the public products among ``product_ids``; removes the others'."""
         ids = sorted(set(product_ids))
         indexed = 0
@@ -290,7 +407,7 @@ class PostgresBackend:
             indexed += len(docs)
         return indexed
 
-    def _write(self, docs: list[dict], seen_words: set[str] | None = None) -> None:
+    def _write(self, docs: list[dict], seen_words: dict[str, int] | None = None) -> None:
         if not docs:
             return
         rows = [
@@ -307,6 +424,10 @@ class PostgresBackend:
                 "price_min": d["price_from"],
                 "currency": d["currency"],
                 "in_stock": d["in_stock"],
+                "popularity": d["popularity"],
+                "attribute_values": d["attribute_values"],
+                "rating_average": d["rating_average"],
+                "rating_count": d["rating_count"],
                 "thumbnail": d["thumbnail"],
                 "created_at": d["created_at"],
                 # Text is split exactly as queries are (``words``), so "SKU-00042" or "X-200" are
@@ -317,16 +438,9 @@ class PostgresBackend:
             }
             for d in docs
         ]
-        words = sorted(set().union(*(document_words(d) for d in docs)))
-        if seen_words is not None:
-            seen_words.update(words)
         with connection.cursor() as cursor:
             cursor.execute(_UPSERT, [timezone.now(), json.dumps(rows, cls=DjangoJSONEncoder)])
-            if words:
-                cursor.execute(
-                    "INSERT INTO search_searchword (word) SELECT unnest(%s::varchar(40)[]) ON CONFLICT DO NOTHING",
-                    [words],
-                )
+            lexicon.add(cursor, docs, seen_words)
 
     def remove(self, product_ids: list[int]) -> None:
         if product_ids:
@@ -344,7 +458,7 @@ class PostgresBackend:
         """
         started = timezone.now()
         total = 0
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         ids = public_products().order_by("pk").values_list("pk", flat=True)
         batch: list[int] = []
         for pk in ids.iterator(chunk_size=10 * self.batch_size):
@@ -360,14 +474,20 @@ class PostgresBackend:
                 progress(len(batch))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_searchdocument WHERE indexed_at < %s", [started])
-            cursor.execute("CREATE TEMP TABLE search_seen_words (word varchar(40) PRIMARY KEY) ON COMMIT DROP")
-            cursor.execute("INSERT INTO search_seen_words SELECT unnest(%s::varchar(40)[])", [sorted(seen)])
-            cursor.execute(
-                "DELETE FROM search_searchword w WHERE NOT EXISTS "
-                "(SELECT 1 FROM search_seen_words s WHERE s.word = w.word)"
-            )
+            lexicon.prune(cursor, seen)
         return total
+
+    def sync_rules(self) -> None:
+        """Nothing to push: this backend reads the rules at query time."""
 
     def health(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_searchdocument WHERE false")
+
+
+def _attribute_facets(rules: Rules, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The attribute facets in staff's order, each with its values (most products first)."""
+    values: dict[str, list[dict[str, Any]]] = {}
+    for key, value, count in rows:
+        values.setdefault(key, []).append({"value": value, "count": count})
+    return [{"key": a.key, "name": a.name, "values": values[a.key]} for a in rules.attributes if a.key in values]

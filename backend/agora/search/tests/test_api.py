@@ -38,7 +38,17 @@ def test_search_answers_the_paginated_summaries_with_facets(api_client, catalog)
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results", "facets"}
+    assert set(body) == {
+        "count",
+        "next",
+        "previous",
+        "results",
+        "facets",
+        "corrected_query",
+        "corrections",
+        "dropped_words",
+    }
+    assert body["corrected_query"] is None and body["corrections"] == [] and body["dropped_words"] == []
     assert body["count"] == 1 and body["next"] is None and body["previous"] is None
     assert body["results"] == [
         {
@@ -50,6 +60,8 @@ def test_search_answers_the_paginated_summaries_with_facets(api_client, catalog)
             "price_from": "35.00",
             "currency": "EUR",
             "in_stock": True,
+            "rating_average": None,
+            "rating_count": 0,
             "thumbnail": "/media/products/p/thumb.webp",
         }
     ]
@@ -57,6 +69,7 @@ def test_search_answers_the_paginated_summaries_with_facets(api_client, catalog)
         "category": [{"slug": "garden", "name": "Garden", "count": 1}],
         "vendor": [{"slug": "urban", "name": "Urban Goods", "count": 1}],
         "price": [{"min": "25.00", "max": "50.00", "count": 1}],
+        "attributes": [],
     }
 
 
@@ -135,9 +148,15 @@ def test_special_characters_never_break_the_search(api_client, catalog, q):
 
 
 def test_sql_in_a_query_is_only_words(api_client, catalog):
-    response = api_client.get(SEARCH, {"q": "ceramic' OR '1'='1"})
+    from agora.search.models import StopWord
+
+    StopWord.objects.get_or_create(word="or")
+    response = api_client.get(SEARCH, {"q": "ceramic' OR '1'='1", "exact": "true"})
     assert response.json()["count"] == 0  # "or" and "1" must also match: nothing has them
-    assert api_client.get(SEARCH, {"q": "ceramic"}).json()["count"] == 3
+    # understood as words: the ones no product has are left out, and named
+    body = api_client.get(SEARCH, {"q": "ceramic' OR '1'='1"}).json()
+    assert body["count"] == 3
+    assert body["dropped_words"] == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -286,3 +305,109 @@ def test_the_search_cache_can_be_turned_off(api_client, catalog, settings):
     with CaptureQueriesContext(connection) as second:
         api_client.get(SEARCH, {"q": "ceramic"})
     assert any("search_searchdocument" in q["sql"] for q in second.captured_queries)
+
+
+# --- how the query was understood, attribute filters -------------------------------------------
+
+
+def test_the_answer_says_what_it_corrected_and_exact_searches_as_typed(api_client, catalog):
+    body = api_client.get(SEARCH, {"q": "cermic planter"}).json()
+    assert [r["slug"] for r in body["results"]] == ["ceramic-planter"]
+    assert body["corrected_query"] == "ceramic planter"
+    assert body["corrections"] == [{"word": "cermic", "correction": "ceramic"}]
+    # the storefront's "search instead for cermic planter" link
+    exact = api_client.get(SEARCH, {"q": "cermic planter", "exact": "true"}).json()
+    assert exact["count"] == 0 and exact["corrected_query"] is None and exact["corrections"] == []
+    # the two answers are cached apart
+    assert api_client.get(SEARCH, {"q": "cermic planter"}).json()["count"] == 1
+
+
+def test_words_left_out_are_named(api_client, catalog):
+    body = api_client.get(SEARCH, {"q": "oak mug"}).json()
+    assert [r["slug"] for r in body["results"]] == ["oak-desk-chair"]
+    assert body["dropped_words"] == ["mug"]
+
+
+@pytest.fixture
+def filterable(catalog, django_capture_on_commit_callbacks):
+    from agora.catalog.models import AttributeDefinition, Product
+    from agora.catalog.services import attribute_definition_save
+    from agora.search.indexing import products_changed
+
+    Product.objects.filter(pk=catalog.desk_chair.pk).update(attributes={"material": "oak"})
+    Product.objects.filter(pk=catalog.bench.pk).update(attributes={"material": "Teak wood", "colour": "green"})
+    products_changed([catalog.desk_chair.pk, catalog.bench.pk])
+    index_pending()
+    with django_capture_on_commit_callbacks(execute=True):
+        attribute_definition_save(definition=AttributeDefinition(key="Material", name="Material", filterable=True))
+
+
+def test_attribute_filters_come_from_repeated_query_parameters(api_client, catalog, filterable):
+    body = api_client.get(SEARCH + "?attribute=material:oak&attribute=Material:Teak%20wood").json()
+    assert {r["slug"] for r in body["results"]} == {"oak-desk-chair", "garden-bench"}
+    assert body["facets"]["attributes"] == [
+        {
+            "key": "material",
+            "name": "Material",
+            "values": [  # the most common first, then in byte order (as Elasticsearch orders them)
+                {"value": "Teak wood", "count": 1},
+                {"value": "ceramic", "count": 1},
+                {"value": "oak", "count": 1},
+            ],
+        }
+    ]
+    assert [r["slug"] for r in api_client.get(SEARCH, {"attribute": "material:oak"}).json()["results"]] == [
+        "oak-desk-chair"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("material", 'Write an attribute filter as key:value ("material:oak").'),
+        (":oak", 'Write an attribute filter as key:value ("material:oak").'),
+        ("material:", 'Write an attribute filter as key:value ("material:oak").'),
+        ("colour:green", "Not a filterable attribute: colour."),
+    ],
+)
+def test_a_bad_attribute_filter_is_a_400(api_client, catalog, filterable, value, message):
+    error = assert_error(api_client.get(SEARCH, {"attribute": value}), 400)
+    assert error["details"]["attribute"] == [message]
+
+
+def test_too_many_attribute_filters_is_a_400(api_client, catalog, filterable):
+    query = "&".join(f"attribute=material:v{i}" for i in range(21))
+    assert "attribute" in assert_error(api_client.get(f"{SEARCH}?{query}"), 400)["details"]
+
+
+def test_staff_changes_to_attributes_and_synonyms_reach_cached_answers_at_once(
+    api_client, catalog, filterable, django_capture_on_commit_callbacks, sent_tasks
+):
+    from agora.catalog.models import AttributeDefinition
+    from agora.catalog.services import attribute_definition_save
+    from agora.search import services
+    from agora.search.models import Synonym
+
+    assert api_client.get(SEARCH, {"q": "seat", "exact": "true"}).json()["count"] == 0  # cached
+    assert [f["key"] for f in api_client.get(SEARCH).json()["facets"]["attributes"]] == ["material"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.synonym_save(synonym=Synonym(synonyms="seat, chair, bench"))
+        definition = AttributeDefinition.objects.get(key="material")
+        definition.filterable = False
+        attribute_definition_save(definition=definition)
+    body = api_client.get(SEARCH, {"q": "seat", "exact": "true"}).json()
+    assert {r["slug"] for r in body["results"]} == {"oak-desk-chair", "garden-bench"}
+    assert api_client.get(SEARCH).json()["facets"]["attributes"] == []
+
+
+def test_the_search_budget_holds_for_a_corrected_partial_and_filtered_search(
+    api_client, catalog, filterable, django_assert_max_num_queries
+):
+    api_client.get(SEARCH, {"q": "warm up"})  # the rules are loaded once per process and version
+    # hidden vendors + settings + lexicon + the search (and term counts) + the retry + the visibility guard
+    with django_assert_max_num_queries(6):
+        body = api_client.get(SEARCH, {"q": "cermic sofa planter", "attribute": "material:oak"}).json()
+    assert body["count"] == 0
+    with django_assert_max_num_queries(7):
+        body = api_client.get(SEARCH, {"q": "oak mug", "in_stock": "true"}).json()
+    assert [r["slug"] for r in body["results"]] == ["oak-desk-chair"]

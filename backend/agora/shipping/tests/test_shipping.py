@@ -195,3 +195,22 @@ def test_vendor_policies_are_set_from_the_portal(make_user):
     r = client.patch("/api/v1/vendor/policies/", {"handling_days": 2, "return_window_days": 30}, format="json")
     assert r.status_code == 200 and (r.json()["handling_days"], r.json()["return_window_days"]) == (2, 30)
     assert client.patch("/api/v1/vendor/policies/", {"return_window_days": 7}, format="json").status_code == 400
+
+
+def test_a_vendors_storefront_lists_its_own_methods_or_the_platforms(api_client):
+    from agora.shipping.models import VendorShippingMethod
+    from agora.vendors.models import Vendor
+    from agora.vendors.tests.factories import VendorFactory
+
+    shipping_methods()
+    plain = VendorFactory.create(slug="plain")
+    own = VendorFactory.create(slug="own")
+    VendorShippingMethod.objects.create(vendor=own, code="courier", name="Courier", price=7, countries=["DE"])
+    VendorShippingMethod.objects.create(vendor=own, code="old", name="Old", price=1, is_active=False)
+
+    inherited = api_client.get("/api/v1/vendors/plain/shipping-methods/").json()
+    assert [m["code"] for m in inherited] == ["standard", "express"]
+    [courier] = api_client.get("/api/v1/vendors/own/shipping-methods/").json()
+    assert (courier["name"], courier["price"], courier["countries"]) == ("Courier", "7.00", ["DE"])
+    Vendor.objects.filter(pk=plain.pk).update(status=Vendor.Status.SUSPENDED)
+    assert api_client.get("/api/v1/vendors/plain/shipping-methods/").status_code == 404

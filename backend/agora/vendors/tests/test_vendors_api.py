@@ -135,3 +135,42 @@ def test_suspended_vendor_members_lose_portal_writes(make_user):
         "/api/v1/vendor/products/", {"name": "x", "category": "y", "variants": []}, format="json"
     )
     assert response.status_code == 403 and response.json()["error"]["code"] == "vendor_not_approved"
+
+
+def test_public_profile_matches_its_schema_serializer_and_is_cached(api_client, django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from agora.vendors.serializers import VendorPublicSerializer
+
+    vendor = VendorFactory.create(slug="kiln", rating_average=Decimal("4.50"), rating_count=2)
+    first = api_client.get("/api/v1/vendors/kiln/")
+    assert first.json() == VendorPublicSerializer(vendor).data
+    assert first.json()["rating_average"] == "4.50" and first.json()["rating_count"] == 2
+    # a second read (and an unknown slug's second 404) costs no query
+    api_client.get("/api/v1/vendors/nobody/")
+    with django_assert_max_num_queries(0):
+        assert api_client.get("/api/v1/vendors/kiln/").status_code == 200
+        assert api_client.get("/api/v1/vendors/nobody/").status_code == 404
+
+
+def test_policy_rating_and_status_changes_renew_the_cached_profile(
+    api_client, make_user, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from agora.vendors import services
+
+    membership = VendorMembershipFactory.create(vendor__slug="kiln")
+    assert api_client.get("/api/v1/vendors/kiln/").json()["handling_days"] == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(membership.user).patch("/api/v1/vendor/policies/", {"handling_days": 2}, format="json")
+    assert api_client.get("/api/v1/vendors/kiln/").json()["handling_days"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vendor_rating_set(vendor_id=membership.vendor_id, average=Decimal("3.67"), count=3)
+    assert api_client.get("/api/v1/vendors/kiln/").json()["rating_average"] == "3.67"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vendor_suspend(vendor=membership.vendor)
+    assert api_client.get("/api/v1/vendors/kiln/").status_code == 404

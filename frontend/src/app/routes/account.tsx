@@ -6,6 +6,8 @@ import { OrderDetailPage, OrdersPage } from '@/features/account/components/Order
 import { PrivacyPage } from '@/features/account/components/PrivacyPage';
 import { SecurityPage } from '@/features/account/components/SecurityPage';
 import { useMe } from '@/features/auth/api/auth';
+import { MyReviewsPage } from '@/features/reviews/components/MyReviewsPage';
+import { WishlistPage } from '@/features/wishlist/components/WishlistPage';
 import { NotFound } from '../RouteError';
 import { RequireAuth } from '../RequireAuth';
 
@@ -34,6 +36,8 @@ export function Component() {
         >
           <Route index element={<OrdersPage />} />
           <Route path="orders/:number" element={<OrderDetailPage />} />
+          <Route path="wishlist" element={<WishlistPage />} />
+          <Route path="reviews" element={<MyReviewsPage />} />
           <Route path="addresses" element={<AddressesPage />} />
           <Route path="security" element={<Security />} />
           <Route path="privacy" element={<PrivacyPage />} />

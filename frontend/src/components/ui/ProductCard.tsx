@@ -1,28 +1,41 @@
+import { createContext, useContext, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { EAGER_CARD_IMAGES } from '@/lib/images';
+import type { Schema } from '@/lib/types';
 import { Img } from './Image';
 import { Price } from './Price';
+import { Rating } from './Rating';
 import { Skeleton } from './Feedback';
 
-export type ProductCardData = {
-  id: number;
-  slug: string;
-  name: string;
-  vendor: { slug: string; name: string } | null;
-  price_from: string | null;
-  currency: string;
-  in_stock: boolean;
-  thumbnail: string | null;
-};
+/** What a card shows: a product of the list or a search hit (both from the API's schema). */
+export type ProductCardData = Pick<
+  Schema<'ProductSummary'>,
+  | 'id'
+  | 'slug'
+  | 'name'
+  | 'price_from'
+  | 'currency'
+  | 'in_stock'
+  | 'thumbnail'
+  | 'rating_average'
+  | 'rating_count'
+> & { vendor: Schema<'SlugName'> | null };
+
+/** Something to put on each card (the wishlist heart): the app provides it for every grid. */
+export type CardAction = (product: ProductCardData) => ReactNode;
+// eslint-disable-next-line react-refresh/only-export-components -- the provider's value, beside its one user
+export const CardActionContext = createContext<CardAction | undefined>(undefined);
 
 const CARD_SIZES = '(min-width: 1100px) 240px, (min-width: 700px) 30vw, 50vw';
 
 export function ProductCard({
   product,
   priority = false,
+  action,
 }: {
   product: ProductCardData;
   priority?: boolean;
+  action?: CardAction | undefined;
 }) {
   return (
     <article className="card">
@@ -38,7 +51,13 @@ export function ProductCard({
         />
         <h3 className="card__title">{product.name}</h3>
       </Link>
-      {product.vendor ? <p className="card__vendor">by {product.vendor.name}</p> : null}
+      {action ? <div className="card__action">{action(product)}</div> : null}
+      {product.vendor ? (
+        <p className="card__vendor">
+          by <Link to={`/vendors/${product.vendor.slug}`}>{product.vendor.name}</Link>
+        </p>
+      ) : null}
+      <Rating average={product.rating_average} count={product.rating_count} />
       <p className="card__meta">
         <Price amount={product.price_from} currency={product.currency} from />
         {product.in_stock ? null : <span className="badge badge--muted">Out of stock</span>}
@@ -47,13 +66,23 @@ export function ProductCard({
   );
 }
 
-export function ProductGrid({ products, label }: { products: ProductCardData[]; label: string }) {
+export function ProductGrid({
+  products,
+  label,
+  action,
+}: {
+  products: ProductCardData[];
+  label: string;
+  action?: CardAction | undefined;
+}) {
+  const provided = useContext(CardActionContext);
+  action ??= provided;
   return (
     <ul className="grid" aria-label={label}>
       {products.map((product, index) => (
         <li key={product.id}>
           {/* The first row is likely above the fold: load it eagerly for a fast LCP. */}
-          <ProductCard product={product} priority={index < EAGER_CARD_IMAGES} />
+          <ProductCard product={product} priority={index < EAGER_CARD_IMAGES} action={action} />
         </li>
       ))}
     </ul>

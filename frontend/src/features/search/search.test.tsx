@@ -106,7 +106,13 @@ describe('search page', () => {
   it('says so when nothing matches, and asks for a query when there is none', async () => {
     server.use(
       http.get(API('/search/'), () =>
-        HttpResponse.json({ count: 0, next: null, previous: null, results: [], facets: {} }),
+        HttpResponse.json({
+          count: 0,
+          next: null,
+          previous: null,
+          results: [],
+          facets: { category: [], vendor: [], price: [] },
+        }),
       ),
     );
     const { unmount } = renderWithProviders(<SearchPage />, { route: '/search?q=zzzz' });
@@ -114,5 +120,119 @@ describe('search page', () => {
     unmount();
     renderWithProviders(<SearchPage />, { route: '/search' });
     expect(screen.getByText('What are you looking for?')).toBeInTheDocument();
+  });
+});
+
+describe('how the search was understood', () => {
+  const page = (extra: Record<string, unknown>) => ({
+    count: 1,
+    next: null,
+    previous: null,
+    results: [{ ...product, name: 'Aurora Desk Lamp', slug: 'aurora-desk-lamp' }],
+    facets: { category: [], vendor: [], price: [], attributes: [] },
+    corrected_query: null,
+    corrections: [],
+    dropped_words: [],
+    ...extra,
+  });
+
+  it('shows the corrected words and links to the words as typed', async () => {
+    const seen: URLSearchParams[] = [];
+    server.use(
+      http.get(API('/search/'), ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        seen.push(query);
+        return HttpResponse.json(
+          query.get('exact') === 'true'
+            ? page({ count: 0, results: [] })
+            : page({
+                corrected_query: 'desk lamp',
+                corrections: [{ word: 'lmap', correction: 'lamp' }],
+              }),
+        );
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<SearchPage />, { route: '/search?q=desk+lmap' });
+    const line = await screen.findByText(/Showing results for/);
+    expect(line).toHaveTextContent('Showing results for desk lamp — search instead for desk lmap');
+    await user.click(screen.getByRole('link', { name: 'desk lmap' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent('/search?q=desk+lmap&exact=true'),
+    );
+    await waitFor(() => expect(seen.at(-1)?.get('exact')).toBe('true'));
+    // As typed, nothing matches: no correction line, and a way back to the corrected search
+    expect(await screen.findByText('No results for “desk lmap”')).toBeInTheDocument();
+    expect(screen.queryByText(/Showing results for/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Search with spelling corrections' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(/^\/search\?q=desk\+lmap$/),
+    );
+  });
+
+  it('names the words it left out when no product has them all', async () => {
+    server.use(
+      http.get(API('/search/'), () =>
+        HttpResponse.json(page({ dropped_words: ['wooden', 'cheap'] })),
+      ),
+    );
+    renderWithProviders(<SearchPage />, { route: '/search?q=cheap+wooden+desk+lamp' });
+    const line = await screen.findByText(/No product matches every word/);
+    expect(line).toHaveTextContent('No product matches every word: left out wooden, cheap.');
+    expect(screen.queryByText(/Showing results for/)).not.toBeInTheDocument();
+  });
+
+  it('offers the filterable attributes as facets; values of one attribute add up', async () => {
+    const seen: URLSearchParams[] = [];
+    server.use(
+      http.get(API('/search/'), ({ request }) => {
+        seen.push(new URL(request.url).searchParams);
+        return HttpResponse.json(
+          page({
+            facets: {
+              category: [],
+              vendor: [],
+              price: [],
+              attributes: [
+                {
+                  key: 'material',
+                  name: 'Material',
+                  values: [
+                    { value: 'oak', count: 3 },
+                    { value: 'steel', count: 2 },
+                  ],
+                },
+                { key: 'colour', name: 'Colour', values: [{ value: 'Midnight Blue', count: 1 }] },
+              ],
+            },
+          }),
+        );
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<SearchPage />, { route: '/search?q=lamp' });
+    const material = await screen.findByRole('group', { name: 'Material' });
+    expect(material).toHaveTextContent('oak (3)');
+    expect(screen.getByRole('group', { name: 'Colour' })).toHaveTextContent('Midnight Blue (1)');
+
+    await user.click(screen.getByRole('checkbox', { name: /oak/ }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/search?q=lamp&attribute=material%3Aoak',
+      ),
+    );
+    await user.click(screen.getByRole('checkbox', { name: /steel/ }));
+    await waitFor(() =>
+      expect(seen.at(-1)?.getAll('attribute')).toEqual(['material:oak', 'material:steel']),
+    );
+    expect(screen.getByRole('checkbox', { name: /oak/ })).toBeChecked();
+    expect(screen.getByRole('button', { name: /Show filters/ })).toHaveTextContent('(2)');
+
+    await user.click(screen.getByRole('checkbox', { name: /oak/ }));
+    await waitFor(() => expect(seen.at(-1)?.getAll('attribute')).toEqual(['material:steel']));
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(/^\/search\?q=lamp$/),
+    );
   });
 });

@@ -2,11 +2,17 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import type { Schema } from '@/lib/types';
 import { server } from '@/test/server';
 import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
 
-const approved = { slug: 'lumen', name: 'Lumen Works', status: 'approved', role: 'owner' };
+const approved: Schema<'VendorSummary'> = {
+  slug: 'lumen',
+  name: 'Lumen Works',
+  status: 'approved',
+  role: 'owner',
+};
 
 function renderPortal(route: string) {
   return renderWithProviders(

@@ -2,13 +2,19 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Schema } from '@/lib/types';
 import { server } from '@/test/server';
 import { API, paginated, renderWithProviders } from '@/test/utils';
 import { EarningsChart } from './components/payouts/EarningsChart';
 import { niceMax } from './components/payouts/scale';
 import { VendorPortal } from './components/VendorPortal';
 
-const approved = { slug: 'lumen', name: 'Lumen Works', status: 'approved', role: 'owner' };
+const approved: Schema<'VendorSummary'> = {
+  slug: 'lumen',
+  name: 'Lumen Works',
+  status: 'approved',
+  role: 'owner',
+};
 
 const account = {
   status: 'enabled',

@@ -2,11 +2,17 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Schema } from '@/lib/types';
 import { server } from '@/test/server';
 import { API, apiError, paginated, recordPosts, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
 
-const approved = { slug: 'lumen', name: 'Lumen Works', status: 'approved', role: 'owner' };
+const approved: Schema<'VendorSummary'> = {
+  slug: 'lumen',
+  name: 'Lumen Works',
+  status: 'approved',
+  role: 'owner',
+};
 const categories = [
   { slug: 'home', label: 'Home' },
   { slug: 'lighting', label: '— Lighting' },
@@ -23,9 +29,13 @@ const vendorProduct = {
   attributes: {},
   variants: [{ id: 100, sku: 'LAMP-1', name: 'Black', price: '29.00', currency: 'EUR', stock: 4 }],
   images: [],
+  price_from: '29.00',
+  currency: 'EUR',
+  in_stock: true,
+  actions: ['edit', 'add_image', 'submit', 'delete'],
   created_at: '2024-01-01T00:00:00Z',
   updated_at: '2024-01-02T00:00:00Z',
-};
+} satisfies Schema<'VendorProduct'>;
 
 function renderPortal(route: string, vendor: typeof approved | null = approved) {
   return renderWithProviders(
@@ -231,7 +241,11 @@ describe('vendor products', () => {
 describe('stock edits and concurrent sales', () => {
   it('sends the stock it loaded and, when orders came in meanwhile, shows the current stock', async () => {
     const patches: { variants: Record<string, unknown>[] }[] = [];
-    let current = { ...vendorProduct, status: 'approved' };
+    let current: Schema<'VendorProduct'> = {
+      ...vendorProduct,
+      status: 'approved',
+      actions: ['edit', 'add_image'],
+    };
     server.use(
       http.get(API('/vendor/products/42/'), () => HttpResponse.json(current)),
       http.patch(API('/vendor/products/42/'), async ({ request }) => {
@@ -347,5 +361,19 @@ describe('vendor orders', () => {
     current = subOrder('processing', 'processing');
     renderPortal('/vendor/orders');
     expect(await screen.findByRole('button', { name: 'Ship a parcel' })).toBeInTheDocument();
+  });
+});
+
+describe('product actions come from the API', () => {
+  it('offers images and review submission only when the product says it may', async () => {
+    server.use(
+      http.get(API('/vendor/products/42/'), () =>
+        HttpResponse.json({ ...vendorProduct, status: 'archived', actions: [] }),
+      ),
+    );
+    renderPortal('/vendor/products/42');
+    expect(await screen.findByText('This product can no longer be edited.')).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Submit for review' })).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Add an image')).not.toBeInTheDocument();
   });
 });

@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from agora.catalog.changes import products_changed
-from agora.catalog.models import Category, Product, ProductImage, Variant
+from agora.catalog.models import AttributeDefinition, Category, Product, ProductImage, Variant
+from agora.catalog.services import attribute_definition_save
 from agora.core.progress import progress
 from agora.vendors.models import Vendor, VendorMembership
 
@@ -157,6 +158,7 @@ class Command(BaseCommand):
         self.users(vendor_rows)
         images = self.placeholder_images()
         created = self.products(products, categories, vendor_rows, images)
+        self.attribute_definitions()
         products_changed([])  # the category tree and vendors are new too
         self.stdout.write(
             self.style.SUCCESS(
@@ -211,6 +213,13 @@ class Command(BaseCommand):
             owner = user_model.objects.get(email=email)
             VendorMembership.objects.get_or_create(
                 user=owner, defaults={"vendor": vendor, "role": VendorMembership.Role.OWNER}
+            )
+
+    def attribute_definitions(self) -> None:
+        """Demo products carry a material: staff would offer it as a search facet."""
+        if not AttributeDefinition.objects.filter(key="material").exists():
+            attribute_definition_save(
+                definition=AttributeDefinition(key="material", name="Material", filterable=True, position=1)
             )
 
     def placeholder_images(self) -> list[tuple[str, str]]:

@@ -24,6 +24,8 @@ export function AccountLayout({
         <NavLink to="/account" end>
           Orders
         </NavLink>
+        <NavLink to="/account/wishlist">Wishlist</NavLink>
+        <NavLink to="/account/reviews">Reviews</NavLink>
         <NavLink to="/account/addresses">Addresses</NavLink>
         <NavLink to="/account/security">Security</NavLink>
         <NavLink to="/account/privacy">Your data</NavLink>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
+import type { Schema } from '@/lib/types';
 import {
   cartTokenStore,
   endSession,
@@ -11,25 +12,13 @@ import {
   useIsAuthenticated,
 } from '@/lib/session';
 
-export type VendorMembership = {
-  slug: string;
-  name: string;
-  status: 'pending' | 'approved' | 'suspended' | 'rejected' | (string & {});
-  role: string;
-};
+export type VendorMembership = Schema<'VendorSummary'>;
+export type Me = Schema<'User'>;
 
-export type Me = {
-  id: number;
-  email: string;
-  email_verified: boolean;
-  first_name: string;
-  last_name: string;
-  is_staff: boolean;
-  vendor: VendorMembership | null;
-};
-
-export type Credentials = { email: string; password: string };
-export type Registration = Credentials & { first_name?: string; last_name?: string };
+/** What the sign-in and register forms collect (the request adds `mode`). */
+export type Credentials = Pick<Schema<'LoginInputRequest'>, 'email' | 'password'>;
+export type Registration = Credentials &
+  Partial<Pick<Schema<'RegisterInputRequest'>, 'first_name' | 'last_name'>>;
 
 export const meQueryOptions = () =>
   queryOptions({
@@ -103,7 +92,7 @@ export function useRequestPasswordReset() {
   });
 }
 
-export type ResetConfirm = { uid: string; token: string; password: string };
+export type ResetConfirm = Schema<'PasswordResetConfirmInputRequest'>;
 
 export function useConfirmPasswordReset() {
   return useMutation({

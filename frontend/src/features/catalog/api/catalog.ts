@@ -1,26 +1,15 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated, type ProductSummary } from '@/lib/api';
+import { api, type Paginated } from '@/lib/api';
+import { isMinRating } from '@/lib/ratings';
 import type { ListingFilters } from '@/lib/filters';
+import type { Schema } from '@/lib/types';
 
-export type Category = { slug: string; name: string; children: Category[] };
-
-export type { ProductSummary };
-
-export type Variant = {
-  id: number;
-  sku: string;
-  name: string;
-  price: string;
-  currency: string;
-  stock_available: number;
-};
-
-export type ProductDetail = ProductSummary & {
-  description: string;
-  images: { url: string; alt: string }[];
-  variants: Variant[];
-  attributes: Record<string, unknown>;
-};
+export type Category = Schema<'CategoryNode'>;
+export type ProductSummary = Schema<'ProductSummary'>;
+export type Variant = Schema<'PublicVariant'>;
+export type ProductDetail = Schema<'ProductDetail'>;
+export type VendorProfile = Schema<'VendorPublic'>;
+export type VendorShippingMethod = Schema<'OfferedMethod'>;
 
 export const ORDERINGS = [
   { value: '', label: 'Featured' },
@@ -28,6 +17,7 @@ export const ORDERINGS = [
   { value: '-price', label: 'Price: high to low' },
   { value: 'name', label: 'Name: A to Z' },
   { value: '-created_at', label: 'Newest first' },
+  { value: '-rating', label: 'Best rated' },
 ] as const;
 
 export type ProductFilters = ListingFilters & { page_size?: number | undefined };
@@ -45,12 +35,14 @@ export function filtersFromSearchParams(params: URLSearchParams): ProductFilters
   };
   const page = Number(params.get('page'));
   const ordering = text('ordering');
+  const minRating = text('min_rating');
   return {
     category: text('category'),
     vendor: text('vendor'),
     min_price: money('min_price'),
     max_price: money('max_price'),
     in_stock: params.get('in_stock') === 'true' ? true : undefined,
+    min_rating: isMinRating(minRating) ? minRating : undefined,
     ordering: ORDERINGS.some((o) => o.value === ordering) ? ordering : undefined,
     page: Number.isInteger(page) && page > 1 ? page : undefined,
   };
@@ -104,4 +96,41 @@ export function flattenCategories(
     { slug: category.slug, label: `${'— '.repeat(depth)}${category.name}` },
     ...flattenCategories(category.children ?? [], depth + 1),
   ]);
+}
+
+export const vendorQueryOptions = (slug: string) =>
+  queryOptions({
+    queryKey: ['vendors', 'detail', slug],
+    queryFn: ({ signal }) =>
+      api<VendorProfile>(`/vendors/${encodeURIComponent(slug)}/`, { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+export function useVendor(slug: string) {
+  return useQuery(vendorQueryOptions(slug));
+}
+
+export function useVendorShippingMethods(slug: string) {
+  return useQuery({
+    queryKey: ['vendors', 'shipping', slug],
+    queryFn: ({ signal }) =>
+      api<VendorShippingMethod[]>(`/vendors/${encodeURIComponent(slug)}/shipping-methods/`, {
+        signal,
+      }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Words searched within one vendor's products (the search endpoint, filtered to the vendor). */
+export function useVendorSearch(vendor: string, q: string, filters: ProductFilters) {
+  return useQuery({
+    queryKey: ['vendors', 'search', vendor, q, filters],
+    queryFn: ({ signal }) =>
+      api<Schema<'SearchPage'>>('/search/', {
+        signal,
+        query: { page_size: PAGE_SIZE, ...filters, vendor, q },
+      }),
+    enabled: q.length > 0,
+    placeholderData: keepPreviousData,
+  });
 }

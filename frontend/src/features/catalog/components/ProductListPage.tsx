@@ -7,6 +7,7 @@ import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { useDocumentTitle } from '@/lib/hooks';
+import { MIN_RATINGS } from '@/lib/ratings';
 import {
   ORDERINGS,
   PAGE_SIZE,
@@ -111,6 +112,17 @@ export function ProductListPage() {
             Apply vendor
           </Button>
         </form>
+        <SelectField
+          label="Rating"
+          value={filters.min_rating ?? ''}
+          onChange={(event) => update({ min_rating: event.target.value || undefined })}
+        >
+          {MIN_RATINGS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
         <CheckboxField
           label="In stock only"
           checked={filters.in_stock ?? false}

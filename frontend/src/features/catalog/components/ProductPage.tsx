@@ -3,11 +3,13 @@ import { Link, useParams } from 'react-router';
 import { ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { Img } from '@/components/ui/Image';
 import { Price } from '@/components/ui/Price';
+import { Rating } from '@/components/ui/Rating';
 import { isApiError } from '@/lib/errors';
 import { useDocumentTitle } from '@/lib/hooks';
 import { useProduct, type ProductDetail, type Variant } from '../api/catalog';
 
 export type AddToCartSlot = (variant: Variant | null, product: ProductDetail) => ReactNode;
+export type ProductSlot = (product: ProductDetail) => ReactNode;
 
 function stockText(variant: Variant | null): { text: string; tone: string } {
   if (!variant) return { text: 'Choose an option', tone: 'muted' };
@@ -17,8 +19,14 @@ function stockText(variant: Variant | null): { text: string; tone: string } {
   return { text: 'In stock', tone: 'in' };
 }
 
-/** The cart lives in another feature; the app passes its add-to-cart control in. */
-export function ProductPage({ renderAddToCart }: { renderAddToCart: AddToCartSlot }) {
+/** The cart and the reviews live in other features; the app passes their parts in. */
+export function ProductPage({
+  renderAddToCart,
+  renderReviews,
+}: {
+  renderAddToCart: AddToCartSlot;
+  renderReviews?: ProductSlot | undefined;
+}) {
   const { slug = '' } = useParams();
   const product = useProduct(slug);
   useDocumentTitle(product.data?.name);
@@ -35,7 +43,12 @@ export function ProductPage({ renderAddToCart }: { renderAddToCart: AddToCartSlo
       <ErrorMessage error={product.error} onRetry={() => void product.refetch()} />
     );
   }
-  return <ProductView product={product.data} renderAddToCart={renderAddToCart} />;
+  return (
+    <>
+      <ProductView product={product.data} renderAddToCart={renderAddToCart} />
+      {renderReviews ? renderReviews(product.data) : null}
+    </>
+  );
 }
 
 function ProductView({
@@ -99,10 +112,11 @@ function ProductView({
         <h1>{product.name}</h1>
         <p className="muted">
           by{' '}
-          <Link to={`/products?vendor=${encodeURIComponent(product.vendor.slug)}`}>
+          <Link to={`/vendors/${encodeURIComponent(product.vendor.slug)}`}>
             {product.vendor.name}
           </Link>
         </p>
+        <Rating average={product.rating_average} count={product.rating_count} showEmpty />
         <p className="product__price">
           {variant ? (
             <Price amount={variant.price} currency={variant.currency} />

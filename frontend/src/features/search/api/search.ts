@@ -1,24 +1,30 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { api, type Paginated, type ProductSummary } from '@/lib/api';
+import { api } from '@/lib/api';
+import { isMinRating } from '@/lib/ratings';
 import type { ListingFilters } from '@/lib/filters';
+import type { Schema } from '@/lib/types';
 
-/** Search answers the catalog listing's product summary. */
-export type SearchHit = ProductSummary;
+export type SearchHit = Schema<'SearchHit'>;
+export type TermFacet = Schema<'FacetBucket'>;
+export type PriceFacet = Schema<'PriceBucket'>;
+export type SearchResponse = Schema<'SearchPage'>;
+/** A filterable attribute (staff choose them) with its most common values in the results. */
+export type AttributeFacet = Schema<'AttributeFacet'>;
 
-export type TermFacet = { slug: string; name: string; count: number };
-export type PriceFacet = {
-  min: string | number | null;
-  max: string | number | null;
-  count: number;
+export type SearchParams = ListingFilters & {
+  q: string;
+  /** `key:value` pairs; values of one key are alternatives. */
+  attribute?: string[] | undefined;
+  /** The words as typed: no corrections, no words left out. */
+  exact?: boolean | undefined;
 };
 
-export type SearchResponse = Paginated<SearchHit> & {
-  facets?: { category?: TermFacet[]; vendor?: TermFacet[]; price?: PriceFacet[] };
-};
+/** `attribute=key:value` of the URL, as the API takes it. */
+export function attributeFilter(key: string, value: string): string {
+  return `${key}:${value}`;
+}
 
-export type SearchParams = ListingFilters & { q: string };
-
-export type Suggestion = { text: string; slug: string };
+export type Suggestion = Schema<'Suggestion'>;
 
 export const SEARCH_PAGE_SIZE = 24;
 
@@ -32,8 +38,11 @@ export function searchParamsFromUrl(params: URLSearchParams): SearchParams {
     min_price: text('min_price'),
     max_price: text('max_price'),
     in_stock: params.get('in_stock') === 'true' ? true : undefined,
+    min_rating: isMinRating(text('min_rating')) ? text('min_rating') : undefined,
     ordering: text('ordering'),
     page: Number.isInteger(page) && page > 1 ? page : undefined,
+    attribute: params.getAll('attribute').length ? params.getAll('attribute') : undefined,
+    exact: params.get('exact') === 'true' ? true : undefined,
   };
 }
 
@@ -56,7 +65,7 @@ export const suggestQueryOptions = (q: string) =>
   queryOptions({
     queryKey: ['search', 'suggest', q],
     queryFn: ({ signal }) =>
-      api<{ suggestions: Suggestion[] }>('/search/suggest/', { signal, query: { q } }),
+      api<Schema<'SuggestResponse'>>('/search/suggest/', { signal, query: { q } }),
     select: (data) => data.suggestions.slice(0, 10),
     staleTime: 60_000,
   });

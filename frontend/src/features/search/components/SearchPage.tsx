@@ -1,19 +1,23 @@
 import { useId, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
-import { CheckboxField, TextField } from '@/components/ui/Field';
+import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { formatMoney } from '@/lib/format';
+import { MIN_RATINGS } from '@/lib/ratings';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
   SEARCH_PAGE_SIZE,
+  attributeFilter,
   searchParamsFromUrl,
   useSearch,
+  type AttributeFacet,
   type PriceFacet,
+  type SearchResponse,
   type TermFacet,
 } from '../api/search';
 
@@ -58,6 +62,71 @@ function TermFacetGroup({
   );
 }
 
+function AttributeFacetGroup({
+  facet,
+  selected,
+  onToggle,
+}: {
+  facet: AttributeFacet;
+  selected: string[];
+  onToggle: (filter: string, on: boolean) => void;
+}) {
+  if (!facet.values.length) return null;
+  return (
+    <fieldset className="facet">
+      <legend>{facet.name}</legend>
+      {facet.values.map(({ value, count }) => {
+        const filter = attributeFilter(facet.key, value);
+        return (
+          <CheckboxField
+            key={value}
+            label={
+              <>
+                {value} <span className="muted">({count})</span>
+              </>
+            }
+            checked={selected.includes(filter)}
+            onChange={(event) => onToggle(filter, event.target.checked)}
+          />
+        );
+      })}
+    </fieldset>
+  );
+}
+
+/** How the query was understood: the corrected words (with a link to the words as typed) and
+ * the words left out because no product has them together with the others. */
+function Understood({ q, data }: { q: string; data: SearchResponse }) {
+  const [urlParams] = useSearchParams();
+  const dropped = data.dropped_words ?? [];
+  if (!data.corrected_query && !dropped.length) return null;
+  const asTyped = new URLSearchParams(urlParams);
+  asTyped.set('exact', 'true');
+  asTyped.delete('page');
+  return (
+    <div className="search-understood" role="status">
+      {data.corrected_query ? (
+        <p>
+          Showing results for <strong>{data.corrected_query}</strong> — search instead for{' '}
+          <Link to={`/search?${asTyped.toString()}`}>{q}</Link>
+        </p>
+      ) : null}
+      {dropped.length ? (
+        <p className="muted">
+          No product matches every word: left out{' '}
+          {dropped.map((word, i) => (
+            <span key={word}>
+              {i ? ', ' : ''}
+              <s>{word}</s>
+            </span>
+          ))}
+          .
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function SearchPage() {
   const [urlParams, setUrlParams, update] = useListingParams();
   const params = searchParamsFromUrl(urlParams);
@@ -72,12 +141,21 @@ export function SearchPage() {
     setUrlParams(q ? { q } : {});
   };
 
-  const facets = search.data?.facets ?? {};
+  const facets = search.data?.facets;
   const currency = search.data?.results[0]?.currency ?? 'EUR';
   const priceSelected = (range: PriceFacet) =>
     (params.min_price ?? null) === (range.min === null ? null : String(range.min)) &&
     (params.max_price ?? null) === (range.max === null ? null : String(range.max));
-  const activeFilters = activeFilterCount(params);
+  const attributes = params.attribute ?? [];
+  const toggleAttribute = (filter: string, on: boolean) => {
+    const next = new URLSearchParams(urlParams);
+    next.delete('attribute');
+    for (const kept of attributes.filter((a) => a !== filter)) next.append('attribute', kept);
+    if (on) next.append('attribute', filter);
+    next.delete('page');
+    setUrlParams(next);
+  };
+  const activeFilters = activeFilterCount(params) + attributes.length;
   const hasFilters = activeFilters > 0;
 
   return (
@@ -88,18 +166,18 @@ export function SearchPage() {
             <TermFacetGroup
               title="Category"
               param="category"
-              facets={facets.category ?? []}
+              facets={facets?.category ?? []}
               selected={params.category}
               onToggle={(p, v) => update({ [p]: v })}
             />
             <TermFacetGroup
               title="Vendor"
               param="vendor"
-              facets={facets.vendor ?? []}
+              facets={facets?.vendor ?? []}
               selected={params.vendor}
               onToggle={(p, v) => update({ [p]: v })}
             />
-            {facets.price?.length ? (
+            {facets?.price.length ? (
               <fieldset className="facet">
                 <legend>Price</legend>
                 {facets.price.map((range) => (
@@ -125,15 +203,39 @@ export function SearchPage() {
                 ))}
               </fieldset>
             ) : null}
+            {(facets?.attributes ?? []).map((facet) => (
+              <AttributeFacetGroup
+                key={facet.key}
+                facet={facet}
+                selected={attributes}
+                onToggle={toggleAttribute}
+              />
+            ))}
           </>
         ) : null}
+        <SelectField
+          label="Rating"
+          value={params.min_rating ?? ''}
+          onChange={(event) => update({ min_rating: event.target.value || undefined })}
+        >
+          {MIN_RATINGS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
         <CheckboxField
           label="In stock only"
           checked={params.in_stock ?? false}
           onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
         />
         {hasFilters ? (
-          <Button variant="ghost" onClick={() => setUrlParams({ q: params.q })}>
+          <Button
+            variant="ghost"
+            onClick={() =>
+              setUrlParams(params.exact ? { q: params.q, exact: 'true' } : { q: params.q })
+            }
+          >
             Clear filters
           </Button>
         ) : null}
@@ -161,6 +263,13 @@ export function SearchPage() {
           <ErrorMessage error={search.error} onRetry={() => void search.refetch()} />
         ) : search.data.results.length === 0 ? (
           <EmptyState title={`No results for “${params.q}”`}>
+            {params.exact ? (
+              <>
+                <Link to={`/search?${new URLSearchParams({ q: params.q }).toString()}`}>
+                  Search with spelling corrections
+                </Link>{' '}
+              </>
+            ) : null}
             {hasFilters
               ? 'Try removing a filter.'
               : 'Check the spelling or try a more general word.'}{' '}
@@ -168,6 +277,7 @@ export function SearchPage() {
           </EmptyState>
         ) : (
           <div aria-busy={search.isFetching || undefined}>
+            <Understood q={params.q} data={search.data} />
             <p className="muted" aria-live="polite">
               {search.data.count} {search.data.count === 1 ? 'result' : 'results'}
             </p>

@@ -1,25 +1,12 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiFile, type Paginated } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
+import type { Schema } from '@/lib/types';
 
 /** One currency of the vendor's balance; money is decimal strings, never computed here. */
-export type Balance = {
-  currency: string;
-  pending: string;
-  available: string;
-  paid_out: string;
-  total: string;
-};
+export type Balance = Schema<'Balance'>;
 
-export type EntryType =
-  | 'sale'
-  | 'commission'
-  | 'shipping_share'
-  | 'refund'
-  | 'refund_commission'
-  | 'payout'
-  | 'payout_reversal'
-  | 'adjustment';
+export type EntryType = Schema<'LedgerEntry'>['type'];
 
 export const ENTRY_TYPES: { value: EntryType; label: string }[] = [
   { value: 'sale', label: 'Sales' },
@@ -32,50 +19,15 @@ export const ENTRY_TYPES: { value: EntryType; label: string }[] = [
   { value: 'adjustment', label: 'Adjustments' },
 ];
 
-export type LedgerEntry = {
-  id: number;
-  type: EntryType;
-  amount: string;
-  currency: string;
-  state: 'pending' | 'available';
-  available_at: string;
-  created_at: string;
-  order_number: string | null;
-  vendor_order_id: number | null;
-  refund_id: number | null;
-  payout_id: number | null;
-  reason: string;
-};
+export type LedgerEntry = Schema<'LedgerEntry'>;
 
-export type Payout = {
-  id: number;
-  amount: string;
-  currency: string;
-  status: 'pending' | 'paid' | 'failed' | 'reversed';
-  amount_reversed: string;
-  transfer_id: string;
-  failure_reason: string;
-  entry_count: number;
-  created_at: string;
-  sent_at: string | null;
-};
+export type Payout = Schema<'Payout'>;
 
-export type PayoutAccount = {
-  status: 'not_connected' | 'onboarding' | 'restricted' | 'enabled';
-  provider: string | null;
-  account_id: string | null;
-  details_submitted: boolean;
-  payouts_enabled: boolean;
-  schedule: 'daily' | 'weekly' | null;
-  weekly_anchor: string | null;
-  on_hold: boolean;
-  hold_reason: string | null;
-  minimum_amount: string;
-};
+export type PayoutAccount = Schema<'PayoutAccount'>;
 
-export type DailyPoint = { date: string; sales: string; payouts: string };
-export type Earnings = { currency: string; days: number; points: DailyPoint[] };
-export type StatementMonth = { month: string; entries: number };
+export type DailyPoint = Schema<'DailyPoint'>;
+export type Earnings = Schema<'Earnings'>;
+export type StatementMonth = Schema<'StatementMonth'>;
 export type LedgerFilters = { type?: string; date_from?: string; date_to?: string; page?: number };
 
 const moneyKey = [...queryKeys.vendor, 'money'] as const;

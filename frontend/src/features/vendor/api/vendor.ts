@@ -1,55 +1,16 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Paginated } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
+import type { Schema } from '@/lib/types';
 
-export type VendorStatus = 'pending' | 'approved' | 'suspended' | 'rejected' | (string & {});
-export type VendorInfo = { slug: string; name: string; status: VendorStatus; role?: string };
+export type VendorStatus = Schema<'VendorSummary'>['status'];
+export type VendorInfo = Schema<'VendorSummary'>;
 
-export type VendorVariant = {
-  id?: number;
-  sku: string;
-  name: string;
-  price: string;
-  currency?: string;
-  stock: number;
-  /** Writes only: the stock read before editing (compare-and-set; 409 `stock_changed`). */
-  expected_stock?: number;
-};
-
-export type ProductStatus =
-  'draft' | 'pending_review' | 'approved' | 'rejected' | 'archived' | (string & {});
-
-export type VendorProduct = {
-  id: number;
-  slug: string;
-  name: string;
-  description: string;
-  category: string | { slug: string; name: string } | null;
-  status: ProductStatus;
-  rejection_reason: string | null;
-  attributes: Record<string, unknown>;
-  variants: VendorVariant[];
-  images: { id: number; url: string; thumbnail_url?: string | null }[];
-  created_at: string;
-  updated_at: string;
-};
-
-export type ProductWrite = {
-  name: string;
-  description: string;
-  category: string;
-  variants: VendorVariant[];
-};
-
-export type ImportJob = {
-  id: number;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | (string & {});
-  total_rows?: number | null;
-  processed_rows?: number | null;
-  created?: number | null;
-  updated?: number | null;
-  errors?: { row: number; message: string }[];
-};
+/** An option as the product form sends it (`expected_stock`: the stock read before editing). */
+export type VendorVariant = Schema<'VariantInputRequest'>;
+export type VendorProduct = Schema<'VendorProduct'>;
+export type ProductWrite = Schema<'ProductInputRequest'>;
+export type ImportJob = Schema<'ImportJob'>;
 
 export type SubOrderLine = {
   id?: number;
@@ -173,16 +134,11 @@ export type VendorReturn = {
 
 const productsKey = [...queryKeys.vendor, 'products'] as const;
 
-export function categorySlug(category: VendorProduct['category']): string {
-  if (!category) return '';
-  return typeof category === 'string' ? category : category.slug;
-}
-
 export function useApplyVendor() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; description: string; contact_email: string }) =>
-      api<VendorInfo>('/vendors/', { method: 'POST', body }),
+    mutationFn: (body: Schema<'VendorApplyInputRequest'>) =>
+      api<Schema<'Vendor'>>('/vendors/', { method: 'POST', body }),
     // The status shows up in /me/, which the app owns.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.me }),
   });
@@ -256,7 +212,10 @@ export function useUploadImage(productId: number) {
     mutationFn: (file: File) => {
       const body = new FormData();
       body.append('image', file);
-      return api<unknown>(`/vendor/products/${productId}/images/`, { method: 'POST', body });
+      return api<Schema<'VendorImage'>>(`/vendor/products/${productId}/images/`, {
+        method: 'POST',
+        body,
+      });
     },
     onSuccess: () =>
       queryClient.invalidateQueries({ queryKey: vendorProductQueryOptions(productId).queryKey }),

@@ -10,7 +10,6 @@ import { humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import { checkImage, productSchema } from '../api/schemas';
 import {
-  categorySlug,
   useCreateProduct,
   useSubmitProduct,
   useUpdateProduct,
@@ -53,8 +52,6 @@ const newRow = (values: Partial<VariantRow> = {}): VariantRow => ({
   stock: '0',
   ...values,
 });
-
-const EDITABLE = new Set(['draft', 'rejected', 'approved', 'pending_review']);
 
 export function ProductFormPage() {
   const { id } = useParams();
@@ -176,7 +173,9 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
       {product?.status === 'pending_review' ? (
         <Notice>This product is waiting for review by our team.</Notice>
       ) : null}
-      {product && !EDITABLE.has(product.status) ? <Notice>This product is archived.</Notice> : null}
+      {product && !product.actions.includes('edit') ? (
+        <Notice>This product can no longer be edited.</Notice>
+      ) : null}
 
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Product details">
         <ErrorMessage error={form.formError} />
@@ -199,7 +198,7 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
           label="Category"
           name="category"
           required
-          defaultValue={categorySlug(product?.category ?? null)}
+          defaultValue={product?.category ?? ''}
           error={e.category}
         >
           <option value="">Choose a category</option>
@@ -276,7 +275,7 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
 
       {product ? (
         <>
-          <ImageManager product={product} />
+          {product.actions.includes('add_image') ? <ImageManager product={product} /> : null}
           <SubmitForReview product={product} />
         </>
       ) : (
@@ -374,7 +373,7 @@ function ImageManager({ product }: { product: VendorProduct }) {
 
 function SubmitForReview({ product }: { product: VendorProduct }) {
   const submit = useSubmitProduct(product.id);
-  if (product.status !== 'draft' && product.status !== 'rejected') return null;
+  if (!product.actions.includes('submit')) return null;
   return (
     <section className="stack panel" aria-labelledby="review-heading">
       <h3 id="review-heading">Ready to sell?</h3>

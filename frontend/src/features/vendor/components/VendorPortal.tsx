@@ -11,6 +11,7 @@ import { VendorOrdersPage } from './VendorOrdersPage';
 import { VendorProductsPage } from './VendorProductsPage';
 import { VendorReturnsPage } from './VendorReturnsPage';
 import { VendorShippingPage } from './VendorShippingPage';
+import { VendorReviewsPage } from './VendorReviewsPage';
 
 // The money pages load on demand: the chart and tables stay out of the portal's first chunk.
 const PayoutsPage = lazy(() =>
@@ -74,6 +75,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <NavLink to="/vendor/orders">Orders</NavLink>
             <NavLink to="/vendor/returns">Returns</NavLink>
             <NavLink to="/vendor/shipping">Shipping</NavLink>
+            <NavLink to="/vendor/reviews">Reviews</NavLink>
             <NavLink to="/vendor/payouts" end>
               Payouts
             </NavLink>
@@ -87,6 +89,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route path="orders" element={<VendorOrdersPage />} />
             <Route path="returns" element={<VendorReturnsPage />} />
             <Route path="shipping" element={<VendorShippingPage />} />
+            <Route path="reviews" element={<VendorReviewsPage />} />
             <Route
               path="payouts"
               element={

@@ -1,0 +1,89 @@
+"""Units sold in the last 30 days: computed from paid orders, handed to the catalog, re-indexed
+for search (which ranks by it after text relevance and stock)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from agora.carts.models import Cart
+from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.catalog.models import Product
+from agora.orders import tasks
+from agora.orders.models import Order, OrderLine
+from agora.orders.services import order_cancel, products_popularity_refresh
+from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.search.models import PendingIndex
+from testing.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def place(user, *lines) -> Order:
+    fill_cart(Cart.objects.filter(user=user).first() or CartFactory.create(user=user), *lines)
+    response = post_checkout(client_for(user), email=None)
+    assert response.status_code == 201, response.json()
+    return Order.objects.get(number=response.json()["number"])
+
+
+def units(variant) -> int:
+    return Product.objects.get(pk=variant.product_id).units_sold_30d
+
+
+def test_units_sold_in_the_last_30_days_reach_the_catalog_and_search(user):
+    shipping_methods()
+    lamp, mug, vase = (sellable_variant(stock=50) for _ in range(3))
+    # Given: a paid order (3 lamps, 1 mug), a cancelled one (2 lamps), one paid 31 days ago (4 vases)
+    place(user, (lamp, 3), (mug, 1))
+    order_cancel(order=place(user, (lamp, 2)))
+    old = place(user, (vase, 4))
+    Order.objects.filter(pk=old.pk).update(paid_at=timezone.now() - timedelta(days=31))
+    PendingIndex.objects.all().delete()
+    # When the hourly refresh runs
+    changed = products_popularity_refresh()
+    # Then each product's figure counts paid, not cancelled, recent units only
+    assert (units(lamp), units(mug), units(vase)) == (3, 1, 0)
+    assert changed == 2
+    # and the changed products are queued for re-indexing (search ranks by the figure)
+    assert set(PendingIndex.objects.values_list("product_id", flat=True)) == {lamp.product_id, mug.product_id}
+    # A second run changes nothing and queues nothing
+    PendingIndex.objects.all().delete()
+    assert products_popularity_refresh() == 0
+    assert not PendingIndex.objects.exists()
+
+
+def test_cancelled_units_and_the_end_of_the_window_bring_the_figure_down(user):
+    shipping_methods()
+    lamp = sellable_variant(stock=50)
+    order = place(user, (lamp, 3))
+    products_popularity_refresh()
+    assert units(lamp) == 3
+    # a vendor cancels one unit of the line
+    OrderLine.objects.filter(order=order).update(quantity_cancelled=1)
+    products_popularity_refresh()
+    assert units(lamp) == 2
+    # 30 days later the sale has left the window
+    products_popularity_refresh(now=timezone.now() + timedelta(days=31))
+    assert units(lamp) == 0
+
+
+def test_a_sale_and_its_cancellation_reach_the_figure_through_the_worker_without_waiting_for_the_hour(
+    user, sent_tasks, django_capture_on_commit_callbacks
+):
+    shipping_methods()
+    lamp, mug, other = (sellable_variant(stock=50) for _ in range(3))
+    products_popularity_refresh()
+    # When a shopper pays for 2 lamps and a mug
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(user, (lamp, 2), (mug, 1))
+    # Then, after commit, the order pipeline asks the worker to recount that order's products
+    assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
+    assert tasks.order_popularity_update(order.pk) == 2  # what the worker runs
+    assert (units(lamp), units(mug), units(other)) == (2, 1, 0)
+    # And cancelling the order brings them back down the same way
+    sent_tasks.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order)
+    assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
+    tasks.order_popularity_update(order.pk)
+    assert (units(lamp), units(mug)) == (0, 0)

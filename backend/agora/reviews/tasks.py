@@ -1,0 +1,15 @@
+from celery import shared_task
+
+
+@shared_task(
+    name="agora.reviews.tasks.photo_thumbnail",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def photo_thumbnail(photo_id: int) -> None:
+    """Makes the WebP thumbnail of one review photo (``media`` queue)."""
+    from agora.reviews.services import photo_make_thumbnail
+
+    photo_make_thumbnail(photo_id=photo_id)

@@ -1,0 +1,1 @@
+export { VendorStorePage as Component } from '@/features/catalog/components/VendorStorePage';

@@ -1,0 +1,197 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Button } from '@/components/ui/Button';
+import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
+import { Pagination } from '@/components/ui/Pagination';
+import { Stars } from '@/components/ui/Rating';
+import { formatDate, humanize } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/hooks';
+import {
+  useDeletePhoto,
+  useDeleteReview,
+  useMyReviews,
+  usePurchases,
+  type MyReview,
+  type Purchase,
+} from '../api/reviews';
+import { ReviewForm } from './ReviewForm';
+
+const MAX_PHOTOS = 4;
+
+/** What the shopper bought and may review, and the reviews they wrote. Every button is one of
+ * the `actions` the API sends with the line or the review. */
+export function MyReviewsPage() {
+  useDocumentTitle('Your reviews');
+  const [params] = useSearchParams();
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const purchases = usePurchases(1);
+  const reviews = useMyReviews(page);
+  const [saved, setSaved] = useState(false);
+  const toReview = purchases.data?.results.filter((p) => p.actions.includes('review')) ?? [];
+  return (
+    <div className="stack">
+      {saved ? <Notice tone="success">Thank you! Your review is saved.</Notice> : null}
+      <section className="stack" aria-labelledby="to-review-heading">
+        <h2 id="to-review-heading">To review</h2>
+        {purchases.isPending ? (
+          <Spinner label="Loading your purchases…" />
+        ) : purchases.isError ? (
+          <ErrorMessage error={purchases.error} onRetry={() => void purchases.refetch()} />
+        ) : toReview.length === 0 ? (
+          <p className="muted">Nothing to review: items can be reviewed once they have shipped.</p>
+        ) : (
+          <ul className="list" aria-label="Purchases to review">
+            {toReview.map((purchase) => (
+              <PurchaseItem
+                key={purchase.order_line}
+                purchase={purchase}
+                onSaved={() => setSaved(true)}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="stack" aria-labelledby="my-reviews-heading">
+        <h2 id="my-reviews-heading">Your reviews</h2>
+        {reviews.isPending ? (
+          <Spinner label="Loading your reviews…" />
+        ) : reviews.isError ? (
+          <ErrorMessage error={reviews.error} onRetry={() => void reviews.refetch()} />
+        ) : reviews.data.results.length === 0 ? (
+          <EmptyState title="No reviews yet" />
+        ) : (
+          <>
+            <ul className="list" aria-label="Your reviews">
+              {reviews.data.results.map((review) => (
+                <MyReviewItem key={review.id} review={review} onSaved={() => setSaved(true)} />
+              ))}
+            </ul>
+            <Pagination
+              page={page}
+              count={reviews.data.count}
+              pageSize={Math.max(reviews.data.results.length, 1)}
+            />
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function PurchaseItem({ purchase, onSaved }: { purchase: Purchase; onSaved: () => void }) {
+  const [writing, setWriting] = useState(false);
+  return (
+    <li className="list__item list__item--block">
+      <div className="row">
+        <Link to={`/products/${purchase.product.slug}`} className="list__title grow">
+          {purchase.product.name}
+        </Link>
+        <span className="muted">
+          {purchase.variant_name} · order {purchase.order_number}
+        </span>
+        {writing ? null : (
+          <Button variant="secondary" onClick={() => setWriting(true)}>
+            Write a review
+          </Button>
+        )}
+      </div>
+      {writing ? (
+        <ReviewForm
+          orderLine={purchase.order_line}
+          productName={purchase.product.name}
+          photosLeft={MAX_PHOTOS}
+          onDone={() => {
+            setWriting(false);
+            onSaved();
+          }}
+          onCancel={() => setWriting(false)}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+function MyReviewItem({ review, onSaved }: { review: MyReview; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const remove = useDeleteReview();
+  const removePhoto = useDeletePhoto();
+  return (
+    <li className="list__item list__item--block">
+      <div className="row">
+        <Link to={`/products/${review.product.slug}`} className="list__title grow">
+          {review.product.name}
+        </Link>
+        <Stars value={review.rating} />
+        {review.status ? (
+          <span className={`badge badge--${review.status}`}>{humanize(review.status)}</span>
+        ) : null}
+        <span className="muted">{formatDate(review.created_at)}</span>
+      </div>
+      {editing ? (
+        <ReviewForm
+          review={review}
+          productName={review.product.name}
+          photosLeft={review.actions.includes('add_photo') ? MAX_PHOTOS - review.photos.length : 0}
+          onDone={() => {
+            setEditing(false);
+            onSaved();
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        <>
+          <p>
+            <strong>{review.title}</strong>
+          </p>
+          <p>{review.body}</p>
+          {review.rejection_reason ? (
+            <p className="field__error">Not published: {review.rejection_reason}</p>
+          ) : null}
+          {review.photos.length ? (
+            <ul className="review__photos" aria-label="Your photos">
+              {review.photos.map((photo) => (
+                <li key={photo.id}>
+                  <img src={photo.thumbnail_url ?? photo.url} alt="" width={80} height={80} />
+                  {review.actions.includes('edit') ? (
+                    <Button
+                      variant="ghost"
+                      busy={removePhoto.isPending && removePhoto.variables?.photo === photo.id}
+                      onClick={() => removePhoto.mutate({ review, photo: photo.id })}
+                    >
+                      Remove photo
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {review.reply ? (
+            <blockquote className="review__reply">
+              <strong>The vendor replied:</strong> {review.reply.text}
+            </blockquote>
+          ) : null}
+          <ErrorMessage error={remove.error ?? removePhoto.error} />
+          <div className="row">
+            {review.actions.includes('edit') ? (
+              <Button variant="secondary" onClick={() => setEditing(true)}>
+                Edit review
+              </Button>
+            ) : null}
+            {review.actions.includes('delete') ? (
+              <Button
+                variant="danger"
+                busy={remove.isPending}
+                onClick={() => {
+                  if (window.confirm('Delete this review? This cannot be undone.'))
+                    remove.mutate(review);
+                }}
+              >
+                Delete review
+              </Button>
+            ) : null}
+          </div>
+        </>
+      )}
+    </li>
+  );
+}

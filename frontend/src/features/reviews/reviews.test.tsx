@@ -1,0 +1,158 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { sessionStore } from '@/lib/session';
+import type { Schema } from '@/lib/types';
+import { server } from '@/test/server';
+import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
+import { MyReviewsPage } from './components/MyReviewsPage';
+import { ProductReviews } from './components/ProductReviews';
+
+const purchase = (line: number, actions: Schema<'Purchase'>['actions']): Schema<'Purchase'> => ({
+  order_line: line,
+  order_number: 'AG-1',
+  product: { slug: `lamp-${line}`, name: `Lamp ${line}` },
+  variant_name: 'Black',
+  quantity: 1,
+  shipped_at: '2026-11-02T00:00:00Z',
+  review_id: actions.length ? null : 9,
+  actions,
+});
+
+const mine = (actions: Schema<'MyReview'>['actions']): Schema<'MyReview'> => ({
+  id: 9,
+  rating: 4,
+  title: 'Warm light',
+  body: 'Lovely on my desk.',
+  author: 'Sam S.',
+  verified_purchase: true,
+  variant_name: 'Black',
+  photos: [],
+  reply: { text: 'Thank you, Sam!', replied_at: '2026-11-05T00:00:00Z' },
+  created_at: '2026-11-03T00:00:00Z',
+  edited: false,
+  status: 'published',
+  rejection_reason: '',
+  product: { slug: 'lamp-2', name: 'Lamp 2' },
+  order_line: 2,
+  order_number: 'AG-1',
+  actions,
+});
+
+describe('my reviews', () => {
+  it('reviews a shipped line with a photo; only lines the API offers can be reviewed', async () => {
+    sessionStore.set({ access: 'token' });
+    const created: unknown[] = [];
+    const uploads: string[] = [];
+    server.use(
+      http.get(API('/me/purchases/'), () =>
+        HttpResponse.json(paginated([purchase(1, ['review']), purchase(2, [])])),
+      ),
+      http.get(API('/me/reviews/'), () => HttpResponse.json(paginated([]))),
+      http.post(API('/me/reviews/'), async ({ request }) => {
+        created.push(await request.json());
+        return HttpResponse.json(
+          { ...mine(['edit', 'delete', 'add_photo']), id: 10 },
+          { status: 201 },
+        );
+      }),
+      http.post(API('/me/reviews/10/photos/'), async ({ request }) => {
+        const file = (await request.formData()).get('image');
+        // (jsdom's multipart loses the file name; its type and bytes arrive)
+        uploads.push(
+          typeof file === 'object' && file !== null ? `${file.type} ${file.size}` : 'none',
+        );
+        return HttpResponse.json(
+          { id: 1, url: '/media/p.png', thumbnail_url: null },
+          { status: 201 },
+        );
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<MyReviewsPage />);
+    const toReview = await screen.findByRole('list', { name: 'Purchases to review' });
+    expect(within(toReview).queryByText('Lamp 2')).not.toBeInTheDocument();
+    await user.click(within(toReview).getByRole('button', { name: 'Write a review' }));
+    await user.selectOptions(screen.getByLabelText('Rating'), '4');
+    await user.type(screen.getByRole('textbox', { name: /Title/ }), 'Warm light');
+    await user.type(screen.getByRole('textbox', { name: /Your review/ }), 'Lovely on my desk.');
+    await user.upload(
+      screen.getByLabelText('Photos (optional)'),
+      new File(['png'], 'desk.png', { type: 'image/png' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Submit review' }));
+    expect(await screen.findByText('Thank you! Your review is saved.')).toBeVisible();
+    expect(created).toEqual([
+      { order_line: 1, rating: 4, title: 'Warm light', body: 'Lovely on my desk.' },
+    ]);
+    expect(uploads).toEqual(['image/png 3']);
+  });
+
+  it("shows the API's refusal next to the form and keeps what was typed", async () => {
+    sessionStore.set({ access: 'token' });
+    server.use(
+      http.get(API('/me/purchases/'), () =>
+        HttpResponse.json(paginated([purchase(1, ['review'])])),
+      ),
+      http.get(API('/me/reviews/'), () => HttpResponse.json(paginated([]))),
+      http.post(API('/me/reviews/'), () =>
+        apiError(400, 'validation_error', 'Invalid input.', { body: ['Too short.'] }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<MyReviewsPage />);
+    await user.click(await screen.findByRole('button', { name: 'Write a review' }));
+    await user.type(screen.getByRole('textbox', { name: /Title/ }), 'Hm');
+    await user.type(screen.getByRole('textbox', { name: /Your review/ }), 'x');
+    await user.click(screen.getByRole('button', { name: 'Submit review' }));
+    expect(await screen.findByText('Too short.')).toBeVisible();
+    expect(screen.getByRole('textbox', { name: /Title/ })).toHaveValue('Hm');
+  });
+
+  it('edits and deletes an own review only as its actions allow, and shows the reply', async () => {
+    sessionStore.set({ access: 'token' });
+    let reviews = [mine(['edit', 'delete'])];
+    server.use(
+      http.get(API('/me/purchases/'), () => HttpResponse.json(paginated([]))),
+      http.get(API('/me/reviews/'), () => HttpResponse.json(paginated(reviews))),
+      http.delete(API('/me/reviews/9/'), () => {
+        reviews = [];
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    window.confirm = () => true;
+    const user = userEvent.setup();
+    renderWithProviders(<MyReviewsPage />);
+    expect(await screen.findByText(/Thank you, Sam!/)).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Edit review' })).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'Delete review' }));
+    expect(await screen.findByText('No reviews yet')).toBeVisible();
+  });
+});
+
+describe('product reviews', () => {
+  it('lists published reviews with their stars and sorts them', async () => {
+    const asked: (string | null)[] = [];
+    server.use(
+      http.get(API('/products/lamp-2/reviews/'), ({ request }) => {
+        asked.push(new URL(request.url).searchParams.get('ordering'));
+        return HttpResponse.json({
+          ...paginated([mine([])]),
+          rating: {
+            average: '4.00',
+            count: 1,
+            stars: [5, 4, 3, 2, 1].map((stars) => ({ stars, count: stars === 4 ? 1 : 0 })),
+          },
+        });
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<ProductReviews slug="lamp-2" />);
+    expect(await screen.findByText('Warm light')).toBeVisible();
+    expect(screen.getByRole('img', { name: 'Rated 4.0 out of 5, 1 review' })).toBeVisible();
+    expect(screen.getByText(/Verified purchase/)).toBeVisible();
+    await user.selectOptions(screen.getByLabelText('Sort reviews'), 'rating');
+    await waitFor(() => expect(asked).toEqual(['-created_at', 'rating']));
+  });
+});
