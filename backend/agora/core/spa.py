@@ -26,14 +26,14 @@ def index_html() -> bytes:
     return cached[1]
 
 
-def shell_response(request, html: bytes, *, status: int = 200, shell: bytes | None = None) -> HttpResponse:
+def shell_response(request, html: bytes, *, status: int = 200, built: bytes | None = None) -> HttpResponse:
     """The shell (``html``, possibly with a page's head filled in) with its headers. The policy
-    hashes the inline elements of the built ``shell``: data blocks added to the head (JSON-LD) are
+    hashes the inline elements of the ``built`` shell (default: ``html``): data blocks added to the head (JSON-LD) are
     never executed, so they need no script source."""
     response = HttpResponse(html, content_type="text/html; charset=utf-8", status=status)
     # The shell must be revalidated so a deploy's new asset hashes are picked up at once.
     response["Cache-Control"] = "no-cache"
-    response["Content-Security-Policy"] = spa_policy(request.path, shell if shell is not None else html)
+    response["Content-Security-Policy"] = spa_policy(request.path, built if built is not None else html)
     return response
 
 

@@ -18,7 +18,7 @@ def storefront(request, path: str = ""):
         status = 200
     except Http404:
         page, status = selectors.not_found_page(), 404
-    return shell_response(request, head.render(shell, page), status=status, shell=shell)
+    return shell_response(request, head.render(shell, page), status=status, built=shell)
 
 
 def _text(body: str, content_type: str) -> HttpResponse:
