@@ -1,4 +1,4 @@
-"""Shared set-up for the catalog benchmark scripts (not a benchmark itself).
+"""Shared set-up and figures for the benchmark scripts (not a benchmark itself).
 
 Run the scripts against throwaway servers, from backend/:
     ../scripts/with-test-services.sh ../.venv/bin/python bench/<script>.py

@@ -14,38 +14,12 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
-BACKEND = Path(__file__).resolve().parents[1]
-
-
-def setup() -> None:
-    sys.path.insert(0, str(BACKEND))
-    os.chdir(BACKEND)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def summary(samples: list[float]) -> str:
-    return (
-        f"p50 {pct(samples, 50):6.2f} ms  p95 {pct(samples, 95):6.2f} ms  "
-        f"mean {statistics.fmean(samples):6.2f} ms  (n={len(samples)})"
-    )
+from catalog_common import BACKEND, pct, setup, summary
 
 
 def free_port() -> int:

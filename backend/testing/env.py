@@ -15,7 +15,7 @@ os.environ["DJANGO_ENV"] = "test"
 _containers: list = []
 
 
-def _docker_answers() -> bool:
+def docker_answers() -> bool:
     try:
         import docker
 
@@ -43,7 +43,7 @@ def _start_containers() -> None:
 
 
 if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
-    if _docker_answers():
+    if docker_answers():
         _start_containers()
     else:
         raise pytest.UsageError(

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -138,3 +139,25 @@ def wait_for(predicate, timeout: float = 20, interval: float = 0.1, message: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+@contextmanager
+def broker_unreachable():
+    """Points the Celery app's producer at a port nothing listens on (dropping its pooled
+    connections) for the block, then back at the live broker: tasks sent meanwhile cannot be
+    enqueued."""
+    from config.celery import app
+
+    live = app.conf.broker_url
+    _point_producer(app, "redis://127.0.0.1:1/1")
+    try:
+        yield
+    finally:
+        _point_producer(app, live)
+
+
+def _point_producer(app, url: str) -> None:
+    app.conf.broker_url = url
+    app.conf.broker_write_url = url
+    app._pool = None
+    app.amqp._producer_pool = None

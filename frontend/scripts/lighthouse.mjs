@@ -4,20 +4,12 @@
 // Exits 1 when a page misses a target (LIGHTHOUSE_NO_FAIL=1 only prints).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const base = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
 const TARGETS = { performance: 95, seo: 100 };
 const outDir = new URL('../lighthouse-report/', import.meta.url).pathname;
-const flags = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-].join(' ');
+const flags = ['--headless=new', ...CHROMIUM_ARGS].join(' ');
 
 async function pages() {
   if (process.env.LIGHTHOUSE_URL) return { page: process.env.LIGHTHOUSE_URL };
@@ -42,7 +34,7 @@ function run(name, url) {
     ],
     {
       stdio: 'inherit',
-      env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+      env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? CHROMIUM_PATH },
     },
   );
   if (result.status !== 0) {

@@ -4,20 +4,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 import { createMockApi } from './mock-api.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = new URL('../screenshots/', import.meta.url).pathname;
 const BACKEND = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
   { name: 'mobile', width: 360, height: 780 },
@@ -98,8 +90,8 @@ console.log(
 
 mkdirSync(OUT, { recursive: true });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ARGS,
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 let vendorLogin = null;
 try {

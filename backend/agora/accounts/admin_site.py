@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agora.core.site import site_url
 from agora.notifications.services import notification_enqueue
 
 
@@ -123,7 +124,7 @@ class AgoraAdminSite(admin.AdminSite):
                             to=user.email,
                             context={
                                 "first_name": user.first_name,
-                                "admin_url": f"{settings.SITE_URL.rstrip('/')}{reverse('admin:index')}",
+                                "admin_url": site_url(reverse("admin:index")),
                             },
                             key=f"staff_two_factor_enabled:{device.pk}",
                         )

@@ -42,6 +42,7 @@ from agora.accounts.throttles import (
 )
 from agora.core.errors import ValidationFailed
 from agora.core.schema import ERRORS
+from agora.core.serializers import validated
 
 COOKIE_MODE_DESCRIPTION = (
     " With `mode: cookie` (the storefront) the refresh token is not in the answer: it is set in the "
@@ -99,9 +100,8 @@ class RegisterApi(APIView):
         description="Creates the account and emails a link that verifies the address.",
     )
     def post(self, request):
-        data = RegisterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        data = validated(RegisterInputSerializer, request.data)
+        user = services.user_register(**data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -120,13 +120,12 @@ class TokenApi(APIView):
         + COOKIE_MODE_DESCRIPTION,
     )
     def post(self, request):
-        data = LoginInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        mode = data.validated_data.pop("mode")
+        data = validated(LoginInputSerializer, request.data)
+        mode = data.pop("mode")
         try:
             # DRF's Request (it proxies the HttpRequest): django-axes, which guards the admin's
             # sign-in, then leaves the API's sign-in to FailedLoginThrottle.
-            tokens = services.user_login(request=request, **data.validated_data)
+            tokens = services.user_login(request=request, **data)
         except InvalidCredentials:
             FailedLoginThrottle().record_failure(request)
             raise
@@ -149,9 +148,8 @@ class TokenRefreshApi(APIView):
         "renewed, and the answer is `{access}` (cookie mode).",
     )
     def post(self, request):
-        data = RefreshOptionalInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        raw = data.validated_data.get("refresh")
+        data = validated(RefreshOptionalInputSerializer, request.data)
+        raw = data.get("refresh")
         mode = "json"
         if raw is None:
             raw, mode = request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME), "cookie"
@@ -188,9 +186,8 @@ class LogoutApi(APIView):
         "DELETE /api/v1/auth/token/refresh/).",
     )
     def post(self, request):
-        data = RefreshInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.token_revoke(refresh=data.validated_data["refresh"])
+        data = validated(RefreshInputSerializer, request.data)
+        services.token_revoke(refresh=data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -213,9 +210,8 @@ class PasswordResetApi(APIView):
         "account. Throttled per client and per address.",
     )
     def post(self, request):
-        data = PasswordResetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_request(email=data.validated_data["email"])
+        data = validated(PasswordResetInputSerializer, request.data)
+        services.password_reset_request(email=data["email"])
         return Response({"detail": RESET_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -232,9 +228,8 @@ class PasswordResetConfirmApi(APIView):
         "The link works once and expires; every refresh token of the account is revoked.",
     )
     def post(self, request):
-        data = PasswordResetConfirmInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_confirm(**data.validated_data)
+        data = validated(PasswordResetConfirmInputSerializer, request.data)
+        services.password_reset_confirm(**data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -251,11 +246,10 @@ class PasswordChangeApi(APIView):
         + COOKIE_MODE_DESCRIPTION,
     )
     def post(self, request):
-        data = PasswordChangeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        mode = data.validated_data.pop("mode")
+        data = validated(PasswordChangeInputSerializer, request.data)
+        mode = data.pop("mode")
         try:
-            tokens = services.password_change(user=request.user, **data.validated_data)
+            tokens = services.password_change(user=request.user, **data)
         except WrongCurrentPassword:
             FailedLoginThrottle().record_failure(request)
             raise
@@ -275,9 +269,8 @@ class EmailVerifyApi(APIView):
         "works without signing in, and again after it worked.",
     )
     def post(self, request):
-        data = EmailVerifyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.email_verify(token=data.validated_data["token"])
+        data = validated(EmailVerifyInputSerializer, request.data)
+        user = services.email_verify(token=data["token"])
         return Response({"email": user.email, "email_verified": True})
 
 
@@ -310,9 +303,8 @@ class MeApi(APIView):
         tags=["account"], request=MeUpdateInputSerializer, responses={200: UserSerializer, **ERRORS(400, 401)}
     )
     def patch(self, request):
-        data = MeUpdateInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, data=data.validated_data)
+        data = validated(MeUpdateInputSerializer, request.data, partial=True)
+        user = services.user_update(user=request.user, data=data)
         return Response(UserSerializer(user).data)
 
     @extend_schema(
@@ -324,9 +316,8 @@ class MeApi(APIView):
         "stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor.",
     )
     def delete(self, request):
-        data = AccountDeleteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.account_delete(user=request.user, password=data.validated_data["password"])
+        data = validated(AccountDeleteInputSerializer, request.data)
+        services.account_delete(user=request.user, password=data["password"])
         return _clear_refresh_cookie(Response(status=status.HTTP_204_NO_CONTENT))
 
 
@@ -392,9 +383,8 @@ class AddressListApi(APIView):
         tags=["account"], request=AddressInputSerializer, responses={201: AddressSerializer, **ERRORS(400, 401)}
     )
     def post(self, request):
-        data = AddressInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        address = services.address_create(user=request.user, data=data.validated_data)
+        data = validated(AddressInputSerializer, request.data)
+        address = services.address_create(user=request.user, data=data)
         return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
 
 
@@ -412,9 +402,8 @@ class AddressDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         address = selectors.address_get(user=request.user, pk=pk)
-        data = AddressInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        return Response(AddressSerializer(services.address_update(address=address, data=data.validated_data)).data)
+        data = validated(AddressInputSerializer, request.data, partial=True)
+        return Response(AddressSerializer(services.address_update(address=address, data=data)).data)
 
     @extend_schema(tags=["account"], responses={204: OpenApiResponse(description="Deleted"), **ERRORS(401, 404)})
     def delete(self, request, pk: int):

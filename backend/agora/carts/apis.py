@@ -16,6 +16,7 @@ from agora.carts.serializers import (
 )
 from agora.core.headers import token_header
 from agora.core.schema import ERRORS
+from agora.core.serializers import validated
 
 CART_TOKEN = OpenApiParameter(
     "X-Cart-Token",
@@ -70,10 +71,9 @@ class CartItemsApi(APIView):
         "more than the stock: 409 `insufficient_stock` with `details: {variant_id, available}`.",
     )
     def post(self, request):
-        data = CartItemAddInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CartItemAddInputSerializer, request.data)
         cart = _caller_cart(request)
-        lines = services.cart_add_item(cart=cart, **data.validated_data)
+        lines = services.cart_add_item(cart=cart, **data)
         return _cart_response(cart, status.HTTP_201_CREATED, items=lines)
 
 
@@ -87,10 +87,9 @@ class CartItemApi(APIView):
         responses={200: CartSerializer, **ERRORS(400, 401, 404, 409)},
     )
     def patch(self, request, pk: int):
-        data = CartItemUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CartItemUpdateInputSerializer, request.data)
         cart = _caller_cart(request)
-        services.cart_set_quantity(cart=cart, item_id=pk, quantity=data.validated_data["quantity"])
+        services.cart_set_quantity(cart=cart, item_id=pk, quantity=data["quantity"])
         return _cart_response(cart)
 
     @extend_schema(tags=["cart"], parameters=[CART_TOKEN], responses={200: CartSerializer, **ERRORS(401, 404)})
@@ -111,6 +110,5 @@ class CartMergeApi(APIView):
         "stock and 99) and empties the guest cart. An unknown token, or another user's cart, is 404.",
     )
     def post(self, request):
-        data = CartMergeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return _cart_response(services.cart_merge(user=request.user, token=data.validated_data["token"]))
+        data = validated(CartMergeInputSerializer, request.data)
+        return _cart_response(services.cart_merge(user=request.user, token=data["token"]))

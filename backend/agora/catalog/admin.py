@@ -13,6 +13,7 @@ from agora.catalog.attributes import SEPARATOR, attribute_key
 from agora.catalog.models import AttributeDefinition, Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.services.attributes import KEY_HAS_COLON, KEY_REQUIRED
 from agora.catalog.services.images import clean_image
+from agora.core.admin import bulk_action
 from agora.core.errors import DomainError
 from agora.core.tasks_util import enqueue_on_commit
 
@@ -82,20 +83,6 @@ class ReasonActionForm(ActionForm):
     reason = forms.CharField(required=False, label="Rejection reason", max_length=2000)
 
 
-def _bulk(modeladmin, request, queryset, verb: str, call) -> None:
-    done, skipped = 0, []
-    for product in queryset.order_by("pk"):
-        try:
-            call(product)
-            done += 1
-        except DomainError:
-            skipped.append(f"{product.name} ({product.status})")
-    if done:
-        modeladmin.message_user(request, f"{done} product(s) {verb}.", messages.SUCCESS)
-    if skipped:
-        modeladmin.message_user(request, f"Skipped, cannot be {verb}: {', '.join(skipped[:20])}.", messages.WARNING)
-
-
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "vendor", "category", "status", "price_min", "in_stock", "created_at"]
@@ -126,7 +113,9 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected products (list and index them)")
     def approve(self, request, queryset):
-        _bulk(self, request, queryset, "approved", lambda p: services.product_approve(product=p))
+        bulk_action(
+            self, request, queryset, lambda p: services.product_approve(product=p), noun="product", verb="approved"
+        )
 
     @admin.action(description="Reject selected products (with the reason typed next to the action)")
     def reject(self, request, queryset):
@@ -134,11 +123,20 @@ class ProductAdmin(admin.ModelAdmin):
         if not reason:
             self.message_user(request, "Type a rejection reason: the vendor sees it.", messages.ERROR)
             return
-        _bulk(self, request, queryset, "rejected", lambda p: services.product_reject(product=p, reason=reason))
+        bulk_action(
+            self,
+            request,
+            queryset,
+            lambda p: services.product_reject(product=p, reason=reason),
+            noun="product",
+            verb="rejected",
+        )
 
     @admin.action(description="Archive selected products (off the storefront)")
     def archive(self, request, queryset):
-        _bulk(self, request, queryset, "archived", lambda p: services.product_archive(product=p))
+        bulk_action(
+            self, request, queryset, lambda p: services.product_archive(product=p), noun="product", verb="archived"
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

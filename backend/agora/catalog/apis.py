@@ -33,6 +33,7 @@ from agora.catalog.serializers import (
 )
 from agora.core.pagination import CappedCountPagination, PageNumberPagination
 from agora.core.schema import ERRORS, paginated, paginated_with_estimate
+from agora.core.serializers import validated
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
@@ -94,9 +95,7 @@ class ProductListApi(APIView):
 
         def build():
             # Validated on a miss only: a query string has a cached answer only if it was valid.
-            query = ProductListQuerySerializer(data=request.query_params.dict())
-            query.is_valid(raise_exception=True)
-            filters = query.validated_data
+            filters = validated(ProductListQuerySerializer, request.query_params.dict())
             resolved = selectors.resolve_filters(filters)
             # Counted without scanning the matching rows: the whole catalog's counts per (category,
             # vendor, in stock) come once per catalog version; a price range or minimum rating is
@@ -181,9 +180,8 @@ class VendorProductListApi(_VendorApi):
         responses={201: VendorProductSerializer, **ERRORS(400, 401, 403)},
     )
     def post(self, request):
-        data = ProductInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_create(vendor=request.vendor, **data.validated_data)
+        data = validated(ProductInputSerializer, request.data)
+        product = services.product_create(vendor=request.vendor, **data)
         product = selectors.vendor_product_get(vendor=request.vendor, pk=product.pk)
         return Response(_product_out(product), status=status.HTTP_201_CREATED)
 
@@ -200,9 +198,8 @@ class VendorProductDetailApi(_VendorApi):
     )
     def patch(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
-        data = ProductUpdateInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.product_update(product=product, data=data.validated_data)
+        data = validated(ProductUpdateInputSerializer, request.data, partial=True)
+        services.product_update(product=product, data=data)
         return Response(_product_out(selectors.vendor_product_get(vendor=request.vendor, pk=pk)))
 
     @extend_schema(
@@ -241,9 +238,8 @@ class VendorProductImageApi(BodyLimitMixin, _VendorApi):
     )
     def post(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
-        data = ImageUploadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        image = services.image_add(product=product, upload=data.validated_data["image"], alt=data.validated_data["alt"])
+        data = validated(ImageUploadInputSerializer, request.data)
+        image = services.image_add(product=product, upload=data["image"], alt=data["alt"])
         return Response(VendorImageSerializer(image).data, status=status.HTTP_201_CREATED)
 
 
@@ -259,9 +255,8 @@ class VendorImportCreateApi(BodyLimitMixin, _VendorApi):
         responses={202: ImportJobSerializer, **ERRORS(400, 401, 403, 411, 413, 415)},
     )
     def post(self, request):
-        data = ImportUploadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        job = services.import_create(vendor=request.vendor, user=request.user, upload=data.validated_data["file"])
+        data = validated(ImportUploadInputSerializer, request.data)
+        job = services.import_create(vendor=request.vendor, user=request.user, upload=data["file"])
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -309,7 +304,6 @@ class ModerationProductRejectApi(APIView):
     )
     def post(self, request, pk: int):
         product = selectors.moderation_product_get(pk=pk)
-        data = RejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = services.product_reject(product=product, reason=data.validated_data["reason"])
+        data = validated(RejectInputSerializer, request.data)
+        product = services.product_reject(product=product, reason=data["reason"])
         return Response(VendorProductSerializer(selectors.vendor_product_get(vendor=product.vendor, pk=pk)).data)

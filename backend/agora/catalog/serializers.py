@@ -86,10 +86,11 @@ class ProductSummarySerializer(serializers.ModelSerializer):
         return file_url(images[0].thumbnail.name or images[0].image.name)
 
 
-class PublicImageSerializer(serializers.Serializer):
+# An image's url and thumbnail_url, as the storefront and the portal both show them. (A comment, not
+# a docstring: the schema would describe every image object with the inherited one.)
+class ImageUrlsSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
-    alt = serializers.CharField()
 
     @extend_schema_field(serializers.CharField())
     def get_url(self, image: ProductImage) -> str | None:
@@ -98,6 +99,10 @@ class PublicImageSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_thumbnail_url(self, image: ProductImage) -> str | None:
         return file_url(image.thumbnail.name)
+
+
+class PublicImageSerializer(ImageUrlsSerializer):
+    alt = serializers.CharField()
 
 
 class PublicVariantSerializer(serializers.ModelSerializer):
@@ -218,22 +223,11 @@ class VendorVariantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VendorImageSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-
+class VendorImageSerializer(ImageUrlsSerializer, serializers.ModelSerializer):
     class Meta:
         model = ProductImage
         fields = ["id", "url", "thumbnail_url", "alt", "width", "height", "position"]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField())
-    def get_url(self, image: ProductImage) -> str | None:
-        return file_url(image.image.name)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_thumbnail_url(self, image: ProductImage) -> str | None:
-        return file_url(image.thumbnail.name)
 
 
 # Statuses are documented as strings: drf-spectacular would otherwise name every "status"

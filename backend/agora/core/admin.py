@@ -1,6 +1,11 @@
 """Back-office building blocks the apps' admins share."""
 
-from django.contrib import admin
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+
+from agora.core.errors import DomainError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,3 +36,19 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def bulk_action(modeladmin, request, queryset, call: Callable[[Any], object], *, noun: str, verb: str) -> None:
+    """An admin action over the selected rows: ``call`` on each in turn, then one message of how many
+    were ``verb`` and one naming (up to 20) those skipped because their status does not allow it."""
+    done, skipped = 0, []
+    for obj in queryset.order_by("pk"):
+        try:
+            call(obj)
+            done += 1
+        except DomainError:
+            skipped.append(f"{obj.name} ({obj.status})")
+    if done:
+        modeladmin.message_user(request, f"{done} {noun}(s) {verb}.", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(request, f"Skipped, cannot be {verb}: {', '.join(skipped[:20])}.", messages.WARNING)

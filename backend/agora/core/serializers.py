@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -44,3 +45,11 @@ class VendorRefSerializer(serializers.Serializer):
 
     slug = serializers.CharField()
     name = serializers.CharField()
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """What ``serializer_class`` makes of ``data`` (a request body or its query parameters), or a
+    ValidationError, which the exception handler answers as a 400 in the API's error shape."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from agora.core.pagination import PAGE_PARAMETERS, paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.ledger import selectors
 from agora.ledger.errors import StatementNotFound
 from agora.ledger.exports import statement_csv, statement_pdf
@@ -59,9 +60,7 @@ class LedgerListApi(APIView):
         "payout and adjustment, with its signed amount. Entries are never changed: corrections are new entries.",
     )
     def get(self, request):
-        query = LedgerQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        f = query.validated_data
+        f = validated(LedgerQuerySerializer, request.query_params.dict())
         entries = selectors.vendor_entry_list(
             vendor=request.vendor,
             types=f.get("type") or None,
@@ -91,10 +90,9 @@ class EarningsApi(APIView):
         "point per day (zeros included): the Payouts page's chart.",
     )
     def get(self, request):
-        query = EarningsQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        days = query.validated_data["days"]
-        currency = (query.validated_data.get("currency") or settings.AGORA_CURRENCY).upper()
+        query = validated(EarningsQuerySerializer, request.query_params.dict())
+        days = query["days"]
+        currency = (query.get("currency") or settings.AGORA_CURRENCY).upper()
         points = selectors.vendor_daily_series(vendor=request.vendor, days=days, currency=currency)
         return Response(EarningsSerializer({"currency": currency, "days": days, "points": points}).data)
 

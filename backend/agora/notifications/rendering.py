@@ -7,6 +7,8 @@ from django.conf import settings
 from django.template import Context
 from django.template.loader import get_template
 
+from agora.core.site import site_url
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -16,7 +18,7 @@ class RenderedEmail:
 
 
 def _context(context: dict[str, Any]) -> dict[str, Any]:
-    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL.rstrip("/"), **context}
+    return {"site_name": settings.SITE_NAME, "site_url": site_url(), **context}
 
 
 def _render_plain(path: str, context: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from agora.carts.errors import CartNotFound
 from agora.core.headers import token_header
 from agora.core.pagination import PageNumberPagination, paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.orders import checkout, selectors, services
 from agora.orders.errors import IDEMPOTENCY_HEADER, IdempotencyKeyMissing
 from agora.orders.fulfilment import parcel_ship
@@ -78,8 +79,7 @@ class CheckoutApi(APIView):
         key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
         if not key or len(key) > 255:
             raise IdempotencyKeyMissing()
-        data = CheckoutInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CheckoutInputSerializer, request.data)
         token = cart_token(request)
         if not request.user.is_authenticated and not token:
             raise CartNotFound()
@@ -87,12 +87,10 @@ class CheckoutApi(APIView):
         def place(claim: Claim) -> tuple[int, dict, int]:
             if claim.resumed_order_id is not None:  # the first request died after placing the order
                 result = checkout.checkout_resume(
-                    order_id=claim.resumed_order_id, payment_token=data.validated_data.get("payment_token")
+                    order_id=claim.resumed_order_id, payment_token=data.get("payment_token")
                 )
             else:
-                result = checkout.checkout(
-                    user=request.user, cart_token=token, attempt_id=claim.id, **data.validated_data
-                )
+                result = checkout.checkout(user=request.user, cart_token=token, attempt_id=claim.id, **data)
             body = CheckoutOrderSerializer(result.answer, context={"price_changes": result.price_changes}).data
             return 201, body, result.order.pk
 
@@ -195,11 +193,10 @@ class VendorOrderParcelApi(APIView):
         "order; the sub-order is `shipped` with its last parcel.",
     )
     def post(self, request, pk: int):
-        data = ParcelInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ParcelInputSerializer, request.data)
         vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
-        lines = line_quantities(data.validated_data.pop("lines", None))
-        parcel_ship(vendor_order=vo, lines=lines, **data.validated_data)
+        lines = line_quantities(data.pop("lines", None))
+        parcel_ship(vendor_order=vo, lines=lines, **data)
         return vendor_order_answer(request, pk, status.HTTP_201_CREATED)
 
 
@@ -214,8 +211,7 @@ class VendorOrderShipApi(APIView):
         "When every sub-order has shipped the order becomes `fulfilled`.",
     )
     def post(self, request, pk: int):
-        data = ShipInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ShipInputSerializer, request.data)
         vo = selectors.vendor_order_get(vendor=request.vendor, pk=pk)
-        services.vendor_order_ship(vendor_order=vo, **data.validated_data)
+        services.vendor_order_ship(vendor_order=vo, **data)
         return vendor_order_answer(request, pk)

@@ -2,8 +2,7 @@
 
 from decimal import Decimal
 
-from django.conf import settings
-
+from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
 from agora.orders.models import Order, Parcel, VendorOrder
@@ -116,7 +115,6 @@ def _money(value: Decimal) -> str:
 def order_confirmed(*, order: Order) -> None:
     """The shopper's confirmation, once per order. ``order`` has its sub-orders (with vendor and
     lines) prefetched."""
-    site = settings.SITE_URL.rstrip("/")
     vendors = [
         {
             "vendor_name": vo.vendor.name,
@@ -146,7 +144,7 @@ def order_confirmed(*, order: Order) -> None:
             "subtotal": _money(order.subtotal),
             "shipping_total": _money(order.shipping_total),
             "total": _money(order.total),
-            "order_url": f"{site}/account/orders/{order.number}" if order.user_id else "",
+            "order_url": site_url(f"/account/orders/{order.number}") if order.user_id else "",
         },
         key=f"order_confirmed:{order.number}",
     )
@@ -179,7 +177,7 @@ def vendor_new_order(*, order: Order, vendor_order: VendorOrder) -> None:
             "commission_rate": _money(vo.commission_rate),
             "commission": _money(vo.commission),
             "ship_by": vo.ship_by.date().isoformat() if vo.ship_by else "",
-            "portal_url": f"{settings.SITE_URL.rstrip('/')}/vendor/orders",
+            "portal_url": site_url("/vendor/orders"),
         },
         key=f"vendor_new_order:{order.number}:{vo.vendor_id}",
     )

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from agora.core.errors import NotFound
 from agora.core.pagination import PAGE_PARAMETERS, paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.payments.apis import StripeSignedWebhookApi, stripe_webhook_schema
 from agora.payouts import selectors, services
 from agora.payouts.errors import NotVendorOwner
@@ -84,9 +85,8 @@ class DummyOnboardingApi(APIView):
     def post(self, request):
         if settings.PAYOUT_PROVIDER != "dummy":
             raise NotFound()
-        data = DummyOnboardingInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        account = services.dummy_onboarding_complete(vendor=request.vendor, account_id=data.validated_data["account"])
+        data = validated(DummyOnboardingInputSerializer, request.data)
+        account = services.dummy_onboarding_complete(vendor=request.vendor, account_id=data["account"])
         return Response(PayoutAccountSerializer(_account_data(request.vendor, account)).data)
 
 
@@ -102,9 +102,8 @@ class PayoutListApi(APIView):
         "`reversed` (the amount went back to your balance and is paid again later).",
     )
     def get(self, request):
-        query = PayoutQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        payouts = selectors.vendor_payout_list(vendor=request.vendor, status=query.validated_data.get("status") or None)
+        query = validated(PayoutQuerySerializer, request.query_params.dict())
+        payouts = selectors.vendor_payout_list(vendor=request.vendor, status=query.get("status") or None)
         return paginated_response(self, payouts, PayoutSerializer)
 
 

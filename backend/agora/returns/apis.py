@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from agora.carts.apis import CART_TOKEN
 from agora.core.pagination import paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.orders import selectors as order_selectors
 from agora.orders.apis import ORDER_TOKEN, caller_order, vendor_order_answer
 from agora.orders.serializers import VendorOrderSerializer, line_quantities
@@ -66,13 +67,12 @@ class OrderReturnsApi(APIView):
     )
     def post(self, request, number: str):
         order = caller_order(request, number)
-        data = ReturnCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReturnCreateInputSerializer, request.data)
         created = services.return_create(
             order=order,
-            vendor_order_id=data.validated_data["vendor_order"],
-            lines=line_quantities(data.validated_data["lines"]) or [],
-            reason=data.validated_data["reason"],
+            vendor_order_id=data["vendor_order"],
+            lines=line_quantities(data["lines"]) or [],
+            reason=data["reason"],
         )
         answer = selectors.order_return_get(order=order, pk=created.pk)
         return Response(ReturnSerializer(answer, context={"role": "shopper"}).data, status=status.HTTP_201_CREATED)
@@ -90,9 +90,8 @@ class OrderReturnDisputeApi(APIView):
     )
     def post(self, request, number: str, pk: int):
         order = caller_order(request, number)
-        data = ReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.return_dispute(return_request=selectors.order_return_get(order=order, pk=pk), **data.validated_data)
+        data = validated(ReasonInputSerializer, request.data)
+        services.return_dispute(return_request=selectors.order_return_get(order=order, pk=pk), **data)
         return Response(ReturnSerializer(selectors.order_return_get(order=order, pk=pk)).data)
 
 
@@ -112,12 +111,11 @@ class VendorOrderCancelLinesApi(APIView):
     )
     def post(self, request, pk: int):
         vo = order_selectors.vendor_order_get(vendor=request.vendor, pk=pk)
-        data = CancelLinesInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CancelLinesInputSerializer, request.data)
         services.sub_order_cancel_lines(
             vendor_order=vo,
-            lines=line_quantities(data.validated_data.get("lines")),
-            reason=data.validated_data["reason"],
+            lines=line_quantities(data.get("lines")),
+            reason=data["reason"],
         )
         return vendor_order_answer(request, pk)
 
@@ -160,10 +158,9 @@ class VendorReturnRejectApi(_VendorReturnAction):
         responses={200: ReturnSerializer, **ERRORS(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
-        data = NoteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(NoteInputSerializer, request.data)
         services.return_reject(
-            return_request=selectors.vendor_return_get(vendor=request.vendor, pk=pk), note=data.validated_data["note"]
+            return_request=selectors.vendor_return_get(vendor=request.vendor, pk=pk), note=data["note"]
         )
         return self._answer(request, pk)
 
@@ -176,11 +173,8 @@ class VendorReturnRefundApi(_VendorReturnAction):
         description="The items came back: refund them (their value, or less) and optionally restock them.",
     )
     def post(self, request, pk: int):
-        data = ReturnRefundInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.return_refund(
-            return_request=selectors.vendor_return_get(vendor=request.vendor, pk=pk), **data.validated_data
-        )
+        data = validated(ReturnRefundInputSerializer, request.data)
+        services.return_refund(return_request=selectors.vendor_return_get(vendor=request.vendor, pk=pk), **data)
         return self._answer(request, pk)
 
 
@@ -211,11 +205,8 @@ class StaffReturnDecideApi(APIView):
         description="Settle a disputed return.",
     )
     def post(self, request, pk: int):
-        data = DecideInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.return_decide(
-            return_request=selectors.staff_return_get(pk=pk), staff=request.user, **data.validated_data
-        )
+        data = validated(DecideInputSerializer, request.data)
+        services.return_decide(return_request=selectors.staff_return_get(pk=pk), staff=request.user, **data)
         return Response(ReturnSerializer(selectors.staff_return_get(pk=pk), context={"role": "staff"}).data)
 
 
@@ -230,9 +221,6 @@ class StaffSubOrderCancelApi(APIView):
     )
     def post(self, request, pk: int):
         vo = order_selectors.vendor_order_get_for_staff(pk=pk)
-        data = StaffCancelInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.sub_order_cancel_lines(
-            vendor_order=vo, lines=None, reason=data.validated_data["reason"], by_staff=True
-        )
+        data = validated(StaffCancelInputSerializer, request.data)
+        services.sub_order_cancel_lines(vendor_order=vo, lines=None, reason=data["reason"], by_staff=True)
         return Response(VendorOrderSerializer(order_selectors.vendor_order_get_for_staff(pk=pk)).data)

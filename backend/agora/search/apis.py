@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from agora.core.pagination import paginated_response
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.search import selectors, services
 from agora.search.serializers import (
     QueryStatSerializer,
@@ -72,9 +73,7 @@ class SearchApi(APIView):
         raw = request.query_params.dict()
         if "attribute" in request.query_params:
             raw["attribute"] = request.query_params.getlist("attribute")
-        data = SearchInputSerializer(data=raw)
-        data.is_valid(raise_exception=True)
-        params = data.validated_data
+        params = validated(SearchInputSerializer, raw)
         page = PageRequest(number=params["page"], size=params["page_size"])
         result = selectors.search_products(
             query=params["q"],
@@ -121,9 +120,8 @@ class SuggestApi(APIView):
         responses={200: SuggestResponseSerializer, **ERRORS(400)},
     )
     def get(self, request):
-        data = SuggestInputSerializer(data=request.query_params.dict())
-        data.is_valid(raise_exception=True)
-        return Response({"suggestions": selectors.suggest_products(prefix=data.validated_data["q"])})
+        data = validated(SuggestInputSerializer, request.query_params.dict())
+        return Response({"suggestions": selectors.suggest_products(prefix=data["q"])})
 
 
 class QueryStatsApi(APIView):

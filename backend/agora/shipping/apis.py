@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.selectors import cart_for_caller
 from agora.core.schema import ERRORS
+from agora.core.serializers import validated
 from agora.shipping import selectors, services
 from agora.shipping.serializers import (
     OfferedMethodSerializer,
@@ -55,10 +56,9 @@ class CartShippingOptionsApi(APIView):
         "vendor (`shipping_methods`). With `country`, each option says whether it ships there.",
     )
     def get(self, request):
-        query = ShippingOptionsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(ShippingOptionsQuerySerializer, request.query_params)
         cart = cart_for_caller(user=request.user, token=cart_token(request))
-        options = selectors.cart_shipping_options(cart=cart, country=query.validated_data.get("country"))
+        options = selectors.cart_shipping_options(cart=cart, country=query.get("country"))
         return Response(VendorShippingOptionsSerializer(options, many=True).data)
 
 
@@ -84,9 +84,8 @@ class VendorShippingMethodListApi(APIView):
         responses={201: VendorShippingMethodSerializer, **ERRORS(400, 401, 403)},
     )
     def post(self, request):
-        data = VendorShippingMethodInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        method = services.vendor_method_create(vendor=request.vendor, data=data.validated_data)
+        data = validated(VendorShippingMethodInputSerializer, request.data)
+        method = services.vendor_method_create(vendor=request.vendor, data=data)
         return Response(VendorShippingMethodSerializer(method).data, status=status.HTTP_201_CREATED)
 
 
@@ -100,9 +99,8 @@ class VendorShippingMethodDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         method = selectors.vendor_method_get(vendor=request.vendor, pk=pk)
-        data = VendorShippingMethodUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        method = services.vendor_method_update(method=method, data=data.validated_data)
+        data = validated(VendorShippingMethodUpdateInputSerializer, request.data)
+        method = services.vendor_method_update(method=method, data=data)
         return Response(VendorShippingMethodSerializer(method).data)
 
     @extend_schema(

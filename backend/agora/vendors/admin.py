@@ -1,7 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 
-from agora.core.errors import DomainError
+from agora.core.admin import bulk_action
 from agora.vendors import services
 from agora.vendors.cache import invalidate_vendor_profiles
 from agora.vendors.models import Vendor, VendorMembership
@@ -11,20 +11,6 @@ class VendorMembershipInline(admin.TabularInline):
     model = VendorMembership
     extra = 0
     raw_id_fields = ["user"]
-
-
-def _bulk(modeladmin, request, queryset, service, verb: str) -> None:
-    done, skipped = 0, []
-    for vendor in queryset.order_by("pk"):
-        try:
-            service(vendor=vendor)
-            done += 1
-        except DomainError:
-            skipped.append(f"{vendor.name} ({vendor.status})")
-    if done:
-        modeladmin.message_user(request, f"{done} vendor(s) {verb}.", messages.SUCCESS)
-    if skipped:
-        modeladmin.message_user(request, f"Skipped, cannot be {verb}: {', '.join(skipped)}.", messages.WARNING)
 
 
 @admin.register(Vendor)
@@ -52,11 +38,15 @@ class VendorAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected vendors (their products go live)")
     def approve(self, request, queryset):
-        _bulk(self, request, queryset, services.vendor_approve, "approved")
+        bulk_action(
+            self, request, queryset, lambda v: services.vendor_approve(vendor=v), noun="vendor", verb="approved"
+        )
 
     @admin.action(description="Suspend selected vendors (their products leave the storefront)")
     def suspend(self, request, queryset):
-        _bulk(self, request, queryset, services.vendor_suspend, "suspended")
+        bulk_action(
+            self, request, queryset, lambda v: services.vendor_suspend(vendor=v), noun="vendor", verb="suspended"
+        )
 
 
 @admin.register(VendorMembership)

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.core.schema import ERRORS
+from agora.core.serializers import validated
 from agora.vendors import selectors, services
 from agora.vendors.permissions import IsVendorMember
 from agora.vendors.serializers import (
@@ -28,9 +29,8 @@ class VendorApplyApi(APIView):
         "(VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL, on in production).",
     )
     def post(self, request):
-        data = VendorApplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vendor = services.vendor_apply(user=request.user, **data.validated_data)
+        data = validated(VendorApplyInputSerializer, request.data)
+        vendor = services.vendor_apply(user=request.user, **data)
         return Response(VendorSerializer(vendor).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +84,6 @@ class VendorPoliciesApi(APIView):
         responses={200: VendorSerializer, **ERRORS(400, 401, 403)},
     )
     def patch(self, request):
-        data = VendorPoliciesInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vendor = services.vendor_update_policies(vendor=request.vendor, data=data.validated_data)
+        data = validated(VendorPoliciesInputSerializer, request.data)
+        vendor = services.vendor_update_policies(vendor=request.vendor, data=data)
         return Response(VendorSerializer(vendor).data)

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { server } from '@/test/server';
-import { API, apiError } from '@/test/utils';
+import { API, apiError, recordPosts } from '@/test/utils';
 import { api, apiBlob, apiUrl } from './api';
 import { ApiError } from './errors';
 import { cartTokenStore, sessionStore } from './session';
@@ -34,12 +34,10 @@ describe('api client', () => {
 
   it('after a reload renews the access token from the refresh cookie first', async () => {
     sessionStore.set({ access: null });
-    const refreshBodies: unknown[] = [];
+    const refreshBodies = recordPosts('/auth/token/refresh/', () =>
+      HttpResponse.json({ access: 'fresh' }),
+    );
     server.use(
-      http.post(API('/auth/token/refresh/'), async ({ request }) => {
-        refreshBodies.push(await request.json());
-        return HttpResponse.json({ access: 'fresh' });
-      }),
       http.get(API('/me/'), ({ request }) =>
         HttpResponse.json({ auth: request.headers.get('Authorization') }),
       ),

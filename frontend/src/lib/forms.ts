@@ -84,6 +84,17 @@ export function useFormErrors() {
     return null;
   }, []);
 
+  /** Validates a submitted form's fields with `schema`; when they are invalid, focus moves to the
+   * first field marked invalid, so a keyboard or screen-reader user lands on what to fix. */
+  const validateForm = useCallback(
+    <T>(schema: SafeParser<T>, element: HTMLFormElement): T | null => {
+      const values = validate(schema, readForm(element));
+      if (!values) element.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return values;
+    },
+    [validate],
+  );
+
   /** Show an API failure: field errors next to their fields, the rest above the form. */
   const showApiError = useCallback((error: unknown, knownFields?: readonly string[]) => {
     if (isApiError(error) && error.code === 'validation_error') {
@@ -103,5 +114,14 @@ export function useFormErrors() {
     setFormError(errorMessage(error));
   }, []);
 
-  return { errors, formError, setErrors, setFormError, validate, showApiError, clear };
+  return {
+    errors,
+    formError,
+    setErrors,
+    setFormError,
+    validate,
+    validateForm,
+    showApiError,
+    clear,
+  };
 }

@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderOptions } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
-import { HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
+import { server } from './server';
 
 export function createTestQueryClient() {
   return new QueryClient({
@@ -52,6 +53,19 @@ export function apiError(status: number, code: string, message: string, details:
 }
 
 export const API = (path: string) => `*/api/v1${path}`;
+
+/** Answers every POST to the API's `path` with `answer()`, and keeps the request bodies, in order,
+ * in the list it returns: what the page sent is then asserted like what it shows. */
+export function recordPosts(path: string, answer: () => Response): unknown[] {
+  const bodies: unknown[] = [];
+  server.use(
+    http.post(API(path), async ({ request }) => {
+      bodies.push(await request.json());
+      return answer();
+    }),
+  );
+  return bodies;
+}
 
 export function paginated<T>(results: T[], count = results.length) {
   return { count, next: null, previous: null, results };

@@ -16,6 +16,7 @@ from agora.accounts.errors import WrongPassword
 from agora.accounts.models import DataExport, User
 from agora.accounts.services.sessions import user_sessions_revoke
 from agora.core.privacy import providers
+from agora.core.site import site_url
 from agora.core.tasks_util import enqueue_on_commit
 from agora.notifications.selectors import notifications_to
 from agora.notifications.services import notification_enqueue, notifications_forget_recipient
@@ -99,7 +100,7 @@ def data_export_build(*, export_id: int) -> str:
             to=user.email,
             context={
                 "first_name": user.first_name,
-                "download_url": f"{settings.SITE_URL.rstrip('/')}/account/privacy",
+                "download_url": site_url("/account/privacy"),
                 "valid_days": settings.DATA_EXPORT_TTL_DAYS,
             },
             key=f"data_export_ready:{export.pk}",

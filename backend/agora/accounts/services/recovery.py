@@ -25,13 +25,10 @@ from agora.accounts.errors import (
 from agora.accounts.models import User
 from agora.accounts.services.sessions import tokens_for, user_sessions_revoke
 from agora.core.errors import ValidationFailed
+from agora.core.site import site_url
 from agora.notifications.services import notification_enqueue
 
 VERIFICATION_SALT = "agora.accounts.email-verification"
-
-
-def _site(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _validate_new_password(password: str, user: User, field: str) -> None:
@@ -58,7 +55,7 @@ def password_reset_request(*, email: str) -> None:
             to=user.email,
             context={
                 "first_name": user.first_name,
-                "reset_url": _site(f"/reset-password#uid={uid}&token={token}"),
+                "reset_url": site_url(f"/reset-password#uid={uid}&token={token}"),
                 "valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1),
             },
             key=f"password_reset:{user.pk}:{uuid.uuid4().hex}",
@@ -115,7 +112,7 @@ def _password_changed_enqueue(*, user: User, how: str) -> None:
     notification_enqueue(
         template="password_changed",
         to=user.email,
-        context={"first_name": user.first_name, "how": how, "reset_url": _site("/forgot-password")},
+        context={"first_name": user.first_name, "how": how, "reset_url": site_url("/forgot-password")},
         key=f"password_changed:{user.pk}:{uuid.uuid4().hex}",
     )
 
@@ -132,7 +129,7 @@ def email_verification_enqueue(*, user: User) -> None:
         context={
             "first_name": user.first_name,
             "email": user.email,
-            "verify_url": _site(f"/verify-email#token={token}"),
+            "verify_url": site_url(f"/verify-email#token={token}"),
         },
         key=f"email_verification:{user.pk}:{uuid.uuid4().hex}",
     )

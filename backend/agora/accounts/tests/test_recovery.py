@@ -11,6 +11,7 @@ from agora.accounts.models import User
 from agora.accounts.tests.factories import PASSWORD
 from agora.notifications.models import Notification
 from testing.clients import client_for
+from testing.deployment import PROD_ENV, printed_settings
 from testing.outbox import deliver_all
 
 pytestmark = pytest.mark.django_db
@@ -236,17 +237,8 @@ def test_vendor_application_is_open_to_unverified_addresses_when_off(user, setti
 
 
 def test_the_setting_is_on_in_production_and_off_locally():
-    import subprocess
-    import sys
-
-    from agora.core.tests.test_infrastructure import BACKEND, PROD_ENV
-
-    code = "import django; django.setup(); from django.conf import settings; print(settings.VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL)"
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"}
-    prod = subprocess.run(
-        [sys.executable, "-c", code], cwd=BACKEND, env={**env, **PROD_ENV}, capture_output=True, text=True
-    )
-    local = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    prod = printed_settings("VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL", env=PROD_ENV)
+    local = printed_settings("VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL")
     assert prod.stdout.strip() == "True", prod.stderr
     assert local.stdout.strip() == "False", local.stderr
 

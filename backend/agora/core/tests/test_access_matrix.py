@@ -273,6 +273,7 @@ CASES = [
         portal(vendor_a=200, vendor_b=404, pending_vendor=404),
     ),
     ("moderation queue", "get", "/api/v1/moderation/products/", None, staff_only(200)),
+    ("search query statistics", "get", "/api/v1/moderation/search/queries/", None, staff_only(200)),
     ("moderation approve", "post", "/api/v1/moderation/products/{review}/approve/", {}, staff_only(200)),
     (
         "moderation reject",

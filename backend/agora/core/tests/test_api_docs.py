@@ -2,17 +2,13 @@
 
 import copy
 import gc
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from agora.core import apidocs
 from agora.core.errors import Conflict
-
-BACKEND = Path(__file__).resolve().parents[3]
+from testing.deployment import run_manage
 
 
 @pytest.fixture(scope="module")
@@ -50,28 +46,14 @@ def test_api_docs_check_passes_on_a_fresh_file_and_fails_on_a_stale_one(schema, 
 def test_a_stale_reference_fails_the_command_line_check_with_exit_status_1(schema, tmp_path):
     reference = tmp_path / "api.md"
     reference.write_text(_render(_stale(schema)), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "api_docs", "--check", "--output", str(reference)],
-        cwd=BACKEND,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_manage("api_docs", "--check", "--output", str(reference))
     assert done.returncode == 1
     assert "is out of date: run `make docs`" in done.stderr
 
 
 def test_stdout_prints_the_reference_without_writing_it(tmp_path):
     reference = tmp_path / "api.md"
-    done = subprocess.run(
-        [sys.executable, "manage.py", "api_docs", "--stdout", "--output", str(reference)],
-        cwd=BACKEND,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_manage("api_docs", "--stdout", "--output", str(reference))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("<!-- Generated from the OpenAPI schema")
     assert "### `POST /api/v1/checkout/`" in done.stdout

@@ -1,14 +1,9 @@
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
 
 from agora.core.tasks import HEARTBEAT_KEY, worker_heartbeat
+from testing.deployment import PROD_ENV, run_manage, run_python
 from testing.worker import wait_for
-
-BACKEND = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.worker
@@ -49,32 +44,8 @@ def test_cached_reads_fall_back_when_redis_is_down(settings):
     dead.set("k", "v")  # silently skipped
 
 
-def _run_manage(args, env_extra):
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **env_extra}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BACKEND, env=env, capture_output=True, text=True)
-
-
-# What a production deployment sets for payments (production refuses the dummy gateway).
-STRIPE_ONLY = {
-    "PAYMENT_GATEWAY": "stripe",
-    "PAYMENT_METHODS": "stripe",
-    "STRIPE_SECRET_KEY": "sk_live_example",
-    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
-    "STRIPE_WEBHOOK_SECRET": "whsec_example",
-    "PAYOUT_PROVIDER": "stripe",
-    "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_connect_example",
-}
-PROD_ENV = {
-    "DJANGO_ENV": "production",
-    "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
-    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
-    "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
-    **STRIPE_ONLY,
-}
-
-
 def test_production_check_deploy_has_no_warnings():
-    r = _run_manage(["check", "--deploy", "--fail-level", "WARNING"], PROD_ENV)
+    r = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
 
@@ -97,7 +68,7 @@ def test_production_check_deploy_has_no_warnings():
 )
 def test_production_refuses_debug_default_secret_or_the_test_gateway(override, message):
     env = {k: v for k, v in {**PROD_ENV, **override}.items() if v}
-    r = _run_manage(["check"], env)
+    r = run_manage("check", env=env)
     assert r.returncode != 0
     assert message in r.stderr
 
@@ -109,7 +80,7 @@ def test_the_dummy_gateway_in_production_needs_the_load_test_escape_hatch():
         "PAYMENT_METHODS": "dummy",
         "PAYMENT_ALLOW_DUMMY_IN_PRODUCTION": "true",
     }
-    assert _run_manage(["check"], env).returncode == 0
+    assert run_manage("check", env=env).returncode == 0
 
 
 def test_production_logs_are_json_with_request_id():
@@ -118,8 +89,7 @@ def test_production_logs_are_json_with_request_id():
         "from agora.core.context import request_id_var; request_id_var.set('req-42');"
         "logging.getLogger('agora.test').warning('hello')"
     )
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **PROD_ENV}
-    r = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    r = run_python("-c", code, env=PROD_ENV)
     import json
 
     line = json.loads(r.stderr.strip().splitlines()[-1])

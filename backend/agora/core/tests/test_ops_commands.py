@@ -1,9 +1,6 @@
 """Ops commands behave in ECS as the runbook runs them (issue 19, point 9)."""
 
 import io
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,9 +8,7 @@ from django.core.management import CommandError, call_command
 from agora.accounts.models import User
 from agora.catalog.models import Product
 from agora.catalog.tests.factories import ProductFactory
-from agora.core.tests.test_infrastructure import STRIPE_ONLY
-
-BACKEND = Path(__file__).resolve().parents[3]
+from testing.deployment import STRIPE_ONLY, printed_settings, run_manage
 
 
 @pytest.mark.django_db
@@ -26,30 +21,15 @@ def test_seed_demo_refuses_to_run_where_demo_data_is_not_allowed(settings):
 
 def test_production_settings_refuse_demo_data_unless_the_environment_allows_it():
     env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 64,
         **STRIPE_ONLY,
         # Unreachable on purpose: the refusal must come before any database access.
         "DATABASE_URL": "postgres://u:p@127.0.0.1:1/agora",
     }
-    r = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo", "--products", "1"],
-        cwd=BACKEND,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    r = run_manage("seed_demo", "--products", "1", env=env)
     assert r.returncode != 0 and "refuses to run with production settings" in r.stderr
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEMO_DATA_ALLOWED)"
-    r = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BACKEND,
-        env={**env, "DEMO_DATA_ALLOWED": "true"},
-        capture_output=True,
-        text=True,
-    )
+    r = printed_settings("DEMO_DATA_ALLOWED", env={**env, "DEMO_DATA_ALLOWED": "true"})
     assert r.stdout.strip() == "True", r.stderr  # dev and staging opt in
 
 

@@ -4,13 +4,11 @@ DATABASE_URL carries sslmode=verify-full and sslrootcert=<the RDS CA bundle ship
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from cryptography import x509
 
-from agora.core.tests.test_infrastructure import STRIPE_ONLY
+from testing.deployment import STRIPE_ONLY, run_python
 
 BACKEND = Path(__file__).resolve().parents[3]
 BUNDLE = BACKEND / "certs" / "rds-ca-bundle.pem"
@@ -34,14 +32,12 @@ def test_sslmode_and_root_certificate_reach_the_database_driver():
     url = f"postgres://agora_app:pw@agora-prod.abc.eu-west-1.rds.amazonaws.com:5432/agora?sslmode=verify-full&sslrootcert={IMAGE_PATH}"
     code = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
     env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 64,
         **STRIPE_ONLY,
         "DATABASE_URL": url,
     }
-    r = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True)
+    r = run_python("-c", code, env=env)
     assert r.returncode == 0, r.stderr
     options = json.loads(r.stdout.strip().splitlines()[-1])
     assert options["sslmode"] == "verify-full" and options["sslrootcert"] == IMAGE_PATH

@@ -20,7 +20,7 @@ from agora.notifications.services import (
     notifications_forget_recipient,
     notifications_redrive,
 )
-from testing.worker import wait_for
+from testing.worker import broker_unreachable, wait_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -198,15 +198,6 @@ def test_the_notifications_app_depends_only_on_core():
 # --- the real worker -----------------------------------------------------------------------
 
 
-def _broker_url_swapped(app, url):
-    previous = app.conf.broker_url
-    app.conf.broker_url = url
-    app.conf.broker_write_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    return previous
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_each_notification_once_even_when_the_task_is_delivered_twice(celery_worker):
@@ -232,20 +223,13 @@ def test_the_worker_sends_each_notification_once_even_when_the_task_is_delivered
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_at_commit_then_beat_redrive_sends_it(celery_worker, settings, caplog):
-    from config.celery import app
-
-    live = app.conf.broker_url
-    _broker_url_swapped(app, "redis://127.0.0.1:1/1")
-    try:
-        with transaction.atomic():
-            n = notification_enqueue(
-                template="email_verification",
-                to="lost@example.com",
-                context={"first_name": "L", "email": "lost@example.com", "verify_url": "https://x/v"},
-                key="worker-lost",
-            )
-    finally:
-        _broker_url_swapped(app, live)
+    with broker_unreachable(), transaction.atomic():
+        n = notification_enqueue(
+            template="email_verification",
+            to="lost@example.com",
+            context={"first_name": "L", "email": "lost@example.com", "verify_url": "https://x/v"},
+            key="worker-lost",
+        )
     assert "could not enqueue agora.notifications.tasks.notification_send" in caplog.text
     assert Notification.objects.get(pk=n.pk).status == "queued"
 

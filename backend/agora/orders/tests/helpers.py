@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from agora.carts.models import Cart, CartItem
 from agora.carts.tests.factories import sellable_variant
+from agora.orders import checkout
 from agora.shipping.models import ShippingMethod
 from agora.vendors.tests.factories import VendorFactory
 
@@ -46,6 +47,13 @@ def post_checkout(client, *, token: str | None = None, key: str | None = "auto",
     if token:
         headers["HTTP_X_CART_TOKEN"] = token
     return client.post("/api/v1/checkout/", body(**over), format="json", **headers)
+
+
+def guest_checkout(cart_token: str, *, email: str = "buyer@example.com", **over):
+    """Checks a guest cart out through the service, as the API would: standard shipping to ADDRESS,
+    dummy payment (``over`` changes any of it)."""
+    params = {"shipping_address": ADDRESS, "shipping_method": "standard", "payment_method": "dummy", **over}
+    return checkout.checkout(user=None, cart_token=cart_token, email=email, **params)
 
 
 def fill_cart(cart: Cart, *lines) -> Cart:

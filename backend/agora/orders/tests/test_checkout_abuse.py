@@ -1,19 +1,18 @@
 """Checkout cannot be used to hold a competitor's stock or to place one cart twice."""
 
-import threading
 import uuid
+from functools import partial
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from agora.carts.models import Cart, CartItem
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Variant
-from agora.orders import checkout
 from agora.orders.models import Order
-from agora.orders.tests.helpers import ADDRESS, fill_cart, post_checkout, shipping_methods
+from agora.orders.tests.helpers import fill_cart, guest_checkout, post_checkout, shipping_methods
 from testing.clients import client_for
+from testing.concurrency import at_once
 
 
 @pytest.fixture(autouse=True)
@@ -74,22 +73,12 @@ def test_a_customer_cannot_hold_more_than_a_few_unpaid_orders(stripe_api, settin
     assert Order.objects.filter(status="pending_payment").count() == 2
 
 
-def _checkout(token: str, results: list, start: threading.Barrier, **over) -> None:
-    start.wait()
+def _checkout(token: str, **over) -> str:
     try:
-        checkout.checkout(
-            user=None,
-            cart_token=token,
-            email="tabs@example.com",
-            shipping_address=ADDRESS,
-            shipping_method="standard",
-            payment_method=over.get("payment_method", "dummy"),
-        )
-        results.append("ok")
+        guest_checkout(token, email="tabs@example.com", **over)
+        return "ok"
     except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
-        results.append(type(exc).__name__)
-    finally:
-        connection.close()
+        return type(exc).__name__
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,16 +87,7 @@ def test_two_tabs_checking_out_one_cart_make_one_order(method, stripe_api, sent_
     variant = sellable_variant(stock=50)
     for _ in range(10):
         cart = fill_cart(Cart.objects.create(), (variant, 2))
-        results: list[str] = []
-        start = threading.Barrier(2)
-        tabs = [
-            threading.Thread(target=_checkout, args=(cart.token, results, start), kwargs={"payment_method": method})
-            for _ in range(2)
-        ]
-        for t in tabs:
-            t.start()
-        for t in tabs:
-            t.join(30)
+        results = at_once([partial(_checkout, cart.token, payment_method=method)] * 2, timeout=30)
         assert sorted(results) == ["EmptyCart", "ok"], results
     assert Order.objects.count() == 10
     assert Variant.objects.get(pk=variant.pk).stock == 30

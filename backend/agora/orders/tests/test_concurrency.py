@@ -17,9 +17,8 @@ from agora.carts.errors import InsufficientStock
 from agora.carts.models import Cart, CartItem
 from agora.carts.tests.factories import sellable_variant
 from agora.catalog.models import Variant
-from agora.orders import checkout
 from agora.orders.models import Order, OrderLine
-from agora.orders.tests.helpers import ADDRESS, fill_cart, shipping_methods
+from agora.orders.tests.helpers import fill_cart, guest_checkout, shipping_methods
 from agora.vendors.tests.factories import VendorFactory
 
 BUYERS = 50
@@ -67,15 +66,7 @@ class Buyers:
 
 def _buy(cart_token: str):
     try:
-        result = checkout.checkout(
-            user=None,
-            cart_token=cart_token,
-            email="buyer@example.com",
-            shipping_address=ADDRESS,
-            shipping_method="standard",
-            payment_method="dummy",
-            payment_token="tok_ok",
-        )
+        result = guest_checkout(cart_token, payment_token="tok_ok")
         return ("ok", result.order.pk)
     except InsufficientStock as exc:
         return ("insufficient_stock", exc.details)
@@ -92,14 +83,7 @@ def test_fifty_buyers_racing_for_five_units_never_oversell(sent_tasks):
     old = sellable_variant(stock=10, vendor=vendor_a)
     for _ in range(3):
         cart = fill_cart(Cart.objects.create(), (old, 1))
-        checkout.checkout(
-            user=None,
-            cart_token=cart.token,
-            email="early@example.com",
-            shipping_address=ADDRESS,
-            shipping_method="standard",
-            payment_method="dummy",
-        )
+        guest_checkout(cart.token, email="early@example.com")
     buyers = Buyers()
     started = time.monotonic()
 

@@ -1,9 +1,7 @@
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,6 +11,7 @@ from agora.orders.errors import IdempotencyKeyReused
 from agora.orders.models import IdempotencyKey, Order
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from testing.clients import client_for
+from testing.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -89,22 +88,12 @@ def test_concurrent_requests_with_one_key_place_one_order(sent_tasks):
     variant = sellable_variant(stock=50)
     cart = fill_cart(CartFactory(), (variant, 1))
     key = uuid.uuid4().hex
-    barrier = threading.Barrier(8)
-    answers = []
 
     def buyer():
-        try:
-            barrier.wait()
-            r = post_checkout(APIClient(), token=cart.token, key=key)
-            answers.append((r.status_code, r.json()))
-        finally:
-            connection.close()
+        r = post_checkout(APIClient(), token=cart.token, key=key)
+        return r.status_code, r.json()
 
-    threads = [threading.Thread(target=buyer) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    answers = at_once([buyer] * 8)
 
     # then one order exists and every request got its answer
     assert Order.objects.count() == 1

@@ -5,11 +5,11 @@ round after round; none of them may deadlock (PostgreSQL would abort one of them
 answers with a 503) and the stock that remains is exactly what the orders did not take.
 """
 
-import threading
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from agora.carts.errors import InsufficientStock
 from agora.carts.models import Cart
@@ -17,11 +17,11 @@ from agora.catalog.models import Product, Variant
 from agora.catalog.services import product_update
 from agora.catalog.services.imports import Row, _Run, _save_chunk
 from agora.catalog.tests.factories import ProductFactory, VariantFactory
-from agora.orders import checkout
 from agora.orders.models import Order, OrderLine
 from agora.orders.services import order_cancel
-from agora.orders.tests.helpers import ADDRESS, fill_cart, shipping_methods
+from agora.orders.tests.helpers import fill_cart, guest_checkout, shipping_methods
 from agora.vendors.tests.factories import VendorFactory
+from testing.concurrency import at_once
 
 ROUNDS = 25
 
@@ -34,19 +34,6 @@ def _outcome(action):
         return "insufficient_stock"
     except Exception as exc:  # noqa: BLE001 - a deadlock (or anything else) fails the test with its name
         return f"error: {exc!r}"
-    finally:
-        connection.close()
-
-
-def _buy(token: str):
-    return checkout.checkout(
-        user=None,
-        cart_token=token,
-        email="buyer@example.com",
-        shipping_address=ADDRESS,
-        shipping_method="standard",
-        payment_method="dummy",
-    )
 
 
 @pytest.mark.slow
@@ -68,7 +55,7 @@ def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock
         for i in range(4):
             ordered = variants if i % 2 else list(reversed(variants))
             carts.append(fill_cart(Cart.objects.create(), *[(v, 1) for v in ordered]))
-        to_cancel = _buy(fill_cart(Cart.objects.create(), *[(v, 1) for v in variants]).token).order
+        to_cancel = guest_checkout(fill_cart(Cart.objects.create(), *[(v, 1) for v in variants]).token).order
 
         def edit(product: Product, price: str):
             own = [v for v in variants if v.product_id == product.pk]
@@ -95,23 +82,12 @@ def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock
             ]
             _save_chunk(run, rows)
 
-        actions = [lambda t=c.token: _buy(t) for c in carts]
-        actions += [lambda p=p, r=round_no: edit(p, f"{5 + r % 3}.00") for p in products]
-        actions.append(lambda o=to_cancel: order_cancel(order=o))
+        actions: list[Callable[[], object]] = [partial(guest_checkout, c.token) for c in carts]
+        actions += [partial(edit, p, f"{5 + round_no % 3}.00") for p in products]
+        actions.append(partial(order_cancel, order=to_cancel))
         if round_no % 5 == 4:
             actions.append(import_rows)
-        results: list[str] = []
-        start = threading.Barrier(len(actions))
-
-        def run(action, start=start, results=results):
-            start.wait()
-            results.append(_outcome(action))
-
-        threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = at_once([partial(_outcome, a) for a in actions])
         errors += [f"round {round_no}: {r}" for r in results if r.startswith("error")]
 
     assert not errors, errors[:5]

@@ -9,7 +9,7 @@ from agora.orders.services import order_process, orders_redrive
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.vendors.tests.factories import VendorFactory
 from testing.outbox import deliver_all
-from testing.worker import wait_for
+from testing.worker import broker_unreachable, wait_for
 
 
 def _paid_order(client, vendors=2) -> Order:
@@ -95,16 +95,6 @@ def test_processing_skips_orders_that_are_not_paid(api_client):
     assert mail.outbox == []
 
 
-def _broker_url_swapped(app, url):
-    """Points the Celery app's producer at ``url`` (and drops its pooled connections)."""
-    previous = app.conf.broker_url
-    app.conf.broker_url = url
-    app.conf.broker_write_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    return previous
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_processing_runs_on_the_worker_and_a_redelivery_sends_nothing_twice(api_client, celery_worker):
@@ -136,15 +126,9 @@ def test_processing_runs_on_the_worker_and_a_redelivery_sends_nothing_twice(api_
 def test_broker_down_at_checkout_still_sells_and_the_redrive_processes_it_later(
     api_client, celery_worker, settings, caplog
 ):
-    from config.celery import app
-
     # given the broker is unreachable while the customer checks out
-    live = app.conf.broker_url
-    _broker_url_swapped(app, "redis://127.0.0.1:1/1")
-    try:
+    with broker_unreachable():
         order = _paid_order(api_client, vendors=1)
-    finally:
-        _broker_url_swapped(app, live)
     # then the checkout succeeded (201 above), the task could not be sent, and the order waits
     assert "could not enqueue agora.orders.tasks.order_process" in caplog.text
     order.refresh_from_db()

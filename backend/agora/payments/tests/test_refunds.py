@@ -1,10 +1,8 @@
 """Refunds are rows with their amount: a partial refund leaves the order standing."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Variant
@@ -17,6 +15,7 @@ from agora.payments.services import refund_request
 from agora.payments.tests.stripe_fake import signed_event
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
+from testing.concurrency import at_once
 
 WEBHOOK = "/api/v1/payments/stripe/webhook/"
 
@@ -164,24 +163,15 @@ def test_refunds_fired_in_parallel_never_exceed_what_was_captured(sent_tasks):
 
     assert post_checkout(APIClient(), token=cart.token).status_code == 201
     payment = Payment.objects.get()
-    outcomes: list[str] = []
-    start = threading.Barrier(8)
 
-    def refund_ten():
-        start.wait()
+    def refund_ten() -> str:
         try:
             refund_request(payment_id=payment.pk, amount=Decimal("10.00"), reason="goodwill")
-            outcomes.append("ok")
+            return "ok"
         except NothingToRefund:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=refund_ten) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    outcomes = at_once([refund_ten] * 8, timeout=30)
     # five refunds of 10.00 fit into 54.90, the others are refused
     assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 3
     payment.refresh_from_db()

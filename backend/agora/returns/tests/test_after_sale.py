@@ -1,12 +1,10 @@
 """The after-sale half: each vendor ships in parcels, cancels what it cannot ship, and handles
 returns; every refund is a row with its amount, lines and sub-order."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from agora.carts.tests.factories import CartFactory, sellable_variant
@@ -24,6 +22,7 @@ from agora.payments.services import refund_create
 from agora.returns.models import ReturnRequest
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
+from testing.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -160,29 +159,20 @@ def test_refunds_fired_in_parallel_at_one_sub_order_never_exceed_its_capture(api
     vo = VendorOrder.objects.get(order=order, vendor=vendor)  # 3 x 8.00 + 4.90 = 28.90
     limit = vo.subtotal + vo.shipping_total
     payment = Payment.objects.get(order=order)
-    outcomes: list[str] = []
-    start = threading.Barrier(8)
 
-    def refund_five():
+    def refund_five() -> str:
         from django.db import transaction
 
-        start.wait()
         try:
             with transaction.atomic():
                 refund_create(
                     payment_id=payment.pk, amount=Decimal("5.00"), vendor_order_id=vo.pk, vendor_order_limit=limit
                 )
-            outcomes.append("ok")
+            return "ok"
         except NothingToRefund:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=refund_five) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    outcomes = at_once([refund_five] * 8, timeout=30)
     # five refunds of 5.00 fit into the sub-order's 28.90, the order's other 54.90 is not touched
     assert sorted(outcomes) == ["ok"] * 5 + ["refused"] * 3
     assert sum(r.amount for r in Refund.objects.filter(vendor_order=vo)) == Decimal("25.00")

@@ -9,22 +9,13 @@ from decimal import Decimal
 import pytest
 
 from agora.search import _backend_for, get_backend
+from testing.env import docker_answers
 
 ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.3"
 ES_SKIP_REASON = (
     "no Elasticsearch to test against: set ELASTICSEARCH_URL, or start a Docker engine so testcontainers can "
     "(the request bodies are still checked by test_elasticsearch_requests.py)"
 )
-
-
-def _docker_answers() -> bool:
-    try:
-        import docker
-
-        docker.from_env(timeout=2).ping()
-    except Exception:  # noqa: BLE001 - no engine, no socket, no permission: all mean "no"
-        return False
-    return True
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +25,7 @@ def elasticsearch_url():
     if url:
         yield url
         return
-    if not _docker_answers():
+    if not docker_answers():
         pytest.skip(ES_SKIP_REASON)
     from testcontainers.elasticsearch import ElasticSearchContainer
 

@@ -14,21 +14,24 @@ export function Skeleton({ className }: { className?: string }) {
   return <div className={['skeleton', className].filter(Boolean).join(' ')} aria-hidden="true" />;
 }
 
-/** An error in words, announced to screen readers, with an optional way out. */
+/** An error in words, announced to screen readers, with an optional way out (``children`` or a retry). */
 export function ErrorMessage({
   error,
   title,
   onRetry,
+  children,
 }: {
   error: unknown;
   title?: string;
   onRetry?: () => void;
+  children?: ReactNode;
 }) {
   if (!error) return null;
   return (
     <div className="alert alert--error" role="alert">
       {title ? <strong className="alert__title">{title}</strong> : null}
       <p>{typeof error === 'string' ? error : errorMessage(error)}</p>
+      {children}
       {onRetry ? (
         <button type="button" className="btn btn--secondary" onClick={onRetry}>
           Try again

@@ -44,87 +44,82 @@ function FieldMessages({
   );
 }
 
-export function TextField({
-  label,
-  error,
-  hint,
-  id,
-  className,
-  ...input
-}: Common & InputHTMLAttributes<HTMLInputElement>) {
+/** What every field's control carries: its id and the accessible links to its error and hint. */
+type ControlProps = {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+};
+
+function useControl(id: string | undefined, error?: string, hint?: ReactNode) {
   const ids = useFieldIds(id, error, hint);
+  const control: ControlProps = {
+    id: ids.inputId,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': ids.describedBy,
+  };
+  const messages = (
+    <FieldMessages error={error} hint={hint} errorId={ids.errorId} hintId={ids.hintId} />
+  );
+  return { control, messages };
+}
+
+type FieldAttrs = {
+  id?: string | undefined;
+  className?: string | undefined;
+  required?: boolean | undefined;
+};
+
+/** A labelled field: the label (starred when required) above the control, its hint and error below.
+ * ``control`` draws the control from its ids and the caller's other attributes. */
+function LabelledField<A extends FieldAttrs>({
+  field,
+  control,
+}: {
+  field: Common & A;
+  control: (
+    ids: ControlProps,
+    attrs: Omit<Common & A, keyof Common | 'id' | 'className'>,
+  ) => ReactNode;
+}) {
+  const { label, error, hint, id, className, ...attrs } = field;
+  const { control: ids, messages } = useControl(id, error, hint);
   return (
     <div className={['field', className].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={ids.inputId}>
+      <label className="field__label" htmlFor={ids.id}>
         {label}
-        {input.required ? <span aria-hidden="true"> *</span> : null}
+        {field.required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <input
-        id={ids.inputId}
-        className="field__control"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <FieldMessages error={error} hint={hint} errorId={ids.errorId} hintId={ids.hintId} />
+      {control(ids, attrs)}
+      {messages}
     </div>
   );
 }
 
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  id,
-  className,
-  ...input
-}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const ids = useFieldIds(id, error, hint);
+export function TextField(field: Common & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className={['field', className].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={ids.inputId}>
-        {label}
-        {input.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      <textarea
-        id={ids.inputId}
-        className="field__control"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <FieldMessages error={error} hint={hint} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <LabelledField
+      field={field}
+      control={(ids, attrs) => <input {...ids} className="field__control" {...attrs} />}
+    />
   );
 }
 
-export function SelectField({
-  label,
-  error,
-  hint,
-  id,
-  className,
-  children,
-  ...select
-}: Common & SelectHTMLAttributes<HTMLSelectElement>) {
-  const ids = useFieldIds(id, error, hint);
+export function TextAreaField(field: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <div className={['field', className].filter(Boolean).join(' ')}>
-      <label className="field__label" htmlFor={ids.inputId}>
-        {label}
-        {select.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      <select
-        id={ids.inputId}
-        className="field__control"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...select}
-      >
-        {children}
-      </select>
-      <FieldMessages error={error} hint={hint} errorId={ids.errorId} hintId={ids.hintId} />
-    </div>
+    <LabelledField
+      field={field}
+      control={(ids, attrs) => <textarea {...ids} className="field__control" {...attrs} />}
+    />
+  );
+}
+
+export function SelectField(field: Common & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <LabelledField
+      field={field}
+      control={(ids, attrs) => <select {...ids} className="field__control" {...attrs} />}
+    />
   );
 }
 
@@ -136,18 +131,52 @@ export function CheckboxField({
   className,
   ...input
 }: Common & InputHTMLAttributes<HTMLInputElement>) {
-  const ids = useFieldIds(id, error, hint);
+  const { control, messages } = useControl(id, error, hint);
   return (
     <div className={['field field--checkbox', className].filter(Boolean).join(' ')}>
-      <input
-        id={ids.inputId}
-        type="checkbox"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={ids.describedBy}
-        {...input}
-      />
-      <label htmlFor={ids.inputId}>{label}</label>
-      <FieldMessages error={error} hint={hint} errorId={ids.errorId} hintId={ids.hintId} />
+      <input {...control} type="checkbox" {...input} />
+      <label htmlFor={control.id}>{label}</label>
+      {messages}
     </div>
+  );
+}
+
+/** The email address of sign-in, sign-up, recovery and checkout forms. */
+export function EmailField(field: Omit<Common, 'label'> & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <TextField label="Email" name="email" type="email" autoComplete="email" required {...field} />
+  );
+}
+
+/** A new password and its confirmation (``<name>_confirm``), with the length rule as the hint. */
+export function NewPasswordFields({
+  name = 'password',
+  label = 'Password',
+  errors,
+}: {
+  name?: string;
+  label?: string;
+  errors: Partial<Record<string, string>>;
+}) {
+  return (
+    <>
+      <TextField
+        label={label}
+        name={name}
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        error={errors[name]}
+      />
+      <TextField
+        label={`Confirm ${label.toLowerCase()}`}
+        name={`${name}_confirm`}
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors[`${name}_confirm`]}
+      />
+    </>
   );
 }

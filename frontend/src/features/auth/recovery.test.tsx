@@ -4,7 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { Route } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { server } from '@/test/server';
-import { API, apiError, renderWithProviders } from '@/test/utils';
+import { API, apiError, recordPosts, renderWithProviders } from '@/test/utils';
 import { ForgotPasswordPage } from './components/ForgotPasswordPage';
 import { LoginPage } from './components/LoginPage';
 import { ResetPasswordPage } from './components/ResetPasswordPage';
@@ -15,12 +15,8 @@ const DETAIL =
 
 describe('forgot password', () => {
   it('is reachable from sign-in, checks the address and confirms without telling whether it exists', async () => {
-    const asked: unknown[] = [];
-    server.use(
-      http.post(API('/auth/password/reset/'), async ({ request }) => {
-        asked.push(await request.json());
-        return HttpResponse.json({ detail: DETAIL }, { status: 202 });
-      }),
+    const asked = recordPosts('/auth/password/reset/', () =>
+      HttpResponse.json({ detail: DETAIL }, { status: 202 }),
     );
     const user = userEvent.setup();
     renderWithProviders(<LoginPage />, {
@@ -56,12 +52,9 @@ describe('forgot password', () => {
 
 describe('reset password', () => {
   it('reads the link from the URL fragment, drops it from the address bar and sets the password', async () => {
-    const sent: unknown[] = [];
-    server.use(
-      http.post(API('/auth/password/reset/confirm/'), async ({ request }) => {
-        sent.push(await request.json());
-        return new HttpResponse(null, { status: 204 });
-      }),
+    const sent = recordPosts(
+      '/auth/password/reset/confirm/',
+      () => new HttpResponse(null, { status: 204 }),
     );
     const user = userEvent.setup();
     renderWithProviders(<ResetPasswordPage />, {
@@ -121,12 +114,8 @@ describe('reset password', () => {
 
 describe('verify email', () => {
   it('verifies the address once from the link', async () => {
-    const tokens: unknown[] = [];
-    server.use(
-      http.post(API('/auth/email/verify/'), async ({ request }) => {
-        tokens.push(await request.json());
-        return HttpResponse.json({ email: 'ada@example.com', email_verified: true });
-      }),
+    const tokens = recordPosts('/auth/email/verify/', () =>
+      HttpResponse.json({ email: 'ada@example.com', email_verified: true }),
     );
     renderWithProviders(<VerifyEmailPage />, {
       route: '/verify-email#token=signed-token',

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Schema } from '@/lib/types';
 import type { SubOrder } from './api/vendor';
 import { server } from '@/test/server';
-import { API, apiError, paginated, renderWithProviders } from '@/test/utils';
+import { API, apiError, paginated, recordPosts, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
 
 const approved: Schema<'VendorSummary'> = {
@@ -103,15 +103,13 @@ describe('vendor products', () => {
   });
 
   it('creates a product with variants after checking them locally', async () => {
-    const bodies: unknown[] = [];
+    const bodies = recordPosts('/vendor/products/', () =>
+      HttpResponse.json(
+        { ...vendorProduct, status: 'draft', rejection_reason: null },
+        { status: 201 },
+      ),
+    );
     server.use(
-      http.post(API('/vendor/products/'), async ({ request }) => {
-        bodies.push(await request.json());
-        return HttpResponse.json(
-          { ...vendorProduct, status: 'draft', rejection_reason: null },
-          { status: 201 },
-        );
-      }),
       http.get(API('/vendor/products/42/'), () =>
         HttpResponse.json({ ...vendorProduct, status: 'draft' }),
       ),

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
+import { AddressFields } from '@/components/ui/AddressFields';
 import { TextField } from '@/components/ui/Field';
 import { readForm, useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -41,61 +42,22 @@ export function AddressForm({
       noValidate
       aria-label={address ? 'Edit address' : 'New address'}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
-      <TextField
-        label="Full name"
-        name="full_name"
-        autoComplete="name"
-        required
-        defaultValue={address?.full_name}
-        error={e.full_name}
-      />
-      <TextField
-        label="Address line 1"
-        name="line1"
-        autoComplete="address-line1"
-        required
-        defaultValue={address?.line1}
-        error={e.line1}
-      />
-      <TextField
-        label="Address line 2"
-        name="line2"
-        autoComplete="address-line2"
-        defaultValue={address?.line2}
-        error={e.line2}
-      />
-      <div className="row">
-        <TextField
-          label="Postal code"
-          name="postal_code"
-          autoComplete="postal-code"
-          required
-          defaultValue={address?.postal_code}
-          error={e.postal_code}
-        />
-        <TextField
-          label="City"
-          name="city"
-          autoComplete="address-level2"
-          required
-          defaultValue={address?.city}
-          error={e.city}
-        />
-      </div>
-      <TextField
-        label="Country code"
-        name="country"
-        autoComplete="country"
-        required
-        maxLength={2}
-        defaultValue={address?.country ?? 'DE'}
-        hint="Two letters, e.g. DE"
-        error={e.country}
+      <ErrorMessage error={form.formError} />
+      <AddressFields
+        values={address}
+        errors={e}
+        country={
+          <TextField
+            label="Country code"
+            name="country"
+            autoComplete="country"
+            required
+            maxLength={2}
+            defaultValue={address?.country ?? 'DE'}
+            hint="Two letters, e.g. DE"
+            error={e.country}
+          />
+        }
       />
       <div className="row">
         <Button type="submit" busy={save.isPending}>

@@ -131,11 +131,7 @@ function ReturnForm({
   const e = form.errors;
   return (
     <form className="panel stack" onSubmit={onSubmit} noValidate aria-label="Return items">
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       {groups.length > 1 ? (
         <fieldset>
           <legend>Which seller are you returning to?</legend>

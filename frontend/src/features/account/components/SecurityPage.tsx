@@ -1,8 +1,8 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
-import { TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { NewPasswordFields, TextField } from '@/components/ui/Field';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { changePasswordSchema, useChangePassword, useResendVerification } from '../api/account';
 
@@ -45,17 +45,13 @@ function EmailVerification({ email, verified }: { email: string; verified: boole
 function ChangePassword() {
   const change = useChangePassword();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const [done, setDone] = useState(false);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setDone(false);
-    const values = form.validate(changePasswordSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(changePasswordSchema, event.currentTarget);
+    if (!values) return;
     const target = event.currentTarget;
     change.mutate(values, {
       onSuccess: () => {
@@ -67,24 +63,14 @@ function ChangePassword() {
   };
 
   return (
-    <form
-      ref={formRef}
-      className="stack panel"
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Change your password"
-    >
+    <form className="stack panel" onSubmit={onSubmit} noValidate aria-label="Change your password">
       <h2>Change your password</h2>
       {done ? (
         <Notice tone="success">
           <p>Your password is changed. Every other device was signed out.</p>
         </Notice>
       ) : null}
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <TextField
         label="Current password"
         name="current_password"
@@ -93,23 +79,7 @@ function ChangePassword() {
         required
         error={form.errors.current_password}
       />
-      <TextField
-        label="New password"
-        name="new_password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 10 characters."
-        error={form.errors.new_password}
-      />
-      <TextField
-        label="Confirm new password"
-        name="new_password_confirm"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={form.errors.new_password_confirm}
-      />
+      <NewPasswordFields name="new_password" label="New password" errors={form.errors} />
       <div>
         <Button type="submit" busy={change.isPending}>
           Change password

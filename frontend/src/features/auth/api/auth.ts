@@ -1,4 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import { api } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
 import type { Schema } from '@/lib/types';
@@ -116,4 +118,16 @@ export function useVerifyEmail() {
  * tokens there, so they never reach a server log. */
 export function fragmentParams(hash: string): URLSearchParams {
   return new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+}
+
+/** An emailed link's fragment (`#token=…`), read once: it is then removed from the address bar
+ * and from the history entry, so the secret does not stay on screen or in the history. */
+export function useLinkFragment(): URLSearchParams {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params] = useState(() => fragmentParams(location.hash));
+  useEffect(() => {
+    if (location.hash) navigate({ pathname: location.pathname, hash: '' }, { replace: true });
+  }, [location.hash, location.pathname, navigate]);
+  return params;
 }

@@ -1,9 +1,9 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Button } from '@/components/ui/Button';
-import { Notice } from '@/components/ui/Feedback';
-import { TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { ErrorMessage, Notice } from '@/components/ui/Feedback';
+import { EmailField } from '@/components/ui/Field';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { useRequestPasswordReset } from '../api/auth';
 import { forgotPasswordSchema } from '../api/schemas';
@@ -12,16 +12,12 @@ export function ForgotPasswordPage() {
   useDocumentTitle('Forgot your password?');
   const request = useRequestPasswordReset();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const [sentTo, setSentTo] = useState<{ email: string; detail: string } | null>(null);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(forgotPasswordSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(forgotPasswordSchema, event.currentTarget);
+    if (!values) return;
     request.mutate(values.email, {
       onSuccess: ({ detail }) => setSentTo({ email: values.email, detail }),
       onError: (error) => form.showApiError(error, ['email']),
@@ -58,26 +54,9 @@ export function ForgotPasswordPage() {
       <p>
         Enter the email address of your account and we will send you a link to choose a new one.
       </p>
-      <form
-        ref={formRef}
-        className="stack"
-        onSubmit={onSubmit}
-        noValidate
-        aria-label="Reset your password"
-      >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Reset your password">
+        <ErrorMessage error={form.formError} />
+        <EmailField error={form.errors.email} />
         <Button type="submit" busy={request.isPending}>
           Send me a link
         </Button>

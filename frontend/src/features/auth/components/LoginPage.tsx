@@ -1,9 +1,10 @@
-import { useRef, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
+import { EmailField, TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
 import { useLogin } from '../api/auth';
@@ -20,7 +21,6 @@ export function LoginPage({ onLoggedIn }: Props) {
   const navigate = useNavigate();
   const login = useLogin();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const next = safeNext(params.get('next'));
   const notice =
     params.get('reset') === 'done'
@@ -31,11 +31,8 @@ export function LoginPage({ onLoggedIn }: Props) {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(loginSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(loginSchema, event.currentTarget);
+    if (!values) return;
     login.mutate(values, {
       onSuccess: async () => {
         await onLoggedIn?.();
@@ -60,20 +57,9 @@ export function LoginPage({ onLoggedIn }: Props) {
           <p>{notice}</p>
         </div>
       ) : null}
-      <form ref={formRef} className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Sign in">
+        <ErrorMessage error={form.formError} />
+        <EmailField error={form.errors.email} />
         <TextField
           label="Password"
           name="password"

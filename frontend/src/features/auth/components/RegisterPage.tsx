@@ -1,8 +1,9 @@
-import { useRef, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { EmailField, NewPasswordFields, TextField } from '@/components/ui/Field';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
 import { useLogin, useRegister } from '../api/auth';
@@ -17,16 +18,12 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
   const register = useRegister();
   const login = useLogin();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
   const next = safeNext(params.get('next'));
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(registerSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(registerSchema, event.currentTarget);
+    if (!values) return;
     const { password_confirm: _confirm, ...registration } = values;
     try {
       await register.mutateAsync(registration);
@@ -48,17 +45,12 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
     <div className="narrow stack">
       <h1>Create an account</h1>
       <form
-        ref={formRef}
         className="stack"
         onSubmit={(event) => void onSubmit(event)}
         noValidate
         aria-label="Create an account"
       >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         <div className="row">
           <TextField
             label="First name"
@@ -73,31 +65,8 @@ export function RegisterPage({ onLoggedIn }: { onLoggedIn?: () => Promise<void> 
             error={form.errors.last_name}
           />
         </div>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          error={form.errors.email}
-        />
-        <TextField
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 10 characters."
-          error={form.errors.password}
-        />
-        <TextField
-          label="Confirm password"
-          name="password_confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={form.errors.password_confirm}
-        />
+        <EmailField error={form.errors.email} />
+        <NewPasswordFields errors={form.errors} />
         <Button type="submit" busy={register.isPending || login.isPending}>
           Create account
         </Button>

@@ -1,28 +1,21 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
-import { TextField } from '@/components/ui/Field';
-import { readForm, useFormErrors } from '@/lib/forms';
+import { NewPasswordFields } from '@/components/ui/Field';
+import { useFormErrors } from '@/lib/forms';
 import { useDocumentTitle } from '@/lib/hooks';
-import { fragmentParams, useConfirmPasswordReset } from '../api/auth';
+import { useConfirmPasswordReset, useLinkFragment } from '../api/auth';
 import { newPasswordSchema } from '../api/schemas';
 
 /** The page an emailed reset link opens: `/reset-password#uid=…&token=…`. */
 export function ResetPasswordPage() {
   useDocumentTitle('Choose a new password');
-  const location = useLocation();
   const navigate = useNavigate();
   const confirm = useConfirmPasswordReset();
   const form = useFormErrors();
-  const formRef = useRef<HTMLFormElement>(null);
-  // Read once: the fragment is then removed from the address bar (and the history entry).
-  const [link] = useState(() => {
-    const params = fragmentParams(location.hash);
-    return { uid: params.get('uid') ?? '', token: params.get('token') ?? '' };
-  });
-  useEffect(() => {
-    if (location.hash) navigate({ pathname: location.pathname, hash: '' }, { replace: true });
-  }, [location.hash, location.pathname, navigate]);
+  const fragment = useLinkFragment();
+  const link = { uid: fragment.get('uid') ?? '', token: fragment.get('token') ?? '' };
 
   if (!link.uid || !link.token) {
     return (
@@ -38,11 +31,8 @@ export function ResetPasswordPage() {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const values = form.validate(newPasswordSchema, readForm(event.currentTarget));
-    if (!values) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    const values = form.validateForm(newPasswordSchema, event.currentTarget);
+    if (!values) return;
     confirm.mutate(
       { ...link, password: values.password },
       {
@@ -56,40 +46,15 @@ export function ResetPasswordPage() {
   return (
     <div className="narrow stack">
       <h1>Choose a new password</h1>
-      <form
-        ref={formRef}
-        className="stack"
-        onSubmit={onSubmit}
-        noValidate
-        aria-label="Choose a new password"
-      >
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-            {linkBroken ? (
-              <p>
-                <Link to="/forgot-password">Send me a new link</Link>
-              </p>
-            ) : null}
-          </div>
-        ) : null}
-        <TextField
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          hint="At least 10 characters."
-          error={form.errors.password}
-        />
-        <TextField
-          label="Confirm new password"
-          name="password_confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={form.errors.password_confirm}
-        />
+      <form className="stack" onSubmit={onSubmit} noValidate aria-label="Choose a new password">
+        <ErrorMessage error={form.formError}>
+          {linkBroken ? (
+            <p>
+              <Link to="/forgot-password">Send me a new link</Link>
+            </p>
+          ) : null}
+        </ErrorMessage>
+        <NewPasswordFields label="New password" errors={form.errors} />
         <Button type="submit" busy={confirm.isPending}>
           Set new password
         </Button>

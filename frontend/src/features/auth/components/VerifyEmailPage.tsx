@@ -1,23 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { Link } from 'react-router';
 import { ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { useDocumentTitle } from '@/lib/hooks';
 import { useIsAuthenticated } from '@/lib/session';
-import { fragmentParams, useVerifyEmail } from '../api/auth';
+import { useLinkFragment, useVerifyEmail } from '../api/auth';
 
 /** The page an emailed verification link opens: `/verify-email#token=…`. */
 export function VerifyEmailPage() {
   useDocumentTitle('Verify your email address');
-  const location = useLocation();
-  const navigate = useNavigate();
   const signedIn = useIsAuthenticated();
   const verify = useVerifyEmail();
-  const [token] = useState(() => fragmentParams(location.hash).get('token') ?? '');
+  const token = useLinkFragment().get('token') ?? '';
   const sent = useRef(false);
-
-  useEffect(() => {
-    if (location.hash) navigate({ pathname: location.pathname, hash: '' }, { replace: true });
-  }, [location.hash, location.pathname, navigate]);
 
   useEffect(() => {
     // Once, even under StrictMode's double effects.

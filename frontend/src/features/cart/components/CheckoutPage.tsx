@@ -1,8 +1,9 @@
 import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
+import { AddressFields } from '@/components/ui/AddressFields';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
-import { SelectField, TextField } from '@/components/ui/Field';
+import { EmailField, SelectField, TextField } from '@/components/ui/Field';
 import { TotalsRow } from '@/components/ui/Price';
 import { ApiError, errorMessage, isApiError } from '@/lib/errors';
 import { addMoney, isZeroMoney } from '@/lib/format';
@@ -270,70 +271,32 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
 
         <fieldset className="stack">
           <legend>Contact</legend>
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={defaultEmail}
-            error={e.email}
-          />
+          <EmailField defaultValue={defaultEmail} error={e.email} />
         </fieldset>
 
         <fieldset className="stack">
           <legend>Shipping address</legend>
-          <TextField
-            label="Full name"
-            name="shipping_address.full_name"
-            autoComplete="name"
-            required
-            error={e['shipping_address.full_name']}
+          <AddressFields
+            prefix="shipping_address."
+            errors={e}
+            country={
+              <SelectField
+                label="Country"
+                name="shipping_address.country"
+                autoComplete="country"
+                required
+                value={country}
+                onChange={(event) => setCountry(event.target.value)}
+                error={e['shipping_address.country']}
+              >
+                {COUNTRIES.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </SelectField>
+            }
           />
-          <TextField
-            label="Address line 1"
-            name="shipping_address.line1"
-            autoComplete="address-line1"
-            required
-            error={e['shipping_address.line1']}
-          />
-          <TextField
-            label="Address line 2"
-            name="shipping_address.line2"
-            autoComplete="address-line2"
-            error={e['shipping_address.line2']}
-          />
-          <div className="row">
-            <TextField
-              label="Postal code"
-              name="shipping_address.postal_code"
-              autoComplete="postal-code"
-              required
-              error={e['shipping_address.postal_code']}
-            />
-            <TextField
-              label="City"
-              name="shipping_address.city"
-              autoComplete="address-level2"
-              required
-              error={e['shipping_address.city']}
-            />
-          </div>
-          <SelectField
-            label="Country"
-            name="shipping_address.country"
-            autoComplete="country"
-            required
-            value={country}
-            onChange={(event) => setCountry(event.target.value)}
-            error={e['shipping_address.country']}
-          >
-            {COUNTRIES.map(([code, name]) => (
-              <option key={code} value={code}>
-                {name}
-              </option>
-            ))}
-          </SelectField>
         </fieldset>
 
         <fieldset

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type Paginated } from '@/lib/api';
 import { isMinRating } from '@/lib/ratings';
+import type { ListingFilters } from '@/lib/filters';
 import type { Schema } from '@/lib/types';
 
 export type Category = Schema<'CategoryNode'>;
@@ -19,17 +20,7 @@ export const ORDERINGS = [
   { value: '-rating', label: 'Best rated' },
 ] as const;
 
-export type ProductFilters = {
-  category?: string | undefined;
-  vendor?: string | undefined;
-  min_price?: string | undefined;
-  max_price?: string | undefined;
-  in_stock?: boolean | undefined;
-  min_rating?: string | undefined;
-  ordering?: string | undefined;
-  page?: number | undefined;
-  page_size?: number | undefined;
-};
+export type ProductFilters = ListingFilters & { page_size?: number | undefined };
 
 export const PAGE_SIZE = 24;
 /** The home page's featured products. */

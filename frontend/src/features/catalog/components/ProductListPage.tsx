@@ -1,5 +1,4 @@
 import { useId, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
 import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
@@ -7,6 +6,7 @@ import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { productCount } from '@/lib/format';
+import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { useDocumentTitle } from '@/lib/hooks';
 import { MIN_RATINGS } from '@/lib/ratings';
 import {
@@ -29,7 +29,7 @@ function findName(categories: Category[], slug: string): string | undefined {
 }
 
 export function ProductListPage() {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, setSearchParams, update] = useListingParams();
   const filters = filtersFromSearchParams(searchParams);
   const categories = useCategories();
   const products = useProducts(filters);
@@ -38,17 +38,6 @@ export function ProductListPage() {
     filters.category && categories.data ? findName(categories.data, filters.category) : undefined;
   const title = categoryName ?? 'All products';
   useDocumentTitle(title);
-
-  /** Any filter change starts again from page 1; the URL keeps the whole state. */
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(searchParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    setSearchParams(next);
-  };
 
   const onPriceSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -59,21 +48,8 @@ export function ProductListPage() {
     });
   };
 
-  const activeFilters = [
-    filters.category,
-    filters.vendor,
-    filters.min_price || filters.max_price,
-    filters.in_stock,
-    filters.min_rating,
-  ].filter(Boolean).length;
-  const hasFilters = Boolean(
-    filters.category ||
-    filters.vendor ||
-    filters.min_price ||
-    filters.max_price ||
-    filters.in_stock ||
-    filters.min_rating,
-  );
+  const activeFilters = activeFilterCount(filters);
+  const hasFilters = activeFilters > 0;
 
   return (
     <div className="listing">

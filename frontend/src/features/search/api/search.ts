@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import { isMinRating } from '@/lib/ratings';
+import type { ListingFilters } from '@/lib/filters';
 import type { Schema } from '@/lib/types';
 
 export type SearchHit = Schema<'SearchHit'>;
@@ -10,16 +11,8 @@ export type SearchResponse = Schema<'SearchPage'>;
 /** A filterable attribute (staff choose them) with its most common values in the results. */
 export type AttributeFacet = Schema<'AttributeFacet'>;
 
-export type SearchParams = {
+export type SearchParams = ListingFilters & {
   q: string;
-  category?: string | undefined;
-  vendor?: string | undefined;
-  min_price?: string | undefined;
-  max_price?: string | undefined;
-  in_stock?: boolean | undefined;
-  min_rating?: string | undefined;
-  ordering?: string | undefined;
-  page?: number | undefined;
   /** `key:value` pairs; values of one key are alternatives. */
   attribute?: string[] | undefined;
   /** The words as typed: no corrections, no words left out. */

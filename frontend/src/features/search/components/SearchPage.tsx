@@ -6,6 +6,7 @@ import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { formatMoney } from '@/lib/format';
 import { MIN_RATINGS } from '@/lib/ratings';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -127,21 +128,11 @@ function Understood({ q, data }: { q: string; data: SearchResponse }) {
 }
 
 export function SearchPage() {
-  const [urlParams, setUrlParams] = useSearchParams();
+  const [urlParams, setUrlParams, update] = useListingParams();
   const params = searchParamsFromUrl(urlParams);
   const search = useSearch(params);
   const headingId = useId();
   useDocumentTitle(params.q ? `Search: ${params.q}` : 'Search');
-
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(urlParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    setUrlParams(next);
-  };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -164,14 +155,7 @@ export function SearchPage() {
     next.delete('page');
     setUrlParams(next);
   };
-  const activeFilters =
-    [
-      params.category,
-      params.vendor,
-      params.min_price || params.max_price,
-      params.in_stock,
-      params.min_rating,
-    ].filter(Boolean).length + attributes.length;
+  const activeFilters = activeFilterCount(params) + attributes.length;
   const hasFilters = activeFilters > 0;
 
   return (

@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { ErrorMessage } from '@/components/ui/Feedback';
 import { Button } from '@/components/ui/Button';
 import { TextAreaField, TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
@@ -31,11 +32,7 @@ export function ApplyForm({ defaultEmail }: { defaultEmail?: string | undefined 
       <h2 id="apply-heading">Become a vendor</h2>
       <p>Tell us about your shop. Our team reviews every application, usually within a day.</p>
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Vendor application">
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         <TextField label="Shop name" name="name" required error={form.errors.name} />
         <TextAreaField
           label="What do you sell?"

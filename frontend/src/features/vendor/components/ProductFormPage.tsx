@@ -178,11 +178,7 @@ function ProductForm({ product }: { product?: VendorProduct | undefined }) {
       ) : null}
 
       <form className="stack" onSubmit={onSubmit} noValidate aria-label="Product details">
-        {form.formError ? (
-          <div className="alert alert--error" role="alert">
-            <p>{form.formError}</p>
-          </div>
-        ) : null}
+        <ErrorMessage error={form.formError} />
         {saved ? <Notice tone="success">Changes saved.</Notice> : null}
         <TextField
           label="Product name"

@@ -191,11 +191,7 @@ function ParcelForm({ order, onDone }: { order: SubOrder; onDone: (message: stri
       noValidate
       aria-label={`Ship a parcel of order ${orderLabel(order)}`}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <fieldset>
         <legend>What goes in this parcel?</legend>
         <LinePicker
@@ -275,11 +271,7 @@ function CancelLinesForm({
       noValidate
       aria-label={`Cancel lines of order ${orderLabel(order)}`}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <fieldset>
         <legend>What can you not ship?</legend>
         <LinePicker

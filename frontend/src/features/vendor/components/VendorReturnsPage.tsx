@@ -87,11 +87,7 @@ function RefundForm({ item, onDone }: { item: VendorReturn; onDone: () => void }
       noValidate
       aria-label={`Refund return ${item.id}`}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <TextField
         label="Amount to refund"
         name="amount"

@@ -48,11 +48,7 @@ function MethodForm({
       noValidate
       aria-label={method ? `Edit ${method.name}` : 'New shipping method'}
     >
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <div className="row row--top">
         <TextField
           label="Name"
@@ -290,11 +286,7 @@ function PoliciesForm({ policies }: { policies: VendorPolicies }) {
   };
   return (
     <form className="panel stack" onSubmit={onSubmit} noValidate aria-label="Policies">
-      {form.formError ? (
-        <div className="alert alert--error" role="alert">
-          <p>{form.formError}</p>
-        </div>
-      ) : null}
+      <ErrorMessage error={form.formError} />
       <div className="row row--top">
         <TextField
           label="Handling time (days)"
