@@ -5,10 +5,10 @@ import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { RatingFilter } from '@/components/ui/RatingFilter';
 import { productCount } from '@/lib/format';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { useDocumentTitle } from '@/lib/hooks';
-import { MIN_RATINGS } from '@/lib/ratings';
 import {
   ORDERINGS,
   PAGE_SIZE,
@@ -113,17 +113,10 @@ export function ProductListPage() {
             Apply vendor
           </Button>
         </form>
-        <SelectField
-          label="Rating"
-          value={filters.min_rating ?? ''}
-          onChange={(event) => update({ min_rating: event.target.value || undefined })}
-        >
-          {MIN_RATINGS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </SelectField>
+        <RatingFilter
+          value={filters.min_rating}
+          onChange={(minRating) => update({ min_rating: minRating })}
+        />
         <CheckboxField
           label="In stock only"
           checked={filters.in_stock ?? false}

@@ -8,10 +8,10 @@ import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { Rating } from '@/components/ui/Rating';
+import { RatingFilter } from '@/components/ui/RatingFilter';
 import { isApiError } from '@/lib/errors';
 import { formatDate, productCount } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
-import { MIN_RATINGS } from '@/lib/ratings';
 import {
   ORDERINGS,
   PAGE_SIZE,
@@ -143,17 +143,10 @@ function VendorProducts({ vendor }: { vendor: VendorProfile }) {
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label="Rating"
-          value={filters.min_rating ?? ''}
-          onChange={(event) => update({ min_rating: event.target.value || undefined })}
-        >
-          {MIN_RATINGS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </SelectField>
+        <RatingFilter
+          value={filters.min_rating}
+          onChange={(minRating) => update({ min_rating: minRating })}
+        />
         <CheckboxField
           label="In stock only"
           checked={filters.in_stock ?? false}

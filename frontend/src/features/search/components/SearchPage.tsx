@@ -2,13 +2,13 @@ import { useId, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage } from '@/components/ui/Feedback';
-import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
+import { CheckboxField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
+import { RatingFilter } from '@/components/ui/RatingFilter';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { formatMoney } from '@/lib/format';
-import { MIN_RATINGS } from '@/lib/ratings';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
   SEARCH_PAGE_SIZE,
@@ -213,17 +213,10 @@ export function SearchPage() {
             ))}
           </>
         ) : null}
-        <SelectField
-          label="Rating"
-          value={params.min_rating ?? ''}
-          onChange={(event) => update({ min_rating: event.target.value || undefined })}
-        >
-          {MIN_RATINGS.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </SelectField>
+        <RatingFilter
+          value={params.min_rating}
+          onChange={(minRating) => update({ min_rating: minRating })}
+        />
         <CheckboxField
           label="In stock only"
           checked={params.in_stock ?? false}
