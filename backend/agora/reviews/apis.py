@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from agora.catalog.cache import product_detail_version
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.reviews import selectors, services
 from agora.reviews.models import Review
@@ -73,12 +74,11 @@ class ProductReviewsApi(APIView):
         body = cache.get(key)
         hit = body is not None
         if not hit:
-            params = PublicReviewQuerySerializer(data=request.query_params.dict())
-            params.is_valid(raise_exception=True)
+            params = validated(PublicReviewQuerySerializer, request.query_params.dict())
             product_id = selectors.public_product_id(slug=slug)
             paginator = PageNumberPagination()
             reviews = selectors.product_reviews_public(
-                product_id=product_id, ordering=params.validated_data["ordering"] or "-created_at"
+                product_id=product_id, ordering=params["ordering"] or "-created_at"
             )
             page = paginator.paginate_queryset(reviews, request, view=self) or []
             body = orjson.dumps(
@@ -121,14 +121,13 @@ class MyReviewsApi(APIView):
         "fact and the text holds no link or held word. Another customer's line is 404.",
     )
     def post(self, request):
-        data = ReviewCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReviewCreateInputSerializer, request.data)
         review = services.review_create(
             user=request.user,
-            order_line_id=data.validated_data["order_line"],
-            rating=data.validated_data["rating"],
-            title=data.validated_data["title"],
-            body=data.validated_data["body"],
+            order_line_id=data["order_line"],
+            rating=data["rating"],
+            title=data["title"],
+            body=data["body"],
         )
         return Response(
             MyReviewSerializer(selectors.my_review_get(user=request.user, pk=review.pk)).data,
@@ -152,9 +151,8 @@ class MyReviewApi(APIView):
     )
     def patch(self, request, pk: int):
         review = selectors.my_review_get(user=request.user, pk=pk)
-        data = ReviewUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_update(review=review, data=data.validated_data)
+        data = validated(ReviewUpdateInputSerializer, request.data)
+        services.review_update(review=review, data=data)
         return _mine(request, pk)
 
     @extend_schema(
@@ -182,9 +180,8 @@ class MyReviewPhotosApi(BodyLimitMixin, APIView):
     )
     def post(self, request, pk: int):
         review = selectors.my_review_get(user=request.user, pk=pk)
-        data = ReviewPhotoInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        photo = services.review_photo_add(review=review, upload=data.validated_data["image"])
+        data = validated(ReviewPhotoInputSerializer, request.data)
+        photo = services.review_photo_add(review=review, upload=data["image"])
         return Response(ReviewPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
@@ -257,9 +254,8 @@ class VendorReviewReplyApi(APIView):
     )
     def post(self, request, pk: int):
         review = selectors.vendor_review_get(vendor=request.vendor, pk=pk)
-        data = ReplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_reply(review=review, vendor=request.vendor, user=request.user, text=data.validated_data["text"])
+        data = validated(ReplyInputSerializer, request.data)
+        services.review_reply(review=review, vendor=request.vendor, user=request.user, text=data["text"])
         return Response(VendorReviewSerializer(selectors.moderation_review_get(pk=pk)).data)
 
 
@@ -311,7 +307,6 @@ class ModerationReviewRejectApi(APIView):
     )
     def post(self, request, pk: int):
         review = selectors.moderation_review_get(pk=pk)
-        data = ReviewRejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_reject(review=review, staff=request.user, reason=data.validated_data["reason"])
+        data = validated(ReviewRejectInputSerializer, request.data)
+        services.review_reject(review=review, staff=request.user, reason=data["reason"])
         return Response(StaffReviewSerializer(selectors.moderation_review_get(pk=pk)).data)

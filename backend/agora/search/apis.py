@@ -137,9 +137,6 @@ class QueryStatsApi(APIView):
         responses={200: paginated(QueryStatSerializer, "PaginatedSearchQueryStatList"), **ERRORS(400, 401, 403, 404)},
     )
     def get(self, request):
-        data = QueryStatsInputSerializer(data=request.query_params.dict())
-        data.is_valid(raise_exception=True)
-        rows = selectors.search_query_stats(
-            kind=data.validated_data.get("kind") or None, days=data.validated_data["days"]
-        )
+        data = validated(QueryStatsInputSerializer, request.query_params.dict())
+        rows = selectors.search_query_stats(kind=data.get("kind") or None, days=data["days"])
         return paginated_response(self, rows, QueryStatSerializer)

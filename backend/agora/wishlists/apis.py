@@ -9,6 +9,7 @@ from agora.carts.selectors import cart_for_user, cart_view
 from agora.carts.serializers import CartSerializer
 from agora.core.pagination import PageNumberPagination
 from agora.core.schema import ERRORS, paginated
+from agora.core.serializers import validated
 from agora.wishlists import selectors, services
 from agora.wishlists.serializers import (
     HeartInputSerializer,
@@ -55,9 +56,8 @@ class WishlistApi(APIView):
         "first variant in stock). 409 `wishlist_full` past WISHLIST_MAX_ITEMS (200).",
     )
     def post(self, request):
-        data = HeartInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item, created = services.wishlist_add(user=request.user, heart=_heart(data.validated_data))
+        data = validated(HeartInputSerializer, request.data)
+        item, created = services.wishlist_add(user=request.user, heart=_heart(data))
         [entry] = selectors.wishlist_entries([selectors.wishlist_items(user=request.user).get(pk=item.pk)])
         return Response(entry, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -95,9 +95,8 @@ class WishlistMoveToCartApi(APIView):
         "wishlist; the answer is the cart. Not enough stock: 409 `insufficient_stock` and nothing changes.",
     )
     def post(self, request, pk: int):
-        data = MoveToCartInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.wishlist_move_to_cart(user=request.user, item_id=pk, quantity=data.validated_data["quantity"])
+        data = validated(MoveToCartInputSerializer, request.data)
+        services.wishlist_move_to_cart(user=request.user, item_id=pk, quantity=data["quantity"])
         return Response(CartSerializer(cart_view(cart=cart_for_user(request.user))).data)
 
 
@@ -112,7 +111,6 @@ class WishlistMergeApi(APIView):
         "wishlist. Unknown or unsold ones are skipped, as is whatever would pass the limit.",
     )
     def post(self, request):
-        data = MergeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        added = services.wishlist_merge(user=request.user, hearts=[_heart(h) for h in data.validated_data["items"]])
+        data = validated(MergeInputSerializer, request.data)
+        added = services.wishlist_merge(user=request.user, hearts=[_heart(h) for h in data["items"]])
         return Response({"added": added, **selectors.wishlist_keys(user=request.user)})
