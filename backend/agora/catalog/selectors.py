@@ -83,6 +83,11 @@ class ProductSummary(TypedDict):
     thumbnail: str | None
 
 
+# The summary's fields in the API's order: the one list the DRF serializer (the schema), the
+# Elasticsearch request's _source and the contract tests use.
+SUMMARY_FIELDS: tuple[str, ...] = tuple(ProductSummary.__annotations__)
+
+
 class ImageView(TypedDict):
     url: str | None
     thumbnail_url: str | None

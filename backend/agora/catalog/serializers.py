@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.catalog.models import ImportJob, Product, ProductImage, Variant
-from agora.catalog.selectors import ORDERINGS, file_url
+from agora.catalog.selectors import ORDERINGS, SUMMARY_FIELDS, file_url
 from agora.core.serializers import MoneyField, StrictInputSerializer
 
 # --- public catalog --------------------------------------------------------------------------
@@ -63,19 +63,7 @@ class ProductSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = [
-            "id",
-            "slug",
-            "name",
-            "vendor",
-            "category",
-            "price_from",
-            "currency",
-            "in_stock",
-            "rating_average",
-            "rating_count",
-            "thumbnail",
-        ]
+        fields = list(SUMMARY_FIELDS)
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -121,7 +109,7 @@ class ProductDetailSerializer(ProductSummarySerializer):
     attributes = serializers.DictField()
 
     class Meta(ProductSummarySerializer.Meta):
-        fields = [*ProductSummarySerializer.Meta.fields, "description", "attributes", "images", "variants"]
+        fields = [*SUMMARY_FIELDS, "description", "attributes", "images", "variants"]
         read_only_fields = fields
 
     @extend_schema_field(PublicImageSerializer(many=True))

@@ -49,6 +49,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl.query import Query
 
 from agora.catalog.attributes import SEPARATOR
+from agora.catalog.selectors import SUMMARY_FIELDS
 from agora.search import lexicon
 from agora.search.documents import build_documents, public_products
 from agora.search.query import Alternative, Term, run, understand
@@ -92,19 +93,6 @@ english_search = analyzer(
         token_filter("english_stemmer", "stemmer", language="english"),
     ],
 )
-SUMMARY_FIELDS = [
-    "id",
-    "slug",
-    "name",
-    "vendor",
-    "category",
-    "price_from",
-    "currency",
-    "in_stock",
-    "rating_average",
-    "rating_count",
-    "thumbnail",
-]
 
 
 def _text(*targets: str, **kwargs) -> Text:

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from agora.catalog.models import Product
+from agora.catalog.selectors import SUMMARY_FIELDS
 from agora.search.backends.elasticsearch import (
     ElasticsearchBackend,
     client_from_settings,
@@ -114,19 +115,7 @@ PRICE_AGG = {
         ],
     }
 }
-SOURCE = [
-    "id",
-    "slug",
-    "name",
-    "vendor",
-    "category",
-    "price_from",
-    "currency",
-    "in_stock",
-    "rating_average",
-    "rating_count",
-    "thumbnail",
-]
+SOURCE = list(SUMMARY_FIELDS)  # the public product summary, as the search answers it
 RELEVANCE = ["_score", {"in_stock": "desc"}, {"popularity": "desc"}, {"id": "asc"}]
 NO_RULES = Rules()
 
