@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.catalog import selectors, services
-from agora.catalog.cache import catalog_version, count_groups, product_detail_version
+from agora.catalog.cache import catalog_version, product_detail_version
 from agora.catalog.models import Product
 from agora.catalog.serializers import (
     CategoryNodeSerializer,
@@ -97,20 +97,8 @@ class ProductListApi(APIView):
             # Validated on a miss only: a query string has a cached answer only if it was valid.
             filters = validated(ProductListQuerySerializer, request.query_params.dict())
             resolved = selectors.resolve_filters(filters)
-            # Counted without scanning the matching rows: the whole catalog's counts per (category,
-            # vendor, in stock) come once per catalog version; a price range or minimum rating is
-            # counted exactly up to CATALOG_EXACT_COUNT_LIMIT and estimated past it (count_is_estimate). An exact
-            # COUNT(*) of every public row was most of a cold list's time (bench/README.md).
-            groups = None if resolved.nothing else count_groups(version, selectors.public_count_groups)
-            known = (
-                None if resolved.by_range else selectors.public_product_count(resolved=resolved, groups=groups or [])
-            )
-
-            def estimate() -> int:
-                matching = selectors.public_product_count(resolved=resolved, groups=groups or [])
-                return round(matching * selectors.price_share_estimate(resolved=resolved))
-
-            paginator = CappedCountPagination(settings.CATALOG_EXACT_COUNT_LIMIT, known_count=known, estimate=estimate)
+            count = selectors.public_product_list_count(resolved=resolved, version=version)
+            paginator = CappedCountPagination(count.limit, known_count=count.exact, estimate=count.estimate)
             rows = paginator.paginate_queryset(
                 selectors.public_product_rows(filters=filters, resolved=resolved), request, view=self
             )

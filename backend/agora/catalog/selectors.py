@@ -3,7 +3,7 @@ shape, no model instances; see bench/catalog_serialization.py) with a flat numbe
 whatever the page size and the number of variants or images."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
-from agora.catalog.cache import cached_value, catalog_version, product_detail_version
+from agora.catalog.cache import cached_value, catalog_version, count_groups, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
 from agora.vendors.models import Vendor
@@ -257,6 +257,33 @@ def price_share_estimate(*, resolved: ResolvedFilters) -> float:
     if len(parts) != 2 or not parts[1]:
         return 1.0
     return min(1.0, parts[0] / parts[1])
+
+
+@dataclass(frozen=True)
+class ListCount:
+    """How the public list is counted, without scanning every matching row: ``exact`` when the
+    per-filter counts give it; otherwise the page's own query counts up to ``limit`` rows and, past
+    that, the count is ``estimate()`` (the answer's count_is_estimate)."""
+
+    exact: int | None
+    limit: int
+    estimate: Callable[[], int] | None = None
+
+
+def public_product_list_count(*, resolved: ResolvedFilters, version: int) -> ListCount:
+    """The count policy of the public list. The whole catalog's counts per (category, vendor, in
+    stock) come once per catalog version; a price range or minimum rating is counted exactly up to
+    CATALOG_EXACT_COUNT_LIMIT and estimated past it. An exact COUNT(*) of every public row was most
+    of a cold list's time (bench/README.md)."""
+    groups = [] if resolved.nothing else count_groups(version, public_count_groups)
+    limit = settings.CATALOG_EXACT_COUNT_LIMIT
+    if not resolved.by_range:
+        return ListCount(exact=public_product_count(resolved=resolved, groups=groups), limit=limit)
+
+    def estimate() -> int:
+        return round(public_product_count(resolved=resolved, groups=groups) * price_share_estimate(resolved=resolved))
+
+    return ListCount(exact=None, limit=limit, estimate=estimate)
 
 
 def first_images(product_ids: list[int]) -> dict[int, tuple[str, str]]:
