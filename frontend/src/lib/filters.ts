@@ -24,11 +24,14 @@ export function activeFilterCount(filters: ListingFilters): number {
   ].filter(Boolean).length;
 }
 
+/** useListingParams' `update`, which listing controls are given. */
+export type ListingUpdate = (changes: Record<string, string | undefined>) => void;
+
 /** The URL's query as a listing's state. `update` sets (or, given nothing, clears) keys, and any
  * change starts again from page 1. */
 export function useListingParams() {
   const [params, setParams] = useSearchParams();
-  const update = (changes: Record<string, string | undefined>) => {
+  const update: ListingUpdate = (changes) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);

@@ -1,23 +1,21 @@
 import { useId, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, EmptyState } from '@/components/ui/Feedback';
-import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
+import { TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
-import { RatingFilter } from '@/components/ui/RatingFilter';
-import { productCount } from '@/lib/format';
+import { RatingAndStockFilters } from '@/components/ui/RatingAndStockFilters';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
-  ORDERINGS,
   PAGE_SIZE,
   filtersFromSearchParams,
-  flattenCategories,
   useCategories,
   useProducts,
   type Category,
 } from '../api/catalog';
+import { CategorySelect, ListingHead } from './ListingParts';
 
 function findName(categories: Category[], slug: string): string | undefined {
   for (const category of categories) {
@@ -54,18 +52,7 @@ export function ProductListPage() {
   return (
     <div className="listing">
       <FilterPanel label="Filters" title="Filter" active={activeFilters}>
-        <SelectField
-          label="Category"
-          value={filters.category ?? ''}
-          onChange={(event) => update({ category: event.target.value || undefined })}
-        >
-          <option value="">All categories</option>
-          {flattenCategories(categories.data ?? []).map((option) => (
-            <option key={option.slug} value={option.slug}>
-              {option.label}
-            </option>
-          ))}
-        </SelectField>
+        <CategorySelect value={filters.category} onChange={(category) => update({ category })} />
         <form
           onSubmit={onPriceSubmit}
           className="filters__price"
@@ -113,15 +100,7 @@ export function ProductListPage() {
             Apply vendor
           </Button>
         </form>
-        <RatingFilter
-          value={filters.min_rating}
-          onChange={(minRating) => update({ min_rating: minRating })}
-        />
-        <CheckboxField
-          label="In stock only"
-          checked={filters.in_stock ?? false}
-          onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
-        />
+        <RatingAndStockFilters filters={filters} update={update} />
         {hasFilters ? (
           <Button
             variant="ghost"
@@ -133,28 +112,13 @@ export function ProductListPage() {
       </FilterPanel>
 
       <section className="listing__results" aria-labelledby={headingId}>
-        <div className="section-head">
-          <div>
-            <h1 id={headingId}>{title}</h1>
-            {products.data ? (
-              <p className="muted" aria-live="polite">
-                {productCount(products.data.count, products.data.count_is_estimate)}
-              </p>
-            ) : null}
-          </div>
-          <SelectField
-            label="Sort by"
-            className="field--inline"
-            value={filters.ordering ?? ''}
-            onChange={(event) => update({ ordering: event.target.value || undefined })}
-          >
-            {ORDERINGS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </SelectField>
-        </div>
+        <ListingHead
+          heading={<h1 id={headingId}>{title}</h1>}
+          count={products.data?.count}
+          countIsEstimate={products.data?.count_is_estimate}
+          ordering={filters.ordering}
+          onOrderingChange={(ordering) => update({ ordering })}
+        />
         {products.isPending ? (
           <ProductGridSkeleton />
         ) : products.isError ? (

@@ -1,29 +1,28 @@
 import { useId, type FormEvent } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
-import { CheckboxField, SelectField, TextField } from '@/components/ui/Field';
+import { TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
 import { Rating } from '@/components/ui/Rating';
-import { RatingFilter } from '@/components/ui/RatingFilter';
+import { RatingAndStockFilters } from '@/components/ui/RatingAndStockFilters';
 import { isApiError } from '@/lib/errors';
-import { formatDate, productCount } from '@/lib/format';
+import { useListingParams } from '@/lib/filters';
+import { formatDate } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import {
-  ORDERINGS,
   PAGE_SIZE,
   filtersFromSearchParams,
-  flattenCategories,
-  useCategories,
   useProducts,
   useVendor,
   useVendorSearch,
   useVendorShippingMethods,
   type VendorProfile,
 } from '../api/catalog';
+import { CategorySelect, ListingHead } from './ListingParts';
 
 /** A vendor's storefront: who they are, how they ship and take returns, and what they sell. */
 export function VendorStorePage() {
@@ -103,25 +102,15 @@ function VendorProfileView({ vendor }: { vendor: VendorProfile }) {
 }
 
 function VendorProducts({ vendor }: { vendor: VendorProfile }) {
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams, , update] = useListingParams();
   // The shop is the vendor filter: a `vendor` in the URL is not this page's to change.
   const filters = { ...filtersFromSearchParams(searchParams), vendor: undefined };
   const q = searchParams.get('q')?.trim() ?? '';
-  const categories = useCategories();
   const listed = useProducts({ ...filters, vendor: vendor.slug });
   const searched = useVendorSearch(vendor.slug, q, filters);
   const products = q ? searched : listed;
   const headingId = useId();
 
-  const update = (changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(searchParams);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    next.delete('page');
-    setSearchParams(next);
-  };
   const onSearch = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     update({ q: String(new FormData(event.currentTarget).get('q') ?? '').trim() || undefined });
@@ -131,55 +120,22 @@ function VendorProducts({ vendor }: { vendor: VendorProfile }) {
   return (
     <div className="listing">
       <FilterPanel label="Filters" title="Filter" active={active}>
-        <SelectField
-          label="Category"
-          value={filters.category ?? ''}
-          onChange={(event) => update({ category: event.target.value || undefined })}
-        >
-          <option value="">All categories</option>
-          {flattenCategories(categories.data ?? []).map((option) => (
-            <option key={option.slug} value={option.slug}>
-              {option.label}
-            </option>
-          ))}
-        </SelectField>
-        <RatingFilter
-          value={filters.min_rating}
-          onChange={(minRating) => update({ min_rating: minRating })}
-        />
-        <CheckboxField
-          label="In stock only"
-          checked={filters.in_stock ?? false}
-          onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
-        />
+        <CategorySelect value={filters.category} onChange={(category) => update({ category })} />
+        <RatingAndStockFilters filters={filters} update={update} />
       </FilterPanel>
       <section className="listing__results" aria-labelledby={headingId}>
-        <div className="section-head">
-          <div>
+        <ListingHead
+          heading={
             <h2 id={headingId}>{q ? `“${q}” at ${vendor.name}` : `Products by ${vendor.name}`}</h2>
-            {products.data ? (
-              <p className="muted" aria-live="polite">
-                {productCount(
-                  products.data.count,
-                  // the in-shop search always counts exactly; the product list may estimate
-                  'count_is_estimate' in products.data && products.data.count_is_estimate,
-                )}
-              </p>
-            ) : null}
-          </div>
-          <SelectField
-            label="Sort by"
-            className="field--inline"
-            value={filters.ordering ?? ''}
-            onChange={(event) => update({ ordering: event.target.value || undefined })}
-          >
-            {ORDERINGS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </SelectField>
-        </div>
+          }
+          count={products.data?.count}
+          // the in-shop search always counts exactly; the product list may estimate
+          countIsEstimate={
+            products.data && 'count_is_estimate' in products.data && products.data.count_is_estimate
+          }
+          ordering={filters.ordering}
+          onOrderingChange={(ordering) => update({ ordering })}
+        />
         <form role="search" className="row" onSubmit={onSearch} key={q}>
           <TextField
             label={`Search ${vendor.name}`}

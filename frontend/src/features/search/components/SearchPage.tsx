@@ -6,7 +6,7 @@ import { CheckboxField, TextField } from '@/components/ui/Field';
 import { FilterPanel } from '@/components/ui/FilterPanel';
 import { Pagination } from '@/components/ui/Pagination';
 import { ProductGrid, ProductGridSkeleton } from '@/components/ui/ProductCard';
-import { RatingFilter } from '@/components/ui/RatingFilter';
+import { RatingAndStockFilters } from '@/components/ui/RatingAndStockFilters';
 import { activeFilterCount, useListingParams } from '@/lib/filters';
 import { formatMoney } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
@@ -213,15 +213,7 @@ export function SearchPage() {
             ))}
           </>
         ) : null}
-        <RatingFilter
-          value={params.min_rating}
-          onChange={(minRating) => update({ min_rating: minRating })}
-        />
-        <CheckboxField
-          label="In stock only"
-          checked={params.in_stock ?? false}
-          onChange={(event) => update({ in_stock: event.target.checked ? 'true' : undefined })}
-        />
+        <RatingAndStockFilters filters={params} update={update} />
         {hasFilters ? (
           <Button
             variant="ghost"
