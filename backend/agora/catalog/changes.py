@@ -24,10 +24,13 @@ def products_changed(product_ids: Iterable[int]) -> None:
 
 def products_reranked(product_ids: Iterable[int]) -> None:
     """Only how search ranks these products changed (their popularity): re-index them, and leave
-    the cached catalog alone (it does not show popularity)."""
+    the cached catalog alone (it does not show popularity) and search's cached answers too (they
+    rank by it again within SEARCH_CACHE_TIMEOUT): every paid order reranks its products, and
+    emptying every cached answer each time left the search cache useless under a stream of orders
+    (bench/README.md, issue #18)."""
     ids = tuple(sorted({int(pk) for pk in product_ids}))
     if ids:
-        publish(ProductsChanged(product_ids=ids))
+        publish(ProductsChanged(product_ids=ids, ranking_only=True))
 
 
 def product_pages_changed(slugs: Iterable[str]) -> None:

@@ -10,6 +10,9 @@ class ProductsChanged:
     inside the transaction that changed them."""
 
     product_ids: tuple[int, ...]
+    # Only how search ranks them moved (units sold): nothing a shopper reads in an answer changed,
+    # so search may keep answers it already cached (for up to SEARCH_CACHE_TIMEOUT).
+    ranking_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 Redis for ``SEARCH_CACHE_TIMEOUT`` seconds under the index *generation*.
 
 Every write to the index (an indexing batch, a rebuild) bumps the generation once committed,
-so the next search misses and sees the new documents. The vendors hidden at query time are part
+so the next search misses and sees the new documents — except a batch that only moved products'
+rank (units sold, after orders): cached answers then rank by it within ``SEARCH_CACHE_TIMEOUT``,
+as otherwise every order would renew every answer. The vendors hidden at query time are part
 of the key, so a suspension takes effect at once. Visibility of each hit is still checked per
 request after the cache (``selectors._only_public``). A dead cache is a miss.
 """

@@ -9,7 +9,7 @@ from agora.search.rules import rules_changed
 @subscribe(ProductsChanged)
 def on_products_changed(event: ProductsChanged) -> None:
     """In the catalog's transaction: the outbox row commits (or rolls back) with the change."""
-    indexing.products_changed(event.product_ids)
+    indexing.products_changed(event.product_ids, ranking_only=event.ranking_only)
 
 
 @subscribe(AttributeDefinitionsChanged, on_commit=True)

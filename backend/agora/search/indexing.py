@@ -2,13 +2,14 @@
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.utils import timezone
 
 from agora.core.tasks_util import enqueue_once_on_commit
 from agora.search.models import PendingIndex
 
 
-def products_changed(product_ids: Iterable[int], *, schedule: bool = True) -> None:
+def products_changed(product_ids: Iterable[int], *, schedule: bool = True, ranking_only: bool = False) -> None:
     """Records that these products' search documents are stale and schedules the index task.
 
     Runs inside the transaction that made the change (the catalog announces it with
@@ -16,17 +17,22 @@ def products_changed(product_ids: Iterable[int], *, schedule: bool = True) -> No
     indexing until the beat reconciler drains the outbox. One statement, whatever the number of
     ids; the task is sent once per transaction, after commit, and handles every queued product
     in batches.
+
+    ``ranking_only``: only the products' rank moved (units sold), so indexing them need not renew
+    cached answers. A row stays ranking-only only while every change queued for it is one.
     """
     ids = sorted({int(pk) for pk in product_ids})
     if not ids:
         return
-    now = timezone.now()
-    PendingIndex.objects.bulk_create(
-        [PendingIndex(product_id=pk, queued_at=now) for pk in ids],
-        update_conflicts=True,
-        unique_fields=["product_id"],
-        update_fields=["queued_at"],
-    )
+    table = PendingIndex._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS p (product_id, queued_at, ranking_only) "  # nosec B608  # only our table name is interpolated; values are bound
+            "SELECT unnest(%s::bigint[]), %s, %s "
+            "ON CONFLICT (product_id) DO UPDATE SET queued_at = EXCLUDED.queued_at, "
+            "ranking_only = p.ranking_only AND EXCLUDED.ranking_only",
+            [ids, timezone.now(), ranking_only],
+        )
     if schedule:
         from agora.search.tasks import index_pending
 

@@ -16,6 +16,9 @@ class PendingIndex(models.Model):
 
     product_id = models.BigIntegerField(primary_key=True)
     queued_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Only the product's rank moved (units sold): indexing it leaves cached answers alone. Any
+    # other change queued for the same product clears it (agora.search.indexing).
+    ranking_only = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"product {self.product_id}"

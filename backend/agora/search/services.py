@@ -39,13 +39,14 @@ def index_pending_products(*, batch_size: int = BATCH_SIZE) -> int:
     handled = 0
     while True:
         with transaction.atomic():
-            claimed = list(
+            rows = list(
                 PendingIndex.objects.select_for_update(skip_locked=True)
                 .order_by("queued_at")
-                .values_list("product_id", "queued_at")[:batch_size]
+                .values_list("product_id", "queued_at", "ranking_only")[:batch_size]
             )
-            if not claimed:
+            if not rows:
                 return handled
+            claimed = [(pk, queued_at) for pk, queued_at, _ in rows]
             ids = [pk for pk, _ in claimed]
             # Taken before reading the products: anything changed after it is newer than the
             # document, which is what the reconciler's drift check relies on.
@@ -60,7 +61,10 @@ def index_pending_products(*, batch_size: int = BATCH_SIZE) -> int:
             _ledger_forget(hidden)
             _outbox_delete(claimed)
             handled += len(ids)
-        index_changed()
+        # A batch of rank moves alone (units sold after orders) leaves cached answers to expire
+        # (SEARCH_CACHE_TIMEOUT): renewing them all after every order made the cache useless.
+        if not all(ranking_only for _, _, ranking_only in rows):
+            index_changed()
 
 
 def _ledger_record(ids: list[int], indexed_at: datetime) -> None:

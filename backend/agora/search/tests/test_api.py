@@ -296,6 +296,49 @@ def test_a_product_taken_off_sale_leaves_cached_answers_at_once(
     assert slugs == ["ceramic-coffee-mug", "garden-bench"]
 
 
+def _searched_the_index(client, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(SEARCH, {"q": query}).json()
+    return body, any("search_searchdocument" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_sale_reranking_products_keeps_the_cached_answers(api_client, catalog, django_capture_on_commit_callbacks):
+    """Each paid order recounts its products' units sold and re-indexes them: that only moves them
+    in the ranking, so the answers already cached stay (they are renewed within
+    SEARCH_CACHE_TIMEOUT); otherwise every order would empty the whole search cache."""
+    from agora.catalog.services.popularity import products_set_units_sold
+    from agora.search.models import PendingIndex
+
+    _, computed = _searched_the_index(api_client, "ceramic")
+    assert computed
+    with django_capture_on_commit_callbacks(execute=False):
+        products_set_units_sold(units={catalog.mug.pk: 7}, only=[catalog.mug.pk])
+    assert index_pending() == 1  # the mug's document was rebuilt with its new units sold
+    assert not PendingIndex.objects.exists()
+    body, computed = _searched_the_index(api_client, "ceramic")
+    assert not computed and body["count"] == 3  # answered from the cache
+
+
+def test_a_content_change_queued_with_a_reranking_still_renews_cached_answers(
+    api_client, catalog, django_capture_on_commit_callbacks
+):
+    from agora.catalog.services.popularity import products_set_units_sold
+    from agora.search.indexing import products_changed
+
+    assert api_client.get(SEARCH, {"q": "walnut"}).json()["count"] == 0  # cached: nothing found
+    catalog.mug.name = "Walnut Coffee Mug"
+    catalog.mug.save()
+    with django_capture_on_commit_callbacks(execute=False):
+        products_changed([catalog.mug.pk], schedule=False)  # the rename, not indexed yet
+        products_set_units_sold(units={catalog.mug.pk: 3}, only=[catalog.mug.pk])  # then a sale
+    index_pending()
+    body, computed = _searched_the_index(api_client, "walnut")
+    assert computed and [r["slug"] for r in body["results"]] == ["ceramic-coffee-mug"]
+
+
 def test_the_search_cache_can_be_turned_off(api_client, catalog, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
