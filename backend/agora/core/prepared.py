@@ -1,0 +1,87 @@
+"""Querysets compiled to SQL once and run again with other values, for the hottest read paths.
+
+Building a queryset with subqueries and compiling it to SQL costs Django a few milliseconds of
+CPU on every request — for the cold product page that was most of its time, several times what
+PostgreSQL took to run the statement (bench/README.md, issue #18). The SQL of such a query never
+changes, only the values it looks up, so ``PreparedValues`` builds and compiles it once per thread
+with a marker in place of each value, and afterwards binds the values, runs the same SQL and turns
+the rows into the same dicts ``.values()`` gives (Django's own converters: JSON, arrays, …).
+
+Only for ``.values()`` querysets whose changing values appear as plain bound parameters (an
+exact filter): a marker that does not reach the parameters unchanged is an error at first use.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+
+class _Compiled:
+    __slots__ = ("alias", "columns", "compiler", "params", "slots", "sql")
+
+    def __init__(
+        self, compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, str], columns: list[str], alias: str
+    ) -> None:
+        self.compiler, self.sql, self.params, self.slots, self.columns, self.alias = (
+            compiler,
+            sql,
+            params,
+            slots,
+            columns,
+            alias,
+        )
+
+
+class PreparedValues:
+    """``build(**markers)`` returns a ``.values()`` queryset; ``rows(**values)`` runs it with
+    ``values`` in place of the markers (one statement, no queryset built or compiled again)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str) -> None:
+        self._build = build
+        self._names = names
+        # Per thread: a compiler belongs to the thread's database connection.
+        self._local = threading.local()
+
+    def _compiled(self) -> _Compiled:
+        compiled: _Compiled | None = getattr(self._local, "compiled", None)
+        if compiled is None:
+            markers = {name: f"\x1fprepared-value:{name}\x1f" for name in self._names}
+            queryset = self._build(**markers)
+            query = queryset.query
+            compiler = query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+            slots = {i: name for i, value in enumerate(params) for name, marker in markers.items() if value == marker}
+            missing = set(self._names) - set(slots.values())
+            if missing or len(slots) != len(self._names):
+                raise ValueError(f"each prepared value must be one bound parameter: {sorted(missing or self._names)}")
+            columns = (
+                list(query.selected)
+                if query.selected
+                else [
+                    *query.extra_select,
+                    *query.values_select,
+                    *query.annotation_select,
+                ]
+            )
+            compiled = _Compiled(compiler, sql, list(params), slots, columns, queryset.db)
+            self._local.compiled = compiled
+        return compiled
+
+    def rows(self, **values: Any) -> list[dict[str, Any]]:
+        compiled = self._compiled()
+        params = list(compiled.params)
+        for index, name in compiled.slots.items():
+            params[index] = values[name]
+        with connections[compiled.alias].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        columns = compiled.columns
+        return [dict(zip(columns, row, strict=True)) for row in compiled.compiler.results_iter(results=[fetched])]
+
+    def first(self, **values: Any) -> dict[str, Any] | None:
+        rows = self.rows(**values)
+        return rows[0] if rows else None
