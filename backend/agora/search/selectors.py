@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agora.catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from agora.core.errors import NotFound
+from agora.core.prepared import PreparedValues
 from agora.search import get_backend
 from agora.search.cache import cached
 from agora.search.documents import public_products
@@ -29,10 +30,20 @@ def hidden_vendor_ids() -> tuple[int, ...]:
     Small by nature (a handful of suspended vendors), one indexed query; vendors that were
     never approved have no documents to exclude.
     """
-    hidden = Vendor.objects.exclude(status=Vendor.Status.APPROVED).filter(
-        Q(status=Vendor.Status.SUSPENDED) | Q(approved_at__isnull=False)
+    return tuple(row["pk"] for row in _HIDDEN_VENDORS.rows())
+
+
+def _hidden_vendors_query() -> QuerySet[Vendor, Any]:
+    return (
+        Vendor.objects.exclude(status=Vendor.Status.APPROVED)
+        .filter(Q(status=Vendor.Status.SUSPENDED) | Q(approved_at__isnull=False))
+        .values("pk")
     )
-    return tuple(hidden.values_list("pk", flat=True))
+
+
+# Compiled once per thread: building this queryset took Django more CPU than running it, on
+# every search, cached answers included (bench/README.md, issue #18).
+_HIDDEN_VENDORS = PreparedValues(_hidden_vendors_query)
 
 
 def _only_public(results: list[Found]) -> list[Found]:
