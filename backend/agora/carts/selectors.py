@@ -92,6 +92,24 @@ def cart_items(*, cart: Cart) -> list[CartItem]:
     )
 
 
+# The columns a cart line reads of its variant, product and vendor (cart_view, the purchase checks).
+LINE_FIELDS = (
+    "id",
+    "sku",
+    "name",
+    "price",
+    "currency",
+    "stock",
+    "is_active",
+    "product__id",
+    "product__slug",
+    "product__name",
+    "product__status",
+    "vendor__id",
+    "vendor__status",
+)
+
+
 def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
     """The cart's lines (ordered by id) plus, if the cart has no line for it, an unsaved line of
     quantity 0 for ``variant_id`` (when that variant exists): every line's variant, product and
@@ -107,6 +125,9 @@ def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
     )
     variants = (
         Variant.objects.select_related("product", "vendor")
+        # Only what the cart answer and the checks read: the products' descriptions and attributes
+        # were most of the row data decoded for each line.
+        .only(*LINE_FIELDS)
         .filter(pk__in=wanted)
         .annotate(
             line_id=Subquery(items.values("pk")[:1]),
