@@ -20,6 +20,7 @@ import sys
 import time
 from urllib.parse import urlparse
 
+import cpu as cpu_usage
 import gevent
 import locustfile
 from locust import constant_throughput
@@ -89,6 +90,7 @@ def run(
     warmup: float = 2,
     profile: str | None = None,
     server: str = "main",
+    cpu: bool = False,
 ) -> dict:
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
@@ -97,9 +99,11 @@ def run(
     env.stats.reset_all()
     if profile:
         PROFILER.start(profile, server, seconds)
+    before = cpu_usage.snapshot() if cpu else {}
     started = time.monotonic()
     gevent.sleep(seconds)
     elapsed = time.monotonic() - started
+    after = cpu_usage.snapshot() if cpu else {}
     runner.quit()
     if profile:
         PROFILER.stop()
@@ -117,6 +121,8 @@ def run(
         }
     total = sum(v["requests"] for v in out.values())
     out["_total"] = {"requests": total, "rps": total / elapsed, "errors": sum(v["errors"] for v in out.values())}
+    if before and after:
+        out["_cpu"] = cpu_usage.cores_by_group(before, after, elapsed)
     return out
 
 
@@ -201,9 +207,20 @@ def main() -> int:
 
     checks: dict[str, bool] = {}
     if "mix" in phases:
-        mix = run(locustfile.Shopper, args.users, args.duration * 2, args.host, warmup=args.warmup, profile="mix")
+        mix = run(
+            locustfile.Shopper, args.users, args.duration * 2, args.host, warmup=args.warmup, profile="mix", cpu=True
+        )
         results["mix"] = mix
         table(f"Storefront mix ({args.users} concurrent clients, {args.duration * 2:.0f} s; {load_average()})", mix)
+        if "_cpu" in mix:
+            # Where the mix's CPU went (all of it shares the same cores): the part to work on.
+            per_request = {group: cores * 1000 / mix["_total"]["rps"] for group, cores in mix["_cpu"].items()}
+            print(
+                f"\nCPU during the mix ({sum(mix['_cpu'].values()):.2f} of {os.cpu_count()} cores; ms of CPU per request): "
+                + ", ".join(
+                    f"{group} {cores:.2f} cores ({per_request[group]:.1f} ms)" for group, cores in mix["_cpu"].items()
+                )
+            )
         checks["0 errors (mix)"] = mix["_total"]["errors"] == 0
 
     if "saturation" in phases:
@@ -223,9 +240,10 @@ def main() -> int:
         results["saturation"] = {"steps": steps, "rps": saturation, "users": peak["users"]}
         ratios["mix saturation"] = saturation / ceiling["rps"]
 
-        # Paced at the concurrency that reached the peak: more clients than that only add contention
-        # (2 cores), so pacing more of them would measure a server past its own saturation.
-        paced_users = peak["users"]
+        # Paced at the fewest clients that reached the peak (within the 5 % the search above calls
+        # "stopped growing"): more clients than that only add contention (2 cores), so pacing more
+        # of them would measure queueing in a server past its own saturation.
+        paced_users = min(s["users"] for s in steps if s["rps"] >= saturation / 1.05)
         locustfile.Shopper.wait_time = constant_throughput(0.7 * saturation / paced_users)
         at70 = run(locustfile.Shopper, paced_users, args.duration * 2, args.host)
         results["at_70_percent"] = at70

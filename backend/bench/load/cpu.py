@@ -1,0 +1,55 @@
+"""CPU time per part of the stack over a measured phase, from /proc (Linux).
+
+The mix's throughput is bounded by what all of the stack spends per request on the same cores:
+gunicorn, PostgreSQL, the Celery worker, Redis and the load generator itself. Two snapshots of
+every process's user + system time, grouped by what the process is, say which part to work on
+(issue #18: the search cache emptied by every order showed as PostgreSQL time).
+"""
+
+import os
+
+GROUPS = (
+    ("gunicorn", ("gunicorn",)),
+    ("celery worker", ("celery",)),
+    ("postgresql", ("postgres",)),
+    ("redis", ("redis-server",)),
+    ("load generator (locust)", ("loadtest.py", "locust")),
+)
+
+
+def _group(cmdline: str) -> str:
+    for name, needles in GROUPS:
+        if any(needle in cmdline for needle in needles):
+            return name
+    return "other"
+
+
+def snapshot() -> dict[int, tuple[str, float]]:
+    """pid → (group, CPU seconds so far); empty where /proc is missing."""
+    if not os.path.isdir("/proc"):
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        out[int(entry)] = (_group(cmdline), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cores_by_group(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float) -> dict:
+    """Cores used on average by each group between the two snapshots (processes started in between
+    count from zero), most first."""
+    used: dict[str, float] = {}
+    for pid, (group, cpu) in after.items():
+        start = before.get(pid, (group, 0.0))[1]
+        used[group] = used.get(group, 0.0) + max(0.0, cpu - start)
+    return {group: cpu / seconds for group, cpu in sorted(used.items(), key=lambda item: -item[1])}
