@@ -8,7 +8,9 @@ with a marker in place of each value, and afterwards binds the values, runs the 
 the rows into the same dicts ``.values()`` gives (Django's own converters: JSON, arrays, …).
 
 Only for ``.values()`` querysets whose changing values appear as plain bound parameters (an
-exact filter): a marker that does not reach the parameters unchanged is an error at first use.
+exact filter, a ``RawSQL`` parameter; a value may appear several times): a marker that does not
+reach the parameters unchanged is an error at first use. Values are text unless named with
+their type (``PreparedValues(build, cart_id=int)``).
 """
 
 import threading
@@ -40,24 +42,40 @@ class PreparedValues:
     """``build(**markers)`` returns a ``.values()`` queryset; ``rows(**values)`` runs it with
     ``values`` in place of the markers (one statement, no queryset built or compiled again)."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str, **typed: type) -> None:
         self._build = build
-        self._names = names
+        self._kinds: dict[str, type] = {**dict.fromkeys(names, str), **typed}
         # Per thread: a compiler belongs to the thread's database connection.
         self._local = threading.local()
+
+    def _markers(self) -> dict[str, Any]:
+        markers: dict[str, Any] = {}
+        for index, (name, kind) in enumerate(self._kinds.items()):
+            if kind is int:  # a value no real id takes, still a valid bigint
+                markers[name] = -(2**62) - 7919 * index
+            elif kind is str:
+                markers[name] = f"\x1fprepared-value:{name}\x1f"
+            else:
+                raise TypeError(f"prepared values are int or str, not {kind!r}")
+        return markers
 
     def _compiled(self) -> _Compiled:
         compiled: _Compiled | None = getattr(self._local, "compiled", None)
         if compiled is None:
-            markers = {name: f"\x1fprepared-value:{name}\x1f" for name in self._names}
+            markers = self._markers()
             queryset = self._build(**markers)
             query = queryset.query
             compiler = query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
-            slots = {i: name for i, value in enumerate(params) for name, marker in markers.items() if value == marker}
-            missing = set(self._names) - set(slots.values())
-            if missing or len(slots) != len(self._names):
-                raise ValueError(f"each prepared value must be one bound parameter: {sorted(missing or self._names)}")
+            slots = {
+                i: name
+                for i, value in enumerate(params)
+                for name, marker in markers.items()
+                if type(value) is type(marker) and value == marker
+            }
+            missing = set(self._kinds) - set(slots.values())
+            if missing:
+                raise ValueError(f"each prepared value must reach the SQL as a bound parameter: {sorted(missing)}")
             columns = (
                 list(query.selected)
                 if query.selected

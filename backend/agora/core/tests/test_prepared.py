@@ -36,3 +36,14 @@ def test_a_value_that_is_not_one_bound_parameter_is_refused_at_first_use():
     prepared = PreparedValues(lambda word: Product.objects.filter(name__icontains=word).values("id"), "word")
     with pytest.raises(ValueError, match="word"):
         prepared.rows(word="mug")
+
+
+def test_a_typed_value_used_several_times_is_bound_at_each_place():
+    first, second = (Product.objects.get(slug=ProductFactory().slug) for _ in range(2))
+
+    def build(pk):
+        return Product.objects.filter(pk=pk, vendor__products__pk=pk).values("slug")
+
+    prepared = PreparedValues(build, pk=int)
+    assert prepared.rows(pk=second.pk) == [{"slug": second.slug}]
+    assert prepared.rows(pk=first.pk) == [{"slug": first.slug}]
