@@ -7,10 +7,11 @@ changes, only the values it looks up, so ``PreparedValues`` builds and compiles 
 with a marker in place of each value, and afterwards binds the values, runs the same SQL and turns
 the rows into the same dicts ``.values()`` gives (Django's own converters: JSON, arrays, …).
 
-Only for ``.values()`` querysets whose changing values appear as plain bound parameters (an
-exact filter, a ``RawSQL`` parameter; a value may appear several times): a marker that does not
-reach the parameters unchanged is an error at first use. Values are text unless named with
-their type (``PreparedValues(build, cart_id=int)``).
+Why and where: docs/adr/0011-hot-statements-compiled-once.md. Only for ``.values()`` querysets
+whose changing values appear as plain bound parameters (an exact filter, a ``RawSQL`` parameter;
+a value may appear several times): a marker that does not reach the parameters unchanged is an
+error at first use. Values are text unless named with their type
+(``PreparedValues(build, cart_id=int)``).
 """
 
 import threading
