@@ -2,11 +2,10 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from agora.accounts.models import User
@@ -14,10 +13,8 @@ from agora.carts.errors import CartNotFound
 from agora.carts.models import Cart, CartItem
 from agora.catalog.models import Product, Variant
 from agora.core.money import default_currency, line_total, money
-from agora.core.prepared import PreparedValues
+from agora.core.prepared import PreparedValues, loaded
 from agora.vendors.models import Vendor
-
-M = TypeVar("M", bound=Model)
 
 PROBLEM_UNAVAILABLE = "unavailable"
 PROBLEM_INSUFFICIENT_STOCK = "insufficient_stock"
@@ -72,10 +69,23 @@ def cart_by_token(token: str | None) -> Cart:
     """A guest cart by its token. A signed-in user's cart is never reachable by token (404)."""
     if not token:
         raise CartNotFound()
-    cart = Cart.objects.filter(token=token, user__isnull=True).first()
-    if cart is None:
+    row = _GUEST_CART.first(token=token)
+    if row is None:
         raise CartNotFound()
-    return cart
+    return loaded(Cart, row)
+
+
+def _guest_cart_query(token: str) -> QuerySet[Cart, Any]:
+    carts: QuerySet[Cart, Any] = (
+        Cart.objects.filter(token=token, user__isnull=True)
+        .values(*(field.attname for field in Cart._meta.concrete_fields))
+        .order_by()[:1]
+    )
+    return carts
+
+
+# Every guest cart request starts here: compiled once per thread (docs/adr/0011).
+_GUEST_CART = PreparedValues(_guest_cart_query, "token")
 
 
 def cart_for_user(user: User) -> Cart:
@@ -136,21 +146,14 @@ def _cart_lines_query(cart_id: int, variant_id: int) -> QuerySet[Variant, Any]:
 _CART_LINES = PreparedValues(_cart_lines_query, cart_id=int, variant_id=int)
 
 
-def _loaded(model: type[M], data: dict[str, Any]) -> M:
-    """An instance as the ORM loads one with ``.only()``: the columns given, the others deferred
-    (read on access, never silently empty)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [data[name] for name in names])
-
-
 def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
     """The cart's lines (ordered by id) plus, if the cart has no line for it, an unsaved line of
     quantity 0 for ``variant_id`` (when that variant exists): every line's variant, product and
     vendor, in one statement (the lines' own columns are index probes on (cart, variant))."""
     lines = []
     for row in _CART_LINES.rows(cart_id=cart.pk, variant_id=variant_id):
-        variant = _loaded(Variant, {name: row[name] for name in _VARIANT_COLUMNS})
-        variant.product = _loaded(
+        variant = loaded(Variant, {name: row[name] for name in _VARIANT_COLUMNS})
+        variant.product = loaded(
             Product,
             {
                 "id": row["product_id"],
@@ -159,7 +162,7 @@ def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
                 "status": row["product__status"],
             },
         )
-        variant.vendor = _loaded(Vendor, {"id": row["vendor_id"], "status": row["vendor__status"]})
+        variant.vendor = loaded(Vendor, {"id": row["vendor_id"], "status": row["vendor__status"]})
         if row["line_id"] is None:
             line = CartItem(cart_id=cart.pk, variant=variant, quantity=0, unit_price=variant.price)
         else:

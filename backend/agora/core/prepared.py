@@ -16,11 +16,20 @@ error at first use. Values are text unless named with their type
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+
+def loaded(model: type[M], data: dict[str, Any]) -> M:
+    """An instance built from a row the way the ORM loads one with ``.only()``: the columns given,
+    the others deferred (read on access, never silently empty)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in data]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [data[name] for name in names])
 
 
 class _Compiled:
