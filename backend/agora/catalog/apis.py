@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.catalog import selectors, services
-from agora.catalog.cache import catalog_version, product_detail_version
+from agora.catalog.cache import VERSION_KEY, product_detail_counters
 from agora.catalog.models import Product
 from agora.catalog.serializers import (
     CategoryNodeSerializer,
@@ -31,6 +30,7 @@ from agora.catalog.serializers import (
     VendorImageSerializer,
     VendorProductSerializer,
 )
+from agora.core.cache_versions import stamped_get, stamped_set
 from agora.core.pagination import CappedCountPagination, PageNumberPagination
 from agora.core.schema import ERRORS, paginated, paginated_with_estimate
 from agora.core.serializers import validated
@@ -38,22 +38,23 @@ from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.vendors.permissions import IsApprovedVendor, IsVendorMember
 
 
-def _cached_json(request, kind: str, build, *, version: str | None = None) -> HttpResponse:
+def _cached_json(request, kind: str, build, *, counters: tuple[str, ...] = (VERSION_KEY,)) -> HttpResponse:
     """Serves a public catalog answer from the cache, or builds, stores and serves it.
 
-    Keys carry the catalog version (bumped by every relevant write; a product page also carries
-    the product's own stamp, renewed when orders change its stock), the host (pagination
-    links are absolute) and the normalised query string. A dead cache is a miss: the answer
-    comes from the database.
+    Keys carry the host (pagination links are absolute) and the normalised query string; each
+    answer is stamped with the ``counters`` read with it in one round trip — the catalog version
+    (bumped by every relevant write) and, for a product page, the product's own stamp (renewed
+    when orders change its stock) — and is a miss once any of them moved. ``build`` gets the
+    counters' values. A dead cache is a miss: the answer comes from the database.
     """
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     raw = f"{request.get_host()}|{request.path}|{query}".encode()
-    key = f"catalog:{version or catalog_version()}:{kind}:{hashlib.sha256(raw).hexdigest()[:32]}"
-    body = cache.get(key)
+    key = f"catalog:answer:{kind}:{hashlib.sha256(raw).hexdigest()[:32]}"
+    values, body = stamped_get(counters, key)
     hit = body is not None
     if not hit:
-        body = orjson.dumps(build())
-        cache.set(key, body, timeout=settings.CATALOG_CACHE_TIMEOUT)
+        body = orjson.dumps(build(values))
+        stamped_set(values, key, body, timeout=settings.CATALOG_CACHE_TIMEOUT)
     response = HttpResponse(body, content_type="application/json")
     response["X-Cache"] = "hit" if hit else "miss"
     return response
@@ -68,7 +69,7 @@ class CategoryTreeApi(APIView):
 
     @extend_schema(tags=["catalog"], responses={200: CategoryNodeSerializer(many=True)})
     def get(self, request):
-        return _cached_json(request, "categories", selectors.category_tree)
+        return _cached_json(request, "categories", lambda _counters: selectors.category_tree())
 
 
 class ProductListApi(APIView):
@@ -91,9 +92,8 @@ class ProductListApi(APIView):
         },
     )
     def get(self, request):
-        version = catalog_version()
-
-        def build():
+        def build(counters: tuple[int, ...]):
+            version = counters[0]
             # Validated on a miss only: a query string has a cached answer only if it was valid.
             filters = validated(ProductListQuerySerializer, request.query_params.dict())
             resolved = selectors.resolve_filters(filters)
@@ -110,7 +110,7 @@ class ProductListApi(APIView):
                 "results": selectors.summaries(rows),
             }
 
-        return _cached_json(request, "products", build, version=str(version))
+        return _cached_json(request, "products", build)
 
 
 class ProductDetailApi(APIView):
@@ -122,8 +122,8 @@ class ProductDetailApi(APIView):
         return _cached_json(
             request,
             "product",
-            lambda: selectors.public_product_detail(slug=slug),
-            version=product_detail_version(slug),
+            lambda _counters: selectors.public_product_detail(slug=slug),
+            counters=product_detail_counters(slug),
         )
 
 

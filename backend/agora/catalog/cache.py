@@ -39,6 +39,11 @@ def _detail_key(slug: str) -> str:
     return f"catalog:product-version:{slug}"
 
 
+def product_detail_counters(slug: str) -> tuple[str, str]:
+    """The counters a product page's cached answer is stamped with: the catalog's and its own."""
+    return VERSION_KEY, _detail_key(slug)
+
+
 def product_detail_version(slug: str) -> str:
     """The catalog version plus the product's own stamp, in one round trip."""
     version, stamp = current_many(VERSION_KEY, _detail_key(slug))

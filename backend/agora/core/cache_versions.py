@@ -2,6 +2,8 @@
 invalidated by one increment. Cache failures read as a miss (the cache swallows Redis errors)."""
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,3 +41,26 @@ def bump(key: str) -> None:
         cache.incr(key)
     except ValueError:  # missing: any fresh value differs from the old ones
         cache.add(key, fresh(), timeout=version_timeout())
+
+
+def stamped_get(counter_keys: Sequence[str], key: str) -> tuple[tuple[int, ...], Any]:
+    """The counters ``counter_keys`` and the value stored at ``key`` by ``stamped_set``, in one
+    round trip; the value is None unless it was stored under the same counters (a bump since
+    makes it a miss). Keys need not carry the counters, so a cached answer costs one read, not
+    a read of the counters and then one of a key built from them (bench/README.md, issue #18);
+    a newer answer overwrites the older one in place."""
+    counters, entry = read_with(counter_keys, key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == counters:
+        return counters, entry[1]
+    return counters, None
+
+
+def read_with(counter_keys: Sequence[str], key: str) -> tuple[tuple[int, ...], Any]:
+    """The counters and whatever is stored at ``key`` (None if nothing), in one round trip."""
+    got = cache.get_many([*counter_keys, key])
+    return tuple(got.get(name) or _start(name) for name in counter_keys), got.get(key)
+
+
+def stamped_set(counters: tuple[int, ...], key: str, value: Any, *, timeout: int) -> None:
+    """Stores ``value`` at ``key`` for the counters read before it was built (stamped_get)."""
+    cache.set(key, (counters, value), timeout=timeout)

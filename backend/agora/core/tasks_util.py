@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any, Final, ParamSpec, TypedDict
 
 from celery import Task
+from django.core.cache import cache
 from django.db import transaction
 
 logger = logging.getLogger("agora.tasks")
@@ -42,9 +43,9 @@ RETRYING: Final[RetryingOptions] = {
 }
 
 
-def _send(task: Task[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _send(task: Task[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], **options: Any) -> None:
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, **options)
     except Exception:
         # The work is recorded in the database and re-driven by a beat reconciler, so the
         # user's request must still succeed.
@@ -75,5 +76,56 @@ def enqueue_once_on_commit(task: Task[[], Any]) -> None:
             return
         setattr(_last_sent, task.name, time.monotonic())
         _send(task, (), {})
+
+    transaction.on_commit(send)
+
+
+_together = threading.local()
+_TOGETHER_MAX = 5000
+
+
+def enqueue_together_on_commit(task: Task[..., Any], item: int) -> None:
+    """Sends ``task(first, *others)`` once after commit for every ``item`` the transaction queued
+    this way, instead of one task per item (a paid order writes five notifications: one task,
+    not five — each task costs the worker more than the sending, bench/README.md, issue #18).
+
+    Each call registers a callback; the first to run after the commit sends every item queued
+    in this thread since the last send, and the others see that a send came after them and skip.
+    Items of a rolled-back transaction or savepoint (their callbacks never run) ride along with
+    the next send: ``task`` must skip an item whose row does not exist, as an outbox task does.
+    """
+    state = _together.__dict__.setdefault(task.name, {"items": [], "sends": 0, "calls": 0})
+    state["items"].append(item)
+    # Ids of rolled-back work need no sending (and a committed row whose send was lost is
+    # re-driven by beat): keep the list short in a thread that rolls back a lot.
+    del state["items"][:-_TOGETHER_MAX]
+    state["calls"] += 1
+    registered = state["calls"]
+
+    def send() -> None:
+        if state["sends"] > registered or not state["items"]:
+            return
+        state["calls"] += 1
+        state["sends"] = state["calls"]
+        items, state["items"] = state["items"], []
+        _send(task, tuple(items), {})
+
+    transaction.on_commit(send)
+
+
+def enqueue_debounced_on_commit(task: Task[[], Any], seconds: int) -> None:
+    """Sends an argument-less "drain the outbox" ``task`` to run ``seconds`` after commit, unless
+    one sent by an earlier commit is still waiting: the changes of every commit meanwhile are
+    drained by that one run (a stream of orders re-ranks its products in one indexing run every
+    few seconds, not one per order — bench/README.md, issue #18).
+
+    For work whose outbox a beat reconciler drains anyway: a commit that lands just after the run
+    started waits for the next commit or the reconciler. With the cache down, nothing is sent and
+    the reconciler drains it.
+    """
+
+    def send() -> None:
+        if cache.add(f"tasks:debounced:{task.name}", 1, timeout=seconds):
+            _send(task, (), {}, countdown=seconds)
 
     transaction.on_commit(send)

@@ -2,7 +2,8 @@
 worker.
 
 - ``notification_enqueue`` writes one row per email inside the transaction that causes it (a
-  duplicate dedupe key writes nothing) and, on commit, sends a task carrying the row's id.
+  duplicate dedupe key writes nothing) and, on commit, sends one task carrying the ids of every
+  row the transaction wrote.
 - ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
   sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
   recorded (attempts, last error, next attempt) and retried with backoff; a template that does
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
-from agora.core.tasks_util import enqueue_on_commit
+from agora.core.tasks_util import enqueue_on_commit, enqueue_together_on_commit
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
 from agora.notifications.models import ERASED_RECIPIENT, Notification
@@ -38,7 +39,7 @@ SEND_SKIPPED = "skipped"
 SEND_FAILED = "failed"
 
 
-def _send_task() -> "Task[[int], str]":
+def _send_task() -> "Task[..., str]":
     from agora.notifications.tasks import notification_send
 
     return notification_send
@@ -61,7 +62,9 @@ def notification_enqueue(
             )
     except IntegrityError:
         return None
-    enqueue_on_commit(_send_task(), notification.pk)
+    # One send task for all the transaction's notifications (an order's confirmation and each
+    # vendor's notice): the task sends each once, on its own terms.
+    enqueue_together_on_commit(_send_task(), notification.pk)
     return notification
 
 

@@ -2,11 +2,14 @@
 Redis for ``SEARCH_CACHE_TIMEOUT`` seconds under the index *generation*.
 
 Every write to the index (an indexing batch, a rebuild) bumps the generation once committed,
-so the next search misses and sees the new documents — except a batch that only moved products'
+so the next search misses (each answer is stored with the generation it was computed at, read
+with it in one round trip) and sees the new documents — except a batch that only moved products'
 rank (units sold, after orders): cached answers then rank by it within ``SEARCH_CACHE_TIMEOUT``,
-as otherwise every order would renew every answer. The vendors hidden at query time are part
-of the key, so a suspension takes effect at once. Visibility of each hit is still checked per
-request after the cache (``selectors._only_public``). A dead cache is a miss.
+as otherwise every order would renew every answer. Each answer is stored with the catalog version
+it was verified at and the vendors hidden then: while the version stays, a hit is served as it
+is (no database read); once it moved (every service that hides or shows a vendor moves it), the
+hidden vendors are read again and an answer computed without a newly hidden vendor is computed
+anew, so a suspension takes effect at once. A dead cache is a miss.
 """
 
 import hashlib
@@ -14,11 +17,18 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
-from agora.core.cache_versions import bump, current_many
+from agora.core.cache_versions import bump, read_with
 from agora.search.types import SearchResult
 
+Hidden = tuple[int, ...]  # vendor ids
+
 GENERATION_KEY = "search:generation"
+# Moved after every commit that queued products for indexing for more than their rank: the
+# cached answers' stamp includes it, so the hidden vendors and each hit are checked again at once
+# whatever path made the change (the catalog's services also move the catalog version).
+CHANGES_KEY = "search:changes"
 
 
 def index_changed() -> None:
@@ -27,26 +37,43 @@ def index_changed() -> None:
     bump(GENERATION_KEY)
 
 
+def products_queued() -> None:
+    """Products were queued for re-indexing (not only re-ranking) in this transaction: once it
+    commits, every cached answer is checked again before it is served."""
+    transaction.on_commit(_changed)
+
+
+def _changed() -> None:
+    bump(CHANGES_KEY)
+
+
 def cached(
     parts: tuple,
-    compute: Callable[[], SearchResult],
+    compute: Callable[[Hidden], SearchResult],
     *,
-    stamp_key: str,
+    stamp_keys: tuple[str, ...],
+    hidden: Callable[[], Hidden],
     verify: Callable[[SearchResult], SearchResult] = lambda result: result,
 ) -> SearchResult:
-    """The answer for ``parts``: cached, or computed. ``verify`` runs on a fresh answer and again
-    on a cached one whose stamp (the value of the counter ``stamp_key`` when it was verified)
-    differs from the current one; the verified answer is stored with the current stamp. The
-    generation and the stamp are read together, before anything is computed or verified."""
+    """The answer for ``parts``: cached, or computed with the vendors ``hidden()`` names.
+
+    The stamp is the value of the counters ``stamp_keys`` when an answer was verified; they are
+    read with the generation, before anything else. A cached answer with the current stamp is served
+    as it is. Otherwise the hidden vendors are read: a cached answer computed with other hidden
+    vendors is computed anew, one with the same is verified again (``verify`` checks each hit is
+    still public); the answer is stored with the current stamp."""
     timeout = settings.SEARCH_CACHE_TIMEOUT
     if timeout <= 0:
-        return verify(compute())
-    generation_now, stamp = current_many(GENERATION_KEY, stamp_key)
+        return verify(compute(hidden()))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]  # frozen dataclasses: stable repr
-    key = f"search:{generation_now}:{digest}"
-    entry = cache.get(key)
-    if entry is not None and entry[0] == stamp:
-        return entry[1]
-    result = verify(entry[1] if entry is not None else compute())
-    cache.set(key, (stamp, result), timeout=timeout)
+    key = f"search:answer:{digest}"
+    (generation_now, *stamp), entry = read_with((GENERATION_KEY, *stamp_keys), key)
+    if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == generation_now):
+        entry = None  # nothing cached, or cached before the index last changed
+    if entry is not None and entry[1] == stamp:
+        return entry[3]
+    hidden_now = hidden()
+    same_vendors_hidden = entry is not None and entry[2] == hidden_now
+    result = verify(entry[3] if same_vendors_hidden else compute(hidden_now))
+    cache.set(key, (generation_now, stamp, hidden_now, result), timeout=timeout)
     return result

@@ -2,10 +2,12 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from agora.core.tasks_util import enqueue_once_on_commit
+from agora.core.tasks_util import enqueue_debounced_on_commit, enqueue_once_on_commit
+from agora.search.cache import products_queued
 from agora.search.models import PendingIndex
 
 
@@ -33,7 +35,14 @@ def products_changed(product_ids: Iterable[int], *, schedule: bool = True, ranki
             "ranking_only = p.ranking_only AND EXCLUDED.ranking_only",
             [ids, timezone.now(), ranking_only],
         )
+    if not ranking_only:
+        products_queued()
     if schedule:
         from agora.search.tasks import index_pending
 
-        enqueue_once_on_commit(index_pending)
+        if ranking_only:
+            # Only the rank moved (every paid order): one indexing run every few seconds serves
+            # every order meanwhile; anything else is indexed at once.
+            enqueue_debounced_on_commit(index_pending, settings.SEARCH_RERANK_DELAY_SECONDS)
+        else:
+            enqueue_once_on_commit(index_pending)

@@ -12,7 +12,7 @@ from agora.catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from agora.core.errors import NotFound
 from agora.core.prepared import PreparedValues
 from agora.search import get_backend
-from agora.search.cache import cached
+from agora.search.cache import CHANGES_KEY, cached
 from agora.search.documents import public_products
 from agora.search.models import SearchQueryStat
 from agora.search.types import PageRequest, SearchFilters, SearchResult, Suggestion, tokenize
@@ -76,27 +76,28 @@ def search_products(
         if page.number > 1:
             raise NotFound(PAGE_NOT_FOUND)
         return SearchResult(total=0, results=[])
-    # Read on every search (one small indexed query), whatever path hid the vendor.
-    filters = replace(filters, exclude_vendor_ids=hidden_vendor_ids())
     backend = get_backend()
     text = " ".join(terms)
 
-    def compute() -> SearchResult:
-        answer = backend.search(text, filters, ordering, page, exact=exact)
+    def compute(hidden: tuple[int, ...]) -> SearchResult:
+        answer = backend.search(text, replace(filters, exclude_vendor_ids=hidden), ordering, page, exact=exact)
         return render(answer) if render else answer
 
     def verify(answer: SearchResult) -> SearchResult:
         answer.results = _only_public(answer.results)
         return answer
 
-    # Verified answers are reused while the catalog version stays the same: every service that
-    # changes a product's or vendor's visibility bumps it, so the guard runs again after any of
-    # them. (A raw database edit that bumps nothing is caught by the reconciler's re-index, which
-    # moves the index generation, within a minute.)
+    # Verified answers are served as they are while the catalog version and the search changes
+    # counter stay the same: every change queued for indexing (a vendor hidden, a product taken
+    # off sale, by a service or not) moves the counter on commit, and then the suspended vendors
+    # are read again (a newly hidden one renews the answer) and each hit is checked again. (A raw
+    # database edit that queues nothing is caught within SEARCH_CACHE_TIMEOUT, as the catalog's
+    # own cached pages are, or by the reconciler's re-index, which moves the index generation.)
     result = cached(
         (backend.name, text, filters, ordering, page, exact, render is not None),
         compute,
-        stamp_key=CATALOG_VERSION_KEY,
+        stamp_keys=(CATALOG_VERSION_KEY, CHANGES_KEY),
+        hidden=hidden_vendor_ids,
         verify=verify,
     )
     if page.number > 1 and page.offset >= result.total:

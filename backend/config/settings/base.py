@@ -281,6 +281,9 @@ CATALOG_EXACT_COUNT_LIMIT = env.int("CATALOG_EXACT_COUNT_LIMIT", default=1000)
 CATALOG_COUNTS_CACHE_TIMEOUT = env.int("CATALOG_COUNTS_CACHE_TIMEOUT", default=3600)
 # Search answers are cached per query for this long (0 = off); every index write invalidates them.
 SEARCH_CACHE_TIMEOUT = env.int("SEARCH_CACHE_TIMEOUT", default=60)
+# Products whose rank alone moved (units sold, after each paid order) are re-indexed by one run
+# this many seconds after the first of them, with every other order's products meanwhile.
+SEARCH_RERANK_DELAY_SECONDS = env.int("SEARCH_RERANK_DELAY_SECONDS", default=5)
 
 # Reviews: with pre-moderation (default) every review waits for staff before it is published; without
 # it a review is published at once unless it holds a link or one of REVIEWS_HOLD_WORDS (whole words,

@@ -253,3 +253,60 @@ def test_a_notification_can_forget_its_recipient_once_sent(test_templates):
     assert mail.outbox[0].to == ["bye@example.com"]
     n.refresh_from_db()
     assert n.to == "erased@erased.invalid" and n.context == {} and n.status == "sent"
+
+
+# --- one task per transaction ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_notifications_of_one_transaction_share_one_task(
+    test_templates, monkeypatch, django_capture_on_commit_callbacks
+):
+    from agora.notifications.tasks import notification_send as task
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: sent.append(tuple(args)))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = notification_enqueue(template="outbox_test", to="a@example.com", context={"name": "A"}, key="t-a")
+        with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint that rolls back
+            lost = notification_enqueue(template="outbox_test", to="x@example.com", context={"name": "X"}, key="t-x")
+            raise RuntimeError
+        second = notification_enqueue(template="outbox_test", to="b@example.com", context={"name": "B"}, key="t-b")
+    assert first is not None and lost is not None and second is not None
+    # one task, sent once after commit (ids of earlier rolled-back transactions, as every
+    # earlier test's, ride along and are skipped: their rows do not exist)
+    assert len(sent) == 1 and sent[0][-3:] == (first.pk, lost.pk, second.pk)
+    # The worker sends what committed, in order, and skips the row the savepoint took back.
+    task.apply(args=sent[0])
+    assert [m.to for m in mail.outbox] == [["a@example.com"], ["b@example.com"]]
+    assert not Notification.objects.filter(pk=lost.pk).exists()
+    assert Notification.objects.filter(status="sent").count() == 2
+    # A later transaction gets a task of its own
+    with django_capture_on_commit_callbacks() as later:
+        third = _enqueue(key="t-c")
+    assert len(later) == 1 and third is not None
+
+
+@pytest.mark.django_db
+def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test_templates, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from agora.notifications.tasks import notification_send as task
+
+    a, b, c = (_enqueue(key=f"f-{n}", to=f"{n}@example.com") for n in "abc")
+    assert a is not None and b is not None and c is not None
+    real = EmailBackend.send_messages
+
+    def refuses_b(self, messages):
+        if messages[0].to == ["b@example.com"]:
+            raise ConnectionRefusedError("mailbox server down")
+        return real(self, messages)
+
+    retried: list[tuple] = []
+    monkeypatch.setattr(EmailBackend, "send_messages", refuses_b)
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
+    task.apply(args=(a.pk, b.pk, c.pk))
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "c@example.com"]
+    b.refresh_from_db()
+    assert b.status == "queued" and b.attempts == 1 and "mailbox server down" in b.last_error
+    assert retried == [((b.pk,), {"countdown": 30})], "b alone is retried, after its backoff"
