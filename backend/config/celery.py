@@ -10,6 +10,7 @@ from celery.signals import (
     worker_init,
     worker_process_init,
 )
+from django.db import close_old_connections
 
 from agora.core import observability, scale_in_protection
 from agora.core.worker_health import touch_heartbeat
@@ -28,6 +29,19 @@ heartbeat_sent.connect(touch_heartbeat, weak=False)
 # While an import runs, autoscaling must not stop this worker's ECS task (agora.core.scale_in_protection).
 task_prerun.connect(scale_in_protection.on_task_prerun, weak=False)
 task_postrun.connect(scale_in_protection.on_task_postrun, weak=False)
+
+
+# Database connections around each task as around each request: one past CONN_MAX_AGE, or broken,
+# is closed (and a health check runs before the next use), so tasks reuse a healthy connection
+# instead of Celery's default of a new one per task (CELERY_DB_REUSE_MAX in settings).
+def _db_connections_fresh(task=None, **_kwargs) -> None:
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run in the caller's thread, inside its transaction: its connection is not ours
+    close_old_connections()
+
+
+task_prerun.connect(_db_connections_fresh, weak=False)
+task_postrun.connect(_db_connections_fresh, weak=False)
 
 # The request id travels with the tasks a request enqueues (logs, spans and errors carry it).
 before_task_publish.connect(observability.add_request_id_header, weak=False)

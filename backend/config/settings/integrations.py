@@ -55,6 +55,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection before and after every task unless this is
+# set, so each task opened a new PostgreSQL session (a backend forked, authenticated and its
+# catalog caches warmed: in make bench, six a second and about a quarter of the machine's CPU,
+# unseen because those backends had exited). Tasks now keep their connection as requests do:
+# config/celery.py applies CONN_MAX_AGE and CONN_HEALTH_CHECKS around each task, and Celery
+# itself still closes it every this many tasks.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Stopping a worker (a deploy, a scale-in: ECS sends SIGTERM, then SIGKILL 120 s later) with
 # REMAP_SIGTERM=SIGQUIT in its environment is Celery's soft shutdown: running tasks get this many
 # seconds to finish, then the rest are cancelled and their messages go straight back to the queue
