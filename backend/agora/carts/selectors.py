@@ -152,8 +152,7 @@ def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
     vendor, in one statement (the lines' own columns are index probes on (cart, variant))."""
     lines = []
     for row in _CART_LINES.rows(cart_id=cart.pk, variant_id=variant_id):
-        variant = loaded(Variant, {name: row[name] for name in _VARIANT_COLUMNS})
-        variant.product = loaded(
+        product = loaded(
             Product,
             {
                 "id": row["product_id"],
@@ -162,7 +161,8 @@ def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
                 "status": row["product__status"],
             },
         )
-        variant.vendor = loaded(Vendor, {"id": row["vendor_id"], "status": row["vendor__status"]})
+        vendor = loaded(Vendor, {"id": row["vendor_id"], "status": row["vendor__status"]})
+        variant = loaded(Variant, {name: row[name] for name in _VARIANT_COLUMNS}, product=product, vendor=vendor)
         if row["line_id"] is None:
             line = CartItem(cart_id=cart.pk, variant=variant, quantity=0, unit_price=variant.price)
         else:

@@ -1,5 +1,7 @@
 """PreparedValues: a values() queryset compiled once, run again with other values."""
 
+from typing import cast
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,3 +49,42 @@ def test_a_typed_value_used_several_times_is_bound_at_each_place():
     prepared = PreparedValues(build, pk=int)
     assert prepared.rows(pk=second.pk) == [{"slug": second.slug}]
     assert prepared.rows(pk=first.pk) == [{"slug": first.slug}]
+
+
+# --- loaded(): instances from rows, as .only() loads them ------------------------------------
+
+
+def test_an_instance_loaded_from_a_row_behaves_as_one_the_orm_loaded_with_only(django_assert_num_queries):
+    from agora.catalog.models import Variant
+    from agora.catalog.tests.factories import VariantFactory
+    from agora.core.prepared import loaded
+    from agora.vendors.models import Vendor
+
+    made = cast(Variant, VariantFactory(price="12.50", stock=7))
+    row = dict(Variant.objects.filter(pk=made.pk).values("id", "price", "stock", "product_id", "vendor_id")[0])
+    product = loaded(Product, {"id": made.product_id, "slug": made.product.slug})
+    vendor = loaded(Vendor, {"id": made.vendor_id, "status": made.vendor.status})
+    ours = loaded(Variant, row, product=product, vendor=vendor)
+    orm = Variant.objects.only("id", "price", "stock", "product_id", "vendor_id").get(pk=made.pk)
+    assert ours == orm and not ours._state.adding and ours._state.db == orm._state.db
+    assert ours.get_deferred_fields() == orm.get_deferred_fields() and "sku" in ours.get_deferred_fields()
+    with django_assert_num_queries(0):  # the related objects are cached, as select_related caches them
+        assert ours.product is product and ours.vendor.status == made.vendor.status
+        assert ours.product.slug == made.product.slug
+    sku = made.sku
+    with django_assert_num_queries(1):  # a deferred column is read on access, never silently empty
+        assert ours.sku == sku
+    ours.stock = 5
+    ours.save(update_fields=["stock"])
+    assert Variant.objects.get(pk=made.pk).stock == 5
+    with pytest.raises(ValueError, match="product"):
+        loaded(Variant, row, product=loaded(Product, {"id": made.product_id + 1}))
+
+
+def test_a_model_with_init_signal_listeners_is_loaded_through_from_db():
+    from agora.catalog.models import ProductImage
+    from agora.core.prepared import loaded
+
+    image = loaded(ProductImage, {"id": 1, "image": "products/a.jpg", "width": 640, "height": 480})
+    assert image.image.name == "products/a.jpg" and (image.width, image.height) == (640, 480)
+    assert not image._state.adding and "product_id" in image.get_deferred_fields()
