@@ -11,7 +11,8 @@ Why and where: docs/adr/0011-hot-statements-compiled-once.md. Only for ``.values
 whose changing values appear as plain bound parameters (an exact filter, a ``RawSQL`` parameter;
 a value may appear several times): a marker that does not reach the parameters unchanged is an
 error at first use. Values are text unless named with their type
-(``PreparedValues(build, cart_id=int)``).
+(``PreparedValues(build, cart_id=int)``); a ``list`` value is one array parameter, for a
+``RawSQL("… = ANY(%s)", [marker])`` (an ``__in`` lookup makes a parameter per item instead).
 """
 
 import threading
@@ -99,8 +100,10 @@ class PreparedValues:
                 markers[name] = -(2**62) - 7919 * index
             elif kind is str:
                 markers[name] = f"\x1fprepared-value:{name}\x1f"
+            elif kind is list:  # an array parameter (``= ANY(%s)``), found by identity
+                markers[name] = [f"\x1fprepared-list:{name}\x1f"]
             else:
-                raise TypeError(f"prepared values are int or str, not {kind!r}")
+                raise TypeError(f"prepared values are int, str or list, not {kind!r}")
         return markers
 
     def _compiled(self) -> _Compiled:
@@ -115,7 +118,7 @@ class PreparedValues:
                 i: name
                 for i, value in enumerate(params)
                 for name, marker in markers.items()
-                if type(value) is type(marker) and value == marker
+                if value is marker or (type(value) is type(marker) and not isinstance(value, list) and value == marker)
             }
             missing = set(self._kinds) - set(slots.values())
             if missing:

@@ -88,3 +88,26 @@ def test_a_model_with_init_signal_listeners_is_loaded_through_from_db():
     image = loaded(ProductImage, {"id": 1, "image": "products/a.jpg", "width": 640, "height": 480})
     assert image.image.name == "products/a.jpg" and (image.width, image.height) == (640, 480)
     assert not image._state.adding and "product_id" in image.get_deferred_fields()
+
+
+def test_a_list_value_is_one_array_parameter_whatever_its_length(django_assert_num_queries):
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    products = [cast(Product, ProductFactory()) for _ in range(3)]
+    prepared = PreparedValues(
+        lambda ids: (
+            Product.objects.filter(
+                RawSQL('"catalog_product"."id" = ANY(%s::bigint[])', [ids], output_field=BooleanField())
+            )
+            .order_by("id")
+            .values("id", "slug")
+        ),
+        ids=list,
+    )
+    for ids in ([products[0].pk], [p.pk for p in products], [], [products[2].pk, 10**12]):
+        with django_assert_num_queries(1):
+            rows = prepared.rows(ids=ids)
+        assert rows == list(Product.objects.filter(pk__in=ids).order_by("id").values("id", "slug"))
+    with pytest.raises(ValueError, match="ids"):  # an __in list is a parameter per item, not one array
+        PreparedValues(lambda ids: Product.objects.filter(pk__in=ids).values("id"), ids=list).rows(ids=[1])
