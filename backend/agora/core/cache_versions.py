@@ -32,8 +32,10 @@ def current_many(*keys: str) -> list[int]:
 
 
 def _start(key: str) -> int:
-    cache.add(key, fresh(), timeout=version_timeout())  # a concurrent starter may win: read what was stored
-    return cache.get(key) or 0
+    value = fresh()
+    if cache.add(key, value, timeout=version_timeout()):
+        return value
+    return cache.get(key) or 0  # a concurrent starter won: read what it stored
 
 
 def bump(key: str) -> None:
