@@ -3,7 +3,8 @@ worker.
 
 - ``notification_enqueue`` writes one row per email inside the transaction that causes it (a
   duplicate dedupe key writes nothing) and, on commit, sends one task carrying the ids of every
-  row the transaction wrote.
+  row the transaction wrote; ``notifications_enqueue`` writes several emails of one change in
+  one INSERT.
 - ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
   sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
   recorded (attempts, last error, next attempt) and retried with backoff; a template that does
@@ -13,6 +14,8 @@ worker.
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,28 @@ def _send_task() -> "Task[..., str]":
     return notification_send
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One email to record: a registered ``template`` rendered with ``context`` (JSON) to ``to``,
+    written once per dedupe ``key``; ``forget_after_send`` erases the address and context once
+    it is sent."""
+
+    template: str
+    to: str
+    context: dict[str, Any]
+    key: str
+    forget_after_send: bool = False
+
+    def row(self) -> Notification:
+        return Notification(
+            template=self.template,
+            to=self.to,
+            context=self.context,
+            key=self.key[:200],
+            forget_after_send=self.forget_after_send,
+        )
+
+
 def notification_enqueue(
     *, template: str, to: str, context: dict[str, Any], key: str, forget_after_send: bool = False
 ) -> Notification | None:
@@ -52,20 +77,31 @@ def notification_enqueue(
     a notification with this dedupe ``key`` exists. Call it inside the transaction of the change
     that causes the email: the row commits or rolls back with it. Returns the new row, or None
     for a duplicate key. ``forget_after_send`` erases the address and context once it is sent."""
-    registry.get(template)  # an unknown template is a programming error, caught at the call site
+    return notifications_enqueue([Outgoing(template, to, context, key, forget_after_send)])[0]
+
+
+def notifications_enqueue(emails: Sequence[Outgoing]) -> list[Notification | None]:
+    """``notification_enqueue`` for several emails of one change (an order's confirmation and its
+    vendors' notices) in one INSERT. Returns, in order, each new row or None for a duplicate key;
+    when any key exists (a redelivered task), each email is written on its own so the rest still
+    go out."""
+    for email in emails:
+        registry.get(email.template)  # an unknown template is a programming error, caught at the call site
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("notification_enqueue must run inside the caller's transaction.atomic()")
     try:
         with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's transaction usable
-            notification = Notification.objects.create(
-                template=template, to=to, context=context, key=key[:200], forget_after_send=forget_after_send
-            )
+            written: list[Notification | None] = list(Notification.objects.bulk_create([e.row() for e in emails]))
     except IntegrityError:
-        return None
+        if len(emails) == 1:
+            return [None]
+        written = [notifications_enqueue([email])[0] for email in emails]
     # One send task for all the transaction's notifications (an order's confirmation and each
     # vendor's notice): the task sends each once, on its own terms.
-    enqueue_together_on_commit(_send_task(), notification.pk)
-    return notification
+    for notification in written:
+        if notification is not None:
+            enqueue_together_on_commit(_send_task(), notification.pk)
+    return written
 
 
 def retry_delay(attempts: int) -> int:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
@@ -26,6 +26,7 @@ from agora.orders.errors import InvalidOrderTransition, VendorOrderNotShippable
 from agora.orders.events import VendorOrderShipped
 from agora.orders.models import SHIPPABLE_ORDER_STATUSES, Order, OrderLine, Parcel, ParcelLine, VendorOrder
 from agora.orders.states import SUB_ORDERS, order_transition
+from agora.vendors.models import Vendor
 
 SHIPPABLE_ORDER = SHIPPABLE_ORDER_STATUSES
 NOT_IN_SUB_ORDER = "This line is not part of this sub-order."
@@ -211,8 +212,15 @@ def restock_lines(quantities: dict[int, int]) -> None:
 def sub_orders_set_ship_by(*, order: Order) -> None:
     """When an order is confirmed, each sub-order must ship within its vendor's handling time."""
     paid_at = order.paid_at or timezone.now()
-    for vo in VendorOrder.objects.filter(order=order, ship_by__isnull=True).select_related("vendor"):
-        VendorOrder.objects.filter(pk=vo.pk).update(ship_by=paid_at + timedelta(days=vo.vendor.handling_days))
+    # One UPDATE for all of them: paid_at + the vendor's handling days.
+    handling_days = Subquery(Vendor.objects.filter(pk=OuterRef("vendor_id")).values("handling_days")[:1])
+    VendorOrder.objects.filter(order=order, ship_by__isnull=True).update(
+        ship_by=ExpressionWrapper(
+            Value(paid_at, output_field=DateTimeField())
+            + ExpressionWrapper(handling_days * Value(timedelta(days=1)), output_field=DurationField()),
+            output_field=DateTimeField(),
+        )
+    )
 
 
 def late_sub_orders(*, now: datetime | None = None) -> QuerySet[VendorOrder]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from agora.core.site import site_url
 from agora.notifications.registry import register
-from agora.notifications.services import notification_enqueue
+from agora.notifications.services import Outgoing, notification_enqueue, notifications_enqueue
 from agora.orders.models import Order, Parcel, VendorOrder
 
 register(
@@ -112,9 +112,16 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def order_confirmed(*, order: Order) -> None:
-    """The shopper's confirmation, once per order. ``order`` has its sub-orders (with vendor and
-    lines) prefetched."""
+def order_processed(*, order: Order) -> None:
+    """The emails of a paid order, written in one INSERT: the shopper's confirmation and each
+    vendor's notice of its sub-order (each once: keyed by order and vendor). ``order`` has its
+    sub-orders (with vendor and lines) prefetched."""
+    shipping = [vo for vo in order.vendor_orders.all() if vo.status != VendorOrder.Status.CANCELLED]
+    notifications_enqueue([_order_confirmed(order, shipping), *(_vendor_new_order(order, vo) for vo in shipping)])
+
+
+def _order_confirmed(order: Order, shipping: list[VendorOrder]) -> Outgoing:
+    """The shopper's confirmation: every sub-order still shipping, with its lines."""
     vendors = [
         {
             "vendor_name": vo.vendor.name,
@@ -131,10 +138,9 @@ def order_confirmed(*, order: Order) -> None:
                 if line.quantity > line.quantity_cancelled
             ],
         }
-        for vo in order.vendor_orders.all()
-        if vo.status != VendorOrder.Status.CANCELLED
+        for vo in shipping
     ]
-    notification_enqueue(
+    return Outgoing(
         template="order_confirmed",
         to=order.email,
         context={
@@ -150,9 +156,8 @@ def order_confirmed(*, order: Order) -> None:
     )
 
 
-def vendor_new_order(*, order: Order, vendor_order: VendorOrder) -> None:
-    """The vendor's notice of a sub-order to ship, once per sub-order."""
-    vo = vendor_order
+def _vendor_new_order(order: Order, vo: VendorOrder) -> Outgoing:
+    """The vendor's notice of a sub-order to ship."""
     lines = [
         {
             "sku": line.sku,
@@ -163,7 +168,7 @@ def vendor_new_order(*, order: Order, vendor_order: VendorOrder) -> None:
         for line in vo.lines.all()
         if line.quantity > line.quantity_cancelled
     ]
-    notification_enqueue(
+    return Outgoing(
         template="vendor_new_order",
         to=vo.vendor.contact_email,
         context={

@@ -72,11 +72,10 @@ def order_release_stock(*, order: Order) -> bool:
 
 
 def order_mark_paid(*, order: Order) -> None:
-    """pending_payment → paid, and schedule processing (emails, confirmation) on the worker and
-    the popularity of its products (search ranking)."""
+    """pending_payment → paid, and schedule processing on the worker (emails, confirmation, and
+    the popularity of its products for search ranking)."""
     order_transition(order, Order.Status.PAID)
-    enqueue_on_commit(_process_task(), order.pk)
-    _popularity_changed(order)
+    enqueue_on_commit(_process_task(), order.pk)  # which also recounts its products' units sold
 
 
 def _popularity_changed(order: Order) -> None:
@@ -243,7 +242,8 @@ def order_process(*, order_id: int) -> str:
     """After payment, in one transaction: paid → processing, the sub-orders → processing with
     their ship-by dates, and the confirmation to the customer and the new-order notice to each
     vendor written to the notification outbox (each keyed once: a redelivered task, or a run
-    after a crash, writes nothing twice; the worker sends each email once)."""
+    after a crash, writes nothing twice; the worker sends each email once). Then the units sold
+    of its products are recounted (search ranking)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status not in OPEN_PAID:
@@ -261,10 +261,10 @@ def order_process(*, order_id: int) -> str:
             Prefetch("vendor_orders", VendorOrder.objects.select_related("vendor").order_by("pk")),
             "vendor_orders__lines",
         ).get(pk=order.pk)
-        notifications.order_confirmed(order=order)
-        for vo in order.vendor_orders.all():
-            if vo.status != VendorOrder.Status.CANCELLED:
-                notifications.vendor_new_order(order=order, vendor_order=vo)
+        notifications.order_processed(order=order)
+    # The sale reaches search ranking now rather than at the hourly refresh: here, not in a task
+    # of its own sent at payment (a task costs the worker more than the recount, bench/README.md).
+    order_popularity_update(order_id=order_id)
     return "processed"
 
 

@@ -14,9 +14,11 @@ from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
 from agora.notifications.models import Notification
 from agora.notifications.services import (
+    Outgoing,
     notification_enqueue,
     notification_retry,
     notification_send,
+    notifications_enqueue,
     notifications_forget_recipient,
     notifications_redrive,
 )
@@ -310,3 +312,21 @@ def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test
     b.refresh_from_db()
     assert b.status == "queued" and b.attempts == 1 and "mailbox server down" in b.last_error
     assert retried == [((b.pk,), {"countdown": 30})], "b alone is retried, after its backoff"
+
+
+@pytest.mark.django_db
+def test_emails_enqueued_together_skip_only_the_keys_already_written(test_templates, django_assert_num_queries):
+    def emails(*keys: str) -> list[Outgoing]:
+        return [Outgoing("outbox_test", f"{key}@example.com", {"name": key}, key) for key in keys]
+
+    # Three new emails of one change: one INSERT (in its savepoint)
+    with transaction.atomic(), django_assert_num_queries(3):
+        first = notifications_enqueue(emails("a", "b", "c"))
+    assert all(row is not None and row.pk for row in first)
+    # A second change repeating one key: the other two are still written, the repeat is not
+    with transaction.atomic():
+        second = notifications_enqueue(emails("d", "b", "e"))
+    assert [row is None for row in second] == [False, True, False]
+    assert sorted(Notification.objects.values_list("key", flat=True)) == ["a", "b", "c", "d", "e"]
+    deliver = list(Notification.objects.filter(key="b").values_list("to", flat=True))
+    assert deliver == ["b@example.com"]

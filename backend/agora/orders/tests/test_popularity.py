@@ -76,9 +76,10 @@ def test_a_sale_and_its_cancellation_reach_the_figure_through_the_worker_without
     # When a shopper pays for 2 lamps and a mug
     with django_capture_on_commit_callbacks(execute=True):
         order = place(user, (lamp, 2), (mug, 1))
-    # Then, after commit, the order pipeline asks the worker to recount that order's products
-    assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
-    assert tasks.order_popularity_update(order.pk) == 2  # what the worker runs
+    # Then, after commit, the worker's processing of the paid order recounts its products
+    assert ("agora.orders.tasks.order_process", (order.pk,)) in sent_tasks
+    assert (units(lamp), units(mug), units(other)) == (0, 0, 0)
+    assert tasks.order_process(order.pk) == "processed"  # what the worker runs
     assert (units(lamp), units(mug), units(other)) == (2, 1, 0)
     # And cancelling the order brings them back down the same way
     sent_tasks.clear()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 
@@ -142,3 +144,36 @@ def test_broker_down_at_checkout_still_sells_and_the_redrive_processes_it_later(
     wait_for(lambda: Order.objects.get(pk=order.pk).status == "processing", message="the re-driven processing")
     wait_for(lambda: Notification.objects.filter(status="sent").count() == 2, message="both emails sent")
     assert orders_redrive() == 0
+
+
+@pytest.mark.django_db
+def test_each_sub_order_is_due_out_within_its_own_vendors_handling_time(api_client):
+    # given a paid order from a vendor who ships within 1 day and one who needs 5
+    order = _paid_order(api_client)
+    quick, slow = order.vendor_orders.order_by("pk")
+    type(quick.vendor).objects.filter(pk=quick.vendor_id).update(handling_days=1)
+    type(slow.vendor).objects.filter(pk=slow.vendor_id).update(handling_days=5)
+    # when the worker processes it
+    order_process(order_id=order.pk)
+    # then each sub-order's ship-by date is the payment time plus its own vendor's days
+    quick.refresh_from_db()
+    slow.refresh_from_db()
+    assert order.paid_at is not None and quick.ship_by is not None and slow.ship_by is not None
+    assert (quick.ship_by - order.paid_at, slow.ship_by - order.paid_at) == (timedelta(days=1), timedelta(days=5))
+    deliver_all()
+    due = {m.to[0]: m.subject for m in mail.outbox if m.to[0].startswith("shop")}
+    assert due["shop0@example.com"].endswith((order.paid_at + timedelta(days=1)).date().isoformat())
+
+
+@pytest.mark.django_db
+def test_processing_an_order_takes_the_same_statements_for_two_vendors_as_for_five(
+    api_client, django_assert_max_num_queries
+):
+    # given a paid order from 2 vendors and one from 5
+    small, large = _paid_order(api_client, vendors=2), _paid_order(api_client, vendors=5)
+    # then processing either (its state, ship-by dates, the 3 or 6 emails, units sold) takes the
+    # same fixed number of statements: none per vendor
+    for order in (small, large):
+        with django_assert_max_num_queries(20):
+            assert order_process(order_id=order.pk) == "processed"
+    assert Notification.objects.count() == 3 + 6
