@@ -1,7 +1,7 @@
 """Runs the load phases against a running stack on 127.0.0.1 and prints the figures.
 
 Phases (each bounded in time; ``--phases`` picks a subset): 1) ``ceiling`` — a bare Django view,
-always measured; 2) ``reads``: each cached storefront read alone at the same concurrency; 3) ``cold``:
+always measured, and the same view with no middleware and no access log (``--bare-host``); 2) ``reads``: each cached storefront read alone at the same concurrency; 3) ``cold``:
 list and detail alone against a second server with the catalog cache off (``--cold-host``);
 4) ``cart``: add to cart alone (guests with ~10 lines); 5) ``mix``: the storefront mix;
 6) ``saturation``: the mix at rising concurrency until throughput stops growing, then the mix paced
@@ -35,6 +35,8 @@ RATIO_TARGETS = {
     "search": 0.4,
     "mix saturation": 0.25,
 }
+# Issue #18: the stack's ceiling within 10 % of the same view with no middleware and no access log.
+BARE_TARGET = 0.9
 PHASES = ("ceiling", "reads", "cold", "cart", "mix", "saturation")
 
 
@@ -126,6 +128,14 @@ def run(
     return out
 
 
+def cpu_per_request(measured: dict) -> str:
+    """Cores each part of the stack used during a phase, and its CPU per request."""
+    rps = measured["_total"]["rps"]
+    return f"{sum(measured['_cpu'].values()):.2f} of {os.cpu_count()} cores; ms of CPU per request: " + ", ".join(
+        f"{group} {cores:.2f} cores ({cores * 1000 / rps:.2f} ms)" for group, cores in measured["_cpu"].items()
+    )
+
+
 def load_average() -> str:
     """The machine's load while measuring (other work shares these 2 cores)."""
     one, five, fifteen = os.getloadavg()
@@ -151,6 +161,10 @@ def main() -> int:
     parser.add_argument(
         "--cold-host", help="a second server of the same stack with the catalog cache off (cold-read phases)"
     )
+    parser.add_argument(
+        "--bare-host",
+        help="the same Django view with no middleware and no access log under the same gunicorn (bare_wsgi.py)",
+    )
     parser.add_argument("--users", type=int, default=16, help="concurrency for the ceiling and per-endpoint phases")
     parser.add_argument("--duration", type=float, default=20, help="seconds per phase")
     parser.add_argument("--steps", default="4,8,16,32,64", help="concurrency steps of the saturation search")
@@ -163,7 +177,7 @@ def main() -> int:
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
     parser.add_argument("--json", help="write all figures here")
     args = parser.parse_args()
-    for host in filter(None, (args.host, args.cold_host)):
+    for host in filter(None, (args.host, args.cold_host, args.bare_host)):
         if urlparse(host).hostname not in ("127.0.0.1", "localhost", "::1"):
             parser.error("load is only ever sent to this machine (127.0.0.1)")
     phases = set(args.phases.split(","))
@@ -176,9 +190,19 @@ def main() -> int:
     results: dict = {"load_before": load_average()}
     print(f"\nbefore the run: {load_average()}")
     # Always measured: every other figure is a ratio of it.
-    ceiling = run(locustfile.Ceiling, args.users, args.duration, args.host, profile="ceiling")["ceiling"]
+    ceiling_run = run(locustfile.Ceiling, args.users, args.duration, args.host, profile="ceiling", cpu=True)
+    ceiling = ceiling_run["ceiling"]
     results["ceiling"] = ceiling
     ratios: dict[str, float] = {}
+    bare = {}
+    if args.bare_host:
+        # The same view without the stack around it (middleware, access log): what the stack costs.
+        bare_run = run(locustfile.Ceiling, args.users, args.duration, args.bare_host, cpu=True)
+        bare = {"bare view (no middleware, no access log)": bare_run["ceiling"]}
+        results["bare_view"] = bare_run["ceiling"]
+        for name, measured in (("ceiling", ceiling_run), ("bare view", bare_run)):
+            if "_cpu" in measured:
+                print(f"CPU per request, {name}: " + cpu_per_request(measured))
     alone = {}
     if "reads" in phases:
         for cls, name in (
@@ -201,7 +225,7 @@ def main() -> int:
         ratios[name] = r["rps"] / ceiling["rps"]
     table(
         f"Ceiling and each request alone ({args.users} concurrent clients, {args.duration:.0f} s each; {load_average()})",
-        {"ceiling (bare view)": ceiling, **alone},
+        {"ceiling (bare view)": ceiling, **bare, **alone},
         ceiling["rps"],
     )
 
@@ -214,13 +238,7 @@ def main() -> int:
         table(f"Storefront mix ({args.users} concurrent clients, {args.duration * 2:.0f} s; {load_average()})", mix)
         if "_cpu" in mix:
             # Where the mix's CPU went (all of it shares the same cores): the part to work on.
-            per_request = {group: cores * 1000 / mix["_total"]["rps"] for group, cores in mix["_cpu"].items()}
-            print(
-                f"\nCPU during the mix ({sum(mix['_cpu'].values()):.2f} of {os.cpu_count()} cores; ms of CPU per request): "
-                + ", ".join(
-                    f"{group} {cores:.2f} cores ({per_request[group]:.1f} ms)" for group, cores in mix["_cpu"].items()
-                )
-            )
+            print(f"\nCPU during the mix: {cpu_per_request(mix)}")
         checks["0 errors (mix)"] = mix["_total"]["errors"] == 0
 
     if "saturation" in phases:
@@ -264,6 +282,11 @@ def main() -> int:
     if "detail" in alone:
         checks["cached detail ≥ 0.5 x ceiling"] = ratios["detail"] >= TARGETS["ratio_list_detail"]
     checks["0 errors (each request alone)"] = all(r["errors"] == 0 for r in alone.values())
+    if bare:
+        stack = ceiling["rps"] / results["bare_view"]["rps"]
+        results["ceiling_of_bare_view"] = stack
+        print(f"\nThe stack's ceiling is {stack:.3f} of the bare view's ({results['bare_view']['rps']:.0f} req/s)")
+        checks[f"ceiling ≥ {BARE_TARGET} x the bare view"] = stack >= BARE_TARGET
 
     print(f"\nRatios to the ceiling ({ceiling['rps']:.0f} req/s, same run; {load_average()}):")
     for name, target in RATIO_TARGETS.items():

@@ -23,6 +23,8 @@ work=$(mktemp -d /tmp/agora-load.XXXXXX)
 port=$(free_port)
 cold_port=$(free_port)
 while [ "$cold_port" = "$port" ]; do cold_port=$(free_port); done
+bare_port=$(free_port)
+while [ "$bare_port" = "$port" ] || [ "$bare_port" = "$cold_port" ]; do bare_port=$(free_port); done
 stop_on_exit "$work"
 
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
@@ -53,9 +55,13 @@ CATALOG_CACHE_TIMEOUT=0 GUNICORN_BIND="127.0.0.1:$cold_port" \
   "$VENV/bin/gunicorn" -c config/gunicorn.conf.py config.wsgi:application >"$work/web-cold.log" 2>&1 &
 cold_pid=$!
 BG_PIDS+=($cold_pid)
+# The ceiling's view with no middleware and no access log under the same gunicorn configuration
+# (bench/load/bare_wsgi.py): what the stack around a request costs. Idle outside the ceiling phase.
+GUNICORN_BIND="127.0.0.1:$bare_port" "$VENV/bin/gunicorn" -c bench/load/bare_gunicorn.py >"$work/web-bare.log" 2>&1 &
+BG_PIDS+=($!)
 "$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -c 2 >"$work/worker.log" 2>&1 &
 BG_PIDS+=($!)
-for p in "$port" "$cold_port"; do
+for p in "$port" "$cold_port" "$bare_port"; do
   for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$p/health/ready/" >/dev/null 2>&1 && break; sleep 0.3; done
 done
 
@@ -64,7 +70,8 @@ cat <<INFO
 Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), Python $("$PY" -c 'import platform; print(platform.python_version())')
 Stack:   gunicorn ${WEB_CONCURRENCY} workers x ${GUNICORN_THREADS:-4} threads (${GUNICORN_WORKER_CLASS:-gthread}, config/gunicorn.conf.py), DJANGO_ENV=production,
          PostgreSQL $(psql --version | awk '{print $3}'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), one Celery worker; locust on the same machine.
-         A second gunicorn like it with CATALOG_CACHE_TIMEOUT=0 serves the cold-read phases.
+         A second gunicorn like it with CATALOG_CACHE_TIMEOUT=0 serves the cold-read phases, a third
+         the ceiling's view with no middleware and no access log (bench/load/bare_wsgi.py).
 Load:    $(uptime)
 INFO
 profile_args=()
@@ -74,6 +81,6 @@ if [ -n "${PROFILE:-}" ]; then
 fi
 cd "$here"
 AGORA_LOAD_USERS="$work/users.json" "$REPO_DIR/.venv-bench/bin/python" loadtest.py --host "http://127.0.0.1:$port" \
-  --cold-host "http://127.0.0.1:$cold_port" --duration "${DURATION:-20}" ${PHASES:+--phases "$PHASES"} \
+  --cold-host "http://127.0.0.1:$cold_port" --bare-host "http://127.0.0.1:$bare_port" --duration "${DURATION:-20}" ${PHASES:+--phases "$PHASES"} \
   "${profile_args[@]}" --json "${RESULTS:-$REPO_DIR/backend/bench/load/last-run.json}"
 echo "after the run: $(uptime)"

@@ -3,6 +3,7 @@ client puts in its headers."""
 
 import importlib.util
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,9 +25,7 @@ def test_each_access_line_is_one_json_object_with_hostile_headers_escaped():
     # given the production access logger and a request whose headers carry quotes, backslashes,
     # a newline and non-ASCII text
     conf = _conf()
-    cfg = Config()
-    cfg.set("access_log_format", conf.access_log_format)
-    logger = conf.JsonAccessLogger(cfg)
+    logger = conf.JsonAccessLogger(Config())
     agent = 'evil "agent" \\ with\nnewline and ünïcode'
     environ = {
         "REQUEST_METHOD": "GET",
@@ -44,8 +43,7 @@ def test_each_access_line_is_one_json_object_with_hostile_headers_escaped():
     response = SimpleNamespace(status="200 OK", sent=123, headers=[("Content-Type", "application/json")])
 
     # when the line is written
-    atoms = logger.atoms_wrapper_class(logger.atoms(response, request, environ, timedelta(milliseconds=12)))
-    line = cfg.access_log_format % atoms
+    line = logger.line(response, request, environ, timedelta(milliseconds=12))
 
     # then it is one JSON object with every value intact
     assert "\n" not in line
@@ -60,3 +58,48 @@ def test_each_access_line_is_one_json_object_with_hostile_headers_escaped():
     assert entry["request_id"] == "req-1" and entry["peer"] == "10.0.0.7" and entry["duration_ms"] == "12"
     # headers the request did not send read as "-"
     assert entry["referer"] == "-" and entry["amzn_trace_id"] == "-"
+    # every field, in the order Logs Insights queries expect
+    assert list(entry) == [
+        "type",
+        "time",
+        "client_ip",
+        "forwarded_for",
+        "peer",
+        "method",
+        "path",
+        "query",
+        "status",
+        "bytes",
+        "duration_ms",
+        "referer",
+        "user_agent",
+        "request_id",
+        "amzn_trace_id",
+    ]
+    assert entry["type"] == "access" and entry["forwarded_for"] == "203.0.113.9"
+    assert entry["time"].startswith("[") and entry["time"].endswith("]")
+
+
+def test_each_request_writes_one_line_through_the_access_logger():
+    # given the production logger with the access log on stdout, as in the container
+    conf = _conf()
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    logger = conf.JsonAccessLogger(cfg)
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger.access_log.addHandler(Collect())
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/cart/items/", "REMOTE_ADDR": "10.0.0.8"}
+    request = SimpleNamespace(headers=[("X-AMZN-TRACE-ID", "Root=1-abc")])
+    response = SimpleNamespace(status="201 Created", sent=None, headers=[])
+    # when two requests are answered
+    logger.access(response, request, environ, timedelta(seconds=1, microseconds=2500))
+    logger.access(response, request, environ, timedelta(milliseconds=3))
+    # then each wrote one JSON line with its own figures
+    entries = [json.loads(line) for line in lines]
+    assert [(e["status"], e["duration_ms"], e["bytes"]) for e in entries] == [("201", "1002", "-"), ("201", "3", "-")]
+    assert entries[0]["amzn_trace_id"] == "Root=1-abc" and entries[0]["query"] == "-"
