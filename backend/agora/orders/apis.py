@@ -1,3 +1,5 @@
+from typing import Any
+
 import orjson
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +12,7 @@ from rest_framework.views import APIView
 from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.errors import CartNotFound
 from agora.core.headers import token_header
+from agora.core.money import money_text
 from agora.core.pagination import PageNumberPagination, paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
@@ -91,8 +94,7 @@ class CheckoutApi(APIView):
                 )
             else:
                 result = checkout.checkout(user=request.user, cart_token=token, attempt_id=claim.id, **data)
-            body = CheckoutOrderSerializer(result.answer, context={"price_changes": result.price_changes}).data
-            return 201, body, result.order.pk
+            return 201, checkout_body(result), result.order.pk
 
         status, body = idempotent(
             scope=caller_scope(user=request.user, cart_token=token),
@@ -101,6 +103,32 @@ class CheckoutApi(APIView):
             action=place,
         )
         return Response(body, status=status)
+
+
+def checkout_body(result: checkout.CheckoutResult) -> dict[str, Any]:
+    """CheckoutOrderSerializer's answer. Built from the rows checkout wrote without a serializer
+    (~15 % of a checkout's CPU went into it); a resumed checkout, read back from the
+    database, goes through the serializer. A test keeps both equal."""
+    answer = result.answer
+    if not isinstance(answer, checkout.OrderAnswer):
+        return CheckoutOrderSerializer(answer, context={"price_changes": result.price_changes}).data
+    body = selectors.order_answer(
+        order=answer.order,
+        lines=answer.lines,
+        sub_orders=[(sub.vendor_order, sub.lines) for sub in answer.vendor_orders],
+        payment=answer.payments[0] if answer.payments else None,
+    )
+    body["access_token"] = answer.order.access_token
+    body["price_changes"] = [
+        {
+            "variant_id": change["variant_id"],
+            "sku": change["sku"],
+            "price_in_cart": money_text(change["price_in_cart"]),
+            "price_charged": money_text(change["price_charged"]),
+        }
+        for change in result.price_changes
+    ]
+    return body
 
 
 class OrderListApi(APIView):

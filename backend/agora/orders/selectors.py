@@ -70,6 +70,21 @@ LINE_VALUES = (
     "currency",
 )
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
+VENDOR_ORDER_VALUES = (
+    "id",
+    "order_id",
+    "status",
+    "subtotal",
+    "currency",
+    "tracking_number",
+    "shipped_at",
+    "shipping_total",
+    "shipping_method_name",
+    "shipping_method_code",
+    "delivery_days_min",
+    "delivery_days_max",
+)
+PAYMENT_VALUES = ("gateway", "status", "amount", "amount_refunded", "currency", "client_secret", "failure_code")
 
 
 def order_list_rows(*, user: User) -> QuerySet[Order, dict[str, Any]]:
@@ -105,7 +120,6 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """A page of orders in OrderSerializer's shape from five statements whatever the page holds
     (lines, sub-orders with their vendors, parcels with their lines, the latest payment of each),
     no model instances and no serializer: a page of 20 took ~30 ms through the serializers."""
-    from agora.orders.states import CANCELLABLE
     from agora.payments.models import Payment
 
     ids = [row["id"] for row in rows]
@@ -120,22 +134,7 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     vendor_orders = list(
         VendorOrder.objects.filter(order_id__in=ids)
         .order_by("id")
-        .values(
-            "id",
-            "order_id",
-            "vendor__slug",
-            "vendor__name",
-            "status",
-            "subtotal",
-            "currency",
-            "tracking_number",
-            "shipped_at",
-            "shipping_total",
-            "shipping_method_name",
-            "shipping_method_code",
-            "delivery_days_min",
-            "delivery_days_max",
-        )
+        .values(*VENDOR_ORDER_VALUES, "vendor__slug", "vendor__name")
     )
     parcels: dict[int, list[dict[str, Any]]] = defaultdict(list)
     by_parcel: dict[int, dict[str, Any]] = {}
@@ -173,68 +172,105 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         for pay in Payment.objects.filter(order_id__in=ids)
         .order_by("order_id", "-id")
         .distinct("order_id")
-        .values(
-            "order_id", "gateway", "status", "amount", "amount_refunded", "currency", "client_secret", "failure_code"
-        )
+        .values("order_id", *PAYMENT_VALUES)
     }
     vos_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for vo in vendor_orders:
-        vos_by_order[vo["order_id"]].append(
-            {
-                "id": vo["id"],
-                "vendor": {"slug": vo["vendor__slug"], "name": vo["vendor__name"]},
-                "status": vo["status"],
-                "subtotal": money_text(vo["subtotal"]),
-                "currency": vo["currency"],
-                "tracking_number": vo["tracking_number"],
-                "shipped_at": datetime_text(vo["shipped_at"]),
-                "shipping": money_text(vo["shipping_total"]),
-                "shipping_method": vo["shipping_method_name"],
-                "shipping_method_code": vo["shipping_method_code"],
-                "delivery_days_min": vo["delivery_days_min"],
-                "delivery_days_max": vo["delivery_days_max"],
-                "parcels": parcels.get(vo["id"], []),
-                "lines": lines_by_vo.get(vo["id"], []),
-            }
+        vos_by_order[vo["order_id"]].append(_vendor_order(vo, parcels.get(vo["id"], []), lines_by_vo.get(vo["id"], [])))
+    return [
+        _order(row, lines_by_order.get(row["id"], []), vos_by_order.get(row["id"], []), payments.get(row["id"]))
+        for row in rows
+    ]
+
+
+def _vendor_order(vo: dict[str, Any], parcels: list[dict[str, Any]], lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": vo["id"],
+        "vendor": {"slug": vo["vendor__slug"], "name": vo["vendor__name"]},
+        "status": vo["status"],
+        "subtotal": money_text(vo["subtotal"]),
+        "currency": vo["currency"],
+        "tracking_number": vo["tracking_number"],
+        "shipped_at": datetime_text(vo["shipped_at"]),
+        "shipping": money_text(vo["shipping_total"]),
+        "shipping_method": vo["shipping_method_name"],
+        "shipping_method_code": vo["shipping_method_code"],
+        "delivery_days_min": vo["delivery_days_min"],
+        "delivery_days_max": vo["delivery_days_max"],
+        "parcels": parcels,
+        "lines": lines,
+    }
+
+
+def _order(
+    row: dict[str, Any],
+    lines: list[dict[str, Any]],
+    vos: list[dict[str, Any]],
+    payment: dict[str, Any] | None,
+) -> dict[str, Any]:
+    from agora.orders.states import CANCELLABLE
+    from agora.payments.models import Payment
+
+    address = row["shipping_address"] or {}
+    return {
+        "number": row["number"],
+        "status": row["status"],
+        "email": row["email"],
+        "created_at": datetime_text(row["created_at"]),
+        "currency": row["currency"],
+        "subtotal": money_text(row["subtotal"]),
+        "shipping": money_text(row["shipping_total"]),
+        "total": money_text(row["total"]),
+        "shipping_method": row["shipping_method_name"],
+        "shipping_address": {k: _text(address[k]) for k in ADDRESS_FIELDS if k in address},
+        "lines": lines,
+        "vendor_orders": vos,
+        "payment": None
+        if payment is None
+        else {
+            "gateway": payment["gateway"],
+            "status": payment["status"],
+            "amount": money_text(payment["amount"]),
+            "amount_refunded": money_text(payment["amount_refunded"]),
+            "currency": payment["currency"],
+            "client_secret": payment["client_secret"]
+            if payment["status"] == Payment.Status.PENDING and payment["client_secret"]
+            else None,
+            "failure_code": payment["failure_code"],
+        },
+        "refunded_total": f"{payment['amount_refunded'] if payment is not None else 0:.2f}",
+        "can_cancel": row["status"] in CANCELLABLE and all(vo["status"] != VendorOrder.Status.SHIPPED for vo in vos),
+    }
+
+
+def order_answer(
+    *,
+    order: Order,
+    lines: Sequence[OrderLine],
+    sub_orders: Sequence[tuple[VendorOrder, Sequence[OrderLine]]],
+    payment: Any | None,
+) -> dict[str, Any]:
+    """One order in OrderSerializer's shape from the rows a write just made (checkout's answer):
+    no statement and no serializer. Its sub-orders have no parcels yet; ``payment`` is its latest."""
+    shaped = {line.pk: _line(_values(line, LINE_VALUES)) for line in lines}
+    vos = [
+        _vendor_order(
+            {**_values(vo, VENDOR_ORDER_VALUES), "vendor__slug": vo.vendor.slug, "vendor__name": vo.vendor.name},
+            [],
+            [shaped[line.pk] for line in vo_lines],
         )
-    out = []
-    for row in rows:
-        payment = payments.get(row["id"])
-        address = row["shipping_address"] or {}
-        vos = vos_by_order.get(row["id"], [])
-        out.append(
-            {
-                "number": row["number"],
-                "status": row["status"],
-                "email": row["email"],
-                "created_at": datetime_text(row["created_at"]),
-                "currency": row["currency"],
-                "subtotal": money_text(row["subtotal"]),
-                "shipping": money_text(row["shipping_total"]),
-                "total": money_text(row["total"]),
-                "shipping_method": row["shipping_method_name"],
-                "shipping_address": {k: _text(address[k]) for k in ADDRESS_FIELDS if k in address},
-                "lines": lines_by_order.get(row["id"], []),
-                "vendor_orders": vos,
-                "payment": None
-                if payment is None
-                else {
-                    "gateway": payment["gateway"],
-                    "status": payment["status"],
-                    "amount": money_text(payment["amount"]),
-                    "amount_refunded": money_text(payment["amount_refunded"]),
-                    "currency": payment["currency"],
-                    "client_secret": payment["client_secret"]
-                    if payment["status"] == Payment.Status.PENDING and payment["client_secret"]
-                    else None,
-                    "failure_code": payment["failure_code"],
-                },
-                "refunded_total": f"{payment['amount_refunded'] if payment is not None else 0:.2f}",
-                "can_cancel": row["status"] in CANCELLABLE
-                and all(vo["status"] != VendorOrder.Status.SHIPPED for vo in vos),
-            }
-        )
-    return out
+        for vo, vo_lines in sub_orders
+    ]
+    return _order(
+        _values(order, ORDER_VALUES),
+        list(shaped.values()),
+        vos,
+        None if payment is None else _values(payment, PAYMENT_VALUES),
+    )
+
+
+def _values(instance: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in names}
 
 
 def order_get_for_caller(

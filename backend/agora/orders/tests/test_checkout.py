@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
@@ -216,3 +217,40 @@ def test_checkout_of_a_three_vendor_cart_stays_within_20_queries(django_assert_m
     assert r.status_code == 201 and len(r.json()["vendor_orders"]) == 3
     assert Cart.objects.get(pk=cart.pk).items.count() == 0
     assert ("agora.orders.tasks.order_process", (Order.objects.get().pk,)) in sent_tasks
+
+
+@pytest.mark.parametrize("payment", ["dummy", "stripe"])
+def test_the_checkout_answer_is_the_checkout_serializers_answer(api_client, monkeypatch, payment, request):
+    # given a cart of three vendors, one line of which changed price since it was added
+    import orjson
+
+    from agora.orders import checkout
+    from agora.orders.serializers import CheckoutOrderSerializer
+
+    if payment == "stripe":
+        request.getfixturevalue("stripe_api")
+    cart, variants = three_vendor_cart(cast(Cart, CartFactory()))
+    Variant.objects.filter(pk=variants[1].pk).update(price=Decimal("77.70"))
+    results: list[checkout.CheckoutResult] = []
+    place = checkout.checkout
+
+    def keep(**kwargs):
+        results.append(place(**kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(checkout, "checkout", keep)
+    # when the shopper checks out (paid at once, or pending at Stripe with a client secret)
+    if payment == "stripe":
+        r = post_checkout(api_client, token=cart.token, payment_method="stripe", payment_token=None)
+    else:
+        r = post_checkout(api_client, token=cart.token)
+    assert r.status_code == 201, r.json()
+    # then the answer is exactly what the documented serializer writes for that order
+    (result,) = results
+    expected = CheckoutOrderSerializer(result.answer, context={"price_changes": result.price_changes}).data
+    assert r.json() == orjson.loads(orjson.dumps(expected))
+    body = r.json()
+    assert len(body["vendor_orders"]) == 3 and len(body["price_changes"]) == 1
+    assert body["price_changes"][0]["price_charged"] == "77.70"
+    assert body["payment"]["status"] == ("pending" if payment == "stripe" else "captured")
+    assert (body["payment"]["client_secret"] is not None) == (payment == "stripe")
