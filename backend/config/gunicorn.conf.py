@@ -22,11 +22,15 @@ def _env_int(name: str, default: int) -> int:
 
 _NUM_PROXIES = _env_int("NUM_PROXIES", 0)
 
-# 2*cores+1 is gunicorn's rule of thumb; capped because on Fargate cpu_count()
-# reports the host's cores, not the task's vCPU share, and each worker holds a
-# DB connection.
+# cores + 1 processes of 4 threads, chosen by measurement (make bench's storefront mix, 20k
+# products, 16 clients, 2 cores, 2026-11-30, bench/README.md "Worker counts"): 3 x 4 served
+# 367-374 req/s in three runs, 4 x 4 262-343, 2 x 8 309, 2 x 4 293 (too few threads: 1.3 of 2
+# cores busy). gunicorn's 2*cores+1 is a rule for sync workers; with threads, each process more
+# is another GIL and interpreter competing for the same cores. Capped because on Fargate
+# cpu_count() reports the host's cores, not the task's vCPU share (the task sets
+# WEB_CONCURRENCY, infra/modules/ecs: 3), and each worker holds DB connections.
 _MAX_DEFAULT_WORKERS = 8
-workers = _env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _MAX_DEFAULT_WORKERS))
+workers = _env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, _MAX_DEFAULT_WORKERS))
 # Threads let a worker overlap I/O-bound requests (DB, cache, Stripe) and keep
 # ALB keep-alive connections open, which the sync worker cannot.
 #
@@ -42,7 +46,7 @@ workers = _env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, _
 # not measured: Django's ORM is synchronous (under ASGI it runs in a thread pool anyway) and
 # psycopg 3 under gevent needs its own green wait callbacks, so it would add risk where provider
 # calls are already bounded (timeout, one retry, a per-process cap on concurrent calls).
-# Counts: 2 x cores + 1 processes (capped at 8, see above) x 4 threads; more threads per worker
+# Counts: cores + 1 processes (capped at 8, see above) x 4 threads; more threads per worker
 # only queue more requests on the GIL of a 2-vCPU task.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _env_int("GUNICORN_THREADS", 4)

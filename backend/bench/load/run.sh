@@ -29,7 +29,7 @@ stop_on_exit "$work"
 
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
-export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}"
+export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
 # A throwaway stack on loopback: its demo logins are exactly what the load test signs in with, and
 # checkout with the test gateway from one address is allowed only for such a stack.
 export LOG_LEVEL=WARNING LOAD_TEST_CEILING_VIEW=true DEMO_DATA_ALLOWED=true
