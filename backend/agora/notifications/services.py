@@ -95,7 +95,7 @@ def notifications_enqueue(emails: Sequence[Outgoing]) -> list[Notification | Non
     except IntegrityError:
         if len(emails) == 1:
             return [None]
-        written = [notifications_enqueue([email])[0] for email in emails]
+        return [notifications_enqueue([email])[0] for email in emails]  # each queues its own send
     # One send task for all the transaction's notifications (an order's confirmation and each
     # vendor's notice): the task sends each once, on its own terms.
     for notification in written:

@@ -315,7 +315,14 @@ def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test
 
 
 @pytest.mark.django_db
-def test_emails_enqueued_together_skip_only_the_keys_already_written(test_templates, django_assert_num_queries):
+def test_emails_enqueued_together_skip_only_the_keys_already_written(
+    test_templates, django_assert_num_queries, monkeypatch, django_capture_on_commit_callbacks
+):
+    from agora.notifications.tasks import notification_send as task
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: sent.append(tuple(args)))
+
     def emails(*keys: str) -> list[Outgoing]:
         return [Outgoing("outbox_test", f"{key}@example.com", {"name": key}, key) for key in keys]
 
@@ -324,9 +331,13 @@ def test_emails_enqueued_together_skip_only_the_keys_already_written(test_templa
         first = notifications_enqueue(emails("a", "b", "c"))
     assert all(row is not None and row.pk for row in first)
     # A second change repeating one key: the other two are still written, the repeat is not
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         second = notifications_enqueue(emails("d", "b", "e"))
     assert [row is None for row in second] == [False, True, False]
+    # one send task after commit, carrying each new row once
+    d, _, e = second
+    assert d is not None and e is not None
+    assert len(sent) == 1 and sent[0][-2:] == (d.pk, e.pk) and sent[0].count(d.pk) == 1
     assert sorted(Notification.objects.values_list("key", flat=True)) == ["a", "b", "c", "d", "e"]
     deliver = list(Notification.objects.filter(key="b").values_list("to", flat=True))
     assert deliver == ["b@example.com"]
