@@ -5,7 +5,8 @@ always measured, and the same view with no middleware and no access log (``--bar
 list and detail alone against a second server with the catalog cache off (``--cold-host``);
 4) ``cart``: add to cart alone (guests with ~10 lines); 5) ``mix``: the storefront mix;
 6) ``saturation``: the mix at rising concurrency until throughput stops growing, then the mix paced
-at 70 % of the saturation throughput to report p95 there. Every phase prints its ratio to the
+at 70 % of the saturation throughput to report p95 there; 7) ``history``: a page of order history
+at low load (one client; after the mix, whose checkouts made the orders). Every phase prints its ratio to the
 ceiling of the same run and the machine's load average (the machine is shared).
 
 Usage (run.sh does this): python loadtest.py --host http://127.0.0.1:PORT --cold-host http://127.0.0.1:PORT2
@@ -37,7 +38,9 @@ RATIO_TARGETS = {
 }
 # Issue #18: the stack's ceiling within 10 % of the same view with no middleware and no access log.
 BARE_TARGET = 0.9
-PHASES = ("ceiling", "reads", "cold", "cart", "mix", "saturation")
+# Issue #18: a page of order history at low load (one client), p50 in ms.
+HISTORY_P50_MS = 10
+PHASES = ("ceiling", "reads", "cold", "cart", "mix", "saturation", "history")
 
 
 class Profiler:
@@ -276,6 +279,20 @@ def main() -> int:
         )
         checks["0 errors (70 % load)"] = at70["_total"]["errors"] == 0
         print(f"\nsaturation: {saturation:.0f} req/s (mix); ceiling: {ceiling['rps']:.0f} req/s")
+
+    if "history" in phases:
+        # One client, after the mix gave the shoppers their orders: the page's own latency.
+        history = run(locustfile.OrderHistoryOnly, 1, args.duration, args.host)
+        sizes = locustfile.PAGE_SIZES
+        held = sum(sizes) / len(sizes) if sizes else 0
+        results["history_low_load"] = {**history, "orders_per_page": held}
+        table(
+            f"Order history at low load (1 client, a different shopper each request, {held:.1f} orders "
+            f"a page on average, {args.duration:.0f} s; {load_average()})",
+            history,
+        )
+        p50 = history.get("orders_low_load", {}).get("p50", 1e9)
+        checks[f"order history p50 ≤ {HISTORY_P50_MS} ms (1 client)"] = p50 <= HISTORY_P50_MS
 
     if "list" in alone:
         checks["cached list ≥ 0.5 x ceiling"] = ratios["list"] >= TARGETS["ratio_list_detail"]

@@ -145,3 +145,22 @@ class AddToCartOnly(FastHttpUser):
         self.adds += 1
         body = {"variant_id": random.choice(self.variants), "quantity": 1}
         self.client.post("/api/v1/cart/items/", json=body, headers=self.headers, name="add_to_cart")
+
+
+class OrderHistoryOnly(FastHttpUser):
+    """Signed-in shoppers reading their order history (the page of their 20 latest orders), one
+    request after another, a different shopper each time: the page at low load (issue #18: p50
+    ≤ 10 ms). Run after the mix, whose checkouts give the shoppers their orders; PAGE_SIZES
+    collects how many orders each page held."""
+
+    wait_time = constant(0)
+
+    @task
+    def history(self):
+        headers = {"Authorization": f"Bearer {next(_tokens)}"}
+        with self.client.get("/api/v1/orders/", headers=headers, name="orders_low_load", catch_response=True) as r:
+            if r.status_code == 200:
+                PAGE_SIZES.append(len(r.json()["results"]))
+
+
+PAGE_SIZES: list[int] = []

@@ -3,7 +3,7 @@
 # the production config and DJANGO_ENV=production, a Celery worker, throwaway PostgreSQL/Redis),
 # seeds PRODUCTS (default 100000) products, then runs backend/bench/load/loadtest.py against
 # 127.0.0.1 only. Bounded: each phase lasts DURATION seconds (default 20). PHASES picks a subset
-# (ceiling,reads,cold,cart,mix,saturation); PROFILE=1 writes a py-spy flame graph per phase to
+# (ceiling,reads,cold,cart,mix,saturation,history); PROFILE=1 writes a py-spy flame graph per phase to
 # backend/bench/profiles/ (py-spy comes from requirements/bench.txt, never production).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
