@@ -5,10 +5,11 @@ Every write to the index (an indexing batch, a rebuild) bumps the generation onc
 so the next search misses (each answer is stored with the generation it was computed at, read
 with it in one round trip) and sees the new documents — except a batch that only moved products'
 rank (units sold, after orders): cached answers then rank by it within ``SEARCH_CACHE_TIMEOUT``,
-as otherwise every order would renew every answer. Each answer is stored with the catalog version
-it was verified at and the vendors hidden then: while the version stays, a hit is served as it
-is (no database read); once it moved (every service that hides or shows a vendor moves it), the
-hidden vendors are read again and an answer computed without a newly hidden vendor is computed
+as otherwise every order would renew every answer. Each answer is stored with the stamp it was
+verified at (the catalog version and the search-changes counter, CHANGES_KEY) and the vendors
+hidden then: while both stay, a hit is served as it is (no database read); once either moved
+(every service that hides or shows a vendor moves the version; every change queued for indexing
+moves the counter), the hidden vendors are read again and an answer computed without a newly hidden vendor is computed
 anew, so a suspension takes effect at once. A dead cache is a miss.
 """
 
