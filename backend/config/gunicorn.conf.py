@@ -8,6 +8,8 @@ and by local runs (`make run`, with GUNICORN_BIND=127.0.0.1:8000).
 import json
 import multiprocessing
 import os
+import threading
+import time
 import traceback
 
 from gunicorn import glogging
@@ -96,24 +98,77 @@ capture_output = True
 # raw header and the load balancer node, kept for investigations), method, path, query, status,
 # bytes, duration_ms, referer, user_agent, request_id, amzn_trace_id. Every value is a JSON
 # string; a header the request did not send reads "-".
+#
+# Lines are written together, as nginx's `access_log … buffer= flush=` does: at most
+# GUNICORN_ACCESSLOG_FLUSH_SECONDS after they were made (1 s; 0 writes each line as it comes), or
+# once 64 KiB are waiting, and when the worker exits (worker_exit below). A write per request
+# cost the stack's ceiling ~8 % of its throughput under load — a syscall that hands the GIL to
+# another thread and the logging machinery around it (bench/README.md, "The stack against a bare
+# view"). A worker killed with SIGKILL loses at most that last second of lines.
+_ACCESS_FLUSH_SECONDS = float(os.environ.get("GUNICORN_ACCESSLOG_FLUSH_SECONDS", "").strip() or 1)
+_ACCESS_BUFFER_BYTES = 64 * 1024
 # The request headers the line reads (lower case → the field).
 _LOGGED_HEADERS = {"x-forwarded-for": "forwarded_for", "x-request-id": "request_id", "x-amzn-trace-id": "amzn_trace_id"}
 
 
 class JsonAccessLogger(glogging.Logger):
-    """Writes the access line from the 15 values it holds (json.dumps escapes each one).
+    """Writes the access line from the 15 values it holds (json.dumps escapes each one), and the
+    lines of each second together (see above).
 
     gunicorn's generic path builds an atom for every request header, response header and environ
     entry (~60) and formats them through a wrapper; building only the line's own values costs a
     fraction of that on every request (bench/README.md, "Middleware and access log")."""
 
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        self._pending: list[str] = []
+        self._pending_bytes = 0
+        self._pending_lock = threading.Lock()  # the list; held for an append or a swap
+        self._write_lock = threading.Lock()  # one batch written at a time, in order
+        self._flusher_pid = 0  # the process whose flusher thread runs (workers are forked)
+
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
             return
         try:
-            self.access_log.info("%s", self.line(resp, req, environ, request_time))
+            line = self.line(resp, req, environ, request_time)
         except Exception:  # noqa: BLE001  (as gunicorn's own access(): a bad line never fails the request)
             self.error(traceback.format_exc())
+            return
+        if _ACCESS_FLUSH_SECONDS <= 0:
+            self.access_log.info("%s", line)
+            return
+        with self._pending_lock:
+            self._pending.append(line)
+            self._pending_bytes += len(line) + 1
+            full = self._pending_bytes >= _ACCESS_BUFFER_BYTES
+        if self._flusher_pid != os.getpid():
+            self._start_flusher()
+        if full:
+            self.flush_access()
+
+    def flush_access(self) -> None:
+        """Writes the lines waiting, in the order they were made (one write, a line each)."""
+        with self._write_lock:
+            with self._pending_lock:
+                lines, self._pending, self._pending_bytes = self._pending, [], 0
+            if lines:
+                try:
+                    self.access_log.info("%s", "\n".join(lines))
+                except Exception:  # noqa: BLE001
+                    self.error(traceback.format_exc())
+
+    def _start_flusher(self) -> None:
+        with self._pending_lock:
+            if self._flusher_pid == os.getpid():
+                return
+            self._flusher_pid = os.getpid()
+        threading.Thread(target=self._flush_every, name="access-log-flush", daemon=True).start()
+
+    def _flush_every(self) -> None:
+        while True:
+            time.sleep(_ACCESS_FLUSH_SECONDS)
+            self.flush_access()
 
     def line(self, resp, req, environ, request_time) -> str:
         headers = dict.fromkeys(_LOGGED_HEADERS.values(), "-")
@@ -147,3 +202,15 @@ class JsonAccessLogger(glogging.Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def worker_exit(server, worker):
+    """A worker leaving (restart, deploy, scale-in) writes the access lines it still holds."""
+    flush = getattr(worker.log, "flush_access", None)
+    if flush is not None:
+        flush()
+
+
+def worker_abort(worker):
+    """A worker stopped for a timeout (SIGABRT) writes its access lines before it goes."""
+    worker_exit(None, worker)

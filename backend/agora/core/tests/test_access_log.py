@@ -4,6 +4,7 @@ client puts in its headers."""
 import importlib.util
 import json
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -80,26 +81,71 @@ def test_each_access_line_is_one_json_object_with_hostile_headers_escaped():
     assert entry["time"].startswith("[") and entry["time"].endswith("]")
 
 
-def test_each_request_writes_one_line_through_the_access_logger():
-    # given the production logger with the access log on stdout, as in the container
-    conf = _conf()
+def _stdout_logger(conf):
     cfg = Config()
     cfg.set("accesslog", "-")
     logger = conf.JsonAccessLogger(cfg)
-    lines: list[str] = []
+    writes: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            lines.append(record.getMessage())
+            writes.append(record.getMessage())
 
     logger.access_log.addHandler(Collect())
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/cart/items/", "REMOTE_ADDR": "10.0.0.8"}
-    request = SimpleNamespace(headers=[("X-AMZN-TRACE-ID", "Root=1-abc")])
-    response = SimpleNamespace(status="201 Created", sent=None, headers=[])
+    return logger, writes
+
+
+ENVIRON = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/cart/items/", "REMOTE_ADDR": "10.0.0.8"}
+REQUEST = SimpleNamespace(headers=[("X-AMZN-TRACE-ID", "Root=1-abc")])
+RESPONSE = SimpleNamespace(status="201 Created", sent=None, headers=[])
+
+
+def test_each_request_writes_one_line_and_the_lines_of_a_second_go_out_together():
+    # given the production logger with the access log on stdout, as in the container
+    logger, writes = _stdout_logger(_conf())
     # when two requests are answered
-    logger.access(response, request, environ, timedelta(seconds=1, microseconds=2500))
-    logger.access(response, request, environ, timedelta(milliseconds=3))
-    # then each wrote one JSON line with its own figures
-    entries = [json.loads(line) for line in lines]
+    logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(seconds=1, microseconds=2500))
+    logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=3))
+    # then their lines wait for the flush (not a write per request) …
+    assert writes == []
+    logger.flush_access()
+    # … and go out in one write, one JSON line each, in order, with its own figures
+    assert len(writes) == 1
+    entries = [json.loads(line) for line in writes[0].split("\n")]
     assert [(e["status"], e["duration_ms"], e["bytes"]) for e in entries] == [("201", "1002", "-"), ("201", "3", "-")]
     assert entries[0]["amzn_trace_id"] == "Root=1-abc" and entries[0]["query"] == "-"
+    logger.flush_access()
+    assert len(writes) == 1  # nothing twice
+
+
+def test_waiting_lines_are_written_within_the_flush_interval_without_another_request():
+    conf = _conf()
+    conf._ACCESS_FLUSH_SECONDS = 0.05
+    logger, writes = _stdout_logger(conf)
+    logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=3))
+    deadline = time.monotonic() + 5
+    while not writes and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(writes) == 1 and json.loads(writes[0])["path"] == "/api/v1/cart/items/"
+
+
+def test_a_full_buffer_is_written_at_once_and_a_leaving_worker_writes_what_it_holds():
+    conf = _conf()
+    conf._ACCESS_FLUSH_SECONDS = 3600  # only size and exit write
+    logger, writes = _stdout_logger(conf)
+    line_bytes = len(logger.line(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=3))) + 1
+    per_batch = -(-conf._ACCESS_BUFFER_BYTES // line_bytes)
+    for _ in range(per_batch + 2):
+        logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=3))
+    assert [len(w.split("\n")) for w in writes] == [per_batch]
+    conf.worker_exit(None, SimpleNamespace(log=logger))
+    assert [len(w.split("\n")) for w in writes] == [per_batch, 2]
+
+
+def test_with_no_flush_interval_each_line_is_written_as_it_comes():
+    conf = _conf()
+    conf._ACCESS_FLUSH_SECONDS = 0
+    logger, writes = _stdout_logger(conf)
+    logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=3))
+    logger.access(RESPONSE, REQUEST, ENVIRON, timedelta(milliseconds=4))
+    assert [json.loads(w)["duration_ms"] for w in writes] == ["3", "4"]
