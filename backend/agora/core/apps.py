@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from agora.core import checks  # noqa: F401  (registers Agora's system checks)
         from agora.core.db_roles import sync_after_migrate
 
         # Apps declare the personal data they hold in their own privacy.py (agora.core.privacy).

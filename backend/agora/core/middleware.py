@@ -1,5 +1,12 @@
 import re
 import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.exception import convert_exception_to_response
+from django.http import HttpResponse
+from django.utils.module_loading import import_string
 
 from agora.core.context import request_id_var
 
@@ -45,3 +52,46 @@ class HealthCheckMiddleware:
             response["Cache-Control"] = "no-cache, no-store, must-revalidate, private"
             return response
         return self.get_response(request)
+
+
+class BackofficeMiddleware:
+    """Runs settings.BACKOFFICE_MIDDLEWARE (the admin's sessions, CSRF, sign-in, second factor,
+    allow-list, messages and lockout) for requests under settings.BACKOFFICE_PATH, and goes
+    straight on for every other one (settings/base.py says why).
+
+    The inner stack is built as Django builds MIDDLEWARE: each entry wraps the next, an exception
+    inside becomes a response at each level (so an outer entry still sees it), and the entries'
+    process_view hooks (CSRF's check) run, in order, before an admin view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = settings.BACKOFFICE_PATH
+        handler = get_response
+        view_hooks: list[Callable[..., HttpResponse | None]] = []
+        for path in reversed(settings.BACKOFFICE_MIDDLEWARE):
+            try:
+                middleware = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(middleware, "process_exception") or hasattr(middleware, "process_template_response"):
+                raise ImproperlyConfigured(f"{path}: BackofficeMiddleware runs only __call__ and process_view")
+            if hasattr(middleware, "process_view"):
+                view_hooks.insert(0, middleware.process_view)
+            handler = convert_exception_to_response(middleware)
+        self.backoffice = handler
+        self.view_hooks = tuple(view_hooks)
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.prefix):
+            return self.backoffice(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path_info.startswith(self.prefix):
+            return None
+        for hook in self.view_hooks:
+            response = hook(request, view_func, view_args, view_kwargs)
+            if response is not None:
+                return response
+        return None

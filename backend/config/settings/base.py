@@ -48,15 +48,18 @@ INSTALLED_APPS = [
 
 # Measured (bench/middleware_cost.py, in-process, 2026-11-29, load average 6-12; bench/README.md):
 # the whole stack costs 65-85 µs per request on the load test's ceiling view (160-171 µs with it,
-# 74-107 µs without), against ~2 ms of machine time (2 cores / ~900 req/s) per ceiling request under
-# gunicorn, where the JSON access log cost about as much as this stack and was cheapened
-# (gunicorn.conf.py). Per entry, best rounds: RequestId ~40 µs while it built request.headers, 20-26
-# µs reading META; sessions 30-40, auth 30-70, CSRF and messages 20-30 or within noise, the rest
-# under 10. None is dropped: the request id, security headers (SecurityHeaders, Security,
-# XFrameOptions, CORS) and static files are what users and ops rely on; sessions, CSRF, auth, OTP,
-# the admin allow-list, messages and axes are the admin's login, 2FA and lockout (Django checks
-# require most of them), and they are lazy on API requests (no session is loaded unless a view reads
-# it).
+# 74-107 µs without). Per entry, best rounds: RequestId ~40 µs while it built request.headers,
+# 20-26 µs reading META; sessions 30-40, auth 30-70, CSRF and messages 20-30 or within noise, the
+# rest under 10. Every request keeps the request id, the security headers (SecurityHeaders,
+# Security, XFrameOptions, CORS), static files and Common (APPEND_SLASH).
+#
+# The admin's own stack — sessions, CSRF, sign-in, second factor, the allow-list, messages and
+# lockout — runs only for the admin (BACKOFFICE_PATH): nothing else reads a session. The API
+# authenticates with JWT and its views are CSRF-exempt (DRF), and the other views (health, the
+# storefront shell, sitemaps, media) only read. Under load it cost the stack's ceiling ~4 % of its
+# throughput on its own, and ~10 % together with the access log's write per request (bench/README.md,
+# "The stack against a bare view"). Django's admin checks look for sessions, auth and messages
+# in MIDDLEWARE; core.checks asks the same of BACKOFFICE_MIDDLEWARE instead.
 MIDDLEWARE = [
     "agora.core.middleware.HealthCheckMiddleware",
     "agora.core.middleware.RequestIdMiddleware",
@@ -64,17 +67,24 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "agora.core.middleware.BackofficeMiddleware",
+]
+BACKOFFICE_PATH = "/admin/"
+BACKOFFICE_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "agora.accounts.middleware.AdminAllowListMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked-out admin login (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
+# Found in BACKOFFICE_MIDDLEWARE by agora.core.checks (see above), which also asks the CSRF
+# cookie to be secure on deploy (Django's security.W016 checks it only with CSRF in MIDDLEWARE).
+SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410", "axes.W002", "security.W003"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

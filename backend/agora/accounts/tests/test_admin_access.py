@@ -174,3 +174,58 @@ def test_two_factor_is_required_in_production():
     local = printed_settings("ADMIN_REQUIRE_2FA", "AXES_FAILURE_LIMIT")
     assert re.match(r"True \d+", prod.stdout.strip()), prod.stderr
     assert local.stdout.startswith("False"), local.stderr
+
+
+# --- the admin's own middleware (settings.BACKOFFICE_MIDDLEWARE) -------------------------------
+
+
+def test_an_admin_form_posted_without_its_csrf_token_is_refused(staff):
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post(LOGIN, {"username": staff.email, "password": PASSWORD}, REMOTE_ADDR=ALB)
+    assert refused.status_code == 403
+    assert not signed_in_to_admin(client)
+    # the same form with the token it was served signs in
+    page = client.get(LOGIN, REMOTE_ADDR=ALB)
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content)
+    assert found is not None
+    token = found.group(1).decode()
+    accepted = client.post(
+        LOGIN, {"username": staff.email, "password": PASSWORD, "csrfmiddlewaretoken": token}, REMOTE_ADDR=ALB
+    )
+    assert accepted.status_code == 302
+    assert signed_in_to_admin(client)
+
+
+def test_only_admin_requests_carry_a_session_the_api_and_storefront_go_without(client, staff):
+    client.force_login(staff)
+    admin = client.get("/admin/", REMOTE_ADDR=ALB)
+    assert admin.status_code == 200 and admin.wsgi_request.user == staff
+    for path in ("/api/v1/products/", "/api/v1/me/", "/robots.txt", "/sitemap.xml"):
+        response = client.get(path)
+        assert not hasattr(response.wsgi_request, "session"), path
+        # and every other middleware still answers for them
+        assert "sessionid" not in response.cookies and response["X-Frame-Options"] == "DENY", path
+        assert response["X-Request-ID"] and "Content-Security-Policy" in response, path
+    # the admin's session is no API credential (the API reads JWTs only)
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_a_backoffice_stack_without_the_admins_middleware_fails_the_system_check(settings):
+    from agora.core.checks import backoffice_middleware
+
+    assert backoffice_middleware(None) == []
+    settings.BACKOFFICE_MIDDLEWARE = [
+        m for m in settings.BACKOFFICE_MIDDLEWARE if m != "django.contrib.auth.middleware.AuthenticationMiddleware"
+    ]
+    assert [e.id for e in backoffice_middleware(None)] == ["core.E002"]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("BackofficeMiddleware")]
+    assert [e.id for e in backoffice_middleware(None)] == ["core.E001", "core.E002"]
+
+
+def test_the_deploy_check_asks_for_a_secure_csrf_cookie(settings):
+    from agora.core.checks import backoffice_csrf_cookie
+
+    settings.CSRF_COOKIE_SECURE = True
+    assert backoffice_csrf_cookie(None) == []
+    settings.CSRF_COOKIE_SECURE = False
+    assert [w.id for w in backoffice_csrf_cookie(None)] == ["core.W004"]
