@@ -142,3 +142,29 @@ def test_me_patch_updates_names_but_not_privileges(auth_client, user):
 
 def test_cache_is_cleared_between_tests():
     assert cache.get("throttle:login:acct:user0@example.com") is None
+
+
+def test_an_access_token_stops_working_once_its_account_is_deactivated_or_gone(api_client, make_user):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    user = make_user(first_name="Ada")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    me = api_client.get(ME)
+    assert me.status_code == 200 and me.json()["email"] == user.email and me.json()["first_name"] == "Ada"
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    refused = api_client.get(ME)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "not_authenticated"
+    User.objects.filter(pk=user.pk).delete()
+    gone = api_client.get(ME)
+    assert gone.status_code == 401 and gone.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("claim", ["not-a-number", "99999999999999999999999", "-3", None])
+def test_a_signed_token_naming_no_possible_account_is_401_not_500(api_client, user, claim):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken.for_user(user)
+    token["user_id"] = claim
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    r = api_client.get(ME)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
