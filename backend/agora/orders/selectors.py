@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
 from agora.accounts.models import User
 from agora.core.money import money_text
+from agora.core.prepared import PreparedValues
 from agora.core.serializers import datetime_text
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
@@ -116,31 +118,34 @@ def _line(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A page of orders in OrderSerializer's shape from five statements whatever the page holds
-    (lines, sub-orders with their vendors, parcels with their lines, the latest payment of each),
-    no model instances and no serializer: a page of 20 took ~30 ms through the serializers."""
-    from agora.payments.models import Payment
+def _any(sql: str, ids: list[int]) -> RawSQL:
+    """A ``column = ANY(%s::bigint[])`` condition: one array parameter, so the statement is the
+    same for any page."""
+    return RawSQL(sql, [ids], output_field=BooleanField())  # noqa: S611  # nosec B611  # callers pass literals; ids are bound
 
-    ids = [row["id"] for row in rows]
-    if not ids:
-        return []
-    lines_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    lines_by_vo: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for line in OrderLine.objects.filter(order_id__in=ids).order_by("id").values(*LINE_VALUES):
-        shaped = _line(line)
-        lines_by_order[line["order_id"]].append(shaped)
-        lines_by_vo[line["vendor_order_id"]].append(shaped)
-    vendor_orders = list(
-        VendorOrder.objects.filter(order_id__in=ids)
+
+def _page_lines_query(ids: list[int]) -> QuerySet[OrderLine, dict[str, Any]]:
+    rows: QuerySet[OrderLine, dict[str, Any]] = (
+        OrderLine.objects.filter(_any('"orders_orderline"."order_id" = ANY(%s::bigint[])', ids))
+        .order_by("id")
+        .values(*LINE_VALUES)
+    )
+    return rows
+
+
+def _page_vendor_orders_query(ids: list[int]) -> QuerySet[VendorOrder, dict[str, Any]]:
+    rows: QuerySet[VendorOrder, dict[str, Any]] = (
+        VendorOrder.objects.filter(_any('"orders_vendororder"."order_id" = ANY(%s::bigint[])', ids))
         .order_by("id")
         .values(*VENDOR_ORDER_VALUES, "vendor__slug", "vendor__name")
     )
-    parcels: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    by_parcel: dict[int, dict[str, Any]] = {}
+    return rows
+
+
+def _page_parcels_query(vendor_order_ids: list[int]) -> QuerySet[Parcel, Any]:
     # Parcels and their lines in one statement (a LEFT JOIN: a parcel row per line).
-    for p_row in (
-        Parcel.objects.filter(vendor_order__order_id__in=ids)
+    return (
+        Parcel.objects.filter(_any('"orders_parcel"."vendor_order_id" = ANY(%s::bigint[])', vendor_order_ids))
         .order_by("id", "lines__id")
         .values(
             "id",
@@ -152,7 +157,48 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             "lines__order_line_id",
             "lines__quantity",
         )
-    ):
+    )
+
+
+def _page_payments_query(ids: list[int]) -> QuerySet[Any, dict[str, Any]]:
+    from agora.payments.models import Payment
+
+    # The latest payment of each order (Payment's own ordering is newest first).
+    latest: QuerySet[Any, dict[str, Any]] = (
+        Payment.objects.filter(_any('"payments_payment"."order_id" = ANY(%s::bigint[])', ids))
+        .order_by("order_id", "-id")
+        .distinct("order_id")
+        .values("order_id", *PAYMENT_VALUES)
+    )
+    return latest
+
+
+# Compiled once per thread (agora.core.prepared): building and compiling these four querysets was
+# most of an order-history page's CPU, more than PostgreSQL took to run them (issue #18).
+_PAGE_LINES = PreparedValues(_page_lines_query, ids=list)
+_PAGE_VENDOR_ORDERS = PreparedValues(_page_vendor_orders_query, ids=list)
+_PAGE_PARCELS = PreparedValues(_page_parcels_query, vendor_order_ids=list)
+_PAGE_PAYMENTS = PreparedValues(_page_payments_query, ids=list)
+
+
+def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of orders in OrderSerializer's shape from four statements after the page's own, whatever it holds
+    (lines, sub-orders with their vendors, parcels with their lines, the latest payment of each),
+    no model instances and no serializer: a page of 20 took ~30 ms through the serializers."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    lines_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    lines_by_vo: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for line in _PAGE_LINES.rows(ids=ids):
+        shaped = _line(line)
+        lines_by_order[line["order_id"]].append(shaped)
+        lines_by_vo[line["vendor_order_id"]].append(shaped)
+    vendor_orders = _PAGE_VENDOR_ORDERS.rows(ids=ids)
+    parcels: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_parcel: dict[int, dict[str, Any]] = {}
+    vo_ids = [vo["id"] for vo in vendor_orders]
+    for p_row in _PAGE_PARCELS.rows(vendor_order_ids=vo_ids) if vo_ids else ():
         parcel = by_parcel.get(p_row["id"])
         if parcel is None:
             parcel = by_parcel[p_row["id"]] = {
@@ -166,14 +212,7 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             parcels[p_row["vendor_order_id"]].append(parcel)
         if p_row["lines__order_line_id"] is not None:
             parcel["lines"].append({"line_id": p_row["lines__order_line_id"], "quantity": p_row["lines__quantity"]})
-    # The latest payment of each order (Payment's own ordering is newest first).
-    payments = {
-        pay["order_id"]: pay
-        for pay in Payment.objects.filter(order_id__in=ids)
-        .order_by("order_id", "-id")
-        .distinct("order_id")
-        .values("order_id", *PAYMENT_VALUES)
-    }
+    payments = {pay["order_id"]: pay for pay in _PAGE_PAYMENTS.rows(ids=ids)}
     vos_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for vo in vendor_orders:
         vos_by_order[vo["order_id"]].append(_vendor_order(vo, parcels.get(vo["id"], []), lines_by_vo.get(vo["id"], [])))
