@@ -18,7 +18,7 @@ from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F,
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
-from agora.catalog.services import products_refresh_summary
+from agora.catalog.services import products_refresh_summary, variants_add_stock
 from agora.core.errors import ValidationFailed
 from agora.core.events import publish
 from agora.core.money import money
@@ -188,15 +188,10 @@ def lines_cancel(*, vendor_order: VendorOrder, lines: Sequence[LineQuantity] | N
 
 def _restock(quantities: dict[int, int]) -> None:
     """Puts units of cancelled lines back (the catalog's lock order: products, then variants)."""
-    from django.db.models import Case, When
-
-    from agora.catalog.models import Variant
-
     if not quantities:
         return
     variants = lock_variants_for_stock(quantities)
-    whens = [When(pk=pk, then=F("stock") + qty) for pk, qty in quantities.items()]
-    Variant.objects.filter(pk__in=list(quantities)).update(stock=Case(*whens, default=F("stock")))
+    variants_add_stock(quantities)
     products_refresh_summary(product_ids={v.product_id for v in variants.values()}, stock_only=True)
 
 

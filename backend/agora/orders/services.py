@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Sum, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
 from agora.catalog.locks import lock_variants_for_stock
-from agora.catalog.models import Variant
-from agora.catalog.services import products_refresh_summary, products_set_units_sold
+from agora.catalog.services import products_refresh_summary, products_set_units_sold, variants_add_stock
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -42,8 +41,7 @@ logger = logging.getLogger("agora.orders")
 
 def stock_take(quantities: dict[int, int]) -> None:
     """Decrements stock of already locked variants in one statement (F() arithmetic)."""
-    whens = [When(pk=pk, then=F("stock") - qty) for pk, qty in quantities.items()]
-    Variant.objects.filter(pk__in=list(quantities)).update(stock=Case(*whens, default=F("stock")))
+    variants_add_stock({pk: -qty for pk, qty in quantities.items()})
 
 
 def order_release_stock(*, order: Order) -> bool:
@@ -62,8 +60,7 @@ def order_release_stock(*, order: Order) -> bool:
     if quantities:
         # The lock order of checkout (products, then variants, by primary key): no deadlock.
         lock_variants_for_stock(quantities)
-        whens = [When(pk=pk, then=F("stock") + qty) for pk, qty in quantities.items()]
-        Variant.objects.filter(pk__in=list(quantities)).update(stock=Case(*whens, default=F("stock")))
+        variants_add_stock(quantities)
         products_refresh_summary(product_ids=products, stock_only=True)
     return True
 

@@ -19,6 +19,7 @@ from agora.catalog.services.products import (
     product_update,
 )
 from agora.catalog.services.ratings import product_lock_for_rating, product_rating_set
+from agora.catalog.services.stock import variants_add_stock
 from agora.catalog.services.summary import products_refresh_summary
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "product_update",
     "products_refresh_summary",
     "products_set_units_sold",
+    "variants_add_stock",
 ]

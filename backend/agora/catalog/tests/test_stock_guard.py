@@ -6,6 +6,7 @@ nobody sold meanwhile (else 409 ``stock_changed`` with the current value, and no
 """
 
 from decimal import Decimal
+from typing import cast
 
 import pytest
 
@@ -120,3 +121,21 @@ def test_v1_clients_without_the_guard_still_write_absolute_stock(vendor_client, 
     body = {"variants": [{"id": variant.pk, "sku": "LAMP-1", "name": "Brass", "price": "49.90", "stock": 12}]}
     assert vendor_client.patch(f"/api/v1/vendor/products/{lamp.pk}/", body, format="json").status_code == 200
     assert Variant.objects.get(pk=variant.pk).stock == 12
+
+
+def test_stock_moves_for_several_variants_in_one_statement_and_never_below_zero(
+    vendor, category, django_assert_num_queries
+):
+    from django.db import IntegrityError, transaction
+
+    from agora.catalog.services import variants_add_stock
+
+    product = cast(Product, ProductFactory(vendor=vendor, category=category, variants=0))
+    a, b, c = (cast(Variant, VariantFactory(product=product, stock=n)) for n in (5, 3, 7))
+    with django_assert_num_queries(1):
+        variants_add_stock({a.pk: -2, b.pk: -3, c.pk: 4})
+    assert {v.pk: v.stock for v in Variant.objects.filter(product=product)} == {a.pk: 3, b.pk: 0, c.pk: 11}
+    # a take beyond what is there changes nothing
+    with pytest.raises(IntegrityError), transaction.atomic():
+        variants_add_stock({a.pk: -1, b.pk: -1})
+    assert {v.pk: v.stock for v in Variant.objects.filter(product=product)} == {a.pk: 3, b.pk: 0, c.pk: 11}
