@@ -17,8 +17,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
-from agora.catalog.locks import lock_variants_for_stock
-from agora.catalog.services import products_refresh_summary, variants_add_stock
+from agora.catalog.services import variants_give_back
 from agora.core.errors import ValidationFailed
 from agora.core.events import publish
 from agora.core.money import money
@@ -172,7 +171,7 @@ def lines_cancel(*, vendor_order: VendorOrder, lines: Sequence[LineQuantity] | N
         raise ValidationFailed(NOTHING_TO_SHIP, details={"lines": [NOTHING_TO_SHIP]})
     for pk, qty in quantities.items():
         OrderLine.objects.filter(pk=pk).update(quantity_cancelled=F("quantity_cancelled") + qty)
-    _restock(
+    variants_give_back(
         {variant_id: qty for pk, qty in quantities.items() if (variant_id := order_lines[pk].variant_id) is not None}
     )
     goods = money(sum((order_lines[pk].unit_price * qty for pk, qty in quantities.items()), Decimal("0")))
@@ -186,19 +185,10 @@ def lines_cancel(*, vendor_order: VendorOrder, lines: Sequence[LineQuantity] | N
     return Cancelled(vo, quantities, goods, whole_sub_order=vo.status == VendorOrder.Status.CANCELLED)
 
 
-def _restock(quantities: dict[int, int]) -> None:
-    """Puts units of cancelled lines back (the catalog's lock order: products, then variants)."""
-    if not quantities:
-        return
-    variants = lock_variants_for_stock(quantities)
-    variants_add_stock(quantities)
-    products_refresh_summary(product_ids={v.product_id for v in variants.values()}, stock_only=True)
-
-
 def restock_lines(quantities: dict[int, int]) -> None:
     """Puts returned units back on the shelf (a vendor restocking a return): order line id → units."""
     lines = OrderLine.objects.filter(pk__in=list(quantities), variant__isnull=False).values_list("pk", "variant_id")
-    _restock({variant_id: quantities[pk] for pk, variant_id in lines})
+    variants_give_back({variant_id: quantities[pk] for pk, variant_id in lines})
 
 
 # --- handling time ---------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
-from agora.catalog.locks import lock_variants_for_stock
-from agora.catalog.services import products_refresh_summary, products_set_units_sold, variants_add_stock
+from agora.catalog.services import products_set_units_sold, variants_add_stock, variants_give_back
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -51,17 +50,11 @@ def order_release_stock(*, order: Order) -> bool:
         return False
     order.stock_released = True
     quantities: dict[int, int] = defaultdict(int)
-    products: set[int] = set()
-    for variant_id, product_id, qty in OrderLine.objects.filter(order=order, variant__isnull=False).values_list(
-        "variant_id", "variant__product_id", "quantity"
+    for variant_id, qty in OrderLine.objects.filter(order=order, variant__isnull=False).values_list(
+        "variant_id", "quantity"
     ):
         quantities[variant_id] += qty
-        products.add(product_id)
-    if quantities:
-        # The lock order of checkout (products, then variants, by primary key): no deadlock.
-        lock_variants_for_stock(quantities)
-        variants_add_stock(quantities)
-        products_refresh_summary(product_ids=products, stock_only=True)
+    variants_give_back(quantities)
     return True
 
 

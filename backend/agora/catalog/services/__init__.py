@@ -19,7 +19,7 @@ from agora.catalog.services.products import (
     product_update,
 )
 from agora.catalog.services.ratings import product_lock_for_rating, product_rating_set
-from agora.catalog.services.stock import variants_add_stock
+from agora.catalog.services.stock import variants_add_stock, variants_give_back
 from agora.catalog.services.summary import products_refresh_summary
 
 __all__ = [
@@ -44,4 +44,5 @@ __all__ = [
     "products_refresh_summary",
     "products_set_units_sold",
     "variants_add_stock",
+    "variants_give_back",
 ]

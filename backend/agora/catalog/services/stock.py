@@ -4,7 +4,9 @@ from collections.abc import Mapping
 
 from django.db import connection
 
+from agora.catalog.locks import lock_variants_for_stock
 from agora.catalog.models import Variant
+from agora.catalog.services.summary import products_refresh_summary
 
 
 def variants_add_stock(deltas: Mapping[int, int]) -> None:
@@ -22,3 +24,15 @@ def variants_add_stock(deltas: Mapping[int, int]) -> None:
             "FROM unnest(%s::bigint[], %s::int[]) AS d(id, delta) WHERE v.id = d.id",
             [ids, [int(deltas[pk]) for pk in ids]],
         )
+
+
+def variants_give_back(quantities: Mapping[int, int]) -> None:
+    """Puts units back on variants (an unpaid order released, cancelled lines, a restocked
+    return): locks them in the catalog's lock order, adds the units, and refreshes their
+    products' stock summary with the product locks just taken (no second lock statement)."""
+    if not quantities:
+        return
+    slugs: list[str] = []
+    variants = lock_variants_for_stock(quantities, product_slugs=slugs)
+    variants_add_stock(quantities)
+    products_refresh_summary(product_ids={v.product_id for v in variants.values()}, stock_only=True, locked_slugs=slugs)
