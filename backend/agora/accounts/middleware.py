@@ -15,15 +15,16 @@ def _networks(spec: tuple[str, ...]) -> tuple:
 
 
 class AdminAllowListMiddleware:
-    """/admin/ answers 404 (as if it did not exist) to clients outside ADMIN_ALLOWED_NETWORKS,
-    judged by the real client address behind the trusted proxies. An empty list admits everyone."""
+    """The admin (BACKOFFICE_PATH, /admin/) answers 404 (as if it did not exist) to clients outside
+    ADMIN_ALLOWED_NETWORKS, judged by the real client address behind the trusted proxies. An empty
+    list admits everyone. One of BACKOFFICE_MIDDLEWARE, which runs for that path only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         allowed = settings.ADMIN_ALLOWED_NETWORKS
-        if allowed and request.path.startswith("/admin/"):
+        if allowed and request.path_info.startswith(settings.BACKOFFICE_PATH):
             try:
                 address = ipaddress.ip_address(client_ip(request))
             except ValueError:
