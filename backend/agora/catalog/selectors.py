@@ -12,15 +12,14 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import BooleanField, CharField, Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
 from agora.catalog.cache import cached_value, catalog_version, count_groups, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
-from agora.core.prepared import PreparedValues
+from agora.core.prepared import PreparedValues, any_of
 from agora.vendors.models import Vendor
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -290,11 +289,7 @@ def public_product_list_count(*, resolved: ResolvedFilters, version: int) -> Lis
 
 def _first_images_query(product_ids: list[int]) -> QuerySet[ProductImage, Any]:
     return (
-        ProductImage.objects.filter(
-            RawSQL(
-                '"catalog_productimage"."product_id" = ANY(%s::bigint[])', [product_ids], output_field=BooleanField()
-            )
-        )
+        ProductImage.objects.filter(any_of('"catalog_productimage"."product_id" = ANY(%s::bigint[])', product_ids))
         .order_by("product_id", "position", "id")
         .distinct("product_id")
         .values("product_id", "image", "thumbnail")

@@ -20,11 +20,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet, signals
+from django.db.models import BooleanField, Model, QuerySet, signals
 from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+
+
+def any_of(condition: str, values: Any) -> RawSQL:
+    """A filter ``condition`` with one array parameter, e.g. ``'"app_table"."id" = ANY(%s::bigint[])'``:
+    the statement is the same however many values, as a ``PreparedValues`` needs (an ``__in``
+    lookup makes a parameter per item). Callers pass a literal condition; the values are bound."""
+    return RawSQL(condition, [values], output_field=BooleanField())  # noqa: S611  # nosec B611  # a literal condition from the caller; values are bound
 
 
 def loaded(model: type[M], data: dict[str, Any], **related: Model) -> M:

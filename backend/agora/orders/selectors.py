@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, Prefetch, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, QuerySet
 
 from agora.accounts.models import User
 from agora.core.money import money_text
-from agora.core.prepared import PreparedValues
+from agora.core.prepared import PreparedValues, any_of
 from agora.core.serializers import datetime_text
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
@@ -118,15 +117,9 @@ def _line(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _any(sql: str, ids: list[int]) -> RawSQL:
-    """A ``column = ANY(%s::bigint[])`` condition: one array parameter, so the statement is the
-    same for any page."""
-    return RawSQL(sql, [ids], output_field=BooleanField())  # noqa: S611  # nosec B611  # callers pass literals; ids are bound
-
-
 def _page_lines_query(ids: list[int]) -> QuerySet[OrderLine, dict[str, Any]]:
     rows: QuerySet[OrderLine, dict[str, Any]] = (
-        OrderLine.objects.filter(_any('"orders_orderline"."order_id" = ANY(%s::bigint[])', ids))
+        OrderLine.objects.filter(any_of('"orders_orderline"."order_id" = ANY(%s::bigint[])', ids))
         .order_by("id")
         .values(*LINE_VALUES)
     )
@@ -135,7 +128,7 @@ def _page_lines_query(ids: list[int]) -> QuerySet[OrderLine, dict[str, Any]]:
 
 def _page_vendor_orders_query(ids: list[int]) -> QuerySet[VendorOrder, dict[str, Any]]:
     rows: QuerySet[VendorOrder, dict[str, Any]] = (
-        VendorOrder.objects.filter(_any('"orders_vendororder"."order_id" = ANY(%s::bigint[])', ids))
+        VendorOrder.objects.filter(any_of('"orders_vendororder"."order_id" = ANY(%s::bigint[])', ids))
         .order_by("id")
         .values(*VENDOR_ORDER_VALUES, "vendor__slug", "vendor__name")
     )
@@ -145,7 +138,7 @@ def _page_vendor_orders_query(ids: list[int]) -> QuerySet[VendorOrder, dict[str,
 def _page_parcels_query(vendor_order_ids: list[int]) -> QuerySet[Parcel, Any]:
     # Parcels and their lines in one statement (a LEFT JOIN: a parcel row per line).
     return (
-        Parcel.objects.filter(_any('"orders_parcel"."vendor_order_id" = ANY(%s::bigint[])', vendor_order_ids))
+        Parcel.objects.filter(any_of('"orders_parcel"."vendor_order_id" = ANY(%s::bigint[])', vendor_order_ids))
         .order_by("id", "lines__id")
         .values(
             "id",
@@ -165,7 +158,7 @@ def _page_payments_query(ids: list[int]) -> QuerySet[Any, dict[str, Any]]:
 
     # The latest payment of each order (Payment's own ordering is newest first).
     latest: QuerySet[Any, dict[str, Any]] = (
-        Payment.objects.filter(_any('"payments_payment"."order_id" = ANY(%s::bigint[])', ids))
+        Payment.objects.filter(any_of('"payments_payment"."order_id" = ANY(%s::bigint[])', ids))
         .order_by("order_id", "-id")
         .distinct("order_id")
         .values("order_id", *PAYMENT_VALUES)
