@@ -107,7 +107,7 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://agora:agora@127.0.0.1:55432/agora"),
 }
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+DATABASES["default"]["ENGINE"] = "agora.core.postgres"  # Django's, with a cheaper health check
 # Persistent connections with a health check: a restarted PostgreSQL is reconnected
 # to on the next request instead of every worker holding a dead socket.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
