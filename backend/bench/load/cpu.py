@@ -53,3 +53,25 @@ def cores_by_group(before: dict[int, tuple[str, float]], after: dict[int, tuple[
         start = before.get(pid, (group, 0.0))[1]
         used[group] = used.get(group, 0.0) + max(0.0, cpu - start)
     return {group: cpu / seconds for group, cpu in sorted(used.items(), key=lambda item: -item[1])}
+
+
+_STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def machine_snapshot() -> dict[str, float]:
+    """The whole machine's CPU seconds by state (/proc/stat), empty where it is missing: it also
+    counts what no process snapshot holds — processes that ended within the phase (PostgreSQL
+    backends of closed connections, gunicorn workers replaced by ``max_requests``), interrupts,
+    and time the hypervisor gave another guest (steal)."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()[1 : 1 + len(_STAT_FIELDS)]
+    except OSError:
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    return {name: int(value) / tick for name, value in zip(_STAT_FIELDS, fields, strict=False)}
+
+
+def machine_cores(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores the machine spent in each state between the two snapshots."""
+    return {name: (after[name] - before.get(name, 0.0)) / seconds for name in after}

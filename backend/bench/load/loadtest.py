@@ -106,10 +106,12 @@ def run(
     if profile:
         PROFILER.start(profile, server, seconds)
     before = cpu_usage.snapshot() if cpu else {}
+    machine_before = cpu_usage.machine_snapshot() if cpu else {}
     started = time.monotonic()
     gevent.sleep(seconds)
     elapsed = time.monotonic() - started
     after = cpu_usage.snapshot() if cpu else {}
+    machine_after = cpu_usage.machine_snapshot() if cpu else {}
     runner.quit()
     if profile:
         PROFILER.stop()
@@ -129,15 +131,24 @@ def run(
     out["_total"] = {"requests": total, "rps": total / elapsed, "errors": sum(v["errors"] for v in out.values())}
     if before and after:
         out["_cpu"] = cpu_usage.cores_by_group(before, after, elapsed)
+    if machine_before and machine_after:
+        out["_machine"] = cpu_usage.machine_cores(machine_before, machine_after, elapsed)
     return out
 
 
 def cpu_per_request(measured: dict) -> str:
-    """Cores each part of the stack used during a phase, and its CPU per request."""
+    """Cores each part of the stack used during a phase, and its CPU per request ("" without /proc)."""
+    if "_cpu" not in measured or not measured["_total"]["rps"]:
+        return ""
     rps = measured["_total"]["rps"]
-    return f"{sum(measured['_cpu'].values()):.2f} of {os.cpu_count()} cores; ms of CPU per request: " + ", ".join(
+    line = f"{sum(measured['_cpu'].values()):.2f} of {os.cpu_count()} cores; ms of CPU per request: " + ", ".join(
         f"{group} {cores:.2f} cores ({cores * 1000 / rps:.2f} ms)" for group, cores in measured["_cpu"].items()
     )
+    if machine := measured.get("_machine"):
+        # The whole machine, which also counts processes that ended within the phase and the
+        # kernel's interrupt work: what the processes above do not add up to.
+        line += "; machine: " + ", ".join(f"{state} {cores:.2f}" for state, cores in machine.items() if cores >= 0.005)
+    return line
 
 
 def load_average() -> str:
@@ -208,22 +219,26 @@ def main() -> int:
             if "_cpu" in measured:
                 print(f"CPU per request, {name}: " + cpu_per_request(measured))
     alone = {}
+    alone_cpu: dict[str, str] = {}  # request → where its CPU went, printed under the table
     if "reads" in phases:
         for cls, name in (
             (locustfile.ListOnly, "list"),
             (locustfile.DetailOnly, "detail"),
             (locustfile.SearchOnly, "search"),
         ):
-            r = run(cls, args.users, args.duration, args.host, warmup=args.warmup, profile=name)
+            r = run(cls, args.users, args.duration, args.host, warmup=args.warmup, profile=name, cpu=True)
             alone.update({k: v for k, v in r.items() if not k.startswith("_")})
+            alone_cpu[name] = cpu_per_request(r)
     if "cold" in phases and args.cold_host:
         # A short warm-up only: nothing to fill, every answer is built from PostgreSQL.
         for cls, name in ((locustfile.ColdListOnly, "list_cold"), (locustfile.ColdDetailOnly, "detail_cold")):
-            r = run(cls, args.users, args.duration, args.cold_host, profile=name, server="cold")
+            r = run(cls, args.users, args.duration, args.cold_host, profile=name, server="cold", cpu=True)
             alone.update({k: v for k, v in r.items() if not k.startswith("_")})
+            alone_cpu[name] = cpu_per_request(r)
     if "cart" in phases:
-        r = run(locustfile.AddToCartOnly, args.users, args.duration, args.host, profile="add_to_cart")
+        r = run(locustfile.AddToCartOnly, args.users, args.duration, args.host, profile="add_to_cart", cpu=True)
         alone.update({k: v for k, v in r.items() if not k.startswith("_")})
+        alone_cpu["add_to_cart"] = cpu_per_request(r)
     results["reads_alone"] = alone
     for name, r in alone.items():
         ratios[name] = r["rps"] / ceiling["rps"]
@@ -232,6 +247,9 @@ def main() -> int:
         {"ceiling (bare view)": ceiling, **bare, **alone},
         ceiling["rps"],
     )
+    for name, line in alone_cpu.items():
+        if line:
+            print(f"CPU per request, {name} alone: {line}")
 
     checks: dict[str, bool] = {}
     if "mix" in phases:
