@@ -7,6 +7,7 @@ here, one retry) and capped per process (one slot), so: checkouts answer 503
 and catalog, search and cart keep answering meanwhile.
 """
 
+import itertools
 import json
 import threading
 import time
@@ -29,10 +30,10 @@ CHECKOUTS = 6
 
 class _SlowStripe(BaseHTTPRequestHandler):
     stop = threading.Event()
-    hits = 0
+    arrivals: list[float] = []  # when each call reached the provider (monotonic)
 
     def do_POST(self):
-        type(self).hits += 1
+        type(self).arrivals.append(time.monotonic())
         self.stop.wait(PROVIDER_DELAY)  # the provider hangs (until the test ends)
         try:
             self.send_response(500)
@@ -51,7 +52,7 @@ def slow_stripe():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowStripe)
     server.daemon_threads = True
     _SlowStripe.stop.clear()
-    _SlowStripe.hits = 0
+    _SlowStripe.arrivals = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -128,13 +129,18 @@ def test_a_hanging_provider_answers_503_fast_while_the_shop_keeps_answering(slow
 
     # the shop kept answering while the provider hung
     assert [status for status, _, _ in browsing] == [200, 200, 200, 200]
-    assert max(took for _, _, took in browsing) < 3.0, [took for _, _, took in browsing]
+    assert max(took for _, _, took in browsing) < 5.0, [took for _, _, took in browsing]  # not the 30 s
     # every checkout answered 503 payment_provider_unavailable, long before the provider would have
     assert len(results) == CHECKOUTS
     assert {(status, b["error"]["code"]) for status, b, _ in results} == {(503, "payment_provider_unavailable")}
     assert max(took for _, _, took in results) < 10.0, sorted(took for _, _, took in results)
-    # refused at once by the bulkhead (the one in the slot waits out its timeout and retry)
-    assert sum(took < 1.5 for _, _, took in results) >= CHECKOUTS - 2, sorted(took for _, _, took in results)
+    # refused by the bulkhead rather than sent: the shop never had two calls waiting on the
+    # provider at once — each call it sends waits out the 1 s read timeout before the next may
+    # start (without the bulkhead, each of the 4 threads sends its own at once). Counted at the
+    # provider, not timed: on a busy machine a refused checkout's own work takes over a second.
+    arrivals = sorted(_SlowStripe.arrivals)
+    assert arrivals, "no checkout reached the provider"
+    assert all(later - earlier > 0.9 for earlier, later in itertools.pairwise(arrivals)), arrivals
     # nothing stays reserved: stock and cart lines are back, the orders say why they failed
     assert Variant.objects.get(pk=variant.pk).stock == 50
     assert all(CartItem.objects.filter(cart=c).count() == 1 for c in carts)
