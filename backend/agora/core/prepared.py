@@ -15,6 +15,8 @@ error at first use. Values are text unless named with their type
 ``RawSQL("… = ANY(%s)", [marker])`` (an ``__in`` lookup makes a parameter per item instead).
 """
 
+import itertools
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -75,8 +77,19 @@ def _attnames(model: type[Model]) -> tuple[str, ...]:
     return names
 
 
+_PLACEHOLDER = re.compile(r"%[%s]")
+_SERIAL = itertools.count(1)  # names a server-side statement: never the same twice in a process
+
+
+def _numbered(sql: str) -> str:
+    """Django's SQL with ``$1``, ``$2``, … for its ``%s`` placeholders (``%%`` stays), as a PREPARE
+    body sent together with an ``EXECUTE`` whose values psycopg binds."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", sql)
+
+
 class _Compiled:
-    __slots__ = ("alias", "columns", "compiler", "converters", "params", "slots", "sql")
+    __slots__ = ("alias", "body", "columns", "compiler", "converters", "params", "slots", "sql")
 
     def __init__(
         self, compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, str], columns: list[str], alias: str
@@ -95,6 +108,7 @@ class _Compiled:
         if compiler.has_composite_fields(fields):
             raise ValueError("prepared values read no composite (multi-column) fields")
         self.converters = compiler.get_converters(fields)
+        self.body = _numbered(sql)
 
 
 class PreparedValues:
@@ -155,8 +169,24 @@ class PreparedValues:
         params = list(compiled.params)
         for index, name in compiled.slots.items():
             params[index] = values[name]
-        with connections[compiled.alias].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+        db = connections[compiled.alias]
+        with db.cursor() as cursor:
+            # The statement is prepared on the server once per session, then run by name: the
+            # server parses and plans it once instead of on every request (docs/adr/0011). The
+            # session's record of what it has prepared is the backend's (agora.core.postgres).
+            prepared: dict[PreparedValues, str] | None = getattr(db, "prepared_statements", None)
+            if prepared is None:
+                cursor.execute(compiled.sql, params)
+            elif (known := prepared.get(self)) is not None:
+                cursor.execute(f"EXECUTE {known}{_arguments(params)}", params)  # nosec B608  # our own name; values bound
+            else:
+                # A fresh name each attempt: after a failure the server may or may not hold the
+                # last one, and a name is never prepared twice in a session.
+                name = f"agora_{next(_SERIAL)}"
+                statement = f"PREPARE {name} AS {compiled.body}; EXECUTE {name}{_arguments(params)}"  # nosec B608  # the compiled SQL; values bound
+                cursor.execute(statement, params)
+                cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows
+                prepared[self] = name
             fetched = cursor.fetchall()
         columns = compiled.columns
         rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
@@ -165,3 +195,7 @@ class PreparedValues:
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+def _arguments(params: list[Any]) -> str:
+    return f" ({', '.join(['%s'] * len(params))})" if params else ""

@@ -21,6 +21,7 @@ trip) therefore tells a dropped connection from a live one. The check here:
 
 import select
 import time
+from typing import Any
 
 from django.db.backends.postgresql import base
 
@@ -36,8 +37,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked_at: float | None = None  # when the connection was last known to be healthy
+        # The statements this session holds prepared on the server (agora.core.prepared): a new
+        # session starts with none.
+        self.prepared_statements: dict[Any, str] = {}
 
     def connect(self):
+        self.prepared_statements = {}
         super().connect()
         self.checked_at = time.monotonic()
 

@@ -3,7 +3,7 @@
 from typing import cast
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agora.catalog.models import Product
@@ -111,3 +111,61 @@ def test_a_list_value_is_one_array_parameter_whatever_its_length(django_assert_n
         assert rows == list(Product.objects.filter(pk__in=ids).order_by("id").values("id", "slug"))
     with pytest.raises(ValueError, match="ids"):  # an __in list is a parameter per item, not one array
         PreparedValues(lambda ids: Product.objects.filter(pk__in=ids).values("id"), ids=list).rows(ids=[1])
+
+
+# --- prepared on the server once per session -------------------------------------------------
+
+
+def _slug_query(slug):
+    from django.db.models import CharField
+    from django.db.models.expressions import RawSQL
+
+    # a literal "%" in the SQL (written "%%" for the driver) and one in a bound value
+    discount = RawSQL("'100%%'", [], output_field=CharField())  # nosec B611  # a literal
+    return (
+        Product.objects.filter(slug=slug, name__contains="%")
+        .annotate(discount=discount)
+        .values("slug", "name", "discount")
+    )
+
+
+def test_the_statement_is_prepared_on_the_server_once_per_session_then_run_by_name():
+    first, second = (cast(Product, ProductFactory(name=f"{n} % off")) for n in (10, 20))
+    prepared = PreparedValues(_slug_query, "slug")
+    with CaptureQueriesContext(connection) as queries:
+        rows = [prepared.rows(slug=p.slug) for p in (first, second, first)]
+    assert rows == [[{"slug": p.slug, "name": p.name, "discount": "100%"}] for p in (first, second, first)]
+    # one round trip each: PREPARE and EXECUTE together the first time, then EXECUTE by name
+    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
+    assert queries[1]["sql"].startswith(f"EXECUTE {queries[0]['sql'].split()[1]} (")
+
+
+def test_a_value_the_server_refuses_fails_that_call_only():
+    product = cast(Product, ProductFactory())
+    prepared = PreparedValues(lambda pk: Product.objects.filter(pk=pk).values("slug"), pk=int)
+    for attempt in range(2):  # when preparing (the first call), and when run by name
+        with pytest.raises(DataError), transaction.atomic():
+            prepared.rows(pk="not a number")
+        assert prepared.rows(pk=product.pk) == [{"slug": product.slug}], attempt
+
+
+def test_a_rolled_back_transaction_keeps_the_statement_prepared():
+    product = cast(Product, ProductFactory())
+    prepared = PreparedValues(_slug_query, "slug")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        prepared.rows(slug=product.slug)
+        raise RuntimeError("rolled back")
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(slug=product.slug) == []  # the product's name has no "%"
+    assert queries[0]["sql"].startswith("EXECUTE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_the_statement_again():
+    product = cast(Product, ProductFactory(name="50 % off"))
+    prepared = PreparedValues(_slug_query, "slug")
+    assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
+    connection.close()  # as CONN_MAX_AGE or a failed health check closes it
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
+    assert queries[0]["sql"].startswith("PREPARE")
