@@ -117,6 +117,9 @@ class PreparedValues:
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str, **typed: type) -> None:
         self._build = build
+        # Part of the server-side statement's name, so that traces, logs and pg_stat_activity
+        # say which statement an ``EXECUTE`` ran.
+        self._label = re.sub(r"[^a-z0-9_]", "", getattr(build, "__name__", "").lower()).strip("_")[:40] or "values"
         self._kinds: dict[str, type] = {**dict.fromkeys(names, str), **typed}
         # Per thread: a compiler belongs to the thread's database connection.
         self._local = threading.local()
@@ -182,7 +185,7 @@ class PreparedValues:
             else:
                 # A fresh name each attempt: after a failure the server may or may not hold the
                 # last one, and a name is never prepared twice in a session.
-                name = f"agora_{next(_SERIAL)}"
+                name = f"agora_{self._label}_{next(_SERIAL)}"
                 statement = f"PREPARE {name} AS {compiled.body}; EXECUTE {name}{_arguments(params)}"  # nosec B608  # the compiled SQL; values bound
                 cursor.execute(statement, params)
                 cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows

@@ -137,7 +137,9 @@ def test_the_statement_is_prepared_on_the_server_once_per_session_then_run_by_na
     assert rows == [[{"slug": p.slug, "name": p.name, "discount": "100%"}] for p in (first, second, first)]
     # one round trip each: PREPARE and EXECUTE together the first time, then EXECUTE by name
     assert [q["sql"].split(" ", 1)[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
-    assert queries[1]["sql"].startswith(f"EXECUTE {queries[0]['sql'].split()[1]} (")
+    name = queries[0]["sql"].split()[1]
+    assert name.startswith("agora_slug_query_")  # says which statement it is
+    assert queries[1]["sql"].startswith(f"EXECUTE {name} (")
 
 
 def test_a_value_the_server_refuses_fails_that_call_only():
