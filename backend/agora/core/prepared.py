@@ -89,7 +89,7 @@ def _numbered(sql: str) -> str:
 
 
 class _Compiled:
-    __slots__ = ("alias", "body", "columns", "compiler", "converters", "params", "slots", "sql")
+    __slots__ = ("alias", "arguments", "body", "columns", "compiler", "converters", "params", "slots", "sql")
 
     def __init__(
         self, compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, str], columns: list[str], alias: str
@@ -109,6 +109,7 @@ class _Compiled:
             raise ValueError("prepared values read no composite (multi-column) fields")
         self.converters = compiler.get_converters(fields)
         self.body = _numbered(sql)
+        self.arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""  # EXECUTE's values
 
 
 class PreparedValues:
@@ -177,19 +178,20 @@ class PreparedValues:
             # The statement is prepared on the server once per session, then run by name: the
             # server parses and plans it once instead of on every request (docs/adr/0011). The
             # session's record of what it has prepared is the backend's (agora.core.postgres).
+            # (what is recorded is the ``EXECUTE`` text to send, built once per session)
             prepared: dict[PreparedValues, str] | None = getattr(db, "prepared_statements", None)
             if prepared is None:
                 cursor.execute(compiled.sql, params)
-            elif (known := prepared.get(self)) is not None:
-                cursor.execute(f"EXECUTE {known}{_arguments(params)}", params)  # nosec B608  # our own name; values bound
+            elif (execute := prepared.get(self)) is not None:
+                cursor.execute(execute, params)
             else:
                 # A fresh name each attempt: after a failure the server may or may not hold the
                 # last one, and a name is never prepared twice in a session.
                 name = f"agora_{self._label}_{next(_SERIAL)}"
-                statement = f"PREPARE {name} AS {compiled.body}; EXECUTE {name}{_arguments(params)}"  # nosec B608  # the compiled SQL; values bound
-                cursor.execute(statement, params)
+                execute = f"EXECUTE {name}{compiled.arguments}"
+                cursor.execute(f"PREPARE {name} AS {compiled.body}; {execute}", params)  # nosec B608  # the compiled SQL; values bound
                 cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows
-                prepared[self] = name
+                prepared[self] = execute
             fetched = cursor.fetchall()
         columns = compiled.columns
         rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
@@ -198,7 +200,3 @@ class PreparedValues:
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
-
-
-def _arguments(params: list[Any]) -> str:
-    return f" ({', '.join(['%s'] * len(params))})" if params else ""

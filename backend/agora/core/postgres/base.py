@@ -47,20 +47,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.checked_at = time.monotonic()
 
     def close_if_health_check_failed(self):
-        if (
-            self.connection is not None
-            and self.health_check_enabled
-            and not self.health_check_done
-            and not self.pool
-            and self._nothing_waiting()
-        ):
-            self.health_check_done = True
+        if self.connection is None or not self.health_check_enabled or self.health_check_done or self.pool:
+            return super().close_if_health_check_failed()  # nothing to check: Django's own answer
+        if not self._nothing_waiting():
+            super().close_if_health_check_failed()  # Django's SELECT 1: closes a dead connection
+        if self.connection is not None:
             self.checked_at = time.monotonic()
-            return
-        was_checking = self.connection is not None and not self.health_check_done
-        super().close_if_health_check_failed()
-        if was_checking and self.connection is not None:
-            self.checked_at = time.monotonic()
+        self.health_check_done = True
 
     def _nothing_waiting(self) -> bool:
         """True when the connection was checked recently, psycopg holds it for open and sound,
