@@ -39,7 +39,7 @@ logger = logging.getLogger("agora.orders")
 
 
 def stock_take(quantities: dict[int, int]) -> None:
-    """Decrements stock of already locked variants in one statement (F() arithmetic)."""
+    """Decrements stock of already locked variants in one statement (the catalog's stock arithmetic)."""
     variants_add_stock({pk: -qty for pk, qty in quantities.items()})
 
 
