@@ -52,6 +52,12 @@ def _send(task: Task[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], *
         logger.exception("could not enqueue %s; the reconciler will pick it up", task.name)
 
 
+def enqueue_in(task: Task[P, Any], seconds: int, *args: P.args, **kwargs: P.kwargs) -> None:
+    """Sends ``task`` now (not on commit) to run in ``seconds``; never raises (a retry whose work
+    is still recorded as due, for a beat reconciler to re-drive if the broker is down)."""
+    _send(task, args, kwargs, countdown=seconds)
+
+
 def enqueue_on_commit(task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
     """Sends ``task`` once the surrounding transaction commits (immediately outside one)."""
     transaction.on_commit(partial(_send, task, args, kwargs))

@@ -5,6 +5,9 @@ worker.
   duplicate dedupe key writes nothing) and, on commit, sends one task carrying the ids of every
   row the transaction wrote; ``notifications_enqueue`` writes several emails of one change in
   one INSERT.
+- A worker task that writes emails can send them itself once its transaction committed
+  (``notifications_sent_by_caller`` collects the ids instead of sending a task,
+  ``notifications_send`` sends them): a task costs the worker more than the sending.
 - ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
   sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
   recorded (attempts, last error, next attempt) and retried with backoff; a template that does
@@ -14,18 +17,20 @@ worker.
 """
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
-from agora.core.tasks_util import enqueue_on_commit, enqueue_together_on_commit
+from agora.core.tasks_util import enqueue_in, enqueue_on_commit, enqueue_together_on_commit
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
 from agora.notifications.models import ERASED_RECIPIENT, Notification
@@ -96,12 +101,78 @@ def notifications_enqueue(emails: Sequence[Outgoing]) -> list[Notification | Non
         if len(emails) == 1:
             return [None]
         return [notifications_enqueue([email])[0] for email in emails]  # each queues its own send
-    # One send task for all the transaction's notifications (an order's confirmation and each
-    # vendor's notice): the task sends each once, on its own terms.
+    collected: list[int] | None = getattr(_sent_by_caller, "ids", None)
     for notification in written:
-        if notification is not None:
+        if notification is None:
+            continue
+        if collected is not None:
+            collected.append(notification.pk)
+        else:
+            # One send task for all the transaction's notifications (an order's confirmation and
+            # each vendor's notice): the task sends each once, on its own terms.
             enqueue_together_on_commit(_send_task(), notification.pk)
     return written
+
+
+_sent_by_caller = threading.local()
+
+
+@contextmanager
+def notifications_sent_by_caller() -> Iterator[list[int]]:
+    """For a worker task that writes emails: inside the block, the notifications written are not
+    handed to a send task on commit; their ids are collected in the list yielded, for the caller
+    to pass to ``notifications_send`` (the worker is running already, and a task costs it more
+    than the sending: bench/README.md, issue #18). A crash before they go leaves them queued in
+    the outbox for the beat re-drive, as a lost send task would."""
+    previous = getattr(_sent_by_caller, "ids", None)
+    collected: list[int] = []
+    _sent_by_caller.ids = collected
+    try:
+        yield collected
+    finally:
+        _sent_by_caller.ids = previous
+
+
+def notifications_send(ids: Sequence[int]) -> None:
+    """Sends each queued notification of ``ids`` once, over one connection to the mail server;
+    never raises. Call it once the transaction that wrote them committed. A failed send is
+    recorded on its row and retried by a task of its own, with backoff; a row that is gone, sent
+    already, or from a rolled-back transaction is skipped."""
+    if not ids:
+        return
+    connection: Any = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.warning("could not open a connection to the mail server; each email tries its own", exc_info=True)
+        connection = None
+    try:
+        for pk in ids:
+            try:
+                notification_send(notification_id=pk, connection=connection)
+            except Exception:  # recorded on the row by notification_send
+                delay = retry_after(notification_id=pk)
+                logger.warning("notification %s not sent (%s)", pk, "retrying" if delay else "given up", exc_info=True)
+                if delay is not None:
+                    # Still queued in the outbox if this cannot be sent: the beat re-drive sends it.
+                    enqueue_in(_send_task(), delay, pk)
+                if connection is not None:  # the server may have dropped it: the next opens anew
+                    with suppress(Exception):
+                        connection.close()
+                    connection = None
+    finally:
+        if connection is not None:
+            with suppress(Exception):
+                connection.close()
+
+
+def retry_after(*, notification_id: int) -> int | None:
+    """Seconds before the next try of a notification still queued after a failed send; None for
+    one given up on (or gone)."""
+    row = Notification.objects.filter(pk=notification_id).values("status", "attempts").first()
+    if row is None or row["status"] != S.QUEUED:
+        return None
+    return retry_delay(row["attempts"])
 
 
 def retry_delay(attempts: int) -> int:
@@ -109,26 +180,31 @@ def retry_delay(attempts: int) -> int:
     return min(30 * int(2 ** max(attempts - 1, 0)), 3600)
 
 
-def _message(notification: Notification) -> EmailMultiAlternatives:
+def _message(notification: Notification, connection: Any = None) -> EmailMultiAlternatives:
     rendered = render(notification.template, notification.context)
     message = EmailMultiAlternatives(
-        subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.to]
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to],
+        connection=connection,
     )
     message.attach_alternative(rendered.html, "text/html")
     return message
 
 
-def notification_send(*, notification_id: int) -> str:
-    """Sends a queued notification once. Returns "sent", "skipped" (not queued any more, or
-    gone) or "failed" (a permanent failure, recorded). A transient failure (the mail server)
-    is recorded on the row and raised, for the task to retry."""
+def notification_send(*, notification_id: int, connection: Any = None) -> str:
+    """Sends a queued notification once (over ``connection``, an open mail connection, if given).
+    Returns "sent", "skipped" (not queued any more, or gone) or "failed" (a permanent failure,
+    recorded). A transient failure (the mail server) is recorded on the row and raised, for the
+    task to retry."""
     try:
         with transaction.atomic():
             notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
             if notification is None or notification.status != S.QUEUED:
                 return SEND_SKIPPED
             try:
-                message = _message(notification)
+                message = _message(notification, connection)
             except (TemplateDoesNotExist, TemplateSyntaxError, registry.UnknownTemplate) as exc:
                 _record_failure(notification, exc, permanent=True)
                 logger.error("notification %s cannot be rendered: %s", notification.pk, exc)

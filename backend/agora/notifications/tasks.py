@@ -22,50 +22,18 @@ def notification_send(self: Task[Any, Any], notification_id: int, *also: int) ->
     """Sends the notification ``notification_id`` once, and then ``also`` (the others its
     transaction wrote). A failed send of one of ``also`` is retried by a task of its own."""
     from agora.notifications.services import notification_send as send
+    from agora.notifications.services import notifications_send, retry_after
 
     try:
         outcome = send(notification_id=notification_id)
     except Exception as exc:
-        _send_each(self, also)
-        delay = _retry_delay(notification_id)
+        notifications_send(also)
+        delay = retry_after(notification_id=notification_id)
         if delay is None:
             raise  # given up on (or gone): nothing left to retry
         raise self.retry(args=(notification_id,), exc=exc, countdown=delay) from exc
-    _send_each(self, also)
+    notifications_send(also)
     return outcome
-
-
-def _send_each(task: Task[Any, Any], ids: tuple[int, ...]) -> None:
-    from agora.notifications.services import notification_send as send
-
-    for pk in ids:
-        try:
-            send(notification_id=pk)
-        except Exception:  # recorded on the row by the service; retried by a task of its own
-            delay = _retry_delay(pk)
-            logger.warning("notification %s not sent (%s)", pk, "retrying" if delay else "given up", exc_info=True)
-            if delay is not None:
-                _retry_alone(task, pk, delay)
-
-
-def _retry_alone(task: Task[Any, Any], notification_id: int, delay: int) -> None:
-    try:
-        task.apply_async(args=(notification_id,), countdown=delay)
-    except Exception:
-        # Still queued in the outbox: the beat re-drive sends it once it is due.
-        logger.exception("could not schedule the retry of notification %s", notification_id)
-
-
-def _retry_delay(notification_id: int) -> int | None:
-    """Seconds before the next try of a notification still queued after a failed send; None for
-    one given up on (or gone)."""
-    from agora.notifications.models import Notification
-    from agora.notifications.services import retry_delay
-
-    row = Notification.objects.filter(pk=notification_id).values("status", "attempts").first()
-    if row is None or row["status"] != Notification.Status.QUEUED:
-        return None
-    return retry_delay(row["attempts"])
 
 
 @shared_task(

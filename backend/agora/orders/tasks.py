@@ -8,10 +8,17 @@ from agora.core.tasks_util import RETRYING
 
 @shared_task(name="agora.orders.tasks.order_process", soft_time_limit=60, time_limit=90, **RETRYING)
 def order_process(order_id: int) -> str:
-    """A paid order: confirmation email to the customer, one to each vendor, then `processing`."""
+    """A paid order: `processing`, and the confirmation email to the customer and one to each
+    vendor, sent by this task once the processing committed (not by a send task of its own: the
+    worker is here already, and a task costs it more than the sending, bench/README.md)."""
+    from agora.notifications.services import notifications_send, notifications_sent_by_caller
     from agora.orders.services import order_process as process
 
-    return process(order_id=order_id)
+    with notifications_sent_by_caller() as written:
+        try:
+            return process(order_id=order_id)
+        finally:
+            notifications_send(written)
 
 
 @shared_task(name="agora.orders.tasks.payment_release", soft_time_limit=60, time_limit=90, **RETRYING)

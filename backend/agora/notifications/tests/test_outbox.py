@@ -315,6 +315,42 @@ def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test
 
 
 @pytest.mark.django_db
+def test_emails_sent_together_share_a_connection_until_the_server_drops_it(test_templates, monkeypatch):
+    # given three queued emails, and a mail server that drops the connection while sending b's
+    from smtplib import SMTPServerDisconnected
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from agora.notifications.services import notifications_send
+    from agora.notifications.tasks import notification_send as task
+
+    a, b, c = (_enqueue(key=f"d-{n}", to=f"{n}@example.com") for n in "abc")
+    assert a is not None and b is not None and c is not None
+    real = EmailBackend.send_messages
+    used: list[int] = []
+
+    def drops_at_b(self, messages):
+        used.append(id(self))
+        if messages[0].to == ["b@example.com"]:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return real(self, messages)
+
+    retried: list[tuple] = []
+    monkeypatch.setattr(EmailBackend, "send_messages", drops_at_b)
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
+
+    # when they are sent together
+    notifications_send([a.pk, b.pk, c.pk])
+
+    # then a and b went over one connection, c over a new one, and b alone waits for its retry
+    assert used[0] == used[1] and used[2] != used[1]
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "c@example.com"]
+    b.refresh_from_db()
+    assert b.status == "queued" and b.attempts == 1
+    assert retried == [((b.pk,), {"countdown": 30})]
+
+
+@pytest.mark.django_db
 def test_emails_enqueued_together_skip_only_the_keys_already_written(
     test_templates, django_assert_num_queries, monkeypatch, django_capture_on_commit_callbacks
 ):

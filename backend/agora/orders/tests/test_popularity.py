@@ -88,3 +88,20 @@ def test_a_sale_and_its_cancellation_reach_the_figure_through_the_worker_without
     assert ("agora.orders.tasks.order_popularity_update", (order.pk,)) in sent_tasks
     tasks.order_popularity_update(order.pk)
     assert (units(lamp), units(mug)) == (0, 0)
+
+
+def test_an_orders_recount_counts_every_recent_sale_of_its_products_and_only_those(user):
+    shipping_methods()
+    lamp, mug, vase = (sellable_variant(stock=50) for _ in range(3))
+    # Given: 2 lamps sold earlier, 4 mugs sold 31 days ago, and a vase sold but not yet recounted
+    place(user, (lamp, 2))
+    old = place(user, (mug, 4))
+    Order.objects.filter(pk=old.pk).update(paid_at=timezone.now() - timedelta(days=31))
+    place(user, (vase, 1))
+    # When an order of 1 lamp and 1 mug is paid and processed
+    order = place(user, (lamp, 1), (mug, 1))
+    assert tasks.order_process(order.pk) == "processed"
+    # Then its products count every paid unit of the last 30 days, other orders' too
+    assert (units(lamp), units(mug)) == (3, 1)
+    # and no other product was recounted
+    assert units(vase) == 0

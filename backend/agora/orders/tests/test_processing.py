@@ -172,8 +172,42 @@ def test_processing_an_order_takes_the_same_statements_for_two_vendors_as_for_fi
     # given a paid order from 2 vendors and one from 5
     small, large = _paid_order(api_client, vendors=2), _paid_order(api_client, vendors=5)
     # then processing either (its state, ship-by dates, the 3 or 6 emails, units sold) takes the
-    # same fixed number of statements: none per vendor
+    # same fixed number of statements: none per vendor (the recount counts its products' sales
+    # in one statement and writes them without reading them first)
     for order in (small, large):
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(17):
             assert order_process(order_id=order.pk) == "processed"
     assert Notification.objects.count() == 3 + 6
+
+
+@pytest.mark.django_db
+def test_the_processing_task_sends_the_orders_emails_itself_over_one_mail_connection(
+    api_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a paid order with two vendors, and a record of send tasks and mail connections
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from agora.notifications.tasks import notification_send as send_task
+    from agora.orders.tasks import order_process as task
+
+    order = _paid_order(api_client)
+    send_tasks: list[tuple] = []
+    monkeypatch.setattr(send_task, "apply_async", lambda args=(), kwargs=None, **options: send_tasks.append(args))
+    connections: list[int] = []
+    real = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        connections.append(id(self))
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+    # when the worker processes it (and every commit's callbacks run, as in production)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert task.run(order.pk) == "processed"
+
+    # then the three emails went out from that task, over one connection, and no send task was queued
+    assert sorted(m.to[0] for m in mail.outbox) == ["buyer@example.com", "shop0@example.com", "shop1@example.com"]
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(connections) == 3 and len(set(connections)) == 1
+    assert send_tasks == []
