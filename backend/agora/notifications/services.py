@@ -196,12 +196,14 @@ def _message(notification: Notification, mail_connection: Any = None) -> EmailMu
     return message
 
 
+_SENDING = ("id", "template", "to", "context", "status", "attempts", "forget_after_send")
+
+
 def _locked(notification_id: int) -> QuerySet[Notification, dict[str, Any]]:
-    return (
-        Notification.objects.select_for_update()
-        .filter(pk=notification_id)
-        .values("id", "template", "to", "context", "status", "attempts", "forget_after_send")
+    rows: QuerySet[Notification, dict[str, Any]] = (
+        Notification.objects.select_for_update().filter(pk=notification_id).values(*_SENDING)
     )
+    return rows
 
 
 # Each email locks its row and marks it sent in a transaction of its own: the two statements
