@@ -9,12 +9,12 @@ sub-order, then (putting stock back) products and variants.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from agora.catalog.services import variants_give_back
@@ -194,18 +194,18 @@ def restock_lines(quantities: dict[int, int]) -> None:
 # --- handling time ---------------------------------------------------------------------------
 
 
+# One fixed UPDATE for all of an order's sub-orders (it runs for every paid order): the payment
+# time plus each one's vendor's handling days.
+_SET_SHIP_BY = (
+    f"UPDATE {VendorOrder._meta.db_table} AS vo SET ship_by = %s + make_interval(days => v.handling_days) "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+    f"FROM {Vendor._meta.db_table} AS v WHERE v.id = vo.vendor_id AND vo.order_id = %s AND vo.ship_by IS NULL"
+)
+
+
 def sub_orders_set_ship_by(*, order: Order) -> None:
     """When an order is confirmed, each sub-order must ship within its vendor's handling time."""
-    paid_at = order.paid_at or timezone.now()
-    # One UPDATE for all of them: paid_at + the vendor's handling days.
-    handling_days = Subquery(Vendor.objects.filter(pk=OuterRef("vendor_id")).values("handling_days")[:1])
-    VendorOrder.objects.filter(order=order, ship_by__isnull=True).update(
-        ship_by=ExpressionWrapper(
-            Value(paid_at, output_field=DateTimeField())
-            + ExpressionWrapper(handling_days * Value(timedelta(days=1)), output_field=DurationField()),
-            output_field=DateTimeField(),
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_SHIP_BY, [order.paid_at or timezone.now(), order.pk])
 
 
 def late_sub_orders(*, now: datetime | None = None) -> QuerySet[VendorOrder]:
