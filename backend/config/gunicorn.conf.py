@@ -72,6 +72,16 @@ keepalive = _env_int("GUNICORN_KEEPALIVE", 75)
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
+# Workers are forked from a master that imported the app once (GUNICORN_PRELOAD=false turns it
+# off). Importing and setting up Django costs ~1.8 s of CPU: without this every worker replaced
+# by max_requests, a crash or a timeout paid it again (in make bench each of the 3 workers is
+# replaced every ~25 s at the ceiling's rate, a tenth of the machine), and each worker held its
+# own copy of the app's memory instead of sharing the master's pages. Safe because importing
+# the app opens no database, Redis or broker connection (agora/core/tests/test_preload.py): each
+# worker opens its own on first use; tracing and error reporting restart their threads after a
+# fork. A code change needs a new master (a deploy replaces the ECS task), not a HUP.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() not in {"0", "false", "no", "off"}
+
 # The heartbeat file lives in RAM: on a container's overlay filesystem a slow
 # disk can stall it and get healthy workers killed. /dev/shm is absent on macOS.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108  # nosec B108
