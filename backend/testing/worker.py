@@ -98,7 +98,11 @@ class WorkerProcess:
         """Waits until nothing is queued and the worker runs or holds no task (asked over its
         control channel). Tests call it before the database is flushed: a TRUNCATE racing the
         worker's follow-up tasks (an image task queueing a search index task...) can deadlock,
-        and PostgreSQL then cancels the flush."""
+        and PostgreSQL then cancels the flush.
+
+        Tasks the worker holds for later (a countdown) count too: one due within
+        ``SOON_SECONDS`` (the debounced re-indexing, 5 s) is waited for; one due later (a retry
+        with backoff) is revoked, so it cannot run in the middle of a later test's data."""
         if not self.proc or self.proc.poll() is not None:
             return True
         import redis
@@ -118,8 +122,13 @@ class WorkerProcess:
                         inspect = app.control.inspect(destination=[self.hostname], timeout=1, limit=1, connection=conn)
                         active = (inspect.active() or {}).get(self.hostname)
                         reserved = (inspect.reserved() or {}).get(self.hostname)
-                    if active == [] and reserved == []:
-                        return True
+                        scheduled = (inspect.scheduled() or {}).get(self.hostname)
+                        if active == [] and reserved == [] and scheduled is not None:
+                            later = [t["request"]["id"] for t in scheduled if _eta(t) > time.time() + SOON_SECONDS]
+                            if len(later) == len(scheduled):
+                                if later:
+                                    app.control.revoke(later, connection=conn)
+                                return True
             except (redis.RedisError, OSError, kombu_errors.OperationalError):
                 pass  # the next poll tries again; giving up only costs the test its safety margin
             time.sleep(0.1)
@@ -127,6 +136,16 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+SOON_SECONDS = 6  # above the longest debounce a task is sent with (SEARCH_RERANK_DELAY_SECONDS, 5)
+
+
+def _eta(scheduled: dict) -> float:
+    """When a task the worker holds for later is due, as a Unix time (its ETA is ISO 8601)."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(scheduled["eta"]).timestamp()
 
 
 def wait_for(predicate, timeout: float = 20, interval: float = 0.1, message: str = "condition"):
