@@ -25,7 +25,14 @@ def _group(cmdline: str) -> str:
 
 
 def snapshot() -> dict[int, tuple[str, float]]:
-    """pid → (group, CPU seconds so far); empty where /proc is missing."""
+    """pid → (group, CPU seconds so far, its reaped children's included); empty where /proc is
+    missing.
+
+    A process that ends within a phase (a gunicorn worker replaced by ``max_requests``, a
+    PostgreSQL backend of a closed connection) takes its CPU time out of /proc with it; the
+    parent that reaps it (gunicorn's master, the postmaster) adds that time to its own
+    children's counters, which are read here too (``cores_by_group`` takes out what the ended
+    process had used before the phase)."""
     if not os.path.isdir("/proc"):
         return {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -41,17 +48,24 @@ def snapshot() -> dict[int, tuple[str, float]]:
         except OSError:  # the process ended meanwhile
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        out[int(entry)] = (_group(cmdline), (int(fields[11]) + int(fields[12])) / tick)
+        # utime, stime (its own), cutime, cstime (its reaped children's)
+        out[int(entry)] = (_group(cmdline), sum(int(f) for f in fields[11:15]) / tick)
     return out
 
 
 def cores_by_group(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float) -> dict:
-    """Cores used on average by each group between the two snapshots (processes started in between
-    count from zero), most first."""
+    """Cores used on average by each group between the two snapshots, most first. Processes
+    started in between count from zero; one that ended in between is counted by its parent
+    (its whole life's CPU, once reaped), so what it had used before the phase is taken out
+    here — a parent is in its child's group (gunicorn, Celery, PostgreSQL)."""
     used: dict[str, float] = {}
     for pid, (group, cpu) in after.items():
         start = before.get(pid, (group, 0.0))[1]
         used[group] = used.get(group, 0.0) + max(0.0, cpu - start)
+    for pid, (group, cpu) in before.items():
+        if pid not in after:
+            used[group] = used.get(group, 0.0) - cpu
+    used = {group: max(0.0, cpu) for group, cpu in used.items()}
     return {group: cpu / seconds for group, cpu in sorted(used.items(), key=lambda item: -item[1])}
 
 
