@@ -5,8 +5,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -141,7 +143,7 @@ class WorkerProcess:
 SOON_SECONDS = 6  # above the longest debounce a task is sent with (SEARCH_RERANK_DELAY_SECONDS, 5)
 
 
-def _eta(scheduled: dict) -> float:
+def _eta(scheduled: Mapping[str, Any]) -> float:
     """When a task the worker holds for later is due, as a Unix time (its ETA is ISO 8601)."""
     from datetime import datetime
 
