@@ -8,7 +8,11 @@ same rows then always queue behind each other instead of deadlocking.
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from agora.catalog.models import Product, Variant
+from agora.core.prepared import loaded
+from agora.vendors.models import Vendor
 
 
 def lock_products(product_ids: Iterable[int]) -> list[int]:
@@ -20,11 +24,11 @@ def lock_products(product_ids: Iterable[int]) -> list[int]:
 
 
 def lock_variants_for_stock(
-    variant_ids: Iterable[int], *, related: tuple[str, ...] = (), product_slugs: list[str] | None = None
+    variant_ids: Iterable[int], *, product_slugs: list[str] | None = None
 ) -> dict[int, Variant]:
     """Locks the variants' products, then the variants, in primary-key order; returns the locked
-    variants by id (with ``related`` joined, not locked). ``product_slugs``, when given, receives
-    the locked products' slugs (for the summary refresh, which then needs no lock of its own)."""
+    variants by id. ``product_slugs``, when given, receives the locked products' slugs (for the
+    summary refresh, which then needs no lock of its own)."""
     ids = sorted({int(pk) for pk in variant_ids})
     if not ids:
         return {}
@@ -39,11 +43,58 @@ def lock_variants_for_stock(
     else:
         list(slugs)
     variants = Variant.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
-    if related:
-        variants = variants.select_related(*related)
     return {v.pk: v for v in variants}
 
 
 def lock_product_variants(product: Product) -> dict[int, Variant]:
     """A locked product's active variants, locked in primary-key order (the product row first)."""
     return {v.pk: v for v in Variant.objects.select_for_update().filter(product=product, is_active=True).order_by("pk")}
+
+
+# Checkout's locks as fixed statements: the ORM building them (a subquery, two joins, a FOR
+# UPDATE OF) cost a checkout more CPU than PostgreSQL spent running them (bench/README.md).
+_VARIANT_COLUMNS = tuple(f.attname for f in Variant._meta.concrete_fields)
+# What checkout reads of a variant's product and vendor; any other field is loaded on access.
+_PRODUCT_COLUMNS = ("id", "slug", "name", "status")
+_VENDOR_COLUMNS = ("id", "name", "slug", "status", "commission_rate")
+_LOCK_PRODUCTS = (
+    f"SELECT p.slug FROM {Product._meta.db_table} AS p "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+    f"WHERE p.id IN (SELECT v.product_id FROM {Variant._meta.db_table} AS v WHERE v.id = ANY(%s)) "
+    "ORDER BY p.id FOR UPDATE"
+)
+_LOCK_VARIANTS = (
+    "SELECT "  # noqa: S608  # nosec B608  # only our table and column names are interpolated; values are bound
+    + ", ".join(
+        [f'v."{c}"' for c in _VARIANT_COLUMNS]
+        + [f'p."{c}"' for c in _PRODUCT_COLUMNS]
+        + [f'd."{c}"' for c in _VENDOR_COLUMNS]
+    )
+    + f" FROM {Variant._meta.db_table} AS v JOIN {Product._meta.db_table} AS p ON p.id = v.product_id"
+    + f" JOIN {Vendor._meta.db_table} AS d ON d.id = v.vendor_id"
+    + " WHERE v.id = ANY(%s) ORDER BY v.id FOR UPDATE OF v"
+)
+
+
+def lock_variants_for_checkout(variant_ids: Iterable[int]) -> tuple[dict[int, Variant], list[str]]:
+    """``lock_variants_for_stock`` for checkout, in two fixed statements: locks the variants'
+    products, then the variants, in primary-key order; returns the locked variants by id, each
+    with its product and vendor (not locked) loaded, and the locked products' slugs."""
+    ids = sorted({int(pk) for pk in variant_ids})
+    if not ids:
+        return {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_PRODUCTS, [ids])
+        slugs = [row[0] for row in cursor.fetchall()]
+        cursor.execute(_LOCK_VARIANTS, [ids])
+        rows = cursor.fetchall()
+    variants: dict[int, Variant] = {}
+    own, product_end = len(_VARIANT_COLUMNS), len(_VARIANT_COLUMNS) + len(_PRODUCT_COLUMNS)
+    for row in rows:
+        variant = loaded(
+            Variant,
+            dict(zip(_VARIANT_COLUMNS, row[:own], strict=True)),
+            product=loaded(Product, dict(zip(_PRODUCT_COLUMNS, row[own:product_end], strict=True))),
+            vendor=loaded(Vendor, dict(zip(_VENDOR_COLUMNS, row[product_end:], strict=True))),
+        )
+        variants[variant.pk] = variant
+    return variants, slugs
