@@ -202,6 +202,10 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-cart-token", "x-re
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
+# Seconds an SMTP connection or answer may take before the send fails (retried with backoff from
+# the outbox): without it a mail server that stops answering held the worker that sends (an
+# order's processing sends its emails itself) until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The file backend (make run: EMAIL_URL=filemail:// and EMAIL_FILE_PATH=.data/mail) writes each
 # email as a readable file; an absolute path here wins over the URL's.
 if env.str("EMAIL_FILE_PATH", default=""):

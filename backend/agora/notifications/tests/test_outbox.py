@@ -378,3 +378,46 @@ def test_emails_enqueued_together_skip_only_the_keys_already_written(
     assert sorted(Notification.objects.values_list("key", flat=True)) == ["a", "b", "c", "d", "e"]
     deliver = list(Notification.objects.filter(key="b").values_list("to", flat=True))
     assert deliver == ["b@example.com"]
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and_it_waits_for_a_retry(
+    test_templates, settings, monkeypatch
+):
+    # given a mail server that accepts the connection and then says nothing
+    import socket
+    import threading
+    import time
+
+    from agora.notifications.services import notifications_send
+    from agora.notifications.tasks import notification_send as task
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True).start()
+
+    def hang_up_later() -> None:  # a send without a timeout fails the test instead of hanging it
+        time.sleep(15)
+        for sock in [server, *held]:
+            sock.close()
+
+    threading.Thread(target=hang_up_later, daemon=True).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.getsockname()[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    retried: list[tuple] = []
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
+    notification = _enqueue(key="silent-server")
+    assert notification is not None
+    # when the worker sends it
+    started = time.monotonic()
+    notifications_send([notification.pk])
+    # then the send gave up after the timeout instead of holding the worker, and the email waits
+    # in the outbox for its retry
+    assert time.monotonic() - started < 5
+    notification.refresh_from_db()
+    assert notification.status == "queued" and notification.attempts == 1 and "timed out" in notification.last_error
+    assert retried == [((notification.pk,), {"countdown": 30})]
