@@ -73,14 +73,26 @@ def stripe_api(settings, monkeypatch):
     return fake
 
 
+_SESSION_WORKER: list[WorkerProcess] = []  # the session's worker once a test started it
+
+
 @pytest.fixture(autouse=True)
 def _worker_idle_before_flush(request):
-    """Tests on the real worker end once it is idle, before their committed data is flushed.
+    """Tests on the real worker end once it is idle, before their committed data is flushed. So
+    does every other test that commits, once the session's worker runs: the tasks its commits
+    send (a new product's indexing) run on that worker, and a flush racing them can deadlock.
 
     Autouse fixtures of plugins (pytest-django's database set-up) are set up before this one,
     so they are torn down after it.
     """
-    worker = request.getfixturevalue("celery_worker") if "celery_worker" in request.fixturenames else None
+    if "celery_worker" in request.fixturenames:
+        worker = request.getfixturevalue("celery_worker")
+    else:
+        marker = request.node.get_closest_marker("django_db")
+        commits = (marker is not None and marker.kwargs.get("transaction", False)) or any(
+            name in request.fixturenames for name in ("transactional_db", "live_server")
+        )
+        worker = _SESSION_WORKER[0] if commits and _SESSION_WORKER else None
     yield
     if worker is not None:
         worker.wait_idle()
@@ -94,7 +106,9 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     worker = WorkerProcess(tmp_path_factory.mktemp("celery") / "worker.log", ("-P", "threads", "-c", "4"))
     worker.start()
+    _SESSION_WORKER.append(worker)
     yield worker
+    _SESSION_WORKER.clear()
     worker.stop()
 
 
