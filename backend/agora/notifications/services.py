@@ -8,6 +8,8 @@ worker.
 - A worker task that writes emails can send them itself once its transaction committed
   (``notifications_sent_by_caller`` collects the ids instead of sending a task,
   ``notifications_send`` sends them): a task costs the worker more than the sending.
+- ``notifications_send`` sends a transaction's emails over one connection; after two failures in
+  a row it hands the rest to one task due at the retry, instead of waiting out a timeout each.
 - ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
   sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
   recorded (attempts, last error, next attempt) and retried with backoff; a template that does
@@ -50,7 +52,7 @@ SEND_SKIPPED = "skipped"
 SEND_FAILED = "failed"
 
 
-def _send_task() -> "Task[..., str]":
+def _send_task() -> "Task[..., int]":
     from agora.notifications.tasks import notification_send
 
     return notification_send
@@ -136,37 +138,43 @@ def notifications_sent_by_caller() -> Iterator[list[int]]:
         _sent_by_caller.ids = previous
 
 
-def notifications_send(ids: Sequence[int]) -> None:
-    """Sends each queued notification of ``ids`` once, over one connection to the mail server;
-    never raises. Call it once the transaction that wrote them committed. A failed send is
-    recorded on its row and retried by a task of its own, with backoff; a row that is gone, sent
-    already, or from a rolled-back transaction is skipped."""
-    if not ids:
-        return
+def notifications_send(ids: Sequence[int]) -> int:
+    """Sends each queued notification of ``ids`` once, in order, over one connection to the mail
+    server; never raises. Call it once the transaction that wrote them committed. Returns how many
+    it sent. A row that is gone, sent already, or from a rolled-back transaction is skipped.
+
+    An email the server fails is recorded on its row and retried by a task with backoff; the
+    connection is not reused (the server may have dropped it). After two failures in a row the
+    server is taken to be down: the emails not tried yet are not each held up to EMAIL_TIMEOUT,
+    but go with the last failed one into one task, due at its retry (each hand-off records an
+    attempt, so a server that stays down ends with the rows failed, not with tasks forever)."""
     mail_connection: Any = get_mail_connection()
+    sent = failures_in_a_row = 0
     try:
-        mail_connection.open()
-    except Exception:
-        logger.warning("could not open a connection to the mail server; each email tries its own", exc_info=True)
-        mail_connection = None
-    try:
-        for pk in ids:
+        for index, pk in enumerate(ids):
             try:
-                notification_send(notification_id=pk, mail_connection=mail_connection)
+                sent += notification_send(notification_id=pk, mail_connection=mail_connection) == SEND_SENT
+                failures_in_a_row = 0
             except Exception:  # recorded on the row by notification_send
+                failures_in_a_row += 1
                 delay = retry_after(notification_id=pk)
                 logger.warning("notification %s not sent (%s)", pk, "retrying" if delay else "given up", exc_info=True)
+                with suppress(Exception):
+                    mail_connection.close()
+                mail_connection = get_mail_connection()  # the next email opens a connection of its own
+                untried = list(ids[index + 1 :])
+                if failures_in_a_row >= 2 and untried:
+                    batch = [pk, *untried] if delay is not None else untried
+                    # Still queued in the outbox if this cannot be sent: the beat re-drive sends them.
+                    enqueue_in(_send_task(), delay if delay is not None else retry_delay(1), *batch)
+                    logger.warning("the mail server failed twice in a row: %d emails wait for one retry", len(batch))
+                    return sent
                 if delay is not None:
-                    # Still queued in the outbox if this cannot be sent: the beat re-drive sends it.
                     enqueue_in(_send_task(), delay, pk)
-                if mail_connection is not None:  # the server may have dropped it: the next opens anew
-                    with suppress(Exception):
-                        mail_connection.close()
-                    mail_connection = None
+        return sent
     finally:
-        if mail_connection is not None:
-            with suppress(Exception):
-                mail_connection.close()
+        with suppress(Exception):
+            mail_connection.close()
 
 
 def retry_after(*, notification_id: int) -> int | None:
@@ -216,7 +224,8 @@ _MARK_SENT = (
 
 
 def notification_send(*, notification_id: int, mail_connection: Any = None) -> str:
-    """Sends a queued notification once (over ``mail_connection``, an open one, if given).
+    """Sends a queued notification once (over ``mail_connection``, if given: opened here if it is
+    not, and left open; a failure to open it is a failed send).
     Returns "sent", "skipped" (not queued any more, or gone) or "failed" (a permanent failure,
     recorded). A transient failure (the mail server) is recorded on the row and raised, for the
     task to retry."""
@@ -232,6 +241,8 @@ def notification_send(*, notification_id: int, mail_connection: Any = None) -> s
                 _record_failure(notification, exc, permanent=True)
                 logger.error("notification %s cannot be rendered: %s", notification.pk, exc)
                 return SEND_FAILED
+            if mail_connection is not None:
+                mail_connection.open()  # kept open for the next email (a no-op once open)
             message.send()
             # Marked sent in the transaction that sent it: a redelivered task finds it sent.
             if notification.forget_after_send:

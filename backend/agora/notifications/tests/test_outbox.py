@@ -43,6 +43,34 @@ def _enqueue(key="k1", to="sam@example.com", template="outbox_test", **context):
         return notification_enqueue(template=template, to=to, context={"name": "Sam", "code": "42", **context}, key=key)
 
 
+@pytest.fixture
+def send_tasks(monkeypatch) -> list[tuple[tuple, dict]]:
+    """The send tasks queued, as (args, options), instead of reaching the broker."""
+    from agora.notifications.tasks import notification_send as task
+
+    queued: list[tuple[tuple, dict]] = []
+    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **opts: queued.append((tuple(args), opts)))
+    return queued
+
+
+def _mail_server_failing_for(monkeypatch, to: str, error: Exception) -> list[int]:
+    """The test mail backend fails sending to ``to`` with ``error``; returns the list of the
+    connections (ids of the backend objects) used for each send, in order."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real = EmailBackend.send_messages
+    used: list[int] = []
+
+    def send_messages(self, messages):
+        used.append(id(self))
+        if messages[0].to == [to]:
+            raise error
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return used
+
+
 @pytest.mark.django_db
 def test_enqueue_writes_a_row_and_sends_its_task_on_commit(test_templates, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
@@ -263,12 +291,10 @@ def test_a_notification_can_forget_its_recipient_once_sent(test_templates):
 
 @pytest.mark.django_db
 def test_the_notifications_of_one_transaction_share_one_task(
-    test_templates, monkeypatch, django_capture_on_commit_callbacks
+    test_templates, send_tasks, django_capture_on_commit_callbacks
 ):
     from agora.notifications.tasks import notification_send as task
 
-    sent: list[tuple] = []
-    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: sent.append(tuple(args)))
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         first = notification_enqueue(template="outbox_test", to="a@example.com", context={"name": "A"}, key="t-a")
         with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint that rolls back
@@ -278,9 +304,9 @@ def test_the_notifications_of_one_transaction_share_one_task(
     assert first is not None and lost is not None and second is not None
     # one task, sent once after commit (ids of earlier rolled-back transactions, as every
     # earlier test's, ride along and are skipped: their rows do not exist)
-    assert len(sent) == 1 and sent[0][-3:] == (first.pk, lost.pk, second.pk)
+    assert len(send_tasks) == 1 and send_tasks[0][0][-3:] == (first.pk, lost.pk, second.pk)
     # The worker sends what committed, in order, and skips the row the savepoint took back.
-    task.apply(args=sent[0])
+    task.apply(args=send_tasks[0][0])
     assert [m.to for m in mail.outbox] == [["a@example.com"], ["b@example.com"]]
     assert not Notification.objects.filter(pk=lost.pk).exists()
     assert Notification.objects.filter(status="sent").count() == 2
@@ -291,74 +317,103 @@ def test_the_notifications_of_one_transaction_share_one_task(
 
 
 @pytest.mark.django_db
-def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test_templates, monkeypatch):
-    from django.core.mail.backends.locmem import EmailBackend
-
+def test_one_failing_notification_does_not_hold_back_the_others_of_its_task(test_templates, monkeypatch, send_tasks):
     from agora.notifications.tasks import notification_send as task
 
     a, b, c = (_enqueue(key=f"f-{n}", to=f"{n}@example.com") for n in "abc")
     assert a is not None and b is not None and c is not None
-    real = EmailBackend.send_messages
-
-    def refuses_b(self, messages):
-        if messages[0].to == ["b@example.com"]:
-            raise ConnectionRefusedError("mailbox server down")
-        return real(self, messages)
-
-    retried: list[tuple] = []
-    monkeypatch.setattr(EmailBackend, "send_messages", refuses_b)
-    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
+    used = _mail_server_failing_for(monkeypatch, "b@example.com", ConnectionRefusedError("mailbox server down"))
     task.apply(args=(a.pk, b.pk, c.pk))
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "c@example.com"]
     b.refresh_from_db()
     assert b.status == "queued" and b.attempts == 1 and "mailbox server down" in b.last_error
-    assert retried == [((b.pk,), {"countdown": 30})], "b alone is retried, after its backoff"
+    assert send_tasks == [((b.pk,), {"countdown": 30})], "b alone is retried, after its backoff"
+    assert used[0] == used[1], "the task's emails share its connection (until one fails)"
 
 
 @pytest.mark.django_db
-def test_emails_sent_together_share_a_connection_until_the_server_drops_it(test_templates, monkeypatch):
+def test_emails_sent_together_share_a_connection_until_the_server_drops_it(test_templates, monkeypatch, send_tasks):
     # given three queued emails, and a mail server that drops the connection while sending b's
     from smtplib import SMTPServerDisconnected
 
-    from django.core.mail.backends.locmem import EmailBackend
-
     from agora.notifications.services import notifications_send
-    from agora.notifications.tasks import notification_send as task
 
     a, b, c = (_enqueue(key=f"d-{n}", to=f"{n}@example.com") for n in "abc")
     assert a is not None and b is not None and c is not None
-    real = EmailBackend.send_messages
-    used: list[int] = []
-
-    def drops_at_b(self, messages):
-        used.append(id(self))
-        if messages[0].to == ["b@example.com"]:
-            raise SMTPServerDisconnected("Connection unexpectedly closed")
-        return real(self, messages)
-
-    retried: list[tuple] = []
-    monkeypatch.setattr(EmailBackend, "send_messages", drops_at_b)
-    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
+    used = _mail_server_failing_for(monkeypatch, "b@example.com", SMTPServerDisconnected("Connection closed"))
 
     # when they are sent together
-    notifications_send([a.pk, b.pk, c.pk])
+    assert notifications_send([a.pk, b.pk, c.pk]) == 2
 
     # then a and b went over one connection, c over a new one, and b alone waits for its retry
     assert used[0] == used[1] and used[2] != used[1]
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "c@example.com"]
     b.refresh_from_db()
     assert b.status == "queued" and b.attempts == 1
-    assert retried == [((b.pk,), {"countdown": 30})]
+    assert send_tasks == [((b.pk,), {"countdown": 30})]
+
+
+@pytest.mark.django_db
+def test_a_task_sends_all_its_emails_over_one_connection(test_templates, monkeypatch):
+    from agora.notifications.tasks import notification_send as task
+
+    a, b, c = (_enqueue(key=f"one-{n}", to=f"{n}@example.com") for n in "abc")
+    assert a is not None and b is not None and c is not None
+    used = _mail_server_failing_for(monkeypatch, "nobody@example.com", RuntimeError("unused"))
+    task.apply(args=(a.pk, b.pk, c.pk))
+    assert [m.to[0] for m in mail.outbox] == ["a@example.com", "b@example.com", "c@example.com"]
+    assert len(used) == 3 and len(set(used)) == 1, "one connection to the mail server for the task's three emails"
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_costs_two_tries_and_the_other_emails_wait_for_the_retry_together(
+    test_templates, settings, send_tasks
+):
+    # given four queued emails, and a mail server that refuses connections
+    import socket
+
+    from agora.notifications.services import notifications_send
+    from agora.notifications.tasks import notification_send as task
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: each connection is refused
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    a, b, c, d = (_enqueue(key=f"down-{n}", to=f"{n}@example.com") for n in "abcd")
+    assert a is not None and b is not None and c is not None and d is not None
+
+    # when they are sent together
+    assert notifications_send([a.pk, b.pk, c.pk, d.pk]) == 0
+
+    # then a and b were tried and recorded, c and d were not tried, and one task carries b, c
+    # and d to b's retry (a is retried on its own)
+    def attempts() -> list[int]:
+        return [Notification.objects.get(pk=n.pk).attempts for n in (a, b, c, d)]
+
+    assert attempts() == [1, 1, 0, 0]
+    assert "refused" in Notification.objects.get(pk=b.pk).last_error.lower()
+    assert send_tasks == [((a.pk,), {"countdown": 30}), ((b.pk, c.pk, d.pk), {"countdown": 30})]
+
+    # when that task runs and the server is still down: b (its 2nd try) and c fail, d waits on
+    send_tasks.clear()
+    task.apply(args=(b.pk, c.pk, d.pk))
+    assert attempts() == [1, 2, 1, 0]
+    assert send_tasks == [((b.pk,), {"countdown": 60}), ((c.pk, d.pk), {"countdown": 30})]
+
+    # when the server is back, the next task sends what it carries
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    task.apply(args=(c.pk, d.pk))
+    assert [m.to[0] for m in mail.outbox] == ["c@example.com", "d@example.com"]
+    assert Notification.objects.get(pk=d.pk).status == "sent"
 
 
 @pytest.mark.django_db
 def test_emails_enqueued_together_skip_only_the_keys_already_written(
-    test_templates, django_assert_num_queries, monkeypatch, django_capture_on_commit_callbacks
+    test_templates, django_assert_num_queries, send_tasks, django_capture_on_commit_callbacks
 ):
-    from agora.notifications.tasks import notification_send as task
-
-    sent: list[tuple] = []
-    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: sent.append(tuple(args)))
 
     def emails(*keys: str) -> list[Outgoing]:
         return [Outgoing("outbox_test", f"{key}@example.com", {"name": key}, key) for key in keys]
@@ -374,7 +429,7 @@ def test_emails_enqueued_together_skip_only_the_keys_already_written(
     # one send task after commit, carrying each new row once
     d, _, e = second
     assert d is not None and e is not None
-    assert len(sent) == 1 and sent[0][-2:] == (d.pk, e.pk) and sent[0].count(d.pk) == 1
+    assert len(send_tasks) == 1 and send_tasks[0][0][-2:] == (d.pk, e.pk) and send_tasks[0][0].count(d.pk) == 1
     assert sorted(Notification.objects.values_list("key", flat=True)) == ["a", "b", "c", "d", "e"]
     deliver = list(Notification.objects.filter(key="b").values_list("to", flat=True))
     assert deliver == ["b@example.com"]
@@ -382,7 +437,7 @@ def test_emails_enqueued_together_skip_only_the_keys_already_written(
 
 @pytest.mark.django_db
 def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and_it_waits_for_a_retry(
-    test_templates, settings, monkeypatch
+    test_templates, settings, send_tasks
 ):
     # given a mail server that accepts the connection and then says nothing
     import socket
@@ -390,7 +445,6 @@ def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and
     import time
 
     from agora.notifications.services import notifications_send
-    from agora.notifications.tasks import notification_send as task
 
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -408,8 +462,6 @@ def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.getsockname()[1]
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 1
-    retried: list[tuple] = []
-    monkeypatch.setattr(task, "apply_async", lambda args=(), kwargs=None, **options: retried.append((args, options)))
     notification = _enqueue(key="silent-server")
     assert notification is not None
     # when the worker sends it
@@ -420,4 +472,4 @@ def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and
     assert time.monotonic() - started < 5
     notification.refresh_from_db()
     assert notification.status == "queued" and notification.attempts == 1 and "timed out" in notification.last_error
-    assert retried == [((notification.pk,), {"countdown": 30})]
+    assert send_tasks == [((notification.pk,), {"countdown": 30})]
