@@ -165,8 +165,13 @@ def notifications_send(ids: Sequence[int]) -> int:
                 untried = list(ids[index + 1 :])
                 if failures_in_a_row >= 2 and untried:
                     batch = [pk, *untried] if delay is not None else untried
-                    # Still queued in the outbox if this cannot be sent: the beat re-drive sends them.
-                    enqueue_in(_send_task(), delay if delay is not None else retry_delay(1), *batch)
+                    wait = delay if delay is not None else retry_delay(1)
+                    # Due with the retry, so the beat re-drive does not send them before it; and
+                    # still queued in the outbox if the task cannot be sent: the re-drive sends them.
+                    Notification.objects.filter(pk__in=untried, status=S.QUEUED).update(
+                        next_attempt_at=timezone.now() + timedelta(seconds=wait)
+                    )
+                    enqueue_in(_send_task(), wait, *batch)
                     logger.warning("the mail server failed twice in a row: %d emails wait for one retry", len(batch))
                     return sent
                 if delay is not None:

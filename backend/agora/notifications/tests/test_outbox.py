@@ -396,6 +396,9 @@ def test_a_mail_server_that_is_down_costs_two_tries_and_the_other_emails_wait_fo
     assert attempts() == [1, 1, 0, 0]
     assert "refused" in Notification.objects.get(pk=b.pk).last_error.lower()
     assert send_tasks == [((a.pk,), {"countdown": 30}), ((b.pk, c.pk, d.pk), {"countdown": 30})]
+    settings.NOTIFICATION_REDRIVE_AFTER_SECONDS = 0
+    send_tasks.clear()
+    assert notifications_redrive() == 0, "the beat re-drive leaves them to that retry"
 
     # when that task runs and the server is still down: b (its 2nd try) and c fail, d waits on
     send_tasks.clear()
