@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from agora.catalog.models import Variant
@@ -308,51 +308,39 @@ def orders_redrive(*, now: datetime | None = None) -> int:
 # --- popularity (search ranking) -------------------------------------------------------------
 
 POPULARITY_DAYS = 30
-# Orders whose units count as sold: paid and not cancelled or wholly refunded (units a vendor
-# cancelled are taken off each line).
+# Orders whose units count as sold: paid and not cancelled or wholly refunded.
 SOLD = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.FULFILLED, Order.Status.PARTIALLY_REFUNDED)
 
 
-def _units_sold(since: datetime) -> dict[int, int]:
-    """Units sold since ``since`` by product, of every product that sold (the hourly refresh)."""
-    counted = (
-        OrderLine.objects.filter(
-            # created_at (indexed) narrows the scan: an order is paid within minutes of being placed.
-            order__created_at__gte=since - timedelta(days=1),
-            order__paid_at__gte=since,
-            order__status__in=SOLD,
-            variant__isnull=False,
-        )
-        .values("variant__product_id")
-        .annotate(units=Sum(F("quantity") - F("quantity_cancelled")))
-        .values_list("variant__product_id", "units")
-    )
-    return {pk: int(units or 0) for pk, units in counted}
-
-
-# The same count for one order's products, each of them present (0 when none counts: the order
-# was cancelled), in one fixed statement: it runs after every paid order, and the ORM building
-# it cost the worker more than PostgreSQL running it. The order's own lines are read whatever
-# their order's status, so each of its products has a row.
-_ORDER_UNITS_SOLD = f"""
+# Units sold by product since %(since)s, in one fixed statement (it runs after every paid order,
+# and the ORM building it cost the worker more than PostgreSQL running it). The rule lives here
+# alone: an order's units count when it was paid since then and its status is SOLD (units a vendor
+# cancelled are taken off each line); created_at (indexed) narrows the scan, since an order is
+# paid within minutes of being placed. With %(order_id)s, only that order's products are counted
+# (other orders' sales of them included), each present (0 when none counts: the order was
+# cancelled), so its own lines are read whatever their order's status; with NULL, every product
+# that has a line in the window (the hourly refresh).
+_UNITS_SOLD = f"""
 SELECT v.product_id,
        COALESCE(SUM(l.quantity - l.quantity_cancelled)
                 FILTER (WHERE o.created_at >= %(recent)s AND o.paid_at >= %(since)s AND o.status = ANY(%(sold)s)), 0)
   FROM {OrderLine._meta.db_table} l
   JOIN {Variant._meta.db_table} v ON v.id = l.variant_id
   JOIN {Order._meta.db_table} o ON o.id = l.order_id
- WHERE v.product_id IN (SELECT v2.product_id FROM {OrderLine._meta.db_table} l2 JOIN {Variant._meta.db_table} v2 ON v2.id = l2.variant_id
-                         WHERE l2.order_id = %(order_id)s)
-   AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s)
+ WHERE (%(order_id)s::bigint IS NULL AND o.created_at >= %(recent)s)
+    OR (v.product_id IN (SELECT v2.product_id FROM {OrderLine._meta.db_table} l2 JOIN {Variant._meta.db_table} v2 ON v2.id = l2.variant_id
+                          WHERE l2.order_id = %(order_id)s)
+        AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s))
  GROUP BY v.product_id
 """  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
 
 
-def _order_units_sold(order_id: int, since: datetime) -> dict[int, int]:
-    """Units sold since ``since`` of each product of one order (other orders' sales included)."""
+def _units_sold(since: datetime, *, order_id: int | None = None) -> dict[int, int]:
+    """Units sold since ``since`` by product: of every product with a line in the window, or of
+    each product of one order (``order_id``; other orders' sales included)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _ORDER_UNITS_SOLD,
+            _UNITS_SOLD,
             {"recent": since - timedelta(days=1), "since": since, "sold": [str(s) for s in SOLD], "order_id": order_id},
         )
         return {pk: int(units) for pk, units in cursor.fetchall()}
@@ -363,7 +351,7 @@ def order_popularity_update(*, order_id: int, now: datetime | None = None) -> in
     refunded (the task its transaction sends on commit), so search ranks a sale within seconds
     rather than at the next hourly refresh. Returns how many figures changed."""
     since = (now or timezone.now()) - timedelta(days=POPULARITY_DAYS)
-    units = _order_units_sold(order_id, since)
+    units = _units_sold(since, order_id=order_id)
     if not units:
         return 0
     return len(products_set_units_sold(units=units, only=units.keys()))
