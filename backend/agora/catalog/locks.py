@@ -23,35 +23,12 @@ def lock_products(product_ids: Iterable[int]) -> list[int]:
     return list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-def lock_variants_for_stock(
-    variant_ids: Iterable[int], *, product_slugs: list[str] | None = None
-) -> dict[int, Variant]:
-    """Locks the variants' products, then the variants, in primary-key order; returns the locked
-    variants by id. ``product_slugs``, when given, receives the locked products' slugs (for the
-    summary refresh, which then needs no lock of its own)."""
-    ids = sorted({int(pk) for pk in variant_ids})
-    if not ids:
-        return {}
-    slugs = (
-        Product.objects.select_for_update()
-        .filter(pk__in=Variant.objects.filter(pk__in=ids).values("product_id"))
-        .order_by("pk")
-        .values_list("slug", flat=True)
-    )
-    if product_slugs is not None:
-        product_slugs.extend(slugs)
-    else:
-        list(slugs)
-    variants = Variant.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
-    return {v.pk: v for v in variants}
-
-
 def lock_product_variants(product: Product) -> dict[int, Variant]:
     """A locked product's active variants, locked in primary-key order (the product row first)."""
     return {v.pk: v for v in Variant.objects.select_for_update().filter(product=product, is_active=True).order_by("pk")}
 
 
-# Checkout's locks as fixed statements: the ORM building them (a subquery, two joins, a FOR
+# The stock locks as fixed statements: the ORM building them (a subquery, two joins, a FOR
 # UPDATE OF) cost a checkout more CPU than PostgreSQL spent running them (bench/README.md).
 _VARIANT_COLUMNS = tuple(f.attname for f in Variant._meta.concrete_fields)
 # What checkout reads of a variant's product and vendor; any other field is loaded on access.
@@ -75,10 +52,11 @@ _LOCK_VARIANTS = (
 )
 
 
-def lock_variants_for_checkout(variant_ids: Iterable[int]) -> tuple[dict[int, Variant], list[str]]:
-    """``lock_variants_for_stock`` for checkout, in two fixed statements: locks the variants'
-    products, then the variants, in primary-key order; returns the locked variants by id, each
-    with its product and vendor (not locked) loaded, and the locked products' slugs."""
+def lock_variants(variant_ids: Iterable[int]) -> tuple[dict[int, Variant], list[str]]:
+    """Locks the variants' products, then the variants, in primary-key order, in two fixed
+    statements (checkout, stock given back, CSV imports); returns the locked variants by id, each
+    with what checkout reads of its product and vendor (not locked) loaded, and the locked
+    products' slugs (for the summary refresh, which then needs no lock of its own)."""
     ids = sorted({int(pk) for pk in variant_ids})
     if not ids:
         return {}, []

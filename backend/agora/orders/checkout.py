@@ -39,7 +39,7 @@ from agora.carts.errors import CartNotFound, InsufficientStock
 from agora.carts.models import Cart, CartItem
 from agora.carts.selectors import variant_is_purchasable
 from agora.carts.services import cart_clear, cart_restore_lines
-from agora.catalog.locks import lock_variants_for_checkout
+from agora.catalog.locks import lock_variants
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.core.money import ZERO, line_total, money
@@ -372,7 +372,7 @@ def _check_unpaid_orders(request: CheckoutRequest) -> None:
 
 
 def _lock_stock(info: CheckoutInfo) -> LockedStock:
-    variants, slugs = lock_variants_for_checkout(info.wanted)
+    variants, slugs = lock_variants(info.wanted)
     for line in info.lines:
         variant = variants.get(line.variant_id)
         if variant is None or not variant_is_purchasable(variant):

@@ -31,7 +31,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agora.catalog import errors
-from agora.catalog.locks import lock_products, lock_variants_for_stock
+from agora.catalog.locks import lock_products, lock_variants
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.notifications import import_finished
 from agora.catalog.services.products import EDITABLE_FIELDS, sends_back_to_review
@@ -294,7 +294,7 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
         # writes is absolute: an import is an inventory sync.
         lock_products(products)
         if changed_variants:
-            lock_variants_for_stock([v.pk for v in changed_variants])
+            lock_variants([v.pk for v in changed_variants])
         if new_products:
             Product.objects.bulk_create(list(new_products.values()))
         if dirty:

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from django.db import connection
 
-from agora.catalog.locks import lock_variants_for_stock
+from agora.catalog.locks import lock_variants
 from agora.catalog.models import Variant
 from agora.catalog.services.summary import products_refresh_summary
 
@@ -32,7 +32,6 @@ def variants_give_back(quantities: Mapping[int, int]) -> None:
     products' stock summary with the product locks just taken (no second lock statement)."""
     if not quantities:
         return
-    slugs: list[str] = []
-    variants = lock_variants_for_stock(quantities, product_slugs=slugs)
+    variants, slugs = lock_variants(quantities)
     variants_add_stock(quantities)
     products_refresh_summary(product_ids={v.product_id for v in variants.values()}, stock_only=True, locked_slugs=slugs)
