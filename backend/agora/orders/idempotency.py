@@ -81,10 +81,18 @@ def _take_over(scope: str, key: str, fingerprint: str) -> Claim | None:
     return Claim(row[0], row[1]) if row else None
 
 
+_STORE = (
+    f"UPDATE {IdempotencyKey._meta.db_table} SET response_status = %s, response_body = %s::jsonb, order_id = %s "  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
+    "WHERE scope = %s AND key = %s"
+)
+
+
 def _store(scope: str, key: str, status: int, body, order_id: int | None) -> None:
-    IdempotencyKey.objects.filter(scope=scope, key=key).update(
-        response_status=status, response_body=json.loads(JSONRenderer().render(body)), order_id=order_id
-    )
+    # The answer as the API renders it (decimals and dates as its strings), handed to PostgreSQL
+    # as JSON text: the ORM's form parsed it back and encoded it again, on every checkout.
+    rendered = JSONRenderer().render(body).decode()
+    with connection.cursor() as cursor:
+        cursor.execute(_STORE, [status, rendered, order_id, scope, key])
 
 
 def _release(scope: str, key: str) -> None:
