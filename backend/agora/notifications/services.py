@@ -148,6 +148,8 @@ def notifications_send(ids: Sequence[int]) -> int:
     server is taken to be down: the emails not tried yet are not each held up to EMAIL_TIMEOUT,
     but go with the last failed one into one task, due at its retry (each hand-off records an
     attempt, so a server that stays down ends with the rows failed, not with tasks forever)."""
+    if not ids:
+        return 0
     mail_connection: Any = get_mail_connection()
     sent = failures_in_a_row = 0
     try:
