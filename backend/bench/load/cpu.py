@@ -7,6 +7,9 @@ every process's user + system time, grouped by what the process is, say which pa
 """
 
 import os
+import re
+import subprocess
+from collections import Counter
 
 GROUPS = (
     ("gunicorn", ("gunicorn",)),
@@ -89,3 +92,21 @@ def machine_snapshot() -> dict[str, float]:
 def machine_cores(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
     """Cores the machine spent in each state between the two snapshots."""
     return {name: (after[name] - before.get(name, 0.0)) / seconds for name in after}
+
+
+def connections_by_process(port: int) -> list[int]:
+    """Established connections to ``port`` held by each process serving it, most first (from
+    ``ss``; empty where it is missing): how the clients' kept-alive connections spread over
+    gunicorn's workers."""
+    try:
+        out = subprocess.run(
+            ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    counts = Counter(re.findall(r"pid=(\d+)", out))
+    return sorted(counts.values(), reverse=True)

@@ -108,7 +108,9 @@ def run(
     before = cpu_usage.snapshot() if cpu else {}
     machine_before = cpu_usage.machine_snapshot() if cpu else {}
     started = time.monotonic()
-    gevent.sleep(seconds)
+    gevent.sleep(seconds / 2)
+    connections = cpu_usage.connections_by_process(urlparse(host).port or 80)
+    gevent.sleep(seconds / 2)
     elapsed = time.monotonic() - started
     after = cpu_usage.snapshot() if cpu else {}
     machine_after = cpu_usage.machine_snapshot() if cpu else {}
@@ -133,6 +135,8 @@ def run(
         out["_cpu"] = cpu_usage.cores_by_group(before, after, elapsed)
     if machine_before and machine_after:
         out["_machine"] = cpu_usage.machine_cores(machine_before, machine_after, elapsed)
+    if connections:
+        out["_connections"] = connections
     return out
 
 
@@ -148,6 +152,10 @@ def cpu_per_request(measured: dict) -> str:
         # The whole machine, which also counts processes that ended within the phase and the
         # kernel's interrupt work: what the processes above do not add up to.
         line += "; machine: " + ", ".join(f"{state} {cores:.2f}" for state, cores in machine.items() if cores >= 0.005)
+    if connections := measured.get("_connections"):
+        # Kept-alive connections stay with the worker that accepted them (bench/README.md,
+        # "Connections per worker": an even spread did not take the idle cores away).
+        line += "; clients' connections per server worker, mid-phase: " + "/".join(map(str, connections))
     return line
 
 
