@@ -1,10 +1,6 @@
 """Sending notifications on the `default` queue. Tasks take ids; the service sends each once."""
 
-import logging
-
 from celery import shared_task
-
-logger = logging.getLogger("agora.notifications")
 
 
 @shared_task(
