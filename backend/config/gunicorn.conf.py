@@ -50,7 +50,10 @@ workers = _env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, _MAX_
 # calls are already bounded (timeout, one retry, a per-process cap on concurrent calls).
 # Counts: cores + 1 processes (capped at 8, see above) x 4 threads; more threads per worker
 # only queue more requests on the GIL of a 2-vCPU task.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gthread, in config/gunicorn_workers.py's form: a worker accepts a new connection only while one of
+# its threads is free, so the clients' kept-alive connections spread over the workers instead of
+# piling up on one (16/0/0 in make bench's search phase with gthread itself; see that module).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.gunicorn_workers.ThreadWorker")
 threads = _env_int("GUNICORN_THREADS", 4)
 
 # GUNICORN_BIND wins so local runs can stay on loopback; containers listen on

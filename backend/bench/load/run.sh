@@ -68,7 +68,7 @@ done
 cat <<INFO
 
 Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), Python $("$PY" -c 'import platform; print(platform.python_version())')
-Stack:   gunicorn ${WEB_CONCURRENCY} workers x ${GUNICORN_THREADS:-4} threads (${GUNICORN_WORKER_CLASS:-gthread}, config/gunicorn.conf.py), DJANGO_ENV=production,
+Stack:   gunicorn ${WEB_CONCURRENCY} workers x ${GUNICORN_THREADS:-4} threads (${GUNICORN_WORKER_CLASS:-gthread accepting only with a free thread}, config/gunicorn.conf.py), DJANGO_ENV=production,
          PostgreSQL $(psql --version | awk '{print $3}'), Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2), one Celery worker; locust on the same machine.
          A second gunicorn like it with CATALOG_CACHE_TIMEOUT=0 serves the cold-read phases, a third
          the ceiling's view with no middleware and no access log (bench/load/bare_wsgi.py).
