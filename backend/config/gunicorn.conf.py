@@ -53,7 +53,7 @@ workers = _env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, _MAX_
 # gthread, in config/gunicorn_workers.py's form: a worker accepts a new connection only while one of
 # its threads is free, so the clients' kept-alive connections spread over the workers instead of
 # piling up on one (16/0/0 in make bench's search phase with gthread itself; see that module).
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.gunicorn_workers.ThreadWorker")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "").strip() or "config.gunicorn_workers.ThreadWorker"
 threads = _env_int("GUNICORN_THREADS", 4)
 
 # GUNICORN_BIND wins so local runs can stay on loopback; containers listen on

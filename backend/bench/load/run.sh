@@ -62,7 +62,14 @@ BG_PIDS+=($!)
 "$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -c 2 >"$work/worker.log" 2>&1 &
 BG_PIDS+=($!)
 for p in "$port" "$cold_port" "$bare_port"; do
-  for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$p/health/ready/" >/dev/null 2>&1 && break; sleep 0.3; done
+  up=""
+  for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$p/health/ready/" >/dev/null 2>&1 && up=1 && break; sleep 0.3; done
+  if [ -z "$up" ]; then
+    # A run against a server that is not up measures only refused connections: stop here.
+    echo "the server on port $p did not become ready in 30 s; its log:" >&2
+    tail -n 30 "$work"/web*.log >&2
+    exit 1
+  fi
 done
 
 cat <<INFO
