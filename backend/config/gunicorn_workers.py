@@ -13,12 +13,22 @@ while all are serving waits in the listener's queue (the kernel's backlog) for t
 with a free thread, instead of queueing behind this worker's requests; kept-alive connections are
 served as before, whatever the count. Nothing else changes: one listening socket, owned by the
 master, so a worker that stops or is replaced drops no queued connection.
+
+A worker that stopped as asked (max_requests, a deploy, scale-in) ends its process without tearing
+down the interpreter: see ``end_stopped_worker``.
 """
+
+import atexit
+import os
+import sys
 
 from gunicorn.workers import gthread
 
 
 class ThreadWorker(gthread.ThreadWorker):
+    #: Set once ``run`` returned: the worker stopped as asked, not on an error or a quick exit.
+    stopped = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Requests handed to the thread pool and not finished yet (counted on the main thread:
@@ -38,3 +48,29 @@ class ThreadWorker(gthread.ThreadWorker):
 
     def set_accept_enabled(self, enabled: bool) -> None:
         super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
+
+    def run(self) -> None:
+        super().run()
+        self.stopped = True
+
+
+def end_stopped_worker(worker) -> None:
+    """Ends the process of a worker that stopped as asked, skipping the interpreter's teardown.
+
+    A preloaded worker shares the master's memory pages until it writes to them. Tearing down the
+    interpreter frees every object of the app, which writes to nearly all of those pages: measured
+    on a worker that had served 30 requests, its exit took ~0.9 s of CPU and copied ~80 MB of the
+    master's pages (Private_Dirty 8 → 89 MB) before the process was gone. A deploy stops every
+    worker at once, and max_requests replaces each now and then. Ending with ``os._exit`` takes
+    ~0.01 s and copies nothing (agora/core/tests/test_worker_exit.py).
+
+    What a normal exit does first still runs: the atexit handlers (logging's flush, the error
+    reporter's flush of queued events) and the flush of stdout and stderr. A worker that failed
+    keeps the normal exit and its exit code, which the master reads.
+    """
+    if not getattr(worker, "stopped", False):
+        return
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
