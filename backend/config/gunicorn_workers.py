@@ -29,25 +29,19 @@ class ThreadWorker(gthread.ThreadWorker):
     #: Set once ``run`` returned: the worker stopped as asked, not on an error or a quick exit.
     stopped = False
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Requests handed to the thread pool and not finished yet (counted on the main thread:
-        # every hand-off and every finish runs there).
-        self.busy = 0
+    def serving(self) -> int:
+        """Requests in the thread pool: the open connections neither kept alive nor waiting for
+        their first bytes on the poller (gthread counts all three on the main thread)."""
+        return self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
 
     def enqueue_req(self, conn) -> None:
-        self.busy += 1
-        if self.busy >= self.cfg.threads:
-            self.set_accept_enabled(False)
         super().enqueue_req(conn)
-
-    def finish_request(self, conn, fs) -> None:
-        # The main loop turns accepting back on at its next turn (set_accept_enabled below).
-        self.busy -= 1
-        super().finish_request(conn, fs)
+        if self.serving() >= self.cfg.threads:
+            self.set_accept_enabled(False)
 
     def set_accept_enabled(self, enabled: bool) -> None:
-        super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
+        # The main loop asks to accept again at its next turn; it does once a thread is free.
+        super().set_accept_enabled(enabled and self.serving() < self.cfg.threads)
 
     def run(self) -> None:
         super().run()
