@@ -11,15 +11,9 @@ from agora.core.serializers import MoneyField, StrictInputSerializer
 # --- public catalog --------------------------------------------------------------------------
 
 
-class ProductListQuerySerializer(serializers.Serializer):
-    """Query parameters of the public product list (unknown ones, like ``page``, are ignored)."""
+class ListingFilters(serializers.Serializer):
+    """The filters the product list and /api/v1/search/ share, declared once (absent: no filter)."""
 
-    # Blank values mean "no filter" / "the default order", as an emptied form field sends them
-    # (and as /api/v1/search/ reads them).
-    category = serializers.SlugField(
-        required=False, allow_blank=True, help_text="Category slug; includes its descendants."
-    )
-    vendor = serializers.SlugField(required=False, allow_blank=True, help_text="Vendor slug.")
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -31,6 +25,17 @@ class ProductListQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
     )
+
+
+class ProductListQuerySerializer(ListingFilters):
+    """Query parameters of the public product list (unknown ones, like ``page``, are ignored)."""
+
+    # Blank values mean "no filter" / "the default order", as an emptied form field sends them
+    # (and as /api/v1/search/ reads them).
+    category = serializers.SlugField(
+        required=False, allow_blank=True, help_text="Category slug; includes its descendants."
+    )
+    vendor = serializers.SlugField(required=False, allow_blank=True, help_text="Vendor slug.")
     ordering = serializers.ChoiceField(
         choices=sorted(ORDERINGS),
         required=False,

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agora.catalog.attributes import attribute_key, attribute_value
+from agora.catalog.serializers import ListingFilters
 from agora.core.serializers import MoneyField, StrictInputSerializer
 from agora.search.rules import current_rules
 from agora.search.types import (
@@ -24,7 +25,7 @@ ATTRIBUTE_FORMAT = 'Write an attribute filter as key:value ("material:oak").'
 ATTRIBUTE_NOT_FILTERABLE = "Not a filterable attribute: {key}."
 
 
-class SearchInputSerializer(StrictInputSerializer):
+class SearchInputSerializer(StrictInputSerializer, ListingFilters):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -55,17 +56,6 @@ class SearchInputSerializer(StrictInputSerializer):
         required=False, allow_blank=True, max_length=140, help_text="Category slug; includes its descendants."
     )
     vendor = serializers.CharField(required=False, allow_blank=True, max_length=140, help_text="Vendor slug.")
-    min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    in_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
-    min_rating = serializers.DecimalField(
-        max_digits=3,
-        decimal_places=2,
-        min_value=1,
-        max_value=5,
-        required=False,
-        help_text="Only products rated at least this (average stars, 1 to 5); unrated products are left out.",
-    )
     ordering = serializers.ChoiceField(
         choices=ORDERINGS,
         required=False,
