@@ -3,17 +3,15 @@ config/gunicorn.conf.py): a replaced worker starts without importing Django agai
 connection may exist before the fork, or workers would share its socket."""
 
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from testing.server import GunicornServer
+from testing.server import GunicornServer, cpu_seconds
 from testing.worker import BACKEND_DIR, WorkerProcess
 
 _SOCKETS_AFTER_IMPORT = """
@@ -40,16 +38,6 @@ def test_importing_the_app_opens_no_connection_a_forked_worker_could_inherit(tmp
     assert [f for f in open_files if f.startswith("socket:")] == [], open_files
 
 
-def _workers(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_workers_replaced_by_max_requests_start_without_importing_the_app_and_answer_from_the_database(tmp_path):
@@ -57,7 +45,7 @@ def test_workers_replaced_by_max_requests_start_without_importing_the_app_and_an
     env = {"GUNICORN_MAX_REQUESTS": "15", "GUNICORN_MAX_REQUESTS_JITTER": "0"}
     server = GunicornServer(tmp_path / "web.log", workers=2, extra_env=env).start()
     assert server.proc is not None
-    first = set(_workers(server.proc.pid))
+    first = set(server.worker_pids())
     statuses: list[int] = []
 
     def shop() -> None:
@@ -73,15 +61,15 @@ def test_workers_replaced_by_max_requests_start_without_importing_the_app_and_an
         for thread in threads:
             thread.join(60)
         deadline = time.monotonic() + 10
-        while len(_workers(server.proc.pid)) < 2 and time.monotonic() < deadline:
+        while len(server.worker_pids()) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(0.5)  # the newest worker has booted
-        workers = _workers(server.proc.pid)
+        workers = server.worker_pids()
         # then every request was answered, by workers that replaced the first ones
         assert statuses == [200] * 80
         assert workers and not set(workers) & first
         # and a replacement was forked from the loaded app, not made to import it (~1.8 s of CPU)
-        assert max(_cpu_seconds(pid) for pid in workers) < 0.6, [_cpu_seconds(pid) for pid in workers]
+        assert max(cpu_seconds(pid) for pid in workers) < 0.6, [cpu_seconds(pid) for pid in workers]
     finally:
         server.stop()
     assert server.log_path.read_text().count("Booting worker") >= 4

@@ -11,13 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from testing.server import GunicornServer
+from testing.server import GunicornServer, cpu_seconds
 from testing.worker import BACKEND_DIR
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _private_dirty_kib(pid: int) -> int:
@@ -27,13 +22,13 @@ def _private_dirty_kib(pid: int) -> int:
     return 0
 
 
-def _watch_until_gone(pid: int, timeout: float = 10) -> tuple[float, int]:
-    """The CPU seconds and the largest Private_Dirty the process reached, sampled until it is gone."""
-    cpu, dirty = _cpu_seconds(pid), _private_dirty_kib(pid)
+def _watch_until_gone(pid: int, cpu: float, dirty: int, timeout: float = 10) -> tuple[float, int]:
+    """The CPU seconds and the largest Private_Dirty the process reached, sampled until it is gone
+    (starting from the figures read before it was told to stop)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            cpu, dirty = _cpu_seconds(pid), max(dirty, _private_dirty_kib(pid))
+            cpu, dirty = cpu_seconds(pid), max(dirty, _private_dirty_kib(pid))
         except (FileNotFoundError, ProcessLookupError):
             return cpu, dirty
         time.sleep(0.002)
@@ -50,12 +45,12 @@ def test_a_worker_stopped_as_a_deploy_does_exits_without_burning_cpu_or_copying_
         for _ in range(30):
             with urllib.request.urlopen(f"{server.url}/api/v1/categories/", timeout=10) as answer:  # noqa: S310 - loopback
                 assert answer.status == 200
-        worker = int(Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()[0])
-        cpu_before, dirty_before = _cpu_seconds(worker), _private_dirty_kib(worker)
+        worker = server.worker_pids()[0]
+        cpu_before, dirty_before = cpu_seconds(worker), _private_dirty_kib(worker)
 
         # when the worker is told to stop, as ECS and max_requests do
         os.kill(worker, 15)
-        cpu_after, dirty_peak = _watch_until_gone(worker)
+        cpu_after, dirty_peak = _watch_until_gone(worker, cpu_before, dirty_before)
 
         # then it is gone having spent almost no CPU (~0.9 s before) and copied almost none of the
         # master's pages (~80 MB before)
