@@ -312,25 +312,38 @@ POPULARITY_DAYS = 30
 SOLD = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.FULFILLED, Order.Status.PARTIALLY_REFUNDED)
 
 
-# Units sold by product since %(since)s, in one fixed statement (it runs after every paid order,
-# and the ORM building it cost the worker more than PostgreSQL running it). The rule lives here
-# alone: an order's units count when it was paid since then and its status is SOLD (units a vendor
-# cancelled are taken off each line); created_at (indexed) narrows the scan, since an order is
-# paid within minutes of being placed. With %(order_id)s, only that order's products are counted
-# (other orders' sales of them included), each present (0 when none counts: the order was
-# cancelled), so its own lines are read whatever their order's status; with NULL, every product
-# that has a line in the window (the hourly refresh).
-_UNITS_SOLD = f"""
-SELECT v.product_id,
-       COALESCE(SUM(l.quantity - l.quantity_cancelled)
-                FILTER (WHERE o.created_at >= %(recent)s AND o.paid_at >= %(since)s AND o.status = ANY(%(sold)s)), 0)
-  FROM {OrderLine._meta.db_table} l
-  JOIN {Variant._meta.db_table} v ON v.id = l.variant_id
+# Units sold by product since %(since)s, in fixed statements (they run after every paid order,
+# and the ORM building them cost the worker more than PostgreSQL running them). The rule lives here
+# alone, in _UNITS: an order's units count when it was paid since then and its status is SOLD
+# (units a vendor cancelled are taken off each line); created_at (indexed) narrows the scan, since
+# an order is paid within minutes of being placed.
+_UNITS = """COALESCE(SUM(l.quantity - l.quantity_cancelled)
+                FILTER (WHERE o.created_at >= %(recent)s AND o.paid_at >= %(since)s AND o.status = ANY(%(sold)s)), 0)"""
+
+# One order's products (other orders' sales of them included), each present (0 when none counts:
+# the order was cancelled), so its own lines are read whatever their order's status. Driven from
+# the order's lines through the indexes (its products, their variants, their lines): one statement
+# for both cases, with "order_id IS NULL OR …", made PostgreSQL read every variant of the catalog
+# for each paid order — 10 ms at 20k products, and growing with the catalog (bench/README.md,
+# issue #18).
+_UNITS_SOLD_OF_ORDER = f"""
+SELECT v.product_id, {_UNITS}
+  FROM {Variant._meta.db_table} v
+  JOIN {OrderLine._meta.db_table} l ON l.variant_id = v.id
   JOIN {Order._meta.db_table} o ON o.id = l.order_id
- WHERE (%(order_id)s::bigint IS NULL AND o.created_at >= %(recent)s)
-    OR (v.product_id IN (SELECT v2.product_id FROM {OrderLine._meta.db_table} l2 JOIN {Variant._meta.db_table} v2 ON v2.id = l2.variant_id
-                          WHERE l2.order_id = %(order_id)s)
-        AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s))
+ WHERE v.product_id IN (SELECT v2.product_id FROM {OrderLine._meta.db_table} l2 JOIN {Variant._meta.db_table} v2 ON v2.id = l2.variant_id
+                         WHERE l2.order_id = %(order_id)s)
+   AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s)
+ GROUP BY v.product_id
+"""  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+
+# Every product that has a line in the window (the hourly refresh).
+_UNITS_SOLD_IN_WINDOW = f"""
+SELECT v.product_id, {_UNITS}
+  FROM {Order._meta.db_table} o
+  JOIN {OrderLine._meta.db_table} l ON l.order_id = o.id
+  JOIN {Variant._meta.db_table} v ON v.id = l.variant_id
+ WHERE o.created_at >= %(recent)s
  GROUP BY v.product_id
 """  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
 
@@ -338,11 +351,16 @@ SELECT v.product_id,
 def _units_sold(since: datetime, *, order_id: int | None = None) -> dict[int, int]:
     """Units sold since ``since`` by product: of every product with a line in the window, or of
     each product of one order (``order_id``; other orders' sales included)."""
+    params: dict[str, datetime | list[str] | int] = {
+        "recent": since - timedelta(days=1),
+        "since": since,
+        "sold": [str(s) for s in SOLD],
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            _UNITS_SOLD,
-            {"recent": since - timedelta(days=1), "since": since, "sold": [str(s) for s in SOLD], "order_id": order_id},
-        )
+        if order_id is None:
+            cursor.execute(_UNITS_SOLD_IN_WINDOW, params)
+        else:
+            cursor.execute(_UNITS_SOLD_OF_ORDER, {**params, "order_id": order_id})
         return {pk: int(units) for pk, units in cursor.fetchall()}
 
 
