@@ -143,7 +143,7 @@ class OrderListApi(APIView):
         # The lean path (rows → dicts → orjson, like the public catalog): a fixed number of statements
         # and no serializer per order; OrderSerializer stays the schema, a test keeps both equal.
         paginator = PageNumberPagination()
-        rows = paginator.paginate_queryset(selectors.order_list_rows(user=request.user), request, view=self)
+        rows = paginator.paginate_queryset(selectors.order_history(user=request.user), request, view=self)
         body = {
             "count": paginator.page.paginator.count if paginator.page is not None else 0,
             "next": paginator.get_next_link(),
