@@ -2,6 +2,7 @@
 retried with backoff, re-driven by beat, previewable by staff."""
 
 import ast
+import email
 from datetime import timedelta
 from pathlib import Path
 
@@ -116,6 +117,23 @@ def test_send_delivers_subject_text_and_html_once(test_templates):
     assert mimetype == "text/html" and "<b>42</b>" in html
     n.refresh_from_db()
     assert n.status == "sent" and n.sent_at is not None and n.attempts == 1
+
+
+@pytest.mark.django_db
+def test_each_email_is_a_well_formed_multipart_with_a_boundary_of_its_own(test_templates):
+    """The boundary is set when the message is built (so writing it out searches no text for one)."""
+    first, second = _enqueue(), _enqueue(key="welcome-2")
+    for n in (first, second):
+        assert notification_send(notification_id=n.pk) == "sent"
+    built = [m.message() for m in mail.outbox]
+    boundaries = [m.get_boundary() for m in built]
+    assert all(boundaries) and len(set(boundaries)) == 2
+    parsed = email.message_from_bytes(built[0].as_bytes())
+    whole, *parts = parsed.walk()
+    assert whole.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in parts] == ["text/plain", "text/html"]
+    html = parts[1].get_payload(decode=True)
+    assert isinstance(html, bytes) and b"<b>42</b>" in html
 
 
 @pytest.mark.django_db
