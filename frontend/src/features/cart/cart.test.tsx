@@ -100,6 +100,32 @@ describe('merging on login', () => {
     expect(client.getQueryData(['cart', 'user'])).toMatchObject({ item_count: 3 });
   });
 
+  it('keeps the merged cart when the read of the cart sent at sign-in answers after the merge', async () => {
+    cartTokenStore.set('guest-1');
+    sessionStore.set({ access: 'a' });
+    let answerRead = () => {};
+    const readHeld = new Promise<void>((resolve) => {
+      answerRead = resolve;
+    });
+    server.use(
+      // The account had no cart before the merge: the late read would say so.
+      http.get(API('/cart/'), async () => {
+        await readHeld;
+        return apiError(404, 'not_found', 'No cart.');
+      }),
+      http.post(API('/cart/merge/'), () =>
+        HttpResponse.json(cart([{ id: 5, variantId: 11, quantity: 3 }], 'user-cart')),
+      ),
+    );
+    const { client, Wrapper } = wrapper();
+    const { result } = renderHook(() => useCart(), { wrapper: Wrapper });
+    await waitFor(() => expect(result.current.fetchStatus).toBe('fetching'));
+    await act(() => mergeGuestCart(client));
+    answerRead();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(result.current.data).toMatchObject({ item_count: 3 });
+  });
+
   it('forgets a guest token the server does not know, and does nothing when signed out', async () => {
     cartTokenStore.set('unknown');
     const client = createTestQueryClient();

@@ -122,6 +122,10 @@ export function mergeGuestCart(queryClient: QueryClient): Promise<void> {
     try {
       const cart = await api<Cart>('/cart/merge/', { method: 'POST', body: { token } });
       cartTokenStore.set(null);
+      // Signing in re-keys the cart query, whose read of the account's cart may still be on its
+      // way: answered after the merge, it would replace the merged cart with the cart as it was
+      // before (empty, on a first login). Drop that read; the merge's answer is the cart now.
+      await queryClient.cancelQueries({ queryKey: queryKeys.cart });
       setCart(queryClient, cart);
     } catch (error) {
       // An unknown or expired guest cart has nothing to merge; other failures retry later.
