@@ -1,7 +1,7 @@
 import json
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
@@ -100,15 +100,7 @@ class CappedCountPaginator(DjangoPaginator):
         count cannot say where the last page is)."""
         if self.count_known:
             return super().validate_number(number)
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        return number
+        return _page_number(number, self.error_messages)
 
     def page(self, number: Any) -> Page:
         if self.count_known:
@@ -129,6 +121,58 @@ class CappedCountPaginator(DjangoPaginator):
         page = _Page(rows[: self.per_page], number, self)
         page.has_more = len(rows) > self.per_page
         return page
+
+
+def _page_number(number: Any, messages: dict[str, Any]) -> int:
+    """A page number as Django's paginator validates it, short of comparing it with the count."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError):
+        raise PageNotAnInteger(messages["invalid_page"]) from None
+    if number < 1:
+        raise EmptyPage(messages["min_page"])
+    return number
+
+
+class Windowed(Protocol):
+    """A list read a page at a time, the count of all its rows with each page."""
+
+    def count(self) -> int:
+        """All the rows (asked only when the last page is: ``?page=last``)."""
+        ...
+
+    def window(self, offset: int, limit: int) -> tuple[list[Any], int]:
+        """Up to ``limit`` rows from ``offset`` on, and the count of all rows (0 when none are read)."""
+        ...
+
+
+class WindowPaginator(DjangoPaginator):
+    """Django's paginator over a ``Windowed`` list: a page and the count come from one read
+    (``window``) instead of a count and then a page. A page past the end is a 404 as before; an
+    empty first page is the empty list it was."""
+
+    def validate_number(self, number: Any) -> int:
+        if "count" in self.__dict__:  # known (``?page=last``, or a page read): the range is checked too
+            return super().validate_number(number)
+        return _page_number(number, self.error_messages)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        windowed: Windowed = self.object_list  # type: ignore[assignment]  # the list this paginator is for
+        rows, count = windowed.window((number - 1) * self.per_page, self.per_page)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        return Page(rows, number, self)
+
+
+class WindowPagination(PageNumberPagination):
+    """PageNumberPagination (``?page=N&page_size=M``, the same limits) over a ``Windowed`` list."""
+
+    django_paginator_class = WindowPaginator
 
 
 def _take(row: Any, name: str) -> Any:

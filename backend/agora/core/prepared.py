@@ -173,26 +173,9 @@ class PreparedValues:
         params = list(compiled.params)
         for index, name in compiled.slots.items():
             params[index] = values[name]
-        db = connections[compiled.alias]
-        with db.cursor() as cursor:
-            # The statement is prepared on the server once per session, then run by name: the
-            # server parses and plans it once instead of on every request (docs/adr/0011). The
-            # session's record of what it has prepared is the backend's (agora.core.postgres).
-            # (what is recorded is the ``EXECUTE`` text to send, built once per session)
-            prepared: dict[PreparedValues, str] | None = getattr(db, "prepared_statements", None)
-            if prepared is None:
-                cursor.execute(compiled.sql, params)
-            elif (execute := prepared.get(self)) is not None:
-                cursor.execute(execute, params)
-            else:
-                # A fresh name each attempt: after a failure the server may or may not hold the
-                # last one, and a name is never prepared twice in a session.
-                name = f"agora_{self._label}_{next(_SERIAL)}"
-                execute = f"EXECUTE {name}{compiled.arguments}"
-                cursor.execute(f"PREPARE {name} AS {compiled.body}; {execute}", params)  # nosec B608  # the compiled SQL; values bound
-                cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows
-                prepared[self] = execute
-            fetched = cursor.fetchall()
+        fetched = _run(
+            connections[compiled.alias], self, self._label, compiled.sql, compiled.body, compiled.arguments, params
+        )
         columns = compiled.columns
         rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
         return [dict(zip(columns, row, strict=True)) for row in rows]
@@ -200,3 +183,44 @@ class PreparedValues:
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+class PreparedSQL:
+    """A fixed statement written in SQL (``%s`` for each value, bound in order), run like a
+    ``PreparedValues``: prepared on the server once per session, then run by name. For a read no
+    queryset can say, e.g. a page whose size and offset are values (a sliced queryset writes
+    them into its SQL). ``rows(*values)`` gives the rows as tuples, in the statement's column
+    order; only our table and column names may be interpolated into ``sql``."""
+
+    def __init__(self, sql: str, *, label: str) -> None:
+        self.sql = sql
+        self.body = _numbered(sql)
+        placeholders = sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s")
+        self.arguments = f" ({', '.join(['%s'] * placeholders)})" if placeholders else ""
+        self._label = re.sub(r"[^a-z0-9_]", "", label.lower())[:40] or "sql"
+
+    def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+        return _run(connections[using], self, self._label, self.sql, self.body, self.arguments, list(values))
+
+
+def _run(db: Any, key: object, label: str, sql: str, body: str, arguments: str, params: list[Any]) -> list[Any]:
+    """Run a statement known by ``key`` on ``db``'s session and fetch its rows: the statement is
+    prepared on the server once per session, then run by name, so the server parses and plans it
+    once instead of on every request (docs/adr/0011). The session's record of what it has
+    prepared (the ``EXECUTE`` text to send, built once per session) is the backend's
+    (agora.core.postgres)."""
+    with db.cursor() as cursor:
+        prepared: dict[object, str] | None = getattr(db, "prepared_statements", None)
+        if prepared is None:
+            cursor.execute(sql, params)
+        elif (execute := prepared.get(key)) is not None:
+            cursor.execute(execute, params)
+        else:
+            # A fresh name each attempt: after a failure the server may or may not hold the
+            # last one, and a name is never prepared twice in a session.
+            name = f"agora_{label}_{next(_SERIAL)}"
+            execute = f"EXECUTE {name}{arguments}"
+            cursor.execute(f"PREPARE {name} AS {body}; {execute}", params)  # nosec B608  # our SQL; values bound
+            cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows
+            prepared[key] = execute
+        return cursor.fetchall()

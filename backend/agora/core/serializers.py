@@ -1,4 +1,5 @@
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +26,24 @@ class StrictInputSerializer(serializers.Serializer):
 def datetime_text(value: datetime | None) -> str | None:
     """A datetime as DRF's DateTimeField writes it (current time zone, "Z" for UTC), for answers
     built without a serializer (the lean paths)."""
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return None if value is None else datetime_texts()(value)
+
+
+def datetime_texts() -> Callable[[datetime | None], str | None]:
+    """``datetime_text`` for the many datetimes of one answer: the current time zone is looked up
+    once. Looking it up when none is active goes through an exception inside asgiref's ``Local``,
+    most of a call's cost: 8 % of an order-history page's CPU for its 20 orders (issue #18)."""
+    zone = timezone.get_current_timezone()
+
+    def text(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if timezone.is_naive(value):  # as timezone.localtime refuses one
+            raise ValueError("a naive datetime has no time zone to write")
+        written = value.astimezone(zone).isoformat()
+        return written[:-6] + "Z" if written.endswith("+00:00") else written
+
+    return text
 
 
 class MoneyField(serializers.DecimalField):

@@ -13,7 +13,7 @@ from agora.carts.apis import CART_TOKEN, cart_token
 from agora.carts.errors import CartNotFound
 from agora.core.headers import token_header
 from agora.core.money import money_text
-from agora.core.pagination import PageNumberPagination, paginated_response
+from agora.core.pagination import WindowPagination, paginated_response
 from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
 from agora.orders import checkout, selectors, services
@@ -142,8 +142,9 @@ class OrderListApi(APIView):
     def get(self, request):
         # The lean path (rows → dicts → orjson, like the public catalog): a fixed number of statements
         # and no serializer per order; OrderSerializer stays the schema, a test keeps both equal.
-        paginator = PageNumberPagination()
-        rows = paginator.paginate_queryset(selectors.order_history(user=request.user), request, view=self)
+        paginator = WindowPagination()
+        history: Any = selectors.order_history(user=request.user)  # a Windowed list, not a queryset
+        rows: list[dict[str, Any]] | None = paginator.paginate_queryset(history, request, view=self)
         body = {
             "count": paginator.page.paginator.count if paginator.page is not None else 0,
             "next": paginator.get_next_link(),

@@ -2,19 +2,22 @@
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any, cast, overload
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from operator import itemgetter
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Field, JSONField, Prefetch, QuerySet
+from django.db.models import Exists, Field, OuterRef, Prefetch, QuerySet
 
 from agora.accounts.models import User
 from agora.core.money import money_text
-from agora.core.prepared import PreparedValues, any_of
-from agora.core.serializers import datetime_text
+from agora.core.prepared import PreparedSQL, PreparedValues, any_of
+from agora.core.serializers import datetime_texts
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
+from agora.payments.models import Payment
 from agora.vendors.models import Vendor
 
 HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
@@ -89,62 +92,56 @@ VENDOR_ORDER_VALUES = (
 PAYMENT_VALUES = ("gateway", "status", "amount", "amount_refunded", "currency", "client_secret", "failure_code")
 
 
-# The history's count and page as fixed statements, like the page's other reads: building and
-# compiling them as querysets was ~3 ms of a page's ~11 ms of CPU (bench/README.md, issue #18).
-_HISTORY_COUNT = f"SELECT COUNT(*) FROM {Order._meta.db_table} WHERE user_id = %s"  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
-_ORDER_COLUMNS = ", ".join(str(cast("Field[Any, Any]", Order._meta.get_field(name)).column) for name in ORDER_VALUES)
-_HISTORY_PAGE = (
-    f"SELECT {_ORDER_COLUMNS} "  # noqa: S608  # nosec B608  # only our table and column names are interpolated; values are bound
-    f"FROM {Order._meta.db_table} WHERE user_id = %s ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
+# The history's page as one fixed statement: its orders, the count of all of them and each one's
+# latest payment (Payment's own ordering is newest first). Building and compiling the count and the
+# page as querysets was ~3 ms of a page's ~11 ms of CPU; reading the count and the payments in
+# statements of their own, two round trips more (bench/README.md, issue #18).
+_ORDERS = Order._meta.db_table
+_PAYMENTS = Payment._meta.db_table
+_ORDER_COLUMNS = [str(cast("Field[Any, Any]", Order._meta.get_field(name)).column) for name in ORDER_VALUES]
+_PAYMENT_COLUMNS = [
+    "id",
+    *(str(cast("Field[Any, Any]", Payment._meta.get_field(name)).column) for name in PAYMENT_VALUES),
+]
+_HISTORY_COUNT = PreparedSQL(f"SELECT COUNT(*) FROM {_ORDERS} WHERE user_id = %s", label="order_history_count")  # noqa: S608  # nosec B608  # only our table name is interpolated; values are bound
+_HISTORY_PAGE = PreparedSQL(
+    f"SELECT {', '.join(f'o.{c}' for c in _ORDER_COLUMNS)}, "  # noqa: S608  # nosec B608  # only our table and column names are interpolated; values are bound
+    f"(SELECT COUNT(*) FROM {_ORDERS} c WHERE c.user_id = %s), {', '.join(f'pay.{c}' for c in _PAYMENT_COLUMNS)} "
+    f"FROM (SELECT {', '.join(_ORDER_COLUMNS)} FROM {_ORDERS} WHERE user_id = %s "
+    "ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s) o "
+    f"LEFT JOIN LATERAL (SELECT {', '.join(_PAYMENT_COLUMNS)} FROM {_PAYMENTS} p WHERE p.order_id = o.id "
+    "ORDER BY p.id DESC LIMIT 1) pay ON true "
+    "ORDER BY o.created_at DESC, o.id DESC",
+    label="order_history_page",
 )
+_ADDRESS = Order._meta.get_field("shipping_address")
 
 
-def _address_field() -> "JSONField[Any]":
-    field = Order._meta.get_field("shipping_address")
-    if not isinstance(field, JSONField):
-        raise TypeError("Order.shipping_address is read as JSON")
-    return field
-
-
-class OrderHistory(Sequence[dict[str, Any]]):
-    """The caller's orders, newest first, as rows (``.values(*ORDER_VALUES)``'s dicts), for a
-    paginator: its length is one ``COUNT(*)``, a slice one page statement; turn a page into the
-    answer with ``order_summaries``."""
+class OrderHistory:
+    """The caller's orders, newest first, for a ``WindowPaginator``: ``window`` reads a page of
+    them with the count of all and each one's latest payment in one statement (rows are
+    ``.values(*ORDER_VALUES)``'s dicts plus ``payment``: ``PAYMENT_VALUES`` or None); ``count``
+    only counts (``?page=last`` asks it first). Turn a page into the answer with ``order_summaries``."""
 
     def __init__(self, user: User) -> None:
         self.user_id = user.pk
 
-    def __len__(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(_HISTORY_COUNT, [self.user_id])
-            (count,) = cursor.fetchone()
+    def count(self) -> int:
+        ((count,),) = _HISTORY_COUNT.rows(self.user_id)
         return int(count)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, int):
-            rows = self[index : index + 1] if index >= 0 else []
-            if not rows:
-                raise IndexError(index)
-            return rows[0]
-        start, stop, step = index.indices(2**62)
-        if step != 1:
-            raise ValueError("an order history is read a page at a time")
-        if stop <= start:
-            return []  # an empty first page: nothing to read
-        with connection.cursor() as cursor:
-            cursor.execute(_HISTORY_PAGE, [self.user_id, max(stop - start, 0), start])
-            fetched = cursor.fetchall()
-        address = _address_field()
-        rows = [dict(zip(ORDER_VALUES, row, strict=True)) for row in fetched]
-        for row in rows:  # the JSON as the ORM decodes it
-            row["shipping_address"] = address.from_db_value(row["shipping_address"], cast(Any, None), connection)
-        return rows
+    def window(self, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        fetched = _HISTORY_PAGE.rows(self.user_id, self.user_id, limit, offset)
+        width = len(ORDER_VALUES)
+        rows = []
+        for row in fetched:
+            order = dict(zip(ORDER_VALUES, row[:width], strict=True))
+            # the JSON as the ORM decodes it
+            order["shipping_address"] = _ADDRESS.from_db_value(order["shipping_address"], cast(Any, None), connection)
+            payment = row[width + 1 :]
+            order["payment"] = None if payment[0] is None else dict(zip(PAYMENT_VALUES, payment[1:], strict=True))
+            rows.append(order)
+        return rows, int(fetched[0][width]) if fetched else 0
 
 
 def order_history(*, user: User) -> OrderHistory:
@@ -172,20 +169,18 @@ def _line(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page_lines_query(ids: list[int]) -> QuerySet[OrderLine, dict[str, Any]]:
-    rows: QuerySet[OrderLine, dict[str, Any]] = (
-        OrderLine.objects.filter(any_of('"orders_orderline"."order_id" = ANY(%s::bigint[])', ids))
-        .order_by("id")
-        .values(*LINE_VALUES)
-    )
-    return rows
+# A sub-order's lines are read with it (a LEFT JOIN: a row per line, ordered by sub-order then
+# line); ``has_parcels`` says whether its parcels need reading at all.
+_VO_LINE_VALUES = tuple(name for name in LINE_VALUES if name not in ("order_id", "vendor_order_id"))
+_VO_LINE_KEYS = tuple((name, f"lines__{name}") for name in _VO_LINE_VALUES)
 
 
 def _page_vendor_orders_query(ids: list[int]) -> QuerySet[VendorOrder, dict[str, Any]]:
     rows: QuerySet[VendorOrder, dict[str, Any]] = (
         VendorOrder.objects.filter(any_of('"orders_vendororder"."order_id" = ANY(%s::bigint[])', ids))
-        .order_by("id")
-        .values(*VENDOR_ORDER_VALUES, "vendor__slug", "vendor__name")
+        .annotate(has_parcels=Exists(Parcel.objects.filter(vendor_order=OuterRef("pk"))))
+        .order_by("id", "lines__id")
+        .values(*VENDOR_ORDER_VALUES, "vendor__slug", "vendor__name", "has_parcels", *(key for _, key in _VO_LINE_KEYS))
     )
     return rows
 
@@ -208,45 +203,39 @@ def _page_parcels_query(vendor_order_ids: list[int]) -> QuerySet[Parcel, Any]:
     )
 
 
-def _page_payments_query(ids: list[int]) -> QuerySet[Any, dict[str, Any]]:
-    from agora.payments.models import Payment
-
-    # The latest payment of each order (Payment's own ordering is newest first).
-    latest: QuerySet[Any, dict[str, Any]] = (
-        Payment.objects.filter(any_of('"payments_payment"."order_id" = ANY(%s::bigint[])', ids))
-        .order_by("order_id", "-id")
-        .distinct("order_id")
-        .values("order_id", *PAYMENT_VALUES)
-    )
-    return latest
-
-
-# Compiled once per thread (agora.core.prepared): building and compiling these four querysets was
+# Compiled once per thread (agora.core.prepared): building and compiling these querysets was
 # most of an order-history page's CPU, more than PostgreSQL took to run them (issue #18).
-_PAGE_LINES = PreparedValues(_page_lines_query, ids=list)
 _PAGE_VENDOR_ORDERS = PreparedValues(_page_vendor_orders_query, ids=list)
 _PAGE_PARCELS = PreparedValues(_page_parcels_query, vendor_order_ids=list)
-_PAGE_PAYMENTS = PreparedValues(_page_payments_query, ids=list)
 
 
 def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A page of orders in OrderSerializer's shape from four statements after the page's own, whatever it holds
-    (lines, sub-orders with their vendors, parcels with their lines, the latest payment of each),
-    no model instances and no serializer: a page of 20 took ~30 ms through the serializers."""
+    """A page of ``OrderHistory`` rows in OrderSerializer's shape, with one statement more (the
+    sub-orders with their vendors and lines), and one for the parcels with their lines when a
+    sub-order of the page has any: no model instances and no serializer (a page of 20 took
+    ~30 ms through the serializers)."""
     ids = [row["id"] for row in rows]
     if not ids:
         return []
+    vos_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
     lines_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    lines_by_vo: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for line in _PAGE_LINES.rows(ids=ids):
-        shaped = _line(line)
-        lines_by_order[line["order_id"]].append(shaped)
-        lines_by_vo[line["vendor_order_id"]].append(shaped)
-    vendor_orders = _PAGE_VENDOR_ORDERS.rows(ids=ids)
-    parcels: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    with_parcels: dict[int, dict[str, Any]] = {}
+    vo: dict[str, Any] | None = None
+    text = datetime_texts()
+    for row in _PAGE_VENDOR_ORDERS.rows(ids=ids):
+        if vo is None or vo["id"] != row["id"]:
+            vo = _vendor_order(row, [], [], text)
+            vos_by_order[row["order_id"]].append(vo)
+            if row["has_parcels"]:
+                with_parcels[row["id"]] = vo
+        if row["lines__id"] is not None:
+            line = _line({name: row[key] for name, key in _VO_LINE_KEYS})
+            vo["lines"].append(line)
+            lines_by_order[row["order_id"]].append(line)
+    for lines in lines_by_order.values():  # an order's lines in line order, as its serializer lists them
+        lines.sort(key=itemgetter("id"))
     by_parcel: dict[int, dict[str, Any]] = {}
-    vo_ids = [vo["id"] for vo in vendor_orders]
-    for p_row in _PAGE_PARCELS.rows(vendor_order_ids=vo_ids) if vo_ids else ():
+    for p_row in _PAGE_PARCELS.rows(vendor_order_ids=list(with_parcels)) if with_parcels else ():
         parcel = by_parcel.get(p_row["id"])
         if parcel is None:
             parcel = by_parcel[p_row["id"]] = {
@@ -254,23 +243,24 @@ def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 "carrier": p_row["carrier"],
                 "tracking_number": p_row["tracking_number"],
                 "tracking_url": p_row["tracking_url"],
-                "shipped_at": datetime_text(p_row["shipped_at"]),
+                "shipped_at": text(p_row["shipped_at"]),
                 "lines": [],
             }
-            parcels[p_row["vendor_order_id"]].append(parcel)
+            with_parcels[p_row["vendor_order_id"]]["parcels"].append(parcel)
         if p_row["lines__order_line_id"] is not None:
             parcel["lines"].append({"line_id": p_row["lines__order_line_id"], "quantity": p_row["lines__quantity"]})
-    payments = {pay["order_id"]: pay for pay in _PAGE_PAYMENTS.rows(ids=ids)}
-    vos_by_order: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for vo in vendor_orders:
-        vos_by_order[vo["order_id"]].append(_vendor_order(vo, parcels.get(vo["id"], []), lines_by_vo.get(vo["id"], [])))
     return [
-        _order(row, lines_by_order.get(row["id"], []), vos_by_order.get(row["id"], []), payments.get(row["id"]))
+        _order(row, lines_by_order.get(row["id"], []), vos_by_order.get(row["id"], []), row["payment"], text)
         for row in rows
     ]
 
 
-def _vendor_order(vo: dict[str, Any], parcels: list[dict[str, Any]], lines: list[dict[str, Any]]) -> dict[str, Any]:
+def _vendor_order(
+    vo: dict[str, Any],
+    parcels: list[dict[str, Any]],
+    lines: list[dict[str, Any]],
+    text: Callable[[datetime | None], str | None],
+) -> dict[str, Any]:
     return {
         "id": vo["id"],
         "vendor": {"slug": vo["vendor__slug"], "name": vo["vendor__name"]},
@@ -278,7 +268,7 @@ def _vendor_order(vo: dict[str, Any], parcels: list[dict[str, Any]], lines: list
         "subtotal": money_text(vo["subtotal"]),
         "currency": vo["currency"],
         "tracking_number": vo["tracking_number"],
-        "shipped_at": datetime_text(vo["shipped_at"]),
+        "shipped_at": text(vo["shipped_at"]),
         "shipping": money_text(vo["shipping_total"]),
         "shipping_method": vo["shipping_method_name"],
         "shipping_method_code": vo["shipping_method_code"],
@@ -294,16 +284,16 @@ def _order(
     lines: list[dict[str, Any]],
     vos: list[dict[str, Any]],
     payment: dict[str, Any] | None,
+    text: Callable[[datetime | None], str | None],
 ) -> dict[str, Any]:
     from agora.orders.states import CANCELLABLE
-    from agora.payments.models import Payment
 
     address = row["shipping_address"] or {}
     return {
         "number": row["number"],
         "status": row["status"],
         "email": row["email"],
-        "created_at": datetime_text(row["created_at"]),
+        "created_at": text(row["created_at"]),
         "currency": row["currency"],
         "subtotal": money_text(row["subtotal"]),
         "shipping": money_text(row["shipping_total"]),
@@ -340,11 +330,13 @@ def order_answer(
     """One order in OrderSerializer's shape from the rows a write just made (checkout's answer):
     no statement and no serializer. Its sub-orders have no parcels yet; ``payment`` is its latest."""
     shaped = {line.pk: _line(_values(line, LINE_VALUES)) for line in lines}
+    text = datetime_texts()
     vos = [
         _vendor_order(
             {**_values(vo, VENDOR_ORDER_VALUES), "vendor__slug": vo.vendor.slug, "vendor__name": vo.vendor.name},
             [],
             [shaped[line.pk] for line in vo_lines],
+            text,
         )
         for vo, vo_lines in sub_orders
     ]
@@ -353,6 +345,7 @@ def order_answer(
         list(shaped.values()),
         vos,
         None if payment is None else _values(payment, PAYMENT_VALUES),
+        text,
     )
 
 

@@ -171,3 +171,22 @@ def test_a_new_session_prepares_the_statement_again():
     with CaptureQueriesContext(connection) as queries:
         assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
     assert queries[0]["sql"].startswith("PREPARE")
+
+
+# --- PreparedSQL: a statement written in SQL, prepared the same way --------------------------
+
+
+def test_a_statement_written_in_sql_is_prepared_once_then_run_by_name_with_its_values_in_order():
+    from agora.core.prepared import PreparedSQL
+
+    products = [cast(Product, ProductFactory(name=f"Mug {n}")) for n in range(3)]
+    table = Product._meta.db_table
+    sql = f"SELECT slug FROM {table} WHERE name LIKE %s ORDER BY id LIMIT %s OFFSET %s"  # noqa: S608
+    prepared = PreparedSQL(sql, label="Mugs page!")
+    with CaptureQueriesContext(connection) as queries:
+        pages = [prepared.rows("Mug %", 2, 0), prepared.rows("Mug %", 2, 2), prepared.rows("Cup %", 2, 0)]
+    assert pages == [[(products[0].slug,), (products[1].slug,)], [(products[2].slug,)], []]
+    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
+    name = queries[0]["sql"].split()[1]
+    assert name.startswith("agora_mugspage_")  # the label, as a statement name can hold it
+    assert queries[1]["sql"] == f"EXECUTE {name} ('Mug %', 2, 2)"

@@ -183,8 +183,9 @@ def test_admin_lists_orders_and_cancels_them(staff_user, user):
     assert Order.objects.get(pk=order.pk).status == "cancelled" and stock(variant) == 3
 
 
-def _history_orders(user, count: int) -> None:
-    """``count`` orders of three vendors each, paid with the dummy gateway; the first has a parcel."""
+def _history_orders(user, count: int, *, parcels: bool = True) -> None:
+    """``count`` orders of three vendors each, paid with the dummy gateway; with ``parcels``, the
+    user's first sub-order gets two parcels (one with a line)."""
     from agora.carts.models import Cart
     from agora.orders.models import OrderLine, Parcel, ParcelLine, VendorOrder
     from agora.orders.tests.helpers import post_checkout, shipping_methods, three_vendor_cart
@@ -194,6 +195,8 @@ def _history_orders(user, count: int) -> None:
     for _ in range(count):
         three_vendor_cart(cart)
         assert post_checkout(client_for(user), email=None).status_code == 201
+    if not parcels:
+        return
     vo = VendorOrder.objects.filter(order__user=user).order_by("id").first()
     assert vo is not None
     line = OrderLine.objects.filter(vendor_order=vo).order_by("id")[0]
@@ -222,14 +225,19 @@ def test_the_order_history_page_is_the_order_serializers_answer(user):
 def test_a_page_of_order_history_takes_a_fixed_number_of_queries(user, django_assert_max_num_queries):
     # given one order, then many more
     client = client_for(user)
-    _history_orders(user, 1)
-    # the user, count, page, lines, sub-orders, parcels with their lines, latest payments
-    with django_assert_max_num_queries(7):
+    _history_orders(user, 1, parcels=False)
+    # the user; the page with its count and latest payments; the sub-orders with their lines
+    with django_assert_max_num_queries(3):
         assert client.get("/api/v1/orders/").json()["count"] == 1
-    _history_orders(user, 5)
-    with django_assert_max_num_queries(7):
+    _history_orders(user, 5, parcels=False)
+    with django_assert_max_num_queries(3):
         body = client.get("/api/v1/orders/").json()
     assert body["count"] == 6 and sum(len(o["lines"]) for o in body["results"]) == 18
+    # parcels are read only when a sub-order of the page has some: one statement more
+    _history_orders(user, 1, parcels=True)
+    with django_assert_max_num_queries(4):
+        body = client.get("/api/v1/orders/").json()
+    assert body["count"] == 7 and body["results"][-1]["vendor_orders"][0]["parcels"][0]["carrier"] == "DHL"
 
 
 def test_a_page_of_order_history_builds_no_query_of_its_own(user, monkeypatch):
@@ -265,3 +273,46 @@ def test_order_history_pages_newest_first_with_links_and_a_404_past_the_end(user
     assert [o["number"] for o in client.get("/api/v1/orders/?page_size=2&page=last").json()["results"]] == numbers[2:]
     past = client.get("/api/v1/orders/?page_size=2&page=3")
     assert past.status_code == 404 and past.json()["error"]["code"] == "not_found"
+
+
+def test_order_history_refuses_page_numbers_that_are_not_pages(user):
+    client = client_for(user)
+    # no orders yet: the first page and the last are the empty list, a second page is not found
+    empty: dict[str, object] = {"count": 0, "next": None, "previous": None, "results": []}
+    assert client.get("/api/v1/orders/?page=1").json() == empty
+    assert client.get("/api/v1/orders/?page=last").json() == empty
+    _history_orders(user, 1, parcels=False)
+    for page in ("2", "0", "-1", "abc", "1.5", ""):
+        answer = client.get("/api/v1/orders/", {"page": page})
+        if page == "":  # no page asked for: the first
+            assert answer.status_code == 200 and answer.json()["count"] == 1
+        else:
+            assert answer.status_code == 404, page
+            assert answer.json()["error"] == {"code": "not_found", "message": "Invalid page.", "details": {}}
+
+
+def test_order_history_shows_each_orders_latest_payment(user):
+    # given an order whose customer started a second payment after the first
+    from agora.orders.selectors import order_list
+    from agora.orders.serializers import OrderSerializer
+
+    _history_orders(user, 2, parcels=False)
+    order = Order.objects.filter(user=user).order_by("id").first()
+    assert order is not None
+    first = Payment.objects.get(order=order)
+    retry = Payment.objects.create(
+        order=order,
+        gateway="dummy",
+        status=Payment.Status.PENDING,
+        amount=first.amount,
+        currency=first.currency,
+        client_secret="pi_secret_retry",
+    )
+
+    # when the customer reads their history
+    body = client_for(user).get("/api/v1/orders/").json()
+
+    # then each order shows its latest payment, as the order's own serializer does
+    assert [o["payment"]["status"] for o in body["results"]] == [first.status, retry.status]
+    assert body["results"][1]["payment"]["client_secret"] == "pi_secret_retry"
+    assert body["results"] == orjson.loads(orjson.dumps(OrderSerializer(list(order_list(user=user)), many=True).data))
