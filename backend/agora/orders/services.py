@@ -325,14 +325,18 @@ _UNITS = """COALESCE(SUM(l.quantity - l.quantity_cancelled)
 # the order's lines through the indexes (its products, their variants, their lines): one statement
 # for both cases, with "order_id IS NULL OR …", made PostgreSQL read every variant of the catalog
 # for each paid order — 10 ms at 20k products, and growing with the catalog (bench/README.md,
-# issue #18).
+# issue #18). The order's variants and then their products are each read first, into an array
+# (``= ANY(ARRAY(…))`` is run once, before the rest), so the plan cannot turn them into a join:
+# planned with the statistics of an empty catalog (after a bulk import, before autovacuum's
+# analyze), a join of them read every variant once per variant.
 _UNITS_SOLD_OF_ORDER = f"""
 SELECT v.product_id, {_UNITS}
   FROM {Variant._meta.db_table} v
   JOIN {OrderLine._meta.db_table} l ON l.variant_id = v.id
   JOIN {Order._meta.db_table} o ON o.id = l.order_id
- WHERE v.product_id IN (SELECT v2.product_id FROM {OrderLine._meta.db_table} l2 JOIN {Variant._meta.db_table} v2 ON v2.id = l2.variant_id
-                         WHERE l2.order_id = %(order_id)s)
+ WHERE v.product_id = ANY(ARRAY(
+         SELECT v2.product_id FROM {Variant._meta.db_table} v2
+          WHERE v2.id = ANY(ARRAY(SELECT l2.variant_id FROM {OrderLine._meta.db_table} l2 WHERE l2.order_id = %(order_id)s))))
    AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s)
  GROUP BY v.product_id
 """  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
