@@ -88,6 +88,19 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
+def _execute_arguments(count: int) -> str:
+    """What follows ``EXECUTE name`` for a statement of ``count`` values: `` (%s, %s, …)``, which
+    psycopg binds, or nothing for a statement without values."""
+    return f" ({', '.join(['%s'] * count)})" if count else ""
+
+
+def _statement_label(text: str, default: str) -> str:
+    """The readable part of a server-side statement's name (``agora_<label>_<n>``), so traces,
+    logs and pg_stat_activity say which statement an ``EXECUTE`` ran: lower case letters, digits
+    and underscores, at most 40."""
+    return re.sub(r"[^a-z0-9_]", "", text.lower()).strip("_")[:40] or default
+
+
 class _Compiled:
     __slots__ = ("alias", "arguments", "body", "columns", "compiler", "converters", "params", "slots", "sql")
 
@@ -109,7 +122,7 @@ class _Compiled:
             raise ValueError("prepared values read no composite (multi-column) fields")
         self.converters = compiler.get_converters(fields)
         self.body = _numbered(sql)
-        self.arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""  # EXECUTE's values
+        self.arguments = _execute_arguments(len(params))
 
 
 class PreparedValues:
@@ -118,9 +131,7 @@ class PreparedValues:
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str, **typed: type) -> None:
         self._build = build
-        # Part of the server-side statement's name, so that traces, logs and pg_stat_activity
-        # say which statement an ``EXECUTE`` ran.
-        self._label = re.sub(r"[^a-z0-9_]", "", getattr(build, "__name__", "").lower()).strip("_")[:40] or "values"
+        self._label = _statement_label(getattr(build, "__name__", ""), "values")
         self._kinds: dict[str, type] = {**dict.fromkeys(names, str), **typed}
         # Per thread: a compiler belongs to the thread's database connection.
         self._local = threading.local()
@@ -195,9 +206,8 @@ class PreparedSQL:
     def __init__(self, sql: str, *, label: str) -> None:
         self.sql = sql
         self.body = _numbered(sql)
-        placeholders = sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s")
-        self.arguments = f" ({', '.join(['%s'] * placeholders)})" if placeholders else ""
-        self._label = re.sub(r"[^a-z0-9_]", "", label.lower())[:40] or "sql"
+        self.arguments = _execute_arguments(sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s"))
+        self._label = _statement_label(label, "sql")
 
     def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
         return _run(connections[using], self, self._label, self.sql, self.body, self.arguments, list(values))
