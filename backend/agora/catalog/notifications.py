@@ -2,9 +2,8 @@
 CSV import finished (with its error count). Recorded in the transaction of the change, sent
 once by the worker through the notification outbox."""
 
-from django.conf import settings
-
 from agora.catalog.models import ImportJob, Product
+from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
 
@@ -49,10 +48,6 @@ register(
 ERRORS_IN_EMAIL = 5
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
 def product_moderated(*, product: Product) -> None:
     """The vendor's email for an approval or a rejection, once per decision (keyed by the moment
     of the decision, so a product rejected, fixed and approved gets both)."""
@@ -65,7 +60,7 @@ def product_moderated(*, product: Product) -> None:
             context={
                 "vendor_name": vendor.name,
                 "product_name": product.name,
-                "product_url": f"{_site()}/products/{product.slug}",
+                "product_url": site_url(f"/products/{product.slug}"),
                 "listed": vendor.is_approved(),
             },
             key=f"product_approved:{stamp}",
@@ -78,7 +73,7 @@ def product_moderated(*, product: Product) -> None:
                 "vendor_name": vendor.name,
                 "product_name": product.name,
                 "reason": product.rejection_reason,
-                "edit_url": f"{_site()}/vendor/products/{product.pk}",
+                "edit_url": site_url(f"/vendor/products/{product.pk}"),
             },
             key=f"product_rejected:{stamp}",
         )
@@ -102,7 +97,7 @@ def import_finished(*, job: ImportJob) -> None:
             "error_count": job.error_count,
             "errors": errors,
             "more_errors": max(job.error_count - len(errors), 0),
-            "import_url": f"{_site()}/vendor/imports?job={job.pk}",
+            "import_url": site_url(f"/vendor/imports?job={job.pk}"),
         },
         key=f"import_finished:{job.pk}",
     )

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from agora.catalog.models import ImportJob, Product, ProductImage, Variant
 from agora.catalog.selectors import ORDERINGS, SUMMARY_FIELDS, file_url
-from agora.core.serializers import MoneyField, StrictInputSerializer
+from agora.core.serializers import MoneyField, StrictInputSerializer, rating_fields
 
 # --- public catalog --------------------------------------------------------------------------
 
@@ -57,13 +57,7 @@ class ProductSummarySerializer(serializers.ModelSerializer):
     vendor = SlugNameSerializer()
     category = SlugNameSerializer()
     price_from = MoneyField(source="price_min", allow_null=True)
-    rating_average = serializers.DecimalField(
-        max_digits=3,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
-    )
-    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
+    rating_average, rating_count = rating_fields("its published reviews")
     thumbnail = serializers.SerializerMethodField()
 
     class Meta:

@@ -56,6 +56,21 @@ class MoneyField(serializers.DecimalField):
         super().__init__(**kwargs)
 
 
+def rating_fields(of: str) -> tuple[serializers.DecimalField, serializers.IntegerField]:
+    """``rating_average, rating_count = rating_fields(of)`` in a serializer of something rated (a
+    product, a vendor): the average stars (1 to 5, two places) of the published reviews ``of``
+    names, null without reviews, and how many reviews it is over."""
+    return (
+        serializers.DecimalField(
+            max_digits=3,
+            decimal_places=2,
+            allow_null=True,
+            help_text=f"Average stars (1 to 5) of {of}; null without reviews.",
+        ),
+        serializers.IntegerField(help_text="How many published reviews the average is over."),
+    )
+
+
 class VendorRefSerializer(serializers.Serializer):
     """A vendor named in another resource (an order's sub-order, a cart's shipping group)."""
 

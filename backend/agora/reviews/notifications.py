@@ -1,7 +1,6 @@
 """The shopper's email when the vendor answers their review (sent once through the outbox)."""
 
-from django.conf import settings
-
+from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
 from agora.reviews.models import Review
@@ -24,7 +23,6 @@ register(
 def review_replied(*, review: Review, vendor: Vendor) -> None:
     user = review.user
     product = review.product
-    site = str(settings.SITE_URL).rstrip("/")
     notification_enqueue(
         template="review_replied",
         to=user.email,
@@ -34,7 +32,7 @@ def review_replied(*, review: Review, vendor: Vendor) -> None:
             "product_name": product.name,
             "review_title": review.title,
             "reply": review.reply,
-            "review_url": f"{site}/products/{product.slug}#review-{review.pk}",
+            "review_url": site_url(f"/products/{product.slug}#review-{review.pk}"),
         },
         key=f"review_replied:{review.pk}",
     )

@@ -16,8 +16,6 @@ waits for staff. An edit goes through screening and moderation again.
 import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
@@ -26,14 +24,13 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
-from PIL import Image
 
 from agora.accounts.models import User
 from agora.catalog import errors as catalog_errors
 from agora.catalog.changes import product_pages_changed
 from agora.catalog.models import Product
 from agora.catalog.services import product_lock_for_rating, product_rating_set
-from agora.catalog.services.images import clean_image, delete_files_on_commit
+from agora.catalog.services.images import clean_image, delete_files_on_commit, webp_thumbnail
 from agora.core.errors import Conflict
 from agora.core.states import StateMachine
 from agora.core.tasks_util import enqueue_on_commit
@@ -269,16 +266,7 @@ def photo_make_thumbnail(*, photo_id: int) -> ReviewPhoto | None:
     photo = ReviewPhoto.objects.filter(pk=photo_id).first()
     if photo is None or photo.thumbnail:
         return photo
-    size = settings.CATALOG_IMAGE_THUMBNAIL_SIZE
-    with photo.image.open("rb") as fh, Image.open(fh) as source:
-        source.load()
-        picture = source.convert("RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB")
-    picture.thumbnail((size, size))
-    out = BytesIO()
-    picture.save(out, format="WEBP", quality=80, method=4)
-    photo.thumbnail.save(
-        f"thumb_{PurePosixPath(photo.image.name or '').stem}.webp", ContentFile(out.getvalue()), save=False
-    )
+    photo.thumbnail.save(*webp_thumbnail(photo.image), save=False)
     with transaction.atomic():
         if not ReviewPhoto.objects.filter(pk=photo.pk, thumbnail="").update(thumbnail=photo.thumbnail.name):
             delete_files_on_commit([photo.thumbnail.name])

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from agora.catalog.attributes import attribute_key, attribute_value
 from agora.catalog.serializers import ListingFilters
-from agora.core.serializers import MoneyField, StrictInputSerializer
+from agora.core.serializers import MoneyField, StrictInputSerializer, rating_fields
 from agora.search.rules import current_rules
 from agora.search.types import (
     MAX_ATTRIBUTE_FILTERS,
@@ -123,13 +123,7 @@ class SearchHitSerializer(serializers.Serializer):
     price_from = MoneyField(allow_null=True)
     currency = serializers.CharField()
     in_stock = serializers.BooleanField()
-    rating_average = serializers.DecimalField(
-        max_digits=3,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Average stars (1 to 5) of its published reviews; null without reviews.",
-    )
-    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
+    rating_average, rating_count = rating_fields("its published reviews")
     thumbnail = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)

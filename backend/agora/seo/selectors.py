@@ -20,6 +20,7 @@ from agora.catalog.selectors import (
     sitemap_product_rows,
     sitemap_sections,
 )
+from agora.core.site import site_url
 from agora.seo import jsonld
 from agora.vendors.selectors import vendor_public_profile
 
@@ -60,15 +61,11 @@ class Page:
     extra_meta: list[tuple[str, str]] = field(default_factory=list)  # (property, content) of og:/product:
 
 
-def site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
 def absolute(url: str | None) -> str | None:
     """A media URL as an absolute one (local disk answers root-relative paths; S3 absolute ones)."""
     if not url:
         return None
-    return url if url.startswith(("http://", "https://")) else f"{site()}{url}"
+    return url if url.startswith(("http://", "https://")) else site_url(url)
 
 
 def _title(*parts: str) -> str:
@@ -85,20 +82,20 @@ def summary(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 
 def category_url(slug: str) -> str:
-    return f"{site()}/products?{urlencode({'category': slug})}"
+    return site_url(f"/products?{urlencode({'category': slug})}")
 
 
 def _product(slug: str) -> Page:
     detail = public_product_page(slug=slug)
     if detail is None:
         raise Http404
-    url = f"{site()}/products/{slug}"
+    url = site_url(f"/products/{slug}")
     images = [u for u in (absolute(i["url"]) for i in detail["images"]) if u]
-    vendor_url = f"{site()}/vendors/{detail['vendor']['slug']}"
+    vendor_url = site_url(f"/vendors/{detail['vendor']['slug']}")
     price = f" from {detail['price_from']} {detail['currency']}" if detail["price_from"] else ""
     description = summary(detail["description"]) or f"{detail['name']} by {detail['vendor']['name']}{price}."
     trail = category_trail(slug=detail["category"]["slug"]) or [detail["category"]]
-    crumbs = [*jsonld.category_trail(trail, home=f"{site()}/", site_name=settings.SITE_NAME, link=category_url)]
+    crumbs = [*jsonld.category_trail(trail, home=site_url("/"), site_name=settings.SITE_NAME, link=category_url)]
     crumbs.append((detail["name"], None))
     extra = []
     if detail["price_from"]:
@@ -116,12 +113,12 @@ def _product(slug: str) -> Page:
 
 def _vendor(slug: str) -> Page:
     profile = vendor_public_profile(slug=slug)  # 404 for unknown, pending and suspended vendors
-    url = f"{site()}/vendors/{slug}"
+    url = site_url(f"/vendors/{slug}")
     rating = ""
     if profile["rating_count"]:
         rating = f" Rated {profile['rating_average']} out of 5 by {profile['rating_count']} shoppers."
     description = summary(profile["description"] + rating) or f"{profile['name']} sells on {settings.SITE_NAME}."
-    crumbs = [(settings.SITE_NAME, f"{site()}/"), (profile["name"], None)]
+    crumbs = [(settings.SITE_NAME, site_url("/")), (profile["name"], None)]
     return Page(
         title=_title(profile["name"]),
         description=description,
@@ -139,13 +136,13 @@ def _listing(query: QueryDict) -> Page:
         return Page(
             title=_title("All products"),
             description=summary(f"Every product on {settings.SITE_NAME}. {HOME_DESCRIPTION}"),
-            canonical=f"{site()}/products" + (f"?page={int(page)}" if suffix else ""),
+            canonical=site_url("/products") + (f"?page={int(page)}" if suffix else ""),
         )
     trail = category_trail(slug=slug) if _SLUG.match(slug) else None
     if trail is None:
         raise Http404
     name = trail[-1]["name"]
-    crumbs = jsonld.category_trail(trail, home=f"{site()}/", site_name=settings.SITE_NAME, link=category_url)
+    crumbs = jsonld.category_trail(trail, home=site_url("/"), site_name=settings.SITE_NAME, link=category_url)
     crumbs[-1] = (name, None)
     return Page(
         title=_title(name),
@@ -161,13 +158,13 @@ def _search(query: QueryDict) -> Page:
     return Page(
         title=_title(f"Search results for “{words}”") if words else _title("Search"),
         description=f"Products matching “{words}” on {settings.SITE_NAME}." if words else HOME_DESCRIPTION,
-        canonical=f"{site()}/search" + (f"?{urlencode({'q': words})}" if words else ""),
+        canonical=site_url("/search") + (f"?{urlencode({'q': words})}" if words else ""),
         robots=NOINDEX,  # result pages are endless variations: the products themselves are indexed
     )
 
 
 def _home() -> Page:
-    home = f"{site()}/"
+    home = site_url("/")
     return Page(
         title=f"{settings.SITE_NAME} — independent vendors, one checkout",
         description=HOME_DESCRIPTION,
@@ -197,12 +194,12 @@ def storefront_page(*, path: str, query: QueryDict) -> Page:
         return _search(query)
     if head in PRIVATE:
         title = PRIVATE[head]
-        return Page(title=_title(title), description=HOME_DESCRIPTION, canonical=f"{site()}/{head}", robots=NOINDEX)
+        return Page(title=_title(title), description=HOME_DESCRIPTION, canonical=site_url(f"/{head}"), robots=NOINDEX)
     raise Http404
 
 
 def not_found_page() -> Page:
-    return Page(title=_title("Page not found"), description=HOME_DESCRIPTION, canonical=f"{site()}/", robots="noindex")
+    return Page(title=_title("Page not found"), description=HOME_DESCRIPTION, canonical=site_url("/"), robots="noindex")
 
 
 # --- sitemaps -----------------------------------------------------------------------------------
@@ -244,7 +241,7 @@ def sitemap_index() -> str:
         count, _, _ = sitemap_sections()
         pages = max(1, math.ceil(count / settings.SITEMAP_PAGE_SIZE))
         names = ["pages", *(f"products-{n}" for n in range(1, pages + 1))]
-        body = "".join(f"<sitemap><loc>{escape(f'{site()}/sitemaps/{name}.xml')}</loc></sitemap>" for name in names)
+        body = "".join(f"<sitemap><loc>{escape(site_url(f'/sitemaps/{name}.xml'))}</loc></sitemap>" for name in names)
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + body + "</sitemapindex>\n"
@@ -260,9 +257,9 @@ def sitemap(name: str) -> str:
 
     def pages() -> str:
         _, categories, vendors = sitemap_sections()
-        entries: list[tuple[str, str | None]] = [(f"{site()}/", None), (f"{site()}/products", None)]
+        entries: list[tuple[str, str | None]] = [(site_url("/"), None), (site_url("/products"), None)]
         entries += [(category_url(slug), None) for slug in categories]
-        entries += [(f"{site()}/vendors/{slug}", None) for slug in vendors]
+        entries += [(site_url(f"/vendors/{slug}"), None) for slug in vendors]
         return _urlset(entries)
 
     def products(number: int) -> str | None:
@@ -270,7 +267,7 @@ def sitemap(name: str) -> str:
         rows = sitemap_product_rows(offset=(number - 1) * size, limit=size)
         if not rows and number > 1:
             return None
-        return _urlset([(f"{site()}/products/{slug}", updated.date().isoformat()) for slug, updated in rows])
+        return _urlset([(site_url(f"/products/{slug}"), updated.date().isoformat()) for slug, updated in rows])
 
     if name == "pages":
         text = _cached_sitemap(name, pages)
@@ -290,5 +287,5 @@ def robots_txt() -> str:
     lines = ["User-agent: *", "Allow: /"]
     lines += [f"Disallow: /{name}" for name in [*private, "verify-email", "wishlist"]]
     lines += ["Disallow: /vendor/", "Disallow: /search", "Disallow: /api/", "Disallow: /admin/", ""]
-    lines.append(f"Sitemap: {site()}/sitemap.xml")
+    lines.append(f"Sitemap: {site_url('/sitemap.xml')}")
     return "\n".join(lines) + "\n"

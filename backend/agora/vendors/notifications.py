@@ -1,8 +1,7 @@
 """The vendor's emails: its application was approved, or it was suspended (sent once through
 the notification outbox, recorded in the transaction of the status change)."""
 
-from django.conf import settings
-
+from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
 from agora.vendors.models import Vendor
@@ -27,7 +26,6 @@ register(
 def vendor_status_email(*, vendor: Vendor, previous: str) -> None:
     """The email a status change promises, keyed by the vendor and the moment of the change (a
     vendor approved, suspended and approved again gets one email per change)."""
-    site = settings.SITE_URL.rstrip("/")
     stamp = f"{vendor.pk}:{vendor.updated_at.isoformat()}"
     if vendor.status == Vendor.Status.APPROVED:
         notification_enqueue(
@@ -36,8 +34,8 @@ def vendor_status_email(*, vendor: Vendor, previous: str) -> None:
             context={
                 "vendor_name": vendor.name,
                 "reapproved": previous == Vendor.Status.SUSPENDED,
-                "portal_url": f"{site}/vendor",
-                "storefront_url": f"{site}/vendors/{vendor.slug}",
+                "portal_url": site_url("/vendor"),
+                "storefront_url": site_url(f"/vendors/{vendor.slug}"),
             },
             key=f"vendor_approved:{stamp}",
         )
@@ -45,6 +43,6 @@ def vendor_status_email(*, vendor: Vendor, previous: str) -> None:
         notification_enqueue(
             template="vendor_suspended",
             to=vendor.contact_email,
-            context={"vendor_name": vendor.name, "contact_url": f"{site}/"},
+            context={"vendor_name": vendor.name, "contact_url": site_url("/")},
             key=f"vendor_suspended:{stamp}",
         )

@@ -52,22 +52,22 @@ class VendorProfile(TypedDict):
 _MISSING = "missing"
 
 
+# The public profile's fields, in its answer's order (VendorPublicSerializer, the schema, has the same).
+PUBLIC_PROFILE_FIELDS = (
+    "slug",
+    "name",
+    "description",
+    "handling_days",
+    "return_window_days",
+    "rating_average",
+    "rating_count",
+    "created_at",
+    "approved_at",
+)
+
+
 def _profile(slug: str) -> VendorProfile | None:
-    row = (
-        Vendor.objects.filter(slug=slug, status=Vendor.Status.APPROVED)
-        .values(
-            "slug",
-            "name",
-            "description",
-            "handling_days",
-            "return_window_days",
-            "rating_average",
-            "rating_count",
-            "created_at",
-            "approved_at",
-        )
-        .first()
-    )
+    row = Vendor.objects.filter(slug=slug, status=Vendor.Status.APPROVED).values(*PUBLIC_PROFILE_FIELDS).first()
     if row is None:
         return None
     return {

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from agora.core.serializers import StrictInputSerializer
+from agora.core.serializers import StrictInputSerializer, rating_fields
 from agora.vendors.models import Vendor
+from agora.vendors.selectors import PUBLIC_PROFILE_FIELDS
 
 
 class VendorApplyInputSerializer(StrictInputSerializer):
@@ -40,27 +41,11 @@ class VendorPublicSerializer(serializers.ModelSerializer):
     """The public profile (the API renders the same shape from the cached selector; this is the
     schema and the reference the contract test compares against)."""
 
-    rating_average = serializers.DecimalField(
-        max_digits=3,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Average stars (1 to 5) of the published reviews of all its products; null without reviews.",
-    )
-    rating_count = serializers.IntegerField(help_text="How many published reviews the average is over.")
+    rating_average, rating_count = rating_fields("the published reviews of all its products")
 
     class Meta:
         model = Vendor
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "handling_days",
-            "return_window_days",
-            "rating_average",
-            "rating_count",
-            "created_at",
-            "approved_at",
-        ]
+        fields = list(PUBLIC_PROFILE_FIELDS)
         read_only_fields = fields
 
 

@@ -7,39 +7,25 @@ from django.db.models import QuerySet
 
 from agora.accounts.models import User
 from agora.carts.selectors import variant_is_purchasable
-from agora.catalog.selectors import file_url, first_images
+from agora.catalog.selectors import NamedRef, VariantView, file_url, first_images
 from agora.core.money import money_text
 from agora.wishlists.models import WishlistItem
-
-
-class WishlistVendor(TypedDict):
-    slug: str
-    name: str
 
 
 class WishlistProduct(TypedDict):
     slug: str
     name: str
-    vendor: WishlistVendor
+    vendor: NamedRef
     thumbnail: str | None
     rating_average: str | None
     rating_count: int
-
-
-class WishlistVariant(TypedDict):
-    id: int
-    sku: str
-    name: str
-    price: str | None
-    currency: str
-    stock_available: int
 
 
 class WishlistEntry(TypedDict):
     id: int
     added_at: str
     product: WishlistProduct
-    variant: WishlistVariant
+    variant: VariantView  # the product page's shape
     available: bool
     actions: list[str]
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from agora.core.serializers import StrictInputSerializer
+from agora.core.serializers import StrictInputSerializer, rating_fields
 from agora.wishlists.errors import NEED_ONE
 
 MAX_MERGE = 100
@@ -38,8 +38,7 @@ class WishlistProductSerializer(serializers.Serializer):
     name = serializers.CharField()
     vendor = WishlistVendorSerializer()
     thumbnail = serializers.CharField(allow_null=True)
-    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
-    rating_count = serializers.IntegerField()
+    rating_average, rating_count = rating_fields("its published reviews")
 
 
 class WishlistVariantSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from agora.catalog import errors
@@ -105,21 +106,27 @@ def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "")
     return image
 
 
-def image_make_thumbnail(*, image_id: int) -> ProductImage | None:
-    """Writes the WebP thumbnail of one image (idempotent: an image that has one is skipped)."""
-    image = ProductImage.objects.filter(pk=image_id).first()
-    if image is None or image.thumbnail:
-        return image
+def webp_thumbnail(stored: FieldFile) -> "tuple[str, ContentFile[bytes]]":
+    """The thumbnail of a stored picture (a product image, a review photo): WebP, at most
+    CATALOG_IMAGE_THUMBNAIL_SIZE pixels a side, named after the picture (``thumb_<name>.webp``),
+    ready for the thumbnail field's ``save``."""
     size = settings.CATALOG_IMAGE_THUMBNAIL_SIZE
-    with image.image.open("rb") as fh, Image.open(fh) as source:
+    with stored.open("rb") as fh, Image.open(fh) as source:
         source.load()
         picture = source.convert("RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB")
     picture.thumbnail((size, size))
     out = BytesIO()
     picture.save(out, format="WEBP", quality=80, method=4)
-    # (the image has a file: opening it above raised otherwise)
-    name = f"thumb_{PurePosixPath(image.image.name or '').stem}.webp"
-    image.thumbnail.save(name, ContentFile(out.getvalue()), save=False)
+    # (the picture has a file: opening it above raised otherwise)
+    return f"thumb_{PurePosixPath(stored.name or '').stem}.webp", ContentFile(out.getvalue())
+
+
+def image_make_thumbnail(*, image_id: int) -> ProductImage | None:
+    """Writes the WebP thumbnail of one image (idempotent: an image that has one is skipped)."""
+    image = ProductImage.objects.filter(pk=image_id).first()
+    if image is None or image.thumbnail:
+        return image
+    image.thumbnail.save(*webp_thumbnail(image.image), save=False)
     with transaction.atomic():
         updated = ProductImage.objects.filter(pk=image.pk, thumbnail="").update(thumbnail=image.thumbnail.name)
         if not updated:  # deleted meanwhile, or another worker won: drop our copy
