@@ -119,6 +119,24 @@ def _rows_read(node: dict, table: str) -> int:
     return here + sum(_rows_read(child, table) for child in node.get("Plans", []))
 
 
+def _analyze_orders_and_catalog() -> None:
+    with connection.cursor() as cursor:
+        for model in (Variant, Product, OrderLine, Order):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def _recount_read(order: Order) -> int:
+    """Recounts ``order``'s products (two, changed) and returns how many variant rows the recount's
+    statement read, as EXPLAIN ANALYZE counts them."""
+    with CaptureQueriesContext(connection) as queries:
+        assert order_popularity_update(order_id=order.pk) == 2
+    (recount,) = [q["sql"] for q in queries.captured_queries if "SUM(l.quantity" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {recount}")
+        (plan,) = cursor.fetchone()[0]
+    return _rows_read(plan["Plan"], "catalog_variant")
+
+
 def test_an_orders_recount_reads_only_its_own_products_however_large_the_catalog(user):
     """It runs after every paid order: reading the whole catalog's variants each time cost
     10 ms of PostgreSQL per order at 20k products, growing with the catalog (issue #18)."""
@@ -130,18 +148,11 @@ def test_an_orders_recount_reads_only_its_own_products_however_large_the_catalog
     # test, autovacuum never sees the rows, and what earlier tests left behind (pages of rolled-back
     # rows counted as empty) once made PostgreSQL plan for empty tables and read the variants
     # 1.4M times: the plan depended on which tests ran before.
-    with connection.cursor() as cursor:
-        for model in (Variant, Product, OrderLine, Order):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-    with CaptureQueriesContext(connection) as queries:
-        assert order_popularity_update(order_id=order.pk) == 2
+    _analyze_orders_and_catalog()
+    read = _recount_read(order)
     assert (units(lamp), units(mug)) == (1, 2)
-    (recount,) = [q["sql"] for q in queries.captured_queries if "SUM(l.quantity" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {recount}")
-        (plan,) = cursor.fetchone()[0]
     # The order's two products have one variant each; the catalog has over a thousand.
-    assert _rows_read(plan["Plan"], "catalog_variant") <= 10
+    assert read <= 10
 
 
 def test_an_orders_recount_scans_the_catalog_at_most_twice_before_the_statistics_catch_up(user):
@@ -151,20 +162,13 @@ def test_an_orders_recount_scans_the_catalog_at_most_twice_before_the_statistics
     variant: planned for empty tables, the earlier statement read 1.4M variant rows at 1,200
     variants (once in CI), and would read 400M at 20k."""
     shipping_methods()
-    with connection.cursor() as cursor:  # the statistics of an empty shop, as after a fresh deploy
-        for model in (Variant, Product, OrderLine, Order):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    _analyze_orders_and_catalog()  # the statistics of an empty shop, as after a fresh deploy
     call_command("seed_demo", "--products", "600", "--vendors", "2", stdout=io.StringIO())
     lamp, mug = (sellable_variant(stock=50) for _ in range(2))
     place(user, (lamp, 4))
     order = place(user, (lamp, 1), (mug, 2))
-    with CaptureQueriesContext(connection) as queries:
-        assert order_popularity_update(order_id=order.pk) == 2
+    read = _recount_read(order)
     assert (units(lamp), units(mug)) == (5, 2)
-    (recount,) = [q["sql"] for q in queries.captured_queries if "SUM(l.quantity" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {recount}")
-        (plan,) = cursor.fetchone()[0]
     catalog = Variant.objects.count()
     assert catalog > 1_000
-    assert _rows_read(plan["Plan"], "catalog_variant") <= 2 * catalog + 10
+    assert read <= 2 * catalog + 10
