@@ -16,13 +16,72 @@ master, so a worker that stops or is replaced drops no queued connection.
 
 A worker that stopped as asked (max_requests, a deploy, scale-in) ends its process without tearing
 down the interpreter: see ``end_stopped_worker``.
+
+An answer's head leaves together with the first piece of its body, in one write: see
+``OneWriteResponse``.
 """
 
 import atexit
 import os
 import sys
 
+from gunicorn.http import wsgi
 from gunicorn.workers import gthread
+
+# A body piece larger than this is written on its own after the head (not copied to join them).
+_JOIN_LIMIT = 64 * 1024
+
+
+class OneWriteResponse(wsgi.Response):
+    """gunicorn's response, writing the head (status line and headers) together with the first
+    piece of the body: one ``send`` and one TCP segment for an API answer, where gunicorn writes
+    the head and then the body (aiohttp coalesces small answers the same way).
+
+    Measured with ``bench/response_writes.py`` (a real loopback connection, the stack's ~650-byte
+    head): the worker's CPU per answer 68 -> 55 µs, the round trip 83 -> 66 µs, and the client
+    woken once per answer instead of twice (it read 1.99 times per answer, now 1.00). Behind the
+    ALB, one segment per answer instead of two.
+
+    The bytes on the wire are gunicorn's (agora/core/tests/test_gunicorn_response.py): a head not
+    yet written is held (``headers_sent`` is set as gunicorn sets it) until the first body piece,
+    the end of a chunked body, ``close`` (an answer without a body: HEAD, 204, 304) or a file sent
+    with ``sendfile``. A body piece over 64 KiB is sent on its own after the head, not copied.
+    """
+
+    _held: bytes | None = None
+    headers_sent: bool  # gunicorn's, set in its __init__
+
+    def send_headers(self) -> None:
+        if self.headers_sent:
+            return
+        head = self.default_headers()
+        head.extend(["%s: %s\r\n" % (name, value) for name, value in self.headers])  # noqa: UP031 (gunicorn's own form)
+        self._held = ("%s\r\n" % "".join(head)).encode("latin-1")  # noqa: UP031
+        self.headers_sent = True
+
+    def _send_held(self, then: bytes = b"") -> None:
+        held, self._held = self._held, None
+        if held is not None or then:
+            self.sock.sendall((held or b"") + then)
+
+    def _emit_body(self, data: bytes) -> None:
+        if self._held is None or len(data) > _JOIN_LIMIT:
+            self._send_held()
+            super()._emit_body(data)
+        elif self.chunked:
+            self._send_held(b"%X\r\n%s\r\n" % (len(data), data))
+        else:
+            self._send_held(data)
+
+    def sendfile(self, respiter) -> bool:
+        # gunicorn writes the head, then hands the file to the kernel: the head goes first.
+        self.send_headers()
+        self._send_held()
+        return super().sendfile(respiter)
+
+    def close(self) -> None:
+        self.send_headers()
+        self._send_held(b"0\r\n\r\n" if self.chunked else b"")  # the end of a chunked body
 
 
 class ThreadWorker(gthread.ThreadWorker):
@@ -42,6 +101,11 @@ class ThreadWorker(gthread.ThreadWorker):
     def set_accept_enabled(self, enabled: bool) -> None:
         # The main loop asks to accept again at its next turn; it does once a thread is free.
         super().set_accept_enabled(enabled and self.serving() < self.cfg.threads)
+
+    def init_process(self) -> None:
+        # Every HTTP/1 answer of this worker (gunicorn's create() makes a ``wsgi.Response``).
+        wsgi.Response = OneWriteResponse
+        super().init_process()
 
     def run(self) -> None:
         super().run()
