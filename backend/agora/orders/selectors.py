@@ -58,10 +58,9 @@ ORDER_VALUES = (
     "shipping_method_name",
     "shipping_address",
 )
-LINE_VALUES = (
+# A line as the answer shows it (OrderLineSerializer, the schema, has the same fields).
+LINE_FIELDS = (
     "id",
-    "order_id",
-    "vendor_order_id",
     "variant_id",
     "sku",
     "product_slug",
@@ -74,6 +73,7 @@ LINE_VALUES = (
     "line_total",
     "currency",
 )
+LINE_VALUES = ("id", "order_id", "vendor_order_id", *LINE_FIELDS[1:])  # and the rows it belongs to
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
 VENDOR_ORDER_VALUES = (
     "id",
@@ -171,8 +171,7 @@ def _line(row: dict[str, Any]) -> dict[str, Any]:
 
 # A sub-order's lines are read with it (a LEFT JOIN: a row per line, ordered by sub-order then
 # line); ``has_parcels`` says whether its parcels need reading at all.
-_VO_LINE_VALUES = tuple(name for name in LINE_VALUES if name not in ("order_id", "vendor_order_id"))
-_VO_LINE_KEYS = tuple((name, f"lines__{name}") for name in _VO_LINE_VALUES)
+_VO_LINE_KEYS = tuple((name, f"lines__{name}") for name in LINE_FIELDS)
 
 
 def _page_vendor_orders_query(ids: list[int]) -> QuerySet[VendorOrder, dict[str, Any]]:

@@ -7,6 +7,7 @@ from agora.accounts.serializers import PostalAddressInputSerializer
 from agora.core.serializers import MoneyField, StrictInputSerializer, VendorRefSerializer
 from agora.orders.fulfilment import LineQuantity
 from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
+from agora.orders.selectors import LINE_FIELDS
 from agora.payments.models import Payment
 
 
@@ -95,20 +96,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = [
-            "id",
-            "variant_id",
-            "sku",
-            "product_slug",
-            "product_name",
-            "variant_name",
-            "unit_price",
-            "quantity",
-            "quantity_cancelled",
-            "quantity_shipped",
-            "line_total",
-            "currency",
-        ]
+        fields = list(LINE_FIELDS)
 
 
 class ParcelLineSerializer(serializers.Serializer):
