@@ -3576,8 +3576,12 @@ export interface components {
             name: string;
             vendor: components["schemas"]["WishlistVendor"];
             thumbnail: string | null;
-            /** Format: decimal */
+            /**
+             * Format: decimal
+             * @description Average stars (1 to 5) of its published reviews; null without reviews.
+             */
             rating_average: string | null;
+            /** @description How many published reviews the average is over. */
             rating_count: number;
         };
         WishlistVariant: {
