@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agora.catalog.models import Variant
 from agora.catalog.services import products_set_units_sold, variants_add_stock, variants_give_back
+from agora.core.prepared import PreparedSQL
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -312,42 +313,54 @@ POPULARITY_DAYS = 30
 SOLD = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.FULFILLED, Order.Status.PARTIALLY_REFUNDED)
 
 
-# Units sold by product since %(since)s, in fixed statements (they run after every paid order,
+# Units sold by product since a moment, in fixed statements (they run after every paid order,
 # and the ORM building them cost the worker more than PostgreSQL running them). The rule lives here
-# alone, in _UNITS: an order's units count when it was paid since then and its status is SOLD
+# alone, in _SOLD: an order's units count when it was paid since then and its status is SOLD
 # (units a vendor cancelled are taken off each line); created_at (indexed) narrows the scan, since
-# an order is paid within minutes of being placed.
-_UNITS = """COALESCE(SUM(l.quantity - l.quantity_cancelled)
-                FILTER (WHERE o.created_at >= %(recent)s AND o.paid_at >= %(since)s AND o.status = ANY(%(sold)s)), 0)"""
+# an order is paid within minutes of being placed. Its values, in order: recent (a day before
+# the moment), the moment, the SOLD statuses.
+_SOLD = "o.created_at >= %s AND o.paid_at >= %s AND o.status = ANY(%s::text[])"
 
 # One order's products (other orders' sales of them included), each present (0 when none counts:
-# the order was cancelled), so its own lines are read whatever their order's status. Driven from
-# the order's lines through the indexes (its products, their variants, their lines): one statement
-# for both cases, with "order_id IS NULL OR …", made PostgreSQL read every variant of the catalog
-# for each paid order — 10 ms at 20k products, and growing with the catalog (bench/README.md,
-# issue #18). The order's variants and then their products are each read first, into an array
-# (``= ANY(ARRAY(…))`` is run once, before the rest), so the plan cannot turn them into a join:
-# planned with the statistics of an empty catalog (after a bulk import, before autovacuum's
-# analyze), a join of them read every variant once per variant.
-_UNITS_SOLD_OF_ORDER = f"""
-SELECT v.product_id, {_UNITS}
-  FROM {Variant._meta.db_table} v
-  JOIN {OrderLine._meta.db_table} l ON l.variant_id = v.id
+# the order was cancelled), so its own lines are read whatever their order's status. Each step is
+# read through an index into a table of its own, the next step taking the rows of the one before
+# as an array (``= ANY(ARRAY(…))``, run once, before the rest): the order's variants, their
+# products, the products' variants (``v``), those variants' order lines (``l``), and the orders of
+# those lines. The plan cannot turn a step into a join of whole tables (bench/README.md, issue #18):
+# - planned with the statistics of an empty catalog (after a bulk import, before autovacuum's
+#   analyze), a join of the variants read every variant once per variant;
+# - planned with live statistics, joining the lines to the products' variants read every order
+#   line of the shop (a hash join was costed cheaper than fetching the lines by their index):
+#   4 ms per paid order at 16k lines, growing with every order.
+_UNITS_SOLD_OF_ORDER = PreparedSQL(
+    f"""
+WITH v AS MATERIALIZED (
+       SELECT id, product_id FROM {Variant._meta.db_table}
+        WHERE product_id = ANY(ARRAY(
+                SELECT v2.product_id FROM {Variant._meta.db_table} v2
+                 WHERE v2.id = ANY(ARRAY(
+                         SELECT l2.variant_id FROM {OrderLine._meta.db_table} l2 WHERE l2.order_id = %s))))),
+     l AS MATERIALIZED (
+       SELECT order_id, variant_id, quantity - quantity_cancelled AS units FROM {OrderLine._meta.db_table}
+        WHERE variant_id = ANY(ARRAY(SELECT id FROM v)))
+SELECT v.product_id, COALESCE(SUM(l.units) FILTER (WHERE {_SOLD}), 0)
+  FROM l
+  JOIN v ON v.id = l.variant_id
   JOIN {Order._meta.db_table} o ON o.id = l.order_id
- WHERE v.product_id = ANY(ARRAY(
-         SELECT v2.product_id FROM {Variant._meta.db_table} v2
-          WHERE v2.id = ANY(ARRAY(SELECT l2.variant_id FROM {OrderLine._meta.db_table} l2 WHERE l2.order_id = %(order_id)s))))
-   AND (o.created_at >= %(recent)s OR l.order_id = %(order_id)s)
+ WHERE o.id = ANY(ARRAY(SELECT order_id FROM l))
+   AND (o.created_at >= %s OR l.order_id = %s)
  GROUP BY v.product_id
-"""  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+""",  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+    label="units_sold_of_order",
+)
 
 # Every product that has a line in the window (the hourly refresh).
 _UNITS_SOLD_IN_WINDOW = f"""
-SELECT v.product_id, {_UNITS}
+SELECT v.product_id, COALESCE(SUM(l.quantity - l.quantity_cancelled) FILTER (WHERE {_SOLD}), 0)
   FROM {Order._meta.db_table} o
   JOIN {OrderLine._meta.db_table} l ON l.order_id = o.id
   JOIN {Variant._meta.db_table} v ON v.id = l.variant_id
- WHERE o.created_at >= %(recent)s
+ WHERE o.created_at >= %s
  GROUP BY v.product_id
 """  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
 
@@ -355,17 +368,15 @@ SELECT v.product_id, {_UNITS}
 def _units_sold(since: datetime, *, order_id: int | None = None) -> dict[int, int]:
     """Units sold since ``since`` by product: of every product with a line in the window, or of
     each product of one order (``order_id``; other orders' sales included)."""
-    params: dict[str, datetime | list[str] | int] = {
-        "recent": since - timedelta(days=1),
-        "since": since,
-        "sold": [str(s) for s in SOLD],
-    }
-    with connection.cursor() as cursor:
-        if order_id is None:
-            cursor.execute(_UNITS_SOLD_IN_WINDOW, params)
-        else:
-            cursor.execute(_UNITS_SOLD_OF_ORDER, {**params, "order_id": order_id})
-        return {pk: int(units) for pk, units in cursor.fetchall()}
+    recent = since - timedelta(days=1)
+    sold = (recent, since, [str(s) for s in SOLD])
+    if order_id is not None:
+        rows = _UNITS_SOLD_OF_ORDER.rows(order_id, *sold, recent, order_id)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_UNITS_SOLD_IN_WINDOW, [*sold, recent])
+            rows = cursor.fetchall()
+    return {pk: int(units) for pk, units in rows}
 
 
 def order_popularity_update(*, order_id: int, now: datetime | None = None) -> int:
