@@ -1,6 +1,7 @@
 """The order emails (sent once through the notification outbox, after commit)."""
 
 from decimal import Decimal
+from typing import Any
 
 from agora.core.site import site_url
 from agora.notifications.registry import register
@@ -112,30 +113,35 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def order_processed(*, order: Order) -> None:
+def order_processed(*, order: Order, sub_orders: list[dict[str, Any]]) -> None:
     """The emails of a paid order, written in one INSERT: the shopper's confirmation and each
-    vendor's notice of its sub-order (each once: keyed by order and vendor). ``order`` has its
-    sub-orders (with vendor and lines) prefetched."""
-    shipping = [vo for vo in order.vendor_orders.all() if vo.status != VendorOrder.Status.CANCELLED]
+    vendor's notice of its sub-order (each once: keyed by order and vendor). ``sub_orders`` are
+    the order's, as ``orders.selectors.sub_orders_for_mail`` reads them."""
+    shipping = [vo for vo in sub_orders if vo["status"] != VendorOrder.Status.CANCELLED]
     notifications_enqueue([_order_confirmed(order, shipping), *(_vendor_new_order(order, vo) for vo in shipping)])
 
 
-def _order_confirmed(order: Order, shipping: list[VendorOrder]) -> Outgoing:
+def _left(line: dict[str, Any]) -> int:
+    """Units of a line still sent (a vendor may have cancelled some)."""
+    return int(line["quantity"] - line["quantity_cancelled"])
+
+
+def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
     """The shopper's confirmation: every sub-order still shipping, with its lines."""
     vendors = [
         {
-            "vendor_name": vo.vendor.name,
-            "shipping_method": vo.shipping_method_name or order.shipping_method_name,
-            "shipping_total": _money(vo.shipping_total),
+            "vendor_name": vo["vendor_name"],
+            "shipping_method": vo["shipping_method_name"] or order.shipping_method_name,
+            "shipping_total": _money(vo["shipping_total"]),
             "lines": [
                 {
-                    "name": f"{line.product_name} — {line.variant_name}",
-                    "quantity": line.quantity - line.quantity_cancelled,
-                    "unit_price": _money(line.unit_price),
-                    "line_total": _money(line.unit_price * (line.quantity - line.quantity_cancelled)),
+                    "name": f"{line['product_name']} — {line['variant_name']}",
+                    "quantity": _left(line),
+                    "unit_price": _money(line["unit_price"]),
+                    "line_total": _money(line["unit_price"] * _left(line)),
                 }
-                for line in vo.lines.all()
-                if line.quantity > line.quantity_cancelled
+                for line in vo["lines"]
+                if _left(line) > 0
             ],
         }
         for vo in shipping
@@ -156,33 +162,33 @@ def _order_confirmed(order: Order, shipping: list[VendorOrder]) -> Outgoing:
     )
 
 
-def _vendor_new_order(order: Order, vo: VendorOrder) -> Outgoing:
+def _vendor_new_order(order: Order, vo: dict[str, Any]) -> Outgoing:
     """The vendor's notice of a sub-order to ship."""
     lines = [
         {
-            "sku": line.sku,
-            "name": f"{line.product_name} — {line.variant_name}",
-            "quantity": line.quantity - line.quantity_cancelled,
-            "line_total": _money(line.unit_price * (line.quantity - line.quantity_cancelled)),
+            "sku": line["sku"],
+            "name": f"{line['product_name']} — {line['variant_name']}",
+            "quantity": _left(line),
+            "line_total": _money(line["unit_price"] * _left(line)),
         }
-        for line in vo.lines.all()
-        if line.quantity > line.quantity_cancelled
+        for line in vo["lines"]
+        if _left(line) > 0
     ]
     return Outgoing(
         template="vendor_new_order",
-        to=vo.vendor.contact_email,
+        to=vo["vendor_email"],
         context={
             "order_number": order.number,
-            "vendor_name": vo.vendor.name,
-            "currency": vo.currency,
+            "vendor_name": vo["vendor_name"],
+            "currency": vo["currency"],
             "lines": lines,
-            "subtotal": _money(vo.subtotal),
-            "shipping_method": vo.shipping_method_name or order.shipping_method_name,
-            "shipping_total": _money(vo.shipping_total),
-            "commission_rate": _money(vo.commission_rate),
-            "commission": _money(vo.commission),
-            "ship_by": vo.ship_by.date().isoformat() if vo.ship_by else "",
+            "subtotal": _money(vo["subtotal"]),
+            "shipping_method": vo["shipping_method_name"] or order.shipping_method_name,
+            "shipping_total": _money(vo["shipping_total"]),
+            "commission_rate": _money(vo["commission_rate"]),
+            "commission": _money(vo["commission"]),
+            "ship_by": vo["ship_by"].date().isoformat() if vo["ship_by"] else "",
             "portal_url": site_url("/vendor/orders"),
         },
-        key=f"vendor_new_order:{order.number}:{vo.vendor_id}",
+        key=f"vendor_new_order:{order.number}:{vo['vendor_id']}",
     )

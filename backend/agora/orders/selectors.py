@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Exists, Field, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, Field, OuterRef, Prefetch, QuerySet
 
 from agora.accounts.models import User
 from agora.core.money import money_text
@@ -206,6 +206,62 @@ def _page_parcels_query(vendor_order_ids: list[int]) -> QuerySet[Parcel, Any]:
 # most of an order-history page's CPU, more than PostgreSQL took to run them (issue #18).
 _PAGE_VENDOR_ORDERS = PreparedValues(_page_vendor_orders_query, ids=list)
 _PAGE_PARCELS = PreparedValues(_page_parcels_query, vendor_order_ids=list)
+
+
+# What a paid order's emails show of its sub-orders and their lines (orders.notifications), in
+# two statements compiled once per thread: prefetched as model instances, they were a third of
+# the processing task's CPU (bench/README.md, issue #18).
+MAIL_SUB_ORDER_FIELDS = (
+    "id",
+    "vendor_id",
+    "status",
+    "currency",
+    "subtotal",
+    "shipping_method_name",
+    "shipping_total",
+    "commission_rate",
+    "commission",
+    "ship_by",
+)
+MAIL_LINE_FIELDS = (
+    "vendor_order_id",
+    "sku",
+    "product_name",
+    "variant_name",
+    "unit_price",
+    "quantity",
+    "quantity_cancelled",
+)
+
+
+def _mail_sub_orders_query(order_id: int) -> QuerySet[VendorOrder, dict[str, Any]]:
+    rows: QuerySet[VendorOrder, dict[str, Any]] = (
+        VendorOrder.objects.filter(order_id=order_id)
+        .order_by("pk")
+        .values(*MAIL_SUB_ORDER_FIELDS, vendor_name=F("vendor__name"), vendor_email=F("vendor__contact_email"))
+    )
+    return rows
+
+
+def _mail_lines_query(order_id: int) -> QuerySet[OrderLine, dict[str, Any]]:
+    rows: QuerySet[OrderLine, dict[str, Any]] = (
+        OrderLine.objects.filter(order_id=order_id).order_by("pk").values(*MAIL_LINE_FIELDS)
+    )
+    return rows
+
+
+_MAIL_SUB_ORDERS = PreparedValues(_mail_sub_orders_query, order_id=int)
+_MAIL_LINES = PreparedValues(_mail_lines_query, order_id=int)
+
+
+def sub_orders_for_mail(*, order_id: int) -> list[dict[str, Any]]:
+    """The order's sub-orders, in id order, each with its vendor's ``vendor_name`` and
+    ``vendor_email`` and its ``lines`` (in id order): ``MAIL_SUB_ORDER_FIELDS`` and
+    ``MAIL_LINE_FIELDS`` as dicts."""
+    lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for line in _MAIL_LINES.rows(order_id=order_id):
+        lines[line["vendor_order_id"]].append(line)
+    return [{**sub_order, "lines": lines[sub_order["id"]]} for sub_order in _MAIL_SUB_ORDERS.rows(order_id=order_id)]
 
 
 def order_summaries(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agora.catalog.models import Variant
@@ -19,6 +19,7 @@ from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.fulfilment import sub_orders_set_ship_by
 from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder
+from agora.orders.selectors import sub_orders_for_mail
 from agora.orders.states import (
     CANCELLABLE,
     CLOSED,
@@ -249,14 +250,9 @@ def order_process(*, order_id: int) -> str:
             Order.objects.filter(pk=order.pk).update(processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
             sub_orders_set_ship_by(order=order)
-        # The emails' sub-orders and lines, read after the updates above (ship-by dates) onto
-        # the order locked at the start (its own fields are the ones the emails show).
-        prefetch_related_objects(
-            [order],
-            Prefetch("vendor_orders", VendorOrder.objects.select_related("vendor").order_by("pk")),
-            "vendor_orders__lines",
-        )
-        notifications.order_processed(order=order)
+        # The emails' sub-orders and lines, read after the updates above (ship-by dates); the
+        # order's own fields are the locked row's.
+        notifications.order_processed(order=order, sub_orders=sub_orders_for_mail(order_id=order.pk))
     # The sale reaches search ranking now rather than at the hourly refresh: here, not in a task
     # of its own sent at payment (a task costs the worker more than the recount, bench/README.md).
     order_popularity_update(order_id=order_id)

@@ -6,7 +6,7 @@ from django.core import mail
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.notifications.models import Notification
 from agora.notifications.services import notification_send
-from agora.orders.models import Order
+from agora.orders.models import Order, OrderLine, VendorOrder
 from agora.orders.services import order_process, orders_redrive
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.vendors.tests.factories import VendorFactory
@@ -212,3 +212,63 @@ def test_the_processing_task_sends_the_orders_emails_itself_over_one_mail_connec
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
     assert len(connections) == 3 and len(set(connections)) == 1
     assert send_tasks == []
+
+
+@pytest.mark.django_db
+def test_the_emails_show_each_sub_order_still_shipping_with_the_units_left_on_its_lines(api_client):
+    # given a paid order from three vendors: the second's sub-order cancelled, one unit of the
+    # first's two-unit line and the whole of its second line cancelled before processing
+    shipping_methods()
+    first, second, third = (VendorFactory(contact_email=f"shop{i}@example.com", name=f"Shop {i}") for i in range(3))
+    lamp = sellable_variant(vendor=first, price="12.50", stock=10)
+    bulb = sellable_variant(vendor=first, price="3.00", stock=10)
+    mug = sellable_variant(vendor=second, price="8.00", stock=10)
+    rug = sellable_variant(vendor=third, price="40.00", stock=10)
+    cart = fill_cart(CartFactory(), (lamp, 2), (bulb, 1), (mug, 1), (rug, 3))
+    response = post_checkout(api_client, token=cart.token, email="buyer@example.com")
+    order = Order.objects.get(number=response.json()["number"])
+    OrderLine.objects.filter(order=order, variant=lamp).update(quantity_cancelled=1)
+    OrderLine.objects.filter(order=order, variant=bulb).update(quantity_cancelled=1)
+    VendorOrder.objects.filter(order=order, vendor=second).update(status=VendorOrder.Status.CANCELLED)
+
+    # when it is processed
+    assert order_process(order_id=order.pk) == "processed"
+
+    # then the shopper's confirmation lists the first and third sub-orders, with the units left
+    emails = {n.template + ":" + n.to: n.context for n in Notification.objects.all()}
+    assert sorted(emails) == [
+        "order_confirmed:buyer@example.com",
+        "vendor_new_order:shop0@example.com",
+        "vendor_new_order:shop2@example.com",
+    ]
+    confirmed = emails["order_confirmed:buyer@example.com"]
+    line = {"quantity": 1, "unit_price": "12.50", "line_total": "12.50"}
+    assert [(v["vendor_name"], v["shipping_total"], v["lines"]) for v in confirmed["vendors"]] == [
+        ("Shop 0", "4.90", [{"name": f"{lamp.product.name} — {lamp.name}", **line}]),
+        (
+            "Shop 2",
+            "4.90",
+            [
+                {
+                    "name": f"{rug.product.name} — {rug.name}",
+                    "quantity": 3,
+                    "unit_price": "40.00",
+                    "line_total": "120.00",
+                }
+            ],
+        ),
+    ]
+    assert (confirmed["order_number"], confirmed["total"]) == (order.number, f"{order.total:.2f}")
+    # and each vendor still shipping gets its own lines, commission and ship-by date
+    notice = emails["vendor_new_order:shop0@example.com"]
+    sub_order = VendorOrder.objects.get(order=order, vendor=first)
+    assert notice["lines"] == [
+        {"sku": lamp.sku, "name": f"{lamp.product.name} — {lamp.name}", "quantity": 1, "line_total": "12.50"}
+    ]
+    assert (notice["vendor_name"], notice["subtotal"], notice["commission"], notice["ship_by"]) == (
+        "Shop 0",
+        f"{sub_order.subtotal:.2f}",
+        f"{sub_order.commission:.2f}",
+        sub_order.ship_by.date().isoformat(),
+    )
+    assert emails["vendor_new_order:shop2@example.com"]["lines"][0]["quantity"] == 3
