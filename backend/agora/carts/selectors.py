@@ -166,12 +166,16 @@ def cart_lines_with(*, cart: Cart, variant_id: int) -> list[CartItem]:
         if row["line_id"] is None:
             line = CartItem(cart_id=cart.pk, variant=variant, quantity=0, unit_price=variant.price)
         else:
-            line = CartItem(
-                pk=row["line_id"],
-                cart_id=cart.pk,
+            line = loaded(
+                CartItem,
+                {
+                    "id": row["line_id"],
+                    "cart_id": cart.pk,
+                    "variant_id": variant.pk,
+                    "quantity": row["line_quantity"],
+                    "unit_price": row["line_price"],
+                },
                 variant=variant,
-                quantity=row["line_quantity"],
-                unit_price=row["line_price"],
             )
         lines.append(line)
     return sorted(lines, key=lambda item: (item.pk is None, item.pk or 0))
