@@ -34,7 +34,7 @@ def shopper(make_user):
     user = make_user(first_name="Ada", last_name="Lovelace")
     AddressFactory(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
     shipping_methods()
-    cart = fill_cart(CartFactory(user=user), (sellable_variant(price="12.00"), 2))
+    cart = fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 2))
     assert post_checkout(client_for(user), email=None).status_code == 201
     fill_cart(cart, (sellable_variant(price="3.00"), 1))
     return user

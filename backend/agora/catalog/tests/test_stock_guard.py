@@ -32,7 +32,7 @@ def _read(client, product):
 
 def _sell(variant: Variant, quantity: int, api_client) -> None:
     shipping_methods()
-    cart = fill_cart(CartFactory(), (variant, quantity))
+    cart = fill_cart(CartFactory.create(), (variant, quantity))
     assert post_checkout(api_client, token=cart.token).status_code == 201
 
 

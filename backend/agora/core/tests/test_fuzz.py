@@ -109,7 +109,7 @@ def header_targets(db):
 
     shipping_methods()
     variant = sellable_variant()
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     from rest_framework.test import APIClient
 
     number = post_checkout(APIClient(), token=cart.token).json()["number"]

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def guest_order(api_client):
     shipping_methods()
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 201, r.content
     return r.json()["number"]
@@ -42,7 +42,7 @@ def test_a_garbage_cart_token_is_a_4xx(token):
 
 @pytest.mark.parametrize("key", ["ü" * 10, "k\x00ey", "\x01\x02"])
 def test_a_garbage_idempotency_key_is_a_400(key):
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     shipping_methods()
     r = Client().post(
         "/api/v1/checkout/", {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key, HTTP_X_CART_TOKEN=cart.token

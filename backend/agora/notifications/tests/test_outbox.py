@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
@@ -113,8 +114,9 @@ def test_send_delivers_subject_text_and_html_once(test_templates):
     assert message.to == ["sam@example.com"]
     assert message.subject == "Hello Sam & welcome"
     assert "your code is 42 & more." in message.body, "text parts are not HTML-escaped"
+    assert isinstance(message, EmailMultiAlternatives), "an HTML part beside the text"
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and "<b>42</b>" in html
+    assert mimetype == "text/html" and isinstance(html, str) and "<b>42</b>" in html
     n.refresh_from_db()
     assert n.status == "sent" and n.sent_at is not None and n.attempts == 1
 

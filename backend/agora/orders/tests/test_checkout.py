@@ -91,7 +91,7 @@ def test_a_guest_checks_out_a_three_vendor_cart(api_client):
 
 def test_a_signed_in_user_sees_their_orders_and_no_one_elses(user, make_user):
     variant = sellable_variant(price="5.00")
-    fill_cart(CartFactory(user=user), (variant, 2))
+    fill_cart(CartFactory.create(user=user), (variant, 2))
     client = client_for(user)
     r = post_checkout(client, email=None)
     assert r.status_code == 201
@@ -111,7 +111,7 @@ def test_a_signed_in_user_sees_their_orders_and_no_one_elses(user, make_user):
 
 def test_the_order_charges_the_current_price_and_says_so(api_client):
     variant = sellable_variant(price="10.00")
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     Variant.objects.filter(pk=variant.pk).update(price=Decimal("12.00"))
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 201
@@ -123,7 +123,7 @@ def test_the_order_charges_the_current_price_and_says_so(api_client):
 
 def test_a_declined_payment_takes_no_stock_and_keeps_the_cart(api_client):
     variant = sellable_variant(stock=3)
-    cart = fill_cart(CartFactory(), (variant, 2))
+    cart = fill_cart(CartFactory.create(), (variant, 2))
 
     r = post_checkout(api_client, token=cart.token, payment_token="tok_decline")
 
@@ -137,7 +137,7 @@ def test_a_declined_payment_takes_no_stock_and_keeps_the_cart(api_client):
 
 def test_not_enough_stock_is_a_409_and_changes_nothing(api_client):
     plenty, scarce = sellable_variant(stock=10), sellable_variant(stock=1)
-    cart = fill_cart(CartFactory(), (plenty, 2), (scarce, 1))
+    cart = fill_cart(CartFactory.create(), (plenty, 2), (scarce, 1))
     Variant.objects.filter(pk=scarce.pk).update(stock=0)  # someone else bought the last one
 
     r = post_checkout(api_client, token=cart.token)
@@ -151,7 +151,7 @@ def test_not_enough_stock_is_a_409_and_changes_nothing(api_client):
 
 def test_a_line_that_became_unavailable_blocks_checkout(api_client):
     ok, gone = sellable_variant(), sellable_variant()
-    cart = fill_cart(CartFactory(), (ok, 1), (gone, 1))
+    cart = fill_cart(CartFactory.create(), (ok, 1), (gone, 1))
     Product.objects.filter(pk=gone.product_id).update(status=Product.Status.ARCHIVED)
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 409 and r.json()["error"]["details"] == {"variant_id": gone.pk, "available": 0}
@@ -180,8 +180,8 @@ def test_bad_checkout_input_is_a_4xx_in_the_error_shape_and_changes_nothing(
     api_client, user, over, status, field, message
 ):
     variant = sellable_variant(stock=5)
-    cart = fill_cart(CartFactory(), (variant, 1))
-    users_cart = fill_cart(CartFactory(user=user), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
+    users_cart = fill_cart(CartFactory.create(user=user), (variant, 1))
     over = dict(over)
     if "shipping_address" in over:
         over["shipping_address"] = {k: v for k, v in over["shipping_address"].items() if v is not None}

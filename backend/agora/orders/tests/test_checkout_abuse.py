@@ -24,13 +24,13 @@ def _shipping(db):
 def test_checkout_is_rate_limited_per_client_address(api_client, settings):
     settings.THROTTLE_CHECKOUT_IP = "3/hour"
     variant = sellable_variant(stock=50)
-    answers = [post_checkout(api_client, token=fill_cart(CartFactory(), (variant, 1)).token) for _ in range(4)]
+    answers = [post_checkout(api_client, token=fill_cart(CartFactory.create(), (variant, 1)).token) for _ in range(4)]
     assert [r.status_code for r in answers] == [201, 201, 201, 429]
     assert answers[-1].json()["error"]["code"] == "throttled" and int(answers[-1]["Retry-After"]) > 0
     assert Order.objects.count() == 3
     # another address is not affected
     other = post_checkout(
-        api_client, token=fill_cart(CartFactory(), (variant, 1)).token, environ={"REMOTE_ADDR": "10.0.0.9"}
+        api_client, token=fill_cart(CartFactory.create(), (variant, 1)).token, environ={"REMOTE_ADDR": "10.0.0.9"}
     )
     assert other.status_code == 201
 
@@ -43,7 +43,7 @@ def test_checkout_is_rate_limited_per_account_and_per_guest_cart(settings, user)
     client = client_for(user)
     statuses = []
     for i in range(3):
-        fill_cart(CartFactory(user=user) if i == 0 else Cart.objects.get(user=user), (variant, 1))
+        fill_cart(CartFactory.create(user=user) if i == 0 else Cart.objects.get(user=user), (variant, 1))
         statuses.append(post_checkout(client, email=None, environ={"REMOTE_ADDR": f"10.0.1.{i}"}).status_code)
     assert statuses == [201, 201, 429]
     # a guest cart: refused checkouts (an empty cart) count too, whatever the address
@@ -97,7 +97,7 @@ def test_two_tabs_checking_out_one_cart_make_one_order(method, stripe_api, sent_
 def test_a_declined_remote_payment_gives_the_cart_its_lines_back(api_client, stripe_api):
     stripe_api.down = True
     variant = sellable_variant(stock=5, price="8.00")
-    cart = fill_cart(CartFactory(), (variant, 3))
+    cart = fill_cart(CartFactory.create(), (variant, 3))
     key = uuid.uuid4().hex
     r = post_checkout(api_client, token=cart.token, payment_method="stripe", payment_token=None, key=key)
     assert r.status_code == 503

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _paid_order(api_client) -> Order:
     shipping_methods()
-    cart = fill_cart(CartFactory(), (sellable_variant(price="20.00"), 2))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(price="20.00"), 2))
     r = post_checkout(api_client, token=cart.token)
     order = Order.objects.get(number=r.json()["number"])
     order_process(order_id=order.pk)

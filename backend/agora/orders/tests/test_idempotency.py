@@ -23,7 +23,7 @@ def _shipping(db):
 
 def test_a_replay_returns_the_first_answer_and_places_no_second_order(api_client):
     variant = sellable_variant(stock=5)
-    cart = fill_cart(CartFactory(), (variant, 2))
+    cart = fill_cart(CartFactory.create(), (variant, 2))
     first = post_checkout(api_client, token=cart.token, key="order-1")
     # the cart is now empty: a second checkout would fail, but a replay answers the first result
     again = post_checkout(api_client, token=cart.token, key="order-1")
@@ -33,7 +33,7 @@ def test_a_replay_returns_the_first_answer_and_places_no_second_order(api_client
 
 
 def test_the_same_key_with_a_different_body_is_a_422(api_client):
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     assert post_checkout(api_client, token=cart.token, key="k").status_code == 201
     r = post_checkout(api_client, token=cart.token, key="k", shipping_method="express")
     assert r.status_code == 422
@@ -47,8 +47,8 @@ def test_the_same_key_with_a_different_body_is_a_422(api_client):
 
 def test_keys_are_scoped_to_the_caller(api_client, user):
     variant = sellable_variant(stock=5)
-    guest = fill_cart(CartFactory(), (variant, 1))
-    fill_cart(CartFactory(user=user), (variant, 1))
+    guest = fill_cart(CartFactory.create(), (variant, 1))
+    fill_cart(CartFactory.create(user=user), (variant, 1))
     assert post_checkout(api_client, token=guest.token, key="same").status_code == 201
     r = post_checkout(client_for(user), key="same", email=None)
     assert r.status_code == 201
@@ -57,7 +57,7 @@ def test_keys_are_scoped_to_the_caller(api_client, user):
 
 def test_a_declined_answer_is_replayed_too(api_client):
     variant = sellable_variant(stock=5)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     first = post_checkout(api_client, token=cart.token, key="d", payment_token="tok_decline")
     again = post_checkout(api_client, token=cart.token, key="d", payment_token="tok_decline")
     assert first.status_code == again.status_code == 402 and first.json() == again.json()
@@ -66,7 +66,7 @@ def test_a_declined_answer_is_replayed_too(api_client):
 
 
 def test_input_errors_do_not_burn_the_key(api_client):
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     assert post_checkout(api_client, token=cart.token, key="fix-me", shipping_method="nope").status_code == 400
     assert post_checkout(api_client, token=cart.token, key="fix-me").status_code == 201
 
@@ -86,7 +86,7 @@ def test_concurrent_requests_with_one_key_place_one_order(sent_tasks):
     # given a guest cart and eight identical requests sent at the same moment
     shipping_methods()
     variant = sellable_variant(stock=50)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     key = uuid.uuid4().hex
 
     def buyer():

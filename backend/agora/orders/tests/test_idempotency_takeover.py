@@ -37,7 +37,7 @@ def _dead_claim(cart, *, age_seconds: int, **over) -> IdempotencyKey:
 
 def test_a_fresh_claim_answers_409_in_progress_and_says_to_retry_the_same_key(api_client, settings, monkeypatch):
     monkeypatch.setattr("agora.orders.idempotency.WAIT_SECONDS", 0.2)
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     _dead_claim(cart, age_seconds=5)
     r = post_checkout(api_client, token=cart.token, key="dead-key")
     assert r.status_code == 409
@@ -47,7 +47,7 @@ def test_a_fresh_claim_answers_409_in_progress_and_says_to_retry_the_same_key(ap
 
 def test_a_claim_of_a_dead_process_is_taken_over_when_it_placed_nothing(api_client, settings):
     variant = sellable_variant(stock=4)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     _dead_claim(cart, age_seconds=settings.IDEMPOTENCY_CLAIM_STALE_SECONDS + 1)
     r = post_checkout(api_client, token=cart.token, key="dead-key")
     assert r.status_code == 201 and r.json()["status"] == "paid"
@@ -57,7 +57,7 @@ def test_a_claim_of_a_dead_process_is_taken_over_when_it_placed_nothing(api_clie
 
 
 def test_a_different_body_never_takes_over_a_dead_claim(api_client, settings):
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     _dead_claim(cart, age_seconds=settings.IDEMPOTENCY_CLAIM_STALE_SECONDS + 1)
     r = post_checkout(api_client, token=cart.token, key="dead-key", shipping_method="express")
     assert r.status_code == 422 and not Order.objects.exists()
@@ -66,7 +66,7 @@ def test_a_different_body_never_takes_over_a_dead_claim(api_client, settings):
 def test_a_takeover_answers_the_order_the_dead_process_placed_and_places_no_second(api_client, settings):
     # given a process that placed (and paid, dummy) the order, then died before answering
     variant = sellable_variant(stock=4)
-    cart = fill_cart(CartFactory(), (variant, 2))
+    cart = fill_cart(CartFactory.create(), (variant, 2))
     claim = _dead_claim(cart, age_seconds=settings.IDEMPOTENCY_CLAIM_STALE_SECONDS + 1)
     placed = checkout.checkout(attempt_id=claim.pk, user=None, cart_token=cart.token, **{**body(), **ADDRESS_AS_STORED})
     # when the shopper's retry arrives with the same key
@@ -78,7 +78,7 @@ def test_a_takeover_answers_the_order_the_dead_process_placed_and_places_no_seco
 
 def test_a_takeover_starts_the_remote_payment_the_dead_process_never_started(api_client, settings, stripe_api):
     variant = sellable_variant(stock=4)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     over = {"payment_method": "stripe", "payment_token": None}
     claim = _dead_claim(cart, age_seconds=settings.IDEMPOTENCY_CLAIM_STALE_SECONDS + 1, **over)
     # the order was placed (stock taken), then the process died before calling Stripe

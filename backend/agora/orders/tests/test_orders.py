@@ -26,7 +26,7 @@ def _shipping(db):
 
 
 def place(user, *lines, **over) -> Order:
-    fill_cart(CartFactory(user=user), *lines)
+    fill_cart(CartFactory.create(user=user), *lines)
     r = post_checkout(client_for(user), email=None, **over)
     assert r.status_code == 201, r.json()
     return Order.objects.get(number=r.json()["number"])
@@ -74,7 +74,7 @@ def test_cancelling_a_paid_order_refunds_its_payment(user, django_capture_on_com
 
 def test_a_guest_cancels_with_the_order_token(api_client):
     variant = sellable_variant(stock=4)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     created = post_checkout(api_client, token=cart.token).json()
     assert api_client.post(f"/api/v1/orders/{created['number']}/cancel/").status_code == 404
     r = api_client.post(f"/api/v1/orders/{created['number']}/cancel/", HTTP_X_ORDER_TOKEN=created["access_token"])
@@ -139,7 +139,7 @@ def test_unpaid_orders_expire_and_release_their_stock(settings):
     variant = sellable_variant(stock=6)
     orders = []
     for _ in range(2):
-        cart = fill_cart(CartFactory(), (variant, 2))
+        cart = fill_cart(CartFactory.create(), (variant, 2))
         request = checkout.CheckoutRequest(
             user=None,
             cart_token=cart.token,

@@ -21,7 +21,7 @@ def stale_stripe_order(api_client, stripe_api, settings):
     """A Stripe order past the payment timeout whose webhook never arrived."""
     shipping_methods()
     variant = sellable_variant(stock=3)
-    cart = fill_cart(CartFactory(), (variant, 2))
+    cart = fill_cart(CartFactory.create(), (variant, 2))
     r = post_checkout(api_client, token=cart.token, payment_method="stripe", payment_token=None)
     assert r.status_code == 201
     Order.objects.update(created_at=timezone.now() - timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES + 5))

@@ -27,7 +27,7 @@ def _shipping(db):
 
 def _paid_stripe_order(api_client, stripe_api, *lines):
     """A two-vendor Stripe order, paid and processed: (order number, its access token, payment)."""
-    cart = fill_cart(CartFactory(), *lines)
+    cart = fill_cart(CartFactory.create(), *lines)
     r = post_checkout(api_client, token=cart.token, payment_method="stripe", payment_token=None)
     assert r.status_code == 201, r.json()
     payment = Payment.objects.get(order__number=r.json()["number"])
@@ -158,7 +158,7 @@ def test_staff_refund_of_a_partially_refunded_order_sends_only_what_is_left(
 def test_refunds_fired_in_parallel_never_exceed_what_was_captured(sent_tasks):
     # given a paid order of 54.90 (dummy gateway: refunds settle at once)
     variant = sellable_variant(price="50.00", stock=5)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     from rest_framework.test import APIClient
 
     assert post_checkout(APIClient(), token=cart.token).status_code == 201

@@ -23,7 +23,7 @@ def _shipping(db):
 
 
 def stripe_checkout(client, variant, quantity=1):
-    cart = fill_cart(CartFactory(), (variant, quantity))
+    cart = fill_cart(CartFactory.create(), (variant, quantity))
     r = post_checkout(client, token=cart.token, payment_method="stripe", payment_token=None)
     assert r.status_code == 201, r.json()
     return cart, r.json()
@@ -179,7 +179,7 @@ def test_cancelling_a_paid_stripe_order_refunds_it_through_stripe(
 def test_stripe_unreachable_at_checkout_is_a_503_and_keeps_nothing(api_client, stripe_api):
     stripe_api.down = True
     variant = sellable_variant(stock=3)
-    cart = fill_cart(CartFactory(), (variant, 1))
+    cart = fill_cart(CartFactory.create(), (variant, 1))
     r = post_checkout(api_client, token=cart.token, payment_method="stripe", key="retry-me")
     assert r.status_code == 503 and r.json()["error"]["code"] == "payment_provider_unavailable"
     assert Variant.objects.get(pk=variant.pk).stock == 3 and CartItem.objects.filter(cart=cart).count() == 1
@@ -207,7 +207,7 @@ def test_the_storefront_learns_the_payment_methods_from_the_api(api_client, sett
     ]
     # what is not listed is refused at checkout
     settings.PAYMENT_METHODS = ["stripe"]
-    cart = fill_cart(CartFactory(), (sellable_variant(), 1))
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
     r = post_checkout(api_client, token=cart.token, payment_method="dummy")
     assert r.status_code == 400 and r.json()["error"]["details"] == {
         "payment_method": ["This payment method is not available."]

@@ -36,7 +36,7 @@ def sale(api_client, django_capture_on_commit_callbacks):
     lamp = sellable_variant(price="30.00", stock=10, vendor=a)
     shade = sellable_variant(price="12.00", stock=10, vendor=a)
     mug = sellable_variant(price="8.00", stock=10, vendor=b)
-    cart = fill_cart(CartFactory(), (lamp, 2), (shade, 1), (mug, 3))
+    cart = fill_cart(CartFactory.create(), (lamp, 2), (shade, 1), (mug, 3))
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 201, r.json()
     order = Order.objects.get(number=r.json()["number"])
@@ -152,7 +152,7 @@ def test_refunds_fired_in_parallel_at_one_sub_order_never_exceed_its_capture(api
     vendor = VendorFactory()
     mug = sellable_variant(price="8.00", stock=10, vendor=vendor)
     other = sellable_variant(price="50.00", stock=10)
-    cart = fill_cart(CartFactory(), (mug, 3), (other, 1))
+    cart = fill_cart(CartFactory.create(), (mug, 3), (other, 1))
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 201
     order = Order.objects.get(number=r.json()["number"])

@@ -39,7 +39,7 @@ def two_vendors():
 
 def test_the_cart_shows_each_vendors_options_priced_for_its_part(api_client, two_vendors):
     _a, _b, lamp, mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 2), (mug, 1))
+    cart = fill_cart(CartFactory.create(), (lamp, 2), (mug, 1))
     r = api_client.get("/api/v1/cart/shipping-options/?country=fr", HTTP_X_CART_TOKEN=cart.token)
     assert r.status_code == 200
     groups = {g["vendor"]["slug"]: g for g in r.json()}
@@ -61,7 +61,7 @@ def test_the_cart_shows_each_vendors_options_priced_for_its_part(api_client, two
 
 def test_checkout_takes_a_method_per_vendor_and_each_sub_order_records_it(api_client, two_vendors):
     a, _b, lamp, mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 1), (mug, 2))
+    cart = fill_cart(CartFactory.create(), (lamp, 1), (mug, 2))
     address = {"full_name": "Ada", "line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
     r = post_checkout(
         api_client,
@@ -87,7 +87,7 @@ def test_checkout_takes_a_method_per_vendor_and_each_sub_order_records_it(api_cl
 
 def test_free_shipping_above_the_vendors_threshold(api_client, two_vendors):
     _a, _b, lamp, _mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 2))  # 60.00 >= 50.00
+    cart = fill_cart(CartFactory.create(), (lamp, 2))  # 60.00 >= 50.00
     address = {"full_name": "Ada", "line1": "Ring 1", "city": "Wien", "postal_code": "1010", "country": "AT"}
     r = post_checkout(
         api_client,
@@ -101,7 +101,7 @@ def test_free_shipping_above_the_vendors_threshold(api_client, two_vendors):
 
 def test_a_vendor_that_cannot_ship_to_the_address_is_a_400_with_the_lines_concerned(api_client, two_vendors):
     _a, _b, lamp, mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 1), (mug, 1))
+    cart = fill_cart(CartFactory.create(), (lamp, 1), (mug, 1))
     r = post_checkout(  # the default address is in GB
         api_client,
         token=cart.token,
@@ -117,7 +117,7 @@ def test_a_vendor_that_cannot_ship_to_the_address_is_a_400_with_the_lines_concer
 
 def test_v1_single_method_applies_to_every_vendor_and_names_those_that_do_not_offer_it(api_client, two_vendors):
     _a, _b, lamp, mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 1), (mug, 1))
+    cart = fill_cart(CartFactory.create(), (lamp, 1), (mug, 1))
     r = post_checkout(api_client, token=cart.token, shipping_method="standard")
     assert r.status_code == 400
     assert r.json()["error"]["details"] == {
@@ -125,7 +125,7 @@ def test_v1_single_method_applies_to_every_vendor_and_names_those_that_do_not_of
         "shipping_method": ["This vendor does not offer this shipping method. Not offered by: alpha."],
     }
     # a vendor that inherits the platform's methods gets the v1 method per parcel
-    cart_b = fill_cart(CartFactory(), (mug, 1), (sellable_variant(price="2.00"), 1))
+    cart_b = fill_cart(CartFactory.create(), (mug, 1), (sellable_variant(price="2.00"), 1))
     r = post_checkout(api_client, token=cart_b.token, shipping_method="standard")
     assert r.status_code == 201 and r.json()["shipping"] == "9.80"
     assert Order.objects.get(number=r.json()["number"]).shipping_method.code == "standard"
@@ -133,7 +133,7 @@ def test_v1_single_method_applies_to_every_vendor_and_names_those_that_do_not_of
 
 def test_missing_or_both_choices_are_400(api_client, two_vendors):
     _a, _b, lamp, mug = two_vendors
-    cart = fill_cart(CartFactory(), (lamp, 1), (mug, 1))
+    cart = fill_cart(CartFactory.create(), (lamp, 1), (mug, 1))
     both = post_checkout(
         api_client, token=cart.token, shipping_methods=[{"vendor": "alpha", "method": "parcel"}]
     )  # plus the default shipping_method
@@ -153,7 +153,7 @@ def test_commission_on_shipping_is_one_setting(api_client, settings, two_vendors
     b.save()
     for on, expected in ((False, Decimal("0.80")), (True, Decimal("1.79"))):
         settings.COMMISSION_ON_SHIPPING = on
-        cart = fill_cart(CartFactory(), (mug, 1))
+        cart = fill_cart(CartFactory.create(), (mug, 1))
         r = post_checkout(api_client, token=cart.token, shipping_method="express")
         assert r.status_code == 201
         assert VendorOrder.objects.get(order__number=r.json()["number"]).commission == expected
