@@ -28,7 +28,7 @@ def test_address_crud(auth_client):
 
 
 def test_another_users_address_is_404_for_every_method(auth_client, make_user):
-    theirs = AddressFactory(user=make_user())
+    theirs = AddressFactory.create(user=make_user())
     for method in ("get", "patch", "delete"):
         r = getattr(auth_client, method)(f"{URL}{theirs.id}/", {"city": "X"}, format="json")
         assert r.status_code == 404, method

@@ -32,7 +32,7 @@ ME = "/api/v1/me/"
 def shopper(make_user):
     """A shopper with an address, a paid order and a cart line."""
     user = make_user(first_name="Ada", last_name="Lovelace")
-    AddressFactory(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
+    AddressFactory.create(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
     shipping_methods()
     cart = fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 2))
     assert post_checkout(client_for(user), email=None).status_code == 201
@@ -145,7 +145,7 @@ def test_deleting_needs_the_password(shopper):
 
 @pytest.mark.django_db
 def test_a_vendor_owner_cannot_delete_the_account(make_user):
-    owner = VendorMembershipFactory().user
+    owner = VendorMembershipFactory.create().user
     r = client_for(owner).delete(ME, {"password": PASSWORD}, format="json")
     assert r.status_code == 409
     assert User.objects.get(pk=owner.pk).is_active

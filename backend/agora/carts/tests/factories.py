@@ -6,14 +6,14 @@ from agora.carts.models import Cart, CartItem
 from agora.catalog.tests.factories import VariantFactory
 
 
-class CartFactory(factory.django.DjangoModelFactory):
+class CartFactory(factory.django.DjangoModelFactory[Cart]):
     class Meta:
         model = Cart
 
     user = None
 
 
-class CartItemFactory(factory.django.DjangoModelFactory):
+class CartItemFactory(factory.django.DjangoModelFactory[CartItem]):
     class Meta:
         model = CartItem
 

@@ -60,8 +60,8 @@ def test_a_signed_in_user_has_one_cart_of_their_own(user):
 
 def test_a_user_cart_cannot_be_read_with_its_token_by_someone_else(api_client, user, make_user):
     # given another user's cart with a line in it
-    cart = CartFactory(user=user)
-    CartItemFactory(cart=cart, quantity=2)
+    cart = CartFactory.create(user=user)
+    CartItemFactory.create(cart=cart, quantity=2)
     # when a guest presents its token, it is not found
     assert api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=cart.token).status_code == 404
     assert add(api_client, cart.token, CartItem.objects.get().variant_id, 1).status_code == 404
@@ -198,8 +198,8 @@ def test_merge_sums_quantities_capped_by_stock_and_empties_the_guest_cart(api_cl
 
 
 def test_merge_refuses_unknown_tokens_and_other_users_carts(api_client, user, make_user):
-    other = CartFactory(user=make_user())
-    CartItemFactory(cart=other)
+    other = CartFactory.create(user=make_user())
+    CartItemFactory.create(cart=other)
     client = client_for(user)
     for token in ("nope", other.token):
         r = client.post("/api/v1/cart/merge/", {"token": token})
@@ -283,8 +283,8 @@ def test_the_lean_cart_answer_equals_the_cart_serializer(api_client):
 
 def test_guest_carts_expire_seven_days_after_their_last_change(user):
     # given a stale guest cart, a fresh one and a stale user cart
-    stale, fresh, users = CartFactory(), CartFactory(), CartFactory(user=user)
-    CartItemFactory(cart=stale)
+    stale, fresh, users = CartFactory.create(), CartFactory.create(), CartFactory.create(user=user)
+    CartItemFactory.create(cart=stale)
     Cart.objects.filter(pk__in=[stale.pk, users.pk]).update(updated_at=timezone.now() - timedelta(days=8))
     # when the cleanup runs (twice: it is idempotent)
     from agora.carts.tasks import carts_cleanup

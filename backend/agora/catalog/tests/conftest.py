@@ -22,18 +22,18 @@ def upload(data: bytes, name: str = "photo.png", content_type: str = "image/png"
 
 @pytest.fixture
 def category(db):
-    return CategoryFactory(name="Home", slug="home")
+    return CategoryFactory.create(name="Home", slug="home")
 
 
 @pytest.fixture
 def vendor(db):
-    return VendorFactory(name="Lumen Works", slug="lumen-works")
+    return VendorFactory.create(name="Lumen Works", slug="lumen-works")
 
 
 @pytest.fixture
 def owner(vendor, make_user):
     user = make_user()
-    VendorMembershipFactory(user=user, vendor=vendor, role=VendorMembership.Role.OWNER)
+    VendorMembershipFactory.create(user=user, vendor=vendor, role=VendorMembership.Role.OWNER)
     return user
 
 
@@ -44,25 +44,25 @@ def vendor_client(owner):
 
 @pytest.fixture
 def other_vendor(db):
-    return VendorFactory(name="Other Goods", slug="other-goods")
+    return VendorFactory.create(name="Other Goods", slug="other-goods")
 
 
 @pytest.fixture
 def other_product(other_vendor, category):
-    return ProductFactory(vendor=other_vendor, category=category, name="Other Lamp")
+    return ProductFactory.create(vendor=other_vendor, category=category, name="Other Lamp")
 
 
 @pytest.fixture
 def pending_vendor_client(make_user):
     user = make_user()
-    VendorMembershipFactory(user=user, vendor=VendorFactory(status=Vendor.Status.PENDING))
+    VendorMembershipFactory.create(user=user, vendor=VendorFactory.create(status=Vendor.Status.PENDING))
     return client_for(user)
 
 
 @pytest.fixture
 def suspended_vendor_client(make_user):
     user = make_user()
-    VendorMembershipFactory(user=user, vendor=VendorFactory(status=Vendor.Status.SUSPENDED))
+    VendorMembershipFactory.create(user=user, vendor=VendorFactory.create(status=Vendor.Status.SUSPENDED))
     return client_for(user)
 
 

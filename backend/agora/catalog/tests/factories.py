@@ -6,7 +6,7 @@ from agora.catalog.models import Category, Product, Variant
 from agora.vendors.tests.factories import VendorFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
 
@@ -16,7 +16,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     path = factory.LazyAttribute(lambda o: f"{o.parent.path}/{o.slug}" if o.parent else o.slug)
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(factory.django.DjangoModelFactory[Product]):
     """An approved product; pass ``variants__price``/``variants__stock`` or build variants yourself."""
 
     class Meta:
@@ -44,7 +44,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
         obj.refresh_from_db()
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
+class VariantFactory(factory.django.DjangoModelFactory[Variant]):
     class Meta:
         model = Variant
 

@@ -19,7 +19,7 @@ def admin_client(client, make_user):
 
 
 def test_changelists_and_forms_render(admin_client):
-    product = ProductFactory()
+    product = ProductFactory.create()
     ImportJob.objects.create(vendor=product.vendor, file="imports/x.csv", errors=[{"row": 2, "message": "bad"}])
     for name in ("catalog_product", "catalog_category", "catalog_importjob", "vendors_vendor"):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
@@ -30,8 +30,8 @@ def test_changelists_and_forms_render(admin_client):
 
 
 def test_bulk_approve_and_reject_with_reason(admin_client):
-    a, b = ProductFactory(status="pending_review"), ProductFactory(status="pending_review")
-    draft = ProductFactory(status="draft")
+    a, b = ProductFactory.create(status="pending_review"), ProductFactory.create(status="pending_review")
+    draft = ProductFactory.create(status="draft")
     url = reverse("admin:catalog_product_changelist")
 
     admin_client.post(url, {"action": "approve", "_selected_action": [a.pk, draft.pk]})
@@ -49,8 +49,8 @@ def test_bulk_approve_and_reject_with_reason(admin_client):
 
 
 def test_bulk_vendor_approve_and_suspend(admin_client):
-    pending = VendorFactory(status=Vendor.Status.PENDING)
-    live = VendorFactory()
+    pending = VendorFactory.create(status=Vendor.Status.PENDING)
+    live = VendorFactory.create()
     url = reverse("admin:vendors_vendor_changelist")
     admin_client.post(url, {"action": "approve", "_selected_action": [pending.pk]})
     admin_client.post(url, {"action": "suspend", "_selected_action": [live.pk]})
@@ -59,9 +59,9 @@ def test_bulk_vendor_approve_and_suspend(admin_client):
 
 
 def test_category_edit_in_admin_keeps_the_tree_paths(admin_client):
-    home = CategoryFactory(slug="home", name="Home")
-    lighting = CategoryFactory(slug="lighting", name="Lighting", parent=home)
-    CategoryFactory(slug="lamps", name="Lamps", parent=lighting)
+    home = CategoryFactory.create(slug="home", name="Home")
+    lighting = CategoryFactory.create(slug="lighting", name="Lighting", parent=home)
+    CategoryFactory.create(slug="lamps", name="Lamps", parent=lighting)
     response = admin_client.post(
         reverse("admin:catalog_category_change", args=[lighting.pk]),
         {"name": "Lights", "slug": "lights", "parent": "", "position": 0},
@@ -76,7 +76,7 @@ def test_category_edit_in_admin_keeps_the_tree_paths(admin_client):
 
 
 def test_editing_a_variant_price_in_admin_refreshes_the_summary(admin_client):
-    product = ProductFactory()
+    product = ProductFactory.create()
     variant = product.variants.get()
     data = {
         "vendor": product.vendor.pk,

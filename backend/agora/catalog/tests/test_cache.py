@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_no_stale_price_after_a_vendor_edit(vendor_client, vendor, api_client, django_capture_on_commit_callbacks):
     # given a product whose list and detail answers are cached
-    product = ProductFactory(vendor=vendor, variants__price=Decimal("20.00"))
+    product = ProductFactory.create(vendor=vendor, variants__price=Decimal("20.00"))
     variant = product.variants.get()
     list_url, detail_url = "/api/v1/products/", f"/api/v1/products/{product.slug}/"
     assert api_client.get(list_url)["X-Cache"] == "miss"
@@ -39,7 +39,7 @@ def test_no_stale_price_after_a_vendor_edit(vendor_client, vendor, api_client, d
 
 
 def test_stock_taken_by_an_order_refreshes_in_stock(api_client, django_capture_on_commit_callbacks):
-    product = ProductFactory(variants__stock=1)
+    product = ProductFactory.create(variants__stock=1)
     assert api_client.get("/api/v1/products/?in_stock=true").json()["count"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         product.variants.update(stock=0)
@@ -51,8 +51,8 @@ def test_a_sale_renews_the_product_page_and_keeps_listings_cached_unless_they_ch
     api_client, django_capture_on_commit_callbacks
 ):
     # given a product with plenty of stock, another one, and cached list and detail answers
-    product = ProductFactory(variants__stock=10)
-    other = ProductFactory(variants__stock=10)
+    product = ProductFactory.create(variants__stock=10)
+    other = ProductFactory.create(variants__stock=10)
     detail, other_detail, listing = (
         f"/api/v1/products/{product.slug}/",
         f"/api/v1/products/{other.slug}/",
@@ -82,10 +82,10 @@ def test_a_sale_renews_the_product_page_and_keeps_listings_cached_unless_they_ch
 
 
 def test_category_rename_and_move_invalidate(api_client, django_capture_on_commit_callbacks):
-    home = CategoryFactory(slug="home", name="Home")
-    lighting = CategoryFactory(slug="lighting", name="Lighting", parent=home)
-    lamps = CategoryFactory(slug="lamps", name="Lamps", parent=lighting)
-    ProductFactory(category=lamps)
+    home = CategoryFactory.create(slug="home", name="Home")
+    lighting = CategoryFactory.create(slug="lighting", name="Lighting", parent=home)
+    lamps = CategoryFactory.create(slug="lamps", name="Lamps", parent=lighting)
+    ProductFactory.create(category=lamps)
     assert api_client.get("/api/v1/products/?category=home").json()["count"] == 1
     assert api_client.get("/api/v1/categories/").json()[0]["children"][0]["name"] == "Lighting"
 
@@ -100,8 +100,8 @@ def test_category_rename_and_move_invalidate(api_client, django_capture_on_commi
 
 
 def test_category_cannot_move_under_its_own_subtree():
-    home = CategoryFactory(slug="home")
-    lighting = CategoryFactory(slug="lighting", parent=home)
+    home = CategoryFactory.create(slug="home")
+    lighting = CategoryFactory.create(slug="lighting", parent=home)
     home.parent = lighting
     with pytest.raises(Exception, match="under itself"):
         services.category_save(category=home)
@@ -118,7 +118,7 @@ def test_cache_down_serves_from_the_database(settings, api_client):
     from django.core.cache import caches
 
     caches._settings = None  # re-read CACHES
-    product = ProductFactory()
+    product = ProductFactory.create()
     try:
         list_response = api_client.get("/api/v1/products/")
         detail_response = api_client.get(f"/api/v1/products/{product.slug}/")

@@ -22,7 +22,7 @@ def url(product) -> str:
 
 @pytest.fixture
 def product(vendor, category):
-    return ProductFactory(vendor=vendor, category=category)
+    return ProductFactory.create(vendor=vendor, category=category)
 
 
 def _png_claiming(width: int, height: int) -> bytes:
@@ -148,7 +148,7 @@ def test_image_limit_per_product_is_409(vendor_client, product, settings):
 def test_suspended_vendor_cannot_upload(suspended_vendor_client):
     from agora.vendors.models import VendorMembership
 
-    product = ProductFactory(vendor=VendorMembership.objects.get().vendor)
+    product = ProductFactory.create(vendor=VendorMembership.objects.get().vendor)
     response = suspended_vendor_client.post(url(product), {"image": upload(image_bytes())}, format="multipart")
     assert response.status_code == 403 and response.json()["error"]["code"] == "vendor_not_approved"
 

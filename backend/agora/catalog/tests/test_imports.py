@@ -29,7 +29,7 @@ def run(job_id: int, **kw) -> ImportJob:
 
 @pytest.fixture
 def kitchen(category):
-    return CategoryFactory(name="Kitchen", slug="kitchen", parent=category)
+    return CategoryFactory.create(name="Kitchen", slug="kitchen", parent=category)
 
 
 # --- refused before queueing -------------------------------------------------------------
@@ -96,8 +96,8 @@ def test_another_vendors_import_is_404(vendor_client, other_vendor):
 
 def test_rows_create_and_upsert_by_sku_while_bad_rows_are_reported(vendor_client, vendor, category, kitchen):
     # given an existing approved product with one variant of this vendor
-    mug = ProductFactory(vendor=vendor, category=kitchen, name="Stoneware Coffee Mug", variants=0)
-    VariantFactory(product=mug, sku="MUG-BLUE", price=Decimal("12.00"), stock=1)
+    mug = ProductFactory.create(vendor=vendor, category=kitchen, name="Stoneware Coffee Mug", variants=0)
+    VariantFactory.create(product=mug, sku="MUG-BLUE", price=Decimal("12.00"), stock=1)
     from agora.catalog.services import products_refresh_summary
 
     products_refresh_summary(product_ids=[mug.pk])
@@ -166,8 +166,8 @@ def test_import_never_touches_another_vendors_skus(vendor_client, vendor, catego
 
 
 def test_renaming_an_approved_product_through_import_sends_it_to_review(vendor_client, vendor, category):
-    product = ProductFactory(vendor=vendor, category=category, name="Old", variants=0)
-    VariantFactory(product=product, sku="R-1")
+    product = ProductFactory.create(vendor=vendor, category=category, name="Old", variants=0)
+    VariantFactory.create(product=product, sku="R-1")
     run(post(vendor_client, csv_file("R-1,New name,X,10.00,10,home,,")).json()["id"])
     product.refresh_from_db()
     assert (product.name, product.status) == ("New name", "pending_review")

@@ -28,7 +28,7 @@ def test_an_import_and_a_thumbnail_lost_with_the_broker_are_run_by_the_redrive(
     worker_media, vendor_client, vendor, category, monkeypatch, settings
 ):
     # given an import and an image accepted while the broker was down: nothing reached a worker
-    product = ProductFactory(vendor=vendor, category=category)
+    product = ProductFactory.create(vendor=vendor, category=category)
     with monkeypatch.context() as m:
         m.setattr("celery.app.task.Task.apply_async", _refuse)
         r = post(vendor_client, (HEADER + "\nRD-1,Redrive Lamp,Brass,12.00,3,home,,\n").encode())
@@ -78,7 +78,7 @@ def test_a_running_import_is_restarted_only_when_its_worker_died(
 
 @pytest.mark.django_db
 def test_a_thumbnail_that_keeps_failing_is_re_queued_a_bounded_number_of_times(vendor, category, settings, sent_tasks):
-    product = ProductFactory(vendor=vendor, category=category)
+    product = ProductFactory.create(vendor=vendor, category=category)
     image = ProductImage.objects.create(product=product, image="products/missing.png", width=1, height=1)
     _age(ProductImage, image.pk, settings.CATALOG_JOB_REDRIVE_AFTER_SECONDS + 1)
     runs = [catalog_jobs_redrive()["thumbnails"] for _ in range(settings.CATALOG_THUMBNAIL_MAX_REQUEUES + 2)]

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_queue_lists_only_products_pending_review(staff_client):
-    waiting = ProductFactory(status="pending_review", name="Aurora Desk Lamp")
-    ProductFactory(status="draft")
-    ProductFactory(status="approved")
+    waiting = ProductFactory.create(status="pending_review", name="Aurora Desk Lamp")
+    ProductFactory.create(status="draft")
+    ProductFactory.create(status="approved")
 
     response = staff_client.get("/api/v1/moderation/products/")
 
@@ -24,7 +24,7 @@ def test_queue_lists_only_products_pending_review(staff_client):
 
 
 def test_approve_lists_and_indexes_the_product(staff_client, api_client, django_capture_on_commit_callbacks):
-    product = ProductFactory(status="pending_review")
+    product = ProductFactory.create(status="pending_review")
     PendingIndex.objects.all().delete()
     assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
 
@@ -38,7 +38,7 @@ def test_approve_lists_and_indexes_the_product(staff_client, api_client, django_
 
 
 def test_reject_with_a_reason_the_vendor_sees(staff_client, vendor, vendor_client):
-    product = ProductFactory(vendor=vendor, status="pending_review")
+    product = ProductFactory.create(vendor=vendor, status="pending_review")
 
     response = staff_client.post(
         f"/api/v1/moderation/products/{product.pk}/reject/", {"reason": "Photos are blurry."}, format="json"
@@ -54,7 +54,7 @@ def test_reject_with_a_reason_the_vendor_sees(staff_client, vendor, vendor_clien
 
 
 def test_reject_needs_a_reason(staff_client):
-    product = ProductFactory(status="pending_review")
+    product = ProductFactory.create(status="pending_review")
     for body in ({}, {"reason": ""}, {"reason": "x", "extra": 1}):
         response = staff_client.post(f"/api/v1/moderation/products/{product.pk}/reject/", body, format="json")
         assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
@@ -63,7 +63,7 @@ def test_reject_needs_a_reason(staff_client):
 
 @pytest.mark.parametrize("state", ["draft", "approved", "rejected", "archived"])
 def test_only_pending_products_can_be_moderated(staff_client, state):
-    product = ProductFactory(status=state)
+    product = ProductFactory.create(status=state)
     for action, body in (("approve", {}), ("reject", {"reason": "No."})):
         response = staff_client.post(f"/api/v1/moderation/products/{product.pk}/{action}/", body, format="json")
         assert response.status_code == 409 and response.json()["error"]["code"] == "invalid_transition"
@@ -71,7 +71,7 @@ def test_only_pending_products_can_be_moderated(staff_client, state):
 
 
 def test_moderation_is_staff_only(auth_client, api_client, vendor_client, staff_client):
-    product = ProductFactory(status="pending_review")
+    product = ProductFactory.create(status="pending_review")
     for client, code in ((auth_client, 403), (vendor_client, 403), (api_client, 401)):
         assert client.get("/api/v1/moderation/products/").status_code == code
         assert client.post(f"/api/v1/moderation/products/{product.pk}/approve/").status_code == code

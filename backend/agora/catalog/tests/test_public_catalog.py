@@ -40,10 +40,10 @@ def _add_image(product, n=0, thumb=True):
 
 @pytest.fixture
 def tree():
-    home = CategoryFactory(name="Home", slug="home")
-    lighting = CategoryFactory(name="Lighting", slug="lighting", parent=home)
-    kitchen = CategoryFactory(name="Kitchen", slug="kitchen", parent=home)
-    audio = CategoryFactory(name="Audio", slug="audio")
+    home = CategoryFactory.create(name="Home", slug="home")
+    lighting = CategoryFactory.create(name="Lighting", slug="lighting", parent=home)
+    kitchen = CategoryFactory.create(name="Kitchen", slug="kitchen", parent=home)
+    audio = CategoryFactory.create(name="Audio", slug="audio")
     return {"home": home, "lighting": lighting, "kitchen": kitchen, "audio": audio}
 
 
@@ -54,11 +54,13 @@ def slugs(response) -> list[str]:
 
 def test_list_shows_only_approved_products_of_approved_vendors(api_client, tree):
     # given products in every state, and approved products of pending/suspended vendors
-    visible = ProductFactory(slug="visible", category=tree["lighting"])
+    visible = ProductFactory.create(slug="visible", category=tree["lighting"])
     for state in ("draft", "pending_review", "rejected", "archived"):
-        ProductFactory(slug=f"p-{state}", status=state, category=tree["lighting"])
+        ProductFactory.create(slug=f"p-{state}", status=state, category=tree["lighting"])
     for vstatus in (Vendor.Status.PENDING, Vendor.Status.SUSPENDED):
-        ProductFactory(slug=f"v-{vstatus}", vendor=VendorFactory(status=vstatus), category=tree["lighting"])
+        ProductFactory.create(
+            slug=f"v-{vstatus}", vendor=VendorFactory.create(status=vstatus), category=tree["lighting"]
+        )
 
     # when the storefront lists products
     response = api_client.get("/api/v1/products/")
@@ -77,12 +79,12 @@ def test_list_shows_only_approved_products_of_approved_vendors(api_client, tree)
 
 def test_summary_matches_the_drf_serializer_contract(api_client, tree):
     # given products with several variants and images (the lean path must render what DRF would)
-    a = ProductFactory(category=tree["kitchen"], variants=3, variants__price=Decimal("7.50"))
+    a = ProductFactory.create(category=tree["kitchen"], variants=3, variants__price=Decimal("7.50"))
     _add_image(a, 1, thumb=False)
     _add_image(a, 0)
-    b = ProductFactory(category=tree["audio"], variants__stock=0)
+    b = ProductFactory.create(category=tree["audio"], variants__stock=0)
     _add_image(b, 0, thumb=False)
-    ProductFactory(category=tree["audio"])
+    ProductFactory.create(category=tree["audio"])
 
     lean = api_client.get("/api/v1/products/?ordering=name").json()["results"]
     drf = ProductSummarySerializer(public_product_models(filters={"ordering": "name"}), many=True).data
@@ -95,10 +97,10 @@ def test_summary_matches_the_drf_serializer_contract(api_client, tree):
 
 
 def test_detail_matches_the_drf_serializer_contract(api_client, tree):
-    product = ProductFactory(category=tree["lighting"], variants=2, attributes={"colour": "amber"})
+    product = ProductFactory.create(category=tree["lighting"], variants=2, attributes={"colour": "amber"})
     _add_image(product, 0)
     _add_image(product, 1)
-    VariantFactory(product=product, is_active=False, sku="GONE-1")
+    VariantFactory.create(product=product, is_active=False, sku="GONE-1")
 
     response = api_client.get(f"/api/v1/products/{product.slug}/")
 
@@ -118,21 +120,21 @@ def test_detail_matches_the_drf_serializer_contract(api_client, tree):
 
 @pytest.mark.parametrize("state", ["draft", "pending_review", "rejected", "archived"])
 def test_detail_of_a_non_public_product_is_404(api_client, state):
-    product = ProductFactory(status=state)
+    product = ProductFactory.create(status=state)
     response = api_client.get(f"/api/v1/products/{product.slug}/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
 def test_detail_of_a_suspended_vendors_product_is_404(api_client):
-    product = ProductFactory(vendor=VendorFactory(status=Vendor.Status.SUSPENDED))
+    product = ProductFactory.create(vendor=VendorFactory.create(status=Vendor.Status.SUSPENDED))
     assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
 
 
 def test_category_filter_includes_descendants(api_client, tree):
-    lamp = ProductFactory(slug="lamp", category=tree["lighting"])
-    mug = ProductFactory(slug="mug", category=tree["kitchen"])
-    ProductFactory(slug="speaker", category=tree["audio"])
+    lamp = ProductFactory.create(slug="lamp", category=tree["lighting"])
+    mug = ProductFactory.create(slug="mug", category=tree["kitchen"])
+    ProductFactory.create(slug="speaker", category=tree["audio"])
 
     assert sorted(slugs(api_client.get("/api/v1/products/?category=home"))) == sorted([lamp.slug, mug.slug])
     assert slugs(api_client.get("/api/v1/products/?category=lighting")) == [lamp.slug]
@@ -140,10 +142,10 @@ def test_category_filter_includes_descendants(api_client, tree):
 
 
 def test_vendor_price_and_stock_filters(api_client, tree):
-    vendor = VendorFactory(slug="acme")
-    cheap = ProductFactory(slug="cheap", vendor=vendor, variants__price=Decimal("5.00"))
-    mid = ProductFactory(slug="mid", variants__price=Decimal("20.00"))
-    dear = ProductFactory(slug="dear", variants__price=Decimal("80.00"), variants__stock=0)
+    vendor = VendorFactory.create(slug="acme")
+    cheap = ProductFactory.create(slug="cheap", vendor=vendor, variants__price=Decimal("5.00"))
+    mid = ProductFactory.create(slug="mid", variants__price=Decimal("20.00"))
+    dear = ProductFactory.create(slug="dear", variants__price=Decimal("80.00"), variants__stock=0)
 
     assert slugs(api_client.get("/api/v1/products/?vendor=acme")) == [cheap.slug]
     assert sorted(slugs(api_client.get("/api/v1/products/?min_price=10"))) == sorted([mid.slug, dear.slug])
@@ -154,9 +156,9 @@ def test_vendor_price_and_stock_filters(api_client, tree):
 
 
 def test_orderings(api_client):
-    b = ProductFactory(name="Bravo", variants__price=Decimal("30.00"))
-    a = ProductFactory(name="Alpha", variants__price=Decimal("20.00"))
-    c = ProductFactory(name="Charlie", variants__price=Decimal("10.00"))
+    b = ProductFactory.create(name="Bravo", variants__price=Decimal("30.00"))
+    a = ProductFactory.create(name="Alpha", variants__price=Decimal("20.00"))
+    c = ProductFactory.create(name="Charlie", variants__price=Decimal("10.00"))
 
     assert slugs(api_client.get("/api/v1/products/?ordering=price")) == [c.slug, a.slug, b.slug]
     assert slugs(api_client.get("/api/v1/products/?ordering=-price")) == [b.slug, a.slug, c.slug]
@@ -235,8 +237,8 @@ def test_counts_are_exact_without_scanning_and_price_ranges_are_marked_estimates
     # given 5 public products (one out of stock, one draft elsewhere), exact counting up to 3 rows
     settings.CATALOG_EXACT_COUNT_LIMIT = 3
     ProductFactory.create_batch(4, category=tree["lighting"])
-    ProductFactory(category=tree["audio"], variants__stock=0)
-    ProductFactory(status="draft", category=tree["lighting"])
+    ProductFactory.create(category=tree["audio"], variants__stock=0)
+    ProductFactory.create(status="draft", category=tree["lighting"])
 
     # then lists filtered by category, vendor and stock are counted exactly, past the limit too
     for query, expected in (("", 5), ("category=home", 4), ("category=audio", 1), ("in_stock=true", 4)):
@@ -273,7 +275,7 @@ def test_counts_follow_catalog_writes(api_client, tree, django_capture_on_commit
     # when a product is approved (a write that renews the catalog version on commit)
     from agora.catalog import services
 
-    ProductFactory(category=tree["kitchen"], status="pending_review", slug="pending")
+    ProductFactory.create(category=tree["kitchen"], status="pending_review", slug="pending")
     with django_capture_on_commit_callbacks(execute=True):
         services.product_approve(product=Product.objects.get(slug="pending"))
 
@@ -307,7 +309,7 @@ def test_a_list_never_counts_every_matching_row(api_client, tree, settings, djan
 def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, django_assert_max_num_queries):
     # given many products, each with several variants and images
     for i in range(30):
-        product = ProductFactory(category=tree["lighting"], variants=3)
+        product = ProductFactory.create(category=tree["lighting"], variants=3)
         for n in range(3):
             _add_image(product, n, thumb=bool(i % 2))
 
@@ -328,8 +330,8 @@ def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, djang
 
 
 def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client, tree, django_assert_max_num_queries):
-    small = ProductFactory(variants=1)
-    big = ProductFactory(variants=25)
+    small = ProductFactory.create(variants=1)
+    big = ProductFactory.create(variants=25)
     for n in range(12):
         _add_image(big, n)
     # one statement: the product with its variants and images aggregated (cache miss included)
@@ -341,7 +343,7 @@ def test_detail_query_count_is_flat_whatever_the_variants_and_images(api_client,
 
 
 def test_category_tree(api_client, tree, django_assert_max_num_queries):
-    CategoryFactory(name="Lamps", slug="lamps", parent=tree["lighting"])
+    CategoryFactory.create(name="Lamps", slug="lamps", parent=tree["lighting"])
     with django_assert_max_num_queries(1):
         response = api_client.get("/api/v1/categories/")
     assert response.status_code == 200
@@ -364,14 +366,14 @@ def test_category_tree(api_client, tree, django_assert_max_num_queries):
 
 def test_public_endpoints_ignore_a_stale_token(api_client):
     # A storefront visitor with an expired token still sees the catalog.
-    ProductFactory()
+    ProductFactory.create()
     api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
     assert api_client.get("/api/v1/products/").status_code == 200
     assert api_client.get("/api/v1/categories/").status_code == 200
 
 
 def test_products_without_variants_sort_last_by_price(api_client):
-    ProductFactory(slug="empty", variants=0)
-    priced = ProductFactory(slug="priced")
+    ProductFactory.create(slug="empty", variants=0)
+    priced = ProductFactory.create(slug="priced")
     assert slugs(api_client.get("/api/v1/products/?ordering=price")) == [priced.slug, "empty"]
     assert Product.objects.get(slug="empty").price_min is None

@@ -57,7 +57,7 @@ def s3(settings, monkeypatch, s3_endpoint):
 
 
 def test_image_upload_and_thumbnail_are_stored_in_s3(s3, s3_endpoint, vendor_client, vendor, category, api_client):
-    product = ProductFactory(vendor=vendor, category=category)
+    product = ProductFactory.create(vendor=vendor, category=category)
 
     response = vendor_client.post(
         f"/api/v1/vendor/products/{product.pk}/images/", {"image": upload(image_bytes("PNG"))}, format="multipart"

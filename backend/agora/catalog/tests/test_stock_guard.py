@@ -6,7 +6,6 @@ nobody sold meanwhile (else 409 ``stock_changed`` with the current value, and no
 """
 
 from decimal import Decimal
-from typing import cast
 
 import pytest
 
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lamp(vendor, category):
-    product = ProductFactory(vendor=vendor, category=category, name="Aurora Lamp", variants=0)
-    VariantFactory(product=product, sku="LAMP-1", name="Brass", price=Decimal("49.90"), stock=10)
+    product = ProductFactory.create(vendor=vendor, category=category, name="Aurora Lamp", variants=0)
+    VariantFactory.create(product=product, sku="LAMP-1", name="Brass", price=Decimal("49.90"), stock=10)
     return product
 
 
@@ -130,8 +129,8 @@ def test_stock_moves_for_several_variants_in_one_statement_and_never_below_zero(
 
     from agora.catalog.services import variants_add_stock
 
-    product = cast(Product, ProductFactory(vendor=vendor, category=category, variants=0))
-    a, b, c = (cast(Variant, VariantFactory(product=product, stock=n)) for n in (5, 3, 7))
+    product = ProductFactory.create(vendor=vendor, category=category, variants=0)
+    a, b, c = (VariantFactory.create(product=product, stock=n) for n in (5, 3, 7))
     with django_assert_num_queries(1):
         variants_add_stock({a.pk: -2, b.pk: -3, c.pk: 4})
     assert {v.pk: v.stock for v in Variant.objects.filter(product=product)} == {a.pk: 3, b.pk: 0, c.pk: 11}

@@ -45,7 +45,7 @@ def _post_declaring(client, path, declared: int | str):
 
 @pytest.fixture
 def product(vendor, category):
-    return ProductFactory(vendor=vendor, category=category)
+    return ProductFactory.create(vendor=vendor, category=category)
 
 
 def test_an_image_body_declared_over_the_limit_is_refused_unread(vendor_client, product, settings):

@@ -54,7 +54,7 @@ def test_create_lists_and_reads_a_draft_product(vendor_client, vendor, category)
 
 
 def test_vendor_list_shows_only_own_products(vendor_client, vendor, other_product):
-    mine = ProductFactory(vendor=vendor)
+    mine = ProductFactory.create(vendor=vendor)
     ids = [p["id"] for p in vendor_client.get(URL).json()["results"]]
     assert ids == [mine.pk]
 
@@ -88,8 +88,8 @@ def test_bad_create_is_400_and_saves_nothing(vendor_client, category, change, fi
 
 
 def test_duplicate_sku_of_another_product_is_400(vendor_client, vendor, category):
-    ProductFactory(vendor=vendor, variants=0)
-    VariantFactory(product=Product.objects.get(), sku="LAMP-1")
+    ProductFactory.create(vendor=vendor, variants=0)
+    VariantFactory.create(product=Product.objects.get(), sku="LAMP-1")
     response = vendor_client.post(URL, payload(), format="json")
     assert response.status_code == 400
     assert response.json()["error"]["details"]["variants"][0] == {"sku": [errors.SKU_TAKEN]}
@@ -97,7 +97,7 @@ def test_duplicate_sku_of_another_product_is_400(vendor_client, vendor, category
 
 
 def test_same_sku_at_another_vendor_is_fine(vendor_client, category, other_vendor):
-    VariantFactory(product=ProductFactory(vendor=other_vendor, variants=0), sku="LAMP-1")
+    VariantFactory.create(product=ProductFactory.create(vendor=other_vendor, variants=0), sku="LAMP-1")
     assert vendor_client.post(URL, payload(), format="json").status_code == 201
 
 
@@ -154,7 +154,7 @@ def test_bad_patch_changes_nothing(vendor_client, category):
 def test_removed_variant_that_was_ordered_is_archived(vendor, monkeypatch, category):
     from agora.catalog import services
 
-    product = ProductFactory(vendor=vendor, category=category, variants=2)
+    product = ProductFactory.create(vendor=vendor, category=category, variants=2)
     keep, ordered = product.variants.order_by("pk")
 
     def protected(self, *a, **k):
@@ -171,7 +171,7 @@ def test_removed_variant_that_was_ordered_is_archived(vendor, monkeypatch, categ
 
 
 def test_editing_content_of_an_approved_product_sends_it_back_to_review(vendor_client, vendor, category):
-    product = ProductFactory(vendor=vendor, category=category)
+    product = ProductFactory.create(vendor=vendor, category=category)
     variant = product.variants.get()
 
     # price and stock edits keep it approved (and live)
@@ -185,7 +185,7 @@ def test_editing_content_of_an_approved_product_sends_it_back_to_review(vendor_c
     response = vendor_client.patch(f"{URL}{product.pk}/", {"attributes": {"a": 1}, "name": product.name}, format="json")
     assert response.json()["status"] == "approved"
 
-    for change in ({"name": "New name"}, {"description": "new"}, {"category": CategoryFactory(slug="c2").slug}):
+    for change in ({"name": "New name"}, {"description": "new"}, {"category": CategoryFactory.create(slug="c2").slug}):
         Product.objects.filter(pk=product.pk).update(status="approved")
         response = vendor_client.patch(f"{URL}{product.pk}/", change, format="json")
         assert response.status_code == 200
@@ -193,8 +193,8 @@ def test_editing_content_of_an_approved_product_sends_it_back_to_review(vendor_c
 
 
 def test_submit_moves_draft_and_rejected_to_review(vendor_client, vendor, category):
-    draft = ProductFactory(vendor=vendor, status="draft")
-    rejected = ProductFactory(vendor=vendor, status="rejected", rejection_reason="Blurry photos")
+    draft = ProductFactory.create(vendor=vendor, status="draft")
+    rejected = ProductFactory.create(vendor=vendor, status="rejected", rejection_reason="Blurry photos")
     for product in (draft, rejected):
         response = vendor_client.post(f"{URL}{product.pk}/submit/")
         assert response.status_code == 200
@@ -204,7 +204,7 @@ def test_submit_moves_draft_and_rejected_to_review(vendor_client, vendor, catego
 
 @pytest.mark.parametrize("state", ["pending_review", "approved", "archived"])
 def test_submit_from_other_states_is_409(vendor_client, vendor, state):
-    product = ProductFactory(vendor=vendor, status=state)
+    product = ProductFactory.create(vendor=vendor, status=state)
     response = vendor_client.post(f"{URL}{product.pk}/submit/")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "invalid_transition"
@@ -212,7 +212,7 @@ def test_submit_from_other_states_is_409(vendor_client, vendor, state):
 
 
 def test_submit_without_variants_is_400(vendor_client, vendor):
-    product = ProductFactory(vendor=vendor, status="draft", variants=0)
+    product = ProductFactory.create(vendor=vendor, status="draft", variants=0)
     response = vendor_client.post(f"{URL}{product.pk}/submit/")
     assert response.status_code == 400
     assert response.json()["error"]["message"] == errors.NEEDS_VARIANT
@@ -221,7 +221,7 @@ def test_submit_without_variants_is_400(vendor_client, vendor):
 def test_delete_removes_the_product_and_its_public_page(
     vendor_client, vendor, api_client, django_capture_on_commit_callbacks
 ):
-    product = ProductFactory(vendor=vendor)
+    product = ProductFactory.create(vendor=vendor)
     assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert vendor_client.delete(f"{URL}{product.pk}/").status_code == 204
@@ -269,7 +269,7 @@ def test_suspended_vendor_cannot_edit_its_products(suspended_vendor_client):
     from agora.vendors.models import VendorMembership
 
     vendor = VendorMembership.objects.get().vendor
-    product = ProductFactory(vendor=vendor, status="draft")
+    product = ProductFactory.create(vendor=vendor, status="draft")
     assert suspended_vendor_client.get(f"{URL}{product.pk}/").status_code == 200
     for method, url, body in _every_portal_call(product.pk)[1:]:
         response = getattr(suspended_vendor_client, method)(url, body, format="json")

@@ -50,8 +50,8 @@ def _snapshot(product):
 
 @pytest.mark.slow
 def test_vendor_product_patch_never_answers_5xx_and_refusals_change_nothing(vendor_client, vendor, category):
-    product = ProductFactory(vendor=vendor, category=category, variants=0)
-    ids = [VariantFactory(product=product, stock=5).pk for _ in range(2)]
+    product = ProductFactory.create(vendor=vendor, category=category, variants=0)
+    ids = [VariantFactory.create(product=product, stock=5).pk for _ in range(2)]
     url = f"/api/v1/vendor/products/{product.pk}/"
 
     @given(

@@ -62,30 +62,32 @@ def png() -> SimpleUploadedFile:
 
 @pytest.fixture
 def world(db):
-    users = {role: UserFactory() for role in ROLES if role != "anonymous"}
+    users = {role: UserFactory.create() for role in ROLES if role != "anonymous"}
     users["staff"].is_staff = True
     users["staff"].save()
-    vendor_a = VendorFactory(slug="vendor-a")
-    vendor_b = VendorFactory(slug="vendor-b")
-    pending = VendorFactory(slug="pending-co", status=Vendor.Status.PENDING)
-    VendorMembershipFactory(user=users["vendor_a"], vendor=vendor_a)
-    VendorMembershipFactory(user=users["vendor_b"], vendor=vendor_b)
-    VendorMembershipFactory(user=users["pending_vendor"], vendor=pending)
-    category = CategoryFactory(slug="lighting")
-    approved = ProductFactory(vendor=vendor_a, category=category, slug="a-lamp", name="A Lamp")
-    draft = ProductFactory(vendor=vendor_a, category=category, slug="a-draft", status=Product.Status.DRAFT)
-    review = ProductFactory(vendor=vendor_a, category=category, slug="a-review", status=Product.Status.PENDING_REVIEW)
-    address = AddressFactory(user=users["shopper_a"])
+    vendor_a = VendorFactory.create(slug="vendor-a")
+    vendor_b = VendorFactory.create(slug="vendor-b")
+    pending = VendorFactory.create(slug="pending-co", status=Vendor.Status.PENDING)
+    VendorMembershipFactory.create(user=users["vendor_a"], vendor=vendor_a)
+    VendorMembershipFactory.create(user=users["vendor_b"], vendor=vendor_b)
+    VendorMembershipFactory.create(user=users["pending_vendor"], vendor=pending)
+    category = CategoryFactory.create(slug="lighting")
+    approved = ProductFactory.create(vendor=vendor_a, category=category, slug="a-lamp", name="A Lamp")
+    draft = ProductFactory.create(vendor=vendor_a, category=category, slug="a-draft", status=Product.Status.DRAFT)
+    review = ProductFactory.create(
+        vendor=vendor_a, category=category, slug="a-review", status=Product.Status.PENDING_REVIEW
+    )
+    address = AddressFactory.create(user=users["shopper_a"])
     job = ImportJob.objects.create(vendor=vendor_a, file=SimpleUploadedFile("a.csv", b"sku\n"))
     # Shopper A buys from vendor A, then puts one more line in the cart.
     shipping_methods()
-    variant = VariantFactory(product=approved, stock=50)
+    variant = VariantFactory.create(product=approved, stock=50)
     cart = fill_cart(Cart.objects.create(user=users["shopper_a"]), (variant, 1))
     checkout = post_checkout(client_for(users["shopper_a"]))
     assert checkout.status_code == 201, checkout.content
     order = checkout.json()
     order_process(order_id=Order.objects.get(number=order["number"]).pk)  # what the worker does: confirms
-    cart_item = CartItemFactory(cart=cart, variant=variant)
+    cart_item = CartItemFactory.create(cart=cart, variant=variant)
     sub_order = VendorOrder.objects.get(order__number=order["number"])
     a_return = ReturnRequest.objects.create(order=sub_order.order, vendor_order=sub_order, reason="Too small.")
     ReturnLine.objects.create(return_request=a_return, order_line=sub_order.lines.get(), quantity=1)
@@ -711,7 +713,7 @@ def test_vendor_product_cannot_set_status_or_owner(world, field, value):
 
 def test_vendor_cannot_change_another_vendors_variant_stock(world):
     # given vendor B's product with one variant
-    theirs = ProductFactory(vendor=Vendor.objects.get(slug="vendor-b"), slug="b-mug")
+    theirs = ProductFactory.create(vendor=Vendor.objects.get(slug="vendor-b"), slug="b-mug")
     variant = theirs.variants.get()
     mine = world["ids"]["approved"]
     # when vendor A lists B's variant id in its own product's variants

@@ -65,7 +65,7 @@ def test_the_default_cache_timeout_is_finite():
 def test_every_key_the_app_writes_in_redis_expires(api_client, django_capture_on_commit_callbacks):
     """Given the paths that write the cache (catalog list and detail, search, version counters,
     product stamps, login throttling, the worker heartbeat), then every key in Redis has a TTL."""
-    product = ProductFactory(variants__price=Decimal("12.00"))
+    product = ProductFactory.create(variants__price=Decimal("12.00"))
     with django_capture_on_commit_callbacks(execute=True):
         invalidate_public_catalog()
         invalidate_product_details([product.slug])

@@ -31,7 +31,7 @@ def role_headers(make_user):
     """Authorization headers of a shopper, an approved vendor's owner and a staff member."""
     from agora.vendors.tests.factories import VendorMembershipFactory
 
-    users = [make_user(), VendorMembershipFactory().user, make_user(is_staff=True)]
+    users = [make_user(), VendorMembershipFactory.create().user, make_user(is_staff=True)]
     return [client_for(u)._credentials["HTTP_AUTHORIZATION"] for u in users]
 
 

@@ -1,7 +1,5 @@
 """PreparedValues: a values() queryset compiled once, run again with other values."""
 
-from typing import cast
-
 import pytest
 from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -21,7 +19,7 @@ def test_the_same_rows_as_the_queryset_for_each_value_and_the_queryset_built_onc
         return Product.objects.filter(slug=slug).values("id", "slug", "attributes", "vendor__slug")
 
     prepared = PreparedValues(build, "slug")
-    first, second = ProductFactory(attributes={"colour": "red"}), ProductFactory()
+    first, second = ProductFactory.create(attributes={"colour": "red"}), ProductFactory.create()
     for product in (first, second, first):
         with CaptureQueriesContext(connection) as queries:
             rows = prepared.rows(slug=product.slug)
@@ -41,7 +39,7 @@ def test_a_value_that_is_not_one_bound_parameter_is_refused_at_first_use():
 
 
 def test_a_typed_value_used_several_times_is_bound_at_each_place():
-    first, second = (Product.objects.get(slug=ProductFactory().slug) for _ in range(2))
+    first, second = (Product.objects.get(slug=ProductFactory.create().slug) for _ in range(2))
 
     def build(pk):
         return Product.objects.filter(pk=pk, vendor__products__pk=pk).values("slug")
@@ -60,7 +58,7 @@ def test_an_instance_loaded_from_a_row_behaves_as_one_the_orm_loaded_with_only(d
     from agora.core.prepared import loaded
     from agora.vendors.models import Vendor
 
-    made = cast(Variant, VariantFactory(price="12.50", stock=7))
+    made = VariantFactory.create(price="12.50", stock=7)
     row = dict(Variant.objects.filter(pk=made.pk).values("id", "price", "stock", "product_id", "vendor_id")[0])
     product = loaded(Product, {"id": made.product_id, "slug": made.product.slug})
     vendor = loaded(Vendor, {"id": made.vendor_id, "status": made.vendor.status})
@@ -94,7 +92,7 @@ def test_a_list_value_is_one_array_parameter_whatever_its_length(django_assert_n
     from django.db.models import BooleanField
     from django.db.models.expressions import RawSQL
 
-    products = [cast(Product, ProductFactory()) for _ in range(3)]
+    products = [ProductFactory.create() for _ in range(3)]
     prepared = PreparedValues(
         lambda ids: (
             Product.objects.filter(
@@ -130,7 +128,7 @@ def _slug_query(slug):
 
 
 def test_the_statement_is_prepared_on_the_server_once_per_session_then_run_by_name():
-    first, second = (cast(Product, ProductFactory(name=f"{n} % off")) for n in (10, 20))
+    first, second = (ProductFactory.create(name=f"{n} % off") for n in (10, 20))
     prepared = PreparedValues(_slug_query, "slug")
     with CaptureQueriesContext(connection) as queries:
         rows = [prepared.rows(slug=p.slug) for p in (first, second, first)]
@@ -143,7 +141,7 @@ def test_the_statement_is_prepared_on_the_server_once_per_session_then_run_by_na
 
 
 def test_a_value_the_server_refuses_fails_that_call_only():
-    product = cast(Product, ProductFactory())
+    product = ProductFactory.create()
     prepared = PreparedValues(lambda pk: Product.objects.filter(pk=pk).values("slug"), pk=int)
     for attempt in range(2):  # when preparing (the first call), and when run by name
         with pytest.raises(DataError), transaction.atomic():
@@ -152,7 +150,7 @@ def test_a_value_the_server_refuses_fails_that_call_only():
 
 
 def test_a_rolled_back_transaction_keeps_the_statement_prepared():
-    product = cast(Product, ProductFactory())
+    product = ProductFactory.create()
     prepared = PreparedValues(_slug_query, "slug")
     with pytest.raises(RuntimeError), transaction.atomic():
         prepared.rows(slug=product.slug)
@@ -164,7 +162,7 @@ def test_a_rolled_back_transaction_keeps_the_statement_prepared():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_session_prepares_the_statement_again():
-    product = cast(Product, ProductFactory(name="50 % off"))
+    product = ProductFactory.create(name="50 % off")
     prepared = PreparedValues(_slug_query, "slug")
     assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
     connection.close()  # as CONN_MAX_AGE or a failed health check closes it
@@ -179,7 +177,7 @@ def test_a_new_session_prepares_the_statement_again():
 def test_a_statement_written_in_sql_is_prepared_once_then_run_by_name_with_its_values_in_order():
     from agora.core.prepared import PreparedSQL
 
-    products = [cast(Product, ProductFactory(name=f"Mug {n}")) for n in range(3)]
+    products = [ProductFactory.create(name=f"Mug {n}") for n in range(3)]
     table = Product._meta.db_table
     sql = f"SELECT slug FROM {table} WHERE name LIKE %s ORDER BY id LIMIT %s OFFSET %s"  # noqa: S608
     prepared = PreparedSQL(sql, label="Mugs page!")

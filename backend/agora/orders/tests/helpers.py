@@ -66,7 +66,7 @@ def three_vendor_cart(cart: Cart, *, rates=("10.00", "12.50", "0.00")):
     """A cart with lines from three vendors; returns (cart, variants)."""
     variants = []
     for i, rate in enumerate(rates):
-        vendor = VendorFactory(commission_rate=Decimal(rate))
+        vendor = VendorFactory.create(commission_rate=Decimal(rate))
         variants.append(sellable_variant(price=f"{10 * (i + 1)}.00", stock=10, vendor=vendor))
     fill_cart(cart, (variants[0], 2), (variants[1], 1), (variants[2], 3))
     return cart, variants

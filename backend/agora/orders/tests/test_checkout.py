@@ -1,5 +1,4 @@
 from decimal import Decimal
-from typing import cast
 
 import pytest
 
@@ -46,7 +45,7 @@ def test_shipping_methods_are_listed():
 
 def test_a_guest_checks_out_a_three_vendor_cart(api_client):
     # given a guest cart with lines from three vendors at 10 %, 12.5 % and 0 % commission
-    cart, (a, b, c) = three_vendor_cart(CartFactory())
+    cart, (a, b, c) = three_vendor_cart(CartFactory.create())
 
     # when the guest checks out with the dummy gateway
     r = post_checkout(api_client, token=cart.token, shipping_method="express")
@@ -201,7 +200,7 @@ def test_bad_checkout_input_is_a_4xx_in_the_error_shape_and_changes_nothing(
 
 
 def test_an_empty_cart_cannot_be_checked_out(api_client):
-    cart = CartFactory()
+    cart = CartFactory.create()
     r = post_checkout(api_client, token=cart.token)
     assert r.status_code == 400 and r.json()["error"]["details"] == {"cart": [EmptyCart.message]}
 
@@ -210,7 +209,7 @@ def test_an_empty_cart_cannot_be_checked_out(api_client):
 def test_checkout_of_a_three_vendor_cart_stays_within_20_queries(django_assert_max_num_queries, user, sent_tasks):
     # Transactional, like production: no test-wrapping transaction adds savepoint statements.
     shipping_methods()
-    cart, _ = three_vendor_cart(CartFactory(user=user))
+    cart, _ = three_vendor_cart(CartFactory.create(user=user))
     client = client_for(user)
     with django_assert_max_num_queries(20):
         r = post_checkout(client)
@@ -229,7 +228,7 @@ def test_the_checkout_answer_is_the_checkout_serializers_answer(api_client, monk
 
     if payment == "stripe":
         request.getfixturevalue("stripe_api")
-    cart, variants = three_vendor_cart(cast(Cart, CartFactory()))
+    cart, variants = three_vendor_cart(CartFactory.create())
     Variant.objects.filter(pk=variants[1].pk).update(price=Decimal("77.70"))
     results: list[checkout.CheckoutResult] = []
     place = checkout.checkout

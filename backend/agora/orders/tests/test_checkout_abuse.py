@@ -47,7 +47,7 @@ def test_checkout_is_rate_limited_per_account_and_per_guest_cart(settings, user)
         statuses.append(post_checkout(client, email=None, environ={"REMOTE_ADDR": f"10.0.1.{i}"}).status_code)
     assert statuses == [201, 201, 429]
     # a guest cart: refused checkouts (an empty cart) count too, whatever the address
-    cart = CartFactory()
+    cart = CartFactory.create()
     guest = [
         post_checkout(APIClient(), token=cart.token, environ={"REMOTE_ADDR": f"10.0.2.{i}"}).status_code
         for i in range(3)
@@ -59,7 +59,7 @@ def test_checkout_is_rate_limited_per_account_and_per_guest_cart(settings, user)
 def test_a_customer_cannot_hold_more_than_a_few_unpaid_orders(stripe_api, settings):
     settings.ORDER_MAX_UNPAID_PER_CUSTOMER = 2
     variant = sellable_variant(stock=50)
-    cart = CartFactory()
+    cart = CartFactory.create()
     statuses = []
     for _ in range(3):
         fill_cart(cart, (variant, 5))

@@ -78,7 +78,7 @@ def _buy(cart_token: str):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_racing_for_five_units_never_oversell(sent_tasks):
     shipping_methods()
-    vendor_a, vendor_b = VendorFactory(), VendorFactory()
+    vendor_a, vendor_b = VendorFactory.create(), VendorFactory.create()
     # existing orders already present
     old = sellable_variant(stock=10, vendor=vendor_a)
     for _ in range(3):

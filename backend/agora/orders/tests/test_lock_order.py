@@ -40,12 +40,12 @@ def _outcome(action):
 @pytest.mark.django_db(transaction=True)
 def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock(sent_tasks):
     shipping_methods()
-    vendor = VendorFactory()
-    products = [ProductFactory(vendor=vendor, variants=0) for _ in range(2)]
+    vendor = VendorFactory.create()
+    products = [ProductFactory.create(vendor=vendor, variants=0) for _ in range(2)]
     # Variants created so that their primary keys interleave across the two products.
     variants = []
     for i in range(4):
-        variants.append(VariantFactory(product=products[i % 2], stock=10_000, price=Decimal("5.00")))
+        variants.append(VariantFactory.create(product=products[i % 2], stock=10_000, price=Decimal("5.00")))
     categories = {p.category.slug.lower(): p.category for p in products}
     errors: list[str] = []
 

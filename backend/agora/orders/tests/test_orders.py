@@ -83,9 +83,9 @@ def test_a_guest_cancels_with_the_order_token(api_client):
 
 def test_vendors_see_and_ship_only_their_own_sub_orders_and_the_order_is_fulfilled(user, mailoutbox):
     # given an order split between two vendors, confirmed by the processing task
-    vendor_a, vendor_b = VendorFactory(), VendorFactory()
-    a = VendorMembershipFactory(vendor=vendor_a).user
-    b = VendorMembershipFactory(vendor=vendor_b).user
+    vendor_a, vendor_b = VendorFactory.create(), VendorFactory.create()
+    a = VendorMembershipFactory.create(vendor=vendor_a).user
+    b = VendorMembershipFactory.create(vendor=vendor_b).user
     va, vb = sellable_variant(vendor=vendor_a), sellable_variant(vendor=vendor_b)
     order = place(user, (va, 1), (vb, 2))
     order_process(order_id=order.pk)
@@ -122,8 +122,8 @@ def test_vendor_portal_needs_a_vendor(user):
 
 
 def test_a_sub_order_is_shipped_only_once_confirmed(user):
-    vendor = VendorFactory()
-    owner = VendorMembershipFactory(vendor=vendor).user
+    vendor = VendorFactory.create()
+    owner = VendorMembershipFactory.create(vendor=vendor).user
     order = place(user, (sellable_variant(vendor=vendor), 1))  # paid, processing not run yet
     vo = VendorOrder.objects.get(order=order)
     r = client_for(owner).post(f"/api/v1/vendor/orders/{vo.pk}/ship/", {"tracking_number": "x" * 101})

@@ -189,7 +189,7 @@ def test_an_orders_recount_reads_only_the_lines_of_its_products_however_many_ord
     call_command("seed_demo", "--products", "600", "--vendors", "2", stdout=io.StringIO())
     lamp, mug = (sellable_variant(stock=50) for _ in range(2))
     # The shop's history: ten lines on each variant of the catalog, in another shopper's order.
-    sold_before = OrderLine.objects.get(order=place(UserFactory(), (lamp, 1)))
+    sold_before = OrderLine.objects.get(order=place(UserFactory.create(), (lamp, 1)))
     catalog = list(Variant.objects.exclude(pk__in=[lamp.pk, mug.pk]).values_list("pk", flat=True))
     history = []
     for variant_id in catalog * 10:

@@ -17,7 +17,9 @@ from testing.worker import broker_unreachable, wait_for
 
 def _paid_order(client, vendors=2) -> Order:
     shipping_methods()
-    lines = [(sellable_variant(vendor=VendorFactory(contact_email=f"shop{i}@example.com")), 1) for i in range(vendors)]
+    lines = [
+        (sellable_variant(vendor=VendorFactory.create(contact_email=f"shop{i}@example.com")), 1) for i in range(vendors)
+    ]
     cart = fill_cart(CartFactory.create(), *lines)
     r = post_checkout(client, token=cart.token, email="buyer@example.com")
     assert r.status_code == 201, r.json()

@@ -46,8 +46,8 @@ def _deliver(client, event_type, obj, **kw):
 
 @pytest.fixture
 def two_vendor_order(api_client, stripe_api):
-    a = sellable_variant(price="30.00", stock=5, vendor=VendorFactory())
-    b = sellable_variant(price="20.00", stock=5, vendor=VendorFactory())
+    a = sellable_variant(price="30.00", stock=5, vendor=VendorFactory.create())
+    b = sellable_variant(price="20.00", stock=5, vendor=VendorFactory.create())
     number, token, payment = _paid_stripe_order(api_client, stripe_api, (a, 1), (b, 2))
     return number, token, payment, a, b
 
@@ -77,7 +77,7 @@ def test_a_partial_refund_from_the_dashboard_leaves_the_order_standing(api_clien
     assert body["payment"]["amount_refunded"] == "10.00"
     # each vendor sees it on its sub-order, and can still ship
     vo = VendorOrder.objects.get(order=order, vendor=a.vendor)
-    vendor_client = client_for(VendorMembershipFactory(vendor=a.vendor).user)
+    vendor_client = client_for(VendorMembershipFactory.create(vendor=a.vendor).user)
     listed = vendor_client.get("/api/v1/vendor/orders/").json()["results"][0]
     assert (listed["order_status"], listed["order_refunded_total"]) == ("partially_refunded", "10.00")
     assert vendor_client.post(f"/api/v1/vendor/orders/{vo.pk}/ship/", {}).status_code == 200

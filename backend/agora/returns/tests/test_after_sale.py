@@ -32,7 +32,7 @@ def sale(api_client, django_capture_on_commit_callbacks):
     """A paid, confirmed order: vendor A sells 2 lamps (30.00) and 1 shade (12.00), vendor B 3 mugs
     (8.00); standard shipping 4.90 per parcel. Returns a dict of what the tests use."""
     shipping_methods()
-    a, b = VendorFactory(name="Alpha", slug="alpha"), VendorFactory(name="Beta", slug="beta")
+    a, b = VendorFactory.create(name="Alpha", slug="alpha"), VendorFactory.create(name="Beta", slug="beta")
     lamp = sellable_variant(price="30.00", stock=10, vendor=a)
     shade = sellable_variant(price="12.00", stock=10, vendor=a)
     mug = sellable_variant(price="8.00", stock=10, vendor=b)
@@ -45,8 +45,8 @@ def sale(api_client, django_capture_on_commit_callbacks):
     return {
         "order": order,
         "token": r.json()["access_token"],
-        "a": client_for(VendorMembershipFactory(vendor=a).user),
-        "b": client_for(VendorMembershipFactory(vendor=b).user),
+        "a": client_for(VendorMembershipFactory.create(vendor=a).user),
+        "b": client_for(VendorMembershipFactory.create(vendor=b).user),
         "vo_a": VendorOrder.objects.get(order=order, vendor=a),
         "vo_b": VendorOrder.objects.get(order=order, vendor=b),
         "lamp": lines[lamp.pk],
@@ -149,7 +149,7 @@ def test_a_vendor_cancels_a_line_it_cannot_ship_and_that_part_is_refunded(
 @pytest.mark.django_db(transaction=True)
 def test_refunds_fired_in_parallel_at_one_sub_order_never_exceed_its_capture(api_client, sent_tasks):
     shipping_methods()
-    vendor = VendorFactory()
+    vendor = VendorFactory.create()
     mug = sellable_variant(price="8.00", stock=10, vendor=vendor)
     other = sellable_variant(price="50.00", stock=10)
     cart = fill_cart(CartFactory.create(), (mug, 3), (other, 1))

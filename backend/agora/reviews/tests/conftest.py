@@ -43,7 +43,7 @@ def ship(line: OrderLine) -> None:
 @pytest.fixture
 def bought(make_user):
     shipping_methods()
-    vendor = VendorFactory(name="Lumen Works", slug="lumen-works")
+    vendor = VendorFactory.create(name="Lumen Works", slug="lumen-works")
     lamp = sellable_variant(price="40.00", vendor=vendor, name="Brass")
     shade = sellable_variant(price="15.00", vendor=vendor)
     shopper = make_user(first_name="Ada", last_name="Lovelace", email="ada@example.com")
@@ -54,7 +54,7 @@ def bought(make_user):
         shopper=shopper,
         client=client_for(shopper),
         vendor=vendor,
-        vendor_client=client_for(VendorMembershipFactory(vendor=vendor).user),
+        vendor_client=client_for(VendorMembershipFactory.create(vendor=vendor).user),
         order=order,
         lamp=OrderLine.objects.get(pk=lines[lamp.pk].pk),
         shade=lines[shade.pk],

@@ -229,7 +229,7 @@ def test_the_vendor_replies_once_and_the_shopper_is_emailed(
     # another vendor cannot answer it
     from agora.vendors.tests.factories import VendorMembershipFactory
 
-    other = client_for(VendorMembershipFactory().user)
+    other = client_for(VendorMembershipFactory.create().user)
     assert other.post(f"/api/v1/vendor/reviews/{pk}/reply/", {"text": "x"}, format="json").status_code == 404
     assert len([m for m in mail.outbox if "answered your review" in m.subject]) == 1
 

@@ -89,17 +89,17 @@ def catalog(db):
     from agora.vendors.models import Vendor
     from agora.vendors.tests.factories import VendorFactory
 
-    home = CategoryFactory(name="Home", slug="home")
-    kitchen = CategoryFactory(name="Kitchen", slug="kitchen", parent=home)
-    mugs = CategoryFactory(name="Mugs", slug="mugs", parent=kitchen)
-    furniture = CategoryFactory(name="Furniture", slug="furniture", parent=home)
-    garden = CategoryFactory(name="Garden", slug="garden")
-    nordic = VendorFactory(name="Nordic Crafts", slug="nordic")
-    urban = VendorFactory(name="Urban Goods", slug="urban")
-    pending = VendorFactory(name="Pending Pottery", slug="pending", status=Vendor.Status.PENDING)
+    home = CategoryFactory.create(name="Home", slug="home")
+    kitchen = CategoryFactory.create(name="Kitchen", slug="kitchen", parent=home)
+    mugs = CategoryFactory.create(name="Mugs", slug="mugs", parent=kitchen)
+    furniture = CategoryFactory.create(name="Furniture", slug="furniture", parent=home)
+    garden = CategoryFactory.create(name="Garden", slug="garden")
+    nordic = VendorFactory.create(name="Nordic Crafts", slug="nordic")
+    urban = VendorFactory.create(name="Urban Goods", slug="urban")
+    pending = VendorFactory.create(name="Pending Pottery", slug="pending", status=Vendor.Status.PENDING)
 
     def product(name, slug, vendor, category, price, stock, description, **extra):
-        return ProductFactory(
+        return ProductFactory.create(
             name=name,
             slug=slug,
             vendor=vendor,

@@ -112,7 +112,7 @@ def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api_client, cat
 
 
 def test_page_size_above_100_is_clamped(api_client):
-    vendor, category = VendorFactory(), CategoryFactory()
+    vendor, category = VendorFactory.create(), CategoryFactory.create()
     ProductFactory.create_batch(101, vendor=vendor, category=category)
     index_pending()
     response = api_client.get(SEARCH, {"page_size": 1000})
@@ -213,10 +213,10 @@ def test_search_reads_one_table_in_a_fixed_number_of_queries(api_client, catalog
 
 
 def test_suggest_answers_at_most_ten_names_with_slugs(api_client):
-    vendor, category = VendorFactory(), CategoryFactory()
+    vendor, category = VendorFactory.create(), CategoryFactory.create()
     for i in range(12):
-        ProductFactory(name=f"Desk Lamp {i:02d}", slug=f"desk-lamp-{i:02d}", vendor=vendor, category=category)
-    ProductFactory(name="Reading Lamp", slug="reading-lamp", vendor=vendor, category=category)
+        ProductFactory.create(name=f"Desk Lamp {i:02d}", slug=f"desk-lamp-{i:02d}", vendor=vendor, category=category)
+    ProductFactory.create(name="Reading Lamp", slug="reading-lamp", vendor=vendor, category=category)
     index_pending()
 
     response = api_client.get(SUGGEST, {"q": "desk l"})

@@ -48,7 +48,7 @@ def test_a_dead_broker_loses_nothing_the_reconciler_indexes_it(django_capture_on
         mock.patch.object(index_pending, "apply_async", side_effect=ConnectionError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        product = ProductFactory(name="Walnut Cutting Board")
+        product = ProductFactory.create(name="Walnut Cutting Board")
     # Then the change is still recorded
     assert PendingIndex.objects.filter(product_id=product.pk).exists()
     assert found("walnut") == []
@@ -60,8 +60,8 @@ def test_a_dead_broker_loses_nothing_the_reconciler_indexes_it(django_capture_on
 
 
 def test_draining_indexes_public_products_removes_hidden_ones_and_keeps_the_ledger():
-    public = ProductFactory(name="Linen Apron")
-    hidden = ProductFactory(name="Linen Napkin")
+    public = ProductFactory.create(name="Linen Apron")
+    hidden = ProductFactory.create(name="Linen Napkin")
     index_pending_products()
     assert set(SearchDocument.objects.values_list("product_id", flat=True)) == {public.pk, hidden.pk}
     # When one is archived and reported
@@ -75,7 +75,7 @@ def test_draining_indexes_public_products_removes_hidden_ones_and_keeps_the_ledg
 
 
 def test_a_change_queued_while_its_batch_is_indexed_is_not_lost():
-    product = ProductFactory(name="Copper Kettle")
+    product = ProductFactory.create(name="Copper Kettle")
     from agora.search.backends.postgres import PostgresBackend
 
     original = PostgresBackend.index
@@ -99,7 +99,9 @@ def test_a_change_queued_while_its_batch_is_indexed_is_not_lost():
 
 
 def test_the_reconciler_finds_documents_that_drifted_without_anyone_reporting_them():
-    renamed, archived, deleted, untouched = (ProductFactory(name=f"Item {w}") for w in ("one", "two", "three", "four"))
+    renamed, archived, deleted, untouched = (
+        ProductFactory.create(name=f"Item {w}") for w in ("one", "two", "three", "four")
+    )
     index_pending_products()
     assert drifted_product_ids() == []
     # Given changes made behind the pipeline's back (admin, shell, raw SQL)
@@ -121,7 +123,7 @@ def test_the_reconciler_finds_documents_that_drifted_without_anyone_reporting_th
 
 
 def test_the_reconciler_catches_variant_and_vendor_changes():
-    product = ProductFactory(name="Slate Coaster")
+    product = ProductFactory.create(name="Slate Coaster")
     index_pending_products()
     variant = product.variants.get()
     variant.stock = 0
@@ -170,7 +172,7 @@ def test_health_of_the_postgres_backend_is_part_of_readiness(client):
 
 
 def test_indexed_at_is_taken_before_the_products_are_read():
-    product = ProductFactory()
+    product = ProductFactory.create()
     before = timezone.now()
     index_pending_products()
     ledger = IndexedProduct.objects.get(product_id=product.pk)

@@ -30,7 +30,7 @@ def change(product_ids, **updates):
 
 def test_approved_edited_suspended_and_reapproved_product_follows_in_search(celery_worker):
     # Given a draft product (not searchable)
-    product = ProductFactory(name="Juniper Serving Board", slug="juniper-board", status=Product.Status.DRAFT)
+    product = ProductFactory.create(name="Juniper Serving Board", slug="juniper-board", status=Product.Status.DRAFT)
     vendor = product.vendor
     assert found("juniper") == []
 

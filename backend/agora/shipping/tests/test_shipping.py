@@ -29,7 +29,7 @@ def _method(vendor, code, price, **over):
 @pytest.fixture
 def two_vendors():
     """Vendor A ships itself (DE/AT only, free from 50.00); vendor B inherits the platform's methods."""
-    a, b = VendorFactory(name="Alpha Lamps", slug="alpha"), VendorFactory(name="Beta Mugs", slug="beta")
+    a, b = VendorFactory.create(name="Alpha Lamps", slug="alpha"), VendorFactory.create(name="Beta Mugs", slug="beta")
     _method(a, "parcel", "3.50", countries=["DE", "AT"], free_above=Decimal("50.00"), delivery_days_min=1)
     _method(a, "courier", "12.00", countries=["DE"])
     lamp = sellable_variant(price="30.00", stock=10, vendor=a)
@@ -160,9 +160,9 @@ def test_commission_on_shipping_is_one_setting(api_client, settings, two_vendors
 
 
 def test_vendors_manage_their_own_methods(make_user):
-    vendor = VendorFactory()
+    vendor = VendorFactory.create()
     owner = make_user()
-    VendorMembershipFactory(user=owner, vendor=vendor, role=VendorMembership.Role.OWNER)
+    VendorMembershipFactory.create(user=owner, vendor=vendor, role=VendorMembership.Role.OWNER)
     client = client_for(owner)
     url = "/api/v1/vendor/shipping-methods/"
     assert client.get(url).json() == []
@@ -181,16 +181,16 @@ def test_vendors_manage_their_own_methods(make_user):
     ok = client.patch(f"{url}{created['id']}/", {"price": "4.50", "is_active": False}, format="json")
     assert ok.status_code == 200 and (ok.json()["price"], ok.json()["is_active"]) == ("4.50", False)
     # another vendor's method is 404
-    other = _method(VendorFactory(), "x", "1.00")
+    other = _method(VendorFactory.create(), "x", "1.00")
     assert client.patch(f"{url}{other.pk}/", {"price": "0.50"}, format="json").status_code == 404
     assert client.delete(f"{url}{other.pk}/").status_code == 404
     assert client.delete(f"{url}{created['id']}/").status_code == 204
 
 
 def test_vendor_policies_are_set_from_the_portal(make_user):
-    vendor = VendorFactory()
+    vendor = VendorFactory.create()
     owner = make_user()
-    VendorMembershipFactory(user=owner, vendor=vendor)
+    VendorMembershipFactory.create(user=owner, vendor=vendor)
     client = client_for(owner)
     r = client.patch("/api/v1/vendor/policies/", {"handling_days": 2, "return_window_days": 30}, format="json")
     assert r.status_code == 200 and (r.json()["handling_days"], r.json()["return_window_days"]) == (2, 30)

@@ -4,7 +4,7 @@ from agora.accounts.tests.factories import UserFactory
 from agora.vendors.models import Vendor, VendorMembership
 
 
-class VendorFactory(factory.django.DjangoModelFactory):
+class VendorFactory(factory.django.DjangoModelFactory[Vendor]):
     class Meta:
         model = Vendor
 
@@ -15,7 +15,7 @@ class VendorFactory(factory.django.DjangoModelFactory):
     status = Vendor.Status.APPROVED
 
 
-class VendorMembershipFactory(factory.django.DjangoModelFactory):
+class VendorMembershipFactory(factory.django.DjangoModelFactory[VendorMembership]):
     class Meta:
         model = VendorMembership
 

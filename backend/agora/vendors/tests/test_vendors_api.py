@@ -32,7 +32,7 @@ def test_a_second_application_is_409(auth_client):
 
 
 def test_names_get_unique_slugs(make_user):
-    VendorFactory(slug="kiln-co")
+    VendorFactory.create(slug="kiln-co")
     response = client_for(make_user()).post("/api/v1/vendors/", APPLY, format="json")
     assert response.json()["slug"] == "kiln-co-2"
 
@@ -58,9 +58,9 @@ def test_apply_needs_sign_in(api_client):
 
 
 def test_public_profile_only_for_approved_vendors(api_client):
-    VendorFactory(slug="open", name="Open Shop", description="We sell lamps.")
-    VendorFactory(slug="waiting", status=Vendor.Status.PENDING)
-    VendorFactory(slug="banned", status=Vendor.Status.SUSPENDED)
+    VendorFactory.create(slug="open", name="Open Shop", description="We sell lamps.")
+    VendorFactory.create(slug="waiting", status=Vendor.Status.PENDING)
+    VendorFactory.create(slug="banned", status=Vendor.Status.SUSPENDED)
 
     response = api_client.get("/api/v1/vendors/open/")
     assert response.status_code == 200
@@ -76,7 +76,7 @@ def test_public_profile_only_for_approved_vendors(api_client):
 
 
 def test_staff_approve_and_suspend(staff_client):
-    vendor = VendorFactory(status=Vendor.Status.PENDING)
+    vendor = VendorFactory.create(status=Vendor.Status.PENDING)
     response = staff_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     vendor.refresh_from_db()
@@ -91,7 +91,7 @@ def test_staff_approve_and_suspend(staff_client):
 
 
 def test_only_staff_moderate_vendors(auth_client, api_client):
-    vendor = VendorFactory(status=Vendor.Status.PENDING)
+    vendor = VendorFactory.create(status=Vendor.Status.PENDING)
     response = auth_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/")
     assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
     assert api_client.post(f"/api/v1/moderation/vendors/{vendor.slug}/approve/").status_code == 401
@@ -102,9 +102,9 @@ def test_only_staff_moderate_vendors(auth_client, api_client):
 def test_suspension_hides_products_at_once_and_reapproval_brings_them_back(
     staff_client, api_client, django_capture_on_commit_callbacks
 ):
-    vendor = VendorFactory(slug="acme")
-    product = ProductFactory(vendor=vendor, slug="acme-lamp")
-    ProductFactory(slug="someone-elses")
+    vendor = VendorFactory.create(slug="acme")
+    product = ProductFactory.create(vendor=vendor, slug="acme-lamp")
+    ProductFactory.create(slug="someone-elses")
     PendingIndex.objects.all().delete()
     # the storefront has cached the list and the page
     assert "acme-lamp" in [p["slug"] for p in api_client.get("/api/v1/products/").json()["results"]]
@@ -127,7 +127,7 @@ def test_suspension_hides_products_at_once_and_reapproval_brings_them_back(
 
 def test_suspended_vendor_members_lose_portal_writes(make_user):
     user = make_user()
-    membership = VendorMembershipFactory(user=user)
+    membership = VendorMembershipFactory.create(user=user)
     from agora.vendors import services
 
     services.vendor_suspend(vendor=membership.vendor)

@@ -16,9 +16,9 @@ URL = "/api/v1/me/wishlist/"
 
 @pytest.fixture
 def lamp():
-    product = ProductFactory(name="Aurora Lamp", variants=0)
-    VariantFactory(product=product, name="Brass", stock=0, position=0)
-    VariantFactory(product=product, name="Black", stock=5, position=1)
+    product = ProductFactory.create(name="Aurora Lamp", variants=0)
+    VariantFactory.create(product=product, name="Brass", stock=0, position=0)
+    VariantFactory.create(product=product, name="Black", stock=5, position=1)
     return product
 
 
@@ -50,7 +50,7 @@ def test_bad_bodies_are_400(auth_client, body):
 
 
 def test_unsold_variants_cannot_be_saved(auth_client):
-    draft = ProductFactory(status=Product.Status.DRAFT)
+    draft = ProductFactory.create(status=Product.Status.DRAFT)
     for body in ({"variant_id": draft.variants.get().pk}, {"product": draft.slug}, {"variant_id": 10**9}):
         r = auth_client.post(URL, body, format="json")
         assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
@@ -84,7 +84,7 @@ def test_a_variant_that_stopped_selling_stays_flagged_with_only_remove(auth_clie
 def test_a_guests_hearts_join_the_account_at_sign_in(auth_client, lamp):
     mug = sellable_variant()
     auth_client.post(URL, {"variant_id": mug.pk}, format="json")
-    gone = ProductFactory(status=Product.Status.DRAFT)
+    gone = ProductFactory.create(status=Product.Status.DRAFT)
 
     r = auth_client.post(
         f"{URL}merge/",
