@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
@@ -160,6 +160,7 @@ class Command(BaseCommand):
         created = self.products(products, categories, vendor_rows, images)
         self.attribute_definitions()
         products_changed([])  # the category tree and vendors are new too
+        self.analyze()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data ready: {products} demo products ({created} new), {len(vendor_rows)} vendors; "
@@ -167,6 +168,15 @@ class Command(BaseCommand):
                 + (f" and {SECOND_VENDOR_OWNER[0]}" if len(vendor_rows) > 1 else "")
             )
         )
+
+    def analyze(self) -> None:
+        """Statistics for the tables just filled, so the first requests are planned on what they
+        hold rather than on autovacuum's schedule (it analyzes a table after 50 changed rows plus
+        10 %, a small table such as the vendors maybe never)."""
+        models = (Category, Vendor, VendorMembership, get_user_model(), Product, Variant, ProductImage)
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")  # nosec B608  # our table names
 
     def categories(self) -> dict[str, Category]:
         found = {c.slug: c for c in Category.objects.filter(slug__in=[s for s, _, _ in CATEGORIES])}
