@@ -3,7 +3,6 @@ from django.db.models import Count
 
 from agora.core.admin import bulk_action
 from agora.vendors import services
-from agora.vendors.cache import invalidate_vendor_profiles
 from agora.vendors.models import Vendor, VendorMembership
 
 
@@ -29,8 +28,7 @@ class VendorAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_product_count=Count("products"))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        invalidate_vendor_profiles()  # a renamed vendor or a new description shows at once
+        services.vendor_admin_save(vendor=obj)  # a new name or description shows at once
 
     @admin.display(description="products", ordering="_product_count")
     def product_count(self, obj) -> int:

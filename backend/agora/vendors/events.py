@@ -10,3 +10,11 @@ class VendorStatusChanged:
 
     vendor_id: int
     status: str
+
+
+@dataclass(frozen=True)
+class VendorRenamed:
+    """Staff gave a vendor a new name or slug, which every product summary, product page and search
+    result of its products shows. Published inside the transaction that changed it."""
+
+    vendor_id: int

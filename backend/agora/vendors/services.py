@@ -1,9 +1,10 @@
-"""Vendor writes: apply, approve, suspend, policies and the denormalised rating.
+"""Vendor writes: apply, approve, suspend, the back office's edits, policies and the denormalised rating.
 
 A vendor's status decides whether its products are public: every status change announces
 ``VendorStatusChanged`` inside its transaction, and the catalog (a higher app) renews the public
 catalog and re-indexes the vendor's products in that same transaction. The vendor is emailed
-(``vendor_approved`` / ``vendor_suspended``) through the outbox in that transaction too.
+(``vendor_approved`` / ``vendor_suspended``) through the outbox in that transaction too. A new
+name or slug given in the back office is announced the same way (``VendorRenamed``).
 """
 
 from decimal import Decimal
@@ -19,7 +20,7 @@ from agora.core.states import StateMachine
 from agora.core.updates import apply_changes
 from agora.vendors.cache import invalidate_vendor_profiles
 from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
-from agora.vendors.events import VendorStatusChanged
+from agora.vendors.events import VendorRenamed, VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
 from agora.vendors.notifications import vendor_status_email
 
@@ -89,6 +90,19 @@ def vendor_approve(*, vendor: Vendor) -> Vendor:
 def vendor_suspend(*, vendor: Vendor) -> Vendor:
     """→ suspended: its products leave the storefront, the product API and search at once."""
     return vendor_set_status(vendor=vendor, status=Vendor.Status.SUSPENDED)
+
+
+def vendor_admin_save(*, vendor: Vendor) -> Vendor:
+    """Staff's edit of a vendor in the back office (its status changes only through approve and
+    suspend). A new name or slug is announced (``VendorRenamed``), so the catalog renews the public
+    lists and pages and re-indexes the vendor's products in the same transaction."""
+    with transaction.atomic():
+        before = Vendor.objects.filter(pk=vendor.pk).values_list("name", "slug").first() if vendor.pk else None
+        vendor.save()
+        if before is not None and before != (vendor.name, vendor.slug):
+            publish(VendorRenamed(vendor_id=vendor.pk))
+        invalidate_vendor_profiles()
+    return vendor
 
 
 POLICY_FIELDS = ("handling_days", "return_window_days")

@@ -103,3 +103,55 @@ def test_editing_a_variant_price_in_admin_refreshes_the_summary(admin_client):
     assert response.status_code == 302, response.content[:2000]
     product.refresh_from_db()
     assert str(product.price_min) == "3.25"
+
+
+def test_a_vendor_renamed_in_admin_shows_its_new_name_and_slug_in_the_public_list(
+    admin_client, api_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory.create()
+    vendor = product.vendor
+    assert api_client.get("/api/v1/products/").json()["results"][0]["vendor"]["name"] == vendor.name  # cached
+
+    # when staff rename the vendor and give it a new slug
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:vendors_vendor_change", args=[vendor.pk]),
+            {
+                "name": "Lumen Works",
+                "slug": "lumen-works",
+                "description": vendor.description,
+                "contact_email": vendor.contact_email,
+                "commission_rate": str(vendor.commission_rate),
+                "handling_days": vendor.handling_days,
+                "return_window_days": vendor.return_window_days,
+                "memberships-TOTAL_FORMS": 0,
+                "memberships-INITIAL_FORMS": 0,
+            },
+        )
+    assert response.status_code == 302, response.content[:800]
+
+    # then the list shows the new name at once, and the new slug filters it
+    assert api_client.get("/api/v1/products/").json()["results"][0]["vendor"] == {
+        "slug": "lumen-works",
+        "name": "Lumen Works",
+    }
+    assert api_client.get("/api/v1/products/?vendor=lumen-works").json()["count"] == 1
+    assert api_client.get(f"/api/v1/products/{product.slug}/").json()["vendor"]["name"] == "Lumen Works"
+
+
+def test_a_vendor_description_edit_leaves_the_public_catalog_cached(django_capture_on_commit_callbacks):
+    from agora.catalog.cache import catalog_version
+    from agora.vendors.services import vendor_admin_save
+
+    vendor = ProductFactory.create().vendor
+    before = catalog_version()
+
+    vendor.description = "Handmade lamps since 1999."
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_admin_save(vendor=vendor)
+    assert catalog_version() == before  # the list shows no description: nothing to renew
+
+    vendor.name = "Lumen Works"
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_admin_save(vendor=vendor)
+    assert catalog_version() != before
