@@ -96,8 +96,9 @@ class ProductListApi(APIView):
             version = counters[0]
             # Validated on a miss only: a query string has a cached answer only if it was valid.
             filters = validated(ProductListQuerySerializer, request.query_params.dict())
-            resolved = selectors.resolve_filters(filters)
-            count = selectors.public_product_list_count(resolved=resolved, version=version)
+            index = selectors.public_list_index_of(version)
+            resolved = selectors.resolve_filters(filters, index)
+            count = selectors.public_product_list_count(resolved=resolved, index=index)
             paginator = CappedCountPagination(count.limit, known_count=count.exact, estimate=count.estimate)
             rows = paginator.paginate_queryset(
                 selectors.public_product_rows(filters=filters, resolved=resolved), request, view=self

@@ -59,33 +59,34 @@ def invalidate_product_details(slugs) -> None:
         )
 
 
-def count_groups(version: int | str, build):
-    """The public products counted per filter key (selectors.public_count_groups) for this catalog
-    version: built by the first list that needs them after a write, then shared by every list,
-    cold or not (kept apart from the answer cache, whose timeout may be 0).
+def list_index(version: int | str, build):
+    """The public list's index of the catalog (selectors.public_list_index: the products counted per
+    filter key, the categories' and vendors' ids by slug) for this catalog version: built by the first
+    list that needs it after a write, then shared by every list, cold or not (kept apart from the
+    answer cache, whose timeout may be 0).
 
-    One request builds them; lists that miss meanwhile wait for that build (up to
+    One request builds it; lists that miss meanwhile wait for that build (up to
     COUNT_BUILD_WAIT seconds) instead of all running the same GROUP BY at once — in make bench,
     16 clients missing together after a write stretched the first answers to seconds."""
-    key = f"catalog:{version}:count-groups"
-    groups = cache.get(key)
-    if groups is not None:
-        return groups
+    key = f"catalog:{version}:list-index"
+    index = cache.get(key)
+    if index is not None:
+        return index
     building = f"{key}:building"
     if cache.add(building, 1, timeout=COUNT_BUILD_WAIT * 2):
         try:
-            groups = build()
-            cache.set(key, groups, timeout=settings.CATALOG_COUNTS_CACHE_TIMEOUT)
+            index = build()
+            cache.set(key, index, timeout=settings.CATALOG_COUNTS_CACHE_TIMEOUT)
         finally:
             cache.delete(building)
-        return groups
+        return index
     deadline = time.monotonic() + COUNT_BUILD_WAIT
     while time.monotonic() < deadline:
         time.sleep(0.02)
-        groups = cache.get(key)
-        if groups is not None:
-            return groups
-    return build()  # the builder died or Redis is gone: count here
+        index = cache.get(key)
+        if index is not None:
+            return index
+    return build()  # the builder died or Redis is gone: build it here
 
 
 _MISSING = "__missing__"

@@ -12,11 +12,11 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
-from agora.catalog.cache import cached_value, catalog_version, count_groups, product_detail_version
+from agora.catalog.cache import cached_value, catalog_version, list_index, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
 from agora.core.prepared import PreparedValues, any_of
@@ -113,10 +113,6 @@ class ProductDetail(ProductSummary):
     variants: list[VariantView]
 
 
-class PkRow(TypedDict):
-    pk: int
-
-
 class CategoryNode(TypedDict):
     slug: str
     name: str
@@ -133,33 +129,18 @@ def public_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.APPROVED, vendor__status=Vendor.Status.APPROVED)
 
 
-def category_path(slug: str) -> str | None:
-    return Category.objects.filter(slug=slug).values_list("path", flat=True).first()
-
-
-def _subtree(path: str) -> Q:
-    return Q(path=path) | Q(path__startswith=path + "/")
-
-
-def category_subtree_ids(slug: str) -> QuerySet[Category, PkRow] | None:
-    """The category with this slug and all its descendants (a subquery), or None if unknown."""
-    path = category_path(slug)
-    if path is None:
-        return None
-    return Category.objects.filter(_subtree(path)).values("pk")
-
-
 # Filters the per-filter counts do not cover: counted up to a limit, estimated past it.
 RANGE_FILTERS = ("min_price", "max_price", "min_rating")
 
 
 @dataclass(frozen=True)
 class ResolvedFilters:
-    """The list's filters with the category resolved to its path and the vendor to its id, once per
-    request, for both the page and its count. ``nothing`` when a filter names no public object."""
+    """The list's filters with the category resolved to the ids of its subtree's categories that
+    hold public products and the vendor to its id, once per request, for both the page and its
+    count. ``nothing`` when a filter names no public product."""
 
     filters: ProductFilters
-    category_path: str | None = None
+    category_ids: tuple[int, ...] | None = None
     vendor_id: int | None = None
     nothing: bool = False
 
@@ -169,23 +150,70 @@ class ResolvedFilters:
         return any(self.filters.get(name) is not None for name in RANGE_FILTERS)
 
 
-def resolve_filters(filters: ProductFilters) -> ResolvedFilters:
-    path = vendor_id = None
+# (category id, vendor id, in stock) → how many public products: every filter of the list but the
+# price range, counted for the whole catalog at once.
+CountGroups = list[tuple[int, int, bool, int]]
+
+
+class ListIndex(TypedDict):
+    """What the public list needs to know of the whole catalog, built once per catalog version (every
+    write that changes what the list shows bumps it) and shared by every list: the counts per filter
+    key, each category's subtree as the ids of its categories holding public products, and the
+    vendors with public products."""
+
+    groups: CountGroups
+    categories: dict[str, tuple[int, ...]]  # category slug → ids (none: nothing to list)
+    vendors: dict[str, int]  # vendor slug → id
+
+
+def public_list_index() -> ListIndex:
+    """One GROUP BY over the public rows and a read of the category tree (run once per catalog
+    version by the cache, instead of a COUNT(*) and a category lookup on every miss)."""
+    rows = (
+        public_products()
+        .values_list("category_id", "vendor_id", "vendor__slug", "in_stock")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    groups: CountGroups = []
+    vendors: dict[str, int] = {}
+    holding: set[int] = set()
+    for category_id, vendor_id, vendor_slug, in_stock, n in rows:
+        groups.append((category_id, vendor_id, in_stock, n))
+        vendors[vendor_slug] = vendor_id
+        holding.add(category_id)
+    tree = list(Category.objects.values_list("id", "slug", "path"))
+    slug_by_path = {path: slug for _, slug, path in tree}
+    subtrees: dict[str, list[int]] = {slug: [] for _, slug, _ in tree}
+    for category_id, _, path in tree:
+        if category_id in holding:
+            parts = path.split("/")
+            for depth in range(1, len(parts) + 1):  # the category and each of its ancestors
+                subtrees[slug_by_path["/".join(parts[:depth])]].append(category_id)
+    categories = {slug: tuple(sorted(ids)) for slug, ids in subtrees.items()}
+    return {"groups": groups, "categories": categories, "vendors": vendors}
+
+
+def public_list_index_of(version: int) -> ListIndex:
+    """The list index of this catalog version, from the cache (built by the first list to need it)."""
+    index: ListIndex = list_index(version, public_list_index)
+    return index
+
+
+def resolve_filters(filters: ProductFilters, index: ListIndex | None = None) -> ResolvedFilters:
+    """The category and vendor filters resolved through the catalog version's list index, without a
+    query: a slug unknown, not public or without public products lists nothing."""
+    index = index if index is not None else public_list_index_of(catalog_version())
+    category_ids = vendor_id = None
     if filters.get("category"):
-        path = category_path(filters["category"])
-        if path is None:
+        category_ids = index["categories"].get(filters["category"])
+        if not category_ids:
             return ResolvedFilters(filters, nothing=True)
     if filters.get("vendor"):
-        # Resolved first, so the planner sees a vendor id and uses the (vendor, status, …) index
-        # instead of walking the whole ordering index looking for that vendor's rows.
-        vendor_id = (
-            Vendor.objects.filter(slug=filters["vendor"], status=Vendor.Status.APPROVED)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        vendor_id = index["vendors"].get(filters["vendor"])
         if vendor_id is None:
             return ResolvedFilters(filters, nothing=True)
-    return ResolvedFilters(filters, category_path=path, vendor_id=vendor_id)
+    return ResolvedFilters(filters, category_ids=category_ids, vendor_id=vendor_id)
 
 
 def public_product_queryset(
@@ -195,8 +223,10 @@ def public_product_queryset(
     qs = public_products()
     if resolved.nothing:
         return qs.none()
-    if resolved.category_path is not None:
-        qs = qs.filter(category_id__in=Category.objects.filter(_subtree(resolved.category_path)).values("pk"))
+    # The ids as constants, not a subquery on the category tree: the planner then knows from the
+    # statistics how many rows each holds and reads a small category through its own index.
+    if resolved.category_ids is not None:
+        qs = qs.filter(category_id__in=resolved.category_ids)
     if resolved.vendor_id is not None:
         qs = qs.filter(vendor_id=resolved.vendor_id)
     if with_ranges and filters.get("min_price") is not None:
@@ -217,28 +247,16 @@ def public_product_rows(*, filters: ProductFilters, resolved: ResolvedFilters | 
     return rows
 
 
-# (category path, vendor id, in stock) → how many public products: every filter of the list but
-# the price range, counted for the whole catalog at once.
-CountGroups = list[tuple[str, int, bool, int]]
-
-
-def public_count_groups() -> CountGroups:
-    """Public products counted per (category path, vendor, in stock): one GROUP BY over the public
-    rows, run once per catalog version (cached by the caller) instead of a COUNT(*) on every miss."""
-    rows = public_products().values_list("category__path", "vendor_id", "in_stock").annotate(n=Count("id")).order_by()
-    return [(path, vendor_id, in_stock, n) for path, vendor_id, in_stock, n in rows]
-
-
 def public_product_count(*, resolved: ResolvedFilters, groups: CountGroups) -> int:
     """How many public products match every filter but the price range (exact, from the groups)."""
     if resolved.nothing:
         return 0
-    path, vendor_id, in_stock = resolved.category_path, resolved.vendor_id, resolved.filters.get("in_stock")
-    prefix = f"{path}/"
+    vendor_id, in_stock = resolved.vendor_id, resolved.filters.get("in_stock")
+    categories = None if resolved.category_ids is None else set(resolved.category_ids)
     return sum(
         n
-        for g_path, g_vendor, g_stock, n in groups
-        if (path is None or g_path == path or g_path.startswith(prefix))
+        for g_category, g_vendor, g_stock, n in groups
+        if (categories is None or g_category in categories)
         and (vendor_id is None or g_vendor == vendor_id)
         and (in_stock is None or g_stock == in_stock)
     )
@@ -271,12 +289,12 @@ class ListCount:
     estimate: Callable[[], int] | None = None
 
 
-def public_product_list_count(*, resolved: ResolvedFilters, version: int) -> ListCount:
+def public_product_list_count(*, resolved: ResolvedFilters, index: ListIndex) -> ListCount:
     """The count policy of the public list. The whole catalog's counts per (category, vendor, in
     stock) come once per catalog version; a price range or minimum rating is counted exactly up to
     CATALOG_EXACT_COUNT_LIMIT and estimated past it. An exact COUNT(*) of every public row was most
     of a cold list's time (bench/README.md)."""
-    groups = [] if resolved.nothing else count_groups(version, public_count_groups)
+    groups = index["groups"]
     limit = settings.CATALOG_EXACT_COUNT_LIMIT
     if not resolved.by_range:
         return ListCount(exact=public_product_count(resolved=resolved, groups=groups), limit=limit)

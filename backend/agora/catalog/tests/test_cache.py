@@ -131,12 +131,12 @@ def test_cache_down_serves_from_the_database(settings, api_client):
     assert tree_response.status_code == 200
 
 
-def test_lists_that_miss_together_wait_for_one_build_of_the_counts():
+def test_lists_that_miss_together_wait_for_one_build_of_the_list_index():
     import threading
 
     from django.core.cache import cache
 
-    from agora.catalog.cache import count_groups
+    from agora.catalog.cache import list_index
 
     built = []
 
@@ -145,11 +145,11 @@ def test_lists_that_miss_together_wait_for_one_build_of_the_counts():
         return [("home", 1, True, 3)]
 
     # given another request already building this version's counts
-    cache.add("catalog:v-test:count-groups:building", 1, timeout=10)
-    threading.Timer(0.2, lambda: cache.set("catalog:v-test:count-groups", [("home", 1, True, 7)])).start()
+    cache.add("catalog:v-test:list-index:building", 1, timeout=10)
+    threading.Timer(0.2, lambda: cache.set("catalog:v-test:list-index", [("home", 1, True, 7)])).start()
     # then a list that misses meanwhile waits for that build instead of running its own
-    assert count_groups("v-test", build) == [("home", 1, True, 7)] and built == []
+    assert list_index("v-test", build) == [("home", 1, True, 7)] and built == []
 
     # and with nobody building, the first list builds once and the next ones reuse it
-    assert count_groups("v-test-2", build) == [("home", 1, True, 3)]
-    assert count_groups("v-test-2", build) == [("home", 1, True, 3)] and built == [1]
+    assert list_index("v-test-2", build) == [("home", 1, True, 3)]
+    assert list_index("v-test-2", build) == [("home", 1, True, 3)] and built == [1]

@@ -306,6 +306,32 @@ def test_a_list_never_counts_every_matching_row(api_client, tree, settings, djan
     assert len(grouped) == 1 and len(capped) == 1 and len(statements) == 2, statements
 
 
+def test_a_cold_filtered_list_reads_only_its_page_and_its_images(api_client, tree, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given a shop whose answers are never cached (as on the bench's cold server, or after a write)
+    settings.CATALOG_CACHE_TIMEOUT = 0
+    lamp = ProductFactory.create(category=tree["lighting"])
+    ProductFactory.create(category=tree["audio"], vendor=lamp.vendor)
+    assert api_client.get("/api/v1/products/").json()["count"] == 2  # the catalog version's counts are built once
+
+    # when lists filtered by a parent category, a leaf, a vendor or both are built
+    for query, count in (
+        ("?category=home&ordering=price", 1),
+        ("?category=lighting&page=1", 1),
+        (f"?vendor={lamp.vendor.slug}&ordering=name", 2),
+        (f"?category=home&vendor={lamp.vendor.slug}", 1),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api_client.get(f"/api/v1/products/{query}")
+
+        # then each answers from two statements, its page and the page's images: the category and
+        # the vendor are resolved from the catalog version's counts, not looked up again
+        assert response.status_code == 200 and response.json()["count"] == count, query
+        assert len(ctx.captured_queries) == 2, [q["sql"][:80] for q in ctx.captured_queries]
+
+
 def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, django_assert_max_num_queries):
     # given many products, each with several variants and images
     for i in range(30):
