@@ -101,7 +101,7 @@ class ProductListApi(APIView):
             count = selectors.public_product_list_count(resolved=resolved, index=index)
             paginator = CappedCountPagination(count.limit, known_count=count.exact, estimate=count.estimate)
             rows = paginator.paginate_queryset(
-                selectors.public_product_rows(filters=filters, resolved=resolved), request, view=self
+                selectors.public_list_page_rows(filters=filters, resolved=resolved, count=count), request, view=self
             )
             return {
                 "count": paginator.page.paginator.count,

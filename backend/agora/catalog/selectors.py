@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, overload
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from agora.catalog.cache import cached_value, catalog_version, list_index, product_detail_version
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.core.money import money_text
-from agora.core.prepared import PreparedValues, any_of
+from agora.core.prepared import PreparedPage, PreparedValues, any_of
 from agora.vendors.models import Vendor
 
 ORDERINGS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -303,6 +303,62 @@ def public_product_list_count(*, resolved: ResolvedFilters, index: ListIndex) ->
         return round(public_product_count(resolved=resolved, groups=groups) * price_share_estimate(resolved=resolved))
 
     return ListCount(exact=None, limit=limit, estimate=estimate)
+
+
+def _whole_list(ordering: str) -> Callable[[], QuerySet[Product, Row]]:
+    def public_list_page() -> QuerySet[Product, Row]:
+        rows: QuerySet[Product, Row] = public_products().order_by(*ORDERINGS[ordering]).values(*SUMMARY_VALUES)
+        return rows
+
+    return public_list_page
+
+
+# The whole public list in each ordering, compiled once per thread and prepared on the server once
+# per connection, the page's offset and size bound: the storefront's most asked list (its first
+# pages, every ordering) no longer builds, compiles and plans its statement on each miss (bench/README.md,
+# "A cold list's page prepared").
+_WHOLE_LIST_PAGES = {ordering: PreparedPage(_whole_list(ordering)) for ordering in ORDERINGS}
+
+
+class PreparedListRows(Sequence[Row]):
+    """The whole public list in one ordering (``count`` rows, a count the list index keeps), as the
+    paginator slices it: each slice is one run of the prepared statement, reading that page only."""
+
+    def __init__(self, ordering: str, count: int) -> None:
+        self._page = _WHOLE_LIST_PAGES[ordering]
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(self._count)
+        if step != 1:
+            raise ValueError("a page of the public list is a [start:stop] slice")
+        return self._page.page(start, stop - start) if stop > start else []
+
+
+def public_list_page_rows(
+    *, filters: ProductFilters, resolved: ResolvedFilters, count: ListCount
+) -> QuerySet[Product, Row] | PreparedListRows:
+    """The rows the list's paginator slices a page from: for the whole list (no filter but the
+    ordering) the prepared statement, otherwise the filtered queryset (its plan depends on the
+    filters' values, which a prepared statement's generic plan would not see)."""
+    unfiltered = not resolved.nothing and resolved.category_ids is None and resolved.vendor_id is None
+    if unfiltered and filters.get("in_stock") is None and count.exact is not None:
+        return PreparedListRows(filters.get("ordering") or DEFAULT_ORDERING, count.exact)
+    return public_product_rows(filters=filters, resolved=resolved)
 
 
 def _first_images_query(product_ids: list[int]) -> QuerySet[ProductImage, Any]:

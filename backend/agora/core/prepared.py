@@ -152,32 +152,34 @@ class PreparedValues:
     def _compiled(self) -> _Compiled:
         compiled: _Compiled | None = getattr(self._local, "compiled", None)
         if compiled is None:
-            markers = self._markers()
-            queryset = self._build(**markers)
-            query = queryset.query
-            compiler = query.get_compiler(using=queryset.db)
-            sql, params = compiler.as_sql()
-            slots = {
-                i: name
-                for i, value in enumerate(params)
-                for name, marker in markers.items()
-                if value is marker or (type(value) is type(marker) and not isinstance(value, list) and value == marker)
-            }
-            missing = set(self._kinds) - set(slots.values())
-            if missing:
-                raise ValueError(f"each prepared value must reach the SQL as a bound parameter: {sorted(missing)}")
-            columns = (
-                list(query.selected)
-                if query.selected
-                else [
-                    *query.extra_select,
-                    *query.values_select,
-                    *query.annotation_select,
-                ]
-            )
-            compiled = _Compiled(compiler, sql, list(params), slots, columns, queryset.db)
-            self._local.compiled = compiled
+            compiled = self._local.compiled = self._compile()
         return compiled
+
+    def _compile(self) -> _Compiled:
+        markers = self._markers()
+        queryset = self._build(**markers)
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        slots = {
+            i: name
+            for i, value in enumerate(params)
+            for name, marker in markers.items()
+            if value is marker or (type(value) is type(marker) and not isinstance(value, list) and value == marker)
+        }
+        missing = set(self._kinds) - set(slots.values())
+        if missing:
+            raise ValueError(f"each prepared value must reach the SQL as a bound parameter: {sorted(missing)}")
+        columns = (
+            list(query.selected)
+            if query.selected
+            else [
+                *query.extra_select,
+                *query.values_select,
+                *query.annotation_select,
+            ]
+        )
+        return _Compiled(compiler, sql, list(params), slots, columns, queryset.db)
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
         compiled = self._compiled()
@@ -194,6 +196,27 @@ class PreparedValues:
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+class PreparedPage(PreparedValues):
+    """A ``PreparedValues`` read a page at a time: its statement ends in ``LIMIT``/``OFFSET`` whose
+    values are bound (a sliced queryset writes them into its SQL, so each page would be another
+    statement to compile and plan). ``rows(limit=…, offset=…, **values)``."""
+
+    def _compile(self) -> _Compiled:
+        whole = super()._compile()
+        at = len(whole.params)
+        return _Compiled(
+            whole.compiler,
+            f"{whole.sql} LIMIT %s OFFSET %s",
+            [*whole.params, 0, 0],
+            {**whole.slots, at: "limit", at + 1: "offset"},
+            whole.columns,
+            whole.alias,
+        )
+
+    def page(self, offset: int, limit: int, **values: Any) -> list[dict[str, Any]]:
+        return self.rows(limit=limit, offset=offset, **values)
 
 
 class PreparedSQL:

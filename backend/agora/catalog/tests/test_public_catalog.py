@@ -332,6 +332,42 @@ def test_a_cold_filtered_list_reads_only_its_page_and_its_images(api_client, tre
         assert len(ctx.captured_queries) == 2, [q["sql"][:80] for q in ctx.captured_queries]
 
 
+def test_the_whole_list_pages_through_the_same_products_in_every_ordering(api_client, tree):
+    from agora.catalog.selectors import ORDERINGS, public_product_queryset
+
+    # given products with equal prices, names and ratings, so the tie-breaks decide the order
+    for n in range(7):
+        product = ProductFactory.create(category=tree["lighting"], name=f"Lamp {n % 3}")
+        Product.objects.filter(pk=product.pk).update(
+            price_min=Decimal("10.00") + n % 2,
+            rating_average=None if n % 3 == 0 else Decimal("4.50"),
+            rating_count=n % 2,
+        )
+    ProductFactory.create(status="draft")  # not public: never listed
+
+    for ordering in ORDERINGS:
+        # when the whole list is paged through, three products a page
+        seen = []
+        for page in (1, 2, 3):
+            body = api_client.get(f"/api/v1/products/?ordering={ordering}&page_size=3&page={page}").json()
+            assert body["count"] == 7 and body["count_is_estimate"] is False
+            seen += [item["slug"] for item in body["results"]]
+        # then the pages hold every public product once, in the ordering's order
+        expected = list(public_product_queryset(filters={"ordering": ordering}).values_list("slug", flat=True))
+        assert seen == expected, ordering
+        assert api_client.get(f"/api/v1/products/?ordering={ordering}&page_size=3&page=4").status_code == 404
+
+    # and the rows the paginator slices behave as a sequence of the list's products
+    from agora.catalog.selectors import PreparedListRows
+
+    rows = PreparedListRows("name", 7)
+    names = list(public_product_queryset(filters={"ordering": "name"}).values_list("slug", flat=True))
+    assert len(rows) == 7 and rows[0]["slug"] == names[0] and rows[6]["slug"] == names[6]
+    assert [row["slug"] for row in rows[5:100]] == names[5:] and rows[4:4] == []
+    with pytest.raises(IndexError):
+        rows[7]
+
+
 def test_list_query_count_is_flat_whatever_the_page_size(api_client, tree, django_assert_max_num_queries):
     # given many products, each with several variants and images
     for i in range(30):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agora.catalog.models import Product
 from agora.catalog.tests.factories import ProductFactory
-from agora.core.prepared import PreparedValues
+from agora.core.prepared import PreparedPage, PreparedValues
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,19 @@ def test_a_typed_value_used_several_times_is_bound_at_each_place():
     prepared = PreparedValues(build, pk=int)
     assert prepared.rows(pk=second.pk) == [{"slug": second.slug}]
     assert prepared.rows(pk=first.pk) == [{"slug": first.slug}]
+
+
+def test_a_prepared_page_reads_each_window_of_the_ordered_rows_with_one_statement():
+    for _ in range(5):
+        ProductFactory.create()
+    ordered = list(Product.objects.order_by("name", "id").values("id", "name"))
+    prepared = PreparedPage(lambda: Product.objects.order_by("name", "id").values("id", "name"))
+
+    for offset, limit in ((0, 2), (2, 2), (4, 2), (5, 3), (0, 10)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared.page(offset, limit)
+        assert rows == ordered[offset : offset + limit], (offset, limit)
+        assert len(queries) == 1
 
 
 # --- loaded(): instances from rows, as .only() loads them ------------------------------------
