@@ -1,3 +1,4 @@
+import gc
 import os
 
 from celery import Celery
@@ -7,6 +8,7 @@ from celery.signals import (
     heartbeat_sent,
     task_postrun,
     task_prerun,
+    worker_before_create_process,
     worker_init,
     worker_process_init,
 )
@@ -60,6 +62,16 @@ def _trace_pool_process(**_kwargs):
 def _trace_worker(sender=None, **_kwargs):
     if "prefork" not in str(getattr(sender, "pool_cls", "prefork")):
         observability.init_tracing("agora-worker")
+
+
+# Before the prefork pool forks a child: the parent's objects (Django, the app, the tasks) move to
+# the collector's permanent generation, as gunicorn's master does before forking a web worker
+# (config/gunicorn.conf.py, pre_fork): a child's full collection then walks only what the child
+# made, instead of pausing a task to walk them all and copying the parent's shared pages into the
+# child as it writes to each object (bench/README.md, "The collector and the preloaded app").
+@worker_before_create_process.connect(weak=False)
+def _freeze_before_fork(**_kwargs):
+    gc.freeze()
 
 
 @beat_init.connect(weak=False)
