@@ -6,13 +6,22 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from agora.core.client_ip import client_ip
 
+# DRF's parser of "N/period" rates, which reads nothing of the throttle it is called on.
+_RATES = SimpleRateThrottle.__new__(SimpleRateThrottle)
+
 
 def _rate(scope: str) -> tuple[int, int]:
-    num, duration = SimpleRateThrottle.parse_rate(None, settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+    """The (requests, seconds) of a scope's rate in the settings, read at request time."""
+    num, duration = _RATES.parse_rate(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+    if num is None or duration is None:
+        raise ImproperlyConfigured(
+            f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][{scope!r}] must be a rate such as '5/min'"
+        )
     return num, duration
 
 

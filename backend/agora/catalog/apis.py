@@ -103,8 +103,10 @@ class ProductListApi(APIView):
             rows = paginator.paginate_queryset(
                 selectors.public_list_page_rows(filters=filters, resolved=resolved, count=count), request, view=self
             )
+            page = paginator.page
+            assert rows is not None and page is not None  # a page size is always set, so a page is always read
             return {
-                "count": paginator.page.paginator.count,
+                "count": page.paginator.count,
                 "count_is_estimate": paginator.count_is_estimate,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),

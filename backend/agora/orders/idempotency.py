@@ -110,8 +110,8 @@ def idempotent(
             continue
         if row.request_hash != fingerprint:
             raise IdempotencyKeyReused()
-        if row.response_status is not None:
-            return row.response_status, row.response_body
+        if row.response_status is not None:  # stored with its body (_store)
+            return row.response_status, row.response_body if row.response_body is not None else {}
         claim = _take_over(scope, key, fingerprint)
         if claim is not None:
             break

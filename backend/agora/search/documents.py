@@ -1,8 +1,10 @@
 """Search documents, built once from the catalog and fed to whichever backend is configured."""
 
 from collections.abc import Iterable, Iterator
+from typing import TypedDict
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django_stubs_ext import WithAnnotations
 
 from agora.catalog.attributes import SEPARATOR, attribute_pairs
 from agora.catalog.models import Category, Product, ProductImage, Variant
@@ -59,7 +61,17 @@ def build_documents(product_ids: Iterable[int]) -> list[dict]:
     return [_document(product, names) for product in products]
 
 
-def _document(product: Product, category_names: dict[str, str]) -> dict:
+class _Read(TypedDict):
+    """What build_documents reads with each product: its first image and its active variants."""
+
+    thumb: str | None
+    image_name: str | None
+    active_variants: list[Variant]
+
+
+def _document(product: "WithAnnotations[Product, _Read]", category_names: dict[str, str]) -> dict:
+    """``product`` as build_documents reads it: with its first image's ``thumb`` and ``image_name``
+    and its ``active_variants``."""
     ancestors = _ancestor_paths(product.category.path)
     return {
         "id": product.pk,
