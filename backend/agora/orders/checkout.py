@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from agora.accounts.models import User
 from agora.carts.errors import CartNotFound, InsufficientStock
@@ -43,6 +44,7 @@ from agora.catalog.locks import lock_variants
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
 from agora.core.money import ZERO, line_total, money
+from agora.core.prepared import PreparedValues
 from agora.orders import pricing
 from agora.orders.errors import (
     EmailRequired,
@@ -334,25 +336,43 @@ def _place_order(
     return CheckoutResult(order=order, answer=answer, price_changes=_price_changes(info, stock), cart_id=info.cart_id)
 
 
+def _user_cart_lock_query(user_id: int) -> QuerySet[Cart, Any]:
+    return Cart.objects.select_for_update().filter(user_id=user_id).order_by("pk").values("pk")[:1]
+
+
+def _guest_cart_lock_query(token: str) -> QuerySet[Cart, Any]:
+    return Cart.objects.select_for_update().filter(token=token, user__isnull=True).order_by("pk").values("pk")[:1]
+
+
+def _cart_lines_query(cart_id: int) -> QuerySet[CartItem, Any]:
+    return (
+        CartItem.objects.filter(cart_id=cart_id).order_by("variant_id").values("variant_id", "quantity", "unit_price")
+    )
+
+
+# Compiled once per thread and prepared on the server (docs/adr/0011): building these three
+# querysets was a fifth of placing an order's CPU in make bench's mix (bench/README.md).
+_LOCK_USER_CART = PreparedValues(_user_cart_lock_query, user_id=int)
+_LOCK_GUEST_CART = PreparedValues(_guest_cart_lock_query, "token")
+_CART_LINES = PreparedValues(_cart_lines_query, cart_id=int)
+
+
 def _lock_cart(request: CheckoutRequest, method: ShippingMethod | None) -> CheckoutInfo:
     """Locks the caller's cart row, then reads its lines in a statement of its own: a second
     checkout of the same cart (another tab) waits here, then reads the lines the first one left
     (none) instead of the ones it saw before waiting."""
-    carts = Cart.objects.select_for_update()
     if request.user is not None:
-        cart_id = carts.filter(user=request.user).values_list("pk", flat=True).first()
-        if cart_id is None:
+        cart = _LOCK_USER_CART.first(user_id=request.user.pk)
+        if cart is None:
             raise EmptyCart()
     else:
-        cart_id = carts.filter(token=request.cart_token, user__isnull=True).values_list("pk", flat=True).first()
-        if cart_id is None:
+        cart = _LOCK_GUEST_CART.first(token=request.cart_token or "")
+        if cart is None:
             raise CartNotFound()
-    rows = (
-        CartItem.objects.filter(cart_id=cart_id)
-        .order_by("variant_id")
-        .values_list("variant_id", "quantity", "unit_price")
+    cart_id: int = cart["pk"]
+    lines = tuple(
+        CartLineInfo(row["variant_id"], row["quantity"], row["unit_price"]) for row in _CART_LINES.rows(cart_id=cart_id)
     )
-    lines = tuple(CartLineInfo(variant_id, quantity, price) for variant_id, quantity, price in rows)
     if not lines:
         raise EmptyCart()
     return CheckoutInfo(cart_id=cart_id, lines=lines, platform_method=method)

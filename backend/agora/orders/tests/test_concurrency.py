@@ -130,3 +130,55 @@ def test_fifty_buyers_racing_for_five_units_never_oversell(sent_tasks):
         buyers.close()
     assert not Variant.objects.filter(stock__lt=0).exists()
     print(f"\n{ROUNDS} rounds x {BUYERS} buyers in {time.monotonic() - started:.1f}s")  # noqa: T201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_cart_checked_out_twice_at_once_places_one_order(sent_tasks, make_user):
+    """Two tabs, or a double click past the idempotency key: the second checkout waits on the
+    cart's lock, then finds the cart the first one emptied."""
+    from agora.orders import checkout
+    from agora.orders.errors import EmptyCart
+    from agora.orders.tests.helpers import ADDRESS
+
+    shipping_methods()
+    variant = sellable_variant(stock=10)
+    guest = fill_cart(Cart.objects.create(), (variant, 2))
+    user = make_user()
+    fill_cart(Cart.objects.create(user=user), (variant, 3))
+
+    def signed_in():
+        return checkout.checkout(
+            user=user,
+            cart_token=None,
+            email=user.email,
+            shipping_address=ADDRESS,
+            shipping_method="standard",
+            payment_method="dummy",
+        )
+
+    for attempt in (lambda: guest_checkout(guest.token), signed_in):
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def buy(attempt=attempt, start=start, outcomes=outcomes):
+            try:
+                start.wait()
+                attempt()
+                outcomes.append("ok")
+            except EmptyCart:
+                outcomes.append("empty")
+            except Exception as exc:  # noqa: BLE001 - anything else must fail the test, with its name
+                outcomes.append(repr(exc))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=buy) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(outcomes) == ["empty", "ok"], outcomes
+
+    assert Order.objects.count() == 2
+    variant.refresh_from_db()
+    assert variant.stock == 10 - 2 - 3  # each cart's units taken once
