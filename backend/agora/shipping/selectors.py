@@ -3,11 +3,12 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from agora.core.money import ZERO, line_total, money
+from agora.core.prepared import PreparedValues, any_of
 from agora.shipping import errors
 from agora.shipping.errors import ShippingUnavailable
 from agora.shipping.models import ShippingMethod, VendorShippingMethod
@@ -55,6 +56,34 @@ def _option(method: ShippingMethod | VendorShippingMethod, *, inherited: bool) -
     )
 
 
+_OPTION_FIELDS = (
+    "code",
+    "name",
+    "price",
+    "currency",
+    "free_above",
+    "delivery_days_min",
+    "delivery_days_max",
+    "countries",
+)
+
+
+def _own_methods_query(vendor_ids: list[int]) -> QuerySet[VendorShippingMethod, dict[str, Any]]:
+    rows: QuerySet[VendorShippingMethod, dict[str, Any]] = (
+        VendorShippingMethod.objects.filter(
+            any_of('"shipping_vendorshippingmethod"."vendor_id" = ANY(%s::bigint[])', vendor_ids), is_active=True
+        )
+        .order_by("position", "id")
+        .values("vendor_id", *_OPTION_FIELDS)
+    )
+    return rows
+
+
+# Read on every checkout and shipping quote: compiled once per thread (docs/adr/0011); building it
+# was 2 % of the web workers' CPU in make bench's mix (bench/README.md).
+_OWN_METHODS = PreparedValues(_own_methods_query, vendor_ids=list)
+
+
 def platform_method_list() -> QuerySet[ShippingMethod]:
     return ShippingMethod.objects.filter(is_active=True)
 
@@ -79,8 +108,20 @@ def offered_methods(
     queries at most, whatever the number of vendors."""
     ids = sorted(set(vendor_ids))
     own: dict[int, list[MethodOption]] = {pk: [] for pk in ids}
-    for method in VendorShippingMethod.objects.filter(vendor_id__in=ids, is_active=True).order_by("position", "id"):
-        own[method.vendor_id].append(_option(method, inherited=False))
+    for row in _OWN_METHODS.rows(vendor_ids=ids) if ids else []:
+        own[row["vendor_id"]].append(
+            MethodOption(
+                code=row["code"],
+                name=row["name"],
+                price=row["price"],
+                currency=row["currency"],
+                free_above=row["free_above"],
+                delivery_days_min=row["delivery_days_min"],
+                delivery_days_max=row["delivery_days_max"],
+                countries=tuple(c.upper() for c in row["countries"]),
+                inherited=False,
+            )
+        )
     if all(own.values()):
         return own
     inherited = [_option(m, inherited=True) for m in (platform_method_list() if platform is None else platform)]
