@@ -59,24 +59,17 @@ def test_the_cart_shows_each_vendors_options_priced_for_its_part(api_client, two
     )
 
 
-def test_the_vendors_own_methods_are_read_without_building_a_queryset(api_client, two_vendors, monkeypatch):
+def test_the_vendors_own_methods_are_read_without_building_a_queryset(api_client, two_vendors):
     """Every checkout and shipping quote reads them: building that queryset was 2 % of the web
     workers' CPU in make bench's mix (issue #18)."""
-    from django.db.models.sql.compiler import SQLCompiler
+    from testing.compiled import querysets_compiled
 
     _a, _b, lamp, mug = two_vendors
     cart = fill_cart(CartFactory.create(), (lamp, 2), (mug, 1))
     url = "/api/v1/cart/shipping-options/?country=de"
     first = api_client.get(url, HTTP_X_CART_TOKEN=cart.token).json()  # this thread compiles what it keeps
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    assert api_client.get(url, HTTP_X_CART_TOKEN=cart.token).json() == first
+    with querysets_compiled() as compiled:
+        assert api_client.get(url, HTTP_X_CART_TOKEN=cart.token).json() == first
     assert VendorShippingMethod not in compiled, compiled
 
 
