@@ -201,7 +201,25 @@ class PreparedValues:
 class PreparedPage(PreparedValues):
     """A ``PreparedValues`` read a page at a time: its statement ends in ``LIMIT``/``OFFSET`` whose
     values are bound (a sliced queryset writes them into its SQL, so each page would be another
-    statement to compile and plan). ``rows(limit=…, offset=…, **values)``."""
+    statement to compile and plan). ``page(offset, limit, **values)``.
+
+    PostgreSQL still plans such a statement on every run: with the size and offset unknown, its
+    generic plan looks costlier than a custom one, so ``plan_cache_mode = auto`` never settles on
+    it. For a queryset without values, the first ``fixed_pages`` pages of ``fixed_size`` rows (the
+    pages most asked) are each a statement of their own with every value written in, which the
+    server plans once per session (docs/adr/0011); at most ``fixed_pages`` such statements per
+    session. (A value of the queryset may not be named ``fixed_size`` or ``fixed_pages``.)"""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        *names: str,
+        fixed_size: int = 0,
+        fixed_pages: int = 0,
+        **typed: type,
+    ) -> None:
+        super().__init__(build, *names, **typed)
+        self._fixed = (fixed_size, fixed_pages) if fixed_size > 0 and fixed_pages > 0 and not self._kinds else None
 
     def _compile(self) -> _Compiled:
         whole = super()._compile()
@@ -216,7 +234,28 @@ class PreparedPage(PreparedValues):
         )
 
     def page(self, offset: int, limit: int, **values: Any) -> list[dict[str, Any]]:
+        if self._fixed is not None and limit == self._fixed[0] and offset % limit == 0:
+            number = offset // limit
+            if number < self._fixed[1]:
+                return self._fixed_page(number, offset, limit)
         return self.rows(limit=limit, offset=offset, **values)
+
+    def _fixed_page(self, number: int, offset: int, limit: int) -> list[dict[str, Any]]:
+        compiled = self._compiled()
+        texts: dict[int, str] | None = getattr(self._local, "fixed", None)
+        if texts is None:
+            texts = self._local.fixed = {}
+        text = texts.get(number)
+        db = connections[compiled.alias]
+        if text is None:
+            # The compiled SQL with its values written in by the driver (our statement, bound
+            # values only); "%" doubled, as the statement is sent with an empty list of values.
+            literal = db.ops.compose_sql(compiled.sql, [*compiled.params[:-2], limit, offset])  # type: ignore[attr-defined]  # PostgreSQL's operations have it; the stubs type the base class
+            text = texts[number] = literal.replace("%", "%%")
+        key = (self, number)
+        fetched = _run(db, key, f"{self._label}_page{number + 1}", text, text, "", [])
+        rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
+        return [dict(zip(compiled.columns, row, strict=True)) for row in rows]
 
 
 class PreparedSQL:

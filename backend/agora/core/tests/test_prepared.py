@@ -62,6 +62,30 @@ def test_a_prepared_page_reads_each_window_of_the_ordered_rows_with_one_statemen
         assert len(queries) == 1
 
 
+def test_the_first_pages_of_the_usual_size_are_statements_the_server_plans_once():
+    for _ in range(7):
+        ProductFactory.create()
+    ordered = list(Product.objects.order_by("name", "id").values("id", "name"))
+
+    def names_in_order():
+        return Product.objects.order_by("name", "id").values("id", "name")
+
+    prepared = PreparedPage(names_in_order, fixed_size=2, fixed_pages=3)
+
+    for offset, limit in ((0, 2), (2, 2), (4, 2), (6, 2), (1, 2), (0, 3), (0, 2), (4, 2)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared.page(offset, limit)
+        assert rows == ordered[offset : offset + limit], (offset, limit)
+        (statement,) = [q["sql"] for q in queries]
+        # the first three pages of two rows are written out whole (planned once, a generic plan)
+        fixed = limit == 2 and offset in (0, 2, 4)
+        assert ("LIMIT 2 OFFSET" in statement or "_page" in statement) is fixed, (offset, limit, statement)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name ~ '^agora_names_in_order_page[0-9]+_'")
+        assert cursor.fetchone()[0] == 3  # one per fixed page, however often each was read
+
+
 # --- loaded(): instances from rows, as .only() loads them ------------------------------------
 
 
