@@ -190,7 +190,9 @@ def public_list_index() -> ListIndex:
         if category_id in holding:
             parts = path.split("/")
             for depth in range(1, len(parts) + 1):  # the category and each of its ancestors
-                subtrees[slug_by_path["/".join(parts[:depth])]].append(category_id)
+                ancestor = slug_by_path.get("/".join(parts[:depth]))
+                if ancestor is not None:  # a path whose ancestor is gone lists under what remains
+                    subtrees[ancestor].append(category_id)
     categories = {slug: tuple(sorted(ids)) for slug, ids in subtrees.items()}
     return {"groups": groups, "categories": categories, "vendors": vendors}
 

@@ -306,6 +306,27 @@ def test_a_list_never_counts_every_matching_row(api_client, tree, settings, djan
     assert len(grouped) == 1 and len(capped) == 1 and len(statements) == 2, statements
 
 
+def test_the_list_index_gives_each_category_the_listed_categories_of_its_subtree(tree):
+    from agora.catalog.models import Category
+    from agora.catalog.selectors import public_list_index
+
+    lamps = CategoryFactory.create(name="Lamps", slug="lamps", parent=tree["lighting"])
+    lamp = ProductFactory.create(category=lamps)
+    ProductFactory.create(category=tree["audio"], status="draft")  # not public
+
+    index = public_list_index()
+    # a parent lists its descendants' products: only categories holding public products are named
+    assert index["categories"]["lamps"] == index["categories"]["lighting"] == index["categories"]["home"]
+    assert index["categories"]["home"] == (lamps.pk,) and index["categories"]["audio"] == ()
+    assert index["vendors"] == {lamp.vendor.slug: lamp.vendor_id}
+    assert sum(n for *_, n in index["groups"]) == 1
+
+    # a path whose ancestor is gone (an inconsistent tree) still lists the category itself
+    Category.objects.filter(pk=lamps.pk).update(path="gone/lamps")
+    index = public_list_index()
+    assert index["categories"]["lamps"] == (lamps.pk,) and index["categories"]["home"] == ()
+
+
 def test_a_cold_filtered_list_reads_only_its_page_and_its_images(api_client, tree, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
