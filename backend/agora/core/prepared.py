@@ -124,6 +124,11 @@ class _Compiled:
         self.body = _numbered(sql)
         self.arguments = _execute_arguments(len(params))
 
+    def dicts(self, fetched: list[Any]) -> list[dict[str, Any]]:
+        """The fetched rows with the columns' converters applied, each as a dict by column."""
+        rows = self.compiler.apply_converters(fetched, self.converters) if self.converters else fetched
+        return [dict(zip(self.columns, row, strict=True)) for row in rows]
+
 
 class PreparedValues:
     """``build(**markers)`` returns a ``.values()`` queryset; ``rows(**values)`` runs it with
@@ -189,9 +194,7 @@ class PreparedValues:
         fetched = _run(
             connections[compiled.alias], self, self._label, compiled.sql, compiled.body, compiled.arguments, params
         )
-        columns = compiled.columns
-        rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
-        return [dict(zip(columns, row, strict=True)) for row in rows]
+        return compiled.dicts(fetched)
 
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
@@ -253,9 +256,7 @@ class PreparedPage(PreparedValues):
             literal = db.ops.compose_sql(compiled.sql, [*compiled.params[:-2], limit, offset])  # type: ignore[attr-defined]  # PostgreSQL's operations have it; the stubs type the base class
             text = texts[number] = literal.replace("%", "%%")
         key = (self, number)
-        fetched = _run(db, key, f"{self._label}_page{number + 1}", text, text, "", [])
-        rows = compiled.compiler.apply_converters(fetched, compiled.converters) if compiled.converters else fetched
-        return [dict(zip(compiled.columns, row, strict=True)) for row in rows]
+        return compiled.dicts(_run(db, key, f"{self._label}_page{number + 1}", text, text, "", []))
 
 
 class PreparedSQL:
