@@ -195,7 +195,7 @@ def checkout(
         raise EmailRequired()
     method = None
     if request.shipping_method is not None:
-        method = ShippingMethod.objects.filter(code=request.shipping_method, is_active=True).first()
+        method = shipping.platform_method_get(request.shipping_method)
         if method is None:
             raise UnknownShippingMethod()
     elif not request.shipping_methods:

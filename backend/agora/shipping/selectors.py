@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from agora.core.money import ZERO, line_total, money
-from agora.core.prepared import PreparedValues, any_of
+from agora.core.prepared import PreparedValues, any_of, loaded
 from agora.shipping import errors
 from agora.shipping.errors import ShippingUnavailable
 from agora.shipping.models import ShippingMethod, VendorShippingMethod
@@ -86,6 +86,24 @@ _OWN_METHODS = PreparedValues(_own_methods_query, vendor_ids=list)
 
 def platform_method_list() -> QuerySet[ShippingMethod]:
     return ShippingMethod.objects.filter(is_active=True)
+
+
+def _platform_method_query(code: str) -> QuerySet[ShippingMethod, dict[str, Any]]:
+    rows: QuerySet[ShippingMethod, dict[str, Any]] = ShippingMethod.objects.filter(code=code, is_active=True).values(
+        *(f.attname for f in ShippingMethod._meta.concrete_fields)
+    )
+    return rows
+
+
+# v1's single ``shipping_method`` of a checkout: compiled once per thread, as _OWN_METHODS (its
+# ``.first()`` was 2 % of the web workers' CPU in make bench's mix, bench/README.md). Codes are unique.
+_PLATFORM_METHOD = PreparedValues(_platform_method_query, "code")
+
+
+def platform_method_get(code: str) -> ShippingMethod | None:
+    """The active platform method with this code, or None (unknown or switched off)."""
+    row = _PLATFORM_METHOD.first(code=code)
+    return loaded(ShippingMethod, row) if row is not None else None
 
 
 def vendor_method_list(*, vendor: Vendor) -> QuerySet[VendorShippingMethod]:

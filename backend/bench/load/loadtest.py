@@ -10,7 +10,7 @@ at low load (one client; after the mix, whose checkouts made the orders). Every 
 ceiling of the same run and the machine's load average (the machine is shared).
 
 Usage (run.sh does this): python loadtest.py --host http://127.0.0.1:PORT --cold-host http://127.0.0.1:PORT2
-[--duration 20] [--phases ceiling,cold,cart] [--profile-dir DIR --server-pids main=PID,cold=PID]
+[--duration 20] [--phases ceiling,cold,cart] [--profile-dir DIR --server-pids main=PID,cold=PID,worker=PID]
 """
 
 import argparse
@@ -51,18 +51,27 @@ class Profiler:
 
     def __init__(self, out_dir: str | None, pids: dict[str, int], pyspy: str):
         self.out_dir, self.pids, self.pyspy = out_dir, pids, pyspy
-        self.proc = None
+        self.procs: list[subprocess.Popen] = []
 
     def start(self, name: str, server: str, seconds: float) -> None:
         if not self.out_dir or server not in self.pids:
             return
         os.makedirs(self.out_dir, exist_ok=True)
-        self.proc = subprocess.Popen(  # nosec B603  # fixed argv, our own binary
+        # The web server's workers, and the Celery worker's pool (what the phase's requests queued
+        # for it) as <phase>-worker.
+        targets = [(name, self.pids[server])]
+        if "worker" in self.pids:
+            targets.append((f"{name}-worker", self.pids["worker"]))
+        self.procs = [self._record(out, pid, seconds) for out, pid in targets]
+
+    def _record(self, name: str, pid: int, seconds: float) -> subprocess.Popen:
+        raw = os.environ.get("PROFILE_RAW")
+        return subprocess.Popen(  # nosec B603  # fixed argv, our own binary
             [
                 self.pyspy,
                 "record",
                 "--pid",
-                str(self.pids[server]),
+                str(pid),
                 "--subprocesses",
                 "--nonblocking",
                 *(["--gil"] if os.environ.get("PROFILE_GIL") else []),
@@ -71,18 +80,18 @@ class Profiler:
                 "--duration",
                 str(max(1, int(seconds))),
                 "--format",
-                "raw" if os.environ.get("PROFILE_RAW") else "flamegraph",
+                "raw" if raw else "flamegraph",
                 "--output",
-                os.path.join(self.out_dir, f"{name}.{'txt' if os.environ.get('PROFILE_RAW') else 'svg'}"),
+                os.path.join(self.out_dir, f"{name}.{'txt' if raw else 'svg'}"),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.wait(timeout=60)
-            self.proc = None
+        for proc in self.procs:
+            proc.wait(timeout=60)
+        self.procs = []
 
 
 PROFILER = Profiler(None, {}, "py-spy")
@@ -196,7 +205,11 @@ def main() -> int:
     )
     parser.add_argument("--phases", default=",".join(PHASES), help=f"a subset of {','.join(PHASES)}")
     parser.add_argument("--profile-dir", help="write a py-spy flame graph per phase here (needs --server-pids)")
-    parser.add_argument("--server-pids", default="", help="main=PID,cold=PID: the gunicorn masters to profile")
+    parser.add_argument(
+        "--server-pids",
+        default="",
+        help="main=PID,cold=PID[,worker=PID]: the gunicorn masters (and the Celery worker) to profile",
+    )
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary")
     parser.add_argument("--json", help="write all figures here")
     args = parser.parse_args()

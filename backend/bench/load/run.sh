@@ -3,8 +3,8 @@
 # the production config and DJANGO_ENV=production, a Celery worker, throwaway PostgreSQL/Redis),
 # seeds PRODUCTS (default 100000) products, then runs backend/bench/load/loadtest.py against
 # 127.0.0.1 only. Bounded: each phase lasts DURATION seconds (default 20). PHASES picks a subset
-# (ceiling,reads,cold,cart,mix,saturation,history); PROFILE=1 writes a py-spy flame graph per phase to
-# backend/bench/profiles/ (py-spy comes from requirements/bench.txt, never production).
+# (ceiling,reads,cold,cart,mix,saturation,history); PROFILE=1 writes a py-spy flame graph per phase (and
+# <phase>-worker, the Celery worker's) to backend/bench/profiles/ (py-spy comes from requirements/bench.txt, never production).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../../../scripts/lib.sh"
@@ -60,7 +60,8 @@ BG_PIDS+=($cold_pid)
 GUNICORN_BIND="127.0.0.1:$bare_port" "$VENV/bin/gunicorn" -c bench/load/bare_gunicorn.py >"$work/web-bare.log" 2>&1 &
 BG_PIDS+=($!)
 "$VENV/bin/celery" -A config worker -Q default,orders,search,media,imports -l WARNING -c 2 >"$work/worker.log" 2>&1 &
-BG_PIDS+=($!)
+worker_pid=$!
+BG_PIDS+=($worker_pid)
 for p in "$port" "$cold_port" "$bare_port"; do
   up=""
   for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$p/health/ready/" >/dev/null 2>&1 && up=1 && break; sleep 0.3; done
@@ -83,7 +84,7 @@ Load:    $(uptime)
 INFO
 profile_args=()
 if [ -n "${PROFILE:-}" ]; then
-  profile_args=(--profile-dir "$REPO_DIR/backend/bench/profiles" --server-pids "main=$web_pid,cold=$cold_pid"
+  profile_args=(--profile-dir "$REPO_DIR/backend/bench/profiles" --server-pids "main=$web_pid,cold=$cold_pid,worker=$worker_pid"
     --py-spy "$REPO_DIR/.venv-bench/bin/py-spy")
 fi
 cd "$here"

@@ -7,7 +7,7 @@ import pytest
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.orders.models import Order, VendorOrder
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
-from agora.shipping.models import VendorShippingMethod
+from agora.shipping.models import ShippingMethod, VendorShippingMethod
 from agora.vendors.models import VendorMembership
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
@@ -71,6 +71,25 @@ def test_the_vendors_own_methods_are_read_without_building_a_queryset(api_client
     with querysets_compiled() as compiled:
         assert api_client.get(url, HTTP_X_CART_TOKEN=cart.token).json() == first
     assert VendorShippingMethod not in compiled, compiled
+
+
+def test_checkout_finds_the_platform_method_it_names_without_building_a_queryset(api_client, two_vendors):
+    """v1's single ``shipping_method``: read on every such checkout (2 % of the web workers' CPU in
+    make bench's mix, issue #18). An inactive method is still refused, as an unknown one is."""
+    from testing.compiled import querysets_compiled
+
+    _a, _b, _lamp, mug = two_vendors
+    assert post_checkout(api_client, token=fill_cart(CartFactory.create(), (mug, 1)).token).status_code == 201
+    cart = fill_cart(CartFactory.create(), (mug, 2))
+    with querysets_compiled() as compiled:
+        r = post_checkout(api_client, token=cart.token, shipping_method="express")
+    assert r.status_code == 201, r.json()
+    assert (r.json()["shipping"], r.json()["vendor_orders"][0]["shipping_method_code"]) == ("9.90", "express")
+    assert ShippingMethod not in compiled, compiled
+
+    ShippingMethod.objects.filter(code="express").update(is_active=False)
+    r = post_checkout(api_client, token=fill_cart(CartFactory.create(), (mug, 1)).token, shipping_method="express")
+    assert r.status_code == 400 and "shipping_method" in r.json()["error"]["details"], r.json()
 
 
 def test_checkout_takes_a_method_per_vendor_and_each_sub_order_records_it(api_client, two_vendors):
