@@ -4,16 +4,16 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from agora.catalog.models import Variant
 from agora.catalog.services import products_set_units_sold, variants_add_stock, variants_give_back
-from agora.core.prepared import PreparedSQL
+from agora.core.prepared import PreparedSQL, PreparedValues, loaded
 from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
@@ -231,6 +231,18 @@ def orders_expire_unpaid(*, now: datetime | None = None) -> int:
 # --- processing ----------------------------------------------------------------------------
 
 
+def _locked_order_query(order_id: int) -> QuerySet[Order, dict[str, Any]]:
+    rows: QuerySet[Order, dict[str, Any]] = (
+        Order.objects.select_for_update().filter(pk=order_id).values(*(f.attname for f in Order._meta.concrete_fields))
+    )
+    return rows
+
+
+# The processing task locks every paid order: compiled once per process (docs/adr/0011); building
+# the queryset was a tenth of the Celery worker's CPU in make bench's mix (bench/README.md).
+_LOCKED_ORDER = PreparedValues(_locked_order_query, order_id=int)
+
+
 def order_process(*, order_id: int) -> str:
     """After payment, in one transaction: paid → processing, the sub-orders → processing with
     their ship-by dates, and the confirmation to the customer and the new-order notice to each
@@ -238,9 +250,10 @@ def order_process(*, order_id: int) -> str:
     after a crash, writes nothing twice; the worker sends each email once). Then the units sold
     of its products are recounted (search ranking)."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
-        if order is None or order.status not in OPEN_PAID:
+        row = _LOCKED_ORDER.first(order_id=order_id)
+        if row is None or row["status"] not in OPEN_PAID:
             return "skipped"
+        order = loaded(Order, row)
         if order.status == Order.Status.PAID:
             order_transition(order, Order.Status.PROCESSING, processed_at=timezone.now())
             vendor_orders_transition(order, VendorOrder.Status.PROCESSING, only_from={VendorOrder.Status.PENDING})
