@@ -47,6 +47,36 @@ def test_the_state_machine_refuses_transitions_it_does_not_list(user):
     assert all(not ORDER_TRANSITIONS[s] for s in ("cancelled", "refunded", "payment_failed"))
 
 
+def test_a_move_is_one_compare_and_set_written_once(user, make_user, django_assert_num_queries):
+    """Every order moves at checkout and when processed: the move's UPDATE is a statement written
+    once (building the ORM's update cost ~0.7 ms of CPU, issue #18), with the same effect."""
+    from unittest import mock
+
+    from django.db.models import Value
+    from django.db.models.sql.compiler import SQLUpdateCompiler
+
+    first, order = place(user, (sellable_variant(), 1)), place(make_user(), (sellable_variant(), 1))
+    order_transition(first, Order.Status.PROCESSING, processed_at=timezone.now())  # this thread writes it once
+    stale = Order.objects.get(pk=order.pk)
+    updates = mock.Mock(wraps=SQLUpdateCompiler.as_sql)
+    with (
+        mock.patch.object(SQLUpdateCompiler, "as_sql", lambda self, *a, **k: updates(self, *a, **k)),
+        django_assert_num_queries(1),
+    ):
+        order_transition(order, Order.Status.PROCESSING, processed_at=timezone.now())
+    assert updates.call_count == 0
+    row = Order.objects.get(pk=order.pk)
+    assert (row.status, row.processed_at, row.updated_at) == ("processing", order.processed_at, order.updated_at)
+    assert order.status == "processing" and row.updated_at > stale.updated_at
+    # a writer holding the old status loses: the row stays as the first writer left it
+    with pytest.raises(InvalidOrderTransition):
+        order_transition(stale, Order.Status.CANCELLED, cancel_reason="too late")
+    assert Order.objects.values_list("status", "cancel_reason").get(pk=order.pk) == ("processing", "")
+    # a value the database computes still goes through the ORM
+    order_transition(order, Order.Status.CANCELLED, cancel_reason=Value("changed my mind"))
+    assert Order.objects.values_list("status", "cancel_reason").get(pk=order.pk) == ("cancelled", "changed my mind")
+
+
 def test_cancelling_before_shipping_restores_stock_exactly_once(user):
     variant = sellable_variant(stock=5)
     order = place(user, (variant, 2))
