@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from agora.core.doclinks import Slugger
 
@@ -70,7 +70,10 @@ class ErrorCode:
     messages: tuple[str, ...]
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+T = TypeVar("T")
+
+
+def _subclasses(cls: type[T]) -> Iterator[type[T]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
@@ -137,12 +140,12 @@ class Conventions:
     def from_settings(cls) -> "Conventions":
         from django.conf import settings
         from django.utils.module_loading import import_string
+        from rest_framework_simplejwt.settings import api_settings as jwt
 
-        jwt = settings.SIMPLE_JWT
         paginator = import_string(settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"])
         return cls(
-            access_token_minutes=int(jwt["ACCESS_TOKEN_LIFETIME"].total_seconds() // 60),
-            refresh_token_days=int(jwt["REFRESH_TOKEN_LIFETIME"].total_seconds() // 86400),
+            access_token_minutes=int(jwt.ACCESS_TOKEN_LIFETIME.total_seconds() // 60),
+            refresh_token_days=int(jwt.REFRESH_TOKEN_LIFETIME.total_seconds() // 86400),
             page_size=paginator.page_size,
             max_page_size=paginator.max_page_size,
             page_query_param=paginator.page_query_param,
@@ -347,7 +350,7 @@ class Renderer:
                 "uri": "URL string",
                 "uuid": "UUID string",
             }
-            return named.get(fmt, f"string ({fmt})" if fmt else "string") + nullable
+            return named.get(fmt or "", f"string ({fmt})" if fmt else "string") + nullable
         if kind in ("integer", "number", "boolean"):
             return kind + nullable
         return "any JSON value" + nullable
