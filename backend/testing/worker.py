@@ -33,6 +33,13 @@ class WorkerProcess:
         # A name of its own, so the test can ask this worker (and no other) what it is doing.
         self.hostname = f"agora-test-{os.getpid()}-{id(self)}@localhost"
 
+    @property
+    def process(self) -> subprocess.Popen:
+        """The started worker's process (an error before ``start``)."""
+        if self.proc is None:
+            raise RuntimeError("the worker has not been started")
+        return self.proc
+
     def env(self) -> dict[str, str]:
         db = settings.DATABASES["default"]
         env = dict(os.environ)

@@ -80,6 +80,7 @@ def test_export_files_are_private_and_expire(shopper, settings, django_capture_o
     export_id = client.post(EXPORT).json()["id"]
     data_export_build(export_id=export_id)
     export = DataExport.objects.get(pk=export_id)
+    assert export.file.name
     path = Path(settings.PRIVATE_MEDIA_ROOT) / export.file.name
     assert path.is_file() and not (Path(settings.MEDIA_ROOT) / export.file.name).exists()
 

@@ -45,6 +45,7 @@ def test_upload_stores_a_checked_image(vendor_client, product, fmt):
     assert body["url"].startswith(f"/media/products/{product.pk}/") and body["thumbnail_url"] is None
     image = ProductImage.objects.get(pk=body["id"])
     assert (image.alt, image.width, image.height) == ("Lamp lit", 32, 24)
+    assert image.image.name
     with default_storage.open(image.image.name) as fh:
         assert Image.open(fh).format == fmt
     assert PendingIndex.objects.filter(product_id=product.pk).exists()
@@ -62,6 +63,7 @@ def test_exif_is_stripped_and_orientation_applied(vendor_client, product):
 
     assert response.status_code == 201
     image = ProductImage.objects.get()
+    assert image.image.name
     with default_storage.open(image.image.name) as fh:
         stored = Image.open(fh)
         assert dict(stored.getexif()) == {}
@@ -77,6 +79,7 @@ def test_thumbnail_is_a_small_webp_and_becomes_the_list_thumbnail(vendor_client,
     services.image_make_thumbnail(image_id=body["id"])
 
     image = ProductImage.objects.get(pk=body["id"])
+    assert image.thumbnail.name, "a thumbnail was made"
     with default_storage.open(image.thumbnail.name) as fh:
         thumb = Image.open(fh)
         assert thumb.format == "WEBP" and thumb.size == (16, 8)

@@ -24,7 +24,9 @@ def post(client, data: bytes, name: str = "products.csv"):
 
 
 def run(job_id: int, **kw) -> ImportJob:
-    return import_services.import_run(import_id=job_id, **kw)
+    job = import_services.import_run(import_id=job_id, **kw)
+    assert job is not None, "the job exists"
+    return job
 
 
 @pytest.fixture

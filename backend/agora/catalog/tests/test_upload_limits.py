@@ -86,6 +86,7 @@ def test_import_files_are_private_and_never_served(vendor_client, category, sett
     r = vendor_client.post("/api/v1/vendor/imports/", {"file": upload(CSV, "p.csv", "text/csv")}, format="multipart")
     assert r.status_code == 202
     job = ImportJob.objects.get()
+    assert job.file.name
     stored = Path(settings.PRIVATE_MEDIA_ROOT) / job.file.name
     assert stored.read_bytes() == CSV
     assert not (Path(settings.MEDIA_ROOT) / job.file.name).exists()

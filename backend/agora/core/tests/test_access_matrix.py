@@ -740,6 +740,7 @@ def test_checkout_cannot_set_prices_or_status(world, field, value):
 
 def test_cart_line_price_cannot_be_set(world):
     variant = Product.objects.get(pk=world["ids"]["approved"]).variants.first()
+    assert variant is not None
     r = client(world, "shopper_b").post(
         "/api/v1/cart/items/", {"variant_id": variant.pk, "quantity": 1, "unit_price": "0.01"}, format="json"
     )

@@ -128,13 +128,13 @@ def test_a_worker_container_is_healthy_while_it_beats_and_unhealthy_when_wedged(
         assert _health(beat_file).returncode == 0
         first = beat_file.stat().st_mtime
         wait_for(lambda: beat_file.stat().st_mtime > first, timeout=10, message="a second heartbeat")
-        os.killpg(worker.proc.pid, signal.SIGSTOP)
+        os.killpg(worker.process.pid, signal.SIGSTOP)
         try:
             time.sleep(4)
             r = _health(beat_file)
             assert r.returncode == 1 and "last heartbeat" in r.stderr
         finally:
-            os.killpg(worker.proc.pid, signal.SIGCONT)
+            os.killpg(worker.process.pid, signal.SIGCONT)
         wait_for(lambda: _health(beat_file).returncode == 0, timeout=10, message="the health check to recover")
     finally:
         worker.stop()

@@ -57,8 +57,8 @@ def _times(key: str, what: str) -> list[float]:
 
 def _sigterm_and_wait(worker: WorkerProcess) -> tuple[float, float]:
     sent = time.time()
-    worker.proc.send_signal(signal.SIGTERM)  # what ECS sends to the container's main process
-    worker.proc.wait(BOUND + 20)
+    worker.process.send_signal(signal.SIGTERM)  # what ECS sends to the container's main process
+    worker.process.wait(BOUND + 20)
     return sent, time.time()
 
 

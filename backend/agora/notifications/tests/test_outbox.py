@@ -261,6 +261,7 @@ def test_the_worker_sends_each_notification_once_even_when_the_task_is_delivered
             context={"first_name": "T", "reset_url": "https://x/r", "valid_hours": 24},
             key="worker-twice",
         )
+        assert n is not None, "a new key is enqueued"
     task.delay(n.pk)  # a redelivery, as after a crash
     wait_for(lambda: Notification.objects.get(pk=n.pk).status == "sent", message="the worker to send it")
     wait_for(
@@ -281,6 +282,7 @@ def test_broker_down_at_commit_then_beat_redrive_sends_it(celery_worker, setting
             context={"first_name": "L", "email": "lost@example.com", "verify_url": "https://x/v"},
             key="worker-lost",
         )
+        assert n is not None, "a new key is enqueued"
     assert "could not enqueue agora.notifications.tasks.notification_send" in caplog.text
     assert Notification.objects.get(pk=n.pk).status == "queued"
 
@@ -300,6 +302,7 @@ def test_a_notification_can_forget_its_recipient_once_sent(test_templates):
             key="bye",
             forget_after_send=True,
         )
+        assert n is not None, "a new key is enqueued"
     assert notification_send(notification_id=n.pk) == "sent"
     assert mail.outbox[0].to == ["bye@example.com"]
     n.refresh_from_db()

@@ -32,6 +32,7 @@ def test_shipping_a_sub_order_announces_it(api_client):
     with recording(VendorOrderShipped) as events:
         vendor_order_ship(vendor_order=vo, tracking_number="TRACK-1")
     vo.refresh_from_db()
+    assert vo.shipped_at is not None
     assert events == [
         VendorOrderShipped(vendor_order_id=vo.pk, order_id=order.pk, vendor_id=vo.vendor_id, shipped_at=vo.shipped_at)
     ]
