@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
@@ -224,7 +225,7 @@ IMPORT_STATUS_HELP = "One of: " + ", ".join(ImportJob.Status.values) + "."
 
 
 class VendorProductSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: "serializers.SlugRelatedField[Any]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     status = serializers.CharField(help_text=PRODUCT_STATUS_HELP)
     variants = VendorVariantSerializer(many=True)
     images = VendorImageSerializer(many=True)

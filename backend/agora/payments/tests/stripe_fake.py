@@ -59,12 +59,12 @@ class FakeStripeAPI(stripe.HTTPClient):
             self.intents[pi] = intent
             return self._answer(200, intent)
         if method == "get" and path.startswith("/v1/payment_intents/"):
-            intent = self.intents.get(path.split("/")[3])
-            if intent is None:
+            found = self.intents.get(path.split("/")[3])
+            if found is None:
                 return self._answer(404, {"error": {"type": "invalid_request_error", "message": "No such intent"}})
-            answer = self._answer(200, intent)
+            answer = self._answer(200, found)
             if self.on_retrieve:  # after answering: what changes now is what Stripe says next time
-                self.on_retrieve(intent)
+                self.on_retrieve(found)
             return answer
         if method == "post" and path.endswith("/cancel"):
             intent = self.intents[path.split("/")[3]]
