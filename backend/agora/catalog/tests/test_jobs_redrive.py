@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from agora.catalog.models import ImportJob, ProductImage, Variant
-from agora.catalog.services.imports import catalog_jobs_redrive, import_run
+from agora.catalog.services.imports import catalog_jobs_redrive
 from agora.catalog.tests.conftest import image_bytes, upload
 from agora.catalog.tests.factories import ProductFactory
-from agora.catalog.tests.test_imports import HEADER, post
+from agora.catalog.tests.test_imports import HEADER, post, run
 from testing.worker import wait_for
 
 
@@ -20,12 +20,6 @@ def _refuse(*args, **kwargs):
 
 def _age(model, pk, seconds, field="created_at"):
     model.objects.filter(pk=pk).update(**{field: timezone.now() - timedelta(seconds=seconds)})
-
-
-def _status_after_run(job_id: int) -> str:
-    job = import_run(import_id=job_id)
-    assert job is not None, "the job exists"
-    return job.status
 
 
 @pytest.mark.worker
@@ -70,7 +64,7 @@ def test_a_running_import_is_restarted_only_when_its_worker_died(
     job = ImportJob.objects.get(pk=r.json()["id"])
     # a live run: a second task for the same job (a re-queue racing it) does nothing
     ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
-    assert _status_after_run(job.pk) == "running"
+    assert run(job.pk).status == "running"
     assert not Variant.objects.filter(sku="HB-1").exists()
     assert catalog_jobs_redrive() == {"imports": 0, "thumbnails": 0}
     # its heartbeat stopped long ago: the worker died; the re-drive re-queues it and it runs
@@ -78,7 +72,7 @@ def test_a_running_import_is_restarted_only_when_its_worker_died(
     with django_capture_on_commit_callbacks(execute=True):
         assert catalog_jobs_redrive()["imports"] == 1
     assert ("agora.catalog.tasks.import_run", (job.pk,)) in sent_tasks
-    assert _status_after_run(job.pk) == "succeeded"
+    assert run(job.pk).status == "succeeded"
     assert Variant.objects.filter(sku="HB-1").count() == 1
 
 
