@@ -29,6 +29,11 @@ stop_on_exit "$work"
 
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+# Emails go to files, as `make run`'s do: the console backend (the default without EMAIL_URL) wrote
+# every line of every message through the Celery worker's redirected stdout and its logger, which
+# no deployment does; that was 8 % of the worker's CPU in the mix (bench/README.md).
+export EMAIL_URL=filemail:// EMAIL_FILE_PATH="$work/mail"
+mkdir -p "$EMAIL_FILE_PATH"
 export MEDIA_ROOT="$work/media" GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
 # A throwaway stack on loopback: its demo logins are exactly what the load test signs in with, and
 # checkout with the test gateway from one address is allowed only for such a stack.
