@@ -13,9 +13,12 @@ a value may appear several times): a marker that does not reach the parameters u
 error at first use. Values are text unless named with their type
 (``PreparedValues(build, cart_id=int)``); a ``list`` value is one array parameter, for a
 ``RawSQL("… = ANY(%s)", [marker])`` (an ``__in`` lookup makes a parameter per item instead).
+
+Each statement's SQL starts with a mark naming it (``/* prepared:<label> */``), by which the
+database backend (agora.core.postgres) has the server prepare it at its first run in a session,
+values bound on the server (docs/adr/0013).
 """
 
-import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -77,32 +80,21 @@ def _attnames(model: type[Model]) -> tuple[str, ...]:
     return names
 
 
-_PLACEHOLDER = re.compile(r"%[%s]")
-_SERIAL = itertools.count(1)  # names a server-side statement: never the same twice in a process
+# What starts the SQL of every statement run here: the database backend (agora.core.postgres)
+# has the server prepare such a statement on its first run in a session.
+PREPARED_MARK = "/* prepared:"
 
 
-def _numbered(sql: str) -> str:
-    """Django's SQL with ``$1``, ``$2``, … for its ``%s`` placeholders (``%%`` stays), as a PREPARE
-    body sent together with an ``EXECUTE`` whose values psycopg binds."""
-    numbers = itertools.count(1)
-    return _PLACEHOLDER.sub(lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", sql)
-
-
-def _execute_arguments(count: int) -> str:
-    """What follows ``EXECUTE name`` for a statement of ``count`` values: `` (%s, %s, …)``, which
-    psycopg binds, or nothing for a statement without values."""
-    return f" ({', '.join(['%s'] * count)})" if count else ""
-
-
-def _statement_label(text: str, default: str) -> str:
-    """The readable part of a server-side statement's name (``agora_<label>_<n>``), so traces,
-    logs and pg_stat_activity say which statement an ``EXECUTE`` ran: lower case letters, digits
-    and underscores, at most 40."""
-    return re.sub(r"[^a-z0-9_]", "", text.lower()).strip("_")[:40] or default
+def _marked(sql: str, label: str) -> str:
+    """``sql`` behind a comment naming it (``/* prepared:<label> */``): the backend prepares it at
+    once, and the query log, pg_stat_activity and pg_stat_statements say which statement ran. The
+    label keeps lower case letters, digits and underscores, at most 40."""
+    label = re.sub(r"[^a-z0-9_]", "", label.lower()).strip("_")[:40] or "statement"
+    return f"{PREPARED_MARK}{label} */ {sql}"
 
 
 class _Compiled:
-    __slots__ = ("alias", "arguments", "body", "columns", "compiler", "converters", "params", "slots", "sql")
+    __slots__ = ("alias", "columns", "compiler", "converters", "params", "slots", "sql")
 
     def __init__(
         self, compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, str], columns: list[str], alias: str
@@ -121,8 +113,6 @@ class _Compiled:
         if compiler.has_composite_fields(fields):
             raise ValueError("prepared values read no composite (multi-column) fields")
         self.converters = compiler.get_converters(fields)
-        self.body = _numbered(sql)
-        self.arguments = _execute_arguments(len(params))
 
     def dicts(self, fetched: list[Any]) -> list[dict[str, Any]]:
         """The fetched rows with the columns' converters applied, each as a dict by column."""
@@ -136,7 +126,7 @@ class PreparedValues:
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *names: str, **typed: type) -> None:
         self._build = build
-        self._label = _statement_label(getattr(build, "__name__", ""), "values")
+        self._label = getattr(build, "__name__", "") or "values"
         self._kinds: dict[str, type] = {**dict.fromkeys(names, str), **typed}
         # Per thread: a compiler belongs to the thread's database connection.
         self._local = threading.local()
@@ -184,17 +174,14 @@ class PreparedValues:
                 *query.annotation_select,
             ]
         )
-        return _Compiled(compiler, sql, list(params), slots, columns, queryset.db)
+        return _Compiled(compiler, _marked(sql, self._label), list(params), slots, columns, queryset.db)
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
         compiled = self._compiled()
         params = list(compiled.params)
         for index, name in compiled.slots.items():
             params[index] = values[name]
-        fetched = _run(
-            connections[compiled.alias], self, self._label, compiled.sql, compiled.body, compiled.arguments, params
-        )
-        return compiled.dicts(fetched)
+        return compiled.dicts(_run(connections[compiled.alias], compiled.sql, params))
 
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
@@ -255,45 +242,28 @@ class PreparedPage(PreparedValues):
             # values only); "%" doubled, as the statement is sent with an empty list of values.
             literal = db.ops.compose_sql(compiled.sql, [*compiled.params[:-2], limit, offset])  # type: ignore[attr-defined]  # PostgreSQL's operations have it; the stubs type the base class
             text = texts[number] = literal.replace("%", "%%")
-        key = (self, number)
-        return compiled.dicts(_run(db, key, f"{self._label}_page{number + 1}", text, text, "", []))
+        return compiled.dicts(_run(db, text, []))
 
 
 class PreparedSQL:
     """A fixed statement written in SQL (``%s`` for each value, bound in order), run like a
-    ``PreparedValues``: prepared on the server once per session, then run by name. For a read no
+    ``PreparedValues``: prepared on the server at its first run in a session. For a read no
     queryset can say, e.g. a page whose size and offset are values (a sliced queryset writes
     them into its SQL). ``rows(*values)`` gives the rows as tuples, in the statement's column
     order; only our table and column names may be interpolated into ``sql``."""
 
     def __init__(self, sql: str, *, label: str) -> None:
-        self.sql = sql
-        self.body = _numbered(sql)
-        self.arguments = _execute_arguments(sum(1 for m in _PLACEHOLDER.finditer(sql) if m.group() == "%s"))
-        self._label = _statement_label(label, "sql")
+        self.sql = _marked(sql, label)
 
     def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
-        return _run(connections[using], self, self._label, self.sql, self.body, self.arguments, list(values))
+        return _run(connections[using], self.sql, list(values))
 
 
-def _run(db: Any, key: object, label: str, sql: str, body: str, arguments: str, params: list[Any]) -> list[Any]:
-    """Run a statement known by ``key`` on ``db``'s session and fetch its rows: the statement is
-    prepared on the server once per session, then run by name, so the server parses and plans it
-    once instead of on every request (docs/adr/0011). The session's record of what it has
-    prepared (the ``EXECUTE`` text to send, built once per session) is the backend's
-    (agora.core.postgres)."""
+def _run(db: Any, sql: str, params: list[Any]) -> list[Any]:
+    """Run a marked statement on ``db``'s session and fetch its rows. The backend has the server
+    prepare it on its first run in the session (values bound on the server, psycopg keeping the
+    statement's name), so the server parses and plans it once instead of on every request
+    (docs/adr/0011, 0013)."""
     with db.cursor() as cursor:
-        prepared: dict[object, str] | None = getattr(db, "prepared_statements", None)
-        if prepared is None:
-            cursor.execute(sql, params)
-        elif (execute := prepared.get(key)) is not None:
-            cursor.execute(execute, params)
-        else:
-            # A fresh name each attempt: after a failure the server may or may not hold the
-            # last one, and a name is never prepared twice in a session.
-            name = f"agora_{label}_{next(_SERIAL)}"
-            execute = f"EXECUTE {name}{arguments}"
-            cursor.execute(f"PREPARE {name} AS {body}; {execute}", params)  # nosec B608  # our SQL; values bound
-            cursor.nextset()  # past PREPARE's empty result, to EXECUTE's rows
-            prepared[key] = execute
+        cursor.execute(sql, params)
         return cursor.fetchall()

@@ -114,6 +114,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
+# Values are bound on the server, not quoted into the SQL by the driver, so that PostgreSQL can
+# keep a statement parsed and planned for the session (agora.core.postgres decides which:
+# docs/adr/0013). A pooler in transaction mode (PgBouncer) cannot keep them: there, set
+# DB_PREPARE_STATEMENTS=false and every statement is parsed and planned on each run.
+DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+DATABASES["default"]["OPTIONS"].setdefault("prepare_statements", env.bool("DB_PREPARE_STATEMENTS", default=True))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Only in the one-off management task, whose DATABASE_URL is the owner's: the web, worker and beat
 # tasks' URL (a least-privilege role). Every `migrate` there creates or updates that role and

@@ -17,17 +17,47 @@ trip) therefore tells a dropped connection from a live one. The check here:
   connection that sat idle that long gets the full check, as every one did before);
 - changes nothing else: after an error inside a request, Django's own ``is_usable()`` still runs
   ``SELECT 1``, and ``CONN_MAX_AGE`` still closes old connections.
+
+It also decides which statements PostgreSQL keeps prepared for the session (docs/adr/0013), with
+values bound on the server (``OPTIONS["server_side_binding"]``) and ``OPTIONS["prepare_statements"]``
+on: the hot statements of ``agora.core.prepared`` from their first run, the ORM's writes once a
+session has run the same one a few times, and never the ORM's other reads, whose best plan can
+depend on their values (a filtered list).
 """
 
 import select
 import time
-from typing import Any
 
 from django.db.backends.postgresql import base
+
+from agora.core.prepared import PREPARED_MARK
 
 # Connections in steady use are checked by the poll alone; one idle longer than this gets the
 # round trip too (what is lost to a silent network drop is the same either way: both wait).
 IDLE_RECHECK_SECONDS = 10.0
+# An ORM write is prepared once the session has run the same statement this many times, so that
+# one-off statements (the admin's, a management command's) do not crowd psycopg's cache of 100.
+WRITE_PREPARE_THRESHOLD = 3
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def prepare_choice(query: object) -> bool | None:
+    """psycopg's ``prepare`` for a statement: True (at once) for ``agora.core.prepared``'s, None
+    (after ``WRITE_PREPARE_THRESHOLD`` runs) for an INSERT, UPDATE or DELETE, False otherwise."""
+    if not isinstance(query, str):
+        return False
+    if query.startswith(PREPARED_MARK):
+        return True
+    return None if query.lstrip()[:6].upper() in _WRITES else False
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    """Django's server-binding cursor, with ``prepare_choice`` deciding what the server keeps."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if prepare is None:
+            prepare = prepare_choice(query)
+        return super().execute(query, params, prepare=prepare, binary=binary)  # type: ignore[misc]  # the stubs do not declare the psycopg 3 cursors Django defines
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -37,12 +67,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.checked_at: float | None = None  # when the connection was last known to be healthy
-        # The statements this session holds prepared on the server (agora.core.prepared): a new
-        # session starts with none.
-        self.prepared_statements: dict[Any, str] = {}
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        prepare = params.pop("prepare_statements", False)
+        if prepare and params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = PreparingCursor
+            params["prepare_threshold"] = WRITE_PREPARE_THRESHOLD
+        return params
 
     def connect(self):
-        self.prepared_statements = {}
         super().connect()
         self.checked_at = time.monotonic()
 

@@ -76,14 +76,20 @@ def test_the_first_pages_of_the_usual_size_are_statements_the_server_plans_once(
         with CaptureQueriesContext(connection) as queries:
             rows = prepared.page(offset, limit)
         assert rows == ordered[offset : offset + limit], (offset, limit)
-        (statement,) = [q["sql"] for q in queries]
-        # the first three pages of two rows are written out whole (planned once, a generic plan)
-        fixed = limit == 2 and offset in (0, 2, 4)
-        assert ("LIMIT 2 OFFSET" in statement or "_page" in statement) is fixed, (offset, limit, statement)
+        assert len(queries) == 1
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name ~ '^agora_names_in_order_page[0-9]+_'")
-        assert cursor.fetchone()[0] == 3  # one per fixed page, however often each was read
+    # the first three pages of two rows are statements of their own with every value written in
+    # (planned once, a generic plan), each run as often as it was read; every other page is the
+    # one statement with its size and offset bound
+    held = dict(_held_prepared("names_in_order"))
+    fixed = {text: runs for text, runs in held.items() if "$" not in text}
+    assert sorted((text.rpartition("LIMIT ")[2], runs) for text, runs in fixed.items()) == [
+        ("2 OFFSET 0", 2),
+        ("2 OFFSET 2", 1),
+        ("2 OFFSET 4", 2),
+    ]
+    (bound,) = [text for text in held if "$" in text]
+    assert bound.endswith("LIMIT $1 OFFSET $2") and held[bound] == 3
 
 
 # --- loaded(): instances from rows, as .only() loads them ------------------------------------
@@ -148,7 +154,7 @@ def test_a_list_value_is_one_array_parameter_whatever_its_length(django_assert_n
         PreparedValues(lambda ids: Product.objects.filter(pk__in=ids).values("id"), ids=list).rows(ids=[1])
 
 
-# --- prepared on the server once per session -------------------------------------------------
+# --- prepared on the server at the first run of a session -----------------------------------
 
 
 def _slug_query(slug):
@@ -164,17 +170,30 @@ def _slug_query(slug):
     )
 
 
-def test_the_statement_is_prepared_on_the_server_once_per_session_then_run_by_name():
+def _held_prepared(label: str) -> list[tuple[str, int]]:
+    """The statements this session holds prepared on the server under ``label``'s mark, each with
+    how many times it ran from there (its plans, custom and generic)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE starts_with(statement, %s) ORDER BY statement",
+            [f"/* prepared:{label} */"],
+        )
+        return cursor.fetchall()
+
+
+def test_the_statement_is_prepared_on_the_server_at_its_first_run_then_run_from_there():
     first, second = (ProductFactory.create(name=f"{n} % off") for n in (10, 20))
     prepared = PreparedValues(_slug_query, "slug")
     with CaptureQueriesContext(connection) as queries:
         rows = [prepared.rows(slug=p.slug) for p in (first, second, first)]
     assert rows == [[{"slug": p.slug, "name": p.name, "discount": "100%"}] for p in (first, second, first)]
-    # one round trip each: PREPARE and EXECUTE together the first time, then EXECUTE by name
-    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
-    name = queries[0]["sql"].split()[1]
-    assert name.startswith("agora_slug_query_")  # says which statement it is
-    assert queries[1]["sql"].startswith(f"EXECUTE {name} (")
+    assert len(queries) == 3  # one round trip each
+    assert queries[0]["sql"].startswith("/* prepared:slug_query */ SELECT")  # says which statement it is
+    # the server holds it, values as parameters, and ran it three times from there
+    ((statement, runs),) = _held_prepared("slug_query")
+    assert '"catalog_product"."slug" = $2' in statement  # $1: the name's LIKE "%" pattern
+    assert runs == 3
 
 
 def test_a_value_the_server_refuses_fails_that_call_only():
@@ -186,15 +205,18 @@ def test_a_value_the_server_refuses_fails_that_call_only():
         assert prepared.rows(pk=product.pk) == [{"slug": product.slug}], attempt
 
 
-def test_a_rolled_back_transaction_keeps_the_statement_prepared():
+def test_after_a_rollback_the_statement_is_prepared_again():
     product = ProductFactory.create()
     prepared = PreparedValues(_slug_query, "slug")
     with pytest.raises(RuntimeError), transaction.atomic():
         prepared.rows(slug=product.slug)
         raise RuntimeError("rolled back")
-    with CaptureQueriesContext(connection) as queries:
-        assert prepared.rows(slug=product.slug) == []  # the product's name has no "%"
-    assert queries[0]["sql"].startswith("EXECUTE")
+    # psycopg forgets every prepared statement at a rollback (and has the server drop them: what
+    # was rolled back may have changed a table they read); the next run prepares it anew
+    assert prepared.rows(slug=product.slug) == []  # the product's name has no "%"
+    assert prepared.rows(slug=product.slug) == []
+    ((_, runs),) = _held_prepared("slug_query")
+    assert runs == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -203,15 +225,29 @@ def test_a_new_session_prepares_the_statement_again():
     prepared = PreparedValues(_slug_query, "slug")
     assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
     connection.close()  # as CONN_MAX_AGE or a failed health check closes it
-    with CaptureQueriesContext(connection) as queries:
-        assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
-    assert queries[0]["sql"].startswith("PREPARE")
+    assert _held_prepared("slug_query") == []  # the new session holds nothing yet
+    assert prepared.rows(slug=product.slug) == [{"slug": product.slug, "name": product.name, "discount": "100%"}]
+    ((_, runs),) = _held_prepared("slug_query")
+    assert runs == 1
+
+
+def test_the_orms_writes_are_prepared_once_repeated_and_its_other_reads_never():
+    product = ProductFactory.create()
+    for n in range(5):
+        Product.objects.filter(pk=product.pk).update(name=f"Lamp {n}")
+        assert Product.objects.filter(slug=product.slug).values_list("name", flat=True).get() == f"Lamp {n}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        held = cursor.fetchall()
+    # the update, prepared after its third run, then run from there twice; the read (whose best
+    # plan may depend on its values, as a filtered list's does) is planned for each run
+    assert [(s.split(" ", 1)[0], runs) for s, runs in held if "catalog_product" in s] == [("UPDATE", 2)]
 
 
 # --- PreparedSQL: a statement written in SQL, prepared the same way --------------------------
 
 
-def test_a_statement_written_in_sql_is_prepared_once_then_run_by_name_with_its_values_in_order():
+def test_a_statement_written_in_sql_is_prepared_at_its_first_run_with_its_values_in_order():
     from agora.core.prepared import PreparedSQL
 
     products = [ProductFactory.create(name=f"Mug {n}") for n in range(3)]
@@ -221,7 +257,7 @@ def test_a_statement_written_in_sql_is_prepared_once_then_run_by_name_with_its_v
     with CaptureQueriesContext(connection) as queries:
         pages = [prepared.rows("Mug %", 2, 0), prepared.rows("Mug %", 2, 2), prepared.rows("Cup %", 2, 0)]
     assert pages == [[(products[0].slug,), (products[1].slug,)], [(products[2].slug,)], []]
-    assert [q["sql"].split(" ", 1)[0] for q in queries] == ["PREPARE", "EXECUTE", "EXECUTE"]
-    name = queries[0]["sql"].split()[1]
-    assert name.startswith("agora_mugspage_")  # the label, as a statement name can hold it
-    assert queries[1]["sql"] == f"EXECUTE {name} ('Mug %', 2, 2)"
+    assert len(queries) == 3
+    # the label, as a comment can hold it, and the values in their order
+    assert queries[1]["sql"] == f"/* prepared:mugspage */ {sql}" % ("'Mug %'", 2, 2)
+    assert _held_prepared("mugspage") == [(f"/* prepared:mugspage */ {sql}" % ("$1", "$2", "$3"), 3)]
