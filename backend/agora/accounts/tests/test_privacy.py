@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from agora.accounts.models import DataExport, User
@@ -62,6 +63,7 @@ def test_an_export_is_prepared_emailed_and_downloaded_by_its_owner_only(shopper,
     download = client.get(listed["download_url"])
     assert download.status_code == 200 and download["Content-Type"] == "application/json"
     assert "attachment" in download["Content-Disposition"]
+    assert isinstance(download, StreamingHttpResponse)  # streamed, not built in memory
     data = json.loads(b"".join(download.streaming_content))
     assert data["account"]["email"] == shopper.email and data["account"]["first_name"] == "Ada"
     assert data["addresses"][0]["line1"] == "12 Analytical Street"
@@ -129,6 +131,7 @@ def test_the_worker_prepares_the_export_and_the_outbox_sends_the_link(make_user,
         message="the link to be emailed",
     )
     download = client.get(f"{EXPORT}{export_id}/download/")
+    assert isinstance(download, StreamingHttpResponse)
     assert json.loads(b"".join(download.streaming_content))["account"]["email"] == user.email
 
 

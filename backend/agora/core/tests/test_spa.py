@@ -1,6 +1,7 @@
 import gzip
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 
@@ -68,7 +69,8 @@ def test_local_media_is_served(settings, tmp_path):
     (tmp_path / "media" / "products" / "a.txt").write_text("hi")
     settings.MEDIA_ROOT = str(tmp_path / "media")
     r = Client().get("/media/products/a.txt")
-    assert r.status_code == 200 and b"".join(r.streaming_content) == b"hi"
+    assert r.status_code == 200 and isinstance(r, StreamingHttpResponse)  # streamed from the file
+    assert b"".join(r.streaming_content) == b"hi"
     assert Client().get("/media/../settings.py").status_code in (400, 404)
 
 

@@ -131,7 +131,10 @@ class _FakeEcsAgent(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def ecs_agent():
-    handler = type("Agent", (_FakeEcsAgent,), {"calls": []})
+    class Agent(_FakeEcsAgent):
+        calls: list[dict] = []  # this fixture's own record
+
+    handler = Agent
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -188,4 +191,4 @@ def test_visibility_timeout_outlasts_the_longest_hold_of_a_message_and_not_by_mu
         holds[name] = hold
     longest = max(holds.values())
     visibility = app.conf.broker_transport_options["visibility_timeout"]
-    assert longest < visibility <= longest + 120, (visibility, max(holds, key=holds.get), longest)
+    assert longest < visibility <= longest + 120, (visibility, max(holds, key=lambda name: holds[name]), longest)

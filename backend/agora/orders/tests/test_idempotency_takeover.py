@@ -3,6 +3,7 @@ then the next request with the same key and body takes it over, and finishes the
 one placed instead of placing a second."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -79,7 +80,7 @@ def test_a_takeover_answers_the_order_the_dead_process_placed_and_places_no_seco
 def test_a_takeover_starts_the_remote_payment_the_dead_process_never_started(api_client, settings, stripe_api):
     variant = sellable_variant(stock=4)
     cart = fill_cart(CartFactory.create(), (variant, 1))
-    over = {"payment_method": "stripe", "payment_token": None}
+    over: dict[str, Any] = {"payment_method": "stripe", "payment_token": None}
     claim = _dead_claim(cart, age_seconds=settings.IDEMPOTENCY_CLAIM_STALE_SECONDS + 1, **over)
     # the order was placed (stock taken), then the process died before calling Stripe
     request = checkout.CheckoutRequest(

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from agora.search import _backend_for, get_backend
+from agora.search.backends.elasticsearch import ElasticsearchBackend
 from testing.env import docker_answers
 
 ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.3"
@@ -48,6 +49,7 @@ def search_backend(request, settings):
     backend = get_backend()
     yield backend
     if request.param == "elasticsearch":
+        assert isinstance(backend, ElasticsearchBackend)
         # By name: clusters refuse wildcard deletes (action.destructive_requires_name).
         for name in backend.client.indices.get(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*"):
             backend.client.indices.delete(index=name)
