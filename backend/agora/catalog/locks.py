@@ -8,10 +8,8 @@ same rows then always queue behind each other instead of deadlocking.
 
 from collections.abc import Iterable
 
-from django.db import connection
-
 from agora.catalog.models import Product, Variant
-from agora.core.prepared import loaded
+from agora.core.prepared import PreparedSQL, loaded
 from agora.vendors.models import Vendor
 
 
@@ -29,17 +27,19 @@ def lock_product_variants(product: Product) -> dict[int, Variant]:
 
 
 # The stock locks as fixed statements: the ORM building them (a subquery, two joins, a FOR
-# UPDATE OF) cost a checkout more CPU than PostgreSQL spent running them (bench/README.md).
+# UPDATE OF) cost a checkout more CPU than PostgreSQL spent running them (bench/README.md). Kept
+# prepared on the server for the session (agora.core.prepared): what they read is by id.
 _VARIANT_COLUMNS = tuple(f.attname for f in Variant._meta.concrete_fields)
 # What checkout reads of a variant's product and vendor; any other field is loaded on access.
 _PRODUCT_COLUMNS = ("id", "slug", "name", "status")
 _VENDOR_COLUMNS = ("id", "name", "slug", "status", "commission_rate")
-_LOCK_PRODUCTS = (
+_LOCK_PRODUCTS = PreparedSQL(
     f"SELECT p.slug FROM {Product._meta.db_table} AS p "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
     f"WHERE p.id IN (SELECT v.product_id FROM {Variant._meta.db_table} AS v WHERE v.id = ANY(%s)) "
-    "ORDER BY p.id FOR UPDATE"
+    "ORDER BY p.id FOR UPDATE",
+    label="lock_products_of_variants",
 )
-_LOCK_VARIANTS = (
+_LOCK_VARIANTS = PreparedSQL(
     "SELECT "  # noqa: S608  # nosec B608  # only our table and column names are interpolated; values are bound
     + ", ".join(
         [f'v."{c}"' for c in _VARIANT_COLUMNS]
@@ -48,7 +48,8 @@ _LOCK_VARIANTS = (
     )
     + f" FROM {Variant._meta.db_table} AS v JOIN {Product._meta.db_table} AS p ON p.id = v.product_id"
     + f" JOIN {Vendor._meta.db_table} AS d ON d.id = v.vendor_id"
-    + " WHERE v.id = ANY(%s) ORDER BY v.id FOR UPDATE OF v"
+    + " WHERE v.id = ANY(%s) ORDER BY v.id FOR UPDATE OF v",
+    label="lock_variants",
 )
 
 
@@ -60,11 +61,8 @@ def lock_variants(variant_ids: Iterable[int]) -> tuple[dict[int, Variant], list[
     ids = sorted({int(pk) for pk in variant_ids})
     if not ids:
         return {}, []
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_PRODUCTS, [ids])
-        slugs = [row[0] for row in cursor.fetchall()]
-        cursor.execute(_LOCK_VARIANTS, [ids])
-        rows = cursor.fetchall()
+    slugs = [row[0] for row in _LOCK_PRODUCTS.rows(ids)]
+    rows = _LOCK_VARIANTS.rows(ids)
     variants: dict[int, Variant] = {}
     own, product_end = len(_VARIANT_COLUMNS), len(_VARIANT_COLUMNS) + len(_PRODUCT_COLUMNS)
     for row in rows:
