@@ -261,3 +261,32 @@ def test_a_statement_written_in_sql_is_prepared_at_its_first_run_with_its_values
     # the label, as a comment can hold it, and the values in their order
     assert queries[1]["sql"] == f"/* prepared:mugspage */ {sql}" % ("'Mug %'", 2, 2)
     assert _held_prepared("mugspage") == [(f"/* prepared:mugspage */ {sql}" % ("$1", "$2", "$3"), 3)]
+
+
+def test_with_preparation_turned_off_the_server_keeps_nothing_prepared():
+    """DB_PREPARE_STATEMENTS=false (a pooler in transaction mode): values are still bound on the
+    server, and the same statements run as before, but no session holds any of them."""
+    from agora.core.postgres.base import DatabaseWrapper
+    from agora.core.prepared import PreparedSQL
+
+    statement = PreparedSQL("SELECT %s::int + 1", label="off").sql
+    off = DatabaseWrapper(
+        {**connection.settings_dict, "OPTIONS": {**connection.settings_dict["OPTIONS"], "prepare_statements": False}},
+        alias=connection.alias,  # a second session to the same database
+    )
+    try:
+        for on in (connection, off):
+            with on.cursor() as cursor:
+                for n in range(5):
+                    cursor.execute(statement, [n])
+                    assert cursor.fetchone() == (n + 1,)
+                for _ in range(4):  # a write, run often enough to be prepared where that is on
+                    cursor.execute("UPDATE catalog_product SET name = name WHERE id = %s", [0])
+                cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+                held = [row[0] for row in cursor.fetchall()]
+            if on is connection:
+                assert statement.replace("%s", "$1") in held and any(s.startswith("UPDATE") for s in held)
+            else:
+                assert held == []
+    finally:
+        off.close()
