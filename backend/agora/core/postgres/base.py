@@ -48,7 +48,8 @@ def prepare_choice(query: object) -> bool | None:
         return False
     if query.startswith(PREPARED_MARK):
         return True
-    return None if query.lstrip()[:6].upper() in _WRITES else False
+    # the first word, read from the head only: the statement may be long, and this runs on each
+    return None if query[:32].lstrip()[:6].upper() in _WRITES else False
 
 
 class PreparingCursor(base.ServerBindingCursor):

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from agora.catalog.models import Product
 from agora.catalog.tests.factories import ProductFactory
 from agora.core.prepared import PreparedPage, PreparedValues
+from testing.compiled import held_prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -171,15 +172,8 @@ def _slug_query(slug):
 
 
 def _held_prepared(label: str) -> list[tuple[str, int]]:
-    """The statements this session holds prepared on the server under ``label``'s mark, each with
-    how many times it ran from there (its plans, custom and generic)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
-            " WHERE starts_with(statement, %s) ORDER BY statement",
-            [f"/* prepared:{label} */"],
-        )
-        return cursor.fetchall()
+    """The statements this session holds prepared under ``label``'s mark, with their runs."""
+    return held_prepared(prefix=f"/* prepared:{label} */")
 
 
 def test_the_statement_is_prepared_on_the_server_at_its_first_run_then_run_from_there():
@@ -236,9 +230,7 @@ def test_the_orms_writes_are_prepared_once_repeated_and_its_other_reads_never():
     for n in range(5):
         Product.objects.filter(pk=product.pk).update(name=f"Lamp {n}")
         assert Product.objects.filter(slug=product.slug).values_list("name", flat=True).get() == f"Lamp {n}"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
-        held = cursor.fetchall()
+    held = held_prepared()
     # the update, prepared after its third run, then run from there twice; the read (whose best
     # plan may depend on its values, as a filtered list's does) is planned for each run
     assert [(s.split(" ", 1)[0], runs) for s, runs in held if "catalog_product" in s] == [("UPDATE", 2)]
@@ -282,8 +274,7 @@ def test_with_preparation_turned_off_the_server_keeps_nothing_prepared():
                     assert cursor.fetchone() == (n + 1,)
                 for _ in range(4):  # a write, run often enough to be prepared where that is on
                     cursor.execute("UPDATE catalog_product SET name = name WHERE id = %s", [0])
-                cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
-                held = [row[0] for row in cursor.fetchall()]
+            held = [text for text, _ in held_prepared(on)]
             if on is connection:
                 assert statement.replace("%s", "$1") in held and any(s.startswith("UPDATE") for s in held)
             else:

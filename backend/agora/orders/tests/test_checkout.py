@@ -259,15 +259,12 @@ def test_checkouts_run_their_stock_locks_and_writes_from_statements_the_server_k
     """PostgreSQL parses and plans a checkout's stock locks once per session (they read by id), and
     its order's INSERT once the session has written a few (docs/adr/0013): four checkouts in one
     session run each lock four times from one prepared statement."""
-    from django.db import connection
+    from testing.compiled import held_prepared
 
     for _ in range(4):
         cart, _ = three_vendor_cart(CartFactory.create())
         assert post_checkout(api_client, token=cart.token).status_code == 201
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
-        held = cursor.fetchall()
-    runs = {statement.split(" */", 1)[0]: n for statement, n in held if statement.startswith("/* prepared:lock")}
+    runs = {statement.split(" */", 1)[0]: n for statement, n in held_prepared(prefix="/* prepared:lock")}
     assert runs == {"/* prepared:lock_products_of_variants": 4, "/* prepared:lock_variants": 4}
     # the order's INSERT: run three times as it is, then prepared at the fourth run
-    assert [n for statement, n in held if statement.startswith('INSERT INTO "orders_order"')] == [1]
+    assert [n for _, n in held_prepared(prefix='INSERT INTO "orders_order"')] == [1]
