@@ -26,6 +26,7 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
+    "EMAIL_URL": "smtp+tls://agora:secret@smtp.example.com:587",
     **STRIPE_ONLY,
 }
 

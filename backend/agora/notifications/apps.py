@@ -11,3 +11,4 @@ class NotificationsConfig(AppConfig):
         # Each app declares its emails in its own `notifications.py` (template name, sample
         # context); importing them here fills the registry before any request or task runs.
         autodiscover_modules("notifications")
+        from agora.notifications import checks  # noqa: F401  (registers the mail settings' check)

@@ -205,7 +205,15 @@ from corsheaders.defaults import default_headers  # noqa: E402
 
 CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key", "x-cart-token", "x-request-id")
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Where emails go: EMAIL_URL (smtp+tls://user:password@host:587, filemail://, consolemail://).
+# Unset, or Terraform's placeholder "not-configured": locally the console; in production nothing,
+# each email failing and waiting in the outbox until a mail server is set (retried with backoff,
+# then failed for staff to send again), never written with its address into the logs.
+EMAIL_NOT_CONFIGURED = env.str("EMAIL_URL", default="") in ("", "not-configured")
+if EMAIL_NOT_CONFIGURED and IS_PRODUCTION:
+    EMAIL_CONFIG = {"EMAIL_BACKEND": "agora.notifications.backends.NotConfiguredEmailBackend"}
+else:
+    EMAIL_CONFIG = env.email_url_config("consolemail://" if EMAIL_NOT_CONFIGURED else env.str("EMAIL_URL"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Agora <no-reply@agora.local>")
 # Seconds an SMTP connection or answer may take before the send fails (retried with backoff from

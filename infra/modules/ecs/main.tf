@@ -33,14 +33,15 @@ locals {
   # Secrets owned by the application itself. Stripe and email values are issued
   # by third parties and written out of band; the placeholders only let tasks
   # start (checkout answers 503 payment_provider_unavailable until the real
-  # Stripe keys are written: the dummy gateway is never offered in production).
+  # Stripe keys are written: the dummy gateway is never offered in production;
+  # emails wait in the outbox until EMAIL_URL is written).
   app_secrets = {
     DJANGO_SECRET_KEY     = { description = "Django SECRET_KEY (generated)", placeholder = null, management_only = false }
     STRIPE_SECRET_KEY     = { description = "Stripe secret API key", placeholder = "not-configured", management_only = false }
     STRIPE_WEBHOOK_SECRET = { description = "Stripe webhook signing secret", placeholder = "not-configured", management_only = false }
     # The Connect endpoint (/api/v1/payouts/stripe/webhook/) signs with its own secret.
     STRIPE_CONNECT_WEBHOOK_SECRET = { description = "Stripe Connect webhook signing secret", placeholder = "not-configured", management_only = false }
-    EMAIL_URL                     = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "consolemail://", management_only = false }
+    EMAIL_URL                     = { description = "Outgoing mail URL (django-environ email_url)", placeholder = "not-configured", management_only = false }
     # Read by `create_staff_user` in the one-off management task only: ops put a password here
     # (never in --overrides, which the task's description shows), run the command, then rotate it.
     STAFF_PASSWORD = { description = "Password create_staff_user sets (management task only)", placeholder = "not-configured", management_only = true }

@@ -23,6 +23,7 @@ from agora.notifications.services import (
     notifications_enqueue,
     notifications_forget_recipient,
     notifications_redrive,
+    notifications_send,
 )
 from testing.worker import broker_unreachable, wait_for
 
@@ -359,8 +360,6 @@ def test_emails_sent_together_share_a_connection_until_the_server_drops_it(test_
     # given three queued emails, and a mail server that drops the connection while sending b's
     from smtplib import SMTPServerDisconnected
 
-    from agora.notifications.services import notifications_send
-
     a, b, c = (_enqueue(key=f"d-{n}", to=f"{n}@example.com") for n in "abc")
     assert a is not None and b is not None and c is not None
     used = _mail_server_failing_for(monkeypatch, "b@example.com", SMTPServerDisconnected("Connection closed"))
@@ -395,7 +394,6 @@ def test_a_mail_server_that_is_down_costs_two_tries_and_the_other_emails_wait_fo
     # given four queued emails, and a mail server that refuses connections
     import socket
 
-    from agora.notifications.services import notifications_send
     from agora.notifications.tasks import notification_send as task
 
     closed = socket.socket()
@@ -470,8 +468,6 @@ def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and
     import threading
     import time
 
-    from agora.notifications.services import notifications_send
-
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
@@ -499,3 +495,51 @@ def test_a_mail_server_that_stops_answering_fails_the_send_after_the_timeout_and
     notification.refresh_from_db()
     assert notification.status == "queued" and notification.attempts == 1 and "timed out" in notification.last_error
     assert send_tasks == [((notification.pk,), {"countdown": 30})]
+
+
+@pytest.mark.parametrize(
+    "env,backend",
+    [
+        ({}, "agora.notifications.backends.NotConfiguredEmailBackend"),
+        ({"EMAIL_URL": "not-configured"}, "agora.notifications.backends.NotConfiguredEmailBackend"),
+        ({"EMAIL_URL": "smtp+tls://agora:pw@smtp.example.com:587"}, "django.core.mail.backends.smtp.EmailBackend"),
+        # a production-like stack on a laptop (docker compose) may still print its emails
+        ({"EMAIL_URL": "consolemail://"}, "django.core.mail.backends.console.EmailBackend"),
+        ({"DJANGO_ENV": "local"}, "django.core.mail.backends.console.EmailBackend"),
+    ],
+)
+def test_production_without_a_mail_server_sends_and_logs_nothing(env, backend):
+    from testing.deployment import PROD_ENV, printed_settings
+
+    base = {k: v for k, v in PROD_ENV.items() if k != "EMAIL_URL"}
+    r = printed_settings("EMAIL_BACKEND", env={**base, **env})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == backend
+
+
+def test_check_deploy_warns_when_emails_reach_nobody():
+    from testing.deployment import PROD_ENV, run_manage
+
+    unset = {k: v for k, v in PROD_ENV.items() if k != "EMAIL_URL"}
+    r = run_manage("check", "--deploy", "--fail-level", "WARNING", env=unset)
+    assert r.returncode != 0 and "notifications.W001" in r.stderr and "EMAIL_URL is not set" in r.stderr
+    r = run_manage("check", "--deploy", "--fail-level", "WARNING", env={**PROD_ENV, "EMAIL_URL": "consolemail://"})
+    assert r.returncode != 0 and "writes emails to the console" in r.stderr
+
+
+@pytest.mark.django_db
+def test_without_a_mail_server_an_email_waits_in_the_outbox_until_one_is_set(
+    test_templates, settings, caplog, send_tasks
+):
+    settings.EMAIL_BACKEND = "agora.notifications.backends.NotConfiguredEmailBackend"
+    n = _enqueue(to="private@example.com", code="secret-code")
+    with caplog.at_level("DEBUG"):
+        assert notifications_send([n.pk]) == 0
+    n.refresh_from_db()
+    assert n.status == "queued" and n.attempts == 1 and "EMAIL_URL is not set" in n.last_error
+    assert [args for args, _ in send_tasks] == [(n.pk,)], "retried later"
+    assert "private@example.com" not in caplog.text and "secret-code" not in caplog.text
+    # the mail server is set (the tasks restart with EMAIL_URL): the retry sends it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_send(notification_id=n.pk) == "sent"
+    assert [m.to for m in mail.outbox] == [["private@example.com"]]
