@@ -53,6 +53,8 @@ class _Server:
 
 
 class _Quiet(BaseHTTPRequestHandler):
+    sink: "_Server"  # set on the class each _Server makes of its handler
+
     def log_message(self, *args):
         pass
 

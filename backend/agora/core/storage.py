@@ -7,6 +7,8 @@ CloudFront distribution is denied (infra/modules/storage) and which has no publi
 reads them through the storage API only.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
@@ -19,9 +21,13 @@ PRIVATE_ALIAS = "private"
 class PrivateFileSystemStorage(FileSystemStorage):
     """Local private files under PRIVATE_MEDIA_ROOT; they have no URL."""
 
+    def __init__(self, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(location, **kwargs)
+        self._private_location = location  # None: PRIVATE_MEDIA_ROOT, read when first needed
+
     @cached_property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return self._value_or_setting(self._private_location, settings.PRIVATE_MEDIA_ROOT)
 
     def url(self, name):
         raise ValueError("Private files have no public URL; read them through the storage.")
@@ -34,6 +40,8 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 
 class _PrivateStorage(LazyObject):
+    _wrapped: object  # the storage, or ``empty`` until first used
+
     def _setup(self):
         self._wrapped = storages[PRIVATE_ALIAS]
 

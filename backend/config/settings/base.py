@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from .env import BASE_DIR, DEFAULT_SECRET_KEY, IS_PRODUCTION, REPO_DIR, env
 
@@ -171,7 +172,7 @@ if FRONTEND_DIST.is_dir():
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+[.-][0-9A-Za-z_-]{8,}\.\w+$"
 # Private files (import files, personal-data exports): never under MEDIA_ROOT, never served.
 PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default="") or str(REPO_DIR / ".data" / "private")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "agora.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,5 +1,7 @@
 """Redis cache, Celery, search, file storage and payments."""
 
+from typing import Any
+
 from celery.schedules import crontab
 
 from .env import env
@@ -140,7 +142,7 @@ AWS_QUERYSTRING_AUTH = AWS_S3_CUSTOM_DOMAIN is None
 if AWS_STORAGE_BUCKET_NAME:
     from .base import STORAGES as _BASE_STORAGES
 
-    STORAGES = {
+    STORAGES: dict[str, dict[str, Any]] = {
         **_BASE_STORAGES,
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
         # Under the private/ prefix, which CloudFront may not read; links (if any) are short-lived
