@@ -341,7 +341,7 @@ def _order(
     payment: dict[str, Any] | None,
     text: Callable[[datetime | None], str | None],
 ) -> dict[str, Any]:
-    from agora.orders.states import CANCELLABLE
+    from agora.orders.states import can_cancel
 
     address = row["shipping_address"] or {}
     return {
@@ -371,7 +371,9 @@ def _order(
             "failure_code": payment["failure_code"],
         },
         "refunded_total": f"{payment['amount_refunded'] if payment is not None else 0:.2f}",
-        "can_cancel": row["status"] in CANCELLABLE and all(vo["status"] != VendorOrder.Status.SHIPPED for vo in vos),
+        "can_cancel": can_cancel(
+            row["status"], (vo["status"] for vo in vos), (line["quantity_shipped"] for line in lines)
+        ),
     }
 
 

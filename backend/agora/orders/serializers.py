@@ -194,7 +194,10 @@ class OrderSerializer(serializers.ModelSerializer):
     refunded_total = serializers.SerializerMethodField(
         help_text="What went back to the customer so far (decimal string); the order total minus this is what they paid."
     )
-    can_cancel = serializers.SerializerMethodField()
+    can_cancel = serializers.SerializerMethodField(
+        help_text="Whether the customer may cancel it now (POST …/cancel/): not closed, and nothing of it "
+        "shipped, not even a first parcel."
+    )
 
     class Meta:
         model = Order
@@ -233,10 +236,12 @@ class OrderSerializer(serializers.ModelSerializer):
         return PaymentSummarySerializer()
 
     def get_can_cancel(self, order: Order) -> bool:
-        from agora.orders.states import CANCELLABLE
+        from agora.orders.states import can_cancel
 
-        return order.status in CANCELLABLE and all(
-            vo.status != VendorOrder.Status.SHIPPED for vo in _rows(order.vendor_orders)
+        return can_cancel(
+            order.status,
+            (vo.status for vo in _rows(order.vendor_orders)),
+            (line.quantity_shipped for line in _rows(order.lines)),
         )
 
 

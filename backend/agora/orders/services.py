@@ -21,9 +21,9 @@ from agora.orders.fulfilment import sub_orders_set_ship_by
 from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder
 from agora.orders.selectors import sub_orders_for_mail
 from agora.orders.states import (
-    CANCELLABLE,
     CLOSED,
     OPEN_PAID,
+    can_cancel,
     can_transition,
     order_transition,
     vendor_orders_transition,
@@ -47,16 +47,19 @@ def stock_take(quantities: dict[int, int]) -> None:
 
 
 def order_release_stock(*, order: Order) -> bool:
-    """Puts the order's stock back, exactly once: the flag flips in a compare-and-set first, so a
-    second call (a retried task, a concurrent cancel) finds nothing to do. Returns whether it did."""
+    """Puts the order's open units back in stock, exactly once: the flag flips in a compare-and-set
+    first, so a second call (a retried task, a concurrent cancel) finds nothing to do. Units that
+    shipped are with the customer, and cancelled ones went back when their lines were cancelled
+    (``lines_cancel``): only the rest goes back. Returns whether it ran."""
     if Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True) != 1:
         return False
     order.stock_released = True
     quantities: dict[int, int] = defaultdict(int)
-    for variant_id, qty in OrderLine.objects.filter(order=order, variant__isnull=False).values_list(
-        "variant_id", "quantity"
+    for variant_id, qty, cancelled, shipped in OrderLine.objects.filter(order=order, variant__isnull=False).values_list(
+        "variant_id", "quantity", "quantity_cancelled", "quantity_shipped"
     ):
-        quantities[variant_id] += qty
+        if qty - cancelled - shipped > 0:
+            quantities[variant_id] += qty - cancelled - shipped
     variants_give_back(quantities)
     return True
 
@@ -176,8 +179,9 @@ def order_cancel(*, order: Order, reason: str = "cancelled by the customer") -> 
     """Cancels an order that has not shipped: stock back exactly once, payment voided or refunded."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        shipped = VendorOrder.objects.filter(order=order, status=VendorOrder.Status.SHIPPED).exists()
-        if order.status not in CANCELLABLE or shipped:
+        sub_orders = VendorOrder.objects.filter(order=order).values_list("status", flat=True)
+        shipped = OrderLine.objects.filter(order=order).values_list("quantity_shipped", flat=True)
+        if not can_cancel(order.status, sub_orders, shipped):
             raise OrderNotCancellable(details={"status": order.status})
         order_transition(order, Order.Status.CANCELLED, cancel_reason=reason[:200])
         vendor_orders_transition(order, VendorOrder.Status.CANCELLED)

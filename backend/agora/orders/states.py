@@ -10,6 +10,7 @@ so its sub-orders are still processed and shipped (the order keeps the status an
 ``fulfilled_at`` when the last one ships).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,6 +44,20 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 # Cancelling is possible until something shipped (checked against the sub-orders too).
 CANCELLABLE = {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
+
+
+def can_cancel(status: str, sub_order_statuses: Iterable[str], units_shipped: Iterable[int]) -> bool:
+    """Whether the customer may still cancel an order: not closed, and nothing of it shipped — no
+    sub-order shipped, and no unit in a first parcel of one shipping in several (a cancel refunds
+    the whole order and puts its stock back: what is in the customer's hands comes back as a
+    return). One rule for the cancel itself and the ``can_cancel`` flag of every answer."""
+    return (
+        status in CANCELLABLE
+        and all(vo_status != SubOrderStatus.SHIPPED for vo_status in sub_order_statuses)
+        and not any(units_shipped)
+    )
+
+
 # Paid and not closed: its sub-orders are processed and shipped.
 OPEN_PAID = {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
 # Closed: the money goes back to the customer (void or refund of what is left).

@@ -1827,6 +1827,7 @@ export interface components {
              * @description What went back to the customer so far (decimal string); the order total minus this is what they paid.
              */
             readonly refunded_total: string;
+            /** @description Whether the customer may cancel it now (POST …/cancel/): not closed, and nothing of it shipped, not even a first parcel. */
             readonly can_cancel: boolean;
             /** @description Read this order later without signing in: GET /orders/{number}/ with header X-Order-Token. */
             access_token: string;
@@ -2199,6 +2200,7 @@ export interface components {
              * @description What went back to the customer so far (decimal string); the order total minus this is what they paid.
              */
             readonly refunded_total: string;
+            /** @description Whether the customer may cancel it now (POST …/cancel/): not closed, and nothing of it shipped, not even a first parcel. */
             readonly can_cancel: boolean;
         };
         OrderLine: {

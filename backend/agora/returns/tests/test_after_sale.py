@@ -11,6 +11,7 @@ from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Variant
 from agora.core.events import recording
 from agora.notifications.models import Notification
+from agora.orders.errors import OrderNotCancellable
 from agora.orders.events import VendorOrderShipped
 from agora.orders.fulfilment import sub_orders_flag_late
 from agora.orders.models import Order, OrderLine, VendorOrder
@@ -390,3 +391,59 @@ def test_the_vendors_ledger_books_cancelled_lines_and_returns_against_their_own_
     assert (a["sale"], a["refund"]) == (Decimal("72.00"), Decimal("-30.00"))
     assert a["refund_commission"] > 0  # the commission on the returned lamp comes back to A
     assert booked(vo_b)["refund"] == Decimal("-8.00")  # B's books are untouched by A's return
+
+
+def test_once_a_first_parcel_shipped_the_shopper_cannot_cancel_the_order(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    lamp, _shade, _mug = sale["variants"]
+    parcels = f"/api/v1/vendor/orders/{sale['vo_a'].pk}/parcels/"
+    r = sale["a"].post(parcels, {"lines": [{"line": sale["lamp"].pk, "quantity": 1}]}, format="json")
+    assert r.status_code == 201
+    # A's sub-order is still processing (one lamp and the shade are left), but a lamp is on its way
+    assert VendorOrder.objects.get(pk=sale["vo_a"].pk).status == "processing"
+    assert _shopper_view(api_client, sale)["can_cancel"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_client.post(f"/api/v1/orders/{sale['order'].number}/cancel/", HTTP_X_ORDER_TOKEN=sale["token"])
+    # refused: nothing refunded, no stock back, the order goes on
+    assert r.status_code == 409 and r.json()["error"]["message"] == OrderNotCancellable.message, r.json()
+    assert not Refund.objects.exists()
+    assert _stock(lamp) == 8
+    assert Order.objects.get(pk=sale["order"].pk).status == "processing"
+
+
+def test_lines_cancelled_by_the_vendor_go_back_to_stock_once_when_the_order_is_then_cancelled(
+    api_client, sale, django_capture_on_commit_callbacks
+):
+    lamp, shade, mug = sale["variants"]
+    url = f"/api/v1/vendor/orders/{sale['vo_a'].pk}/cancel-lines/"
+    body = {"lines": [{"line": sale["lamp"].pk, "quantity": 2}], "reason": "Both arrived broken."}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sale["a"].post(url, body, format="json").status_code == 200
+    assert _stock(lamp) == 10
+    assert Order.objects.get(pk=sale["order"].pk).status == "partially_refunded"
+    # the shopper cancels the rest: each unit goes back once
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_client.post(f"/api/v1/orders/{sale['order'].number}/cancel/", HTTP_X_ORDER_TOKEN=sale["token"])
+    assert r.status_code == 200, r.json()
+    assert (_stock(lamp), _stock(shade), _stock(mug)) == (10, 10, 10)
+
+
+def test_a_vendor_cancelling_a_whole_single_vendor_order_puts_each_unit_back_once(
+    api_client, django_capture_on_commit_callbacks
+):
+    shipping_methods()
+    vendor = VendorFactory.create()
+    lamp = sellable_variant(price="30.00", stock=10, vendor=vendor)
+    r = post_checkout(api_client, token=fill_cart(CartFactory.create(), (lamp, 2)).token)
+    order = Order.objects.get(number=r.json()["number"])
+    order_process(order_id=order.pk)
+    assert _stock(lamp) == 8
+    vendor_client = client_for(VendorMembershipFactory.create(vendor=vendor).user)
+    vo = VendorOrder.objects.get(order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = vendor_client.post(f"/api/v1/vendor/orders/{vo.pk}/cancel-lines/", {"reason": "Sold out."}, format="json")
+    assert r.status_code == 200, r.json()
+    # the whole payment went back, so the order is refunded; the two lamps are on sale again, once
+    assert Order.objects.get(pk=order.pk).status == "refunded"
+    assert _stock(lamp) == 10
