@@ -79,19 +79,46 @@ def sale_book(*, vendor_order_id: int) -> None:
 
 def refund_shares(refund: Refund, order: Order, vendor_orders: list[VendorOrder]) -> dict[int, Decimal]:
     """How much of a refund each sub-order bears. A refund for one sub-order is all its own. One
-    for the whole order (a cancellation, a refund made in the provider's dashboard) is spread pro
-    rata to the sub-orders' totals (goods + shipping share) over the order's total: when the order
-    also carries shipping the platform charged, the platform bears that part. Cents go to the
-    last sub-order when the sub-orders make up the whole order."""
+    for the whole order (a cancellation, the rest refunded by staff, a refund made in the
+    provider's dashboard) is spread pro rata to what each sub-order has left — its goods and
+    shipping share less the refunds before this one (its own, and its shares of earlier
+    whole-order ones) — over what the order has left: a sub-order refunded already bears no more
+    of it. When the order also carries shipping the platform charged, the platform bears that
+    part. Cents go to the last sub-order with something left when the sub-orders make up the
+    whole order. Refunds that failed or were cancelled count for nothing; the same refunds give
+    the same shares however often this runs (a shipment books them again)."""
     if refund.vendor_order_id is not None:
         return {refund.vendor_order_id: refund.amount}
     if order.total <= ZERO or not vendor_orders:
         return {}
-    totals = {vo.pk: vo.subtotal + vo.shipping_total for vo in sorted(vendor_orders, key=lambda v: v.pk)}
-    shares = {pk: money(refund.amount * total / order.total) for pk, total in totals.items()}
-    if sum(totals.values()) == order.total:
-        last = max(shares)
-        shares[last] = refund.amount - sum(v for pk, v in shares.items() if pk != last)
+    left = {vo.pk: vo.subtotal + vo.shipping_total for vo in sorted(vendor_orders, key=lambda v: v.pk)}
+    order_left = order.total
+    if refund.pk is not None:
+        earlier = (
+            Refund.objects.filter(payment__order_id=order.pk, pk__lt=refund.pk)
+            .exclude(status__in=(Refund.Status.FAILED, Refund.Status.CANCELED))
+            .order_by("pk")
+            .values_list("vendor_order_id", "amount")
+        )
+        for vendor_order_id, amount in earlier:
+            shares = {vendor_order_id: amount} if vendor_order_id is not None else _spread(amount, left, order_left)
+            for pk, share in shares.items():
+                if pk in left:
+                    left[pk] -= share
+            order_left -= amount
+    return _spread(refund.amount, left, order_left)
+
+
+def _spread(amount: Decimal, left: dict[int, Decimal], order_left: Decimal) -> dict[int, Decimal]:
+    """``amount`` over the sub-orders pro rata to what each has ``left`` of the ``order_left``."""
+    if order_left <= ZERO:
+        return {}
+    bases = {pk: max(value, ZERO) for pk, value in left.items()}
+    shares = {pk: money(amount * base / order_left) for pk, base in bases.items()}
+    open_ = [pk for pk, base in bases.items() if base > ZERO]
+    if open_ and sum(bases.values()) == order_left:
+        last = max(open_)
+        shares[last] = amount - sum(v for pk, v in shares.items() if pk != last)
     return shares
 
 

@@ -134,6 +134,42 @@ def test_a_refund_of_the_whole_order_is_spread_pro_rata_to_each_sub_orders_goods
     assert not LedgerEntry.objects.filter(vendor=b).exists()
 
 
+def test_a_refund_of_the_rest_of_the_order_falls_on_what_each_sub_order_has_left():
+    # given two shipped sub-orders (60 + 30, each parcel 4.90: total 99.80), and B's refunded in
+    # full after a return (34.90)
+    a, b = VendorFactory.create(commission_rate=D("10.00")), VendorFactory.create(commission_rate=D("10.00"))
+    order = paid_order((a, "60.00", 1), (b, "30.00", 1), shipping="standard")
+    vo_a, vo_b = order.vendor_orders.order_by("pk")
+    ship(vo_a)
+    ship(vo_b)
+    refund(order, "34.90", vo_b)
+    # when the rest of the payment is refunded without naming a sub-order (staff, the dashboard)
+    rest = refund(order, None)
+    assert rest.amount == D("64.90")
+    # then all of it is A's: B gave its money back already and owes nothing more
+    assert entries(a, refund=rest) == {"refund": D("-64.90"), "refund_commission": D("6.00")}
+    assert not LedgerEntry.objects.filter(vendor=b, refund=rest).exists()
+    assert total(a) == total(b) == D("0.00")
+
+
+def test_the_shares_of_earlier_refunds_hold_when_a_sub_order_ships_after_them():
+    # given three sub-orders of 40 each, free shipping: one refunded 10 on its own, then 30 for the
+    # whole order, before any has shipped
+    vendors = [VendorFactory.create(commission_rate=D("0.00")) for _ in range(3)]
+    order = paid_order(*((v, "40.00", 1) for v in vendors))
+    vo_1, vo_2, vo_3 = order.vendor_orders.order_by("pk")
+    refund(order, "10.00", vo_1)
+    whole = refund(order, "30.00")
+    # when each ships, it books its part of the whole-order refund as of what it had left:
+    # 30 over 30 / 40 / 40 of the 110 left
+    for vo in (vo_3, vo_1, vo_2):
+        ship(vo)
+    shares = [entries(v, refund=whole)["refund"] for v in vendors]
+    assert shares == [D("-8.18"), D("-10.91"), D("-10.91")]
+    assert sum(shares) == D("-30.00")
+    assert entries(vendors[0])["refund"] == D("-18.18")
+
+
 def test_a_refund_that_fails_after_it_succeeded_gives_the_money_back_to_the_vendor():
     order, vo = one_vendor_order("100.00", rate="10.00")
     ship(vo)
