@@ -146,9 +146,9 @@ def order_payment_canceled(*, order_id: int) -> str:
 
 
 def order_refunds_changed(*, order_id: int, amount: Decimal, amount_refunded: Decimal) -> str:
-    """Money went back. The whole captured amount refunds the order (unshipped sub-orders are
-    cancelled and their stock restocked if nothing shipped); part of it leaves the order
-    ``partially_refunded``: the rest of the order stands."""
+    """Money went back. The whole captured amount refunds the order (its sub-orders that have not
+    shipped are cancelled, and what has not shipped goes back to stock); part of it leaves the
+    order ``partially_refunded``: the rest of the order stands."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if amount_refunded >= amount and amount_refunded > 0:
         if can_transition(order.status, Order.Status.REFUNDED):
@@ -164,12 +164,14 @@ def order_refunds_changed(*, order_id: int, amount: Decimal, amount_refunded: De
 
 
 def _refund_effects(order: Order) -> None:
-    """A refunded order: unshipped sub-orders are cancelled; stock goes back only if nothing shipped."""
-    if not VendorOrder.objects.filter(order=order, status=VendorOrder.Status.SHIPPED).exists():
-        vendor_orders_transition(order, VendorOrder.Status.CANCELLED)
-        order_release_stock(order=order)
-    else:
-        vendor_orders_transition(order, VendorOrder.Status.CANCELLED, only_from={VendorOrder.Status.PENDING})
+    """A refunded order ships nothing more (a refunded order cannot ship): its sub-orders that have
+    not shipped are cancelled — one that shipped a first parcel too, the refund covered it all —
+    and the units neither shipped nor cancelled go back to stock, once. Shipped sub-orders stay
+    shipped."""
+    vendor_orders_transition(
+        order, VendorOrder.Status.CANCELLED, only_from={VendorOrder.Status.PENDING, VendorOrder.Status.PROCESSING}
+    )
+    order_release_stock(order=order)
 
 
 # --- cancel / refund -----------------------------------------------------------------------
@@ -192,8 +194,8 @@ def order_cancel(*, order: Order, reason: str = "cancelled by the customer") -> 
 
 
 def order_refund(*, order: Order, reason: str = "refunded by staff") -> Order:
-    """Refunds a paid order in full (staff): what is left of the payment goes back. Stock goes
-    back only if nothing shipped."""
+    """Refunds a paid order in full (staff): what is left of the payment goes back, the sub-orders
+    that have not shipped are cancelled, and what has not shipped goes back to stock."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         order_transition(order, Order.Status.REFUNDED, cancel_reason=reason[:200])

@@ -447,3 +447,27 @@ def test_a_vendor_cancelling_a_whole_single_vendor_order_puts_each_unit_back_onc
     # the whole payment went back, so the order is refunded; the two lamps are on sale again, once
     assert Order.objects.get(pk=order.pk).status == "refunded"
     assert _stock(lamp) == 10
+
+
+def test_a_refunded_order_ships_nothing_more_and_what_did_not_ship_goes_back_on_sale(
+    api_client, sale, django_capture_on_commit_callbacks, settings
+):
+    from agora.orders.fulfilment import late_sub_orders
+    from agora.orders.services import order_refund
+
+    lamp, shade, mug = sale["variants"]
+    # B ships everything; A ships one of its two lamps and nothing else
+    assert sale["b"].post(f"/api/v1/vendor/orders/{sale['vo_b'].pk}/parcels/", {}, format="json").status_code == 201
+    parcels = f"/api/v1/vendor/orders/{sale['vo_a'].pk}/parcels/"
+    body = {"lines": [{"line": sale["lamp"].pk, "quantity": 1}]}
+    assert sale["a"].post(parcels, body, format="json").status_code == 201
+    # staff refund the whole order
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order=sale["order"])
+    statuses = dict(VendorOrder.objects.filter(order=sale["order"]).values_list("pk", "status"))
+    assert statuses == {sale["vo_a"].pk: "cancelled", sale["vo_b"].pk: "shipped"}
+    # the lamp left in the warehouse and the shade are on sale again; what shipped is not
+    assert (_stock(lamp), _stock(shade), _stock(mug)) == (9, 10, 7)
+    # and nobody is told to ship the rest of a refunded order
+    assert not late_sub_orders(now=timezone.now() + timedelta(days=365)).filter(order=sale["order"]).exists()
+    assert sale["a"].post(parcels, {}, format="json").status_code == 409
