@@ -106,7 +106,7 @@ class CappedCountPaginator(DjangoPaginator):
         if self.count_known:
             return super().page(number)
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
+        bottom = _offset(number, self.per_page, self.error_messages)
         rows = (
             []
             if self.queryset.query.is_empty()
@@ -136,6 +136,18 @@ def _page_number(number: Any, messages: dict[str, Any]) -> int:
     return number
 
 
+# PostgreSQL's OFFSET is a bigint: a page that would start past it can hold no row.
+_MAX_OFFSET = 2**63 - 1
+
+
+def _offset(number: int, per_page: int, messages: dict[str, Any]) -> int:
+    """Where page ``number`` starts; a page no list can reach is a 404, as any page past the end."""
+    offset = (number - 1) * per_page
+    if offset > _MAX_OFFSET:
+        raise EmptyPage(messages["no_results"])
+    return offset
+
+
 class Windowed(Protocol):
     """A list read a page at a time, the count of all its rows with each page."""
 
@@ -161,7 +173,7 @@ class WindowPaginator(DjangoPaginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         windowed: Windowed = self.object_list  # type: ignore[assignment]  # the list this paginator is for
-        rows, count = windowed.window((number - 1) * self.per_page, self.per_page)
+        rows, count = windowed.window(_offset(number, self.per_page, self.error_messages), self.per_page)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         self.__dict__["count"] = count

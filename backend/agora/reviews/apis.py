@@ -21,6 +21,7 @@ from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
 from agora.reviews import selectors, services
 from agora.reviews.models import Review
 from agora.reviews.serializers import (
+    MyPurchasesQuerySerializer,
     MyReviewSerializer,
     ProductReviewsPageSerializer,
     PublicReviewQuerySerializer,
@@ -200,17 +201,14 @@ class MyPurchasesApi(APIView):
     @extend_schema(
         tags=["reviews"],
         operation_id="my_purchases_list",
-        parameters=[
-            OpenApiParameter("order", OpenApiTypes.STR, description="Only the lines of this order (its number)."),
-            PAGE,
-            PAGE_SIZE,
-        ],
-        responses={200: paginated(PurchaseSerializer, "PaginatedPurchaseList"), **ERRORS(401)},
+        parameters=[MyPurchasesQuerySerializer, PAGE, PAGE_SIZE],
+        responses={200: paginated(PurchaseSerializer, "PaginatedPurchaseList"), **ERRORS(400, 401)},
         description="The caller's purchases that shipped, newest order first, each with its review (or the "
         "`review` action while it has none).",
     )
     def get(self, request):
-        order = (request.query_params.get("order") or "")[:20] or None
+        # A text the database could not hold (a NUL) is a 400; a longer one can be no order number.
+        order = validated(MyPurchasesQuerySerializer, request.query_params.dict()).get("order", "")[:20] or None
         return _paginated(
             request, self, selectors.my_purchases(user=request.user, order_number=order), PurchaseSerializer
         )

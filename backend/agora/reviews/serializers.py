@@ -48,6 +48,12 @@ class PublicReviewQuerySerializer(serializers.Serializer):
     )
 
 
+class MyPurchasesQuerySerializer(serializers.Serializer):
+    order = serializers.CharField(
+        required=False, allow_blank=True, help_text="Only the lines of this order (its number)."
+    )
+
+
 # --- output --------------------------------------------------------------------------------------
 
 

@@ -68,3 +68,20 @@ def test_nul_bytes_in_query_values_and_paths_are_a_4xx(path):
     r = Client().get(path)
     assert 400 <= r.status_code < 500, (path, r.status_code, r.content[:200])
     assert r.json()["error"]["code"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/checkout/"])
+@pytest.mark.parametrize("body", ["[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000])
+def test_a_body_nested_deeper_than_json_can_be_read_is_a_400(api_client, url, body):
+    r = api_client.generic("POST", url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert r.status_code == 400, (url, r.status_code, r.content[:200])
+    assert r.json()["error"]["code"] == "validation_error"
+
+
+def test_a_page_past_any_list_of_order_history_is_a_404(user):
+    from testing.clients import client_for
+
+    client = client_for(user)
+    for page in ("99999999999999999999", "461168601842738791"):
+        r = client.get(f"/api/v1/orders/?page={page}")
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", (page, r.content[:200])

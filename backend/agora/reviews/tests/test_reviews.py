@@ -261,6 +261,10 @@ def test_purchases_say_what_can_be_reviewed(bought):
     pk = write(bought).json()["id"]
     [purchase] = bought.client.get("/api/v1/me/purchases/").json()["results"]
     assert purchase["review_id"] == pk and purchase["actions"] == []
+    # an order number that cannot be one finds nothing; one the database cannot hold is a 400
+    assert bought.client.get(f"/api/v1/me/purchases/?order={bought.order.number}x").json()["results"] == []
+    bad = bought.client.get("/api/v1/me/purchases/?order=AG-%00")
+    assert bad.status_code == 400 and "order" in bad.json()["error"]["details"]
 
 
 def test_public_reviews_of_a_hidden_product_are_404_and_cached_reads_cost_no_query(
