@@ -72,7 +72,7 @@ def vendor_entry_list(
         qs = qs.filter(type__in=types)
     if date_from:
         qs = qs.filter(created_at__gte=_start_of(date_from))
-    if date_to:
+    if date_to and date_to < date.max:  # the last day there is bounds nothing
         qs = qs.filter(created_at__lt=_start_of(date_to + timedelta(days=1)))
     if currency:
         qs = qs.filter(currency=currency.upper())
@@ -161,6 +161,8 @@ def vendor_statement(*, vendor: Vendor, month: date) -> Statement:
     """Everything booked in one calendar month: per currency the balance before it (opening), the
     totals by type and the balance after it (closing = opening + the month's entries), and the
     entries themselves, oldest first. 404 for a month that has not started yet."""
+    if month.replace(day=1) > timezone.localdate():  # before its bounds: December 9999 has no end
+        raise StatementNotFound()
     start, end = month_bounds(month)
     if start > timezone.now():
         raise StatementNotFound()

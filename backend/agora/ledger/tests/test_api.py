@@ -51,6 +51,8 @@ def test_the_ledger_lists_entries_newest_first_and_filters_by_type_and_date(sell
     today = timezone.localdate().isoformat()
     assert client.get(f"/api/v1/vendor/ledger/?date_from={today}&date_to={today}").json()["count"] == 4
     assert client.get("/api/v1/vendor/ledger/?date_to=2001-01-01").json()["count"] == 0
+    # the last day a date can be bounds nothing
+    assert client.get("/api/v1/vendor/ledger/?date_from=0001-01-01&date_to=9999-12-31").json()["count"] == 4
 
 
 @pytest.mark.parametrize(
@@ -105,7 +107,7 @@ def test_the_monthly_statement_as_json_csv_and_pdf(seller):
     assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 800
 
 
-@pytest.mark.parametrize("month", ["2024-13", "1999-01", "next", "2999-01"])
+@pytest.mark.parametrize("month", ["2024-13", "1999-01", "next", "2999-01", "9999-12"])
 def test_a_statement_of_no_month_or_a_future_one_is_404(seller, month):
     for suffix in ("", "csv/", "pdf/"):
         r = client_for(seller.user).get(f"/api/v1/vendor/statements/{month}/{suffix}")
