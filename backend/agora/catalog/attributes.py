@@ -49,3 +49,31 @@ def attribute_pairs(attributes: Any) -> Iterator[tuple[str, str]]:
             if value is not None and (key, value) not in seen:
                 seen.add((key, value))
                 yield key, value
+
+
+# How deep a product's attributes may nest: {"size": {"ml": 350}} is 2, a list of objects under a
+# key 3. Deeper has no use in a shop, and past a few hundred levels the JSON renderer and the
+# search document's walk give up (a 500 on every read of the product).
+MAX_DEPTH = 5
+TOO_DEEP = f"Attributes may nest at most {MAX_DEPTH} levels deep."
+NUL = "Attributes may not contain the NUL character."
+
+
+def attributes_problem(attributes: Any) -> str | None:
+    """Why a product's ``attributes`` cannot be stored (None when they can): nested deeper than
+    MAX_DEPTH, or a NUL character in a key or a text (PostgreSQL's JSON cannot hold it)."""
+    stack: list[tuple[Any, int]] = [(attributes, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                return TOO_DEEP
+            if isinstance(value, dict):
+                if any("\x00" in str(key) for key in value):
+                    return NUL
+                stack.extend((item, depth + 1) for item in value.values())
+            else:
+                stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and "\x00" in value:
+            return NUL
+    return None

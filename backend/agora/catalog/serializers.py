@@ -5,6 +5,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agora.catalog.attributes import MAX_DEPTH, attributes_problem
 from agora.catalog.models import ImportJob, Product, ProductImage, Variant
 from agora.catalog.selectors import ORDERINGS, SUMMARY_FIELDS, file_url
 from agora.core.serializers import MoneyField, StrictInputSerializer, rating_fields
@@ -180,19 +181,29 @@ class VariantInputSerializer(StrictInputSerializer):
         return attrs
 
 
+ATTRIBUTES_HELP = (
+    f'Free-form details, e.g. {{"material": "oak", "size": {{"ml": 350}}}}: at most {MAX_DEPTH} levels deep.'
+)
+
+
 class ProductInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     category = serializers.SlugField(help_text="Category slug.")
-    attributes = serializers.DictField(required=False, default=dict)
+    attributes = serializers.DictField(required=False, default=dict, help_text=ATTRIBUTES_HELP)
     variants = VariantInputSerializer(many=True, required=False, default=list, max_length=100)
+
+    def validate_attributes(self, value: dict[str, Any]) -> dict[str, Any]:
+        if problem := attributes_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class ProductUpdateInputSerializer(ProductInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     category = serializers.SlugField(required=False)
-    attributes = serializers.DictField(required=False)
+    attributes = serializers.DictField(required=False, help_text=ATTRIBUTES_HELP)
     variants = VariantInputSerializer(
         many=True,
         required=False,

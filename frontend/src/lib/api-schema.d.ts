@@ -2494,6 +2494,7 @@ export interface components {
             name?: string;
             description?: string;
             category?: string;
+            /** @description Free-form details, e.g. {"material": "oak", "size": {"ml": 350}}: at most 5 levels deep. */
             attributes?: {
                 [key: string]: unknown;
             };
@@ -2698,6 +2699,7 @@ export interface components {
             description: string;
             /** @description Category slug. */
             category: string;
+            /** @description Free-form details, e.g. {"material": "oak", "size": {"ml": 350}}: at most 5 levels deep. */
             attributes?: {
                 [key: string]: unknown;
             };
@@ -4914,6 +4916,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedPurchaseList"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description not_authenticated */

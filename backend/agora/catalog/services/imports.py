@@ -31,6 +31,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from agora.catalog import errors
+from agora.catalog.attributes import attributes_problem
 from agora.catalog.locks import lock_products, lock_variants
 from agora.catalog.models import Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.notifications import import_finished
@@ -203,10 +204,12 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     if cell("attributes"):
         try:
             attributes = json.loads(cell("attributes"))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past what the decoder follows
             attributes = None
         if not isinstance(attributes, dict):
             return 'attributes: must be a JSON object, e.g. {"colour": "red"}.'
+        if problem := attributes_problem(attributes):
+            return f"attributes: {problem}"
     usku = sku.upper()
     if usku in run.seen_skus:
         return f"sku: {sku} already appears in row {run.seen_skus[usku]}."

@@ -105,13 +105,19 @@ def _require_approved(vendor: Vendor) -> None:
 
 
 def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[VariantItem]) -> None:
-    """SKUs unique within the list and among the vendor's other variants; ids must be the product's."""
+    """SKUs unique within the list and among the vendor's other variants; ids must be the product's,
+    each once."""
     problems: list[dict[str, list[str]]] = [{} for _ in items]
     own_ids = set(product.variants.filter(is_active=True).values_list("pk", flat=True)) if product else set()
     seen: dict[str, int] = {}
+    seen_ids: set[int] = set()
     for i, item in enumerate(items):
         if item.get("id") is not None and item["id"] not in own_ids:
             problems[i].setdefault("id", []).append(errors.UNKNOWN_VARIANT)
+        elif item.get("id") is not None:
+            if item["id"] in seen_ids:  # two instructions for one variant: which is meant?
+                problems[i].setdefault("id", []).append(errors.VARIANT_REPEATED)
+            seen_ids.add(item["id"])
         if "sku" not in item:  # an unknown id that left its SKU out: nothing to compare
             continue
         sku = item["sku"].upper()

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from agora.catalog import errors
+from agora.catalog import attributes, errors
 from agora.catalog.models import ImportJob, Product, Variant
 from agora.catalog.services import imports as import_services
 from agora.catalog.tests.conftest import upload
@@ -148,6 +148,25 @@ def test_rows_create_and_upsert_by_sku_while_bad_rows_are_reported(vendor_client
         "row": 6,
         "message": "price: must be at least 0.01.",
     }
+
+
+def test_attributes_the_database_could_not_hold_are_row_errors_not_a_failed_import(vendor_client, vendor, category):
+    deep = '"' + '{""a"": ' * 6 + "1" + "}" * 6 + '"'
+    very_deep = '"' + "[" * 3000 + "]" * 3000 + '"'
+    data = csv_file(
+        'NUL-1,Lamp,X,1.00,1,home,,"{""colour"": ""re\\u0000d""}"',  # 2: a NUL, written as JSON writes it
+        f"DEEP-1,Lamp,X,1.00,1,home,,{deep}",  # 3: six levels
+        f"DEEP-2,Lamp,X,1.00,1,home,,{very_deep}",  # 4: past what a JSON decoder follows
+        'OK-1,Lamp,X,1.00,1,home,,"{""size"": {""ml"": 350}}"',  # 5: fine
+    )
+    job = run(post(vendor_client, data).json()["id"])
+    assert job.status == "succeeded" and (job.created, job.error_count) == (1, 3)
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (2, f"attributes: {attributes.NUL}"),
+        (3, f"attributes: {attributes.TOO_DEEP}"),
+        (4, 'attributes: must be a JSON object, e.g. {"colour": "red"}.'),
+    ]
+    assert Variant.objects.get(sku="OK-1").product.attributes == {"size": {"ml": 350}}
 
 
 def test_rerunning_an_import_updates_instead_of_duplicating(vendor_client, vendor, category):

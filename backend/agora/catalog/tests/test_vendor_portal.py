@@ -68,6 +68,12 @@ def test_vendor_list_shows_only_own_products(vendor_client, vendor, other_produc
         ({"category": "no-such-category"}, "category"),
         ({"status": "approved"}, "status"),
         ({"name": ""}, "name"),
+        # PostgreSQL's JSON cannot hold a NUL; nesting past a few levels has no use and breaks reads
+        ({"attributes": {"colour": "re\x00d"}}, "attributes"),
+        ({"attributes": {"co\x00lour": "red"}}, "attributes"),
+        ({"attributes": {"size": ["S", {"eu": "M\x00"}]}}, "attributes"),
+        ({"attributes": {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}}}, "attributes"),
+        ({"attributes": {"a": [[[[["deep"]]]]]}}, "attributes"),
         (
             {
                 "variants": [
@@ -138,6 +144,31 @@ def test_patch_with_a_variant_of_another_product_is_400(vendor_client, vendor, c
     assert response.status_code == 400
     assert response.json()["error"]["details"]["variants"][0] == {"id": [errors.UNKNOWN_VARIANT]}
     assert foreign.__class__.objects.get(pk=foreign.pk).sku == foreign.sku
+
+
+def test_attributes_nested_a_few_levels_are_kept(vendor_client, category):
+    attributes = {"material": "oak", "size": {"ml": 350}, "care": [{"wash": {"max": "30°C"}}]}
+    response = vendor_client.post(URL, payload(attributes=attributes), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["attributes"] == attributes
+
+
+def test_a_variant_listed_twice_in_one_patch_is_400_and_changes_nothing(vendor_client, category):
+    body = vendor_client.post(URL, payload(), format="json").json()
+    first = body["variants"][0]
+    response = vendor_client.patch(
+        f"{URL}{body['id']}/",
+        {
+            "variants": [
+                {"id": first["id"], "sku": "KEEP-1", "name": "a", "price": "1.00", "stock": 1},
+                {"id": first["id"], "sku": "KEEP-2", "name": "b", "price": "2.00", "stock": 500},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["variants"][1] == {"id": [errors.VARIANT_REPEATED]}
+    assert vendor_client.get(f"{URL}{body['id']}/").json() == body
 
 
 def test_bad_patch_changes_nothing(vendor_client, category):
