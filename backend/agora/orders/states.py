@@ -44,6 +44,10 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 # Cancelling is possible until something shipped (checked against the sub-orders too).
 CANCELLABLE = {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
+# Paid and not closed: its sub-orders are processed and shipped.
+OPEN_PAID = {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
+# Closed: the money goes back to the customer (void or refund of what is left).
+CLOSED = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PAYMENT_FAILED}
 
 
 def can_cancel(status: str, sub_order_statuses: Iterable[str], units_shipped: Iterable[int]) -> bool:
@@ -57,11 +61,6 @@ def can_cancel(status: str, sub_order_statuses: Iterable[str], units_shipped: It
         and not any(units_shipped)
     )
 
-
-# Paid and not closed: its sub-orders are processed and shipped.
-OPEN_PAID = {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_REFUNDED}
-# Closed: the money goes back to the customer (void or refund of what is left).
-CLOSED = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PAYMENT_FAILED}
 
 VENDOR_ORDER_TRANSITIONS: dict[str, set[str]] = {
     SubOrderStatus.PENDING: {SubOrderStatus.PROCESSING, SubOrderStatus.CANCELLED},
