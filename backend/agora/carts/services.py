@@ -111,7 +111,8 @@ def cart_remove_item(*, cart: Cart, item_id: int) -> None:
 @transaction.atomic
 def cart_merge(*, user: User, token: str) -> Cart:
     """Moves a guest cart's lines into the user's cart: quantities summed and capped by stock
-    (and 99); lines that cannot be bought are kept, flagged. The guest cart is left empty."""
+    (and 99), each line with the price it was added at; lines that cannot be bought are kept,
+    flagged. The guest cart is left empty."""
     cart, _ = Cart.objects.get_or_create(user=user)
     if token == cart.token:
         return cart
@@ -126,12 +127,12 @@ def cart_merge(*, user: User, token: str) -> Cart:
         wanted = min(item.quantity + (mine[variant.pk].quantity if variant.pk in mine else 0), MAX_QUANTITY)
         if variant_is_purchasable(variant) and variant.stock > 0:
             wanted = min(wanted, variant.stock)
+        # Each line keeps the price it was added at: one that changed since shows as changed, and
+        # checkout reports it (the guest was shown the old one).
         if variant.pk in mine:
-            CartItem.objects.filter(pk=mine[variant.pk].pk).update(
-                quantity=wanted, unit_price=variant.price, updated_at=timezone.now()
-            )
+            CartItem.objects.filter(pk=mine[variant.pk].pk).update(quantity=wanted, updated_at=timezone.now())
         else:
-            CartItem.objects.create(cart=cart, variant=variant, quantity=wanted, unit_price=variant.price)
+            CartItem.objects.create(cart=cart, variant=variant, quantity=wanted, unit_price=item.unit_price)
     guest.items.all().delete()
     _touch(guest)
     _touch(cart)

@@ -156,6 +156,8 @@ class CheckoutResult:
     payment: Payment | None = None
     price_changes: list[dict[str, Any]] = field(default_factory=list)
     cart_id: int | None = None  # the cart the order was placed from (its lines come back if payment fails)
+    # The cart's lines as they were (variant, quantity, price when added): what comes back.
+    cart_lines: tuple[CartLineInfo, ...] = ()
 
 
 # --- the entry points ---------------------------------------------------------------------------
@@ -250,7 +252,9 @@ def _checkout_remote(
         result = _place_order(request, email, method, holds_stock=True)
     info = result.answer
     assert isinstance(info, OrderAnswer)
-    lines = tuple((line.variant_id, line.quantity, line.unit_price) for line in info.lines if line.variant_id)
+    # The cart gets back its lines as they were, each with the price it was added at: a retry
+    # reports a price that changed since, as the first try did.
+    lines = tuple((line.variant_id, line.quantity, line.price_when_added) for line in result.cart_lines)
     result.payment = _pay_remote(
         gateway, result.order, email, request.payment_token, cart_id=result.cart_id, lines=lines
     )
@@ -333,7 +337,13 @@ def _place_order(
         lines=lines,
         vendor_orders=[SubOrderAnswer(vo, [ln for ln in lines if ln.vendor_order_id == vo.pk]) for vo in vendor_orders],
     )
-    return CheckoutResult(order=order, answer=answer, price_changes=_price_changes(info, stock), cart_id=info.cart_id)
+    return CheckoutResult(
+        order=order,
+        answer=answer,
+        price_changes=_price_changes(info, stock),
+        cart_id=info.cart_id,
+        cart_lines=info.lines,
+    )
 
 
 def _user_cart_lock_query(user_id: int) -> QuerySet[Cart, Any]:

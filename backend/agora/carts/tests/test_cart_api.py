@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -7,7 +8,7 @@ from django.utils import timezone
 from agora.carts.errors import CartItemNotFound, CartNotFound, QuantityTooLarge, VariantUnavailable
 from agora.carts.models import Cart, CartItem
 from agora.carts.tests.factories import CartFactory, CartItemFactory, sellable_variant
-from agora.catalog.models import Product
+from agora.catalog.models import Product, Variant
 from agora.vendors.models import Vendor
 from testing.clients import client_for
 
@@ -212,6 +213,25 @@ def test_merge_sums_quantities_capped_by_stock_and_empties_the_guest_cart(api_cl
     assert lines[gone.pk]["problem"] == "unavailable"
     # and the guest cart is empty
     assert api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token).json()["items"] == []
+
+
+def test_merged_lines_keep_the_price_they_were_added_at(api_client, user):
+    # given a guest line added at 10.00, the user's own line at 20.00, and both prices up since
+    guest_only, shared = sellable_variant(price="10.00", stock=9), sellable_variant(price="20.00", stock=9)
+    token = guest_cart(api_client)
+    add(api_client, token, guest_only.pk, 1)
+    add(api_client, token, shared.pk, 1)
+    client = client_for(user)
+    add(client, None, shared.pk, 1)
+    Variant.objects.filter(pk=guest_only.pk).update(price=Decimal("12.00"))
+    Variant.objects.filter(pk=shared.pk).update(price=Decimal("25.00"))
+    # when the user merges the guest cart
+    lines = {
+        line["variant"]["id"]: line for line in client.post("/api/v1/cart/merge/", {"token": token}).json()["items"]
+    }
+    # then each line still says what it was added at, and that the price changed
+    assert (lines[guest_only.pk]["price_when_added"], lines[guest_only.pk]["price_changed"]) == ("10.00", True)
+    assert (lines[shared.pk]["price_when_added"], lines[shared.pk]["price_changed"]) == ("20.00", True)
 
 
 def test_merge_refuses_unknown_tokens_and_other_users_carts(api_client, user, make_user):

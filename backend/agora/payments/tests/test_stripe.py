@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -187,6 +188,25 @@ def test_stripe_unreachable_at_checkout_is_a_503_and_keeps_nothing(api_client, s
     # the same key can be retried once Stripe is back
     stripe_api.down = False
     assert post_checkout(api_client, token=cart.token, payment_method="stripe", key="retry-me").status_code == 201
+
+
+def test_a_checkout_retried_after_an_outage_still_tells_of_a_price_that_changed(api_client, stripe_api):
+    # given a line added at 10.00 whose price is now 12.00
+    variant = sellable_variant(price="10.00", stock=3)
+    cart = fill_cart(CartFactory.create(), (variant, 1))
+    Variant.objects.filter(pk=variant.pk).update(price=Decimal("12.00"))
+    # when Stripe cannot be reached, the cart gets its line back as it was
+    stripe_api.down = True
+    assert post_checkout(api_client, token=cart.token, payment_method="stripe", key="again").status_code == 503
+    line = api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=cart.token).json()["items"][0]
+    assert (line["price_when_added"], line["price_changed"]) == ("10.00", True)
+    # and the retry tells the shopper what the first try would have
+    stripe_api.down = False
+    r = post_checkout(api_client, token=cart.token, payment_method="stripe", key="again")
+    assert r.status_code == 201
+    assert r.json()["price_changes"] == [
+        {"variant_id": variant.pk, "sku": variant.sku, "price_in_cart": "10.00", "price_charged": "12.00"}
+    ]
 
 
 def test_an_event_for_an_unknown_payment_is_recorded_and_ignored(api_client, stripe_api):
