@@ -148,7 +148,9 @@ class VendorOrder(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     vendor_order = models.ForeignKey(VendorOrder, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey("catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: an ordered variant is archived, never deleted (catalog.services.products), so the
+    # shoppers' carts and wishlists that hold it show it as unavailable instead of losing it.
+    variant = models.ForeignKey("catalog.Variant", null=True, on_delete=models.PROTECT, related_name="+")
     product_slug = models.CharField(max_length=240)
     product_name = models.CharField(max_length=200)
     variant_name = models.CharField(max_length=120)

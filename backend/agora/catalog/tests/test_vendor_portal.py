@@ -1,12 +1,12 @@
 from decimal import Decimal
 
 import pytest
-from django.db.models import ProtectedError
 
 from agora.catalog import errors
 from agora.catalog.models import Product, Variant
 from agora.catalog.tests.conftest import image_bytes, upload
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from agora.orders.models import OrderLine
 from agora.search.models import PendingIndex
 
 pytestmark = pytest.mark.django_db
@@ -182,23 +182,45 @@ def test_bad_patch_changes_nothing(vendor_client, category):
     assert vendor_client.get(f"{URL}{body['id']}/").json() == body
 
 
-def test_removed_variant_that_was_ordered_is_archived(vendor, monkeypatch, category):
-    from agora.catalog import services
+def _ordered_and_in_a_cart(api_client, variant) -> str:
+    """Someone bought ``variant``, and another shopper has it in a cart: returns that cart's token."""
+    from agora.carts.tests.factories import CartFactory
+    from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 
-    product = ProductFactory.create(vendor=vendor, category=category, variants=2)
+    shipping_methods()
+    assert post_checkout(api_client, token=fill_cart(CartFactory.create(), (variant, 1)).token).status_code == 201
+    return fill_cart(CartFactory.create(), (variant, 1)).token
+
+
+def test_a_removed_variant_that_was_ordered_is_archived_and_carts_show_it_unavailable(
+    vendor_client, vendor, category, api_client
+):
+    product = ProductFactory.create(vendor=vendor, category=category, variants=2, status="approved")
     keep, ordered = product.variants.order_by("pk")
-
-    def protected(self, *a, **k):
-        raise ProtectedError("referenced by an order line", {self})
-
-    monkeypatch.setattr(Variant, "delete", protected)
-    services.product_update(
-        product=product,
-        data={"variants": [{"id": keep.pk, "sku": keep.sku, "name": keep.name, "price": keep.price, "stock": 1}]},
-    )
+    Variant.objects.filter(pk=ordered.pk).update(stock=5)
+    cart_token = _ordered_and_in_a_cart(api_client, ordered)
+    body = {"variants": [{"id": keep.pk, "sku": keep.sku, "name": keep.name, "price": str(keep.price), "stock": 1}]}
+    assert vendor_client.patch(f"{URL}{product.pk}/", body, format="json").status_code == 200
+    # the order keeps its variant, which is archived, not deleted
     ordered.refresh_from_db()
-    assert ordered.is_active is False
+    assert ordered.is_active is False and OrderLine.objects.get().variant_id == ordered.pk
     assert list(product.variants.filter(is_active=True)) == [keep]
+    # and the other shopper's cart still shows the line, as unavailable
+    [line] = api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=cart_token).json()["items"]
+    assert (line["variant"]["id"], line["problem"]) == (ordered.pk, "unavailable")
+
+
+def test_deleting_a_product_that_was_ordered_archives_it(vendor_client, vendor, category, api_client):
+    product = ProductFactory.create(vendor=vendor, category=category, variants=1, status="approved")
+    variant = product.variants.get()
+    cart_token = _ordered_and_in_a_cart(api_client, variant)
+    assert vendor_client.delete(f"{URL}{product.pk}/").status_code == 204
+    product.refresh_from_db()
+    assert product.status == "archived" and not product.variants.filter(is_active=True).exists()
+    assert OrderLine.objects.get().variant_id == variant.pk
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
+    [line] = api_client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=cart_token).json()["items"]
+    assert line["problem"] == "unavailable"
 
 
 def test_editing_content_of_an_approved_product_sends_it_back_to_review(vendor_client, vendor, category):
