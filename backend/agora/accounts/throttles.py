@@ -40,6 +40,13 @@ class ScopedRateThrottle(ClientIpThrottleMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+def email_key(email: str) -> str:
+    """An address as the throttles count it: folded at least as far as the account lookup folds it
+    (``email__iexact`` is PostgreSQL's UPPER, which makes a long s (U+017F) and an "s" one account, where
+    Python's lower() keeps them apart), so no spelling of an account gets a budget of its own."""
+    return email.strip().upper()
+
+
 class FailedLoginThrottle(ClientIpThrottleMixin, BaseThrottle):
     """Refuses sign-in attempts once an account or an address has too many recent failures.
 
@@ -49,9 +56,9 @@ class FailedLoginThrottle(ClientIpThrottleMixin, BaseThrottle):
 
     def _keys(self, request) -> dict[str, str]:
         if request.user is not None and getattr(request.user, "is_authenticated", False):
-            email = request.user.email.lower()  # a signed-in caller re-entering their password
+            email = email_key(request.user.email)  # a signed-in caller re-entering their password
         else:
-            email = str(request.data.get("email", "") if hasattr(request.data, "get") else "").strip().lower()
+            email = email_key(str(request.data.get("email", "") if hasattr(request.data, "get") else ""))
         keys = {"login_ip": f"throttle:login:ip:{self.get_ident(request)}"}
         if email:
             keys["login_account"] = f"throttle:login:acct:{email}"
@@ -98,7 +105,7 @@ class PasswordResetEmailThrottle(ScopedRateThrottle):
         email = request.data.get("email", "") if hasattr(request.data, "get") else ""
         if not isinstance(email, str) or not email.strip():
             return None
-        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        ident = hashlib.sha256(email_key(email).encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -103,6 +103,16 @@ def test_failed_logins_are_throttled_per_account(api_client, user):
     assert other.status_code == 401
 
 
+def test_every_spelling_the_account_lookup_accepts_counts_against_the_same_account(api_client, make_user):
+    # PostgreSQL's UPPER (email__iexact) folds U+017F (long s) to S and U+0131 (dotless i) to I
+    user = make_user(email="sam.smith@example.com")
+    for i in range(10):
+        assert login(api_client, "SAM.SMITH@example.com", f"wrong-{i}").status_code == 401
+    for spelling in ("\u017fam.smith@example.com", "sam.sm\u0131th@example.com", user.email):
+        r = api_client.post(TOKEN, {"email": spelling, "password": PASSWORD}, REMOTE_ADDR="10.7.7.7")
+        assert r.status_code == 429, (spelling, r.status_code)
+
+
 def test_failed_logins_are_throttled_per_address(api_client, settings, make_user):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -121,6 +121,23 @@ def test_reset_requests_are_throttled_per_address(api_client, user, settings):
     assert len(deliver_all()) == 2
 
 
+def test_a_reset_address_is_throttled_however_it_is_spelt(api_client, user, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "password_reset_email": "2/hour",
+        },
+    }
+    local, domain = user.email.split("@")
+    spellings = [user.email, user.email.upper(), local.replace("s", "\u017f") + "@" + domain]
+    answers = [
+        api_client.post(RESET, {"email": spelling}, format="json", REMOTE_ADDR=f"10.3.0.{n}").status_code
+        for n, spelling in enumerate(spellings * 2)
+    ]
+    assert answers.count(202) == 2 and len(deliver_all()) <= 2
+
+
 def test_reset_requests_are_throttled_per_client(api_client, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
