@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.accounts import selectors, services
-from agora.accounts.errors import InvalidCredentials, InvalidRefreshToken, WrongCurrentPassword
+from agora.accounts.errors import InvalidCredentials, InvalidRefreshToken, WrongCurrentPassword, WrongPassword
 from agora.accounts.serializers import (
     AcceptedSerializer,
     AccountDeleteInputSerializer,
@@ -295,6 +295,11 @@ class EmailVerificationResendApi(APIView):
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    def get_throttles(self):
+        # Deleting asks for the password: wrong guesses are throttled like sign-ins, or a stolen
+        # access token could try passwords without end.
+        return [FailedLoginThrottle()] if self.request.method == "DELETE" else []
+
     @extend_schema(tags=["account"], responses={200: UserSerializer, **ERRORS(401)})
     def get(self, request):
         return Response(UserSerializer(request.user).data)
@@ -310,14 +315,19 @@ class MeApi(APIView):
     @extend_schema(
         tags=["account"],
         request=AccountDeleteInputSerializer,
-        responses={204: OpenApiResponse(description="Deleted and anonymised"), **ERRORS(400, 401, 409)},
+        responses={204: OpenApiResponse(description="Deleted and anonymised"), **ERRORS(400, 401, 409, 429)},
         description="Deletes the caller's account (the password confirms it): name, email, addresses, cart "
         "and the contact details and address of their orders are erased; orders, sub-orders and payments "
-        "stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor.",
+        "stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor. Wrong "
+        "passwords are throttled like sign-ins (429).",
     )
     def delete(self, request):
         data = validated(AccountDeleteInputSerializer, request.data)
-        services.account_delete(user=request.user, password=data["password"])
+        try:
+            services.account_delete(user=request.user, password=data["password"])
+        except WrongPassword:
+            FailedLoginThrottle().record_failure(request)
+            raise
         return _clear_refresh_cookie(Response(status=status.HTTP_204_NO_CONTENT))
 
 

@@ -271,7 +271,7 @@ export interface paths {
         get: operations["me_retrieve"];
         put?: never;
         post?: never;
-        /** @description Deletes the caller's account (the password confirms it): name, email, addresses, cart and the contact details and address of their orders are erased; orders, sub-orders and payments stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor. */
+        /** @description Deletes the caller's account (the password confirms it): name, email, addresses, cart and the contact details and address of their orders are erased; orders, sub-orders and payments stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor. Wrong passwords are throttled like sign-ins (429). */
         delete: operations["me_destroy"];
         options?: never;
         head?: never;
@@ -4444,6 +4444,15 @@ export interface operations {
             };
             /** @description conflict / insufficient_stock */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

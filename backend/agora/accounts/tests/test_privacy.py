@@ -148,6 +148,18 @@ def test_deleting_needs_the_password(shopper):
 
 
 @pytest.mark.django_db
+def test_wrong_passwords_at_deletion_are_throttled_like_sign_ins(shopper):
+    # a stolen access token must not be a way to try passwords without end
+    client = client_for(shopper)
+    for i in range(10):
+        assert client.delete(ME, {"password": f"guess-{i}"}, format="json").status_code == 400
+    r = client.delete(ME, {"password": PASSWORD}, format="json")
+    assert r.status_code == 429 and r.json()["error"]["code"] == "throttled"
+    assert User.objects.get(pk=shopper.pk).is_active
+    assert client.get(ME).status_code == 200  # reading the account is not throttled
+
+
+@pytest.mark.django_db
 def test_a_vendor_owner_cannot_delete_the_account(make_user):
     owner = VendorMembershipFactory.create().user
     r = client_for(owner).delete(ME, {"password": PASSWORD}, format="json")
