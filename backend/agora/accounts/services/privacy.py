@@ -70,9 +70,11 @@ def _personal_data(user: User) -> dict[str, Any]:
             }
             for a in user.addresses.all()
         ],
+        # The mail sent to the address is the account's once it proved it owns the address: anyone
+        # can sign up with someone else's (a guest's) and must not read or erase their mail.
         "emails": [
             {"template": n.template, "status": n.status, "created_at": n.created_at.isoformat()}
-            for n in notifications_to(email=user.email)
+            for n in (notifications_to(email=user.email) if user.email_verified_at else [])
         ],
     }
     for provider in providers():
@@ -133,15 +135,15 @@ def deleted_email(user: User) -> str:
 
 def account_delete(*, user: User, password: str) -> None:
     """Deletes the caller's account: after the password check, every personal field is erased
-    (name, email, addresses, cart, saved exports, emails sent, orders' contact and address) in
-    one transaction, while orders, sub-orders and payments stay for the books. The account can
+    (name, email, addresses, cart, saved exports, the emails sent to a verified address, orders'
+    contact and address) in one transaction, while orders, sub-orders and payments stay for the books. The account can
     no longer sign in and every session ends. A goodbye email goes to the old address and is
     then forgotten too."""
     if not user.check_password(password):
         raise WrongPassword()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        old_email, first_name = user.email, user.first_name
+        old_email, first_name, owned_address = user.email, user.first_name, user.email_verified_at is not None
         replacement = deleted_email(user)
         for provider in providers():
             provider.erase(user, replacement)
@@ -149,7 +151,8 @@ def account_delete(*, user: User, password: str) -> None:
             _delete_file(export)
         DataExport.objects.filter(user=user).delete()
         user.addresses.all().delete()
-        notifications_forget_recipient(email=old_email, replacement=replacement)
+        if owned_address:  # an unverified account's address may be someone else's, with their mail
+            notifications_forget_recipient(email=old_email, replacement=replacement)
         user.email = replacement
         user.first_name = ""
         user.last_name = ""

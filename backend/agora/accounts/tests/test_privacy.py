@@ -31,8 +31,8 @@ ME = "/api/v1/me/"
 
 @pytest.fixture
 def shopper(make_user):
-    """A shopper with an address, a paid order and a cart line."""
-    user = make_user(first_name="Ada", last_name="Lovelace")
+    """A shopper with a verified address, an address book entry, a paid order and a cart line."""
+    user = make_user(first_name="Ada", last_name="Lovelace", email_verified_at=timezone.now())
     AddressFactory.create(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
     shipping_methods()
     cart = fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 2))
@@ -206,3 +206,26 @@ def test_deleting_erases_personal_data_and_keeps_the_books(shopper, api_client):
     assert (
         api_client.post("/api/v1/auth/register/", {"email": email, "password": "a-long-passphrase"}).status_code == 201
     )
+
+
+@pytest.mark.django_db
+def test_an_unverified_account_neither_reads_nor_erases_the_mail_of_the_address_it_claims(api_client):
+    from agora.notifications.models import Notification
+
+    # given a guest's order, its confirmation sent and a parcel notice still queued
+    shipping_methods()
+    cart = fill_cart(CartFactory.create(), (sellable_variant(), 1))
+    assert post_checkout(api_client, token=cart.token, email="guest@example.com").status_code == 201
+    Notification.objects.create(template="parcel_shipped", to="guest@example.com", context={"n": 1}, key="parcel-1")
+    theirs = set(Notification.objects.filter(to="guest@example.com").values_list("pk", "status", "to"))
+    # when someone signs up with the guest's address, never verifies it, exports, then deletes the account
+    r = api_client.post("/api/v1/auth/register/", {"email": "guest@example.com", "password": "a-long-passphrase"})
+    assert r.status_code == 201
+    intruder = User.objects.get(email="guest@example.com")
+    assert data_export_build(export_id=DataExport.objects.create(user=intruder).pk) == "ready"
+    export = DataExport.objects.get(user=intruder)
+    with export.file.open("rb") as f:
+        assert json.load(f)["emails"] == []
+    assert client_for(intruder).delete(ME, {"password": "a-long-passphrase"}, format="json").status_code == 204
+    # then the guest's mail is as it was: addressed to them, the queued notice still to go
+    assert theirs <= set(Notification.objects.filter(to="guest@example.com").values_list("pk", "status", "to"))
