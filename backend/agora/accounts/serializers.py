@@ -25,6 +25,13 @@ class LoginInputSerializer(StrictInputSerializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     mode = serializers.ChoiceField(choices=TOKEN_MODES, default="json", help_text=MODE_HELP)
+    otp_token = serializers.RegexField(
+        r"^\s*\d{6,8}\s*$",
+        required=False,
+        help_text="Staff: the current code of their authenticator app (the admin's). Where the shop "
+        "requires two factors for staff (production), the staff endpoints answer 403 to a sign-in "
+        "without it; a code that does not verify fails the sign-in (401).",
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):

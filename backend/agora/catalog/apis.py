@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +32,7 @@ from agora.catalog.serializers import (
 )
 from agora.core.cache_versions import stamped_get, stamped_set
 from agora.core.pagination import CappedCountPagination, PageNumberPagination
+from agora.core.permissions import IsStaff
 from agora.core.schema import ERRORS, paginated, paginated_with_estimate
 from agora.core.serializers import validated
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
@@ -261,7 +262,7 @@ class VendorImportDetailApi(_VendorApi):
 
 
 class ModerationProductListApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],
@@ -275,7 +276,7 @@ class ModerationProductListApi(APIView):
 
 
 class ModerationProductApproveApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"], request=None, responses={200: VendorProductSerializer, **ERRORS(401, 403, 404, 409)}
@@ -286,7 +287,7 @@ class ModerationProductApproveApi(APIView):
 
 
 class ModerationProductRejectApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],

@@ -1,11 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.carts.apis import CART_TOKEN
 from agora.core.pagination import paginated_response
+from agora.core.permissions import IsStaff
 from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
 from agora.orders import selectors as order_selectors
@@ -182,7 +183,7 @@ class VendorReturnRefundApi(_VendorReturnAction):
 
 
 class StaffReturnListApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],
@@ -196,7 +197,7 @@ class StaffReturnListApi(APIView):
 
 
 class StaffReturnDecideApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],
@@ -211,7 +212,7 @@ class StaffReturnDecideApi(APIView):
 
 
 class StaffSubOrderCancelApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],

@@ -9,12 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.catalog.cache import product_detail_version
 from agora.core.pagination import PageNumberPagination
+from agora.core.permissions import IsStaff
 from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
 from agora.core.uploads import MULTIPART_OVERHEAD, BodyLimitMixin
@@ -261,7 +262,7 @@ class VendorReviewReplyApi(APIView):
 
 
 class ModerationReviewsApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],
@@ -285,7 +286,7 @@ class ModerationReviewsApi(APIView):
 
 
 class ModerationReviewApproveApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"], request=None, responses={200: StaffReviewSerializer, **ERRORS(401, 403, 404, 409)}
@@ -296,7 +297,7 @@ class ModerationReviewApproveApi(APIView):
 
 
 class ModerationReviewRejectApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],

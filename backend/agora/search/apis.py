@@ -1,12 +1,13 @@
 import orjson
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from agora.core.pagination import paginated_response
+from agora.core.permissions import IsStaff
 from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
 from agora.search import selectors, services
@@ -128,7 +129,7 @@ class QueryStatsApi(APIView):
     """Staff: searches that found nothing, left words out, or found few products (a sample, no
     personal data), most searched first — where a synonym or a stop word would help."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         tags=["moderation"],

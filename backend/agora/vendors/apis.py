@@ -1,9 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agora.core.permissions import IsStaff
 from agora.core.schema import ERRORS
 from agora.core.serializers import validated
 from agora.vendors import selectors, services
@@ -52,7 +53,7 @@ class VendorPublicApi(APIView):
 
 
 class VendorApproveApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(tags=["moderation"], request=None, responses={200: VendorSerializer, **ERRORS(401, 403, 404, 409)})
     def post(self, request, slug: str):
@@ -61,7 +62,7 @@ class VendorApproveApi(APIView):
 
 
 class VendorSuspendApi(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(tags=["moderation"], request=None, responses={200: VendorSerializer, **ERRORS(401, 403, 404, 409)})
     def post(self, request, slug: str):

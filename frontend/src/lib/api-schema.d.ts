@@ -2049,6 +2049,8 @@ export interface components {
              * @default json
              */
             mode: components["schemas"]["ModeEnum"];
+            /** @description Staff: the current code of their authenticator app (the admin's). Where the shop requires two factors for staff (production), the staff endpoints answer 403 to a sign-in without it; a code that does not verify fails the sign-in (401). */
+            otp_token?: string;
         };
         /**
          * @description An input serializer that refuses fields it does not know.

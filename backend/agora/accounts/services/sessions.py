@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -23,20 +24,40 @@ from agora.accounts.authentication import SESSION_VERSION_CLAIM, token_session_v
 from agora.accounts.errors import InvalidCredentials, InvalidRefreshToken
 from agora.accounts.models import User
 from agora.core.errors import ValidationFailed
+from agora.core.permissions import SECOND_FACTOR_CLAIM, has_second_factor
 
 
-def tokens_for(user: User) -> dict[str, str]:
+def tokens_for(user: User, *, second_factor: bool = False) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     refresh[SESSION_VERSION_CLAIM] = user.session_version  # copied into the access token
+    if second_factor:
+        refresh[SECOND_FACTOR_CLAIM] = True  # likewise: staff powers where 2FA is required
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def user_login(*, request: HttpRequest | Request | None, email: str, password: str) -> dict[str, str]:
+def _second_factor(user: User, otp_token: str) -> bool:
+    """Whether ``otp_token`` is the current code of the staff account's confirmed authenticator
+    (django-otp's TOTP device, the one the admin uses; it throttles wrong codes itself)."""
+    if not user.is_staff:
+        return False
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device is not None and device.verify_token(otp_token.strip())
+
+
+def user_login(
+    *, request: HttpRequest | Request | None, email: str, password: str, otp_token: str | None = None
+) -> dict[str, str]:
+    """Tokens for an email and password. A staff account may add its authenticator code
+    (``otp_token``): its tokens then carry the second factor staff endpoints need where
+    ADMIN_REQUIRE_2FA is on. A code that does not verify fails the sign-in like a wrong password."""
     user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
+    second_factor = bool(otp_token) and _second_factor(user, otp_token or "")
+    if otp_token and not second_factor:
+        raise InvalidCredentials()
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    return tokens_for(user)
+    return tokens_for(user, second_factor=second_factor)
 
 
 def _load(raw: str) -> RefreshToken:
@@ -61,7 +82,8 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         if user is None or token_session_version(token) != user.session_version:
             raise InvalidRefreshToken()
         BlacklistedToken.objects.create(token=outstanding)
-        return tokens_for(user)
+        # A sign-in's second factor lasts as long as its session (the refresh tokens' lifetime).
+        return tokens_for(user, second_factor=has_second_factor(token) and user.is_staff)
 
 
 def token_revoke(*, refresh: str) -> None:

@@ -229,3 +229,35 @@ def test_the_deploy_check_asks_for_a_secure_csrf_cookie(settings):
     assert backoffice_csrf_cookie(None) == []
     settings.CSRF_COOKIE_SECURE = False
     assert [w.id for w in backoffice_csrf_cookie(None)] == ["core.W004"]
+
+
+@pytest.mark.django_db
+def test_where_two_factors_are_required_the_staff_api_needs_a_sign_in_with_the_code(api_client, staff, settings):
+    from agora.vendors.models import Vendor
+    from agora.vendors.tests.factories import VendorFactory
+
+    settings.ADMIN_REQUIRE_2FA = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no need to wait a second in a test
+    pending = VendorFactory.create(status=Vendor.Status.PENDING)
+    approve = f"/api/v1/moderation/vendors/{pending.slug}/approve/"
+
+    def staff_call(access: str):
+        return api_client.post(approve, HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    # a staff password alone signs in, but opens no staff endpoint
+    password_only = api_client.post("/api/v1/auth/token/", {"email": staff.email, "password": PASSWORD}).json()
+    r = staff_call(password_only["access"])
+    assert r.status_code == 403 and "otp_token" in r.json()["error"]["message"]
+    assert Vendor.objects.get(pk=pending.pk).status == Vendor.Status.PENDING
+    # a code that is not the authenticator's fails the sign-in
+    device = TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+    wrong = f"{(int(_code(device)) + 1) % 10**device.digits:0{device.digits}d}"
+    body = {"email": staff.email, "password": PASSWORD}
+    assert api_client.post("/api/v1/auth/token/", {**body, "otp_token": wrong}).status_code == 401
+    # the right code: staff powers, which a refresh of the session keeps
+    tokens = api_client.post("/api/v1/auth/token/", {**body, "otp_token": _code(device)}).json()
+    refreshed = api_client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}).json()
+    assert staff_call(refreshed["access"]).status_code == 200
+    assert Vendor.objects.get(pk=pending.pk).status == Vendor.Status.APPROVED
+    # and the password-only session still opens nothing
+    assert staff_call(password_only["access"]).status_code == 403
