@@ -136,9 +136,9 @@ def deleted_email(user: User) -> str:
 def account_delete(*, user: User, password: str) -> None:
     """Deletes the caller's account: after the password check, every personal field is erased
     (name, email, addresses, cart, saved exports, the emails sent to a verified address, orders'
-    contact and address) in one transaction, while orders, sub-orders and payments stay for the books. The account can
-    no longer sign in and every session ends. A goodbye email goes to the old address and is
-    then forgotten too."""
+    contact and address) in one transaction, while orders, sub-orders and payments stay for the
+    books. The account can no longer sign in and every session ends. A goodbye email goes to the
+    old address and is then forgotten too."""
     if not user.check_password(password):
         raise WrongPassword()
     with transaction.atomic():
