@@ -111,6 +111,16 @@ def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api_client, cat
     assert empty.status_code == 200 and empty.json()["count"] == 0
 
 
+def test_no_next_link_leads_past_the_pages_a_search_may_reach(api_client, catalog, monkeypatch):
+    # five results, two a page, and (as if the window were 4 results) at most two pages
+    monkeypatch.setattr("agora.search.serializers.MAX_RESULT_WINDOW", 4)
+    monkeypatch.setattr("agora.search.apis.MAX_RESULT_WINDOW", 4, raising=False)
+    second = api_client.get(SEARCH, {"ordering": "price", "page_size": 2, "page": 2}).json()
+    assert second["count"] == 5 and len(second["results"]) == 2
+    assert second["next"] is None
+    assert_error(api_client.get(SEARCH, {"ordering": "price", "page_size": 2, "page": 3}), 400)
+
+
 def test_page_size_above_100_is_clamped(api_client):
     vendor, category = VendorFactory.create(), CategoryFactory.create()
     ProductFactory.create_batch(101, vendor=vendor, category=category)
