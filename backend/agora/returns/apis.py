@@ -64,7 +64,9 @@ class OrderReturnsApi(APIView):
         request=ReturnCreateInputSerializer,
         responses={201: ReturnSerializer, **ERRORS(400, 401, 404)},
         description="Ask to return shipped lines of one sub-order, within the vendor's return window "
-        "(`return_window_days` from the parcel's shipment, at least 14 days). The vendor approves or rejects.",
+        "(`return_window_days`, at least 14 days, from the shipment of the line's last parcel: units of one "
+        "line delivered in several parcels count from the last, as the EU right of withdrawal does for "
+        "goods delivered separately). The vendor approves or rejects.",
     )
     def post(self, request, number: str):
         order = caller_order(request, number)
