@@ -6,11 +6,13 @@ so the next search misses (each answer is stored with the generation it was comp
 with it in one round trip) and sees the new documents — except a batch that only moved products'
 rank (units sold, after orders): cached answers then rank by it within ``SEARCH_CACHE_TIMEOUT``,
 as otherwise every order would renew every answer. Each answer is stored with the stamp it was
-verified at (the catalog version and the search-changes counter, CHANGES_KEY) and the vendors
+verified at (the catalog version and the search-changes counter, CHANGES_KEY) and what was
 hidden then: while both stay, a hit is served as it is (no database read); once either moved
 (every service that hides or shows a vendor moves the version; every change queued for indexing
-moves the counter), the hidden vendors are read again and an answer computed without a newly hidden vendor is computed
-anew, so a suspension takes effect at once. A dead cache is a miss.
+moves the counter), what is hidden (vendors suspended, products taken off sale and not yet removed
+from the index) is read again and an answer computed without something newly hidden is computed
+anew, so a suspension or an archive takes effect at once, in the hits and the figures. A dead
+cache is a miss.
 """
 
 import hashlib
@@ -23,11 +25,13 @@ from django.db import transaction
 from agora.core.cache_versions import bump, read_with
 from agora.search.types import SearchResult
 
-Hidden = tuple[int, ...]  # vendor ids
+# What searches exclude at query time (the vendors, then the products, no longer public): an
+# answer computed with other ones is computed anew.
+Hidden = tuple[tuple[int, ...], tuple[int, ...]]
 
 GENERATION_KEY = "search:generation"
 # Moved after every commit that queued products for indexing for more than their rank: the
-# cached answers' stamp includes it, so the hidden vendors and each hit are checked again at once
+# cached answers' stamp includes it, so what is hidden and each hit are checked again at once
 # whatever path made the change (the catalog's services also move the catalog version).
 CHANGES_KEY = "search:changes"
 
@@ -56,12 +60,12 @@ def cached(
     hidden: Callable[[], Hidden],
     verify: Callable[[SearchResult], SearchResult] = lambda result: result,
 ) -> SearchResult:
-    """The answer for ``parts``: cached, or computed with the vendors ``hidden()`` names.
+    """The answer for ``parts``: cached, or computed excluding what ``hidden()`` names.
 
     The stamp is the value of the counters ``stamp_keys`` when an answer was verified; they are
     read with the generation, before anything else. A cached answer with the current stamp is served
-    as it is. Otherwise the hidden vendors are read: a cached answer computed with other hidden
-    vendors is computed anew, one with the same is verified again (``verify`` checks each hit is
+    as it is. Otherwise what is hidden is read: a cached answer computed with something else
+    hidden is computed anew, one with the same is verified again (``verify`` checks each hit is
     still public); the answer is stored with the current stamp."""
     timeout = settings.SEARCH_CACHE_TIMEOUT
     if timeout <= 0:
@@ -74,7 +78,7 @@ def cached(
     if entry is not None and entry[1] == stamp:
         return entry[3]
     hidden_now = hidden()
-    same_vendors_hidden = entry is not None and entry[2] == hidden_now
-    result = verify(entry[3] if same_vendors_hidden else compute(hidden_now))
+    same_hidden = entry is not None and entry[2] == hidden_now
+    result = verify(entry[3] if same_hidden else compute(hidden_now))
     cache.set(key, (generation_now, stamp, hidden_now, result), timeout=timeout)
     return result

@@ -12,9 +12,9 @@ from agora.catalog.cache import VERSION_KEY as CATALOG_VERSION_KEY
 from agora.core.errors import NotFound
 from agora.core.prepared import PreparedValues
 from agora.search import get_backend
-from agora.search.cache import CHANGES_KEY, cached
+from agora.search.cache import CHANGES_KEY, Hidden, cached
 from agora.search.documents import public_products
-from agora.search.models import SearchQueryStat
+from agora.search.models import PendingIndex, SearchQueryStat
 from agora.search.types import PageRequest, SearchFilters, SearchResult, Suggestion, tokenize
 from agora.vendors.models import Vendor
 
@@ -44,6 +44,25 @@ def _hidden_vendors_query() -> QuerySet[Vendor, Any]:
 # Compiled once per thread: building this queryset took Django more CPU than running it, on
 # every search, cached answers included (bench/README.md, issue #18).
 _HIDDEN_VENDORS = PreparedValues(_hidden_vendors_query)
+
+
+def hidden_product_ids() -> tuple[int, ...]:
+    """Products taken off sale (archived, rejected, deleted) whose documents the index task has
+    not removed yet: excluded by every search at once, so the count and the facets agree with the
+    hits. Only products with a content change queued are read: usually none, a handful at most."""
+    pending = list(
+        PendingIndex.objects.filter(ranking_only=False)
+        .order_by("product_id")
+        .values_list("product_id", flat=True)[:1000]
+    )
+    if not pending:
+        return ()
+    public = set(public_products().filter(pk__in=pending).values_list("pk", flat=True))
+    return tuple(pk for pk in pending if pk not in public)
+
+
+def _hidden() -> Hidden:
+    return hidden_vendor_ids(), hidden_product_ids()
 
 
 def _only_public(results: list[Found]) -> list[Found]:
@@ -79,8 +98,10 @@ def search_products(
     backend = get_backend()
     text = " ".join(terms)
 
-    def compute(hidden: tuple[int, ...]) -> SearchResult:
-        answer = backend.search(text, replace(filters, exclude_vendor_ids=hidden), ordering, page, exact=exact)
+    def compute(hidden: Hidden) -> SearchResult:
+        vendors, products = hidden
+        excluding = replace(filters, exclude_vendor_ids=vendors, exclude_product_ids=products)
+        answer = backend.search(text, excluding, ordering, page, exact=exact)
         return render(answer) if render else answer
 
     def verify(answer: SearchResult) -> SearchResult:
@@ -90,14 +111,15 @@ def search_products(
     # Verified answers are served as they are while the catalog version and the search changes
     # counter stay the same: every change queued for indexing (a vendor hidden, a product taken
     # off sale, by a service or not) moves the counter on commit, and then the suspended vendors
-    # are read again (a newly hidden one renews the answer) and each hit is checked again. (A raw
+    # and the products off sale awaiting their index task are read again (a newly hidden one
+    # renews the answer, its count and facets) and each hit is checked again. (A raw
     # database edit that queues nothing is caught within SEARCH_CACHE_TIMEOUT, as the catalog's
     # own cached pages are, or by the reconciler's re-index, which moves the index generation.)
     result = cached(
         (backend.name, text, filters, ordering, page, exact, render is not None),
         compute,
         stamp_keys=(CATALOG_VERSION_KEY, CHANGES_KEY),
-        hidden=hidden_vendor_ids,
+        hidden=_hidden,
         verify=verify,
     )
     if page.number > 1 and page.offset >= result.total:

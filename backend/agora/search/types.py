@@ -86,6 +86,9 @@ class SearchFilters:
     # Vendors that stopped being public (suspended): excluded at query time, so their
     # products vanish at once even before the index task removes their documents.
     exclude_vendor_ids: tuple[int, ...] = ()
+    # Products taken off sale whose documents the index task has not removed yet: excluded at
+    # query time too, so the count and the facets agree with the hits shown.
+    exclude_product_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

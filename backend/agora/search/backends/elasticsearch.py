@@ -250,6 +250,8 @@ def _base_filters(filters: SearchFilters) -> list[Query]:
         clauses.append(Q("range", rating_average={"gte": str(filters.min_rating)}))
     if filters.exclude_vendor_ids:
         clauses.append(Q("bool", must_not=[Q("terms", vendor_id=list(filters.exclude_vendor_ids))]))
+    if filters.exclude_product_ids:
+        clauses.append(Q("bool", must_not=[Q("terms", id=list(filters.exclude_product_ids))]))
     return clauses
 
 

@@ -365,6 +365,8 @@ class PostgresBackend:
             where.append(f"d.rating_average >= {params(filters.min_rating)}")
         if filters.exclude_vendor_ids:
             where.append(f"NOT (d.vendor_id = ANY({params(list(filters.exclude_vendor_ids))}::bigint[]))")
+        if filters.exclude_product_ids:
+            where.append(f"NOT (d.product_id = ANY({params(list(filters.exclude_product_ids))}::bigint[]))")
         if attributes:
             for key, values in filters.attributes:
                 if values:

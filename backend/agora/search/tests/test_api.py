@@ -303,8 +303,12 @@ def test_a_product_taken_off_sale_leaves_cached_answers_at_once(
     assert len(api_client.get(SEARCH, {"q": "ceramic"}).json()["results"]) == 3
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.product_archive(product=catalog.planter)  # its index task has not run
-    slugs = [r["slug"] for r in api_client.get(SEARCH, {"q": "ceramic"}).json()["results"]]
-    assert slugs == ["ceramic-coffee-mug", "garden-bench"]
+    body = api_client.get(SEARCH, {"q": "ceramic"}).json()
+    assert [r["slug"] for r in body["results"]] == ["ceramic-coffee-mug", "garden-bench"]
+    # and the figures agree with the hits: the count and every facet leave it out too
+    assert body["count"] == 2
+    assert sum(v["count"] for v in body["facets"]["vendor"]) == 2
+    assert sum(b["count"] for b in body["facets"]["price"]) == 2
 
 
 def _searched_the_index(client, query):

@@ -207,6 +207,20 @@ def test_suspending_a_vendor_removes_its_products_at_once(search_backend, catalo
     assert search(vendor="urban").total == 3
 
 
+def test_a_product_taken_off_sale_is_neither_found_nor_counted_before_its_index_task(search_backend, catalog):
+    # When a product is archived (the catalog's services queue it in the same transaction)
+    Product.objects.filter(pk=catalog.planter.pk).update(status=Product.Status.ARCHIVED)
+    products_changed([catalog.planter.pk])
+    # Then, before the indexing task ran, the hits, the count and the facets all leave it out
+    result = search("ceramic")
+    assert slugs(result) == ["ceramic-coffee-mug", "garden-bench"]
+    assert result.total == 2
+    assert sum(v["count"] for v in result.facets["vendor"]) == 2
+    # and a product merely edited (still public) is still found while its task is pending
+    products_changed([catalog.mug.pk])
+    assert "ceramic-coffee-mug" in slugs(search("ceramic"))
+
+
 def test_rebuild_keeps_serving_and_converges(search_backend, catalog, monkeypatch):
     # Given a drift no one reported: a product renamed and one archived behind the pipeline's back
     Product.objects.filter(pk=catalog.bench.pk).update(name="Garden Lounger")

@@ -238,6 +238,7 @@ def test_search_request_body_with_terms_filters_tiers_sort_page_and_facets():
         max_price=Decimal("99"),
         in_stock=True,
         exclude_vendor_ids=(7, 9),
+        exclude_product_ids=(41,),
     )
     body = search_request(terms, filters, None, PageRequest(number=3, size=10), NO_RULES).to_dict()
     # Then every term must match somewhere (filters: no scoring), and the score is the tiers only
@@ -253,6 +254,7 @@ def test_search_request_body_with_terms_filters_tiers_sort_page_and_facets():
                     {"range": {"price_from": {"gte": "5.50", "lte": "99"}}},
                     {"term": {"in_stock": True}},
                     {"bool": {"must_not": [{"terms": {"vendor_id": [7, 9]}}]}},
+                    {"bool": {"must_not": [{"terms": {"id": [41]}}]}},
                 ],
                 "should": [
                     # each term found in the name or a SKU: 121
