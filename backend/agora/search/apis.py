@@ -19,7 +19,7 @@ from agora.search.serializers import (
     SuggestInputSerializer,
     SuggestResponseSerializer,
 )
-from agora.search.types import MAX_RESULT_WINDOW, PageRequest, SearchFilters, SearchResult
+from agora.search.types import PageRequest, SearchFilters, SearchResult, page_reachable
 
 
 def _render(result: SearchResult) -> SearchResult:
@@ -94,9 +94,8 @@ class SearchApi(APIView):
         )
         if page.number == 1 and params["q"] and not params["exact"]:
             services.search_query_sample(query=params["q"], result=result)
-        # A next page only if it holds results and lies within the window the query accepts
-        # (page * page_size <= MAX_RESULT_WINDOW): every link handed out can be followed.
-        has_next = page.offset + page.size < result.total and (page.number + 1) * page.size <= MAX_RESULT_WINDOW
+        # A next page only if it holds results and the query accepts it: every link can be followed.
+        has_next = page.offset + page.size < result.total and page_reachable(page.number + 1, page.size)
         body = {
             "count": result.total,
             "next": _page_link(request, page.number + 1) if has_next else None,

@@ -15,6 +15,7 @@ from agora.search.types import (
     ONE_TYPO_FROM,
     ORDERINGS,
     TWO_TYPOS_FROM,
+    page_reachable,
 )
 
 MAX_PAGE_SIZE = 100
@@ -98,7 +99,7 @@ class SearchInputSerializer(StrictInputSerializer, ListingFilters):
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and high < low:
             raise serializers.ValidationError({"max_price": [PRICE_RANGE_REVERSED]})
-        if data["page"] * data["page_size"] > MAX_RESULT_WINDOW:
+        if not page_reachable(data["page"], data["page_size"]):
             raise serializers.ValidationError({"page": [PAGE_TOO_DEEP]})
         return data
 

@@ -12,6 +12,14 @@ MAX_SUGGEST_LENGTH = 100
 MAX_TERMS = 10
 # Elasticsearch's default index.max_result_window; both backends page no deeper than this.
 MAX_RESULT_WINDOW = 10_000
+
+
+def page_reachable(number: int, size: int) -> bool:
+    """Whether page ``number`` of ``size`` results lies within MAX_RESULT_WINDOW: the one rule for
+    the pages a search accepts and the next links it hands out."""
+    return number * size <= MAX_RESULT_WINDOW
+
+
 # Typo tolerance by word length (letters only: words with digits, SKUs and numbers, are never
 # corrected): none below 4 letters, one edit from 4, two from 8. A transposition of two
 # neighbouring letters is one edit (Damerau).

@@ -113,8 +113,7 @@ def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(api_client, cat
 
 def test_no_next_link_leads_past_the_pages_a_search_may_reach(api_client, catalog, monkeypatch):
     # five results, two a page, and (as if the window were 4 results) at most two pages
-    monkeypatch.setattr("agora.search.serializers.MAX_RESULT_WINDOW", 4)
-    monkeypatch.setattr("agora.search.apis.MAX_RESULT_WINDOW", 4, raising=False)
+    monkeypatch.setattr("agora.search.types.MAX_RESULT_WINDOW", 4)
     second = api_client.get(SEARCH, {"ordering": "price", "page_size": 2, "page": 2}).json()
     assert second["count"] == 5 and len(second["results"]) == 2
     assert second["next"] is None
