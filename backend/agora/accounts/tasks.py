@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from agora.core.tasks_util import RETRYING
+
 
 @shared_task(
     name="agora.accounts.tasks.data_export_build",
@@ -20,6 +22,14 @@ def data_export_build(export_id: int) -> str:
     from agora.accounts.services import data_export_build as build
 
     return build(export_id=export_id)
+
+
+@shared_task(name="agora.accounts.tasks.password_reset_send", **RETRYING, soft_time_limit=30, time_limit=60)
+def password_reset_send(email: str, request_id: str) -> bool:
+    """Email a reset link if an active account uses the address (the API answered already)."""
+    from agora.accounts.services import password_reset_email
+
+    return password_reset_email(email=email, request_id=request_id)
 
 
 @shared_task(name="agora.accounts.tasks.tokens_flush_expired", ignore_result=True, soft_time_limit=240, time_limit=300)

@@ -19,6 +19,7 @@ from agora.accounts.services.recovery import (
     email_verify,
     password_change,
     password_reset_confirm,
+    password_reset_email,
     password_reset_request,
 )
 from agora.accounts.services.sessions import (
@@ -42,6 +43,7 @@ __all__ = [
     "email_verify",
     "password_change",
     "password_reset_confirm",
+    "password_reset_email",
     "password_reset_request",
     "token_refresh",
     "token_revoke",

@@ -5,6 +5,7 @@ browsers never send a fragment to a server, so tokens stay out of access logs an
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -26,7 +27,11 @@ from agora.accounts.models import User
 from agora.accounts.services.sessions import tokens_for, user_sessions_revoke
 from agora.core.errors import ValidationFailed
 from agora.core.site import site_url
+from agora.core.tasks_util import enqueue_on_commit
 from agora.notifications.services import notification_enqueue
+
+if TYPE_CHECKING:
+    from celery import Task
 
 VERIFICATION_SALT = "agora.accounts.email-verification"
 
@@ -41,16 +46,30 @@ def _validate_new_password(password: str, user: User, field: str) -> None:
 # --- password reset ------------------------------------------------------------------------
 
 
+def _reset_task() -> "Task[[str, str], bool]":
+    from agora.accounts.tasks import password_reset_send
+
+    return password_reset_send
+
+
 def password_reset_request(*, email: str) -> None:
-    """Emails a reset link if an active account uses ``email``; does nothing otherwise. The
-    caller answers the same either way, so the API never tells whether an address has an account."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    """Queues the reset email for the worker and returns. The caller answers the same for every
+    address, so the API never tells whether one has an account; and the request does the same work
+    for each (no lookup here), so its timing does not tell either."""
+    enqueue_on_commit(_reset_task(), email.strip(), uuid.uuid4().hex)
+
+
+def password_reset_email(*, email: str, request_id: str) -> bool:
+    """The worker's half of a reset request: emails a reset link if an active account uses
+    ``email``, once per request (a redelivered task finds its email queued). Returns whether one was
+    queued."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
-        return
+        return False
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     with transaction.atomic():
-        notification_enqueue(
+        queued = notification_enqueue(
             template="password_reset",
             to=user.email,
             context={
@@ -58,8 +77,9 @@ def password_reset_request(*, email: str) -> None:
                 "reset_url": site_url(f"/reset-password#uid={uid}&token={token}"),
                 "valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1),
             },
-            key=f"password_reset:{user.pk}:{uuid.uuid4().hex}",
+            key=f"password_reset:{user.pk}:{request_id}",
         )
+    return queued is not None
 
 
 def _user_from_uid(uid: str) -> User | None:
