@@ -45,25 +45,35 @@ def _touch(cart: Cart) -> datetime:
     return now
 
 
-def _upsert_line(*, cart_id: int, variant_id: int, quantity: int, price: Decimal) -> tuple[int, datetime]:
-    """Writes the line (new, or its quantity and price if it exists) and the cart's updated_at in
-    one fixed statement: whether the line exists or not, so two concurrent adds never collide.
-    Returns the line's id and the time written. (The ORM's upsert and update, built and compiled
-    per request, were a quarter of an add to cart's CPU; issue #18.)"""
+def _upsert_line(
+    *, cart_id: int, variant_id: int, quantity: int, price: Decimal, limit: int
+) -> tuple[int | None, int, datetime]:
+    """Adds ``quantity`` to the cart's line for the variant (a new line, or the existing one grown
+    in place, so adds at the same moment each count, up to ``limit``) and touches the cart, in one
+    fixed statement. Returns the line's id (None if growing it would pass ``limit``: nothing
+    written), its quantity now and the time written. (The ORM's upsert and update, built and
+    compiled per request, were a quarter of an add to cart's CPU; issue #18.)
+
+    The cart row is updated first and the line written from its result, so the statement locks
+    the cart before the line, in the order checkout and a cart merge take them: an add racing a
+    checkout of its cart waits for it rather than deadlocking."""
     now = timezone.now()
+    items = CartItem._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH line AS (INSERT INTO {CartItem._meta.db_table} "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
-            "(cart_id, variant_id, quantity, unit_price, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity, "
-            "unit_price = EXCLUDED.unit_price, updated_at = EXCLUDED.updated_at RETURNING id), "
-            f"touched AS (UPDATE {Cart._meta.db_table} SET updated_at = %s WHERE id = %s) "
-            "SELECT id FROM line",
-            [cart_id, variant_id, quantity, price, now, now, now, cart_id],
+            f"WITH touched AS (UPDATE {Cart._meta.db_table} SET updated_at = %s WHERE id = %s RETURNING id), "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
+            f"line AS (INSERT INTO {items} (cart_id, variant_id, quantity, unit_price, created_at, updated_at) "
+            "SELECT touched.id, %s, %s, %s, %s, %s FROM touched "
+            f"ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = {items}.quantity + EXCLUDED.quantity, "
+            f"unit_price = EXCLUDED.unit_price, updated_at = EXCLUDED.updated_at "
+            f"WHERE {items}.quantity + EXCLUDED.quantity <= %s RETURNING id, quantity) "
+            "SELECT line.id, line.quantity FROM touched LEFT JOIN line ON true",
+            [now, cart_id, variant_id, quantity, price, now, now, limit],
         )
         row = cursor.fetchone()
-    assert row is not None  # an INSERT … ON CONFLICT DO UPDATE returns its row either way
-    return int(row[0]), now
+    if row is None:  # the cart went (an expired guest cart deleted since it was read)
+        raise CartNotFound()
+    return (None, 0, now) if row[0] is None else (int(row[0]), int(row[1]), now)
 
 
 def cart_add_item(*, cart: Cart, variant_id: int, quantity: int) -> list[CartItem]:
@@ -73,18 +83,23 @@ def cart_add_item(*, cart: Cart, variant_id: int, quantity: int) -> list[CartIte
     Returns the cart's lines as they stand after the write, built from what the write read: one
     statement reads the added variant and every line of the cart with their variants, products
     and vendors, so the answer needs no second read; one more writes the line and touches the
-    cart (3 statements with the cart lookup)."""
+    cart (3 statements with the cart lookup). Adds of one line at the same moment each count: the
+    line grows in the database, which refuses to take it past the limits."""
     lines = cart_lines_with(cart=cart, variant_id=variant_id)
     line = next((item for item in lines if item.variant_id == variant_id), None)
     if line is None or not variant_is_purchasable(line.variant):
         raise VariantUnavailable()
     variant = line.variant
-    new_quantity = line.quantity + quantity
-    _check_quantity(variant, new_quantity)
-    line.pk, cart.updated_at = _upsert_line(
-        cart_id=cart.pk, variant_id=variant.pk, quantity=new_quantity, price=variant.price
+    _check_quantity(variant, line.quantity + quantity)
+    limit = min(MAX_QUANTITY, variant.stock)
+    line_id, line.quantity, cart.updated_at = _upsert_line(
+        cart_id=cart.pk, variant_id=variant.pk, quantity=quantity, price=variant.price, limit=limit
     )
-    line.quantity, line.unit_price = new_quantity, variant.price
+    if line_id is None:  # another add of this line came first; the two would pass the limit
+        if limit == MAX_QUANTITY:
+            raise QuantityTooLarge()
+        raise InsufficientStock(variant_id=variant.pk, available=variant.stock)
+    line.pk, line.unit_price = line_id, variant.price
     return sorted(lines, key=lambda item: item.pk)
 
 

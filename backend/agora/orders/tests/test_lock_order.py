@@ -5,14 +5,19 @@ round after round; none of them may deadlock (PostgreSQL would abort one of them
 answers with a 503) and the stock that remains is exactly what the orders did not take.
 """
 
+import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
 import pytest
+from django.db import connection, transaction
 
 from agora.carts.errors import InsufficientStock
-from agora.carts.models import Cart
+from agora.carts.models import Cart, CartItem
+from agora.carts.services import cart_add_item
+from agora.carts.tests.factories import sellable_variant
 from agora.catalog.models import Product, Variant
 from agora.catalog.services import product_update
 from agora.catalog.services.imports import Row, _Run, _save_chunk
@@ -96,3 +101,50 @@ def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock
     assert Order.objects.filter(status="cancelled").count() == ROUNDS
     assert OrderLine.objects.filter(variant__in=variants).count() == ROUNDS * 5 * len(variants)
     assert not Variant.objects.filter(stock__lt=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_add_to_cart_during_a_checkout_of_that_cart_waits_for_it_rather_than_deadlocking(sent_tasks):
+    """Checkout locks the cart row, then deletes the cart's lines; an add of a line the cart holds
+    must take the cart row first too, or one of the two is aborted (a 503 for the shopper).
+    A third connection holds the product a moment so that the two certainly overlap."""
+    shipping_methods()
+    variant = sellable_variant(stock=50)
+    cart = fill_cart(Cart.objects.create(), (variant, 1))
+    held, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def hold_the_product():
+        try:
+            with transaction.atomic():
+                list(Product.objects.select_for_update().filter(pk=variant.product_id))
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    def run(name: str, action: Callable[[], object]) -> threading.Thread:
+        def target() -> None:
+            try:
+                results[name] = _outcome(action)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    blocker = threading.Thread(target=hold_the_product)
+    blocker.start()
+    assert held.wait(10)
+    checkout = run("checkout", lambda: guest_checkout(cart.token))
+    time.sleep(0.7)  # the checkout holds the cart row and waits for the product
+    add = run("add", lambda: cart_add_item(cart=Cart.objects.get(pk=cart.pk), variant_id=variant.pk, quantity=1))
+    time.sleep(0.7)  # the add waits for the cart row (it used to hold its line by now)
+    release.set()
+    for thread in (blocker, checkout, add):
+        thread.join(30)
+
+    assert results == {"checkout": "ok", "add": "ok"}
+    assert Order.objects.get().lines.get().quantity == 1
+    assert CartItem.objects.get(cart=cart).quantity == 1, "the add landed in the emptied cart"
