@@ -178,7 +178,9 @@ def return_create(*, order: Order, vendor_order_id: int, lines: Sequence[LineQua
 
 def _locked(return_request: ReturnRequest) -> ReturnRequest:
     return (
-        ReturnRequest.objects.select_for_update()
+        # Only the return's row: the vendor row joined in must not be locked (checkouts share-lock
+        # it at commit while they hold products this refund may restock; see the lock order).
+        ReturnRequest.objects.select_for_update(of=("self",))
         .select_related("order", "vendor_order__vendor")
         .get(pk=return_request.pk)
     )

@@ -69,7 +69,9 @@ def vendor_apply(*, user: User, name: str, description: str = "", contact_email:
 
 def vendor_set_status(*, vendor: Vendor, status: str) -> Vendor:
     with transaction.atomic():
-        vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+        # FOR NO KEY UPDATE: a status is no key, and this lock must not wait for (nor block) the
+        # share lock a checkout's new sub-order takes on the vendor row at commit.
+        vendor = Vendor.objects.select_for_update(no_key=True).get(pk=vendor.pk)
         previous = vendor.status
         first_approval = status == Vendor.Status.APPROVED and vendor.approved_at is None
         if first_approval:
@@ -120,7 +122,7 @@ def vendor_update_policies(*, vendor: Vendor, data: dict[str, int]) -> Vendor:
 def vendor_lock_for_rating(*, vendor_id: int) -> Vendor | None:
     """Locks the vendor row so that review changes of its products recompute its rating one
     after the other (taken after the product's lock). Call inside a transaction."""
-    return Vendor.objects.select_for_update().filter(pk=vendor_id).first()
+    return Vendor.objects.select_for_update(no_key=True).filter(pk=vendor_id).first()
 
 
 def vendor_rating_set(*, vendor_id: int, average: Decimal | None, count: int) -> bool:

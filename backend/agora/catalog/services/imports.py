@@ -418,7 +418,7 @@ def import_run(*, import_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportJob | N
     """Runs a queued import. Safe to re-run: a finished or live job is left alone, one whose worker
     died starts over (every row is an upsert by SKU, so rows already written are simply updated)."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("vendor").filter(pk=import_id).first()
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("vendor").filter(pk=import_id).first()
         if job is None or not _may_start(job):
             return job
         job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()

@@ -259,7 +259,7 @@ def product_update(*, product: Product, data: ProductChanges) -> Product:
         data = {**data, "variants": _fill_unchanged(product, data["variants"])}
         _check_variants(vendor=product.vendor, product=product, items=data["variants"])
     with transaction.atomic():
-        product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
+        product = Product.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=product.pk)
         changed = apply_changes(product, {**data, **({"category": cat} if cat else {})}, EDITABLE_FIELDS)
         if changed:
             product.save(update_fields=[*changed, "updated_at"])

@@ -22,9 +22,14 @@ from agora.catalog.models import Product, Variant
 from agora.catalog.services import product_update
 from agora.catalog.services.imports import Row, _Run, _save_chunk
 from agora.catalog.tests.factories import ProductFactory, VariantFactory
-from agora.orders.models import Order, OrderLine
-from agora.orders.services import order_cancel
+from agora.orders.fulfilment import LineQuantity, parcel_ship
+from agora.orders.models import Order, OrderLine, VendorOrder
+from agora.orders.services import order_cancel, order_process
 from agora.orders.tests.helpers import fill_cart, guest_checkout, shipping_methods
+from agora.returns.models import ReturnRequest
+from agora.returns.services import return_approve, return_create, return_refund
+from agora.vendors.models import Vendor
+from agora.vendors.services import vendor_suspend
 from agora.vendors.tests.factories import VendorFactory
 from testing.concurrency import at_once
 
@@ -103,30 +108,25 @@ def test_checkouts_cancels_edits_and_imports_of_the_same_products_never_deadlock
     assert not Variant.objects.filter(stock__lt=0).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_add_to_cart_during_a_checkout_of_that_cart_waits_for_it_rather_than_deadlocking(sent_tasks):
-    """Checkout locks the cart row, then deletes the cart's lines; an add of a line the cart holds
-    must take the cart row first too, or one of the two is aborted (a 503 for the shopper).
-    A third connection holds the product a moment so that the two certainly overlap."""
-    shipping_methods()
-    variant = sellable_variant(stock=50)
-    cart = fill_cart(Cart.objects.create(), (variant, 1))
+def _overlapping(hold: Callable[[], object], first: Callable[[], object], second: Callable[[], object]) -> list[str]:
+    """Runs ``first`` while a third connection holds the rows ``hold`` locks, then ``second``
+    while ``first`` waits, then lets go: the two certainly overlap. Answers their outcomes."""
     held, release = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
+    outcomes = ["not finished", "not finished"]
 
-    def hold_the_product():
+    def holder() -> None:
         try:
             with transaction.atomic():
-                list(Product.objects.select_for_update().filter(pk=variant.product_id))
+                hold()
                 held.set()
                 release.wait(20)
         finally:
             connection.close()
 
-    def run(name: str, action: Callable[[], object]) -> threading.Thread:
+    def run(n: int, action: Callable[[], object]) -> threading.Thread:
         def target() -> None:
             try:
-                results[name] = _outcome(action)
+                outcomes[n] = _outcome(action)
             finally:
                 connection.close()
 
@@ -134,17 +134,82 @@ def test_an_add_to_cart_during_a_checkout_of_that_cart_waits_for_it_rather_than_
         thread.start()
         return thread
 
-    blocker = threading.Thread(target=hold_the_product)
-    blocker.start()
+    threads = [threading.Thread(target=holder)]
+    threads[0].start()
     assert held.wait(10)
-    checkout = run("checkout", lambda: guest_checkout(cart.token))
-    time.sleep(0.7)  # the checkout holds the cart row and waits for the product
-    add = run("add", lambda: cart_add_item(cart=Cart.objects.get(pk=cart.pk), variant_id=variant.pk, quantity=1))
-    time.sleep(0.7)  # the add waits for the cart row (it used to hold its line by now)
+    threads.append(run(0, first))
+    time.sleep(0.7)  # ``first`` holds its locks and waits for the held rows
+    threads.append(run(1, second))
+    time.sleep(0.7)  # ``second`` holds what it took before it needs what ``first`` holds
     release.set()
-    for thread in (blocker, checkout, add):
+    for thread in threads:
         thread.join(30)
+    return outcomes
 
-    assert results == {"checkout": "ok", "add": "ok"}
+
+@pytest.mark.django_db(transaction=True)
+def test_an_add_to_cart_during_a_checkout_of_that_cart_waits_for_it_rather_than_deadlocking(sent_tasks):
+    """Checkout locks the cart row, then deletes the cart's lines; an add of a line the cart holds
+    takes the cart row first too (a deadlock would abort one of them: a 503 for the shopper)."""
+    shipping_methods()
+    variant = sellable_variant(stock=50)
+    cart = fill_cart(Cart.objects.create(), (variant, 1))
+
+    outcomes = _overlapping(
+        lambda: list(Product.objects.select_for_update().filter(pk=variant.product_id)),
+        lambda: guest_checkout(cart.token),
+        lambda: cart_add_item(cart=Cart.objects.get(pk=cart.pk), variant_id=variant.pk, quantity=1),
+    )
+
+    assert outcomes == ["ok", "ok"]
     assert Order.objects.get().lines.get().quantity == 1
     assert CartItem.objects.get(cart=cart).quantity == 1, "the add landed in the emptied cart"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restocked_return_refund_during_a_checkout_of_that_product_does_not_deadlock(sent_tasks):
+    """A checkout holds the product's rows when, at commit, its new sub-order's foreign key takes a
+    share lock on the vendor row; a return's refund must not hold that vendor row (it used to, FOR
+    UPDATE, through its select_related) while it waits for the product to restock it."""
+    shipping_methods()
+    lamp = sellable_variant(price="30.00", stock=10)
+    order = guest_checkout(fill_cart(Cart.objects.create(), (lamp, 2)).token).order
+    order_process(order_id=order.pk)
+    vendor_order = VendorOrder.objects.get(order=order)
+    parcel_ship(vendor_order=vendor_order)
+    line = OrderLine.objects.get(order=order)
+    request = return_create(
+        order=order, vendor_order_id=vendor_order.pk, lines=[LineQuantity(line.pk, 1)], reason="Scratched."
+    )
+    return_approve(return_request=request)
+    buyer = fill_cart(Cart.objects.create(), (lamp, 1))
+
+    outcomes = _overlapping(
+        lambda: list(CartItem.objects.select_for_update().filter(cart=buyer)),  # checkout empties the cart last
+        lambda: guest_checkout(buyer.token),
+        lambda: return_refund(return_request=request, restock=True),
+    )
+
+    assert outcomes == ["ok", "ok"]
+    assert ReturnRequest.objects.get(pk=request.pk).status == ReturnRequest.Status.REFUNDED
+    assert Variant.objects.get(pk=lamp.pk).stock == 10 - 2 - 1 + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_suspending_a_vendor_while_its_last_unit_sells_does_not_deadlock(sent_tasks):
+    """Taking a product's last unit queues it for search (its outbox row locked) before the
+    sub-order's foreign key share-locks the vendor row at commit; a suspension writes the vendor
+    row, then each of its products' outbox rows, so it must not lock the vendor row against
+    that share lock (FOR NO KEY UPDATE does not conflict with it; FOR UPDATE did)."""
+    shipping_methods()
+    lamp = sellable_variant(price="30.00", stock=1)
+    buyer = fill_cart(Cart.objects.create(), (lamp, 1))
+
+    outcomes = _overlapping(
+        lambda: list(CartItem.objects.select_for_update().filter(cart=buyer)),
+        lambda: guest_checkout(buyer.token),
+        lambda: vendor_suspend(vendor=lamp.vendor),
+    )
+
+    assert outcomes == ["ok", "ok"]
+    assert Vendor.objects.get(pk=lamp.vendor_id).status == Vendor.Status.SUSPENDED
