@@ -132,13 +132,15 @@ def _lock(review: Review) -> Review:
 
 
 def _reviewed_product(line: OrderLine) -> Product:
-    """The product the line bought (found by its variant, or by its slug if the variant was deleted)."""
+    """The product the line bought (found by its variant, or by its slug if the variant was deleted),
+    whatever its status now: the shopper received it, and the review shows where the product does
+    (a product back with staff after an edit, or archived, is still the thing they bought)."""
     product = None
     if line.variant_id is not None:
         product = Product.objects.filter(variants__pk=line.variant_id).first()
     if product is None:
         product = Product.objects.filter(slug=line.product_slug).first()
-    if product is None or product.status not in (Product.Status.APPROVED, Product.Status.ARCHIVED):
+    if product is None:
         raise errors.NotReviewable(errors.NO_LONGER_SOLD)
     return product
 

@@ -322,3 +322,20 @@ def test_staff_moderate_in_the_admin_queue_with_held_ones_flagged(bought, admin_
     assert product_of(bought.lamp).rating_count == 1
     mine = client_for(shopper).get(f"/api/v1/me/reviews/{held}/").json()
     assert (mine["status"], mine["rejection_reason"]) == ("rejected", "No links, please.")
+
+
+def test_a_shipped_purchase_stays_reviewable_while_its_product_waits_for_staff_again(bought):
+    """A vendor's name fix sends the product back to staff; the shopper who received it can still
+    review it (the review shows once the product does), as /me/purchases/ offers."""
+    product = Product.objects.get(slug=bought.lamp.product_slug)
+    edit = bought.vendor_client.patch(f"/api/v1/vendor/products/{product.pk}/", {"name": "Aurora Lamp"}, format="json")
+    assert edit.status_code == 200 and edit.json()["status"] == "pending_review"
+    [purchase] = [
+        p for p in bought.client.get("/api/v1/me/purchases/").json()["results"] if p["order_line"] == bought.lamp.pk
+    ]
+    assert purchase["actions"] == ["review"]
+
+    r = write(bought)
+
+    assert r.status_code == 201, r.json()
+    assert Review.objects.filter(order_line=bought.lamp).exists()
