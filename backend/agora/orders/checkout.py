@@ -83,6 +83,8 @@ class CheckoutRequest:
     # v1: one platform method for every vendor; or a method per vendor (vendor slug → code).
     shipping_method: str | None = None
     shipping_methods: dict[str, str] | None = None
+    # The price the customer was shown for each vendor's method (vendor slug → price), if sent.
+    shipping_prices: dict[str, Decimal] | None = None
     payment_token: str | None = None
     attempt_id: int | None = None  # the Idempotency-Key row of this attempt
 
@@ -171,6 +173,7 @@ def checkout(
     payment_method: str,
     shipping_method: str | None = None,
     shipping_methods: dict[str, str] | None = None,
+    shipping_prices: dict[str, Decimal] | None = None,
     payment_token: str | None = None,
     email: str | None = None,
     attempt_id: int | None = None,
@@ -183,6 +186,7 @@ def checkout(
         shipping_address=shipping_address,
         shipping_method=shipping_method,
         shipping_methods=shipping_methods,
+        shipping_prices=shipping_prices,
         payment_method=payment_method,
         payment_token=payment_token,
         attempt_id=attempt_id,
@@ -428,6 +432,7 @@ def _ship(request: CheckoutRequest, info: CheckoutInfo, stock: LockedStock) -> d
         lines={vendor_id: stock.lines_of(vendor_id) for vendor_id in stock.vendors},
         platform_method=info.platform_method,
         per_vendor=request.shipping_methods,
+        shown=request.shipping_prices,
     )
     if {q.method.currency for q in quotes.values()} - {stock.currency}:
         raise MixedCurrencies()

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from functools import cached_property
 
 from drf_spectacular.utils import extend_schema_field
@@ -47,6 +48,14 @@ class ShippingAddressInputSerializer(PostalAddressInputSerializer):
 class VendorShippingChoiceSerializer(StrictInputSerializer):
     vendor = serializers.SlugField(max_length=140, help_text="The vendor's slug.")
     method = serializers.SlugField(max_length=32, help_text="A code from GET /cart/shipping-options/.")
+    price = MoneyField(
+        max_digits=10,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="The price GET /cart/shipping-options/ showed for this method. If the vendor's parcel "
+        "would now cost something else (the vendor changed the method or its free-shipping threshold), "
+        "the checkout answers 400 naming the vendor with its price now (`details.prices`) and places nothing.",
+    )
 
 
 class CheckoutInputSerializer(StrictInputSerializer):
@@ -87,6 +96,8 @@ class CheckoutInputSerializer(StrictInputSerializer):
             if len({c["vendor"] for c in choices}) != len(choices):
                 raise serializers.ValidationError({"shipping_methods": ["Choose one method per vendor."]})
             attrs["shipping_methods"] = {c["vendor"]: c["method"] for c in choices}
+            if any("price" in c for c in choices):
+                attrs["shipping_prices"] = {c["vendor"]: c["price"] for c in choices if "price" in c}
         return attrs
 
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from agora.core.money import ZERO, line_total, money
 from agora.core.prepared import PreparedValues, any_of, loaded
 from agora.shipping import errors
-from agora.shipping.errors import ShippingUnavailable
+from agora.shipping.errors import ShippingPriceChanged, ShippingUnavailable
 from agora.shipping.models import ShippingMethod, VendorShippingMethod
 from agora.vendors.models import Vendor
 
@@ -163,12 +163,14 @@ def quote(
     lines: Mapping[int, list[int]],
     platform_method: ShippingMethod | None = None,
     per_vendor: Mapping[str, str] | None = None,
+    shown: Mapping[str, Decimal] | None = None,
 ) -> dict[int, VendorShipping]:
     """Shipping of each vendor's part: with ``platform_method`` (v1's single ``shipping_method``)
     that method for every vendor; else the method ``per_vendor`` names for each vendor slug.
     Raises ShippingUnavailable naming what does not work: a vendor without a chosen method, one
     that does not offer the chosen method, or one that does not ship to the country (with the
-    cart's variant ids concerned, from ``lines``)."""
+    cart's variant ids concerned, from ``lines``); and ShippingPriceChanged naming the vendors
+    whose parcel now costs something else than the price ``shown`` for it (by vendor slug)."""
     offered = offered_methods(vendors, platform=[platform_method] if platform_method is not None else None)
     chosen: dict[int, MethodOption] = {}
     missing, not_offered, cannot_ship = [], [], []
@@ -203,10 +205,27 @@ def quote(
                 "lines": sorted(variant for v in cannot_ship for variant in lines.get(v, [])),
             },
         )
-    return {
+    quotes = {
         vendor_id: VendorShipping(vendor_id, option, option.charge(subtotals[vendor_id]))
         for vendor_id, option in chosen.items()
     }
+    changed = {
+        slug: (shown[slug], q)
+        for q in quotes.values()
+        if shown and (slug := vendors[q.vendor_id].slug) in shown and shown[slug] != q.amount
+    }
+    if changed:
+        raise ShippingPriceChanged(
+            details={
+                "vendors": sorted(changed),
+                "shipping_methods": {
+                    slug: [errors.PRICE_CHANGED.format(method=q.method.name, amount=q.amount, shown=was)]
+                    for slug, (was, q) in sorted(changed.items())
+                },
+                "prices": {slug: str(q.amount) for slug, (_, q) in sorted(changed.items())},
+            }
+        )
+    return quotes
 
 
 @dataclass

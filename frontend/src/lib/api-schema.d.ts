@@ -3467,6 +3467,11 @@ export interface components {
             vendor: string;
             /** @description A code from GET /cart/shipping-options/. */
             method: string;
+            /**
+             * Format: decimal
+             * @description The price GET /cart/shipping-options/ showed for this method. If the vendor's parcel would now cost something else (the vendor changed the method or its free-shipping threshold), the checkout answers 400 naming the vendor with its price now (`details.prices`) and places nothing.
+             */
+            price?: string;
         };
         VendorShippingMethod: {
             readonly id: number;

@@ -132,6 +132,41 @@ def test_free_shipping_above_the_vendors_threshold(api_client, two_vendors):
     assert r.status_code == 201 and (r.json()["shipping"], r.json()["total"]) == ("0.00", "60.00")
 
 
+def test_a_shipping_price_changed_since_the_shopper_saw_it_is_not_charged(api_client, two_vendors):
+    """Alpha drops its free shipping after the shopper saw the options: the checkout that sends the
+    price it showed is refused, naming Alpha and its price now, and nothing is placed; sent again
+    with that price, it goes through. (Without a price, as in v1, the current one is charged.)"""
+    a, _b, lamp, mug = two_vendors
+    cart = fill_cart(CartFactory.create(), (lamp, 2), (mug, 1))  # alpha's part 60.00: free parcel
+    shown = {
+        g["vendor"]["slug"]: g["options"]
+        for g in api_client.get("/api/v1/cart/shipping-options/?country=AT", HTTP_X_CART_TOKEN=cart.token).json()
+    }
+    assert [o["price"] for o in shown["alpha"] if o["code"] == "parcel"] == ["0.00"]
+    VendorShippingMethod.objects.filter(vendor=a, code="parcel").update(free_above=None, price=Decimal("19.90"))
+    choices = [
+        {"vendor": "alpha", "method": "parcel", "price": "0.00"},
+        {"vendor": "beta", "method": "standard", "price": "4.90"},
+    ]
+
+    address = {"full_name": "Ada", "line1": "Ring 1", "city": "Wien", "postal_code": "1010", "country": "AT"}
+    r = post_checkout(
+        api_client, token=cart.token, shipping_method=None, shipping_address=address, shipping_methods=choices
+    )
+
+    assert r.status_code == 400, r.json()
+    details = r.json()["error"]["details"]
+    assert details["vendors"] == ["alpha"], details
+    assert details["prices"] == {"alpha": "19.90"}
+    assert details["shipping_methods"] == {"alpha": ["Shipping with Parcel now costs 19.90 (you were shown 0.00)."]}
+    assert not Order.objects.exists() and cart.items.count() == 2
+    choices[0]["price"] = "19.90"
+    again = post_checkout(
+        api_client, token=cart.token, shipping_method=None, shipping_address=address, shipping_methods=choices
+    )
+    assert again.status_code == 201 and (again.json()["shipping"], again.json()["total"]) == ("24.80", "92.80")
+
+
 def test_a_vendor_that_cannot_ship_to_the_address_is_a_400_with_the_lines_concerned(api_client, two_vendors):
     _a, _b, lamp, mug = two_vendors
     cart = fill_cart(CartFactory.create(), (lamp, 1), (mug, 1))
@@ -141,7 +176,7 @@ def test_a_vendor_that_cannot_ship_to_the_address_is_a_400_with_the_lines_concer
         shipping_method=None,
         shipping_methods=[{"vendor": "alpha", "method": "parcel"}, {"vendor": "beta", "method": "standard"}],
     )
-    assert r.status_code == 400
+    assert r.status_code == 400, r.json()
     details = r.json()["error"]["details"]
     assert details["vendors"] == ["alpha"] and details["lines"] == [lamp.pk]
     assert details["shipping_address"] == {"country": ["This vendor does not ship to this country."]}

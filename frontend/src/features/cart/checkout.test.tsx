@@ -159,7 +159,7 @@ describe('checkout', () => {
         postal_code: '10115',
         country: 'DE',
       },
-      shipping_methods: [{ vendor: 'lumen', method: 'express' }],
+      shipping_methods: [{ vendor: 'lumen', method: 'express', price: '9.90' }],
       payment_method: 'dummy',
       payment_token: 'tok_visa',
     });
@@ -383,8 +383,8 @@ describe('checkout with a parcel per vendor', () => {
     expect(await screen.findByRole('heading', { name: 'Confirmed' })).toBeInTheDocument();
     expect(requests[0]?.body).toMatchObject({
       shipping_methods: [
-        { vendor: 'lumen', method: 'express' },
-        { vendor: 'kiln', method: 'parcel' },
+        { vendor: 'lumen', method: 'express', price: '9.90' },
+        { vendor: 'kiln', method: 'parcel', price: '0.00' },
       ],
     });
     expect(requests[0]?.body).not.toHaveProperty('shipping_method');
@@ -469,5 +469,50 @@ describe('checkout with a parcel per vendor', () => {
     );
     expect(screen.queryByText('vendors: lumen')).not.toBeInTheDocument();
     expect(requests).toHaveLength(2);
+  });
+
+  it('says under the vendor when its shipping price changed since the options were shown', async () => {
+    let calls = 0;
+    const { requests, optionCountries } = setup(
+      () => {
+        calls += 1;
+        return apiError(
+          400,
+          'validation_error',
+          'Shipping changed since you saw it. Check the new price and place the order again.',
+          {
+            vendors: ['kiln'],
+            shipping_methods: {
+              kiln: ['Shipping with Kiln Parcel now costs 3.50 (you were shown 0.00).'],
+            },
+            prices: { kiln: '3.50' },
+          },
+        );
+      },
+      [TEST_PAYMENT],
+      { lines: twoVendorLines, shipping: twoVendors },
+    );
+    const user = userEvent.setup();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    const kiln = screen.getByRole('group', { name: 'From Kiln & Co' });
+    await waitFor(() =>
+      expect(kiln).toHaveAccessibleDescription(
+        'Shipping with Kiln Parcel now costs 3.50 (you were shown 0.00).',
+      ),
+    );
+    expect(screen.getAllByRole('alert')[0]).toHaveTextContent(
+      'Shipping changed since you saw it. Check the new price and place the order again.',
+    );
+    expect(screen.queryByText(/prices:/)).not.toBeInTheDocument();
+    expect(requests[0]?.body).toMatchObject({
+      shipping_methods: [
+        { vendor: 'lumen', method: 'standard', price: '4.90' },
+        { vendor: 'kiln', method: 'parcel', price: '0.00' },
+      ],
+    });
+    // the options are asked for again, so the new price is what the shopper sees next
+    await waitFor(() => expect(optionCountries).toEqual(['DE', 'DE']));
+    expect(calls).toBe(1);
   });
 });

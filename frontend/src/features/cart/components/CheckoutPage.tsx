@@ -52,7 +52,8 @@ function isShippingError(error: unknown): error is ApiError {
 /**
  * A 400 about shipping names the vendors concerned (`vendors`), their cart lines (`lines`,
  * variant ids) and why: a vendor without a valid method (`shipping_methods.<slug>`) or one that
- * does not ship to the address (`shipping_address.country`). Everything else stays an
+ * does not ship to the address (`shipping_address.country`), or whose price changed since the
+ * options were shown (`shipping_methods.<slug>`, with `prices`). Everything else stays an
  * ordinary field error.
  */
 function splitShippingError(
@@ -61,6 +62,9 @@ function splitShippingError(
   country: string,
 ): { problems: ShippingProblems; rest: ApiError } {
   const { vendors, lines, ...rest } = error.details;
+  // A shipping price that changed comes with the vendor's own message (and the new prices, which
+  // the reloaded options show).
+  delete rest.prices;
   const names = new Map(groups.map((group) => [group.vendor.slug, group.vendor.name]));
   const perVendor = rest.shipping_methods;
   const hasOwnMessage = (slug: string) =>
@@ -152,9 +156,12 @@ export function CheckoutPage({ defaultEmail, confirmationPath = defaultConfirmat
     }
     const body = {
       ...values,
+      // With the price shown: if the vendor changed it meanwhile, the server refuses rather
+      // than charging a price the shopper never saw.
       shipping_methods: groups.map((group) => ({
         vendor: group.vendor.slug,
         method: picked[group.vendor.slug]?.code ?? '',
+        price: picked[group.vendor.slug]?.price,
       })),
     };
     checkout.mutate(body, {
