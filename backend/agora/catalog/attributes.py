@@ -7,6 +7,7 @@ each scalar of a list) becomes one value, trimmed with inner spaces collapsed an
 Nested objects are left out: they have no single value to filter on.
 """
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,11 +58,24 @@ def attribute_pairs(attributes: Any) -> Iterator[tuple[str, str]]:
 MAX_DEPTH = 5
 TOO_DEEP = f"Attributes may nest at most {MAX_DEPTH} levels deep."
 NUL = "Attributes may not contain the NUL character."
+NOT_FINITE = "Attributes may only hold finite numbers (1e999 is too large)."
+NOT_UNICODE = "Attributes may not contain unpaired UTF-16 surrogates such as \\ud800."
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \\u escapes can spell
+        return NOT_UNICODE
+    return None
 
 
 def attributes_problem(attributes: Any) -> str | None:
     """Why a product's ``attributes`` cannot be stored (None when they can): nested deeper than
-    MAX_DEPTH, or a NUL character in a key or a text (PostgreSQL's JSON cannot hold it)."""
+    MAX_DEPTH, or what PostgreSQL's JSON cannot hold: a NUL character or an unpaired surrogate in
+    a key or a text, or a number that is not finite (JSON decoders read 1e999 as Infinity)."""
     stack: list[tuple[Any, int]] = [(attributes, 1)]
     while stack:
         value, depth = stack.pop()
@@ -69,11 +83,15 @@ def attributes_problem(attributes: Any) -> str | None:
             if depth > MAX_DEPTH:
                 return TOO_DEEP
             if isinstance(value, dict):
-                if any("\x00" in str(key) for key in value):
-                    return NUL
+                for key in value:
+                    if problem := _text_problem(str(key)):
+                        return problem
                 stack.extend((item, depth + 1) for item in value.values())
             else:
                 stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and "\x00" in value:
-            return NUL
+        elif isinstance(value, str):
+            if problem := _text_problem(value):
+                return problem
+        elif isinstance(value, float) and not math.isfinite(value):
+            return NOT_FINITE
     return None

@@ -162,6 +162,11 @@ class _Run:
             self.errors.append({"row": row, "message": message})
 
 
+def _not_json(constant: str) -> float:
+    """NaN and Infinity: Python's decoder reads them, JSON (and the API's parser) does not."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     def cell(name: str) -> str:
         return (raw.get(name) or "").strip()
@@ -203,7 +208,7 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     attributes = None
     if cell("attributes"):
         try:
-            attributes = json.loads(cell("attributes"))
+            attributes = json.loads(cell("attributes"), parse_constant=_not_json)
         except (ValueError, RecursionError):  # RecursionError: nested past what the decoder follows
             attributes = None
         if not isinstance(attributes, dict):

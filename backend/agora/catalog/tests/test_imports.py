@@ -158,13 +158,21 @@ def test_attributes_the_database_could_not_hold_are_row_errors_not_a_failed_impo
         f"DEEP-1,Lamp,X,1.00,1,home,,{deep}",  # 3: six levels
         f"DEEP-2,Lamp,X,1.00,1,home,,{very_deep}",  # 4: past what a JSON decoder follows
         'OK-1,Lamp,X,1.00,1,home,,"{""size"": {""ml"": 350}}"',  # 5: fine
+        'BIG-1,Lamp,X,1.00,1,home,,"{""w"": [1e999]}"',  # 6: past the largest double: Infinity
+        'NAN-1,Lamp,X,1.00,1,home,,"{""w"": NaN}"',  # 7: not JSON, though Python's decoder reads it
+        'SUR-1,Lamp,X,1.00,1,home,,"{""k"": ""x\\ud800""}"',  # 8: an unpaired surrogate in a value
+        'SUR-2,Lamp,X,1.00,1,home,,"{""\\udc00"": 1}"',  # 9: ... and in a key
     )
     job = run(post(vendor_client, data).json()["id"])
-    assert job.status == "succeeded" and (job.created, job.error_count) == (1, 3)
+    assert job.status == "succeeded" and (job.created, job.error_count) == (1, 7)
     assert [(e["row"], e["message"]) for e in job.errors] == [
         (2, f"attributes: {attributes.NUL}"),
         (3, f"attributes: {attributes.TOO_DEEP}"),
         (4, 'attributes: must be a JSON object, e.g. {"colour": "red"}.'),
+        (6, f"attributes: {attributes.NOT_FINITE}"),
+        (7, 'attributes: must be a JSON object, e.g. {"colour": "red"}.'),
+        (8, f"attributes: {attributes.NOT_UNICODE}"),
+        (9, f"attributes: {attributes.NOT_UNICODE}"),
     ]
     assert Variant.objects.get(sku="OK-1").product.attributes == {"size": {"ml": 350}}
 

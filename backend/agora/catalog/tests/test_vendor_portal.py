@@ -93,6 +93,29 @@ def test_bad_create_is_400_and_saves_nothing(vendor_client, category, change, fi
     assert not Product.objects.exists() and not Variant.objects.exists()
 
 
+# JSON the parser reads but PostgreSQL's jsonb cannot hold: a number past the largest double
+# (read as Infinity) and an unpaired UTF-16 surrogate, in a value or in a key.
+UNSTORABLE_ATTRIBUTES = ['{"weight": 1e999}', '{"weight": [-1e999]}', '{"k": "x\\ud800"}', '{"\\udc00": "x"}']
+
+
+@pytest.mark.parametrize("attributes", UNSTORABLE_ATTRIBUTES)
+def test_attributes_the_database_cannot_hold_are_400_on_create_and_edit(vendor_client, vendor, category, attributes):
+    body = '{"name": "Lamp", "category": "home", "attributes": ' + attributes + "}"
+    response = vendor_client.post(URL, data=body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "attributes" in response.json()["error"]["details"]
+    assert not Product.objects.exists()
+
+    product = ProductFactory.create(vendor=vendor, category=category, attributes={"weight": 2})
+    response = vendor_client.patch(
+        f"{URL}{product.pk}/", data='{"attributes": ' + attributes + "}", content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "attributes" in response.json()["error"]["details"]
+    product.refresh_from_db()
+    assert product.attributes == {"weight": 2}
+
+
 def test_duplicate_sku_of_another_product_is_400(vendor_client, vendor, category):
     ProductFactory.create(vendor=vendor, variants=0)
     VariantFactory.create(product=Product.objects.get(), sku="LAMP-1")
