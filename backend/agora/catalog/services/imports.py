@@ -65,6 +65,7 @@ def _refuse(message: str) -> errors.InvalidImportFile:
 
 
 def _read_text(data: bytes) -> str:
+    # A NUL early on marks a binary file (or UTF-16); one further on is a bad row (``_parse``).
     if b"\x00" in data[:65536]:
         raise _refuse(errors.CSV_NOT_CSV)
     try:
@@ -171,6 +172,9 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     def cell(name: str) -> str:
         return (raw.get(name) or "").strip()
 
+    for column in COLUMNS:  # PostgreSQL's text cannot hold it
+        if "\x00" in cell(column):
+            return f"{column}: may not contain the NUL character."
     sku, name = cell("sku"), cell("product_name")
     if not sku:
         return "sku: required."

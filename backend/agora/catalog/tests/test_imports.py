@@ -177,6 +177,17 @@ def test_attributes_the_database_could_not_hold_are_row_errors_not_a_failed_impo
     assert Variant.objects.get(sku="OK-1").product.attributes == {"size": {"ml": 350}}
 
 
+def test_a_nul_in_a_cell_past_the_first_64_kb_is_a_row_error(vendor_client, vendor, category):
+    # the upload's check for a binary file reads the first 64 KB; a NUL further on is one bad row
+    filler = [f"F-{i},Filler {i},X,1.00,1,home,{'d' * 100}," for i in range(700)]  # ~90 KB
+    data = csv_file(*filler, "NUL-1,Lamp\x00,X,1.00,1,home,,", "OK-1,Mug,X,1.00,1,home,,")
+    assert data.index(b"\x00") > 65536
+    job = run(post(vendor_client, data).json()["id"])
+    assert job.status == "succeeded" and (job.created, job.processed_rows) == (701, 702)
+    assert job.errors == [{"row": 702, "message": "product_name: may not contain the NUL character."}]
+    assert Variant.objects.filter(sku__in=["F-0", "F-699", "OK-1"]).count() == 3
+
+
 def test_rerunning_an_import_updates_instead_of_duplicating(vendor_client, vendor, category):
     data = csv_file("A-1,Mug,Blue,9.50,3,home,,", "A-2,Mug,Red,9.50,3,home,,")
     first = run(post(vendor_client, data).json()["id"])
