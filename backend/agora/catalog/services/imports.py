@@ -226,10 +226,42 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     return Row(number, sku, name, variant_name, price, stock, category, cell("description"), attributes)
 
 
-def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
-    """Upserts one chunk in one transaction; returns (created, updated, new product names → ids)."""
+def _referenced_products(run: _Run, rows: list[Row]) -> set[int]:
+    """The vendor's products these rows may write to, read without locks (to know what to lock):
+    those of the SKUs they name and those of their product names."""
+    ids = set(
+        Variant.objects.filter(vendor=run.vendor)
+        .annotate(usku=Upper("sku"))
+        .filter(usku__in=[r.sku.upper() for r in rows])
+        .values_list("product_id", flat=True)
+    )
+    names = {r.product_name for r in rows}
+    ids.update(run.products_by_name[name] for name in names if name in run.products_by_name)
+    ids.update(
+        Product.objects.filter(vendor=run.vendor, name__in=names - set(run.products_by_name))
+        .exclude(status=Product.Status.ARCHIVED)
+        .values_list("pk", flat=True)
+    )
+    return ids
+
+
+@dataclass
+class _Chunk:
+    """What one chunk writes, worked out from rows read under the products' locks."""
+
+    products: dict[int, Product] = field(default_factory=dict)  # existing products rows refer to
+    dirty: set[int] = field(default_factory=set)  # ... of which these changed
+    new_products: dict[str, Product] = field(default_factory=dict)
+    changed_variants: list[Variant] = field(default_factory=list)
+    new_variants: list[Variant] = field(default_factory=list)
+    names: dict[str, int] = field(default_factory=dict)  # product_name → existing product joined
+    created: int = 0
+    updated: int = 0
+
+
+def _plan(run: _Run, rows: list[Row]) -> _Chunk:
+    """Reads the rows' variants and products as they are now and applies the rows to them."""
     vendor = run.vendor
-    now = timezone.now()
     existing: dict[str, Variant] = {
         v.usku: v
         for v in Variant.objects.filter(vendor=vendor)
@@ -237,39 +269,33 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
         .filter(usku__in=[r.sku.upper() for r in rows])
         .select_related("product")
     }
-    wanted_names = {r.product_name for r in rows if r.sku.upper() not in existing} - set(run.products_by_name)
+    needed = {r.product_name for r in rows if r.sku.upper() not in existing}
     by_name: dict[str, Product] = {}
-    if wanted_names:
+    if wanted_names := needed - set(run.products_by_name):
         for product in (
             Product.objects.filter(vendor=vendor, name__in=wanted_names)
             .exclude(status=Product.Status.ARCHIVED)
             .order_by("created_at", "id")
         ):
             by_name.setdefault(product.name, product)
-    needed = {r.product_name for r in rows if r.sku.upper() not in existing}
     known_ids = [run.products_by_name[name] for name in needed if name in run.products_by_name]
-    for product in Product.objects.filter(pk__in=known_ids):
+    for product in Product.objects.filter(pk__in=known_ids).exclude(status=Product.Status.ARCHIVED):
         by_name.setdefault(product.name, product)
 
-    products: dict[int, Product] = {}  # existing products rows refer to, by id
-    dirty: set[int] = set()  # ... of which these changed
-    new_products: dict[str, Product] = {}
-    changed_variants: list[Variant] = []
-    new_variants: list[Variant] = []
-    created = updated = 0
+    chunk = _Chunk()
     for row in rows:
         variant = existing.get(row.sku.upper())
         if variant is not None:
-            product = products.setdefault(variant.product_id, variant.product)
+            product = chunk.products.setdefault(variant.product_id, variant.product)
             new = (row.sku, row.variant_name, row.price, row.stock, True)
             if (variant.sku, variant.name, variant.price, variant.stock, variant.is_active) != new:
                 variant.sku, variant.name, variant.price, variant.stock, variant.is_active = new
-                changed_variants.append(variant)
+                chunk.changed_variants.append(variant)
             if _apply_product_fields(product, row):
-                dirty.add(product.pk)
-            updated += 1
+                chunk.dirty.add(product.pk)
+            chunk.updated += 1
             continue
-        found = new_products.get(row.product_name) or by_name.get(row.product_name)
+        found = chunk.new_products.get(row.product_name) or by_name.get(row.product_name)
         if found is None:
             product = Product(
                 vendor=vendor,
@@ -280,14 +306,14 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
                 attributes=row.attributes or {},
                 status=Product.Status.DRAFT,
             )
-            new_products[row.product_name] = product
+            chunk.new_products[row.product_name] = product
         elif found.pk:
-            product = products.setdefault(found.pk, found)
+            product = chunk.products.setdefault(found.pk, found)
             if _apply_product_fields(product, row):
-                dirty.add(product.pk)
+                chunk.dirty.add(product.pk)
         else:  # created earlier in this chunk
             product = found
-        new_variants.append(
+        chunk.new_variants.append(
             Variant(
                 product=product,
                 vendor=vendor,
@@ -299,28 +325,53 @@ def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
                 position=0,
             )
         )
-        created += 1
-    with transaction.atomic():
-        # The catalog's lock order (products, then variants, by primary key), as checkout takes
-        # it: an import running during sales waits its turn instead of deadlocking. The stock it
-        # writes is absolute: an import is an inventory sync.
-        lock_products(products)
-        if changed_variants:
-            lock_variants([v.pk for v in changed_variants])
-        if new_products:
-            Product.objects.bulk_create(list(new_products.values()))
-        if dirty:
-            _update_products([products[pk] for pk in sorted(dirty)], now)
-        if changed_variants:
-            _update_variants(changed_variants, now)
-        if new_variants:
-            for variant in new_variants:
-                variant.product_id = variant.product.pk
-            Variant.objects.bulk_create(new_variants)
-        products_refresh_summary(product_ids=[*products, *(p.pk for p in new_products.values())])
-    names = {p.name: p.pk for p in new_products.values()}
-    names.update({p.name: p.pk for p in by_name.values() if p.pk in products})
-    return created, updated, names
+        chunk.created += 1
+    chunk.names = {p.name: p.pk for p in by_name.values() if p.pk in chunk.products}
+    return chunk
+
+
+def _write(run: _Run, rows: list[Row]) -> tuple[int, int, dict[str, int]]:
+    """Upserts one chunk in one transaction; returns (created, updated, new product names → ids).
+
+    The rows' products are locked before they are read, so what a staff member or the portal
+    committed while the import waited for the locks (an archive, an edit) stands: the import
+    applies its rows to the products as they are then, never to a copy read earlier. Should a
+    concurrent write make the rows refer to a product not locked (a SKU renamed meanwhile),
+    the transaction ends and the chunk starts over with that product locked too, in order.
+    """
+    now = timezone.now()
+    wanted = _referenced_products(run, rows)
+    while True:
+        with transaction.atomic():
+            # The catalog's lock order (products, then variants, by primary key), as checkout
+            # takes it: an import running during sales waits its turn instead of deadlocking.
+            # The stock it writes is absolute: an import is an inventory sync.
+            locked = set(lock_products(wanted))
+            chunk = _plan(run, rows)
+            if set(chunk.products) <= locked:
+                _save(chunk, now)
+                break
+        wanted = locked | set(chunk.products)
+    names = {p.name: p.pk for p in chunk.new_products.values()}
+    names.update(chunk.names)
+    return chunk.created, chunk.updated, names
+
+
+def _save(chunk: _Chunk, now: datetime) -> None:
+    """Writes a planned chunk; its products are locked."""
+    if chunk.changed_variants:
+        lock_variants([v.pk for v in chunk.changed_variants])
+    if chunk.new_products:
+        Product.objects.bulk_create(list(chunk.new_products.values()))
+    if chunk.dirty:
+        _update_products([chunk.products[pk] for pk in sorted(chunk.dirty)], now)
+    if chunk.changed_variants:
+        _update_variants(chunk.changed_variants, now)
+    if chunk.new_variants:
+        for variant in chunk.new_variants:
+            variant.product_id = variant.product.pk
+        Variant.objects.bulk_create(chunk.new_variants)
+    products_refresh_summary(product_ids=[*chunk.products, *(p.pk for p in chunk.new_products.values())])
 
 
 def _update_variants(variants: list[Variant], now: datetime) -> None:

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from agora.catalog import attributes, errors
+from agora.catalog import attributes, errors, locks
 from agora.catalog.models import ImportJob, Product, Variant
 from agora.catalog.services import imports as import_services
+from agora.catalog.services import product_archive, product_update
 from agora.catalog.tests.conftest import upload
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
 from testing.worker import wait_for
@@ -186,6 +187,60 @@ def test_a_nul_in_a_cell_past_the_first_64_kb_is_a_row_error(vendor_client, vend
     assert job.status == "succeeded" and (job.created, job.processed_rows) == (701, 702)
     assert job.errors == [{"row": 702, "message": "product_name: may not contain the NUL character."}]
     assert Variant.objects.filter(sku__in=["F-0", "F-699", "OK-1"]).count() == 3
+
+
+def _meanwhile(monkeypatch, change):
+    """Runs ``change`` (committed by another request) while the import waits for the product lock."""
+    real = locks.lock_products
+    pending = [change]
+
+    def lock(ids):
+        if pending:
+            pending.pop()()
+        return real(ids)
+
+    monkeypatch.setattr(import_services, "lock_products", lock)
+
+
+@pytest.fixture
+def lamp(vendor, category):
+    product = ProductFactory.create(vendor=vendor, category=category, name="Lamp", description="old", variants=0)
+    VariantFactory.create(product=product, sku="L-1", price=Decimal("10.00"), stock=5)
+    return product
+
+
+def test_an_archive_made_while_the_import_waited_stands(vendor_client, lamp, monkeypatch):
+
+    _meanwhile(monkeypatch, lambda: product_archive(product=lamp))
+    job = run(post(vendor_client, csv_file('L-1,Lamp,X,12.00,5,home,,"{""w"": 1}"')).json()["id"])
+    assert job.updated == 1
+    lamp.refresh_from_db()
+    assert (lamp.status, lamp.attributes) == ("archived", {"w": 1})
+
+
+def test_a_portal_edit_made_while_the_import_waited_is_kept(vendor_client, lamp, monkeypatch):
+
+    _meanwhile(monkeypatch, lambda: product_update(product=lamp, data={"description": "new"}))
+    run(post(vendor_client, csv_file('L-1,Lamp,X,12.00,5,home,,"{""w"": 1}"')).json()["id"])
+    lamp.refresh_from_db()
+    assert (lamp.description, lamp.status, lamp.attributes) == ("new", "pending_review", {"w": 1})
+    assert lamp.variants.get().price == Decimal("12.00")
+
+
+def test_a_sku_moved_to_another_product_while_the_import_waited_updates_that_product(
+    vendor_client, vendor, category, lamp, monkeypatch
+):
+    other = ProductFactory.create(vendor=vendor, category=category, name="Other", variants=0)
+
+    def move_sku():
+        lamp.variants.update(sku="L-OLD")
+        VariantFactory.create(product=other, sku="L-1", stock=1)
+
+    _meanwhile(monkeypatch, move_sku)
+    job = run(post(vendor_client, csv_file("L-1,Other,X,12.00,7,home,,")).json()["id"])
+    assert (job.updated, job.errors) == (1, [])
+    assert other.variants.values_list("sku", "price", "stock").get() == ("L-1", Decimal("12.00"), 7)
+    assert lamp.variants.values_list("sku", "price").get() == ("L-OLD", Decimal("10.00"))
 
 
 def test_rerunning_an_import_updates_instead_of_duplicating(vendor_client, vendor, category):
