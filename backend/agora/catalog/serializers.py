@@ -8,6 +8,7 @@ from rest_framework import serializers
 from agora.catalog.attributes import MAX_DEPTH, attributes_problem
 from agora.catalog.models import ImportJob, Product, ProductImage, Variant
 from agora.catalog.selectors import ORDERINGS, SUMMARY_FIELDS, file_url
+from agora.catalog.skus import SKU_INVALID, SKU_MAX_LENGTH, SKU_PATTERN
 from agora.core.serializers import MoneyField, StrictInputSerializer, rating_fields
 
 # --- public catalog --------------------------------------------------------------------------
@@ -136,10 +137,10 @@ class CategoryNodeSerializer(serializers.Serializer):
 class VariantInputSerializer(StrictInputSerializer):
     id = serializers.IntegerField(required=False, help_text="An existing variant to update; omit to create one.")
     sku = serializers.RegexField(
-        r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$",
-        max_length=64,
+        SKU_PATTERN,
+        max_length=SKU_MAX_LENGTH,
         required=False,
-        error_messages={"invalid": "Use letters, digits and . _ - / only."},
+        error_messages={"invalid": SKU_INVALID},
         help_text="Required for a new variant; left out of an item with `id`, it stays as it is.",
     )
     name = serializers.CharField(

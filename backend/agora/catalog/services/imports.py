@@ -37,6 +37,7 @@ from agora.catalog.models import Category, ImportJob, Product, ProductImage, Var
 from agora.catalog.notifications import import_finished
 from agora.catalog.services.products import EDITABLE_FIELDS, sends_back_to_review
 from agora.catalog.services.summary import products_refresh_summary
+from agora.catalog.skus import sku_problem
 from agora.core.slugs import unique_slug
 from agora.core.tasks_util import enqueue_on_commit
 from agora.core.updates import apply_changes
@@ -178,8 +179,8 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     sku, name = cell("sku"), cell("product_name")
     if not sku:
         return "sku: required."
-    if len(sku) > 64:
-        return "sku: at most 64 characters."
+    if problem := sku_problem(sku):  # the portal's rule: what the import takes, the portal saves
+        return f"sku: {problem}"
     if not name:
         return "product_name: required."
     if len(name) > 200:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from agora.catalog import attributes, errors, locks
+from agora.catalog import attributes, errors, locks, skus
 from agora.catalog.models import ImportJob, Product, Variant
 from agora.catalog.services import imports as import_services
 from agora.catalog.services import product_archive, product_update
@@ -187,6 +187,25 @@ def test_a_nul_in_a_cell_past_the_first_64_kb_is_a_row_error(vendor_client, vend
     assert job.status == "succeeded" and (job.created, job.processed_rows) == (701, 702)
     assert job.errors == [{"row": 702, "message": "product_name: may not contain the NUL character."}]
     assert Variant.objects.filter(sku__in=["F-0", "F-699", "OK-1"]).count() == 3
+
+
+@pytest.mark.parametrize("sku", ["LAMP 01", "LAMPE-Ä1", "#1042", "-LAMP"])
+def test_a_sku_the_portal_refuses_is_a_row_error_so_imported_products_stay_editable(
+    vendor_client, vendor, category, sku
+):
+    data = csv_file(f"{sku},Desk Lamp,Brass,10.00,3,home,,", "LAMP-02,Desk Lamp,Black,10.00,3,home,,")
+    job = run(post(vendor_client, data).json()["id"])
+    assert (job.created, job.errors) == (1, [{"row": 2, "message": f"sku: {skus.SKU_INVALID}"}])
+    # the portal's form sends every row back as loaded: what the import wrote saves
+    product = Product.objects.get(name="Desk Lamp")
+    variant = product.variants.get()
+    row = {"id": variant.pk, "sku": variant.sku, "name": variant.name, "price": "10.00", "stock": 3}
+    response = vendor_client.patch(
+        f"/api/v1/vendor/products/{product.pk}/",
+        {"name": "Desk Lamp XL", "description": "", "category": "home", "variants": [{**row, "expected_stock": 3}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
 
 
 def _meanwhile(monkeypatch, change):
