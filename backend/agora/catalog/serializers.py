@@ -8,7 +8,7 @@ from rest_framework import serializers
 from agora.catalog.attributes import MAX_DEPTH, attributes_problem
 from agora.catalog.models import ImportJob, Product, ProductImage, Variant
 from agora.catalog.selectors import ORDERINGS, SUMMARY_FIELDS, file_url
-from agora.catalog.skus import SKU_INVALID, SKU_MAX_LENGTH, SKU_PATTERN
+from agora.catalog.skus import SKU_MAX_LENGTH, SKU_RULE
 from agora.core.serializers import MoneyField, StrictInputSerializer, rating_fields
 
 # --- public catalog --------------------------------------------------------------------------
@@ -136,12 +136,11 @@ class CategoryNodeSerializer(serializers.Serializer):
 
 class VariantInputSerializer(StrictInputSerializer):
     id = serializers.IntegerField(required=False, help_text="An existing variant to update; omit to create one.")
-    sku = serializers.RegexField(
-        SKU_PATTERN,
+    sku = serializers.CharField(
         max_length=SKU_MAX_LENGTH,
         required=False,
-        error_messages={"invalid": SKU_INVALID},
-        help_text="Required for a new variant; left out of an item with `id`, it stays as it is.",
+        help_text="Required for a new variant; left out of an item with `id`, it stays as it is. A new or "
+        f"changed SKU: {SKU_RULE} (an item with `id` may send its SKU back unchanged, whatever it is).",
     )
     name = serializers.CharField(
         max_length=120, required=False, help_text="Required for a new variant; left out, it stays as it is."

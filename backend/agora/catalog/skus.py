@@ -11,6 +11,7 @@ import re
 SKU_MAX_LENGTH = 64
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"  # as the API schema documents it (docs/api.md)
 SKU_INVALID = "Use letters, digits and . _ - / only, starting with a letter or a digit."
+SKU_RULE = "letters, digits and `. _ - /`, starting with a letter or a digit"
 SKU_TOO_LONG = f"At most {SKU_MAX_LENGTH} characters."
 
 _SKU = re.compile(SKU_PATTERN)

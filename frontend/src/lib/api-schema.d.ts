@@ -3259,7 +3259,7 @@ export interface components {
         VariantInputRequest: {
             /** @description An existing variant to update; omit to create one. */
             id?: number;
-            /** @description Required for a new variant; left out of an item with `id`, it stays as it is. */
+            /** @description Required for a new variant; left out of an item with `id`, it stays as it is. A new or changed SKU: letters, digits and `. _ - /`, starting with a letter or a digit (an item with `id` may send its SKU back unchanged, whatever it is). */
             sku?: string;
             /** @description Required for a new variant; left out, it stays as it is. */
             name?: string;

@@ -37,7 +37,7 @@ from agora.catalog.models import Category, ImportJob, Product, ProductImage, Var
 from agora.catalog.notifications import import_finished
 from agora.catalog.services.products import EDITABLE_FIELDS, sends_back_to_review
 from agora.catalog.services.summary import products_refresh_summary
-from agora.catalog.skus import sku_problem
+from agora.catalog.skus import SKU_MAX_LENGTH, SKU_TOO_LONG, sku_problem
 from agora.core.slugs import unique_slug
 from agora.core.tasks_util import enqueue_on_commit
 from agora.core.updates import apply_changes
@@ -179,8 +179,8 @@ def _parse(number: int, raw: dict[str, str], run: _Run) -> Row | str:
     sku, name = cell("sku"), cell("product_name")
     if not sku:
         return "sku: required."
-    if problem := sku_problem(sku):  # the portal's rule: what the import takes, the portal saves
-        return f"sku: {problem}"
+    if len(sku) > SKU_MAX_LENGTH:
+        return f"sku: {SKU_TOO_LONG}"
     if not name:
         return "product_name: required."
     if len(name) > 200:
@@ -432,7 +432,28 @@ def _apply_product_fields(product: Product, row: Row) -> bool:
     return bool(changed)
 
 
+def _new_skus_kept(run: _Run, rows: list[Row]) -> list[Row]:
+    """The rows, less those that would create a SKU the portal's rule refuses (a row error each):
+    what the import creates, the portal saves. A SKU the vendor has already (imports of earlier
+    versions took any text) goes on being updated."""
+    bad = {r.sku.upper() for r in rows if sku_problem(r.sku)}
+    if bad:
+        bad -= set(
+            Variant.objects.filter(vendor=run.vendor)
+            .annotate(usku=Upper("sku"))
+            .filter(usku__in=bad)
+            .values_list("usku", flat=True)
+        )
+    for row in rows:
+        if row.sku.upper() in bad:
+            run.error(row.number, f"sku: {sku_problem(row.sku)}")
+    return [r for r in rows if r.sku.upper() not in bad]
+
+
 def _save_chunk(run: _Run, rows: list[Row]) -> None:
+    rows = _new_skus_kept(run, rows)
+    if not rows:
+        return
     try:
         created, updated, names = _write(run, rows)
     except IntegrityError:

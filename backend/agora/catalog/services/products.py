@@ -20,6 +20,7 @@ from agora.catalog.locks import lock_product_variants
 from agora.catalog.models import Category, Product, Variant
 from agora.catalog.notifications import product_moderated
 from agora.catalog.services.summary import products_refresh_summary
+from agora.catalog.skus import sku_problem
 from agora.core.errors import ValidationFailed
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
@@ -108,7 +109,8 @@ def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[
     """SKUs unique within the list and among the vendor's other variants; ids must be the product's,
     each once."""
     problems: list[dict[str, list[str]]] = [{} for _ in items]
-    own_ids = set(product.variants.filter(is_active=True).values_list("pk", flat=True)) if product else set()
+    own = dict(product.variants.filter(is_active=True).values_list("pk", "sku")) if product else {}
+    own_ids = set(own)
     seen: dict[str, int] = {}
     seen_ids: set[int] = set()
     for i, item in enumerate(items):
@@ -120,6 +122,11 @@ def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[
             seen_ids.add(item["id"])
         if "sku" not in item:  # an unknown id that left its SKU out: nothing to compare
             continue
+        # A new or changed SKU follows the rule; one sent back as it is stays (imports of
+        # earlier versions took any text).
+        kept = item.get("id") is not None and item["sku"] == own.get(item["id"])
+        if not kept and (problem := sku_problem(item["sku"])):
+            problems[i].setdefault("sku", []).append(problem)
         sku = item["sku"].upper()
         if sku in seen:
             problems[i].setdefault("sku", []).append(errors.SKU_REPEATED)

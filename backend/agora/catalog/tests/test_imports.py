@@ -208,6 +208,28 @@ def test_a_sku_the_portal_refuses_is_a_row_error_so_imported_products_stay_edita
     assert response.status_code == 200, response.content
 
 
+def test_a_sku_of_an_earlier_import_goes_on_syncing_and_saving_in_the_portal(vendor_client, vendor, category):
+    """Imports used to take any SKU: a vendor's daily stock file naming one updates it as before,
+    and the portal's form, sending it back unchanged, saves; a new or changed one follows the rule."""
+    product = ProductFactory.create(vendor=vendor, category=category, name="Desk Lamp", variants=0)
+    legacy = VariantFactory.create(product=product, sku="LAMP 01", stock=3, price=Decimal("10.00"))
+    job = run(post(vendor_client, csv_file("lamp 01,Desk Lamp,Brass,10.00,7,home,,")).json()["id"])
+    assert (job.updated, job.errors) == (1, [])
+    legacy.refresh_from_db()
+    assert legacy.stock == 7
+
+    row = {"id": legacy.pk, "sku": legacy.sku, "name": legacy.name, "price": "10.00", "stock": 7, "expected_stock": 7}
+    url = f"/api/v1/vendor/products/{product.pk}/"
+    assert vendor_client.patch(url, {"name": "Desk Lamp XL", "variants": [row]}, format="json").status_code == 200
+    changed = vendor_client.patch(url, {"variants": [{**row, "sku": "LAMP 02"}]}, format="json")
+    assert changed.status_code == 400
+    assert changed.json()["error"]["details"] == {"variants": [{"sku": [skus.SKU_INVALID]}]}
+    added = vendor_client.patch(
+        url, {"variants": [row, {"sku": "#2", "name": "Red", "price": "9.00", "stock": 1}]}, format="json"
+    )
+    assert added.json()["error"]["details"] == {"variants": [{}, {"sku": [skus.SKU_INVALID]}]}
+
+
 def _meanwhile(monkeypatch, change):
     """Runs ``change`` (committed by another request) while the import waits for the product lock."""
     real = locks.lock_products
