@@ -12,8 +12,9 @@ worker.
   a row it hands the rest to one task due at the retry, instead of waiting out a timeout each.
 - ``notification_send`` (the task) locks the row, sends it if it is still queued and marks it
   sent in the same transaction, so a redelivered task sends nothing twice. A failed send is
-  recorded (attempts, last error, next attempt) and retried with backoff; a template that does
-  not render fails at once.
+  recorded (attempts, last error, next attempt) and retried with backoff, each wait shorter than
+  the broker's visibility timeout; a row whose next attempt is not due yet is left to its retry,
+  so a second copy of a task costs no attempt. A template that does not render fails at once.
 - ``notifications_redrive`` (beat) re-sends the task of queued rows whose task was lost (the
   broker was down at commit, a worker died holding a delayed retry).
 """
@@ -194,9 +195,19 @@ def retry_after(*, notification_id: int) -> int | None:
     return retry_delay(row["attempts"])
 
 
+# The longest a retry waits. Its task is a message held unacknowledged by a worker (acks_late) until
+# it runs: under the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 660 s), else Redis
+# delivers it to a second worker too. NOTIFICATION_MAX_ATTEMPTS sets how long a failing email is
+# retried in all (12: about 75 minutes).
+RETRY_DELAY_MAX = 600
+# A task may run this much before its row's next attempt (the clocks of the host that scheduled
+# it and of the worker); a row due later is waiting for its retry, and the task is a duplicate.
+_EARLY = timedelta(seconds=5)
+
+
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next try after ``attempts`` failures: 30 s, 1 min, 2 min … capped at 1 h."""
-    return min(30 * int(2 ** max(attempts - 1, 0)), 3600)
+    """Seconds before the next try after ``attempts`` failures: 30 s, 1 min, 2 min … capped at 10 min."""
+    return min(30 * int(2 ** max(attempts - 1, 0)), RETRY_DELAY_MAX)
 
 
 class _Email(EmailMultiAlternatives):
@@ -225,7 +236,7 @@ def _message(notification: Notification, mail_connection: Any = None) -> EmailMu
     return message
 
 
-_SENDING = ("id", "template", "to", "context", "status", "attempts", "forget_after_send")
+_SENDING = ("id", "template", "to", "context", "status", "attempts", "forget_after_send", "next_attempt_at")
 
 
 def _locked(notification_id: int) -> QuerySet[Notification, dict[str, Any]]:
@@ -247,13 +258,17 @@ _MARK_SENT = (
 def notification_send(*, notification_id: int, mail_connection: Any = None) -> str:
     """Sends a queued notification once (over ``mail_connection``, if given: opened here if it is
     not, and left open; a failure to open it is a failed send).
-    Returns "sent", "skipped" (not queued any more, or gone) or "failed" (a permanent failure,
-    recorded). A transient failure (the mail server) is recorded on the row and raised, for the
+    Returns "sent", "skipped" (not queued any more, gone, or waiting for a retry not due yet: a
+    second copy of a task) or "failed" (a permanent failure, recorded). A transient failure (the mail server) is recorded on the row and raised, for the
     task to retry."""
     try:
         with transaction.atomic():
             row = _LOCKED.first(notification_id=notification_id)
             if row is None or row["status"] != S.QUEUED:
+                return SEND_SKIPPED
+            if row["next_attempt_at"] > timezone.now() + _EARLY:
+                # A failed try before this one scheduled the retry that sends it: a duplicate of
+                # a task (re-delivered by the broker) would spend one of its attempts early.
                 return SEND_SKIPPED
             notification = loaded(Notification, row)
             try:

@@ -231,9 +231,11 @@ if env.str("EMAIL_FILE_PATH", default=""):
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("SITE_NAME", default="Agora")
 
-# Notification outbox: a failed send is retried with backoff up to this many attempts, and beat
-# re-sends the task of queued notifications due for longer than this (a task lost with the broker).
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# Notification outbox: a failed send is retried with backoff (30 s doubling to at most 10 min, under
+# the broker's visibility timeout) up to this many attempts (12: the last about 75 minutes after
+# the first), and beat re-sends the task of queued notifications due for longer than this (a task
+# lost with the broker).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=12)
 NOTIFICATION_REDRIVE_AFTER_SECONDS = env.int("NOTIFICATION_REDRIVE_AFTER_SECONDS", default=120)
 
 # Accounts. A password reset link works once, for this many seconds; a verification link for

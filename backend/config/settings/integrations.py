@@ -72,7 +72,7 @@ CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIM
 # A worker that dies without that shutdown (OOM, SIGKILL, a lost host) leaves its messages
 # unacknowledged; Redis re-delivers them after this long. It must outlast the longest a worker
 # legitimately holds a message: a task's hard time limit (360 s) and a retry's countdown (the
-# retry backoff caps at 600 s), else a running or waiting task is delivered twice. Just above
+# retry backoff caps at 600 s, Celery's and the notification outbox's), else a running or waiting task is delivered twice. Just above
 # that, not an hour: a crashed worker's task comes back within 11 minutes.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=660)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

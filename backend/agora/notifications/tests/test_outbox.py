@@ -154,7 +154,9 @@ def test_a_failing_mail_server_is_recorded_and_retried_until_it_gives_up(test_te
     n.refresh_from_db()
     assert n.status == "queued" and n.attempts == 1 and "SMTP down" in n.last_error
     assert n.next_attempt_at >= before + timedelta(seconds=25), "backoff before the next try"
+    assert notification_send(notification_id=n.pk) == "skipped", "not before its retry is due"
     for _ in range(2):
+        _due(n)
         with pytest.raises(ConnectionRefusedError):
             notification_send(notification_id=n.pk)
     n.refresh_from_db()
@@ -163,6 +165,48 @@ def test_a_failing_mail_server_is_recorded_and_retried_until_it_gives_up(test_te
     monkeypatch.undo()
     assert notification_retry(notification=n) is True
     assert notification_send(notification_id=n.pk) == "sent" and len(mail.outbox) == 1
+
+
+def _due(*notifications: Notification) -> None:
+    """The countdown of their retry has passed."""
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(next_attempt_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_every_retry_waits_less_than_the_broker_visibility_timeout_and_together_over_an_hour(
+    test_templates, settings, monkeypatch, send_tasks
+):
+    """Redis re-delivers a message held unacknowledged (acks_late) for CELERY_VISIBILITY_TIMEOUT:
+    a retry parked for longer is held by two workers and runs twice."""
+    _mail_server_failing_for(monkeypatch, "sam@example.com", ConnectionRefusedError("SMTP down"))
+    countdowns = []
+    for attempts in range(settings.NOTIFICATION_MAX_ATTEMPTS - 1):
+        n = _enqueue(key=f"retry-{attempts}")
+        assert n is not None
+        Notification.objects.filter(pk=n.pk).update(attempts=attempts)
+        send_tasks.clear()
+        notifications_send([n.pk])
+        countdowns += [opts["countdown"] for _, opts in send_tasks]
+    assert len(countdowns) == settings.NOTIFICATION_MAX_ATTEMPTS - 1, "each failed try but the last is retried"
+    too_long = [c for c in countdowns if c >= settings.CELERY_VISIBILITY_TIMEOUT]
+    assert not too_long, f"retries parked beyond the visibility timeout ({settings.CELERY_VISIBILITY_TIMEOUT} s)"
+    assert sum(countdowns) >= 3600, "a mail server down for an hour loses no email"
+
+
+@pytest.mark.django_db
+def test_a_second_delivery_of_a_retry_costs_no_attempt(test_templates, monkeypatch, send_tasks):
+    # given an email whose 6th try is due, and a mail server still down
+    _mail_server_failing_for(monkeypatch, "sam@example.com", ConnectionRefusedError("SMTP down"))
+    n = _enqueue()
+    assert n is not None
+    Notification.objects.filter(pk=n.pk).update(attempts=5)
+    # when its retry task runs, and a copy of it (re-delivered by the broker) runs too
+    notifications_send([n.pk])
+    assert notifications_send([n.pk]) == 0
+    # then the copy found the email waiting for its next retry: one attempt, one retry scheduled
+    n.refresh_from_db()
+    assert n.status == "queued" and n.attempts == 6
+    assert [args for args, _ in send_tasks] == [(n.pk,)]
 
 
 @pytest.mark.django_db
@@ -423,12 +467,14 @@ def test_a_mail_server_that_is_down_costs_two_tries_and_the_other_emails_wait_fo
 
     # when that task runs and the server is still down: b (its 2nd try) and c fail, d waits on
     send_tasks.clear()
+    _due(b, c, d)
     task.apply(args=(b.pk, c.pk, d.pk))
     assert attempts() == [1, 2, 1, 0]
     assert send_tasks == [((b.pk,), {"countdown": 60}), ((c.pk, d.pk), {"countdown": 30})]
 
     # when the server is back, the next task sends what it carries
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _due(c, d)
     task.apply(args=(c.pk, d.pk))
     assert [m.to[0] for m in mail.outbox] == ["c@example.com", "d@example.com"]
     assert Notification.objects.get(pk=d.pk).status == "sent"
@@ -541,5 +587,6 @@ def test_without_a_mail_server_an_email_waits_in_the_outbox_until_one_is_set(
     assert "private@example.com" not in caplog.text and "secret-code" not in caplog.text
     # the mail server is set (the tasks restart with EMAIL_URL): the retry sends it
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _due(n)
     assert notification_send(notification_id=n.pk) == "sent"
     assert [m.to for m in mail.outbox] == [["private@example.com"]]
