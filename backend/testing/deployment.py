@@ -27,6 +27,7 @@ PROD_ENV = {
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
     "EMAIL_URL": "smtp+tls://agora:secret@smtp.example.com:587",
+    "STAFF_NOTIFICATION_EMAILS": "support@shop.example.com",
     **STRIPE_ONLY,
 }
 

@@ -207,6 +207,22 @@ def test_production_cannot_be_applied_without_an_alarm_recipient():
         assert validation["condition"] == '${var.environment != "prod" || length(var.alarm_emails) > 0}', env
 
 
+def test_every_environment_tells_the_tasks_who_the_staff_are():
+    """Disputed returns and late sub-orders are emailed to STAFF_NOTIFICATION_EMAILS only (the
+    setting's default is nobody); production cannot be applied without an address."""
+    from test_invariants import tfvars
+
+    assert tfvars("prod")["staff_notification_emails"], "prod has no staff e-mail address"
+    for env in ENVS:
+        environment = env_module(env, "ecs")["environment"]
+        assert environment["STAFF_NOTIFICATION_EMAILS"] == '${join(",", var.staff_notification_emails)}', env
+        validations = _variable(env, "staff_notification_emails")["validation"]
+        assert any(
+            v["condition"] == '${var.environment != "prod" || length(var.staff_notification_emails) > 0}'
+            for v in validations
+        ), env
+
+
 DATABASE = MODULES / "database" / "main.tf"
 
 

@@ -29,3 +29,20 @@ def mail_is_delivered(app_configs, **kwargs):
             id="notifications.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def staff_are_told(app_configs, **kwargs):
+    """`manage.py check --deploy`: a deployment that emails no staff about what needs them (a
+    disputed return, a sub-order past its ship-by date) says so."""
+    if settings.STAFF_NOTIFICATION_EMAILS:
+        return []
+    return [
+        Warning(
+            "STAFF_NOTIFICATION_EMAILS is empty: disputed returns and sub-orders past their ship-by date "
+            "are emailed to no staff.",
+            hint="Set STAFF_NOTIFICATION_EMAILS to the staff addresses, comma-separated "
+            "(Terraform: staff_notification_emails).",
+            id="notifications.W002",
+        )
+    ]

@@ -175,6 +175,8 @@ module "ecs" {
     AWS_S3_CUSTOM_DOMAIN   = module.storage.media_cdn_domain
     STRIPE_PUBLISHABLE_KEY = var.stripe_publishable_key
     DEFAULT_FROM_EMAIL     = var.default_from_email
+    # Who is emailed about disputed returns and late sub-orders (the app's default is nobody).
+    STAFF_NOTIFICATION_EMAILS = join(",", var.staff_notification_emails)
     # Card payments through Stripe only: the dummy gateway pays any token (the app refuses to
     # start in production while it is offered). The keys are secrets of the ecs module.
     PAYMENT_GATEWAY = "stripe"

@@ -26,3 +26,6 @@ redis_broker_num_cache_clusters = 1
 search_index_replicas = 0
 search_backend        = "postgres"
 default_from_email    = "Agora Dev <no-reply@dev.agora.example.com>"
+# REPLACE: staff emailed about disputed returns and late sub-orders (empty: nobody, and
+# `manage.py check --deploy` warns).
+staff_notification_emails = ["support@dev.agora.example.com"]

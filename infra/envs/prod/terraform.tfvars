@@ -28,3 +28,6 @@ search_backend        = "elasticsearch"
 default_from_email    = "Agora <no-reply@agora.example.com>"
 # REPLACE with the on-call list; production refuses to apply without one.
 alarm_emails = ["ops-alerts@agora.example.com"]
+# REPLACE with the staff who settle disputed returns and chase late sub-orders; production
+# refuses to apply without one.
+staff_notification_emails = ["support@agora.example.com"]

@@ -140,6 +140,22 @@ variable "alarm_emails" {
   }
 }
 
+variable "staff_notification_emails" {
+  type        = list(string)
+  description = "Staff addresses (STAFF_NOTIFICATION_EMAILS) emailed about disputed returns and sub-orders past their ship-by date (at least one in prod: otherwise a dispute reaches nobody)."
+  default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.staff_notification_emails) > 0
+    error_message = "Production needs at least one staff_notification_emails address."
+  }
+
+  validation {
+    condition     = alltrue([for email in var.staff_notification_emails : can(regex("^[^@,[:space:]]+@[^@,[:space:]]+$", email))])
+    error_message = "Each staff_notification_emails entry is one e-mail address (no commas: the task gets them comma-joined)."
+  }
+}
+
 variable "sentry_dsn" {
   type        = string
   description = "Sentry DSN for this environment's errors (empty: error reporting off)."

@@ -573,6 +573,22 @@ def test_check_deploy_warns_when_emails_reach_nobody():
     assert r.returncode != 0 and "writes emails to the console" in r.stderr
 
 
+def test_check_deploy_warns_when_staff_emails_reach_nobody():
+    """Disputed returns and late sub-orders are emailed to STAFF_NOTIFICATION_EMAILS only: with
+    none, a shopper's dispute reaches nobody, silently."""
+    from testing.deployment import PROD_ENV, printed_settings, run_manage
+
+    unset = {k: v for k, v in PROD_ENV.items() if k != "STAFF_NOTIFICATION_EMAILS"}
+    r = run_manage("check", "--deploy", "--fail-level", "WARNING", env=unset)
+    assert r.returncode != 0 and "notifications.W002" in r.stderr and "STAFF_NOTIFICATION_EMAILS" in r.stderr
+    # Terraform passes the list comma-joined
+    r = printed_settings(
+        "STAFF_NOTIFICATION_EMAILS", env={**PROD_ENV, "STAFF_NOTIFICATION_EMAILS": "a@x.example,b@x.example"}
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "['a@x.example', 'b@x.example']"
+
+
 @pytest.mark.django_db
 def test_without_a_mail_server_an_email_waits_in_the_outbox_until_one_is_set(
     test_templates, settings, caplog, send_tasks
