@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from agora.accounts.models import User
 from agora.catalog.models import AttributeDefinition, Category, Product, ProductImage, Variant
@@ -53,3 +53,10 @@ def test_seed_demo_builds_a_browsable_catalog_and_is_idempotent(api_client):
     # more products later adds only the missing ones
     call_command("seed_demo", "--products", "45", "--vendors", "3")
     assert Product.objects.count() == 45
+
+
+@pytest.mark.parametrize("args", [["--products", "-5"], ["--vendors", "-1"]])
+def test_seed_demo_refuses_a_negative_count(args):
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("seed_demo", *args)
+    assert not Product.objects.exists() and not Vendor.objects.exists()

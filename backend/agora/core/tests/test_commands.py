@@ -25,7 +25,29 @@ def test_create_staff_user_validates_input(monkeypatch):
     monkeypatch.setenv("STAFF_PASSWORD", "a-long-passphrase")
     with pytest.raises(CommandError):
         call_command("create_staff_user", email="")
+    with pytest.raises(CommandError, match="not-an-email is not an e-mail address"):
+        call_command("create_staff_user", "--email", "not-an-email")
     assert not User.objects.exists()
+
+
+class _Spinning(BaseException):
+    """Raised by the stand-in publisher once the loop has published without waiting between."""
+
+
+@pytest.mark.parametrize("every", ["nan", "inf", "-1"])
+def test_publish_queue_metrics_refuses_an_interval_that_is_not_a_positive_number(monkeypatch, every):
+    published: list[int] = []
+
+    def publish():
+        published.append(1)
+        if len(published) > 3:
+            raise _Spinning
+        return {}
+
+    monkeypatch.setattr("agora.core.management.commands.publish_queue_metrics.publish_queue_depths", publish)
+    with pytest.raises(CommandError, match="--every"):
+        call_command("publish_queue_metrics", "--every", every)
+    assert published == []
 
 
 @pytest.mark.django_db

@@ -193,6 +193,26 @@ def test_the_command_refuses_a_moved_clock_in_production(settings):
         call_command("payouts_run", "--now", "+8d")
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-02-30T00:00:00",  # well-formed, but no such day (a typo for 2026-03-02)
+        "+999999999d",  # past the year 9999
+        "+99999999999h",
+        "9999-12-31T23:59:59-05:00",  # in UTC, the year 10000
+    ],
+)
+def test_the_command_refuses_an_impossible_moment_with_a_clear_error(moment):
+    from django.core.management.base import CommandError
+
+    vendor = VendorFactory.create()
+    connected(vendor)
+    shipped_sale("30.00", vendor=vendor)
+    with pytest.raises(CommandError, match="--now"):
+        call_command("payouts_run", "--now", moment)
+    assert not Payout.objects.exists()
+
+
 def test_pending_payouts_are_redriven_after_a_while(sent_tasks, django_capture_on_commit_callbacks):
     vendor = VendorFactory.create()
     connected(vendor)

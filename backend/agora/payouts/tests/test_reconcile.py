@@ -183,3 +183,21 @@ def test_the_daily_job_on_the_real_worker_records_clean_and_drifting_days(celery
         call_command("ledger_reconcile", "--date", day)
     assert exit_code.value.code == 1
     assert "missing_at_provider payout" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "0001-01-05", "--days", "30"], "before the year 1"),
+        (["--date", "0001-01-01"], "before the year 1"),  # its provider data is read from the day before
+        (["--date", "9999-12-31"], "in the future"),
+        (["--date", "2026-02-30"], "YYYY-MM-DD"),
+    ],
+)
+def test_the_command_refuses_days_it_cannot_reconcile_with_a_clear_error(args, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("ledger_reconcile", *args)
+    assert not ReconciliationRun.objects.exists()

@@ -3,6 +3,7 @@ import os
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 
 from agora.accounts.models import User
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
         if not email:
             raise CommandError("Give --email or set STAFF_EMAIL.")
         email = email.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email} is not an e-mail address.") from None
         password = os.environ.get("STAFF_PASSWORD", "")
         user = User.objects.filter(email__iexact=email).first()
         if user is None or reset_password:

@@ -153,6 +153,8 @@ class Command(BaseCommand):
     def handle(self, *args, products: int, vendors: int, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError(REFUSED)
+        if products < 0 or vendors < 0:
+            raise CommandError("--products and --vendors cannot be negative.")
         categories = self.categories()
         vendor_rows = self.vendors(max(1, vendors))
         self.users(vendor_rows)

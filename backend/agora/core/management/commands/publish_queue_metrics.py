@@ -1,4 +1,5 @@
 import logging
+import math
 import signal
 import threading
 import time
@@ -27,8 +28,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: float = 0, **options):
-        if every < 0:
-            raise CommandError("--every must be positive.")
+        if not math.isfinite(every) or every < 0:  # nan passes "< 0" and waits for nothing between runs
+            raise CommandError("--every must be a positive number of seconds (or 0: publish once).")
         if not every:
             self.stdout.write(str(publish_queue_depths()))
             return

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agora.payouts.models import ReconciliationRun
-from agora.payouts.services.reconcile import day_bounds, reconcile
+from agora.payouts.services.reconcile import MARGIN, day_bounds, reconcile
 
 
 class Command(BaseCommand):
@@ -22,10 +22,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             last = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate() - timedelta(days=1)
-        except ValueError:
-            raise CommandError("--date takes YYYY-MM-DD.") from None
+        except ValueError as exc:  # not YYYY-MM-DD, or no such day (2026-02-30)
+            raise CommandError(f"--date takes an existing day as YYYY-MM-DD: {exc}.") from None
         if not 1 <= options["days"] <= 366:
             raise CommandError("--days must be between 1 and 366.")
+        if last > timezone.localdate():
+            raise CommandError(f"--date {last} is in the future: the provider has no books for it yet.")
+        # The provider's data is read from MARGIN before the first day (and a day of slack for the
+        # time zone's offset): the calendar starts with the year 1.
+        if last.toordinal() - (options["days"] - 1) < (date.min + MARGIN + timedelta(days=1)).toordinal():
+            raise CommandError(f"--date {last} with --days {options['days']} reaches before the year 1.")
         bad = 0
         for offset in range(options["days"] - 1, -1, -1):
             start, end = day_bounds(last - timedelta(days=offset))

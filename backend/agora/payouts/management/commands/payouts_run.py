@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -53,8 +53,19 @@ class Command(BaseCommand):
         match = OFFSET.match(value.strip())
         if match:
             n, unit = int(match[1]), match[2]
-            return timezone.now() + (timedelta(days=n) if unit == "d" else timedelta(hours=n))
-        parsed = parse_datetime(value)
+            try:
+                return timezone.now() + (timedelta(days=n) if unit == "d" else timedelta(hours=n))
+            except OverflowError:
+                raise CommandError(f"--now {value} is past the year 9999.") from None
+        try:
+            parsed = parse_datetime(value)
+        except ValueError as exc:  # well-formed but no such moment (2026-02-30)
+            raise CommandError(f"--now {value} is not a moment: {exc}.") from None
         if parsed is None:
             raise CommandError("--now takes an ISO date-time or +Nd / +Nh.")
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        moment = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        try:
+            moment.astimezone(UTC)  # as the database stores it
+        except OverflowError:
+            raise CommandError(f"--now {value} is past the year 9999.") from None
+        return moment
