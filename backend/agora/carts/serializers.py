@@ -16,6 +16,8 @@ class CartItemAddInputSerializer(StrictInputSerializer):
 
 
 class CartItemUpdateInputSerializer(StrictInputSerializer):
+    whole_on_patch = True  # the PATCH sets the quantity: required (agora.core.schema)
+
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 

@@ -1,7 +1,28 @@
-"""OpenAPI helpers: the one error shape, declared once."""
+"""OpenAPI helpers: the one error shape, declared once, and the project's schema generator."""
 
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular documents every PATCH body as partial (a "Patched…" component, every field
+    optional), as DRF's partial updates are. A PATCH whose input serializer sets
+    ``whole_on_patch = True`` validates it whole (a cart line's quantity: the one value the
+    request sets, required), and is documented so."""
+
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        if self.method == "PATCH" and getattr(force_instance(serializer), "whole_on_patch", False):
+            self.method = "PUT"  # read as a whole body, as a PUT's is
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
 
 ErrorSerializer = inline_serializer(
     "Error",

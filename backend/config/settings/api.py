@@ -17,7 +17,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["agora.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "agora.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "agora.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "agora.core.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Failed logins: at most this many per account and per client address per minute.

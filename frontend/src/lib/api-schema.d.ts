@@ -1730,6 +1730,15 @@ export interface components {
             variant_id: number;
             quantity: number;
         };
+        /**
+         * @description An input serializer that refuses fields it does not know.
+         *
+         *     A misspelt or read-only field (``is_staff``, ``status``, ``vendor``…) is an error the
+         *     caller hears about, not something silently ignored.
+         */
+        CartItemUpdateInputRequest: {
+            quantity: number;
+        };
         CartLine: {
             id: number;
             variant: components["schemas"]["CartVariant"];
@@ -2466,15 +2475,6 @@ export interface components {
             phone: string;
             /** @default false */
             is_default: boolean;
-        };
-        /**
-         * @description An input serializer that refuses fields it does not know.
-         *
-         *     A misspelt or read-only field (``is_staff``, ``status``, ``vendor``…) is an error the
-         *     caller hears about, not something silently ignored.
-         */
-        PatchedCartItemUpdateInputRequest: {
-            quantity?: number;
         };
         /**
          * @description An input serializer that refuses fields it does not know.
@@ -4086,9 +4086,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["PatchedCartItemUpdateInputRequest"];
+                "application/json": components["schemas"]["CartItemUpdateInputRequest"];
             };
         };
         responses: {

@@ -46,3 +46,15 @@ def test_schema_and_docs_are_served(client):
     assert r.status_code == 200
     assert r.json()["openapi"].startswith("3.")
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_a_patch_that_validates_its_body_whole_documents_its_required_fields(schema):
+    """Changing a cart line's quantity requires the quantity (400 without it): the schema says so,
+    while a partial update (a vendor's product) keeps every field optional."""
+
+    def body(path: str) -> dict:
+        ref = schema["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+    assert body("/api/v1/cart/items/{id}/").get("required") == ["quantity"]
+    assert "required" not in body("/api/v1/vendor/products/{id}/")
