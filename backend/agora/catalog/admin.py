@@ -138,6 +138,14 @@ class ProductAdmin(admin.ModelAdmin):
             self, request, queryset, lambda p: services.product_archive(product=p), noun="product", verb="archived"
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # A product stays with the vendor it was created for. Its variants carry that vendor (their
+        # SKUs are unique per vendor), and checkout, commission and the ledger follow a variant's
+        # vendor, while past sub-orders, payouts and reviews stay with the old one: re-homing a
+        # product is not an edit, so the vendor is chosen once, when staff add the product.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "vendor"] if obj is not None else fields
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in instances:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from agora.catalog.models import Category, ImportJob, Product
+from agora.catalog.models import Category, ImportJob, Product, Variant
 from agora.catalog.tests.factories import CategoryFactory, ProductFactory
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory
@@ -155,3 +155,81 @@ def test_a_vendor_description_edit_leaves_the_public_catalog_cached(django_captu
     with django_capture_on_commit_callbacks(execute=True):
         vendor_admin_save(vendor=vendor)
     assert catalog_version() != before
+
+
+def _change_form(product, *variants, initial: int, **fields) -> dict:
+    """The product's change form as the admin posts it: its fields (overridden by ``fields``) and
+    the variant rows (the first ``initial`` of them existing variants, with their ``id``)."""
+    data = {
+        "vendor": product.vendor_id,
+        "category": product.category_id,
+        "name": product.name,
+        "slug": product.slug,
+        "description": product.description,
+        "attributes": "{}",
+        "variants-TOTAL_FORMS": len(variants),
+        "variants-INITIAL_FORMS": initial,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        **fields,
+    }
+    for i, row in enumerate(variants):
+        row = {
+            "product": product.pk,
+            "price": "10.00",
+            "currency": "EUR",
+            "stock": 10,
+            "is_active": "on",
+            "position": 0,
+            **row,
+        }
+        data.update({f"variants-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_a_product_stays_with_its_vendor_and_so_do_its_variants(admin_client):
+    # Orders, commission and the ledger follow a variant's vendor: a product is not re-homed in the admin.
+    product = ProductFactory.create()
+    vendor, other = product.vendor, VendorFactory.create()
+    variant = product.variants.get()
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+
+    # when staff post the form with another vendor (and a new name)
+    row = {"id": variant.pk, "sku": variant.sku, "name": variant.name}
+    response = admin_client.post(url, _change_form(product, row, initial=1, vendor=other.pk, name="Renamed"))
+
+    # then the edit is saved, and the product and its variants still belong to their vendor
+    assert response.status_code == 302, response.content[:2000]
+    product.refresh_from_db()
+    assert (product.name, product.vendor_id) == ("Renamed", vendor.pk)
+    assert list(Variant.objects.filter(product=product).values_list("vendor_id", flat=True)) == [vendor.pk]
+    page = admin_client.get(url).content.decode()
+    assert 'name="vendor"' not in page and vendor.name in page  # shown, not editable
+
+
+def test_a_new_product_in_the_admin_gets_the_vendor_chosen_and_its_variants_too(admin_client):
+    vendor, category = VendorFactory.create(), CategoryFactory.create()
+    data = {
+        "vendor": vendor.pk,
+        "category": category.pk,
+        "name": "Desk Lamp",
+        "slug": "desk-lamp",
+        "description": "",
+        "attributes": "{}",
+        "variants-TOTAL_FORMS": 1,
+        "variants-INITIAL_FORMS": 0,
+        "variants-0-sku": "LAMP-1",
+        "variants-0-name": "Brass",
+        "variants-0-price": "10.00",
+        "variants-0-currency": "EUR",
+        "variants-0-stock": 3,
+        "variants-0-is_active": "on",
+        "variants-0-position": 0,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+    assert response.status_code == 302, response.content[:2000]
+    product = Product.objects.get(slug="desk-lamp")
+    assert product.vendor_id == vendor.pk
+    assert list(product.variants.values_list("vendor_id", flat=True)) == [vendor.pk]
