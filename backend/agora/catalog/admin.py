@@ -4,11 +4,12 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from agora.catalog import services
+from agora.catalog import errors, selectors, services
 from agora.catalog.attributes import SEPARATOR, attribute_key
 from agora.catalog.models import AttributeDefinition, Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.services.attributes import KEY_HAS_COLON, KEY_REQUIRED
@@ -44,8 +45,35 @@ class CategoryAdmin(admin.ModelAdmin):
         services.category_save(category=obj)
 
 
+class VariantInlineFormSet(BaseInlineFormSet):
+    """SKUs are unique per vendor (case-insensitive). The inline has no vendor field, so Django
+    skips that constraint: the formset checks it, so a clash is an error next to the SKU, not a
+    database error on save."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            (form, form.cleaned_data["sku"].upper())
+            for form in self.forms
+            if form.cleaned_data.get("sku") and not form.cleaned_data.get("DELETE")
+        ]
+        vendor_id = self.instance.vendor_id
+        holders = (
+            selectors.vendor_variants_with_skus(vendor_id=vendor_id, skus=[s for _, s in rows]) if vendor_id else []
+        )
+        seen: set[str] = set()
+        for form, sku in rows:
+            if sku in seen:
+                form.add_error("sku", errors.SKU_REPEATED)
+            # Any other row holding it clashes: rows staff delete here are removed after the save.
+            elif any(pk != form.instance.pk and held == sku for pk, held in holders):
+                form.add_error("sku", errors.SKU_TAKEN_BY_VENDOR)
+            seen.add(sku)
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
+    formset = VariantInlineFormSet
     extra = 0
     fields = ["sku", "name", "price", "currency", "stock", "is_active", "position"]
 

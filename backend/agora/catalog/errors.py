@@ -5,6 +5,7 @@ from agora.core.errors import Conflict, PayloadTooLarge, UnsupportedMediaType, V
 UNKNOWN_CATEGORY = "Unknown category."
 SKU_TAKEN = "This SKU is already used by another of your variants."
 SKU_REPEATED = "This SKU appears more than once."
+SKU_TAKEN_BY_VENDOR = "This vendor already uses this SKU for another variant."
 UNKNOWN_VARIANT = "This variant does not belong to the product."
 VARIANT_REPEATED = "This variant appears more than once."
 NEEDS_VARIANT = "A product needs at least one variant before it can be reviewed."

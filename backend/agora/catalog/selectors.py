@@ -3,7 +3,7 @@ shape, no model instances; see bench/catalog_serialization.py) with a flat numbe
 whatever the page size and the number of variants or images."""
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
 from django.db.models import CharField, Count, F, OrderBy, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import Cast, JSONObject
+from django.db.models.functions import Cast, JSONObject, Upper
 from django.shortcuts import get_object_or_404
 
 from agora.catalog.cache import cached_value, catalog_version, list_index, product_detail_version
@@ -575,6 +575,20 @@ def vendor_product_list(*, vendor: Vendor, status: str | None = None) -> QuerySe
 def vendor_product_get(*, vendor: Vendor, pk: int) -> Product:
     """One of the caller's products; another vendor's product is indistinguishable from a missing one."""
     return get_object_or_404(_with_parts(Product.objects.filter(vendor=vendor)), pk=pk)
+
+
+def vendor_variants_with_skus(*, vendor_id: int, skus: Collection[str]) -> list[tuple[int, str]]:
+    """The vendor's variants (archived ones too: they keep their SKU) holding any of these SKUs,
+    compared as the unique constraint does (case-insensitive): ``(id, upper-case SKU)`` pairs."""
+    wanted = {sku.upper() for sku in skus}
+    if not wanted:
+        return []
+    return list(
+        Variant.objects.filter(vendor_id=vendor_id)
+        .annotate(usku=Upper("sku"))
+        .filter(usku__in=wanted)
+        .values_list("pk", "usku")
+    )
 
 
 def vendor_import_get(*, vendor: Vendor, pk: int) -> ImportJob:

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from agora.catalog import errors
 from agora.catalog.models import Category, ImportJob, Product, Variant
-from agora.catalog.tests.factories import CategoryFactory, ProductFactory
+from agora.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
 from agora.vendors.models import Vendor
 from agora.vendors.tests.factories import VendorFactory
 
@@ -233,3 +234,77 @@ def test_a_new_product_in_the_admin_gets_the_vendor_chosen_and_its_variants_too(
     product = Product.objects.get(slug="desk-lamp")
     assert product.vendor_id == vendor.pk
     assert list(product.variants.values_list("vendor_id", flat=True)) == [vendor.pk]
+
+
+def test_a_sku_the_vendor_already_uses_is_an_error_next_to_it_not_a_500(admin_client):
+    product = ProductFactory.create(variants=0)
+    VariantFactory.create(product=ProductFactory.create(vendor=product.vendor, variants=0), sku="DUP-1")
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+
+    # when staff add a variant with a SKU another product of the vendor has (in other case)
+    response = admin_client.post(url, _change_form(product, {"sku": "dup-1", "name": "Brass"}, initial=0))
+
+    # then the form comes back with the error at the SKU, and nothing is saved
+    assert response.status_code == 200
+    assert errors.SKU_TAKEN_BY_VENDOR in response.content.decode()
+    assert not product.variants.exists()
+
+
+def test_a_sku_twice_in_the_form_is_an_error_not_a_500(admin_client):
+    product = ProductFactory.create(variants=0)
+    rows = [{"sku": "LAMP-1", "name": "Brass"}, {"sku": "lamp-1", "name": "Black"}]
+    response = admin_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), _change_form(product, *rows, initial=0)
+    )
+    assert response.status_code == 200
+    assert errors.SKU_REPEATED in response.content.decode()
+    assert not product.variants.exists()
+
+
+def test_a_sku_on_a_new_product_is_checked_against_the_vendor_chosen(admin_client):
+    taken = VariantFactory.create(sku="LAMP-1")
+    product = ProductFactory.build(vendor=taken.vendor, category=CategoryFactory.create(), slug="desk-lamp")
+    row = {"sku": "Lamp-1", "name": "Brass", "product": ""}
+    response = admin_client.post(reverse("admin:catalog_product_add"), _change_form(product, row, initial=0))
+    assert response.status_code == 200
+    assert errors.SKU_TAKEN_BY_VENDOR in response.content.decode()
+    assert not Product.objects.filter(slug="desk-lamp").exists()
+
+    # the same SKU at another vendor is fine
+    other = VendorFactory.create()
+    response = admin_client.post(
+        reverse("admin:catalog_product_add"), _change_form(product, row, initial=0, vendor=other.pk)
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert Product.objects.get(slug="desk-lamp").variants.get().vendor_id == other.pk
+
+
+def test_renaming_a_variant_to_a_sku_of_another_of_its_product_is_an_error(admin_client):
+    product = ProductFactory.create(variants=2)
+    first, second = product.variants.order_by("pk")
+    rows = [
+        {"id": first.pk, "sku": first.sku, "name": first.name},
+        {"id": second.pk, "sku": first.sku.lower(), "name": second.name},
+    ]
+    response = admin_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), _change_form(product, *rows, initial=2)
+    )
+    assert response.status_code == 200
+    assert errors.SKU_REPEATED in response.content.decode()
+    assert Variant.objects.get(pk=second.pk).sku == second.sku
+
+
+def test_giving_a_sku_of_a_variant_deleted_in_the_same_save_is_an_error_not_a_500(admin_client):
+    # (the variants are saved before the deleted ones go: staff delete first, then rename)
+    product = ProductFactory.create(variants=2)
+    first, second = product.variants.order_by("pk")
+    rows = [
+        {"id": first.pk, "sku": first.sku, "name": first.name, "DELETE": "on"},
+        {"id": second.pk, "sku": first.sku, "name": second.name},
+    ]
+    response = admin_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), _change_form(product, *rows, initial=2)
+    )
+    assert response.status_code == 200
+    assert errors.SKU_TAKEN_BY_VENDOR in response.content.decode()
+    assert product.variants.count() == 2
