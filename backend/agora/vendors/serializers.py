@@ -11,9 +11,9 @@ class VendorApplyInputSerializer(StrictInputSerializer):
     contact_email = serializers.EmailField(max_length=254)
 
     def validate_name(self, value: str) -> str:
-        from django.utils.text import slugify
-
-        if not slugify(value):
+        # A letter or digit of any script: a name without a Latin one gets a generic slug
+        # ("vendor", "vendor-2"…), as the slug is ASCII for URLs.
+        if not any(ch.isalnum() for ch in value):
             raise serializers.ValidationError("Use at least one letter or digit.")
         return value.strip()
 

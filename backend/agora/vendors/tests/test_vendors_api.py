@@ -37,12 +37,31 @@ def test_names_get_unique_slugs(make_user):
     assert response.json()["slug"] == "kiln-co-2"
 
 
+@pytest.mark.parametrize("name", ["東京雑貨", "Москва Дизайн", "Ελληνικά", "مكتبة"])
+def test_a_shop_name_in_any_script_can_apply(auth_client, name):
+    response = auth_client.post("/api/v1/vendors/", {**APPLY, "name": name}, format="json")
+
+    assert response.status_code == 201, response.content
+    # the name as typed; the slug (ASCII, in URLs) falls back to a generic one
+    assert response.json()["name"] == name and response.json()["slug"] == "vendor"
+    assert Vendor.objects.get().name == name
+
+
+def test_shops_named_in_another_script_get_unique_slugs(make_user):
+    slugs = [
+        client_for(make_user()).post("/api/v1/vendors/", {**APPLY, "name": name}, format="json").json()["slug"]
+        for name in ("東京雑貨", "Москва Дизайн")
+    ]
+    assert slugs == ["vendor", "vendor-2"]
+
+
 @pytest.mark.parametrize(
     "body",
     [
         {**APPLY, "contact_email": "not-an-email"},
         {"description": "no name"},
         {**APPLY, "name": "!!!"},
+        {**APPLY, "name": "  \u00b7\u2013  "},  # a middle dot and a dash: no letter
         {**APPLY, "status": "approved"},
         {**APPLY, "commission_rate": "0"},
     ],
