@@ -16,6 +16,11 @@ class AlreadyAVendor(Conflict):
     message = "You already belong to a vendor (one vendor per user)."
 
 
+class NameTakenMeanwhile(Conflict):
+    code = "conflict"
+    message = "Other shops applied under this name at the same moment. Apply again."
+
+
 class VendorTransitionNotAllowed(Conflict):
     code = "invalid_transition"
     message = "The vendor cannot move to that status from its current one."

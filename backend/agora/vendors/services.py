@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from agora.accounts.models import User
 from agora.core.events import publish
-from agora.core.slugs import unique_slug
+from agora.core.slugs import counter_slugs, unique_slug
 from agora.core.states import StateMachine
 from agora.core.updates import apply_changes
 from agora.vendors.cache import invalidate_vendor_profiles
-from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, VendorTransitionNotAllowed
+from agora.vendors.errors import AlreadyAVendor, EmailNotVerified, NameTakenMeanwhile, VendorTransitionNotAllowed
 from agora.vendors.events import VendorRenamed, VendorStatusChanged
 from agora.vendors.models import Vendor, VendorMembership
 from agora.vendors.notifications import vendor_status_email
@@ -39,6 +39,36 @@ VENDORS = StateMachine(
 )
 
 
+SLUG_FALLBACK, SLUG_MAX_LENGTH = "vendor", 140
+# How many slugs one application tries when others under the same name take them first.
+SLUG_ATTEMPTS = 5
+
+
+def _slug_taken(slug: str) -> bool:
+    return Vendor.objects.filter(slug=slug).exists()
+
+
+def _vendor_create(*, name: str, description: str, contact_email: str) -> Vendor:
+    """The vendor under the first free slug of its name (``kiln-co``, ``kiln-co-2``…). Another
+    application under the same name may take that slug between the check and the insert: the
+    unique index then refuses the insert (inside a savepoint, so the transaction goes on) and the
+    next free slug is tried. Call inside a transaction."""
+    slug = unique_slug(name, fallback=SLUG_FALLBACK, max_length=SLUG_MAX_LENGTH, suffix="counter", taken=_slug_taken)
+    for _ in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Vendor.objects.create(
+                    name=name.strip(), slug=slug, description=description, contact_email=contact_email
+                )
+        except IntegrityError:
+            if not _slug_taken(slug):  # not the slug: nothing a retry would change
+                raise
+            slug = next(
+                s for s in counter_slugs(name, fallback=SLUG_FALLBACK, max_length=SLUG_MAX_LENGTH) if not _slug_taken(s)
+            )
+    raise NameTakenMeanwhile()
+
+
 def vendor_apply(*, user: User, name: str, description: str = "", contact_email: str) -> Vendor:
     """The caller applies to sell: a pending vendor owned by them (one vendor per user). Where
     VENDOR_APPLICATION_REQUIRES_VERIFIED_EMAIL is on, the caller's address must be verified."""
@@ -47,18 +77,7 @@ def vendor_apply(*, user: User, name: str, description: str = "", contact_email:
     with transaction.atomic():
         if VendorMembership.objects.select_for_update().filter(user=user).exists():
             raise AlreadyAVendor()
-        vendor = Vendor.objects.create(
-            name=name.strip(),
-            slug=unique_slug(
-                name,
-                fallback="vendor",
-                max_length=140,
-                suffix="counter",
-                taken=lambda slug: Vendor.objects.filter(slug=slug).exists(),
-            ),
-            description=description,
-            contact_email=contact_email,
-        )
+        vendor = _vendor_create(name=name, description=description, contact_email=contact_email)
         try:
             with transaction.atomic():
                 VendorMembership.objects.create(user=user, vendor=vendor, role=VendorMembership.Role.OWNER)

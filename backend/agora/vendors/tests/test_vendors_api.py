@@ -2,6 +2,7 @@ import pytest
 
 from agora.catalog.tests.factories import ProductFactory
 from agora.search.models import PendingIndex
+from agora.vendors.errors import NameTakenMeanwhile
 from agora.vendors.models import Vendor, VendorMembership
 from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
 from testing.clients import client_for
@@ -35,6 +36,45 @@ def test_names_get_unique_slugs(make_user):
     VendorFactory.create(slug="kiln-co")
     response = client_for(make_user()).post("/api/v1/vendors/", APPLY, format="json")
     assert response.json()["slug"] == "kiln-co-2"
+
+
+def test_two_applications_under_one_name_at_once_both_get_a_vendor(auth_client, user, monkeypatch):
+    from agora.core.slugs import unique_slug
+
+    def the_other_application_commits_meanwhile(*args, **kwargs):
+        slug = unique_slug(*args, **kwargs)
+        VendorFactory.create(name="Kiln & Co", slug=slug, status=Vendor.Status.PENDING)
+        return slug
+
+    monkeypatch.setattr("agora.vendors.services.unique_slug", the_other_application_commits_meanwhile)
+
+    # when the slug this application found free is taken before its insert
+    response = auth_client.post("/api/v1/vendors/", APPLY, format="json")
+
+    # then it gets the next one, and the caller owns it
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"] == "kiln-co-2"
+    assert VendorMembership.objects.get(user=user).vendor.slug == "kiln-co-2"
+    assert sorted(Vendor.objects.values_list("slug", flat=True)) == ["kiln-co", "kiln-co-2"]
+
+
+def test_an_application_that_loses_every_race_for_a_slug_is_409_and_changes_nothing(auth_client, user, monkeypatch):
+    from agora.vendors import services
+
+    really_taken = services._slug_taken
+
+    def free_until_looked_at(slug):  # every slug found free is taken by another application at once
+        if really_taken(slug):
+            return True
+        VendorFactory.create(name="Kiln & Co", slug=slug, status=Vendor.Status.PENDING)
+        return False
+
+    monkeypatch.setattr(services, "_slug_taken", free_until_looked_at)
+    response = auth_client.post("/api/v1/vendors/", APPLY, format="json")
+
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["message"] == NameTakenMeanwhile.message
+    assert not VendorMembership.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize("name", ["東京雑貨", "Москва Дизайн", "Ελληνικά", "مكتبة"])
