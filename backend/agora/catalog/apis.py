@@ -186,7 +186,10 @@ class VendorProductDetailApi(_VendorApi):
     @extend_schema(
         tags=["vendor portal"],
         request=ProductUpdateInputSerializer,
-        responses={200: VendorProductSerializer, **ERRORS(400, 401, 403, 404)},
+        responses={200: VendorProductSerializer, **ERRORS(400, 401, 403, 404, 409)},
+        description="Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product "
+        'answers 404. An archived product can only be deleted (its `actions` are `["delete"]`): a PATCH '
+        "answers 409 `product_archived` and changes nothing. 409 `stock_changed`: see `expected_stock`.",
     )
     def patch(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)
@@ -227,6 +230,9 @@ class VendorProductImageApi(BodyLimitMixin, _VendorApi):
         tags=["vendor portal"],
         request={"multipart/form-data": ImageUploadInputSerializer},
         responses={201: VendorImageSerializer, **ERRORS(400, 401, 403, 404, 409, 411, 413, 415)},
+        description="Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product "
+        "answers 404. An archived product takes no images: 409 `product_archived`. A product with "
+        "CATALOG_MAX_IMAGES_PER_PRODUCT images already: 409 `conflict`.",
     )
     def post(self, request, pk: int):
         product = selectors.vendor_product_get(vendor=request.vendor, pk=pk)

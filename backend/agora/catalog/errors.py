@@ -31,6 +31,11 @@ class TransitionNotAllowed(Conflict):
     message = "The product cannot move to that status from its current one."
 
 
+class ProductArchived(Conflict):
+    code = "product_archived"
+    message = "This product is archived: it can no longer be edited or given images, only deleted."
+
+
 class ImageTooLarge(PayloadTooLarge):
     message = "The image is larger than the allowed size."
 

@@ -1303,11 +1303,7 @@ export interface paths {
         delete: operations["vendor_products_destroy"];
         options?: never;
         head?: never;
-        /**
-         * @description Reads are open to any member of the vendor (pending/suspended see their own data);
-         *     writes need an approved vendor (403 ``vendor_not_approved``). Everything is scoped to the
-         *     caller's vendor: another vendor's objects answer 404.
-         */
+        /** @description Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product answers 404. An archived product can only be deleted (its `actions` are `["delete"]`): a PATCH answers 409 `product_archived` and changes nothing. 409 `stock_changed`: see `expected_stock`. */
         patch: operations["vendor_products_partial_update"];
         trace?: never;
     };
@@ -1320,10 +1316,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description For DRF upload views: ``max_body_bytes()`` is checked against Content-Length for writes,
-         *     before authentication, permissions and parsing.
-         */
+        /** @description Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product answers 404. An archived product takes no images: 409 `product_archived`. A product with CATALOG_MAX_IMAGES_PER_PRODUCT images already: 409 `conflict`. */
         post: operations["vendor_products_images_create"];
         delete?: never;
         options?: never;
@@ -8053,6 +8046,15 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict / insufficient_stock */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

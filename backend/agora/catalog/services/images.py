@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from agora.catalog import errors
 from agora.catalog.changes import products_changed
 from agora.catalog.models import Product, ProductImage
+from agora.catalog.services.products import require_not_archived
 from agora.core.errors import Conflict, ValidationFailed
 from agora.core.tasks_util import enqueue_on_commit
 from agora.vendors.errors import VendorNotApproved
@@ -79,6 +80,7 @@ def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "")
     """Adds a checked, metadata-free image to the product; its WebP thumbnail is made by a worker."""
     if product.vendor.status != Vendor.Status.APPROVED:
         raise VendorNotApproved()
+    require_not_archived(product)
     if upload.size > settings.CATALOG_IMAGE_MAX_BYTES:
         raise errors.ImageTooLarge(
             details={"image": [f"The limit is {settings.CATALOG_IMAGE_MAX_BYTES // (1024 * 1024)} MB."]}
@@ -89,6 +91,7 @@ def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "")
     try:
         with transaction.atomic():
             product = Product.objects.select_for_update().get(pk=product.pk)
+            require_not_archived(product)
             count = product.images.count()
             if count >= settings.CATALOG_MAX_IMAGES_PER_PRODUCT:
                 raise Conflict(errors.IMAGE_LIMIT, details={"limit": settings.CATALOG_MAX_IMAGES_PER_PRODUCT})

@@ -105,6 +105,14 @@ def _require_approved(vendor: Vendor) -> None:
         raise VendorNotApproved()
 
 
+def require_not_archived(product: Product) -> None:
+    """An archived product is off sale for good and kept for order history: the vendor may only
+    delete it (``Product.portal_actions``), so edits and new images answer 409 ``product_archived``.
+    Checked again on the locked row, as staff may archive it meanwhile."""
+    if product.status == Product.Status.ARCHIVED:
+        raise errors.ProductArchived()
+
+
 def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[VariantItem]) -> None:
     """SKUs unique within the list and among the vendor's other variants; ids must be the product's,
     each once."""
@@ -261,12 +269,14 @@ def product_create(
 def product_update(*, product: Product, data: ProductChanges) -> Product:
     """Applies any of the create fields. ``variants``, when given, is the whole desired list."""
     _require_approved(product.vendor)
+    require_not_archived(product)
     cat = category_by_slug(data["category"]) if "category" in data else None
     if "variants" in data:
         data = {**data, "variants": _fill_unchanged(product, data["variants"])}
         _check_variants(vendor=product.vendor, product=product, items=data["variants"])
     with transaction.atomic():
         product = Product.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=product.pk)
+        require_not_archived(product)
         changed = apply_changes(product, {**data, **({"category": cat} if cat else {})}, EDITABLE_FIELDS)
         if changed:
             product.save(update_fields=[*changed, "updated_at"])

@@ -287,6 +287,40 @@ def test_submit_from_other_states_is_409(vendor_client, vendor, state):
     assert Product.objects.get(pk=product.pk).status == state
 
 
+def test_an_archived_product_can_only_be_deleted(vendor_client, vendor, django_capture_on_commit_callbacks):
+    product = ProductFactory.create(vendor=vendor, status="archived")
+    variant = product.variants.get()
+    before = Product.objects.values().get(pk=product.pk), Variant.objects.values().get(pk=variant.pk)
+    assert vendor_client.get(f"{URL}{product.pk}/").json()["actions"] == ["delete"]
+
+    # when the vendor edits it anyway, or adds an image to it
+    edits = [
+        {"name": "Back on sale"},
+        {"variants": [{"id": variant.pk, "stock": 50, "expected_stock": variant.stock}]},
+        {"variants": [{"sku": "NEW-1", "name": "New", "price": "5.00", "stock": 1}]},
+    ]
+    answers = [vendor_client.patch(f"{URL}{product.pk}/", body, format="json") for body in edits]
+    answers.append(
+        vendor_client.post(f"{URL}{product.pk}/images/", {"image": upload(image_bytes())}, format="multipart")
+    )
+
+    # then each answers 409 product_archived, and nothing changes
+    for response in answers:
+        assert response.status_code == 409, response.content
+        assert response.json()["error"] == {
+            "code": "product_archived",
+            "message": errors.ProductArchived.message,
+            "details": {},
+        }
+    assert (Product.objects.values().get(pk=product.pk), Variant.objects.values().get(pk=variant.pk)) == before
+    assert not product.variants.exclude(pk=variant.pk).exists() and not product.images.exists()
+
+    # deleting it still works
+    with django_capture_on_commit_callbacks(execute=True):
+        assert vendor_client.delete(f"{URL}{product.pk}/").status_code == 204
+    assert not Product.objects.filter(pk=product.pk).exists()
+
+
 def test_submit_without_variants_is_400(vendor_client, vendor):
     product = ProductFactory.create(vendor=vendor, status="draft", variants=0)
     response = vendor_client.post(f"{URL}{product.pk}/submit/")
