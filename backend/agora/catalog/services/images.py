@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from agora.catalog import errors
 from agora.catalog.changes import products_changed
 from agora.catalog.models import Product, ProductImage
-from agora.catalog.services.products import require_not_archived
+from agora.catalog.services.products import PRODUCTS, require_not_archived
 from agora.core.errors import Conflict, ValidationFailed
 from agora.core.tasks_util import enqueue_on_commit
 from agora.vendors.errors import VendorNotApproved
@@ -77,7 +77,9 @@ def _too_many_pixels(limit: int) -> ValidationFailed:
 
 
 def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "") -> ProductImage:
-    """Adds a checked, metadata-free image to the product; its WebP thumbnail is made by a worker."""
+    """Adds a checked, metadata-free image to the product; its WebP thumbnail is made by a worker.
+    A new picture is content staff see before shoppers do, like a new name: an approved product
+    goes back to review with it."""
     if product.vendor.status != Vendor.Status.APPROVED:
         raise VendorNotApproved()
     require_not_archived(product)
@@ -99,6 +101,8 @@ def image_add(*, product: Product, upload: "UploadedFile[bytes]", alt: str = "")
             image = ProductImage(product=product, alt=alt, position=position, width=width, height=height)
             image.image.name = name
             image.save()
+            if product.status == Product.Status.APPROVED:
+                PRODUCTS.move(product, Product.Status.PENDING_REVIEW, only_from={Product.Status.APPROVED})
             products_changed([product.pk])
             from agora.catalog.tasks import image_thumbnails
 

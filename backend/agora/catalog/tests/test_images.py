@@ -77,6 +77,7 @@ def test_thumbnail_is_a_small_webp_and_becomes_the_list_thumbnail(vendor_client,
     ).json()
 
     services.image_make_thumbnail(image_id=body["id"])
+    services.product_approve(product=product)  # staff looked at the new picture
 
     image = ProductImage.objects.get(pk=body["id"])
     assert image.thumbnail.name, "a thumbnail was made"
@@ -168,3 +169,23 @@ def test_worker_makes_the_thumbnail(worker_media, vendor_client, product):
     )
     assert (worker_media / image.thumbnail.name).is_file()
     assert vendor_client.get(f"/api/v1/vendor/products/{product.pk}/").json()["images"][0]["thumbnail_url"]
+
+
+def test_a_new_picture_of_an_approved_product_waits_for_staff_with_it(
+    vendor_client, product, api_client, staff_client, django_capture_on_commit_callbacks
+):
+    """A picture is content, like a name: shoppers do not see it (nor the product) until staff
+    approved it; then they see both."""
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # the catalog's caches move on commit
+        r = vendor_client.post(url(product), {"image": upload(image_bytes())}, format="multipart")
+    assert r.status_code == 201
+    product.refresh_from_db()
+    assert product.status == "pending_review"
+    assert api_client.get(f"/api/v1/products/{product.slug}/").status_code == 404
+    assert [p["id"] for p in staff_client.get("/api/v1/moderation/products/").json()["results"]] == [product.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(f"/api/v1/moderation/products/{product.pk}/approve/").status_code == 200
+    shown = api_client.get(f"/api/v1/products/{product.slug}/").json()
+    assert len(shown["images"]) == 1 and shown["images"][0]["url"] == r.json()["url"]

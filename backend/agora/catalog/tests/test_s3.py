@@ -74,6 +74,7 @@ def test_image_upload_and_thumbnail_are_stored_in_s3(s3, s3_endpoint, vendor_cli
     image.refresh_from_db()
     body = s3.get_object(Bucket=BUCKET, Key=image.thumbnail.name)["Body"].read()
     assert Image.open(io.BytesIO(body)).format == "WEBP"
+    services.product_approve(product=product)  # staff looked at the new picture
     listed = api_client.get("/api/v1/products/").json()["results"][0]
     assert listed["thumbnail"].startswith(f"{s3_endpoint}/{BUCKET}/{image.thumbnail.name}")
 

@@ -282,6 +282,25 @@ describe('stock edits and concurrent sales', () => {
     expect(await screen.findByText('Changes saved.')).toBeInTheDocument();
     expect(patches[1]?.variants[0]).toMatchObject({ id: 100, stock: 10, expected_stock: 1 });
   });
+
+  it('warns before an image is added to an approved product that it goes back to review', async () => {
+    let current: Schema<'VendorProduct'> = {
+      ...vendorProduct,
+      status: 'draft',
+      actions: ['edit', 'add_image', 'submit', 'delete'],
+    };
+    server.use(http.get(API('/vendor/products/42/'), () => HttpResponse.json(current)));
+    const { unmount } = renderPortal('/vendor/products/42');
+    const input = await screen.findByLabelText('Add an image');
+    expect(input).toHaveAccessibleDescription('JPEG, PNG or WebP, up to 10 MB.');
+    unmount();
+
+    current = { ...current, status: 'approved', actions: ['edit', 'add_image'] };
+    renderPortal('/vendor/products/42');
+    expect(await screen.findByLabelText('Add an image')).toHaveAccessibleDescription(
+      'JPEG, PNG or WebP, up to 10 MB. A new image is reviewed by our team: the product leaves the shop until it is approved again.',
+    );
+  });
 });
 
 describe('CSV import', () => {

@@ -346,6 +346,9 @@ function ImageManager({ product }: { product: VendorProduct }) {
         />
         <p className="field__hint" id={`${inputId}-hint`}>
           JPEG, PNG or WebP, up to 10 MB.
+          {product.status === 'approved'
+            ? ' A new image is reviewed by our team: the product leaves the shop until it is approved again.'
+            : null}
         </p>
         {problem ? <p className="field__error">{problem}</p> : null}
       </div>
