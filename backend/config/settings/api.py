@@ -53,6 +53,9 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+# A used refresh token presented again ends its session (agora.accounts.services.sessions), unless
+# within this many seconds of its rotation: a client retrying a refresh whose answer it lost.
+JWT_REFRESH_REUSE_GRACE_SECONDS = env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=10)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Agora API",

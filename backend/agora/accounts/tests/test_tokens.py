@@ -111,3 +111,37 @@ def test_both_modes_are_documented_in_the_schema():
     assert "HttpOnly" in login["description"]
     refresh = schema["paths"]["/api/v1/auth/token/refresh/"]
     assert "delete" in refresh and any(p["in"] == "cookie" for p in refresh["post"].get("parameters", []))
+
+
+def _sign_in(client, user) -> str:
+    return client.post(TOKEN, {"email": user.email, "password": PASSWORD}).json()["refresh"]
+
+
+def _later(seconds: int) -> None:
+    """Ages every revocation so far by ``seconds`` (as if that long had passed since)."""
+    BlacklistedToken.objects.update(blacklisted_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_a_used_refresh_token_presented_again_ends_the_session_it_was_rotated_into(api_client, user, settings):
+    """Rotation makes a stolen refresh token single-use; and if the thief used it first, the owner's
+    next refresh presents a used one: either way, one party holds a token used twice, so the whole
+    chain it belongs to ends (the other devices' sessions stay)."""
+    settings.JWT_REFRESH_REUSE_GRACE_SECONDS = 10
+    stolen = _sign_in(api_client, user)
+    elsewhere = _sign_in(api_client, user)
+    thief = api_client.post(REFRESH, {"refresh": stolen}).json()["refresh"]  # the thief rotates first
+    _later(60)
+
+    assert api_client.post(REFRESH, {"refresh": stolen}).status_code == 401  # the owner's refresh
+    assert api_client.post(REFRESH, {"refresh": thief}).status_code == 401, "the chain is over"
+    assert api_client.post(REFRESH, {"refresh": elsewhere}).status_code == 200, "other sessions stay"
+
+
+def test_a_refresh_retried_at_once_after_a_lost_answer_does_not_end_the_session(api_client, user, settings):
+    """Within a few seconds, the same token again is a client retrying (its answer was lost on the
+    way): 401, but the token it was rotated into goes on working."""
+    settings.JWT_REFRESH_REUSE_GRACE_SECONDS = 10
+    first = _sign_in(api_client, user)
+    second = api_client.post(REFRESH, {"refresh": first}).json()["refresh"]
+    assert api_client.post(REFRESH, {"refresh": first}).status_code == 401
+    assert api_client.post(REFRESH, {"refresh": second}).status_code == 200
