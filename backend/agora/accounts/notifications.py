@@ -10,6 +10,7 @@ register(
         "verify_url": "https://shop.example.com/verify-email#token=sample",
     },
     description="Sign-up (and on request): a link that confirms the address belongs to the account.",
+    secret=("verify_url",),
 )
 register(
     "password_reset",
@@ -19,6 +20,7 @@ register(
         "valid_hours": 24,
     },
     description="A single-use link to choose a new password (asked for on the sign-in page).",
+    secret=("reset_url",),
 )
 register(
     "password_changed",

@@ -1,6 +1,8 @@
 """Back office for the outbox: every notification with its status, and a preview of any
 registered template (with its sample context) or stored notification, as HTML and as text."""
 
+import json
+
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,6 +22,14 @@ from agora.notifications.services import notification_retry
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; sandbox"
 
 
+def _shown(notification: Notification) -> dict:
+    """What staff see of a stored email's context: its template's secret values hidden."""
+    try:
+        return registry.get(notification.template).shown_to_staff(notification.context)
+    except registry.UnknownTemplate:  # a template since removed: nothing declares its secrets
+        return dict.fromkeys(notification.context, registry.HIDDEN)
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["template", "to", "status", "attempts", "created_at", "sent_at", "preview_link"]
@@ -36,11 +46,16 @@ class NotificationAdmin(ReadOnlyAdmin):
         "next_attempt_at",
         "created_at",
         "sent_at",
-        "context",
+        "context_shown",
         "preview_link",
     ]
+    exclude = ["context"]  # shown as context_shown: secret values hidden
     actions = ["retry_failed"]
     change_list_template = "admin/notifications/notification/change_list.html"
+
+    @admin.display(description="context")
+    def context_shown(self, obj: Notification) -> str:
+        return json.dumps(_shown(obj), ensure_ascii=False, sort_keys=True, default=str)
 
     @admin.display(description="preview")
     def preview_link(self, obj: Notification) -> str:
@@ -129,7 +144,7 @@ class NotificationAdmin(ReadOnlyAdmin):
         return self._preview(
             request,
             notification.template,
-            notification.context,
+            _shown(notification),
             title=title,
             html_url=html_url,
             notification=notification,
@@ -152,4 +167,4 @@ class NotificationAdmin(ReadOnlyAdmin):
     def preview_html_view(self, request, pk: int):
         self._check(request)
         notification = get_object_or_404(Notification, pk=pk)
-        return self._html_response(self._render(notification.template, notification.context)[0])
+        return self._html_response(self._render(notification.template, _shown(notification))[0])

@@ -21,6 +21,16 @@ class NotificationTemplate:
     name: str
     sample: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    # Context keys whose values work as the recipient's credential (a password reset link): staff
+    # pages show the email with them hidden.
+    secret: tuple[str, ...] = ()
+
+    def shown_to_staff(self, context: dict[str, Any]) -> dict[str, Any]:
+        """``context`` with its secret values replaced by a placeholder."""
+        return {key: HIDDEN if key in self.secret else value for key, value in context.items()}
+
+
+HIDDEN = "(hidden: this link works as the recipient's credential)"
 
 
 class UnknownTemplate(LookupError):
@@ -30,10 +40,12 @@ class UnknownTemplate(LookupError):
 _templates: dict[str, NotificationTemplate] = {}
 
 
-def register(name: str, *, sample: dict[str, Any], description: str = "") -> NotificationTemplate:
+def register(
+    name: str, *, sample: dict[str, Any], description: str = "", secret: tuple[str, ...] = ()
+) -> NotificationTemplate:
     if not name.replace("_", "").isalnum() or name != name.lower():
         raise ValueError(f"notification template names are lower_snake_case: {name!r}")
-    template = NotificationTemplate(name=name, sample=sample, description=description)
+    template = NotificationTemplate(name=name, sample=sample, description=description, secret=secret)
     _templates[name] = template
     return template
 

@@ -7,8 +7,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agora.accounts.models import User
+from agora.accounts.services.recovery import email_verification_enqueue
 from agora.accounts.tests.factories import PASSWORD
 from agora.notifications.models import Notification
 from testing.clients import client_for
@@ -284,3 +286,23 @@ def test_enqueue_happens_in_the_sign_up_transaction(api_client, monkeypatch):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.user_register(email="rollback@example.com", password="a-long-passphrase")
     assert not Notification.objects.exists() and not User.objects.filter(email="rollback@example.com").exists()
+
+
+def test_staff_reading_the_outbox_never_see_a_working_link(client, ask_reset, user, make_user):
+    """A reset link is the account's password for a day, a verification link proves its address:
+    the admin's notification page and previews show the emails with those links hidden."""
+    ask_reset(user.email)
+    with transaction.atomic():
+        email_verification_enqueue(user=user)
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    for notification in Notification.objects.filter(template__in=["password_reset", "email_verification"]):
+        secret = notification.context.get("reset_url") or notification.context["verify_url"]
+        assert "token=" in secret
+        for page in ("change", "preview", "preview_html"):
+            url = reverse(f"admin:notifications_notification_{page}", args=[notification.pk])
+            shown = client.get(url)
+            assert shown.status_code == 200 and "token=" not in shown.content.decode(), (notification.template, page)
+    sent = deliver_all()
+    assert {"reset-password#uid=", "verify-email#token="} <= {
+        part for m in sent for part in ("reset-password#uid=", "verify-email#token=") if part in m.body
+    }, "the emails themselves carry the links"
