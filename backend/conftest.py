@@ -52,9 +52,12 @@ def sent_tasks(monkeypatch):
     """Records tasks instead of publishing them. Transactional tests that do not want a worker use
     it, so a session worker started by another test cannot touch their rows while they are flushed."""
     sent: list[tuple[str, tuple]] = []
-    monkeypatch.setattr(
-        "agora.core.tasks_util._send", lambda task, args, kwargs, **options: sent.append((task.name, args))
-    )
+
+    def record(task, args, kwargs, **options) -> bool:
+        sent.append((task.name, args))
+        return True  # as the broker would
+
+    monkeypatch.setattr("agora.core.tasks_util._send", record)
     return sent
 
 

@@ -43,13 +43,23 @@ RETRYING: Final[RetryingOptions] = {
 }
 
 
-def _send(task: Task[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], **options: Any) -> None:
+def _send(task: Task[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], **options: Any) -> bool:
+    """Publishes ``task``; answers whether the broker took it (never raises)."""
     try:
         task.apply_async(args=args, kwargs=kwargs, **options)
     except Exception:
         # The work is recorded in the database and re-driven by a beat reconciler, so the
         # user's request must still succeed.
         logger.exception("could not enqueue %s; the reconciler will pick it up", task.name)
+        return False
+    return True
+
+
+def enqueue_or_run(task: Task[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
+    """Sends ``task`` now (outside any transaction); if the broker cannot take it, runs it here
+    instead: for work no database row records, which no reconciler would re-drive."""
+    if not _send(task, args, kwargs):
+        task.run(*args, **kwargs)
 
 
 def enqueue_in(task: Task[P, Any], seconds: int, *args: P.args, **kwargs: P.kwargs) -> None:

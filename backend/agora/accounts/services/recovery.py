@@ -27,7 +27,7 @@ from agora.accounts.models import User
 from agora.accounts.services.sessions import tokens_for, user_sessions_revoke
 from agora.core.errors import ValidationFailed
 from agora.core.site import site_url
-from agora.core.tasks_util import enqueue_on_commit
+from agora.core.tasks_util import enqueue_or_run
 from agora.notifications.services import notification_enqueue
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ def password_reset_request(*, email: str) -> None:
     """Queues the reset email for the worker and returns. The caller answers the same for every
     address, so the API never tells whether one has an account; and the request does the same work
     for each (no lookup here), so its timing does not tell either."""
-    enqueue_on_commit(_reset_task(), email.strip(), uuid.uuid4().hex)
+    # Sent at once, not on commit: it records nothing, so if the broker is down it is done here
+    # (its timing then tells, while the broker is down; the email is not lost).
+    enqueue_or_run(_reset_task(), email.strip(), uuid.uuid4().hex)
 
 
 def password_reset_email(*, email: str, request_id: str) -> bool:
