@@ -1,9 +1,12 @@
+from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 
 from agora.accounts.models import Address, User
+from agora.core.admin import needs_permission
 
 
 class AddressInline(admin.TabularInline):
@@ -49,3 +52,15 @@ class AddressAdmin(admin.ModelAdmin):
     list_filter = ["country", "is_default"]
     search_fields = ["full_name", "user__email", "city", "postal_code"]
     raw_id_fields = ["user"]
+
+
+if admin.site.is_registered(AccessAttempt):  # django-axes registers it unless AXES_ENABLE_ADMIN is off
+
+    class AccessAttemptAdmin(BaseAccessAttemptAdmin):
+        """django-axes' failed sign-ins; cleaning up the expired ones deletes rows, so it takes
+        the right to delete them."""
+
+        cleanup_expired_attempts = needs_permission("delete", BaseAccessAttemptAdmin.cleanup_expired_attempts)
+
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AccessAttemptAdmin)

@@ -139,13 +139,15 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # counting 100k rows on every page view is wasted work
 
-    @admin.action(description="Approve selected products (list and index them)")
+    @admin.action(description="Approve selected products (list and index them)", permissions=["change"])
     def approve(self, request, queryset):
         bulk_action(
             self, request, queryset, lambda p: services.product_approve(product=p), noun="product", verb="approved"
         )
 
-    @admin.action(description="Reject selected products (with the reason typed next to the action)")
+    @admin.action(
+        description="Reject selected products (with the reason typed next to the action)", permissions=["change"]
+    )
     def reject(self, request, queryset):
         reason = (request.POST.get("reason") or "").strip()
         if not reason:
@@ -160,7 +162,7 @@ class ProductAdmin(admin.ModelAdmin):
             verb="rejected",
         )
 
-    @admin.action(description="Archive selected products (off the storefront)")
+    @admin.action(description="Archive selected products (off the storefront)", permissions=["change"])
     def archive(self, request, queryset):
         bulk_action(
             self, request, queryset, lambda p: services.product_archive(product=p), noun="product", verb="archived"

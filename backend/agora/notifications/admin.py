@@ -63,7 +63,7 @@ class NotificationAdmin(ReadOnlyAdmin):
             '<a href="{}">preview</a>', reverse("admin:notifications_notification_preview", args=[obj.pk])
         )
 
-    @admin.action(description="Send the selected failed notifications again")
+    @admin.action(description="Send the selected failed notifications again", permissions=["act"])
     def retry_failed(self, request, queryset):
         count = sum(notification_retry(notification=n) for n in queryset)
         self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)

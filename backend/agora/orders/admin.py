@@ -73,11 +73,11 @@ class OrderAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{order.number}: {exc.message}", messages.WARNING)
         self.message_user(request, f"{verb.capitalize()} {done} order(s).", messages.SUCCESS)
 
-    @admin.action(description="Cancel selected orders (restock, void/refund payment)")
+    @admin.action(description="Cancel selected orders (restock, void/refund payment)", permissions=["change"])
     def cancel_orders(self, request, queryset):
         self._each(request, queryset, services.order_cancel, "cancelled")
 
-    @admin.action(description="Refund selected orders")
+    @admin.action(description="Refund selected orders", permissions=["change"])
     def refund_orders(self, request, queryset):
         self._each(request, queryset, services.order_refund, "refunded")
 

@@ -27,6 +27,14 @@ class NoteActionForm(ActionForm):
     note = forms.CharField(required=False, max_length=500, label="Reason / note")
 
 
+class ManagesPayouts:
+    """Balances and payouts are read-only to everyone; their actions move money, so they are for
+    staff with the ``payouts.manage_payouts`` permission (and superusers), not for all who may look."""
+
+    def has_manage_payouts_permission(self, request) -> bool:
+        return request.user.has_perm("payouts.manage_payouts")
+
+
 class HoldInline(ReadOnlyInline):
     model = PayoutHold
     fk_name = "vendor"
@@ -34,7 +42,7 @@ class HoldInline(ReadOnlyInline):
 
 
 @admin.register(VendorBalance)
-class VendorBalanceAdmin(ReadOnlyAdmin):
+class VendorBalanceAdmin(ManagesPayouts, ReadOnlyAdmin):
     """Each vendor's balance in the marketplace currency (derived from the ledger), its payout
     account and hold. Actions: hold payouts (reason required), release a hold, pay now."""
 
@@ -84,7 +92,7 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
     def held(self, obj) -> bool:
         return obj._held
 
-    @admin.action(description="Hold payouts of the selected vendors (type the reason)")
+    @admin.action(description="Hold payouts of the selected vendors (type the reason)", permissions=["manage_payouts"])
     def hold_payouts(self, request, queryset):
         note = request.POST.get("note", "")
         for vendor in queryset:
@@ -95,7 +103,7 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
                 return
         messages.success(request, f"Payouts held for {queryset.count()} vendor(s).")
 
-    @admin.action(description="Release the payout hold of the selected vendors")
+    @admin.action(description="Release the payout hold of the selected vendors", permissions=["manage_payouts"])
     def release_hold(self, request, queryset):
         n = sum(
             services.hold_release(vendor=v, released_by_id=request.user.pk, note=request.POST.get("note", ""))
@@ -103,7 +111,9 @@ class VendorBalanceAdmin(ReadOnlyAdmin):
         )
         messages.success(request, f"Released {n} hold(s).")
 
-    @admin.action(description="Pay the selected vendors' available balance now (if due)")
+    @admin.action(
+        description="Pay the selected vendors' available balance now (if due)", permissions=["manage_payouts"]
+    )
     def pay_now(self, request, queryset):
         result = services.payouts_run(vendor_ids=list(queryset.values_list("pk", flat=True)), send_now=True)
         messages.success(request, f"{len(result.created)} payout(s) made; skipped: {result.skipped or 'none'}.")
@@ -151,7 +161,7 @@ class PayoutItemInline(ReadOnlyInline):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(ManagesPayouts, ReadOnlyAdmin):
     list_display = ["id", "vendor", "amount", "currency", "status", "amount_reversed", "transfer_id", "created_at"]
     list_filter = ["status", "provider", "currency", "created_at"]
     search_fields = ["vendor__name", "transfer_id", "idempotency_key"]
@@ -160,7 +170,9 @@ class PayoutAdmin(ReadOnlyAdmin):
     action_form = NoteActionForm
     actions = ["send_again", "reverse"]
 
-    @admin.action(description="Send the selected pending payouts again (same idempotency key)")
+    @admin.action(
+        description="Send the selected pending payouts again (same idempotency key)", permissions=["manage_payouts"]
+    )
     def send_again(self, request, queryset):
         for payout in queryset.filter(status=Payout.Status.PENDING):
             try:
@@ -169,7 +181,10 @@ class PayoutAdmin(ReadOnlyAdmin):
                 messages.error(request, f"payout {payout.pk}: {exc}")
         messages.success(request, "Done.")
 
-    @admin.action(description="Reverse the selected paid payouts (take the transfer back to the balance)")
+    @admin.action(
+        description="Reverse the selected paid payouts (take the transfer back to the balance)",
+        permissions=["manage_payouts"],
+    )
     def reverse(self, request, queryset):
         for payout in queryset:
             try:

@@ -107,6 +107,9 @@ class Payout(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Payouts are never edited by hand; this is what lets a staff role move vendor money in the
+        # back office (hold, release, pay now, send again, reverse). Superusers have it anyway.
+        permissions = [("manage_payouts", "Can hold, release, pay and reverse vendor payouts")]
         indexes = [models.Index(fields=["vendor", "-created_at"], name="payouts_vendor_recent")]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payouts_amount_positive"),

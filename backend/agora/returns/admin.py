@@ -43,11 +43,11 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"Return {return_request.pk}: {exc.message}", messages.WARNING)
 
-    @admin.action(description="Disputed: the return goes ahead")
+    @admin.action(description="Disputed: the return goes ahead", permissions=["change"])
     def approve_disputed(self, request, queryset):
         self._decide(request, queryset, approve=True)
 
-    @admin.action(description="Disputed: the vendor's refusal stands")
+    @admin.action(description="Disputed: the vendor's refusal stands", permissions=["change"])
     def uphold_rejection(self, request, queryset):
         self._decide(request, queryset, approve=False)
 
@@ -77,7 +77,7 @@ class SubOrderForStaffAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Cancel what is left, refunding that part (late sub-orders)")
+    @admin.action(description="Cancel what is left, refunding that part (late sub-orders)", permissions=["change"])
     def cancel_with_refund(self, request, queryset):
         done = 0
         for vo in queryset:

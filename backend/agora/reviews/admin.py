@@ -112,11 +112,13 @@ class ReviewAdmin(admin.ModelAdmin):
             return "-"
         return format_html_join(", ", "{}", ((labels.get(r, r),) for r in review.hold_reasons))
 
-    @admin.action(description="Publish selected reviews (they count in the ratings)")
+    @admin.action(description="Publish selected reviews (they count in the ratings)", permissions=["change"])
     def approve(self, request, queryset):
         _bulk(self, request, queryset, "published", lambda r: services.review_approve(review=r, staff=request.user))
 
-    @admin.action(description="Reject selected reviews (with the reason typed next to the action)")
+    @admin.action(
+        description="Reject selected reviews (with the reason typed next to the action)", permissions=["change"]
+    )
     def reject(self, request, queryset):
         reason = (request.POST.get("reason") or "").strip()
         if not reason:

@@ -34,13 +34,13 @@ class VendorAdmin(admin.ModelAdmin):
     def product_count(self, obj) -> int:
         return obj._product_count
 
-    @admin.action(description="Approve selected vendors (their products go live)")
+    @admin.action(description="Approve selected vendors (their products go live)", permissions=["change"])
     def approve(self, request, queryset):
         bulk_action(
             self, request, queryset, lambda v: services.vendor_approve(vendor=v), noun="vendor", verb="approved"
         )
 
-    @admin.action(description="Suspend selected vendors (their products leave the storefront)")
+    @admin.action(description="Suspend selected vendors (their products leave the storefront)", permissions=["change"])
     def suspend(self, request, queryset):
         bulk_action(
             self, request, queryset, lambda v: services.vendor_suspend(vendor=v), noun="vendor", verb="suspended"

@@ -4,6 +4,8 @@ and reconciliation runs — and no way to edit or delete a ledger entry."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from agora.ledger.models import LedgerEntry
@@ -99,3 +101,35 @@ def test_staff_reverse_a_payout_from_the_admin(admin_client, paid_vendor):
     assert payout.status == "reversed"
     assert LedgerEntry.objects.get(type="payout_reversal").amount == Decimal("90.00")
     assert ReconciliationRun.objects.count() == 0
+
+
+def staff_client(make_user, *codenames: str) -> Client:
+    user = make_user(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_view_only_staff_cannot_pay_hold_or_reverse_payouts(make_user, paid_vendor):
+    other = VendorFactory.create(commission_rate=Decimal("10.00"))
+    connected(other)
+    shipped_sale("40.00", vendor=other)
+    payout = Payout.objects.get()
+    viewer = staff_client(make_user, "view_vendorbalance", "view_payout")
+    balances = reverse("admin:payouts_vendorbalance_changelist")
+    payouts = reverse("admin:payouts_payout_changelist")
+    assert viewer.get(balances).status_code == 200  # they may look
+    assert viewer.get(payouts).status_code == 200
+    viewer.post(balances, {"action": "hold_payouts", "_selected_action": [other.pk], "note": "fraud?"})
+    viewer.post(balances, {"action": "pay_now", "_selected_action": [other.pk]})
+    viewer.post(payouts, {"action": "reverse", "_selected_action": [payout.pk]})
+    assert not PayoutHold.objects.filter(vendor=other).exists(), "view-only staff placed a payout hold"
+    assert Payout.objects.count() == 1, "view-only staff paid a vendor"
+    assert Payout.objects.get().status == "paid", "view-only staff reversed a payout"
+    # staff given the right to manage payouts may act
+    manager = staff_client(make_user, "view_vendorbalance", "view_payout", "manage_payouts")
+    manager.post(balances, {"action": "hold_payouts", "_selected_action": [other.pk], "note": "fraud?"})
+    manager.post(payouts, {"action": "reverse", "_selected_action": [payout.pk]})
+    assert PayoutHold.objects.get(vendor=other).reason == "fraud?"
+    assert Payout.objects.get().status == "reversed"

@@ -1,0 +1,37 @@
+"""The orders back office: what staff who may only look at orders can do."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from agora.ledger.tests.helpers import one_vendor_order
+from agora.orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_client(make_user, *codenames: str) -> Client:
+    user = make_user(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_view_only_staff_cannot_refund_or_cancel_an_order_with_an_admin_action(make_user):
+    order, _ = one_vendor_order("50.00")
+    assert order.status == Order.Status.PROCESSING
+    viewer = staff_client(make_user, "view_order")
+    url = reverse("admin:orders_order_changelist")
+    assert viewer.get(url).status_code == 200  # they may look
+    for action in ("refund_orders", "cancel_orders"):
+        viewer.post(url, {"action": action, "_selected_action": [order.pk]})
+        order.refresh_from_db()
+        assert order.status == Order.Status.PROCESSING, f"a view-only staff member ran {action}"
+    # staff who may change orders still can
+    staff_client(make_user, "view_order", "change_order").post(
+        url, {"action": "refund_orders", "_selected_action": [order.pk]}
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
