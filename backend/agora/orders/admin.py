@@ -37,6 +37,11 @@ class PaymentInline(ReadOnlyInline):
     show_change_link = True  # its refunds, one row each
 
 
+# A guest's order and cart tokens are keys (X-Order-Token, X-Cart-Token: they read, cancel and return
+# the order): staff find an order by its number and email, and never see, or pass on, those keys.
+GUEST_KEYS = ["access_token", "cart_token"]
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "email", "status", "total", "currency", "payment_method", "created_at"]
@@ -44,7 +49,8 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    readonly_fields = [*(f.name for f in Order._meta.fields), "emails"]
+    exclude = GUEST_KEYS
+    readonly_fields = [*(f.name for f in Order._meta.fields if f.name not in GUEST_KEYS), "emails"]
     inlines = [OrderLineInline, VendorOrderInline, PaymentInline]
     actions = ["cancel_orders", "refund_orders"]
 

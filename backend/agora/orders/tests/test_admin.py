@@ -1,4 +1,4 @@
-"""The orders back office: what staff who may only look at orders can do."""
+"""The orders back office: what staff who may only look at orders can see and do."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -35,3 +35,15 @@ def test_view_only_staff_cannot_refund_or_cancel_an_order_with_an_admin_action(m
     )
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
+
+
+def test_the_order_page_does_not_show_the_guests_order_token(make_user):
+    order, _ = one_vendor_order("50.00")
+    assert order.access_token and order.cart_token
+    viewer = staff_client(make_user, "view_order")
+    page = viewer.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert order.number in html
+    assert order.access_token not in html, "the X-Order-Token that reads, cancels and returns the order is on the page"
+    assert order.cart_token not in html, "the cart token that reads the guest's order is on the page"
