@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
 
@@ -46,6 +48,13 @@ class AdjustmentForm(forms.ModelForm):
         model = ManualAdjustment
         fields = ["vendor", "amount", "currency", "reason"]
         help_texts = {"amount": "Signed: + credits the vendor, - debits it. Available at once."}
+
+    def clean_currency(self) -> str:
+        # adjustment_post takes three letters (it raises otherwise): an error next to the field here
+        currency = (self.cleaned_data.get("currency") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError("A currency is three letters (ISO 4217), like EUR.")
+        return currency
 
     def clean(self):
         data = super().clean() or {}

@@ -77,6 +77,24 @@ def test_a_manual_adjustment_needs_a_reason_and_records_its_author(admin_client,
     assert (entry.amount, entry.reason, entry.created_by_id) == (Decimal("-5.00"), "Damaged parcel fee", admin_user.pk)
 
 
+def test_a_bad_currency_in_a_manual_adjustment_is_a_form_error_not_a_500(admin_client, paid_vendor):
+    before = LedgerEntry.objects.count()
+    admin_client.raise_request_exception = False
+    r = admin_client.post(
+        reverse("admin:ledger_manualadjustment_add"),
+        {"vendor": paid_vendor.pk, "amount": "10.00", "currency": "E1R", "reason": "goodwill"},
+    )
+    assert r.status_code == 200  # the form again, with the error next to the currency
+    assert r.context["adminform"].form.errors["currency"] == ["A currency is three letters (ISO 4217), like EUR."]
+    assert LedgerEntry.objects.count() == before
+    done = admin_client.post(
+        reverse("admin:ledger_manualadjustment_add"),
+        {"vendor": paid_vendor.pk, "amount": "10.00", "currency": " eur", "reason": "goodwill"},
+    )
+    assert done.status_code == 302
+    assert LedgerEntry.objects.get(type="adjustment").currency == "EUR"
+
+
 def test_staff_hold_and_release_payouts_with_a_reason(admin_client, admin_user, paid_vendor):
     url = reverse("admin:payouts_vendorbalance_changelist")
     form = {"action": "hold_payouts", "_selected_action": [paid_vendor.pk]}
