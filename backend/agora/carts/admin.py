@@ -13,6 +13,7 @@ class CartItemInline(admin.TabularInline):
 @admin.register(Cart)
 class CartAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "created_at", "updated_at"]
+    list_select_related = ["user"]  # nullable: Django would otherwise fetch each row's user on its own
     list_filter = [("user", admin.EmptyFieldListFilter), "updated_at"]
     search_fields = ["user__email", "token"]
     raw_id_fields = ["user"]
