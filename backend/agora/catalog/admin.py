@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -214,13 +214,48 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["status", ("vendor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["vendor__name", "vendor__slug", "created_by__email"]
     list_select_related = ["vendor"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    # The uploaded file lives in private storage, which has no URL (agora.core.storage): the page
+    # shows its name with a link to download_view instead of the link Django would build.
+    readonly_fields = ["file_download" if f.name == "file" else f.name for f in ImportJob._meta.fields]
+    fields = list(readonly_fields)
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="file")
+    def file_download(self, obj) -> str:
+        if not obj.file:
+            return "—"
+        url = reverse("admin:catalog_importjob_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file.name)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="catalog_importjob_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk: int):
+        """The vendor's uploaded CSV, for staff who may see the job (read from private storage)."""
+        job = self.get_object(request, str(pk))
+        if job is None or not job.file:
+            raise Http404
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class AttributeDefinitionForm(forms.ModelForm):

@@ -308,3 +308,28 @@ def test_giving_a_sku_of_a_variant_deleted_in_the_same_save_is_an_error_not_a_50
     assert response.status_code == 200
     assert errors.SKU_TAKEN_BY_VENDOR in response.content.decode()
     assert product.variants.count() == 2
+
+
+def test_an_import_jobs_page_shows_its_file_and_staff_can_download_it(admin_client, settings, tmp_path):
+    # The file is in private storage, which has no URL: the page must not ask it for one.
+    from django.core.files.base import ContentFile
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    job = ImportJob.objects.create(vendor=VendorFactory.create())
+    job.file.save("lamps.csv", ContentFile(b"sku,name,price,stock\nL-1,Lamp,10.00,3\n"))
+
+    page = admin_client.get(reverse("admin:catalog_importjob_change", args=[job.pk]))
+
+    assert page.status_code == 200
+    assert job.file.name in page.content.decode()
+    download = admin_client.get(reverse("admin:catalog_importjob_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"sku,name,price,stock\nL-1,Lamp,10.00,3\n"
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_an_import_jobs_page_renders_when_its_file_is_gone(admin_client, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    job = ImportJob.objects.create(vendor=VendorFactory.create(), file="imports/gone.csv")
+    assert admin_client.get(reverse("admin:catalog_importjob_change", args=[job.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:catalog_importjob_download", args=[job.pk])).status_code == 404
