@@ -71,8 +71,29 @@ class VariantInlineFormSet(BaseInlineFormSet):
             seen.add(sku)
 
 
+STOCK_HELP = "A new variant's starting stock. After that the vendor changes it (portal, API or CSV import)."
+
+
+class VariantInlineForm(forms.ModelForm):
+    """An existing variant's stock is shown, not edited: sales, cancellations, returns and the
+    vendor's own edits move it while the page is open, and saving back the number the page was
+    rendered with would undo them. Vendors change stock in the portal, the API or a CSV import;
+    staff type a new variant's starting stock here."""
+
+    class Meta:
+        model = Variant
+        fields = ["sku", "name", "price", "currency", "stock", "is_active", "position"]
+        help_texts = {"stock": STOCK_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["stock"].disabled = True
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantInlineForm
     formset = VariantInlineFormSet
     extra = 0
     fields = ["sku", "name", "price", "currency", "stock", "is_active", "position"]
@@ -177,14 +198,21 @@ class ProductAdmin(admin.ModelAdmin):
         return [*fields, "vendor"] if obj is not None else fields
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in instances:
-            if isinstance(obj, Variant):
-                obj.vendor_id = form.instance.vendor_id
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        if formset.model is not Variant:
+            return super().save_formset(request, form, formset, change)
+        # Only what staff changed is written (never an existing variant's stock): see
+        # services.variants_staff_save.
+        formset.save(commit=False)
+        services.variants_staff_save(
+            product=form.instance,
+            changes={
+                variant.pk: {field: getattr(variant, field) for field in changed}
+                for variant, changed in formset.changed_objects
+            },
+            new=formset.new_objects,
+            removed=[variant.pk for variant in formset.deleted_objects],
+        )
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,6 +17,7 @@ from agora.catalog.services.products import (
     product_reject,
     product_submit,
     product_update,
+    variants_staff_save,
 )
 from agora.catalog.services.ratings import product_lock_for_rating, product_rating_set
 from agora.catalog.services.stock import variants_add_stock, variants_give_back
@@ -45,4 +46,5 @@ __all__ = [
     "products_set_units_sold",
     "variants_add_stock",
     "variants_give_back",
+    "variants_staff_save",
 ]

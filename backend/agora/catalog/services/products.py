@@ -5,7 +5,7 @@ approved → archived. Editing an approved product's name, description or catego
 back to pending_review; price and stock edits do not.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agora.catalog import errors
 from agora.catalog.changes import products_changed
-from agora.catalog.locks import lock_product_variants
+from agora.catalog.locks import lock_product_variants, lock_products
 from agora.catalog.models import Category, Product, Variant
 from agora.catalog.notifications import product_moderated
 from agora.catalog.services.summary import products_refresh_summary
@@ -348,3 +348,40 @@ def product_delete(*, product: Product) -> None:
             products_refresh_summary(product_ids=[product.pk])
             return
         delete_files_on_commit(files)
+
+
+def variants_staff_save(
+    *,
+    product: Product,
+    changes: Mapping[int, Mapping[str, Any]],
+    new: Sequence[Variant] = (),
+    removed: Sequence[int] = (),
+) -> None:
+    """Staff's edits to a product's variants from its admin page: ``changes`` holds, by variant
+    id, only the fields staff changed there; ``new`` are variants to add (with their starting
+    stock), ``removed`` the ids to delete.
+
+    An existing variant's stock is never among the changes: checkout, cancellations, returns and
+    the vendor's own edits move it while the page is open, and writing back the number the page
+    was rendered with would put units sold meanwhile up for sale again. Only the changed fields
+    are written, on rows locked in the catalog's lock order (the product, then all its variants
+    in primary-key order). The caller refreshes the product's summary."""
+    if "stock" in {field for fields in changes.values() for field in fields}:
+        raise ValueError("An existing variant's stock is not changed from the admin page.")
+    with transaction.atomic():
+        lock_products([product.pk])
+        locked = {v.pk: v for v in Variant.objects.select_for_update().filter(product_id=product.pk).order_by("pk")}
+        for pk in sorted(changes):
+            variant = locked.get(pk)
+            if variant is None or not changes[pk]:
+                continue  # deleted meanwhile, or nothing to write
+            for field, value in changes[pk].items():
+                setattr(variant, field, value)
+            variant.save(update_fields=[*changes[pk], "updated_at"])
+        for pk in removed:
+            if pk in locked:
+                locked[pk].delete()
+        for variant in new:
+            variant.product_id = product.pk
+            variant.vendor_id = product.vendor_id
+            variant.save()

@@ -1,5 +1,8 @@
 """The back office: pages render, bulk actions go through the services."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -333,3 +336,42 @@ def test_an_import_jobs_page_renders_when_its_file_is_gone(admin_client, setting
     job = ImportJob.objects.create(vendor=VendorFactory.create(), file="imports/gone.csv")
     assert admin_client.get(reverse("admin:catalog_importjob_change", args=[job.pk])).status_code == 200
     assert admin_client.get(reverse("admin:catalog_importjob_download", args=[job.pk])).status_code == 404
+
+
+def test_changing_a_variant_price_in_the_admin_does_not_undo_sales_made_meanwhile(admin_client):
+    from django.db.models import F
+
+    product = ProductFactory.create(variants__stock=10, variants__price="20.00")
+    variant = product.variants.get()
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    assert admin_client.get(url).status_code == 200  # staff open the page: stock 10
+
+    # while they look at it, three units sell (checkout takes them off the stock)
+    Variant.objects.filter(pk=variant.pk).update(stock=F("stock") - 3)
+
+    # then they change only the price and save the page as it was rendered (stock 10)
+    row = {"id": variant.pk, "sku": variant.sku, "name": variant.name, "price": "18.00", "stock": 10}
+    response = admin_client.post(url, _change_form(product, row, initial=1))
+
+    assert response.status_code == 302, response.content[:2000]
+    variant.refresh_from_db()
+    assert (variant.price, variant.stock) == (Decimal("18.00"), 7)  # the 3 units sold are not for sale again
+
+
+def test_the_admin_shows_an_existing_variants_stock_read_only_and_takes_a_new_ones(admin_client):
+    product = ProductFactory.create(variants__stock=10)
+    variant = product.variants.get()
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+
+    rows = [
+        {"id": variant.pk, "sku": variant.sku, "name": variant.name, "stock": 99},
+        {"sku": "NEW-1", "name": "Black", "stock": 4},
+    ]
+    response = admin_client.post(url, _change_form(product, *rows, initial=1))
+
+    assert response.status_code == 302, response.content[:2000]
+    assert dict(product.variants.values_list("sku", "stock")) == {variant.sku: 10, "NEW-1": 4}
+    page = admin_client.get(url).content.decode()
+    stock_inputs = re.findall(r'<input[^>]*name="variants-\d-stock"[^>]*>', page)
+    assert len(stock_inputs) == 2 and all("disabled" in tag for tag in stock_inputs), stock_inputs
+    assert "After that the vendor changes it (portal, API or CSV import)." in page
