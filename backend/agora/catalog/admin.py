@@ -13,14 +13,36 @@ from agora.catalog import errors, selectors, services
 from agora.catalog.attributes import SEPARATOR, attribute_key
 from agora.catalog.models import AttributeDefinition, Category, ImportJob, Product, ProductImage, Variant
 from agora.catalog.services.attributes import KEY_HAS_COLON, KEY_REQUIRED
+from agora.catalog.services.categories import CYCLE, moves_under_itself
 from agora.catalog.services.images import clean_image
 from agora.core.admin import bulk_action
-from agora.core.errors import DomainError
+from agora.core.errors import DomainError, ValidationFailed
 from agora.core.tasks_util import enqueue_on_commit
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "parent", "position"]
+
+    def clean_parent(self):
+        # category_save checks it again on the locked rows; here it is an error next to the field.
+        parent = self.cleaned_data.get("parent")
+        category = self.instance
+        if (
+            parent is not None
+            and category.pk
+            and moves_under_itself(
+                category_pk=category.pk, category_path=category.path, parent_pk=parent.pk, parent_path=parent.path
+            )
+        ):
+            raise forms.ValidationError(CYCLE)
+        return parent
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = ["tree_name", "slug", "parent", "position", "product_count"]
     search_fields = ["name", "slug", "path"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
@@ -43,6 +65,15 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Keeps the materialised paths of the subtree in step and re-indexes its products.
         services.category_save(category=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A move the form let through but the locked rows refuse (another staff member moved the
+        # parent under this category meanwhile): nothing is saved, and the page says why.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationFailed as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class VariantInlineFormSet(BaseInlineFormSet):

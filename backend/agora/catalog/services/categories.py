@@ -11,6 +11,11 @@ from agora.core.errors import ValidationFailed
 CYCLE = "A category cannot be moved under itself or one of its descendants."
 
 
+def moves_under_itself(*, category_pk: int, category_path: str, parent_pk: int, parent_path: str) -> bool:
+    """Whether this parent is the category itself or one of its descendants (by their paths)."""
+    return parent_pk == category_pk or parent_path.startswith(category_path + "/")
+
+
 def category_save(*, category: Category) -> Category:
     """Creates or updates a category (rename, new slug, move under another parent).
 
@@ -25,7 +30,9 @@ def category_save(*, category: Category) -> Category:
         parent = category.parent
         if parent is not None and old_path is not None:
             parent_path = Category.objects.values_list("path", flat=True).get(pk=parent.pk)
-            if parent.pk == category.pk or parent_path.startswith(old_path + "/"):
+            if moves_under_itself(
+                category_pk=category.pk, category_path=old_path, parent_pk=parent.pk, parent_path=parent_path
+            ):
                 raise ValidationFailed(CYCLE, details={"parent": [CYCLE]})
         category.path = f"{parent.path}/{category.slug}" if parent else category.slug
         category.save()

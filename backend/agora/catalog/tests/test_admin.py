@@ -375,3 +375,47 @@ def test_the_admin_shows_an_existing_variants_stock_read_only_and_takes_a_new_on
     stock_inputs = re.findall(r'<input[^>]*name="variants-\d-stock"[^>]*>', page)
     assert len(stock_inputs) == 2 and all("disabled" in tag for tag in stock_inputs), stock_inputs
     assert "After that the vendor changes it (portal, API or CSV import)." in page
+
+
+@pytest.mark.parametrize("under", ["itself", "its child", "its grandchild"])
+def test_moving_a_category_under_itself_is_an_error_next_to_the_parent_not_a_500(admin_client, under):
+    from agora.catalog.services.categories import CYCLE
+
+    home = CategoryFactory.create(name="Home", slug="home")
+    lighting = CategoryFactory.create(name="Lighting", slug="lighting", parent=home)
+    lamps = CategoryFactory.create(name="Lamps", slug="lamps", parent=lighting)
+    parent = {"itself": home, "its child": lighting, "its grandchild": lamps}[under]
+    admin_client.raise_request_exception = False
+
+    response = admin_client.post(
+        reverse("admin:catalog_category_change", args=[home.pk]),
+        {"name": "Home", "slug": "home", "parent": parent.pk, "position": 0},
+    )
+
+    assert response.status_code == 200  # the form again
+    assert response.context["adminform"].form.errors == {"parent": [CYCLE]}
+    assert list(Category.objects.order_by("path").values_list("path", flat=True)) == [
+        "home",
+        "home/lighting",
+        "home/lighting/lamps",
+    ]
+
+
+def test_a_move_the_locked_rows_refuse_changes_nothing_and_says_why(admin_client, monkeypatch):
+    # As when another staff member moved the new parent under this category after the form's check.
+    from agora.catalog import admin as catalog_admin
+    from agora.catalog.services.categories import CYCLE
+
+    home = CategoryFactory.create(name="Home", slug="home")
+    lighting = CategoryFactory.create(name="Lighting", slug="lighting", parent=home)
+    monkeypatch.setattr(catalog_admin, "moves_under_itself", lambda **_: False)
+    url = reverse("admin:catalog_category_change", args=[home.pk])
+
+    response = admin_client.post(url, {"name": "House", "slug": "house", "parent": lighting.pk, "position": 0})
+
+    assert response.status_code == 302 and response["Location"] == url
+    assert list(Category.objects.order_by("path").values_list("path", "name")) == [
+        ("home", "Home"),
+        ("home/lighting", "Lighting"),
+    ]
+    assert CYCLE in admin_client.get(url).content.decode()
