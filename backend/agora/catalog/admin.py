@@ -66,6 +66,25 @@ class CategoryAdmin(admin.ModelAdmin):
         # Keeps the materialised paths of the subtree in step and re-indexes its products.
         services.category_save(category=obj)
 
+    def delete_model(self, request, obj):
+        # Renews the cached storefront tree (a plain delete left it there until the cache expired).
+        services.category_delete(category=obj)
+
+    def delete_queryset(self, request, queryset):
+        for category in queryset.order_by("-path"):  # a subcategory before its parent
+            try:
+                services.category_delete(category=category)
+            except ValidationFailed as exc:  # it got products or subcategories meanwhile
+                self.message_user(request, f"{category}: {exc.message}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Products or subcategories added after the confirmation page protect it: nothing is deleted.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationFailed as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A move the form let through but the locked rows refuse (another staff member moved the
         # parent under this category meanwhile): nothing is saved, and the page says why.
@@ -219,6 +238,15 @@ class ProductAdmin(admin.ModelAdmin):
         bulk_action(
             self, request, queryset, lambda p: services.product_archive(product=p), noun="product", verb="archived"
         )
+
+    def delete_model(self, request, obj):
+        # Through the service: the storefront cache and search drop it at once (archived instead
+        # when orders refer to it).
+        services.product_delete(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset.order_by("pk"):
+            services.product_delete(product=product)
 
     def get_readonly_fields(self, request, obj=None):
         # A product stays with the vendor it was created for. Its variants carry that vendor (their

@@ -5,7 +5,7 @@ from agora.catalog.services.attributes import (
     attribute_definition_save,
     attribute_definitions_discover,
 )
-from agora.catalog.services.categories import category_save
+from agora.catalog.services.categories import category_delete, category_save
 from agora.catalog.services.images import image_add, image_delete, image_make_thumbnail
 from agora.catalog.services.imports import import_create, import_run
 from agora.catalog.services.popularity import products_set_units_sold
@@ -27,6 +27,7 @@ __all__ = [
     "attribute_definition_delete",
     "attribute_definition_save",
     "attribute_definitions_discover",
+    "category_delete",
     "category_save",
     "image_add",
     "image_delete",

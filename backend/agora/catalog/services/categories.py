@@ -1,7 +1,7 @@
 """Category tree writes (adjacency list + materialised slug path, kept in step here)."""
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 
 from agora.catalog.changes import products_changed
@@ -9,6 +9,7 @@ from agora.catalog.models import Category, Product
 from agora.core.errors import ValidationFailed
 
 CYCLE = "A category cannot be moved under itself or one of its descendants."
+IN_USE = "A category that holds products or subcategories cannot be deleted; move them first."
 
 
 def moves_under_itself(*, category_pk: int, category_path: str, parent_pk: int, parent_path: str) -> bool:
@@ -49,3 +50,16 @@ def category_save(*, category: Category) -> Category:
             changed = list(Product.objects.filter(category__in=subtree).values_list("pk", flat=True))
         products_changed(changed)  # the category tree itself is shown too
     return category
+
+
+def category_delete(*, category: Category) -> None:
+    """Deletes a category that holds no products and no subcategories (they protect it) and
+    renews the cached public catalog, which shows the tree."""
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        try:
+            with transaction.atomic():
+                category.delete()
+        except ProtectedError:
+            raise ValidationFailed(IN_USE) from None
+        products_changed([])  # no product moved: only the tree shown is stale

@@ -419,3 +419,102 @@ def test_a_move_the_locked_rows_refuse_changes_nothing_and_says_why(admin_client
         ("home/lighting", "Lighting"),
     ]
     assert CYCLE in admin_client.get(url).content.decode()
+
+
+def test_a_product_deleted_in_the_admin_leaves_the_storefront_at_once(
+    admin_client, api_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory.create(name="Zebra lamp", slug="zebra-lamp")
+    assert api_client.get("/api/v1/products/zebra-lamp/").status_code == 200  # cached from here
+    assert "zebra-lamp" in api_client.get("/api/v1/products/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:catalog_product_delete", args=[product.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert api_client.get("/api/v1/products/zebra-lamp/").status_code == 404
+    assert "zebra-lamp" not in api_client.get("/api/v1/products/").content.decode()
+
+
+def test_products_deleted_with_the_admin_action_leave_the_storefront_at_once(
+    admin_client, api_client, django_capture_on_commit_callbacks
+):
+    kept = ProductFactory.create(slug="kept-lamp")
+    gone = [ProductFactory.create(slug=f"gone-lamp-{i}") for i in range(2)]
+    assert "gone-lamp-0" in api_client.get("/api/v1/products/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:catalog_product_changelist"),
+            {"action": "delete_selected", "_selected_action": [p.pk for p in gone], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    listed = [p["slug"] for p in api_client.get("/api/v1/products/").json()["results"]]
+    assert listed == [kept.slug]
+
+
+def test_a_category_deleted_in_the_admin_leaves_the_storefront_tree_at_once(
+    admin_client, api_client, django_capture_on_commit_callbacks
+):
+    CategoryFactory.create(name="Keep", slug="keep")
+    gone = CategoryFactory.create(name="Discontinued", slug="discontinued")
+    assert "discontinued" in api_client.get("/api/v1/categories/").content.decode()  # cached from here
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:catalog_category_delete", args=[gone.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    tree = api_client.get("/api/v1/categories/").content.decode()
+    assert "discontinued" not in tree and "keep" in tree
+
+
+def test_categories_deleted_with_the_admin_action_leave_the_storefront_tree_at_once(
+    admin_client, api_client, django_capture_on_commit_callbacks
+):
+    CategoryFactory.create(name="Keep", slug="keep")
+    gone = [CategoryFactory.create(slug=f"gone-{i}") for i in range(2)]
+    assert "gone-0" in api_client.get("/api/v1/categories/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:catalog_category_changelist"),
+            {"action": "delete_selected", "_selected_action": [c.pk for c in gone], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Category.objects.filter(slug__startswith="gone-").exists()
+    assert "gone-" not in api_client.get("/api/v1/categories/").content.decode()
+
+
+def test_a_category_holding_products_or_subcategories_is_not_deleted():
+    from agora.catalog.services import category_delete
+    from agora.core.errors import ValidationFailed
+
+    home = CategoryFactory.create(slug="home")
+    CategoryFactory.create(slug="lighting", parent=home)
+    kitchen = CategoryFactory.create(slug="kitchen")
+    ProductFactory.create(category=kitchen)
+    for category in (home, kitchen):
+        with pytest.raises(ValidationFailed):
+            category_delete(category=category)
+    assert Category.objects.count() == 3
+
+
+def test_a_category_that_gets_products_after_the_confirmation_page_stays_and_staff_are_told(admin_client, monkeypatch):
+    from agora.catalog import admin as catalog_admin
+    from agora.catalog.services.categories import IN_USE
+
+    category = CategoryFactory.create(slug="lighting")
+    url = reverse("admin:catalog_category_delete", args=[category.pk])
+    assert admin_client.get(url).status_code == 200  # the confirmation page: nothing protects it yet
+    # then a vendor files a product under it before staff confirm
+    monkeypatch.setattr(catalog_admin.CategoryAdmin, "get_deleted_objects", lambda *a: ([], {}, set(), []))
+    ProductFactory.create(category=category)
+
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert Category.objects.filter(pk=category.pk).exists()
+    assert IN_USE in admin_client.get(response["Location"]).content.decode()
