@@ -46,6 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["tree_name", "slug", "parent", "position", "product_count"]
     search_fields = ["name", "slug", "path"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]  # the parent column, without a query per row
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["path"]
     autocomplete_fields = ["parent"]

@@ -518,3 +518,19 @@ def test_a_category_that_gets_products_after_the_confirmation_page_stays_and_sta
     assert response.status_code == 302
     assert Category.objects.filter(pk=category.pk).exists()
     assert IN_USE in admin_client.get(response["Location"]).content.decode()
+
+
+def test_the_category_changelist_does_not_query_once_per_row(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:catalog_category_changelist")
+    CategoryFactory.create(parent=CategoryFactory.create())
+    admin_client.get(url)  # warm: the session, the content types
+    with CaptureQueriesContext(connection) as two:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(19):
+        CategoryFactory.create(parent=CategoryFactory.create())
+    with CaptureQueriesContext(connection) as forty:
+        assert admin_client.get(url).status_code == 200
+    assert len(forty) == len(two), f"{len(two)} queries for 2 categories, {len(forty)} for 40"
