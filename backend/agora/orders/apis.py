@@ -192,7 +192,8 @@ class OrderCancelApi(APIView):
 
 
 class VendorOrderListApi(APIView):
-    """The caller's vendor's sub-orders (a pending or suspended vendor still reads its own)."""
+    """The caller's vendor's sub-orders of paid orders (a pending or suspended vendor still reads
+    its own); an order never paid, even once cancelled, is not listed."""
 
     permission_classes = [IsVendorMember]
 

@@ -20,8 +20,6 @@ from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 from agora.vendors.models import Vendor
 
-HIDDEN_FROM_VENDORS = [Order.Status.PENDING_PAYMENT, Order.Status.PAYMENT_FAILED]
-
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("shipping_method").prefetch_related(
@@ -428,9 +426,11 @@ def order_get_for_caller(
 
 
 def vendor_order_list(*, vendor: Vendor) -> QuerySet[VendorOrder]:
+    """The vendor's sub-orders of orders that were paid. One never paid (awaiting payment, failed,
+    or cancelled unpaid: expired, abandoned, its payment cancelled) sold nothing, so its vendor
+    sees neither it nor the shopper's name, address and phone; every vendor read goes through here."""
     return (
-        VendorOrder.objects.filter(vendor=vendor)
-        .exclude(order__status__in=HIDDEN_FROM_VENDORS)
+        VendorOrder.objects.filter(vendor=vendor, order__paid_at__isnull=False)
         .select_related("order", "vendor")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("id")), "order__payments", "parcels__lines"

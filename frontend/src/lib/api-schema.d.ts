@@ -1108,7 +1108,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The caller's vendor's sub-orders (a pending or suspended vendor still reads its own). */
+        /**
+         * @description The caller's vendor's sub-orders of paid orders (a pending or suspended vendor still reads
+         *     its own); an order never paid, even once cancelled, is not listed.
+         */
         get: operations["vendor_orders_list"];
         put?: never;
         post?: never;

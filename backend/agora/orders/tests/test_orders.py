@@ -10,7 +10,7 @@ from agora.catalog.models import Variant
 from agora.orders import checkout
 from agora.orders.errors import InvalidOrderTransition, OrderNotCancellable, VendorOrderNotShippable
 from agora.orders.models import Order, VendorOrder
-from agora.orders.services import order_process
+from agora.orders.services import order_cancel, order_process, orders_expire_unpaid
 from agora.orders.states import ORDER_TRANSITIONS, order_transition
 from agora.orders.tests.helpers import ADDRESS, fill_cart, post_checkout, shipping_methods
 from agora.payments.models import Payment
@@ -194,6 +194,50 @@ def test_unpaid_orders_expire_and_release_their_stock(settings):
     statuses = dict(Order.objects.values_list("pk", "status"))
     assert statuses == {orders[0].pk: "cancelled", orders[1].pk: "pending_payment"}
     assert stock(variant) == 4
+
+
+def _unpaid_order(variant, email: str) -> Order:
+    """An order placed with a remote payment the shopper never completes (pending_payment)."""
+    cart = fill_cart(CartFactory.create(), (variant, 1))
+    request = checkout.CheckoutRequest(
+        user=None,
+        cart_token=cart.token,
+        email=email,
+        shipping_address={**ADDRESS, "line2": "", "phone": "+44 20 7946 0000"},
+        shipping_method="standard",
+        payment_method="dummy",
+    )
+    method = checkout.ShippingMethod.objects.get(code="standard")
+    order = checkout._place_order(request, email, method, holds_stock=True).order
+    assert order.status == Order.Status.PENDING_PAYMENT
+    return order
+
+
+def test_a_never_paid_order_stays_hidden_from_its_vendor_once_it_is_cancelled(settings, api_client, make_user):
+    # given two orders a shopper never paid, and the vendor who would have sold them
+    settings.ORDER_PAYMENT_TIMEOUT_MINUTES = 30
+    seller = VendorMembershipFactory.create()
+    variant = sellable_variant(vendor=seller.vendor, stock=5)
+    expired, abandoned = _unpaid_order(variant, "late@example.com"), _unpaid_order(variant, "gone@example.com")
+    vendor = client_for(seller.user)
+    assert vendor.get("/api/v1/vendor/orders/").json()["count"] == 0
+
+    # when one expires unpaid and the shopper cancels the other
+    Order.objects.filter(pk=expired.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    assert orders_expire_unpaid() == 1
+    r = api_client.post(f"/api/v1/orders/{abandoned.number}/cancel/", HTTP_X_ORDER_TOKEN=abandoned.access_token)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+
+    # then the vendor sees neither, nor the shopper's name, address and phone: nothing was sold
+    listed = vendor.get("/api/v1/vendor/orders/").json()
+    assert listed["count"] == 0, [(row["order_status"], row["shipping_address"]) for row in listed["results"]]
+    for vo in VendorOrder.objects.filter(order__in=[expired, abandoned]):
+        assert vendor.post(f"/api/v1/vendor/orders/{vo.pk}/ship/", {}).status_code == 404
+
+    # while an order that was paid and then cancelled stays in the vendor's list
+    paid = place(make_user(), (variant, 1))
+    order_cancel(order=paid)
+    assert [row["order_number"] for row in vendor.get("/api/v1/vendor/orders/").json()["results"]] == [paid.number]
 
 
 def test_admin_lists_orders_and_cancels_them(staff_user, user):
