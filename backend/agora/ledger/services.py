@@ -129,13 +129,18 @@ def _booked(vo: VendorOrder, **filters: object) -> Decimal:
 
 def _commission_back(vo: VendorOrder, refunded: Decimal) -> Decimal:
     """The commission owed back to the vendor when ``refunded`` of the sub-order went back in
-    total: pro rata to its goods (a refund is taken from the goods first, then the shipping
-    share), and all of it once the goods are refunded in full — a full refund nets to zero."""
-    if vo.subtotal <= ZERO or vo.commission == ZERO:
+    total: pro rata to what it covers of the base the commission was charged on — the goods, plus
+    the shipping share when the sub-order was placed with COMMISSION_ON_SHIPPING — and all of it
+    once that base is refunded in full, so a full refund nets to zero. A refund is taken from the
+    goods first, then the shipping share (refund_shares spreads whole-order refunds over both):
+    without commission on shipping, the goods refunded in full give all of it back; with it, the
+    shipping the vendor keeps keeps its commission."""
+    base = vo.subtotal + vo.shipping_total if vo.commission_on_shipping else vo.subtotal
+    if base <= ZERO or vo.commission == ZERO:
         return ZERO
-    if refunded >= vo.subtotal:
+    if refunded >= base:
         return vo.commission
-    return money(vo.commission * refunded / vo.subtotal)
+    return money(vo.commission * refunded / base)
 
 
 def _refund_sync(vo: VendorOrder, refund: Refund, share: Decimal | None = None) -> None:

@@ -495,6 +495,7 @@ def _write_vendor_orders(order: Order, stock: LockedStock, priced: PricedCheckou
                 delivery_days_max=priced.shipping[vendor_id].method.delivery_days_max,
                 commission_rate=vt.commission_rate,
                 commission=vt.commission,
+                commission_on_shipping=vt.commission_on_shipping,
             )
             for vendor_id, vt in priced.totals.vendors.items()
         ]

@@ -103,6 +103,9 @@ class VendorOrder(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     commission_rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent, from the vendor.")
     commission = models.DecimalField(max_digits=12, decimal_places=2)
+    # Whether the commission was charged on the shipping too (COMMISSION_ON_SHIPPING when the
+    # order was placed): a refund gives commission back on that base.
+    commission_on_shipping = models.BooleanField(default=False)
     # The shipping the customer paid for this vendor's parcel (its earnings, not the platform's);
     # 0 while shipping is charged per order.
     shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)

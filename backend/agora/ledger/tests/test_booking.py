@@ -69,6 +69,41 @@ def test_a_vendor_shipping_share_is_the_vendors_money_without_commission(setting
     assert entries(vo.vendor) == {"sale": D("40.00"), "commission": D("-4.00"), "shipping_share": D("4.90")}
 
 
+def test_with_commission_on_shipping_a_partial_refund_gives_back_the_commission_on_what_went_back(settings):
+    # given a sub-order of 40.00 goods + 4.90 shipping, commission (10 %) charged on both
+    settings.COMMISSION_ON_SHIPPING = True
+    vendor = VendorFactory.create(commission_rate=D("10.00"))
+    order = paid_order((vendor, "40.00", 1), shipping="standard")
+    vo = order.vendor_orders.get()
+    assert (vo.subtotal, vo.shipping_total, vo.commission) == (D("40.00"), D("4.90"), D("4.49"))
+    ship(vo)
+    # when half the goods go back
+    refund(order, "20.00", vo)
+    # then the vendor gets back the commission on those 20.00, not on a share of the goods alone
+    assert entries(vendor)["refund_commission"] == D("2.00")
+
+
+def test_with_commission_on_shipping_refunding_the_goods_keeps_the_commission_on_the_kept_shipping(settings):
+    # given a sub-order of 40.00 goods + 4.90 shipping, commission (10 %) charged on both
+    settings.COMMISSION_ON_SHIPPING = True
+    vendor = VendorFactory.create(commission_rate=D("10.00"))
+    order = paid_order((vendor, "40.00", 1), shipping="standard")
+    vo = order.vendor_orders.get()
+    ship(vo)
+    # when all the goods go back but the shipping stays with the vendor, and the setting is
+    # switched off meanwhile (it applies to orders placed after)
+    first = refund(order, "40.00", vo)
+    settings.COMMISSION_ON_SHIPPING = False
+    # then the commission on the goods comes back; the vendor keeps its shipping less the
+    # commission charged on it
+    assert entries(vendor, refund=first)["refund_commission"] == D("4.00")
+    assert total(vendor) == D("4.41")
+    # and once the shipping goes back too, everything nets to zero
+    refund(order, "4.90", vo)
+    assert entries(vendor)["refund_commission"] == vo.commission
+    assert total(vendor) == D("0.00")
+
+
 def test_a_partial_refund_after_shipment_takes_the_money_and_gives_the_commission_share_back():
     order, vo = one_vendor_order("100.00", rate="10.00")
     ship(vo)

@@ -175,8 +175,9 @@ class History:
             refunded = ZERO
             for r in Refund.objects.filter(payment__order=vo.order, status="succeeded"):
                 refunded += refund_shares(r, vo.order, vendor_orders).get(vo.pk, ZERO)
-            if vo.subtotal and vo.commission:
-                back = vo.commission if refunded >= vo.subtotal else money(vo.commission * refunded / vo.subtotal)
+            base = vo.subtotal + vo.shipping_total if vo.commission_on_shipping else vo.subtotal
+            if base and vo.commission:
+                back = vo.commission if refunded >= base else money(vo.commission * refunded / base)
             else:
                 back = ZERO
             total += vo.subtotal + vo.shipping_total - vo.commission - refunded + back
