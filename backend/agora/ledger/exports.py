@@ -1,12 +1,14 @@
 """A monthly statement as a file: CSV (for spreadsheets and accounting) and PDF (to keep).
 
 Both render the same Statement (agora.ledger.selectors.vendor_statement): per currency the
-opening balance, the month's entries and the closing balance."""
+opening balance, the month's entries and the closing balance. Dates and times are the shop's
+(TIME_ZONE), as the months are cut: an entry is dated in the month it is listed in."""
 
 import csv
 import io
 from datetime import UTC, datetime, time
 
+from django.utils import timezone
 from fpdf import FPDF
 
 from agora.core.money import money_text
@@ -46,13 +48,13 @@ def statement_csv(statement: Statement) -> bytes:
         for e in (e for e in statement.entries if e.currency == cur.currency):
             writer.writerow(
                 [
-                    e.created_at.date().isoformat(),
+                    timezone.localdate(e.created_at).isoformat(),
                     e.type,
                     money_text(e.amount),
                     e.currency,
                     e.order.number if e.order_id and e.order else "",
                     _reference(e),
-                    e.available_at.isoformat(),
+                    timezone.localtime(e.available_at).isoformat(),
                     _cell(e.reason),
                 ]
             )
@@ -101,11 +103,11 @@ def statement_pdf(statement: Statement) -> bytes:
         for e in (e for e in statement.entries if e.currency == cur.currency):
             ref = " / ".join(x for x in (e.order.number if e.order_id and e.order else "", _reference(e)) if x)
             row = (
-                e.created_at.date().isoformat(),
+                timezone.localdate(e.created_at).isoformat(),
                 _label(e.type),
                 money_text(e.amount) or "",
                 ref,
-                e.available_at.date().isoformat(),
+                timezone.localdate(e.available_at).isoformat(),
             )
             for width, value in zip(widths, row, strict=True):
                 pdf.cell(width, 6, _latin1(value)[:40], align="R" if width == 28 else "L")

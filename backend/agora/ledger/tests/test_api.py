@@ -2,11 +2,16 @@
 
 import csv
 import io
+import re
+import zlib
+from datetime import UTC, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+from agora.ledger.services import adjustment_post
 from agora.ledger.tests.helpers import one_vendor_order, refund, ship
 from agora.vendors.tests.factories import VendorMembershipFactory
 from testing.clients import client_for
@@ -105,6 +110,38 @@ def test_the_monthly_statement_as_json_csv_and_pdf(seller):
     pdf = client.get(f"/api/v1/vendor/statements/{month}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 800
+
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """The strings a PDF's page streams show (their Tj operands)."""
+    shown = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            content = zlib.decompress(m.group(1).strip())
+        except zlib.error:
+            content = m.group(1)
+        shown += re.findall(rb"\((.*?)\) Tj", content)
+    return b"\n".join(shown)
+
+
+def test_a_statement_dates_its_entries_in_the_shops_time_zone(settings, staff_user):
+    # given a shop in Berlin and an entry booked at 00:30 on 1 April there (22:30 UTC on 31 March)
+    settings.TIME_ZONE = "Europe/Berlin"
+    seller = VendorMembershipFactory.create()
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2025, 3, 31, 22, 30, tzinfo=UTC)):
+        adjustment_post(
+            vendor=seller.vendor, amount=Decimal("5.00"), currency="EUR", reason="bonus", created_by_id=staff_user.pk
+        )
+    client = client_for(seller.user)
+    # it is April's entry
+    assert client.get("/api/v1/vendor/statements/").json() == [{"month": "2025-04", "entries": 1}]
+
+    # then April's CSV and PDF date it in April, as the shop's clock read, not 31 March
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/vendor/statements/2025-04/csv/").content.decode())))
+    [entry] = [row for row in rows if row["type"] == "adjustment"]
+    assert (entry["date"], entry["available_at"]) == ("2025-04-01", "2025-04-01T00:30:00+02:00")
+    shown = _pdf_text(client.get("/api/v1/vendor/statements/2025-04/pdf/").content)
+    assert b"2025-04-01" in shown and b"2025-03-31" not in shown, shown
 
 
 @pytest.mark.parametrize("month", ["2024-13", "1999-01", "next", "2999-01", "9999-12"])
