@@ -41,7 +41,8 @@ class BalanceApi(APIView):
         responses={200: BalancesSerializer, **ERRORS(401, 403)},
         description="Your balance per currency, derived from your ledger: `pending` (sales held until "
         "shipment + `hold_days`), `available` (may be paid out now; payouts already taken off, so a "
-        "refund after a payout can make it negative: it is carried into the next payout) and `paid_out`.",
+        "refund after a payout can make it negative: it is carried into the next payout), `paid_out` "
+        "(transferred, net of reversals) and `in_transit` (payouts made, their transfer not done yet).",
     )
     def get(self, request):
         balances = selectors.vendor_balances(vendor=request.vendor)

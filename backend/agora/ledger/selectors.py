@@ -17,6 +17,12 @@ from agora.vendors.models import Vendor
 
 Type = LedgerEntry.Type
 PAID_OUT_TYPES = (Type.PAYOUT, Type.PAYOUT_REVERSAL)
+# A payout's entry is written with the payout, before its transfer is made: while the payout is
+# pending (payouts.Payout.Status.PENDING; the ledger sits below payouts and imports none of it)
+# the money is on its way, not paid out. A refused or reversed transfer is booked back as
+# payout_reversal entries of the same payout, so its entries net to what was transferred.
+IN_TRANSIT = Q(type__in=PAID_OUT_TYPES, payout__status="pending")
+PAID_OUT = Q(type__in=PAID_OUT_TYPES) & ~Q(payout__status="pending")
 SALES_TYPES = (Type.SALE, Type.SHIPPING_SHARE)
 
 
@@ -25,12 +31,14 @@ class Balance:
     """One currency of a vendor's balance. ``pending + available`` is the sum of every entry:
     pending is what is still held (available later), available is what may be paid out now
     (payouts already taken off; negative when refunds after a payout exceed new sales: carried
-    into the next payout), paid_out is what was transferred (net of reversals)."""
+    into the next payout), paid_out is what was transferred (net of reversals), in_transit what
+    payouts not transferred yet carry (taken off available already)."""
 
     currency: str
     pending: Decimal
     available: Decimal
     paid_out: Decimal
+    in_transit: Decimal
 
     @property
     def total(self) -> Decimal:
@@ -46,15 +54,22 @@ def vendor_balances(*, vendor: Vendor, now: datetime | None = None) -> list[Bala
         .annotate(
             pending=Sum("amount", filter=Q(available_at__gt=now)),
             available=Sum("amount", filter=Q(available_at__lte=now)),
-            paid=Sum("amount", filter=Q(type__in=PAID_OUT_TYPES)),
+            paid=Sum("amount", filter=PAID_OUT),
+            in_transit=Sum("amount", filter=IN_TRANSIT),
         )
         .order_by("currency")
     )
     balances = {
-        r["currency"]: Balance(r["currency"], r["pending"] or ZERO, r["available"] or ZERO, -(r["paid"] or ZERO))
+        r["currency"]: Balance(
+            r["currency"],
+            r["pending"] or ZERO,
+            r["available"] or ZERO,
+            -(r["paid"] or ZERO),
+            -(r["in_transit"] or ZERO),
+        )
         for r in rows
     }
-    balances.setdefault(default_currency(), Balance(default_currency(), ZERO, ZERO, ZERO))
+    balances.setdefault(default_currency(), Balance(default_currency(), ZERO, ZERO, ZERO, ZERO))
     return sorted(balances.values(), key=lambda b: (b.currency != default_currency(), b.currency))
 
 

@@ -71,6 +71,9 @@ class BalanceSerializer(serializers.Serializer):
     pending = MoneyField(help_text="Held: sales until shipment + the hold period.")
     available = MoneyField(help_text="May be paid out now (negative: carried into the next payout).")
     paid_out = MoneyField(help_text="Transferred to you so far, net of reversals.")
+    in_transit = MoneyField(
+        help_text="Payouts on their way: made from your balance (taken off `available`), the transfer not done yet."
+    )
     total = MoneyField(help_text="pending + available: the sum of every entry.")
 
 

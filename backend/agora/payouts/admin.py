@@ -22,6 +22,9 @@ from agora.payouts.models import (
 )
 from agora.payouts.providers.base import ProviderError
 
+# Payouts whose transfer was made (or refused, or reversed: booked back as payout_reversal entries).
+TRANSFERRED = [status for status in Payout.Status.values if status != Payout.Status.PENDING]
+
 
 class NoteActionForm(ActionForm):
     note = forms.CharField(required=False, max_length=500, label="Reason / note")
@@ -64,8 +67,12 @@ class VendorBalanceAdmin(ManagesPayouts, ReadOnlyAdmin):
             .annotate(
                 _pending=Sum("ledger_entries__amount", filter=mine & Q(ledger_entries__available_at__gt=now)),
                 _available=Sum("ledger_entries__amount", filter=mine & Q(ledger_entries__available_at__lte=now)),
+                # transferred, net of reversals: a payout still pending is on its way, not paid out
                 _paid=Sum(
-                    "ledger_entries__amount", filter=mine & Q(ledger_entries__type__in=["payout", "payout_reversal"])
+                    "ledger_entries__amount",
+                    filter=mine
+                    & Q(ledger_entries__type__in=["payout", "payout_reversal"])
+                    & Q(ledger_entries__payout__status__in=TRANSFERRED),
                 ),
                 _held=Exists(PayoutHold.objects.filter(vendor=OuterRef("pk"), released_at__isnull=True)),
             )

@@ -1000,7 +1000,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Your balance per currency, derived from your ledger: `pending` (sales held until shipment + `hold_days`), `available` (may be paid out now; payouts already taken off, so a refund after a payout can make it negative: it is carried into the next payout) and `paid_out`. */
+        /** @description Your balance per currency, derived from your ledger: `pending` (sales held until shipment + `hold_days`), `available` (may be paid out now; payouts already taken off, so a refund after a payout can make it negative: it is carried into the next payout), `paid_out` (transferred, net of reversals) and `in_transit` (payouts made, their transfer not done yet). */
         get: operations["vendor_balance_retrieve"];
         put?: never;
         post?: never;
@@ -1676,6 +1676,11 @@ export interface components {
              * @description Transferred to you so far, net of reversals.
              */
             paid_out: string;
+            /**
+             * Format: decimal
+             * @description Payouts on their way: made from your balance (taken off `available`), the transfer not done yet.
+             */
+            in_transit: string;
             /**
              * Format: decimal
              * @description pending + available: the sum of every entry.

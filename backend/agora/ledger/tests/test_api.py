@@ -33,7 +33,14 @@ def test_the_balance_shows_held_sales_and_refunds_taken_at_once(seller):
     body = client_for(seller.user).get("/api/v1/vendor/balance/").json()
     assert body["hold_days"] == 7
     assert body["balances"] == [
-        {"currency": "EUR", "pending": "90.00", "available": "-18.00", "paid_out": "0.00", "total": "72.00"}
+        {
+            "currency": "EUR",
+            "pending": "90.00",
+            "available": "-18.00",
+            "paid_out": "0.00",
+            "in_transit": "0.00",
+            "total": "72.00",
+        }
     ]
 
 

@@ -2,8 +2,9 @@
 refunds (some failing later), cancellations, payouts with a moving clock, reversals and staff
 adjustments, all through the real services on PostgreSQL. After every step:
 
-* each vendor's pending + available is the sum of its entries, and paid_out is what its payouts
-  still hold (amount - reversed, failed ones excluded);
+* each vendor's pending + available is the sum of its entries, paid_out is what its transferred
+  payouts still hold (amount - reversed; failed and pending ones excluded) and in_transit what its
+  pending ones carry;
 * each payout is the sum of the entries it covers, and no entry is covered twice;
 * what the ledger owes each vendor for its sub-orders equals an independent computation from the
   shipped sub-orders and the refunds that stand (a sub-order cancelled before shipping: nothing);
@@ -188,13 +189,15 @@ class History:
             entries = LedgerEntry.objects.filter(vendor=vendor)
             [balance] = vendor_balances(vendor=vendor, now=self.clock)
             assert balance.pending + balance.available == (entries.aggregate(s=Sum("amount"))["s"] or ZERO)
-            paid = ZERO
+            paid = in_transit = ZERO
             for p in Payout.objects.filter(vendor=vendor):
                 covered = PayoutItem.objects.filter(payout=p).aggregate(s=Sum("entry__amount"))["s"]
                 assert p.amount == covered and p.amount > ZERO
-                if p.status != "failed":
+                if p.status == "pending":
+                    in_transit += p.amount
+                elif p.status != "failed":
                     paid += p.amount - p.amount_reversed
-            assert balance.paid_out == paid
+            assert (balance.paid_out, balance.in_transit) == (paid, in_transit)
             sales = entries.filter(type__in=SALES).aggregate(s=Sum("amount"))["s"] or ZERO
             assert sales == self.expected_sales_net(vendor)
             # everything available and not yet paid is exactly what a payout would pay now

@@ -54,6 +54,27 @@ def test_every_money_page_renders(admin_client, paid_vendor):
     assert "90.00" in balances  # paid out
 
 
+def test_the_vendor_balances_page_counts_a_payout_as_paid_out_once_transferred(admin_user, rf):
+    from django.contrib import admin
+
+    from agora.payouts.admin import VendorBalanceAdmin
+    from agora.payouts.models import VendorBalance
+    from agora.payouts.services import payout_send
+
+    vendor = VendorFactory.create(commission_rate=Decimal("10.00"))
+    connected(vendor)
+    shipped_sale("100.00", vendor=vendor)
+    [pk] = payouts_run(now=later(8)).created  # queued for the worker, not transferred yet
+    page = admin.site._registry[VendorBalance]
+    assert isinstance(page, VendorBalanceAdmin)
+    request = rf.get("/")
+    request.user = admin_user
+
+    assert page.paid_out(page.get_queryset(request).get(pk=vendor.pk)) == Decimal("0.00")
+    payout_send(payout_id=pk)
+    assert page.paid_out(page.get_queryset(request).get(pk=vendor.pk)) == Decimal("90.00")
+
+
 def test_ledger_entries_cannot_be_changed_or_deleted_in_the_admin(admin_client, paid_vendor):
     entry = LedgerEntry.objects.get(type="sale")
     change = admin_client.post(reverse("admin:ledger_ledgerentry_change", args=[entry.pk]), {"amount": "1.00"})

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from agora.payouts.models import PayoutAccount
-from agora.payouts.services import payouts_run
+from agora.payouts.models import Payout, PayoutAccount
+from agora.payouts.services import payout_reverse, payout_send, payouts_run
 from agora.payouts.tests.helpers import later, shipped_sale
 from agora.vendors.models import VendorMembership
 from agora.vendors.tests.factories import VendorMembershipFactory
@@ -80,6 +80,48 @@ def test_payouts_list_and_detail_are_the_vendors_own(owner):
     # the balance shows it paid out
     balance = client.get("/api/v1/vendor/balance/").json()["balances"][0]
     assert balance["paid_out"] == "45.00"
+
+
+def test_the_balance_counts_a_payout_as_paid_out_once_it_is_transferred(owner):
+    from agora.payouts.tests.helpers import connected
+
+    # given a payout written by the run, its transfer queued for the worker and not made yet
+    connected(owner.vendor)
+    shipped_sale("50.00", vendor=owner.vendor)
+    [pk] = payouts_run(now=later(8)).created
+    assert Payout.objects.get(pk=pk).status == "pending"
+    client = client_for(owner.user)
+
+    def balance() -> tuple[str, str, str]:
+        [eur] = client.get("/api/v1/vendor/balance/").json()["balances"]
+        return eur["available"], eur["in_transit"], eur["paid_out"]
+
+    # then it is on its way, not paid out
+    assert balance() == ("0.00", "45.00", "0.00")
+    # when the transfer is made it is paid out
+    payout_send(payout_id=pk)
+    assert balance() == ("0.00", "0.00", "45.00")
+    # and when staff take 20.00 of it back, that part is the vendor's balance again
+    payout_reverse(payout_id=pk, amount=Decimal("20.00"))
+    assert balance() == ("20.00", "0.00", "25.00")
+
+
+def test_a_refused_payout_is_neither_paid_out_nor_in_transit(owner, monkeypatch):
+    from agora.payouts.providers.base import TransferRefused
+    from agora.payouts.providers.dummy import DummyProvider
+    from agora.payouts.tests.helpers import connected
+
+    connected(owner.vendor)
+    shipped_sale("50.00", vendor=owner.vendor)
+    [pk] = payouts_run(now=later(8)).created
+
+    def refuse(self, request):
+        raise TransferRefused("account closed")
+
+    monkeypatch.setattr(DummyProvider, "transfer_create", refuse)
+    assert payout_send(payout_id=pk) == "failed"
+    [eur] = client_for(owner.user).get("/api/v1/vendor/balance/").json()["balances"]
+    assert (eur["available"], eur["in_transit"], eur["paid_out"]) == ("45.00", "0.00", "0.00")
 
 
 def test_the_payouts_list_stays_within_its_query_budget(owner, django_assert_max_num_queries):

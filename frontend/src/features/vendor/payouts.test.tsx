@@ -51,6 +51,7 @@ function moneyApi(overrides: { account?: object } = {}) {
             pending: '90.00',
             available: '-18.00',
             paid_out: '45.00',
+            in_transit: '30.00',
             total: '72.00',
           },
         ],
@@ -137,6 +138,9 @@ describe('vendor payouts page', () => {
     expect(within(balance).getByText('Pending').parentElement).toHaveTextContent('90.00');
     expect(within(balance).getByText('Available').parentElement).toHaveTextContent(/-€18\.00/);
     expect(within(balance).getByText('Paid out').parentElement).toHaveTextContent('45.00');
+    expect(within(balance).getByText('on its way', { exact: false })).toHaveTextContent(
+      /€30\.00 on its way/,
+    );
     expect(
       await screen.findByRole('img', { name: /Daily sales and payouts over the last 90 days/ }),
     ).toBeInTheDocument();

@@ -94,6 +94,11 @@ function BalanceCards({ balances, holdDays }: { balances: Balance[]; holdDays: n
             <span className="stat-card__label">Paid out</span>
             <Price amount={b.paid_out} currency={b.currency} />
             <span className="muted">Transferred to you so far</span>
+            {Number(b.in_transit) !== 0 ? (
+              <span className="muted">
+                <Price amount={b.in_transit} currency={b.currency} /> on its way
+              </span>
+            ) : null}
           </li>
         </ul>
       ))}
