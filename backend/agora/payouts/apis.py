@@ -1,13 +1,13 @@
 """Payouts in the vendor portal (the caller's vendor only) and the Connect webhook."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agora.core.errors import NotFound
 from agora.core.pagination import PAGE_PARAMETERS, paginated_response
-from agora.core.schema import ERRORS, paginated
+from agora.core.schema import ERRORS, ErrorSerializer, paginated
 from agora.core.serializers import validated
 from agora.payments.apis import StripeSignedWebhookApi, stripe_webhook_schema
 from agora.payouts import selectors, services
@@ -55,11 +55,18 @@ class PayoutAccountApi(APIView):
     @extend_schema(
         tags=TAGS,
         request=None,
-        responses={200: OnboardingLinkSerializer, **ERRORS(401, 403, 503)},
+        responses={
+            200: OnboardingLinkSerializer,
+            **ERRORS(401),
+            403: OpenApiResponse(ErrorSerializer, description="not_a_vendor / vendor_not_approved / not_vendor_owner"),
+            503: OpenApiResponse(ErrorSerializer, description="payout_provider_unavailable"),
+        },
         description="Connects a payout account (a Stripe Express account, created the first time) and "
         "answers a fresh onboarding link: open it to give the provider your bank details. When the "
-        "provider enables payouts, `status` becomes `enabled`. Only the vendor's owner may do this "
-        "(403 `not_vendor_owner`).",
+        "provider enables payouts, `status` becomes `enabled`. Only the owner of an approved vendor "
+        "may do this (403 `not_vendor_owner` for its staff, `vendor_not_approved` while the vendor is "
+        "not approved). The payout provider not answering is 503 `payout_provider_unavailable`: no "
+        "link this time, try again shortly.",
     )
     def post(self, request):
         role = VendorMembership.objects.filter(user=request.user).values_list("role", flat=True).first()

@@ -1181,7 +1181,7 @@ export interface paths {
         };
         get: operations["vendor_payout_account_retrieve"];
         put?: never;
-        /** @description Connects a payout account (a Stripe Express account, created the first time) and answers a fresh onboarding link: open it to give the provider your bank details. When the provider enables payouts, `status` becomes `enabled`. Only the vendor's owner may do this (403 `not_vendor_owner`). */
+        /** @description Connects a payout account (a Stripe Express account, created the first time) and answers a fresh onboarding link: open it to give the provider your bank details. When the provider enables payouts, `status` becomes `enabled`. Only the owner of an approved vendor may do this (403 `not_vendor_owner` for its staff, `vendor_not_approved` while the vendor is not approved). The payout provider not answering is 503 `payout_provider_unavailable`: no link this time, try again shortly. */
         post: operations["vendor_payout_account_create"];
         delete?: never;
         options?: never;
@@ -7543,7 +7543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description permission_denied */
+            /** @description not_a_vendor / vendor_not_approved / not_vendor_owner */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7552,7 +7552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description service_unavailable */
+            /** @description payout_provider_unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,10 +1,12 @@
 """Payouts in the vendor portal with the dummy provider: connect, onboard, see payouts."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from agora.payouts.models import Payout, PayoutAccount
+from agora.payouts.providers.base import ProviderError
 from agora.payouts.services import payout_reverse, payout_send, payouts_run
 from agora.payouts.tests.helpers import later, shipped_sale
 from agora.vendors.models import VendorMembership
@@ -56,6 +58,38 @@ def test_only_the_owner_connects_payouts(owner):
     r = client_for(staff_member.user).post("/api/v1/vendor/payout-account/")
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_vendor_owner"
     assert client_for(staff_member.user).get("/api/v1/vendor/payout-account/").status_code == 200
+
+
+def _documented_codes(status: int) -> list[str]:
+    """The error codes the API reference gives for POST /vendor/payout-account/ answering ``status``."""
+    from agora.core import apidocs
+
+    text = apidocs.render(
+        apidocs.generate_schema(), errors=apidocs.error_codes(), conventions=apidocs.Conventions.from_settings()
+    )
+    section = text.split("### `POST /api/v1/vendor/payout-account/`", 1)[1].split("\n### ", 1)[0]
+    row = re.search(rf"^\| {status} \| \[error\]\(#errors\) \| (.*) \|$", section, re.M)
+    assert row is not None, section
+    return re.findall(r"`([a-z_]+)`", row[1])
+
+
+def test_the_reference_gives_the_codes_connecting_payouts_answers(owner, monkeypatch):
+    # a vendor's staff member is refused with the code the reference gives for 403
+    staff_member = VendorMembershipFactory.create(vendor=owner.vendor, role=VendorMembership.Role.STAFF)
+    r = client_for(staff_member.user).post("/api/v1/vendor/payout-account/")
+    assert r.status_code == 403 and r.json()["error"]["code"] in _documented_codes(403)
+
+    # and the owner, while the provider is down, gets the code the reference gives for 503
+    class Down:
+        name = "dummy"
+
+        def account_create(self, **kwargs):
+            raise ProviderError("connect is down")
+
+    monkeypatch.setattr("agora.payouts.services.get_provider", lambda *a, **k: Down())
+    r = client_for(owner.user).post("/api/v1/vendor/payout-account/")
+    assert r.status_code == 503 and r.json()["error"]["code"] in _documented_codes(503)
+    assert not PayoutAccount.objects.filter(vendor=owner.vendor).exists()
 
 
 def test_payouts_list_and_detail_are_the_vendors_own(owner):
