@@ -116,7 +116,7 @@ def vendor_daily_series(
     *, vendor: Vendor, days: int = 90, currency: str | None = None, today: date | None = None
 ) -> list[DailyPoint]:
     """Gross sales (goods + shipping share, by the day they were booked: shipment) and payouts
-    (net of reversals, by the day they were made) for each of the last ``days`` days, oldest first,
+    (transferred, net of reversals, by the day they were made) for each of the last ``days`` days, oldest first,
     zeros included, in one query."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
@@ -131,7 +131,7 @@ def vendor_daily_series(
         .values("day")
         .annotate(
             sales=Sum("amount", filter=Q(type__in=SALES_TYPES)),
-            paid=Sum("amount", filter=Q(type__in=PAID_OUT_TYPES)),
+            paid=Sum("amount", filter=PAID_OUT),
         )
     )
     by_day: dict[date, dict[str, Any]] = {r["day"]: dict(r) for r in rows}

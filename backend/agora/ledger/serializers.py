@@ -90,7 +90,9 @@ class EarningsQuerySerializer(serializers.Serializer):
 class DailyPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     sales = MoneyField(help_text="Goods and shipping share booked that day (shipments).")
-    payouts = MoneyField(help_text="Paid out that day, net of reversals.")
+    payouts = MoneyField(
+        help_text="Paid out (transferred) that day, net of reversals; a payout still on its way is not."
+    )
 
 
 class EarningsSerializer(serializers.Serializer):

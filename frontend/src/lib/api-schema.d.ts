@@ -1864,7 +1864,7 @@ export interface components {
             sales: string;
             /**
              * Format: decimal
-             * @description Paid out that day, net of reversals.
+             * @description Paid out (transferred) that day, net of reversals; a payout still on its way is not.
              */
             payouts: string;
         };
