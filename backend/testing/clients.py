@@ -9,3 +9,16 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
     return client
+
+
+def admin_client_with(make_user, *codenames: str):
+    """A browser session in the admin as a staff member holding only the permissions ``codenames``
+    (``view_order``, ``change_vendor``…): what a limited back-office role may see and do."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = make_user(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,28 +1,19 @@
 """The orders back office: what staff who may only look at orders can see and do."""
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 
 from agora.ledger.tests.helpers import one_vendor_order
 from agora.orders.models import Order
+from testing.clients import admin_client_with
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_client(make_user, *codenames: str) -> Client:
-    user = make_user(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_view_only_staff_cannot_refund_or_cancel_an_order_with_an_admin_action(make_user):
     order, _ = one_vendor_order("50.00")
     assert order.status == Order.Status.PROCESSING
-    viewer = staff_client(make_user, "view_order")
+    viewer = admin_client_with(make_user, "view_order")
     url = reverse("admin:orders_order_changelist")
     assert viewer.get(url).status_code == 200  # they may look
     for action in ("refund_orders", "cancel_orders"):
@@ -30,7 +21,7 @@ def test_view_only_staff_cannot_refund_or_cancel_an_order_with_an_admin_action(m
         order.refresh_from_db()
         assert order.status == Order.Status.PROCESSING, f"a view-only staff member ran {action}"
     # staff who may change orders still can
-    staff_client(make_user, "view_order", "change_order").post(
+    admin_client_with(make_user, "view_order", "change_order").post(
         url, {"action": "refund_orders", "_selected_action": [order.pk]}
     )
     order.refresh_from_db()
@@ -40,7 +31,7 @@ def test_view_only_staff_cannot_refund_or_cancel_an_order_with_an_admin_action(m
 def test_the_order_page_does_not_show_the_guests_order_token(make_user):
     order, _ = one_vendor_order("50.00")
     assert order.access_token and order.cart_token
-    viewer = staff_client(make_user, "view_order")
+    viewer = admin_client_with(make_user, "view_order")
     page = viewer.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert page.status_code == 200
     html = page.content.decode()

@@ -4,8 +4,6 @@ and reconciliation runs — and no way to edit or delete a ledger entry."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 
 from agora.ledger.models import LedgerEntry
@@ -14,6 +12,7 @@ from agora.payouts.services import payouts_run
 from agora.payouts.services.reconcile import day_bounds, reconcile
 from agora.payouts.tests.helpers import connected, later, shipped_sale
 from agora.vendors.tests.factories import VendorFactory
+from testing.clients import admin_client_with
 
 pytestmark = pytest.mark.django_db
 
@@ -142,20 +141,12 @@ def test_staff_reverse_a_payout_from_the_admin(admin_client, paid_vendor):
     assert ReconciliationRun.objects.count() == 0
 
 
-def staff_client(make_user, *codenames: str) -> Client:
-    user = make_user(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_view_only_staff_cannot_pay_hold_or_reverse_payouts(make_user, paid_vendor):
     other = VendorFactory.create(commission_rate=Decimal("10.00"))
     connected(other)
     shipped_sale("40.00", vendor=other)
     payout = Payout.objects.get()
-    viewer = staff_client(make_user, "view_vendorbalance", "view_payout")
+    viewer = admin_client_with(make_user, "view_vendorbalance", "view_payout")
     balances = reverse("admin:payouts_vendorbalance_changelist")
     payouts = reverse("admin:payouts_payout_changelist")
     assert viewer.get(balances).status_code == 200  # they may look
@@ -167,7 +158,7 @@ def test_view_only_staff_cannot_pay_hold_or_reverse_payouts(make_user, paid_vend
     assert Payout.objects.count() == 1, "view-only staff paid a vendor"
     assert Payout.objects.get().status == "paid", "view-only staff reversed a payout"
     # staff given the right to manage payouts may act
-    manager = staff_client(make_user, "view_vendorbalance", "view_payout", "manage_payouts")
+    manager = admin_client_with(make_user, "view_vendorbalance", "view_payout", "manage_payouts")
     manager.post(balances, {"action": "hold_payouts", "_selected_action": [other.pk], "note": "fraud?"})
     manager.post(payouts, {"action": "reverse", "_selected_action": [payout.pk]})
     assert PayoutHold.objects.get(vendor=other).reason == "fraud?"
