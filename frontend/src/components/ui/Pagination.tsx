@@ -1,14 +1,20 @@
 import { Link, useLocation } from 'react-router';
 
-/** Page links that keep every other query parameter, so filters survive paging. */
+/** The API's page size where a list does not ask for another (REST_FRAMEWORK's PAGE_SIZE). */
+export const API_PAGE_SIZE = 20;
+
+/**
+ * Page links that keep every other query parameter, so filters survive paging. `pageSize` is
+ * the size the API pages by — never the length of the page shown, which is shorter on the last.
+ */
 export function Pagination({
   page,
   count,
-  pageSize,
+  pageSize = API_PAGE_SIZE,
 }: {
   page: number;
   count: number;
-  pageSize: number;
+  pageSize?: number;
 }) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(count / pageSize));

@@ -48,6 +48,15 @@ describe('orders', () => {
     expect(screen.getByText('Paid')).toBeInTheDocument();
   });
 
+  it('pages by the size the API pages by, also on a last page that is not full', async () => {
+    server.use(http.get(API('/orders/'), () => HttpResponse.json(paginated([order], 21))));
+    renderWithProviders(<OrdersPage />, { route: '/account?page=2' });
+    const pages = await screen.findByRole('navigation', { name: 'Pagination' });
+    expect(within(pages).getByRole('link', { name: /Previous/ })).toBeInTheDocument();
+    expect(within(pages).queryByRole('link', { name: /Next/ })).not.toBeInTheDocument();
+    expect(within(pages).queryByRole('link', { name: '3' })).not.toBeInTheDocument();
+  });
+
   it('shows an empty state without orders', async () => {
     server.use(http.get(API('/orders/'), () => HttpResponse.json(paginated([]))));
     renderWithProviders(<OrdersPage />);

@@ -70,11 +70,7 @@ export function OrdersPage() {
               </li>
             ))}
           </ul>
-          <Pagination
-            page={page}
-            count={orders.data.count}
-            pageSize={Math.max(orders.data.results.length, 1)}
-          />
+          <Pagination page={page} count={orders.data.count} />
         </>
       )}
     </section>

@@ -66,11 +66,7 @@ export function MyReviewsPage() {
                 <MyReviewItem key={review.id} review={review} onSaved={() => setSaved(true)} />
               ))}
             </ul>
-            <Pagination
-              page={page}
-              count={reviews.data.count}
-              pageSize={Math.max(reviews.data.results.length, 1)}
-            />
+            <Pagination page={page} count={reviews.data.count} />
           </>
         )}
       </section>

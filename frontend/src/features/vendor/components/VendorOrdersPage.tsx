@@ -455,7 +455,7 @@ export function VendorOrdersPage() {
               <SubOrderItem key={order.id} order={order} />
             ))}
           </ul>
-          <Pagination page={page} count={orders.data.count} pageSize={20} />
+          <Pagination page={page} count={orders.data.count} />
         </>
       )}
     </section>

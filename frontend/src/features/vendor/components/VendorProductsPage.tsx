@@ -56,11 +56,7 @@ export function VendorProductsPage() {
               </li>
             ))}
           </ul>
-          <Pagination
-            page={page}
-            count={products.data.count}
-            pageSize={Math.max(products.data.results.length, 1)}
-          />
+          <Pagination page={page} count={products.data.count} />
         </>
       )}
     </section>

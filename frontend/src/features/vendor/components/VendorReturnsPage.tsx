@@ -228,7 +228,7 @@ export function VendorReturnsPage() {
               <ReturnItem key={item.id} item={item} />
             ))}
           </ul>
-          <Pagination page={page} count={returns.data.count} pageSize={20} />
+          <Pagination page={page} count={returns.data.count} />
         </>
       )}
     </section>

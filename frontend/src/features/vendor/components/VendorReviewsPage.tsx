@@ -38,11 +38,7 @@ export function VendorReviewsPage() {
               <ReviewItem key={review.id} review={review} />
             ))}
           </ul>
-          <Pagination
-            page={page}
-            count={reviews.data.count}
-            pageSize={Math.max(reviews.data.results.length, 1)}
-          />
+          <Pagination page={page} count={reviews.data.count} />
         </>
       )}
     </section>

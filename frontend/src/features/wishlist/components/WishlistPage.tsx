@@ -87,11 +87,7 @@ export function WishlistPage() {
               </li>
             ))}
           </ul>
-          <Pagination
-            page={page}
-            count={wishlist.data.count}
-            pageSize={Math.max(wishlist.data.results.length, 1)}
-          />
+          <Pagination page={page} count={wishlist.data.count} />
         </>
       )}
     </section>

@@ -233,7 +233,7 @@ function LedgerTable() {
               ))}
             </tbody>
           </table>
-          <Pagination page={filters.page ?? 1} count={ledger.data.count} pageSize={20} />
+          <Pagination page={filters.page ?? 1} count={ledger.data.count} />
         </>
       )}
     </>
