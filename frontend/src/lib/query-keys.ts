@@ -5,6 +5,8 @@
 export const queryKeys = {
   me: ['me'] as const,
   cart: ['cart'] as const,
+  /** The signed-in user's cart (a guest's is keyed by its token): where the cart is read. */
+  signedInCart: ['cart', 'user'] as const,
   orders: ['orders'] as const,
   order: (number: string) => ['orders', 'detail', number] as const,
   vendor: ['vendor'] as const,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { orderTokens } from '@/lib/order-tokens';
 import { cartTokenStore } from '@/lib/session';
 import { cart } from '@/test/fixtures';
+import { queryKeys } from '@/lib/query-keys';
 import { server } from '@/test/server';
 import { API, apiError, renderWithProviders } from '@/test/utils';
 import { CheckoutPage } from './components/CheckoutPage';
@@ -141,7 +142,11 @@ describe('checkout', () => {
   });
 
   it('places the order with an Idempotency-Key and goes to the confirmation', async () => {
-    const { requests } = setup(() => HttpResponse.json(order('A-1001'), { status: 201 }));
+    const { requests, queryClient } = setup(() =>
+      HttpResponse.json(order('A-1001'), { status: 201 }),
+    );
+    // the account's order list as it was read before: the new order must show on it
+    queryClient.setQueryData([...queryKeys.orders, 'list', 1], { count: 0, results: [] });
     const user = userEvent.setup();
     await fillValidForm(user);
     await user.click(screen.getByRole('radio', { name: /Express/ }));
@@ -164,6 +169,7 @@ describe('checkout', () => {
       payment_token: 'tok_visa',
     });
     expect(cartTokenStore.get()).toBeNull();
+    expect(queryClient.getQueryState([...queryKeys.orders, 'list', 1])?.isInvalidated).toBe(true);
     // the guest can come back to the order (tracking, returns) from this browser
     expect(orderTokens.get('A-1001')).toBe('token-of-A-1001');
   });

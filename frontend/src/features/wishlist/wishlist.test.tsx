@@ -129,7 +129,7 @@ describe('wishlist page', () => {
     expect(screen.getByText('Unavailable')).toBeVisible();
     await user.click(screen.getByRole('button', { name: 'Move to cart' }));
     expect(await screen.findByText(/Moved to your cart/)).toBeVisible();
-    expect(queryClient.getQueryData(queryKeys.cart)).toEqual(cart);
+    expect(queryClient.getQueryData(queryKeys.signedInCart)).toEqual(cart);
     await waitFor(() => expect(screen.queryByText('Lamp 1')).not.toBeInTheDocument());
   });
 });

@@ -18,7 +18,7 @@ export type Cart = Schema<'Cart'>;
 
 /** Whose cart: the signed-in user's, or the guest's token. Part of the key so a login swaps it. */
 function cartOwner(): string {
-  return isSignedIn() ? 'user' : (cartTokenStore.get() ?? 'none');
+  return isSignedIn() ? queryKeys.signedInCart[1] : (cartTokenStore.get() ?? 'none');
 }
 
 export const cartQueryKey = () => [...queryKeys.cart, cartOwner()] as const;

@@ -136,7 +136,8 @@ export function useCheckout() {
         queryKey: queryKeys.cart,
         predicate: (query) => !isOptions(query),
       });
-      await queryClient.invalidateQueries({ queryKey: queryKeys.orders, exact: true });
+      // The order lists (the new order on top); the order's own page was set above.
+      await queryClient.invalidateQueries({ queryKey: [...queryKeys.orders, 'list'] });
     },
   });
 }

@@ -134,7 +134,8 @@ export function useMoveToCart() {
         method: 'POST',
         body: { quantity: 1 },
       }),
-    onSuccess: (cart) => queryClient.setQueryData(queryKeys.cart, cart),
+    // Where the header, drawer and checkout read the (signed-in) cart.
+    onSuccess: (cart) => queryClient.setQueryData(queryKeys.signedInCart, cart),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['wishlist'] }),
   });
 }
