@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Schema } from '@/lib/types';
 import type { SubOrder } from './api/vendor';
+import { queryKeys } from '@/lib/query-keys';
 import { server } from '@/test/server';
 import { API, apiError, paginated, recordPosts, renderWithProviders } from '@/test/utils';
 import { VendorPortal } from './components/VendorPortal';
@@ -331,7 +332,12 @@ describe('CSV import', () => {
       ),
     );
     const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-    renderPortal('/vendor/imports');
+    const { queryClient } = renderPortal('/vendor/imports');
+    // the product list as the vendor last read it: the import's products must show on it
+    queryClient.setQueryData([...queryKeys.vendor, 'products', 'list', 1], {
+      count: 0,
+      results: [],
+    });
     await user.click(screen.getByRole('button', { name: 'Start import' }));
     expect(screen.getByText('Choose a CSV file to import.')).toBeInTheDocument();
     await user.upload(
@@ -345,9 +351,37 @@ describe('CSV import', () => {
     await act(() => vi.advanceTimersByTimeAsync(1000));
     expect(await screen.findByText('Price must be positive.')).toBeInTheDocument();
     expect(screen.getByText(/1 created, 1 updated, 1 rows with problems/)).toBeInTheDocument();
+    expect(
+      queryClient.getQueryState([...queryKeys.vendor, 'products', 'list', 1])?.isInvalidated,
+    ).toBe(true);
     const pollsWhenDone = polls;
     await act(() => vi.advanceTimersByTimeAsync(3000));
     expect(polls).toBe(pollsWhenDone); // finished: no more polling
+  });
+
+  it('names the columns the import reads and says why a file was refused, next to the field', async () => {
+    const header =
+      'sku, product_name, variant_name, price, stock, category, description, attributes';
+    server.use(
+      http.post(API('/vendor/imports/'), () =>
+        apiError(400, 'validation_error', 'The import file was refused.', {
+          file: [`The header row must be exactly: ${header}.`],
+        }),
+      ),
+    );
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderPortal('/vendor/imports');
+    expect(screen.getByText(header)).toBeInTheDocument();
+    await user.upload(
+      screen.getByLabelText('CSV file'),
+      new File(['sku,name'], 'products.csv', { type: 'text/csv' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Start import' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('CSV file')).toHaveAccessibleDescription(
+        `The header row must be exactly: ${header}.`,
+      ),
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Paginated } from '@/lib/api';
 import { queryKeys } from '@/lib/query-keys';
@@ -152,7 +153,14 @@ export const importQueryOptions = (id: number) =>
   });
 
 export function useImportJob(id: number | null) {
-  return useQuery({ ...importQueryOptions(id ?? 0), enabled: id !== null });
+  const queryClient = useQueryClient();
+  const job = useQuery({ ...importQueryOptions(id ?? 0), enabled: id !== null });
+  const finished = job.data !== undefined && !isImportActive(job.data);
+  // Once the import is done, the product list shows what it created and changed.
+  useEffect(() => {
+    if (finished) void queryClient.invalidateQueries({ queryKey: productsKey });
+  }, [finished, queryClient]);
+  return job;
 }
 
 const ordersKey = [...queryKeys.vendor, 'orders'] as const;

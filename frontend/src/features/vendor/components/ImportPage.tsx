@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
+import { isApiError } from '@/lib/errors';
 import { humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/hooks';
 import { isImportActive, useImportJob, useStartImport, type ImportJob } from '../api/vendor';
@@ -79,16 +80,25 @@ export function ImportPage() {
       return;
     }
     setProblem(null);
-    start.mutate(file, { onSuccess: (created) => setJobId(created.id) });
+    start.mutate(file, {
+      onSuccess: (created) => setJobId(created.id),
+      // Why the file was refused (its header, its size, its encoding), next to the field.
+      onError: (error) => {
+        const reasons = isApiError(error) ? error.fieldErrors.file : undefined;
+        if (reasons?.length) setProblem(reasons.join(' '));
+      },
+    });
   };
 
   return (
     <section className="stack" aria-labelledby="import-heading">
       <h2 id="import-heading">Import products from CSV</h2>
       <p className="muted">
-        One row per option, with the columns{' '}
-        <code>sku, name, description, category, variant_name, price, stock</code>. Rows with an
-        existing SKU update it.
+        One row per option. The header row names these columns, in any order:{' '}
+        <code>
+          sku, product_name, variant_name, price, stock, category, description, attributes
+        </code>
+        . Rows with an existing SKU update it.
       </p>
       <form className="stack panel" onSubmit={onSubmit} noValidate aria-label="CSV import">
         <div className="field">
