@@ -2,11 +2,17 @@
 
 Both render the same Statement (agora.ledger.selectors.vendor_statement): per currency the
 opening balance, the month's entries and the closing balance. Dates and times are the shop's
-(TIME_ZONE), as the months are cut: an entry is dated in the month it is listed in."""
+(TIME_ZONE), as the months are cut: an entry is dated in the month it is listed in.
+
+The PDF embeds DejaVu Sans (fonts/, with its licence), subset to the glyphs it uses, so names and
+reasons in any script DejaVu covers (Latin, Greek, Cyrillic, ...) print as written. DejaVu has no
+Chinese, Japanese or Korean glyphs: fpdf2 leaves such characters out of the PDF (blank) and logs a
+warning naming them; the JSON and CSV statements carry them."""
 
 import csv
 import io
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 from django.utils import timezone
 from fpdf import FPDF
@@ -62,44 +68,47 @@ def statement_csv(statement: Statement) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _latin1(text: str) -> str:
-    """The PDF's built-in fonts cover Latin-1; anything else prints as '?' rather than failing."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+_FONTS = Path(__file__).resolve().parent / "fonts"
+_FONT = "DejaVu"
+# fpdf2 style -> the face drawn for it; the statement uses these three.
+_FONT_FACES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 
 
 def statement_pdf(statement: Statement) -> bytes:
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(f"Statement {statement.label} - {statement.vendor.name}"))
+    for style, file in _FONT_FACES.items():
+        pdf.add_font(_FONT, style, _FONTS / file)
+    pdf.set_title(f"Statement {statement.label} - {statement.vendor.name}")
     pdf.set_author("Agora")
     # Dated by its month, not the moment it was rendered: the same statement is the same file.
     pdf.set_creation_date(datetime.combine(statement.month, time.min, tzinfo=UTC))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin1(f"Statement {statement.label}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(0, 7, _latin1(statement.vendor.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, "B", 16)
+    pdf.cell(0, 10, f"Statement {statement.label}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, "", 11)
+    pdf.cell(0, 7, statement.vendor.name, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     widths = (24, 38, 28, 52, 48)
     for cur in statement.currencies:
-        pdf.set_font("Helvetica", "B", 12)
+        pdf.set_font(_FONT, "B", 12)
         pdf.cell(0, 8, cur.currency, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(_FONT, "", 10)
         pdf.cell(
             0, 6, f"Opening balance: {money_text(cur.opening_balance)} {cur.currency}", new_x="LMARGIN", new_y="NEXT"
         )
         for type_, total in cur.totals.items():
-            pdf.cell(0, 6, _latin1(f"  {_label(type_)}: {money_text(total)}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "B", 10)
+            pdf.cell(0, 6, f"  {_label(type_)}: {money_text(total)}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FONT, "B", 10)
         pdf.cell(
             0, 6, f"Closing balance: {money_text(cur.closing_balance)} {cur.currency}", new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_font(_FONT, "B", 9)
         for width, title in zip(widths, ("Date", "Type", "Amount", "Order / reference", "Available"), strict=True):
             pdf.cell(width, 6, title, border="B")
         pdf.ln()
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(_FONT, "", 9)
         for e in (e for e in statement.entries if e.currency == cur.currency):
             ref = " / ".join(x for x in (e.order.number if e.order_id and e.order else "", _reference(e)) if x)
             row = (
@@ -110,11 +119,11 @@ def statement_pdf(statement: Statement) -> bytes:
                 timezone.localdate(e.available_at).isoformat(),
             )
             for width, value in zip(widths, row, strict=True):
-                pdf.cell(width, 6, _latin1(value)[:40], align="R" if width == 28 else "L")
+                pdf.cell(width, 6, value[:40], align="R" if width == 28 else "L")
             pdf.ln()
             if e.reason:
-                pdf.set_font("Helvetica", "I", 8)
-                pdf.multi_cell(0, 5, _latin1(f"    {e.reason}"), new_x="LMARGIN", new_y="NEXT")
-                pdf.set_font("Helvetica", "", 9)
+                pdf.set_font(_FONT, "I", 8)
+                pdf.multi_cell(0, 5, f"    {e.reason}", new_x="LMARGIN", new_y="NEXT")
+                pdf.set_font(_FONT, "", 9)
         pdf.ln(4)
     return bytes(pdf.output())
