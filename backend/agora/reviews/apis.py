@@ -208,11 +208,11 @@ class MyPurchasesApi(APIView):
         "`review` action while it has none).",
     )
     def get(self, request):
+        query = validated(MyPurchasesQuerySerializer, request.query_params.dict())
         # A text the database could not hold (a NUL) is a 400; a longer one can be no order number.
-        order = validated(MyPurchasesQuerySerializer, request.query_params.dict()).get("order", "")[:20] or None
-        return _paginated(
-            request, self, selectors.my_purchases(user=request.user, order_number=order), PurchaseSerializer
-        )
+        order = query.get("order", "")[:20] or None
+        lines = selectors.my_purchases(user=request.user, order_number=order, to_review=query["to_review"])
+        return _paginated(request, self, lines, PurchaseSerializer)
 
 
 # --- the vendor ----------------------------------------------------------------------------------

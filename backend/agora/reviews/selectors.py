@@ -81,12 +81,15 @@ def my_review_get(*, user: User, pk: int) -> Review:
     return review
 
 
-def my_purchases(*, user: User, order_number: str | None = None) -> QuerySet[OrderLine]:
+def my_purchases(*, user: User, order_number: str | None = None, to_review: bool = False) -> QuerySet[OrderLine]:
     """The caller's order lines that shipped (at least in part), newest first, each with its
-    review's id (``review_id``, None when not reviewed yet) and when it shipped."""
+    review's id (``review_id``, None when not reviewed yet) and when it shipped; ``to_review``:
+    only those not reviewed yet."""
     lines = OrderLine.objects.filter(order__user=user, quantity_shipped__gt=0)
     if order_number:
         lines = lines.filter(order__number=order_number)
+    if to_review:
+        lines = lines.filter(review__isnull=True)
     return (
         lines.select_related("order", "review")
         .annotate(shipped_at=Max("parcel_lines__parcel__shipped_at"))

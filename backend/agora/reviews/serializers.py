@@ -52,6 +52,9 @@ class MyPurchasesQuerySerializer(serializers.Serializer):
     order = serializers.CharField(
         required=False, allow_blank=True, help_text="Only the lines of this order (its number)."
     )
+    to_review = serializers.BooleanField(
+        required=False, default=False, help_text="Only the lines not reviewed yet (those with the `review` action)."
+    )
 
 
 # --- output --------------------------------------------------------------------------------------

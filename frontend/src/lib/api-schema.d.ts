@@ -4920,6 +4920,8 @@ export interface operations {
                 page?: number;
                 /** @description Up to 100; larger values are clamped. */
                 page_size?: number;
+                /** @description Only the lines not reviewed yet (those with the `review` action). */
+                to_review?: boolean;
             };
             header?: never;
             path?: never;

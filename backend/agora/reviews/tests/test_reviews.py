@@ -339,3 +339,14 @@ def test_a_shipped_purchase_stays_reviewable_while_its_product_waits_for_staff_a
 
     assert r.status_code == 201, r.json()
     assert Review.objects.filter(order_line=bought.lamp).exists()
+
+
+def test_purchases_to_review_leave_out_the_reviewed_ones_on_every_page(bought):
+    """The storefront's "To review" asks for these: an older unreviewed line is found however many
+    newer ones were reviewed."""
+    write(bought)
+    r = bought.client.get("/api/v1/me/purchases/?to_review=true")
+    assert r.status_code == 200 and r.json()["results"] == []
+    everything = bought.client.get("/api/v1/me/purchases/").json()["results"]
+    assert [p["actions"] for p in everything] == [[]]
+    assert bought.client.get("/api/v1/me/purchases/?to_review=maybe").status_code == 400

@@ -41,6 +41,29 @@ const mine = (actions: Schema<'MyReview'>['actions']): Schema<'MyReview'> => ({
 });
 
 describe('my reviews', () => {
+  it('asks the API for what is left to review, so older purchases are found', async () => {
+    sessionStore.set({ access: 'token' });
+    const asked: string[] = [];
+    server.use(
+      http.get(API('/me/purchases/'), ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        asked.push(query.toString());
+        // the newest purchases were all reviewed; an older one was not
+        return HttpResponse.json(
+          query.get('to_review') === 'true'
+            ? paginated([purchase(7, ['review'])], 101)
+            : paginated([purchase(1, []), purchase(2, [])], 3),
+        );
+      }),
+      http.get(API('/me/reviews/'), () => HttpResponse.json(paginated([]))),
+    );
+    renderWithProviders(<MyReviewsPage />);
+    const list = await screen.findByRole('list', { name: 'Purchases to review' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.getByText('And 100 older: they show here as you review these.')).toBeVisible();
+    expect(asked).toEqual(['to_review=true&page_size=100']);
+  });
+
   it('reviews a shipped line with a photo; only lines the API offers can be reviewed', async () => {
     sessionStore.set({ access: 'token' });
     const created: unknown[] = [];

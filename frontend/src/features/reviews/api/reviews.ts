@@ -36,11 +36,16 @@ export function useProductReviews(slug: string, page: number, ordering: string) 
   });
 }
 
-export function usePurchases(page: number) {
+/** What the shopper has not reviewed yet, newest first: filtered by the API, so an older line
+ * is found however many newer ones were reviewed (the first 100; the count says if there are more). */
+export function usePurchasesToReview() {
   return useQuery({
-    queryKey: ['reviews', 'purchases', page],
+    queryKey: ['reviews', 'purchases', 'to-review'],
     queryFn: ({ signal }) =>
-      api<Paginated<Purchase>>('/me/purchases/', { signal, query: { page } }),
+      api<Paginated<Purchase>>('/me/purchases/', {
+        signal,
+        query: { to_review: true, page_size: 100 },
+      }),
   });
 }
 

@@ -10,7 +10,7 @@ import {
   useDeletePhoto,
   useDeleteReview,
   useMyReviews,
-  usePurchases,
+  usePurchasesToReview,
   type MyReview,
   type Purchase,
 } from '../api/reviews';
@@ -24,10 +24,11 @@ export function MyReviewsPage() {
   useDocumentTitle('Your reviews');
   const [params] = useSearchParams();
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const purchases = usePurchases(1);
+  const purchases = usePurchasesToReview();
   const reviews = useMyReviews(page);
   const [saved, setSaved] = useState(false);
   const toReview = purchases.data?.results.filter((p) => p.actions.includes('review')) ?? [];
+  const more = (purchases.data?.count ?? 0) - (purchases.data?.results.length ?? 0);
   return (
     <div className="stack">
       {saved ? <Notice tone="success">Thank you! Your review is saved.</Notice> : null}
@@ -50,6 +51,9 @@ export function MyReviewsPage() {
             ))}
           </ul>
         )}
+        {more > 0 ? (
+          <p className="muted">And {more} older: they show here as you review these.</p>
+        ) : null}
       </section>
       <section className="stack" aria-labelledby="my-reviews-heading">
         <h2 id="my-reviews-heading">Your reviews</h2>
