@@ -11,10 +11,15 @@ export function Pagination({
   page,
   count,
   pageSize = API_PAGE_SIZE,
+  param = 'page',
+  label = 'Pagination',
 }: {
   page: number;
   count: number;
   pageSize?: number;
+  /** The query parameter holding the page (a second list on a page needs its own). */
+  param?: string;
+  label?: string;
 }) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(count / pageSize));
@@ -22,15 +27,15 @@ export function Pagination({
 
   const hrefFor = (target: number) => {
     const params = new URLSearchParams(location.search);
-    if (target <= 1) params.delete('page');
-    else params.set('page', String(target));
+    if (target <= 1) params.delete(param);
+    else params.set(param, String(target));
     const qs = params.toString();
     return `${location.pathname}${qs ? `?${qs}` : ''}`;
   };
 
   const window = [page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= pages);
   return (
-    <nav className="pagination" aria-label="Pagination">
+    <nav className="pagination" aria-label={label}>
       {page > 1 ? (
         <Link to={hrefFor(page - 1)} rel="prev">
           ← Previous

@@ -1,10 +1,11 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Schema } from '@/lib/types';
 import { server } from '@/test/server';
 import { API, paginated, renderWithProviders } from '@/test/utils';
+import { ACCOUNT_POLL_MS } from './api/payouts';
 import { EarningsChart } from './components/payouts/EarningsChart';
 import { niceMax } from './components/payouts/scale';
 import { VendorPortal } from './components/VendorPortal';
@@ -150,6 +151,54 @@ describe('vendor payouts page', () => {
     expect(within(ledger).getAllByRole('row')).toHaveLength(3);
     expect(screen.getByText('Payouts are enabled.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Payouts' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('pages through the payouts apart from the ledger', async () => {
+    moneyApi();
+    const asked: string[] = [];
+    server.use(
+      http.get(API('/vendor/payouts/'), ({ request }) => {
+        asked.push(new URL(request.url).searchParams.get('page') ?? '1');
+        const payout = {
+          id: 27,
+          amount: '45.00',
+          currency: 'EUR',
+          status: 'paid',
+          amount_reversed: '0.00',
+          transfer_id: 'tr_27',
+          failure_reason: '',
+          entry_count: 2,
+          created_at: '2026-03-30T10:00:00Z',
+          sent_at: '2026-03-30T10:00:01Z',
+        };
+        return HttpResponse.json(paginated([payout], 45));
+      }),
+    );
+    renderPayouts('/vendor/payouts?payouts_page=2');
+    const pages = await screen.findByRole('navigation', { name: 'Pages of payouts' });
+    expect(within(pages).getByRole('link', { name: /Next/ })).toHaveAttribute(
+      'href',
+      '/vendor/payouts?payouts_page=3',
+    );
+    expect(asked).toEqual(['2']);
+  });
+
+  it('asks for the account again until the provider has enabled it, back from onboarding', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let status = 'onboarding';
+    moneyApi();
+    server.use(
+      http.get(API('/vendor/payout-account/'), () =>
+        HttpResponse.json({ ...account, status, payouts_enabled: status === 'enabled' }),
+      ),
+    );
+    renderPayouts('/vendor/payouts?onboarding=return');
+    expect(await screen.findByText(/this page updates when it is done/)).toBeInTheDocument();
+    status = 'enabled';
+    await act(() => vi.advanceTimersByTimeAsync(ACCOUNT_POLL_MS));
+    expect(await screen.findByText('Payouts are enabled.')).toBeInTheDocument();
+    expect(screen.queryByText(/this page updates when it is done/)).not.toBeInTheDocument();
+    vi.useRealTimers();
   });
 
   it('filters the ledger by type through the URL', async () => {

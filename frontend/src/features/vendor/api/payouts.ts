@@ -75,7 +75,15 @@ export const useLedger = (filters: LedgerFilters) => useQuery(ledgerQueryOptions
 export const useEarnings = (days = 90) => useQuery(earningsQueryOptions(days));
 export const usePayouts = (page = 1) => useQuery(payoutsQueryOptions(page));
 export const useStatements = () => useQuery(statementsQueryOptions());
-export const usePayoutAccount = () => useQuery(payoutAccountQueryOptions());
+/** `untilEnabled`: asks again every 5 s until the account is enabled (back from onboarding). */
+export const usePayoutAccount = ({ untilEnabled = false } = {}) =>
+  useQuery({
+    ...payoutAccountQueryOptions(),
+    refetchInterval: (query) =>
+      untilEnabled && query.state.data?.status !== 'enabled' ? ACCOUNT_POLL_MS : false,
+  });
+
+export const ACCOUNT_POLL_MS = 5000;
 
 /** Connect (or continue) payouts: the answer is the provider's onboarding link to open. */
 export function useConnectPayouts() {

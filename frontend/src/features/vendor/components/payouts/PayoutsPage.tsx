@@ -32,9 +32,10 @@ const ACCOUNT_TEXT: Record<PayoutAccount['status'], string> = {
 };
 
 function AccountCard() {
-  const account = usePayoutAccount();
-  const connect = useConnectPayouts();
   const [params] = useSearchParams();
+  // Back from the provider's onboarding: its answer reaches us by webhook, so ask until it has.
+  const account = usePayoutAccount({ untilEnabled: params.get('onboarding') === 'return' });
+  const connect = useConnectPayouts();
   if (account.isPending) return <Spinner label="Loading your payout account…" />;
   if (account.isError)
     return <ErrorMessage error={account.error} onRetry={() => void account.refetch()} />;
@@ -116,7 +117,9 @@ function Earnings({ currency }: { currency: string }) {
 }
 
 function Payouts() {
-  const payouts = usePayouts(1);
+  const [params] = useSearchParams();
+  const page = Math.max(1, Number(params.get('payouts_page')) || 1);
+  const payouts = usePayouts(page);
   if (payouts.isPending) return <Spinner label="Loading payouts…" />;
   if (payouts.isError) return <ErrorMessage error={payouts.error} />;
   if (payouts.data.results.length === 0)
@@ -124,33 +127,41 @@ function Payouts() {
       <EmptyState title="No payouts yet">Your first payout follows your first sales.</EmptyState>
     );
   return (
-    <table aria-label="Payouts">
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Amount</th>
-          <th scope="col">Status</th>
-          <th scope="col">Entries</th>
-          <th scope="col">Transfer</th>
-        </tr>
-      </thead>
-      <tbody>
-        {payouts.data.results.map((p) => (
-          <tr key={p.id}>
-            <td>{formatDate(p.created_at)}</td>
-            <td>
-              <Price amount={p.amount} currency={p.currency} />
-            </td>
-            <td>
-              <span className={`badge badge--${p.status}`}>{humanize(p.status)}</span>
-              {p.failure_reason ? <span className="muted"> {p.failure_reason}</span> : null}
-            </td>
-            <td>{p.entry_count}</td>
-            <td className="muted">{p.transfer_id || '—'}</td>
+    <>
+      <table aria-label="Payouts">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Status</th>
+            <th scope="col">Entries</th>
+            <th scope="col">Transfer</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {payouts.data.results.map((p) => (
+            <tr key={p.id}>
+              <td>{formatDate(p.created_at)}</td>
+              <td>
+                <Price amount={p.amount} currency={p.currency} />
+              </td>
+              <td>
+                <span className={`badge badge--${p.status}`}>{humanize(p.status)}</span>
+                {p.failure_reason ? <span className="muted"> {p.failure_reason}</span> : null}
+              </td>
+              <td>{p.entry_count}</td>
+              <td className="muted">{p.transfer_id || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pagination
+        page={page}
+        count={payouts.data.count}
+        param="payouts_page"
+        label="Pages of payouts"
+      />
+    </>
   );
 }
 
