@@ -112,6 +112,38 @@ describe('my reviews', () => {
     expect(uploads).toEqual(['image/png 3']);
   });
 
+  it('says so when the review is saved but a photo is refused', async () => {
+    sessionStore.set({ access: 'token' });
+    let reviewed = false;
+    server.use(
+      http.get(API('/me/purchases/'), () =>
+        HttpResponse.json(paginated(reviewed ? [] : [purchase(1, ['review'])])),
+      ),
+      http.get(API('/me/reviews/'), () => HttpResponse.json(paginated([]))),
+      http.post(API('/me/reviews/'), () => {
+        reviewed = true;
+        return HttpResponse.json({ ...mine(['edit', 'add_photo']), id: 10 }, { status: 201 });
+      }),
+      http.post(API('/me/reviews/10/photos/'), () =>
+        apiError(413, 'payload_too_large', 'The image is too large. The limit is 10 MB.'),
+      ),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<MyReviewsPage />);
+    await user.click(await screen.findByRole('button', { name: 'Write a review' }));
+    await user.type(screen.getByRole('textbox', { name: /Title/ }), 'Warm light');
+    await user.type(screen.getByRole('textbox', { name: /Your review/ }), 'Lovely on my desk.');
+    await user.upload(
+      screen.getByLabelText('Photos (optional)'),
+      new File(['png'], 'desk.png', { type: 'image/png' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Submit review' }));
+    expect(
+      await screen.findByText(/Your review is saved, but a photo was not added/),
+    ).toHaveTextContent('desk.png: The image is too large. The limit is 10 MB.');
+    expect(screen.queryByText('Thank you! Your review is saved.')).not.toBeInTheDocument();
+  });
+
   it("shows the API's refusal next to the form and keeps what was typed", async () => {
     sessionStore.set({ access: 'token' });
     server.use(

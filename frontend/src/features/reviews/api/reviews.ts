@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Paginated } from '@/lib/api';
+import { errorMessage } from '@/lib/errors';
 import type { Schema } from '@/lib/types';
 
 export type PublicReview = Schema<'PublicReview'>;
@@ -61,7 +62,11 @@ function useInvalidateReviews() {
   return () => queryClient.invalidateQueries({ queryKey: ['reviews'] });
 }
 
-/** Writes the review, then adds its photos one by one (each checked like a product image). */
+/** A saved review, and why a photo could not be added to it (null when all were). */
+export type WrittenReview = { review: MyReview; photoProblem: string | null };
+
+/** Writes the review, then adds its photos one by one (each checked like a product image). A
+ * photo refused (too large, not an image) leaves the review saved: it says why, for the page. */
 export function useWriteReview() {
   const invalidate = useInvalidateReviews();
   return useMutation({
@@ -80,12 +85,16 @@ export function useWriteReview() {
       for (const photo of photos) {
         const form = new FormData();
         form.append('image', photo, photo.name);
-        await api<Schema<'ReviewPhoto'>>(`/me/reviews/${review.id}/photos/`, {
-          method: 'POST',
-          body: form,
-        });
+        try {
+          await api<Schema<'ReviewPhoto'>>(`/me/reviews/${review.id}/photos/`, {
+            method: 'POST',
+            body: form,
+          });
+        } catch (error) {
+          return { review, photoProblem: `${photo.name}: ${errorMessage(error)}` };
+        }
       }
-      return review;
+      return { review, photoProblem: null } satisfies WrittenReview;
     },
     onSettled: invalidate,
   });

@@ -26,12 +26,19 @@ export function MyReviewsPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const purchases = usePurchasesToReview();
   const reviews = useMyReviews(page);
-  const [saved, setSaved] = useState(false);
+  // Saved: null (not yet), '' (all went in), or why a photo was not added.
+  const [saved, setSaved] = useState<string | null>(null);
   const toReview = purchases.data?.results.filter((p) => p.actions.includes('review')) ?? [];
   const more = (purchases.data?.count ?? 0) - (purchases.data?.results.length ?? 0);
   return (
     <div className="stack">
-      {saved ? <Notice tone="success">Thank you! Your review is saved.</Notice> : null}
+      {saved === '' ? <Notice tone="success">Thank you! Your review is saved.</Notice> : null}
+      {saved ? (
+        <Notice tone="warning">
+          Your review is saved, but a photo was not added ({saved}). You can add it from your review
+          below.
+        </Notice>
+      ) : null}
       <section className="stack" aria-labelledby="to-review-heading">
         <h2 id="to-review-heading">To review</h2>
         {purchases.isPending ? (
@@ -46,7 +53,7 @@ export function MyReviewsPage() {
               <PurchaseItem
                 key={purchase.order_line}
                 purchase={purchase}
-                onSaved={() => setSaved(true)}
+                onSaved={(photoProblem) => setSaved(photoProblem ?? '')}
               />
             ))}
           </ul>
@@ -67,7 +74,11 @@ export function MyReviewsPage() {
           <>
             <ul className="list" aria-label="Your reviews">
               {reviews.data.results.map((review) => (
-                <MyReviewItem key={review.id} review={review} onSaved={() => setSaved(true)} />
+                <MyReviewItem
+                  key={review.id}
+                  review={review}
+                  onSaved={(photoProblem) => setSaved(photoProblem ?? '')}
+                />
               ))}
             </ul>
             <Pagination page={page} count={reviews.data.count} />
@@ -78,7 +89,9 @@ export function MyReviewsPage() {
   );
 }
 
-function PurchaseItem({ purchase, onSaved }: { purchase: Purchase; onSaved: () => void }) {
+type OnSaved = (photoProblem: string | null) => void;
+
+function PurchaseItem({ purchase, onSaved }: { purchase: Purchase; onSaved: OnSaved }) {
   const [writing, setWriting] = useState(false);
   return (
     <li className="list__item list__item--block">
@@ -100,9 +113,9 @@ function PurchaseItem({ purchase, onSaved }: { purchase: Purchase; onSaved: () =
           orderLine={purchase.order_line}
           productName={purchase.product.name}
           photosLeft={MAX_PHOTOS}
-          onDone={() => {
+          onDone={(photoProblem) => {
             setWriting(false);
-            onSaved();
+            onSaved(photoProblem);
           }}
           onCancel={() => setWriting(false)}
         />
@@ -111,7 +124,7 @@ function PurchaseItem({ purchase, onSaved }: { purchase: Purchase; onSaved: () =
   );
 }
 
-function MyReviewItem({ review, onSaved }: { review: MyReview; onSaved: () => void }) {
+function MyReviewItem({ review, onSaved }: { review: MyReview; onSaved: OnSaved }) {
   const [editing, setEditing] = useState(false);
   const remove = useDeleteReview();
   const removePhoto = useDeletePhoto();
@@ -132,9 +145,9 @@ function MyReviewItem({ review, onSaved }: { review: MyReview; onSaved: () => vo
           review={review}
           productName={review.product.name}
           photosLeft={review.actions.includes('add_photo') ? MAX_PHOTOS - review.photos.length : 0}
-          onDone={() => {
+          onDone={(photoProblem) => {
             setEditing(false);
-            onSaved();
+            onSaved(photoProblem);
           }}
           onCancel={() => setEditing(false)}
         />

@@ -20,7 +20,8 @@ export function ReviewForm({
   review?: MyReview | undefined;
   productName: string;
   photosLeft: number;
-  onDone: () => void;
+  /** With why a photo was not added (the review itself is saved), or null. */
+  onDone: (photoProblem: string | null) => void;
   onCancel: () => void;
 }) {
   const write = useWriteReview();
@@ -48,9 +49,10 @@ export function ReviewForm({
       : { order_line: orderLine ?? 0, rating, title, body };
     // Not mutate()'s callbacks: the saved line leaves the "to review" list (and this form with
     // it) when the lists refresh, and callbacks of an unmounted form never run.
-    write
-      .mutateAsync({ id: review?.id, input, photos })
-      .then(onDone, (error: unknown) => showApiError(error, FIELDS));
+    write.mutateAsync({ id: review?.id, input, photos }).then(
+      ({ photoProblem }) => onDone(photoProblem),
+      (error: unknown) => showApiError(error, FIELDS),
+    );
   };
 
   return (
