@@ -21,9 +21,13 @@ def lock_products(product_ids: Iterable[int]) -> list[int]:
     return list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-def lock_product_variants(product: Product) -> dict[int, Variant]:
-    """A locked product's active variants, locked in primary-key order (the product row first)."""
-    return {v.pk: v for v in Variant.objects.select_for_update().filter(product=product, is_active=True).order_by("pk")}
+def lock_product_variants(product: Product, *, inactive_too: bool = False) -> dict[int, Variant]:
+    """A locked product's active variants (``inactive_too``: all of them), locked in primary-key
+    order (the product row first)."""
+    variants = Variant.objects.select_for_update().filter(product=product)
+    if not inactive_too:
+        variants = variants.filter(is_active=True)
+    return {v.pk: v for v in variants.order_by("pk")}
 
 
 # The stock locks as fixed statements: the ORM building them (a subquery, two joins, a FOR

@@ -370,7 +370,7 @@ def variants_staff_save(
         raise ValueError("An existing variant's stock is not changed from the admin page.")
     with transaction.atomic():
         lock_products([product.pk])
-        locked = {v.pk: v for v in Variant.objects.select_for_update().filter(product_id=product.pk).order_by("pk")}
+        locked = lock_product_variants(product, inactive_too=True)  # staff see and edit archived ones too
         for pk in sorted(changes):
             variant = locked.get(pk)
             if variant is None or not changes[pk]:
