@@ -15,7 +15,10 @@ class CartAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "created_at", "updated_at"]
     list_select_related = ["user"]  # nullable: Django would otherwise fetch each row's user on its own
     list_filter = [("user", admin.EmptyFieldListFilter), "updated_at"]
-    search_fields = ["user__email", "token"]
+    # A guest cart's token is its key (X-Cart-Token reads and changes it, and reads the order placed
+    # from it): never shown, and found only whole (a shopper reading it out), never by a fragment.
+    search_fields = ["user__email", "=token"]
     raw_id_fields = ["user"]
-    readonly_fields = ["token", "created_at", "updated_at"]
+    exclude = ["token"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [CartItemInline]

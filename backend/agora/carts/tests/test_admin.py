@@ -33,3 +33,21 @@ def test_the_cart_changelist_does_not_query_once_per_row(admin_client):
         page = admin_client.get(url)
     assert page.status_code == 200 and page.context["cl"].result_count == 20
     assert len(twenty) == len(one), f"{len(one)} queries for 1 cart, {len(twenty)} for 20"
+
+
+def test_a_guest_carts_page_does_not_show_its_token(admin_client):
+    """The X-Cart-Token reads and changes the guest's cart (and the order placed from it): staff
+    find a guest cart by its number or its lines, and never see, or pass on, that key."""
+    cart = Cart.objects.create()
+    for url in (reverse("admin:carts_cart_change", args=[cart.pk]), reverse("admin:carts_cart_changelist")):
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert cart.token not in page.content.decode(), f"the guest's cart token is on {url}"
+
+
+def test_staff_cannot_find_a_guest_cart_by_guessing_part_of_its_token(admin_client):
+    cart = Cart.objects.create()
+    url = reverse("admin:carts_cart_changelist")
+    assert admin_client.get(url, {"q": cart.token[:4]}).context["cl"].result_count == 0
+    # the whole token (a shopper reading it out to support) still finds it
+    assert admin_client.get(url, {"q": cart.token}).context["cl"].result_count == 1
