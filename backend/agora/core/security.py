@@ -95,10 +95,22 @@ def spa_policy(path: str, html: bytes) -> str:
 
 BACKOFFICE_PREFIXES = ("/admin/", "/api/docs/")
 
+# What a shared cache (a CDN or proxy in front of /api/) may keep. An API answer to a caller who
+# showed a credential — a JWT, a guest's X-Cart-Token or X-Order-Token — is theirs alone (a cart
+# answer holds its token, a guest order its address), and a write's answer (a token pair, a new
+# cart's token) is never stored; both say so unless the view set its own policy. Every API answer
+# names the credential headers in Vary, so a public answer kept by a cache is never served to a
+# caller who sent one.
+PRIVATE_ANSWER = "private, no-store"
+CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_CART_TOKEN", "HTTP_X_ORDER_TOKEN")
+API_VARY = "Authorization, X-Cart-Token, X-Order-Token"
+_READS = ("GET", "HEAD", "OPTIONS")
+
 
 class SecurityHeadersMiddleware:
-    """Adds Permissions-Policy to every answer, and a Content-Security-Policy to those whose view
-    did not set one (the SPA shell sets its own, per path)."""
+    """Adds Permissions-Policy to every answer, a Content-Security-Policy to those whose view did
+    not set one (the SPA shell sets its own, per path), and to the API's answers what a shared cache
+    may keep of them (above)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,4 +121,12 @@ class SecurityHeadersMiddleware:
         if "Content-Security-Policy" not in response:
             backoffice = request.path.startswith(BACKOFFICE_PREFIXES)
             response["Content-Security-Policy"] = BACKOFFICE_POLICY if backoffice else API_POLICY
+        if request.path.startswith("/api/v"):
+            meta = request.META
+            if "Cache-Control" not in response and (
+                request.method not in _READS or any(name in meta for name in CREDENTIAL_HEADERS)
+            ):
+                response["Cache-Control"] = PRIVATE_ANSWER
+            vary = response.get("Vary")
+            response["Vary"] = f"{vary}, {API_VARY}" if vary else API_VARY
         return response
