@@ -25,6 +25,7 @@ PROD_ENV = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "x" * 30 + "-production-secret-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+    "SITE_URL": "https://shop.example.com",
     "DATABASE_URL": "postgres://u:p@db.example.com:5432/agora",
     "EMAIL_URL": "smtp+tls://agora:secret@smtp.example.com:587",
     "STAFF_NOTIFICATION_EMAILS": "support@shop.example.com",

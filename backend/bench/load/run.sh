@@ -28,7 +28,7 @@ while [ "$bare_port" = "$port" ] || [ "$bare_port" = "$cold_port" ]; do bare_por
 stop_on_exit "$work"
 
 export DJANGO_ENV=production DJANGO_SECRET_KEY="load-test-$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9)"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SITE_URL="http://127.0.0.1:$port"
 # Emails go to files, as `make run`'s do: the console backend (the default without EMAIL_URL) wrote
 # every line of every message through the Celery worker's redirected stdout and its logger, which
 # no deployment does; that was 8 % of the worker's CPU in the mix (bench/README.md).

@@ -2,18 +2,34 @@
 
 Every value comes from an environment variable with a safe local default
 (documented in .env.example). Production (DJANGO_ENV=production) differs only by
-those variables, and refuses to start with DEBUG on or the default secret key.
+those variables, and refuses to start with DEBUG on, the default secret key, no SITE_URL, or
+the test payment gateway.
 """
+
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .api import *  # noqa: F403
 from .base import *  # noqa: F403
-from .env import DEFAULT_SECRET_KEY, DJANGO_ENV, IS_PRODUCTION  # noqa: F401
+from .env import DEFAULT_SECRET_KEY, DJANGO_ENV, IS_PRODUCTION, NOT_TWO_DECIMAL_CURRENCIES  # noqa: F401
 from .integrations import *  # noqa: F403
 from .logging import *  # noqa: F403
 
+# Amounts are kept with two decimal places and sent to payment providers in hundredths
+# (agora.core.money): a currency with other minor units would be charged 100 or 10 times off.
+if not re.fullmatch(r"[A-Z]{3}", AGORA_CURRENCY) or AGORA_CURRENCY in NOT_TWO_DECIMAL_CURRENCIES:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"AGORA_CURRENCY={AGORA_CURRENCY!r}: Agora sells in an ISO 4217 currency with two decimal places "  # noqa: F405
+        "(EUR, USD, GBP…), written in capitals."
+    )
+
 if IS_PRODUCTION:
+    if not SITE_URL_SET:  # noqa: F405
+        raise ImproperlyConfigured(
+            "Set SITE_URL to the storefront's public address (https://shop.example.com): the links in "
+            "emails, canonical URLs and sitemaps are built from it."
+        )
     if DEBUG:  # noqa: F405
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405

@@ -228,7 +228,9 @@ if env.str("EMAIL_FILE_PATH", default=""):
 
 # The public address of the storefront: links in emails (password reset, verification, data
 # export) point here.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Production refuses to start without it (settings/__init__.py).
+SITE_URL_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 SITE_NAME = env.str("SITE_NAME", default="Agora")
 
 # Notification outbox: a failed send is retried with backoff (30 s doubling to at most 10 min, under

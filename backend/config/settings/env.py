@@ -16,3 +16,34 @@ if _dotenv.is_file():
 DEFAULT_SECRET_KEY = "insecure-local-development-key-change-me"  # noqa: S105 - refused in production
 DJANGO_ENV = env.str("DJANGO_ENV", default="local")  # local | test | production
 IS_PRODUCTION = DJANGO_ENV == "production"
+# ISO 4217 currencies whose minor unit is not a hundredth (Stripe's zero-decimal list, and the
+# three-decimal dinars and rials): refused as AGORA_CURRENCY (settings/__init__.py).
+NOT_TWO_DECIMAL_CURRENCIES = frozenset(
+    [
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "UYI",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+        "BHD",
+        "IQD",
+        "JOD",
+        "KWD",
+        "LYD",
+        "OMR",
+        "TND",
+    ]
+)

@@ -64,6 +64,11 @@ def test_production_check_deploy_has_no_warnings():
         ({"PAYOUT_PROVIDER": ""}, "dummy payout provider"),
         ({"PAYOUT_PROVIDER": "dummy"}, "dummy payout provider"),
         ({"STRIPE_CONNECT_WEBHOOK_SECRET": ""}, "Stripe Connect payouts are not configured"),
+        # every link in every email, the canonical URLs and the sitemaps would point at 127.0.0.1
+        ({"SITE_URL": ""}, "SITE_URL"),
+        # a provider's minor units for this currency are not cents: charges would be 100x off
+        ({"AGORA_CURRENCY": "JPY"}, "AGORA_CURRENCY"),
+        ({"AGORA_CURRENCY": "eur"}, "AGORA_CURRENCY"),
     ],
 )
 def test_production_refuses_debug_default_secret_or_the_test_gateway(override, message):

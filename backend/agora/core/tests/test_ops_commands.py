@@ -23,6 +23,7 @@ def test_production_settings_refuse_demo_data_unless_the_environment_allows_it()
     env = {
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 64,
+        "SITE_URL": "https://shop.example.com",
         **STRIPE_ONLY,
         # Unreachable on purpose: the refusal must come before any database access.
         "DATABASE_URL": "postgres://u:p@127.0.0.1:1/agora",

@@ -34,6 +34,7 @@ def test_sslmode_and_root_certificate_reach_the_database_driver():
     env = {
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 64,
+        "SITE_URL": "https://shop.example.com",
         **STRIPE_ONLY,
         "DATABASE_URL": url,
     }
