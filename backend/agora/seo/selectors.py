@@ -41,10 +41,12 @@ PRIVATE = {
     "reset-password": "Choose a new password",
     "verify-email": "Verify your email address",
     "account": "Your account",
+    "orders": "Your order",
     "vendor": "Vendor portal",
     "wishlist": "Your wishlist",
 }
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_PAGE = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass
@@ -131,7 +133,8 @@ def _vendor(slug: str) -> Page:
 def _listing(query: QueryDict) -> Page:
     slug = (query.get("category") or "").strip()
     page = query.get("page") or ""
-    suffix = f"&page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    # ASCII digits only: "²".isdigit() is true and int() refuses it; anything else is the first page.
+    suffix = f"&page={int(page)}" if _PAGE.fullmatch(page) and int(page) > 1 else ""
     if not slug:
         return Page(
             title=_title("All products"),
@@ -285,7 +288,7 @@ def sitemap(name: str) -> str:
 def robots_txt() -> str:
     private = sorted({"account", "cart", "checkout", "login", "register", "forgot-password", "reset-password"})
     lines = ["User-agent: *", "Allow: /"]
-    lines += [f"Disallow: /{name}" for name in [*private, "verify-email", "wishlist"]]
+    lines += [f"Disallow: /{name}" for name in [*private, "orders", "verify-email", "wishlist"]]
     lines += ["Disallow: /vendor/", "Disallow: /search", "Disallow: /api/", "Disallow: /admin/", ""]
     lines.append(f"Sitemap: {site_url('/sitemap.xml')}")
     return "\n".join(lines) + "\n"

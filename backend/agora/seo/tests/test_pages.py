@@ -390,3 +390,23 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_private_pages_out(shell):
     for private in ("/account", "/cart", "/checkout", "/vendor/", "/search", "/api/", "/admin/"):
         assert f"Disallow: {private}" in lines
     assert "Disallow: /vendors" not in lines  # vendor storefronts are public pages
+    assert "Disallow: /orders" in lines  # a guest's order page (tracking, returns)
+
+
+def test_a_guests_order_page_is_a_private_page_not_a_404(shell):
+    """The storefront's /orders/<number> (guest tracking and returns, linked from emails and the
+    account) is a private page: served with the shell, kept out of search engines."""
+    page = get("/orders/AG-7K2M9Q")
+    assert page.one("robots") == "noindex,follow"
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "\u0663", "\uff11", "99999999999999999999999"])
+def test_a_page_number_in_other_digits_is_the_first_page_not_a_500(shell, lamp, page):
+    """ "²".isdigit() is true, and int() refuses it; a crawler or a hand-typed URL gets a page (page
+    numbers are ASCII digits, at most six)."""
+    from urllib.parse import quote
+
+    listing = get(f"/products?page={quote(page)}")
+    assert listing.links["canonical"] == f"{SITE}/products"
+    category = get(f"/products?category=lighting&page={quote(page)}")
+    assert category.links["canonical"] == f"{SITE}/products?category=lighting"
