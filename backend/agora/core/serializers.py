@@ -55,6 +55,11 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        # "-0" is zero: PostgreSQL stores 0.00, and an answer built from the input says so too.
+        return value.copy_abs() if value is not None and value.is_zero() else value
+
 
 def rating_fields(of: str) -> tuple[serializers.DecimalField, serializers.IntegerField]:
     """``rating_average, rating_count = rating_fields(of)`` in a serializer of something rated (a

@@ -283,3 +283,18 @@ def test_a_vendors_storefront_lists_its_own_methods_or_the_platforms(api_client)
     assert (courier["name"], courier["price"], courier["countries"]) == ("Courier", "7.00", ["DE"])
     Vendor.objects.filter(pk=plain.pk).update(status=Vendor.Status.SUSPENDED)
     assert api_client.get("/api/v1/vendors/plain/shipping-methods/").status_code == 404
+
+
+def test_a_price_of_minus_zero_is_answered_as_it_is_stored(make_user):
+    """ "-0" is a valid free price; the answer said "-0.00" while every later read says "0.00"."""
+    vendor = VendorFactory.create()
+    owner = make_user()
+    VendorMembershipFactory.create(user=owner, vendor=vendor, role=VendorMembership.Role.OWNER)
+    client = client_for(owner)
+    url = "/api/v1/vendor/shipping-methods/"
+    r = client.post(url, {"code": "pickup", "name": "Pick-up", "price": "-0", "free_above": "-0.0"}, format="json")
+    assert r.status_code == 201, r.json()
+    assert (r.json()["price"], r.json()["free_above"]) == ("0.00", "0.00")
+    r = client.patch(f"{url}{r.json()['id']}/", {"price": "-0.00"}, format="json")
+    assert r.status_code == 200 and r.json()["price"] == "0.00"
+    assert [m["price"] for m in client.get(url).json()] == ["0.00"]
