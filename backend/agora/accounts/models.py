@@ -46,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Every JWT carries the version it was issued under (claim "sv"); revoking all sessions
     # (password change or reset, deletion) bumps it, so access tokens issued before die at once
     # instead of living out their 15 minutes.
-    session_version = models.PositiveIntegerField(default=0)
+    session_version = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = UserManager()
 

@@ -55,12 +55,12 @@ class Product(models.Model):
     in_stock = models.BooleanField(default=False)
     # Units sold in the last 30 days: the search ranking's popularity signal. Computed from paid
     # orders by the orders app (above catalog) every hour through ``products_set_units_sold``.
-    units_sold_30d = models.PositiveIntegerField(default=0)
+    units_sold_30d = models.PositiveIntegerField(default=0, db_default=0)
     # Denormalised from the published reviews by the reviews services (through
     # ``product_rating_set``), exact after every review change: list filters and "best rated"
     # ordering read one row. No reviews: average null, count 0.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    rating_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0, db_default=0)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,7 +173,7 @@ class ProductImage(models.Model):
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
     # How often beat re-queued its thumbnail task (lost, or failing): it gives up after a few.
-    thumbnail_requeues = models.PositiveSmallIntegerField(default=0)
+    thumbnail_requeues = models.PositiveSmallIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -207,7 +207,7 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     # The first IMPORT_MAX_STORED_ERRORS row errors ({row, message}); error_count counts them all.
     errors = models.JSONField(default=list, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # Moved by the running task after every chunk: a running job whose heartbeat stopped long ago

@@ -105,18 +105,18 @@ class VendorOrder(models.Model):
     commission = models.DecimalField(max_digits=12, decimal_places=2)
     # Whether the commission was charged on the shipping too (COMMISSION_ON_SHIPPING when the
     # order was placed): a refund gives commission back on that base.
-    commission_on_shipping = models.BooleanField(default=False)
+    commission_on_shipping = models.BooleanField(default=False, db_default=False)
     # The shipping the customer paid for this vendor's parcel (its earnings, not the platform's);
     # 0 while shipping is charged per order.
-    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    shipping_method_code = models.CharField(max_length=32, blank=True)
-    shipping_method_name = models.CharField(max_length=100, blank=True)
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
+    shipping_method_code = models.CharField(max_length=32, blank=True, default="", db_default="")
+    shipping_method_name = models.CharField(max_length=100, blank=True, default="", db_default="")
     delivery_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
     delivery_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
     # Paid orders must ship by then (the vendor's handling time from payment); late ones are flagged.
     ship_by = models.DateTimeField(null=True, blank=True)
     late_notified_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
     tracking_number = models.CharField(max_length=100, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,8 +163,8 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     # Of `quantity`: units the vendor cancelled before shipping, and units in parcels.
-    quantity_cancelled = models.PositiveSmallIntegerField(default=0)
-    quantity_shipped = models.PositiveSmallIntegerField(default=0)
+    quantity_cancelled = models.PositiveSmallIntegerField(default=0, db_default=0)
+    quantity_shipped = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["id"]

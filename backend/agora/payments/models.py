@@ -21,7 +21,7 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3)
     # The sum of this payment's succeeded refunds, kept exact by the refund services under the
     # payment's row lock (the Refund rows are the record; this is their total, for reads).
-    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
     reference = models.CharField(max_length=255, blank=True, db_index=True)
     client_secret = models.CharField(max_length=255, blank=True)
     failure_code = models.CharField(max_length=100, blank=True)

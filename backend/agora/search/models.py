@@ -18,7 +18,7 @@ class PendingIndex(models.Model):
     queued_at = models.DateTimeField(auto_now=True, db_index=True)
     # Only the product's rank moved (units sold): indexing it leaves cached answers alone. Any
     # other change queued for the same product clears it (agora.search.indexing).
-    ranking_only = models.BooleanField(default=False)
+    ranking_only = models.BooleanField(default=False, db_default=False)
 
     def __str__(self) -> str:
         return f"product {self.product_id}"
@@ -62,12 +62,12 @@ class SearchDocument(models.Model):
     currency = models.CharField(max_length=3)
     in_stock = models.BooleanField()
     # Units sold in the last 30 days (the catalog's ``units_sold_30d``): ranks after text and stock.
-    popularity = models.IntegerField(default=0)
+    popularity = models.IntegerField(default=0, db_default=0)
     # Every attribute of the product as "key\x1fvalue" (``agora.catalog.attributes``): the
     # attribute filters are array overlaps (GIN), the facets count them.
-    attribute_values = ArrayField(models.TextField(), default=list)
+    attribute_values = ArrayField(models.TextField(), default=list, db_default=[])
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True)
-    rating_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0, db_default=0)
     thumbnail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     search_vector = SearchVectorField()
@@ -115,10 +115,12 @@ class SearchWord(models.Model):
 
     word = models.CharField(max_length=40, primary_key=True)
     # Its English stem (``to_tsvector('agora_english', word)``): "lamps" is known when "lamp" is.
-    stem = models.CharField(max_length=40, blank=True)
+    stem = models.CharField(max_length=40, blank=True, default="", db_default="")
     # The most prominent field the word appears in: between two equally close corrections, a
     # word of product names wins over one of descriptions.
-    field = models.PositiveSmallIntegerField(choices=Field.choices, default=Field.DESCRIPTION)
+    field = models.PositiveSmallIntegerField(
+        choices=Field.choices, default=Field.DESCRIPTION, db_default=Field.DESCRIPTION
+    )
 
     class Meta:
         indexes = [

@@ -24,7 +24,7 @@ class MethodFields(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, default="EUR")
     # ISO 3166-1 alpha-2 codes it ships to; empty means everywhere.
-    countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    countries = ArrayField(models.CharField(max_length=2), default=list, db_default=[], blank=True)
     free_above = models.DecimalField(
         max_digits=10,
         decimal_places=2,
@@ -33,8 +33,8 @@ class MethodFields(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Free when the vendor's part of the order reaches this subtotal; empty for never.",
     )
-    delivery_days_min = models.PositiveSmallIntegerField(default=2)
-    delivery_days_max = models.PositiveSmallIntegerField(default=5)
+    delivery_days_min = models.PositiveSmallIntegerField(default=2, db_default=2)
+    delivery_days_max = models.PositiveSmallIntegerField(default=5, db_default=5)
     is_active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
 

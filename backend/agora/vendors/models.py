@@ -33,17 +33,21 @@ class Vendor(models.Model):
     # `handling_days` (late ones are flagged to the vendor and staff); shipped lines may be
     # returned within `return_window_days` (the EU's 14-day right of withdrawal by default).
     handling_days = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(60)], help_text="Days to ship a paid order."
+        default=3,
+        db_default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Days to ship a paid order.",
     )
     return_window_days = models.PositiveSmallIntegerField(
         default=14,
+        db_default=14,
         validators=[MinValueValidator(14), MaxValueValidator(365)],
         help_text="Days after shipment a shopper may ask to return (at least the legal 14).",
     )
     # Denormalised from the published reviews of its products by the reviews services (through
     # ``vendor_rating_set``), exact after every review change. No reviews: null and 0.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    rating_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0, db_default=0)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
