@@ -223,6 +223,23 @@ def test_every_environment_tells_the_tasks_who_the_staff_are():
         ), env
 
 
+def test_a_new_environment_gives_its_tasks_a_stripe_publishable_key():
+    """Every environment offers PAYMENT_METHODS=stripe, and the settings refuse to start a task
+    whose STRIPE_PUBLISHABLE_KEY is empty ("Stripe is offered but not configured"): the variable
+    has no empty default to fall back on, must look like a Stripe publishable key, and each
+    environment's tfvars (what a bootstrap fills in) sets it."""
+    from test_invariants import tfvars
+
+    for env in ENVS:
+        variable = _variable(env, "stripe_publishable_key")
+        assert "default" not in variable, f"envs/{env}: stripe_publishable_key has a default"
+        assert any(
+            v["condition"] == '${startswith(var.stripe_publishable_key, "pk_")}' for v in variable.get("validation", [])
+        ), env
+        key = tfvars(env).get("stripe_publishable_key", "")
+        assert key.startswith("pk_"), f"envs/{env}/terraform.tfvars: stripe_publishable_key = {key!r}"
+
+
 DATABASE = MODULES / "database" / "main.tf"
 
 

@@ -26,6 +26,8 @@ redis_broker_num_cache_clusters = 2
 search_index_replicas = 1
 search_backend        = "elasticsearch"
 default_from_email    = "Agora <no-reply@agora.example.com>"
+# REPLACE with the Stripe account's publishable key (live mode); the tasks do not start without one.
+stripe_publishable_key = "pk_live_REPLACE"
 # REPLACE with the on-call list; production refuses to apply without one.
 alarm_emails = ["ops-alerts@agora.example.com"]
 # REPLACE with the staff who settle disputed returns and chase late sub-orders; production

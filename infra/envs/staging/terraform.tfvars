@@ -26,6 +26,8 @@ redis_broker_num_cache_clusters = 2
 search_index_replicas = 1
 search_backend        = "elasticsearch"
 default_from_email    = "Agora Staging <no-reply@staging.agora.example.com>"
+# REPLACE with the Stripe account's publishable key (test mode); the tasks do not start without one.
+stripe_publishable_key = "pk_test_REPLACE"
 # REPLACE: staff emailed about disputed returns and late sub-orders (empty: nobody, and
 # `manage.py check --deploy` warns).
 staff_notification_emails = ["support@staging.agora.example.com"]

@@ -120,8 +120,12 @@ variable "search_index_replicas" {
 
 variable "stripe_publishable_key" {
   type        = string
-  description = "Stripe publishable key (public by design, so a plain environment variable)."
-  default     = ""
+  description = "Stripe publishable key (public by design, so a plain environment variable). Required: every environment offers Stripe, and the tasks refuse to start without it."
+
+  validation {
+    condition     = startswith(var.stripe_publishable_key, "pk_")
+    error_message = "stripe_publishable_key must be a Stripe publishable key (pk_test_... or pk_live_...)."
+  }
 }
 
 variable "default_from_email" {
