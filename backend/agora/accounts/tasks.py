@@ -11,7 +11,7 @@ from agora.core.tasks_util import RETRYING
     reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     retry_backoff=10,
-    retry_backoff_max=600,
+    retry_backoff_max=300,  # not reached: 10, 20, 40, 80, 160 s
     max_retries=5,
     ignore_result=True,
     soft_time_limit=120,

@@ -15,7 +15,9 @@ RETRYING: Final[RetryingOptions] = {
     "reject_on_worker_lost": True,
     "autoretry_for": (ProviderError,),
     "retry_backoff": 10,
-    "retry_backoff_max": 600,  # under the broker's visibility timeout (660 s): a waiting retry is not re-delivered
+    # A waiting retry plus its run (hard limit 90 s) stays under the broker's visibility timeout
+    # (CELERY_VISIBILITY_TIMEOUT, 720 s): it is not delivered a second time.
+    "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 12,
     "ignore_result": True,
@@ -38,7 +40,7 @@ def payouts_run() -> int:
     return len(run().created)
 
 
-# Under the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 660 s): a running reconciliation is
+# Under the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 720 s): a running reconciliation is
 # never delivered a second time. A day's reconciliation reads the provider's lists page by page.
 @shared_task(name="agora.payouts.tasks.ledger_reconcile", ignore_result=True, soft_time_limit=480, time_limit=540)
 def ledger_reconcile(day: str | None = None) -> int:

@@ -6,6 +6,7 @@ from celery import shared_task
     ignore_result=True,
     autoretry_for=(OSError,),
     retry_backoff=True,
+    retry_backoff_max=60,  # not reached: 1, 2, 4, 8, 16 s (Celery's default cap is 600 s)
     max_retries=5,
 )
 def photo_thumbnail(photo_id: int) -> None:

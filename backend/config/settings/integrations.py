@@ -71,10 +71,16 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=90.0)
 # A worker that dies without that shutdown (OOM, SIGKILL, a lost host) leaves its messages
 # unacknowledged; Redis re-delivers them after this long. It must outlast the longest a worker
-# legitimately holds a message: a task's hard time limit (360 s) and a retry's countdown (the
-# retry backoff caps at 600 s, Celery's and the notification outbox's), else a running or waiting task is delivered twice. Just above
-# that, not an hour: a crashed worker's task comes back within 11 minutes.
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=660)
+# legitimately holds a message, else a retry is delivered a second time while it runs: a retry
+# waits out its countdown inside the worker that took it and is acknowledged only after it ran
+# (acks_late), so its hold is the countdown plus the run, up to the task's hard time limit. The
+# longest: a 600 s countdown (RETRYING's backoff cap, the payouts' and the notification outbox's)
+# plus a 90 s hard limit = 690 s; 30 s more for the kill, the acknowledgement and the hosts'
+# clocks. The price: a crashed worker's messages wait this long (12 minutes) before another
+# worker gets them. Lowering the caps instead would shorten the retry schedules (the outbox's
+# 12 tries over about 75 minutes). agora/core/tests/test_worker_shutdown.py derives the longest
+# hold from every registered task: a task with a longer countdown or hard limit fails it.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=720)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 # While a task from one of these queues runs, the worker's ECS task is protected from scale-in
 # (the ECS agent's task-protection endpoint, ECS_AGENT_URI); an import must not be stopped by

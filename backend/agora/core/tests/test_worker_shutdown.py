@@ -3,17 +3,20 @@ ECS stops it, lets a short task finish and hands a long one straight back to the
 ECS's stop timeout; and an import keeps its ECS task protected from scale-in while it runs."""
 
 import json
+import re
 import signal
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
 from django_redis import get_redis_connection
 
+import agora
 from config.celery import app
 from testing.worker import WorkerProcess, wait_for
 
@@ -175,20 +178,92 @@ def test_soft_shutdown_ends_before_the_platform_kills_the_worker():
     )
 
 
-def test_visibility_timeout_outlasts_the_longest_hold_of_a_message_and_not_by_much():
-    """A message is held unacknowledged while its task runs (up to its hard time limit) and while a
-    retry waits for its countdown (up to retry_backoff_max). Redis re-delivers it after the
-    visibility timeout: shorter than the longest hold runs tasks twice, an hour loses a crashed
-    worker's task for an hour."""
+# Countdowns the code gives tasks itself (agora.core.tasks_util's enqueue_in and
+# enqueue_debounced_on_commit, the only senders with a countdown): the longest each task gets.
+# A module that starts sending countdowns must be added to _COUNTDOWN_SENDERS and its task here.
+_COUNTDOWN_SENDERS = {"agora/notifications/services.py", "agora/search/indexing.py"}
+
+
+def _explicit_countdowns() -> dict[str, int]:
+    from agora.notifications.services import RETRY_DELAY_MAX
+
+    return {
+        "agora.notifications.tasks.notification_send": RETRY_DELAY_MAX,
+        "agora.search.tasks.index_pending": settings.SEARCH_RERANK_DELAY_SECONDS,
+    }
+
+
+def _longest_countdown(task) -> int:
+    """The longest a message of ``task`` waits for its countdown in the worker that took it."""
+    countdown = 0
+    if getattr(task, "autoretry_for", ()):
+        if getattr(task, "retry_backoff", False):
+            cap = getattr(task, "retry_backoff_max", 600)
+            # Celery's backoff: min(cap, factor * 2 ** retries) for retries 0 .. max_retries - 1
+            # (celery.app.autoretry); the jitter only shortens it.
+            factor = int(max(1.0, float(task.retry_backoff)))
+            countdown = cap if task.max_retries is None else min(cap, factor * 2 ** (task.max_retries - 1))
+        else:
+            countdown = task.default_retry_delay
+    return max(countdown, _explicit_countdowns().get(task.name, 0))
+
+
+def _holds() -> dict[str, int]:
+    """Per task, the longest its message is unacknowledged: a retry waits out its countdown inside
+    the worker that took it, then runs (acks_late) up to its hard time limit."""
     app.loader.import_default_modules()
-    holds = {}
-    for name, task in app.tasks.items():
-        if not name.startswith("agora."):
+    return {
+        name: _longest_countdown(task) + (task.time_limit or app.conf.task_time_limit)
+        for name, task in app.tasks.items()
+        if name.startswith("agora.")
+    }
+
+
+def test_every_countdown_the_code_gives_a_task_is_known():
+    root = Path(agora.__file__).resolve().parent
+    senders = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or path.name == "tasks_util.py":
             continue
-        hold = task.time_limit or app.conf.task_time_limit
-        if getattr(task, "autoretry_for", ()) and getattr(task, "retry_backoff", False):
-            hold = max(hold, getattr(task, "retry_backoff_max", 600))  # Celery's default cap
-        holds[name] = hold
+        text = path.read_text()
+        assert not re.search(r"\b(countdown|eta)=", text), f"{path}: send it through agora.core.tasks_util"
+        if re.search(r"\benqueue_(in|debounced_on_commit)\(", text):
+            senders.add(str(path.relative_to(root.parent)))
+    assert senders == _COUNTDOWN_SENDERS
+
+
+VISIBILITY_MARGIN = 30  # seconds: the hard limit's kill, the acknowledgement, the hosts' clocks
+
+
+def test_visibility_timeout_outlasts_the_longest_hold_of_a_message_and_not_by_much():
+    """Redis re-delivers a message unacknowledged for the visibility timeout: shorter than the
+    longest hold runs a retry twice while it runs, an hour loses a crashed worker's task for an
+    hour."""
+    holds = _holds()
     longest = max(holds.values())
     visibility = app.conf.broker_transport_options["visibility_timeout"]
-    assert longest < visibility <= longest + 120, (visibility, max(holds, key=lambda name: holds[name]), longest)
+    too_long = {name: hold for name, hold in holds.items() if hold + VISIBILITY_MARGIN > visibility}
+    assert too_long == {}, f"visibility timeout {visibility} s"
+    assert visibility <= longest + 120, (visibility, max(holds, key=holds.__getitem__), longest)
+
+
+def test_a_new_task_with_a_long_limit_must_fit_the_visibility_timeout():
+    """The bound comes from the registry: a retried task whose countdown and hard limit together
+    outlast the visibility timeout is found."""
+
+    @app.task(
+        name="agora.core.tests.long_retrying",
+        autoretry_for=(OSError,),
+        retry_backoff=5,
+        retry_backoff_max=600,
+        max_retries=10,
+        time_limit=600,
+        shared=False,
+    )
+    def long_retrying() -> None:  # pragma: no cover - never run
+        pass
+
+    try:
+        assert _holds()["agora.core.tests.long_retrying"] == 1200
+    finally:
+        app.tasks.pop("agora.core.tests.long_retrying")
