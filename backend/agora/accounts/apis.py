@@ -1,4 +1,5 @@
 import contextlib
+from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse
@@ -41,7 +42,8 @@ from agora.accounts.throttles import (
     RegisterThrottle,
 )
 from agora.core.errors import ValidationFailed
-from agora.core.schema import ERRORS
+from agora.core.pagination import PAGE_PARAMETERS, WindowPagination
+from agora.core.schema import ERRORS, paginated
 from agora.core.serializers import validated
 
 COOKIE_MODE_DESCRIPTION = (
@@ -385,9 +387,19 @@ class DataExportDownloadApi(APIView):
 class AddressListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["account"], responses={200: AddressSerializer(many=True), **ERRORS(401)})
+    @extend_schema(
+        tags=["account"],
+        operation_id="me_addresses_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: paginated(AddressSerializer, "PaginatedAddressList"), **ERRORS(401, 404)},
+        description="The caller's saved addresses, the default one first, then oldest first; paginated like "
+        "every list (`?page_size=` up to 100).",
+    )
     def get(self, request):
-        return Response(AddressSerializer(selectors.address_list(user=request.user), many=True).data)
+        paginator = WindowPagination()
+        book: Any = selectors.address_list(user=request.user)  # a Windowed list, not a queryset
+        page: list[Any] | None = paginator.paginate_queryset(book, request, view=self)
+        return paginator.get_paginated_response(AddressSerializer(page, many=True).data)
 
     @extend_schema(
         tags=["account"], request=AddressInputSerializer, responses={201: AddressSerializer, **ERRORS(400, 401)}

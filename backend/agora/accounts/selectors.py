@@ -1,6 +1,6 @@
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from agora.accounts.models import Address, User
 
@@ -29,8 +29,25 @@ def user_vendor_summary(user: User) -> VendorSummary | None:
     return {"slug": vendor.slug, "name": vendor.name, "status": vendor.status, "role": membership.role}
 
 
-def address_list(*, user: User) -> QuerySet[Address]:
-    return Address.objects.filter(user=user)
+class AddressBook:
+    """The caller's saved addresses, the default first, then oldest first, for a
+    ``WindowPaginator``: ``window`` reads a page of them with the count of all in one statement;
+    ``count`` only counts (``?page=last`` asks it first)."""
+
+    def __init__(self, user: User) -> None:
+        self.addresses = Address.objects.filter(user=user)
+
+    def count(self) -> int:
+        return self.addresses.count()
+
+    def window(self, offset: int, limit: int) -> tuple[list[Address], int]:
+        rows = list(self.addresses.annotate(total=Window(Count("pk")))[offset : offset + limit])
+        page: list[Address] = [*rows]
+        return page, int(rows[0].total) if rows else 0
+
+
+def address_list(*, user: User) -> AddressBook:
+    return AddressBook(user)
 
 
 def address_get(*, user: User, pk: int) -> Address:

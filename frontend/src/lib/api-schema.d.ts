@@ -285,6 +285,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The caller's saved addresses, the default one first, then oldest first; paginated like every list (`?page_size=` up to 100). */
         get: operations["me_addresses_list"];
         put?: never;
         post: operations["me_addresses_create"];
@@ -2258,6 +2259,14 @@ export interface components {
             delivery_days_max?: number | null;
             parcels: components["schemas"]["Parcel"][];
             lines: components["schemas"]["OrderLine"][];
+        };
+        PaginatedAddressList: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Address"][];
         };
         PaginatedLedgerEntryList: {
             count: number;
@@ -4513,7 +4522,11 @@ export interface operations {
     };
     me_addresses_list: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                /** @description Up to 100; larger values are clamped. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4525,11 +4538,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Address"][];
+                    "application/json": components["schemas"]["PaginatedAddressList"];
                 };
             };
             /** @description not_authenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

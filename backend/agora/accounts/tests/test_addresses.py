@@ -16,7 +16,7 @@ def test_address_crud(auth_client):
     assert body["country"] == "DE" and body["is_default"] is True  # the first address is the default
 
     second = auth_client.post(URL, {**ADDRESS, "city": "Hamburg", "is_default": True}, format="json").json()
-    listed = auth_client.get(URL).json()
+    listed = auth_client.get(URL).json()["results"]
     assert [a["city"] for a in listed] == ["Hamburg", "Berlin"]
     assert [a["is_default"] for a in listed] == [True, False]
 
@@ -35,7 +35,40 @@ def test_another_users_address_is_404_for_every_method(auth_client, make_user):
         assert r.json()["error"]["code"] == "not_found"
     theirs.refresh_from_db()
     assert theirs.city != "X"
-    assert auth_client.get(URL).json() == []
+    assert auth_client.get(URL).json()["results"] == []
+
+
+def test_saved_addresses_are_a_paginated_list_default_first(auth_client):
+    """Every list of the API is paginated ({count, next, previous, results}, ?page, ?page_size up to
+    100, larger values clamped): the saved addresses too, the default one first, then oldest first."""
+    cities = ["Berlin", "Hamburg", "Munich", "Bonn", "Essen"]
+    for city in cities:
+        auth_client.post(URL, {**ADDRESS, "city": city, "is_default": city == "Munich"}, format="json")
+    order = ["Munich", "Berlin", "Hamburg", "Bonn", "Essen"]
+
+    first = auth_client.get(URL, {"page_size": 2})
+    assert first.status_code == 200
+    body = first.json()
+    assert body["count"] == 5 and body["previous"] is None
+    assert [a["city"] for a in body["results"]] == order[:2]
+    assert body["results"][0]["is_default"] is True
+    second = auth_client.get(body["next"]).json()
+    assert [a["city"] for a in second["results"]] == order[2:4]
+    last = auth_client.get(second["next"]).json()
+    assert [a["city"] for a in last["results"]] == order[4:] and last["next"] is None
+
+    clamped = auth_client.get(URL, {"page_size": 1000}).json()
+    assert [a["city"] for a in clamped["results"]] == order and clamped["next"] is None
+    assert auth_client.get(URL, {"page": 9}).status_code == 404
+
+
+def test_the_saved_addresses_list_reads_in_two_queries(auth_client, django_assert_num_queries):
+    """The caller, then one page of addresses with their count: no separate COUNT."""
+    for city in ("Berlin", "Hamburg", "Munich"):
+        auth_client.post(URL, {**ADDRESS, "city": city}, format="json")
+    with django_assert_num_queries(2):
+        body = auth_client.get(URL, {"page_size": 2}).json()
+    assert body["count"] == 3 and len(body["results"]) == 2
 
 
 @pytest.mark.parametrize(

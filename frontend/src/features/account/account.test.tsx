@@ -123,7 +123,7 @@ describe('addresses', () => {
     ];
     const writes: unknown[] = [];
     server.use(
-      http.get(API('/me/addresses/'), () => HttpResponse.json(addresses)),
+      http.get(API('/me/addresses/'), () => HttpResponse.json(paginated(addresses))),
       http.post(API('/me/addresses/'), async ({ request }) => {
         const body = (await request.json()) as Record<string, string>;
         writes.push(body);
@@ -180,5 +180,43 @@ describe('addresses', () => {
     await user.click(screen.getByRole('button', { name: 'Delete address of Bob, Side 2' }));
     await waitFor(() => expect(screen.queryByText(/Side 2/)).not.toBeInTheDocument());
     expect(writes).toHaveLength(2);
+  });
+
+  it('shows every saved address, however many pages the list takes', async () => {
+    const saved = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      full_name: 'Ada',
+      line1: `Street ${i + 1}`,
+      city: 'Berlin',
+      postal_code: '10115',
+      country: 'DE',
+      is_default: i === 0,
+    }));
+    const asked: string[] = [];
+    server.use(
+      // As the API pages it: ?page=N, ?page_size= up to 100 (20 when not given).
+      http.get(API('/me/addresses/'), ({ request }) => {
+        const url = new URL(request.url);
+        asked.push(url.search);
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const size = Math.min(Number(url.searchParams.get('page_size') ?? '20'), 100);
+        const next =
+          page * size < saved.length ? `${url.origin}${url.pathname}?page=${page + 1}` : null;
+        return HttpResponse.json({
+          count: saved.length,
+          next,
+          previous: null,
+          results: saved.slice((page - 1) * size, page * size),
+        });
+      }),
+    );
+    renderWithProviders(<AddressesPage />);
+    const list = await screen.findByRole('list', { name: 'Saved addresses' });
+    for (const line1 of ['Street 1', 'Street 101', 'Street 120'])
+      expect(
+        within(list).getByRole('button', { name: `Edit address of Ada, ${line1}` }),
+      ).toBeInTheDocument();
+    expect(within(list).getAllByRole('listitem')).toHaveLength(120);
+    expect(asked).toEqual(['?page=1&page_size=100', '?page=2&page_size=100']);
   });
 });

@@ -127,11 +127,22 @@ export const returnReasonSchema = z.object({
 
 const addressesKey = ['me', 'addresses'] as const;
 
+/** The largest page the API serves (`page_size` up to 100). */
+const ADDRESS_PAGE_SIZE = 100;
+
+/** Every saved address: the list is paginated, and the account page shows them all. */
+async function allAddresses(signal: AbortSignal, page = 1): Promise<Address[]> {
+  const data = await api<Paginated<Address>>('/me/addresses/', {
+    signal,
+    query: { page, page_size: ADDRESS_PAGE_SIZE },
+  });
+  return data.next ? [...data.results, ...(await allAddresses(signal, page + 1))] : data.results;
+}
+
 export const addressesQueryOptions = () =>
   queryOptions({
     queryKey: addressesKey,
-    queryFn: ({ signal }) => api<Address[] | Paginated<Address>>('/me/addresses/', { signal }),
-    select: (data) => (Array.isArray(data) ? data : data.results),
+    queryFn: ({ signal }) => allAddresses(signal),
   });
 
 export function useAddresses() {
