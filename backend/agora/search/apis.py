@@ -60,6 +60,8 @@ class SearchApi(APIView):
     words together match nothing, the least informative are left out (and named). Ranked by
     text relevance, then in stock first, then units sold in the last 30 days. Facets count the
     same filtered set (an attribute's own selection aside). A page beyond the last answers 404.
+    Query parameters it does not use (a cache buster, a campaign tag) are ignored, as by the
+    product list.
     """
 
     permission_classes = [AllowAny]
@@ -111,7 +113,8 @@ class SearchApi(APIView):
 
 
 class SuggestApi(APIView):
-    """Product-name suggestions for what was typed so far (at most 10)."""
+    """Product-name suggestions for what was typed so far (at most 10). Query parameters other
+    than `q` are ignored."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []

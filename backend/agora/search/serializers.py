@@ -26,7 +26,11 @@ ATTRIBUTE_FORMAT = 'Write an attribute filter as key:value ("material:oak").'
 ATTRIBUTE_NOT_FILTERABLE = "Not a filterable attribute: {key}."
 
 
-class SearchInputSerializer(StrictInputSerializer, ListingFilters):
+class SearchInputSerializer(ListingFilters):
+    """Query parameters of /api/v1/search/: `q` plus the product list's. Like the product list it
+    ignores parameters it does not use (a cache buster, a campaign tag): they neither fail the
+    request nor take part in the cached answer's key."""
+
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -104,7 +108,9 @@ class SearchInputSerializer(StrictInputSerializer, ListingFilters):
         return data
 
 
-class SuggestInputSerializer(StrictInputSerializer):
+class SuggestInputSerializer(serializers.Serializer):
+    """Query parameters of /api/v1/search/suggest/; others are ignored, as by search."""
+
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=MAX_SUGGEST_LENGTH, default="", help_text="What was typed so far."
     )

@@ -950,6 +950,8 @@ export interface paths {
          *     words together match nothing, the least informative are left out (and named). Ranked by
          *     text relevance, then in stock first, then units sold in the last 30 days. Facets count the
          *     same filtered set (an attribute's own selection aside). A page beyond the last answers 404.
+         *     Query parameters it does not use (a cache buster, a campaign tag) are ignored, as by the
+         *     product list.
          */
         get: operations["search_retrieve"];
         put?: never;
@@ -967,7 +969,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Product-name suggestions for what was typed so far (at most 10). */
+        /**
+         * @description Product-name suggestions for what was typed so far (at most 10). Query parameters other
+         *     than `q` are ignored.
+         */
         get: operations["search_suggest_retrieve"];
         put?: never;
         post?: never;

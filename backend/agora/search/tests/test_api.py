@@ -187,7 +187,6 @@ def test_sql_in_a_query_is_only_words(api_client, catalog):
         ({"page": "1001"}, "page"),
         ({"page_size": "0"}, "page_size"),
         ({"category": "c" * 500}, "category"),
-        ({"sort": "price"}, "sort"),
     ],
 )
 def test_bad_input_is_a_400_in_the_error_shape(api_client, params, field):
@@ -247,7 +246,32 @@ def test_suggest_bad_and_empty_input(api_client):
     assert api_client.get(SUGGEST).json() == {"suggestions": []}
     assert api_client.get(SUGGEST, {"q": "  "}).json() == {"suggestions": []}
     assert "q" in assert_error(api_client.get(SUGGEST, {"q": "x" * 10_240}), 400)["details"]
-    assert "limit" in assert_error(api_client.get(SUGGEST, {"q": "a", "limit": "5"}), 400)["details"]
+
+
+def test_search_ignores_query_parameters_it_does_not_use_like_the_product_list(api_client, catalog):
+    """API.md: search takes `q` plus the product-list filters, and the product list ignores what it
+    does not use (a cache buster, a campaign tag): the same query string finds the same products,
+    from the same cached answer (what is ignored does not split the cache)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    noise = {"_": "1712345678", "utm_source": "newsletter", "sort": "price"}
+    assert api_client.get("/api/v1/products/", {"in_stock": "true", "ordering": "price", **noise}).status_code == 200
+    plain = api_client.get(SEARCH, {"q": "ceramic", "in_stock": "true", "ordering": "price"})
+    assert plain.status_code == 200 and plain.json()["count"] > 0
+    with CaptureQueriesContext(connection) as queries:
+        tagged = api_client.get(SEARCH, {"q": "ceramic", "in_stock": "true", "ordering": "price", **noise})
+    assert tagged.status_code == 200, tagged.json()
+    assert [r["slug"] for r in tagged.json()["results"]] == [r["slug"] for r in plain.json()["results"]]
+    assert not any("search_searchdocument" in q["sql"] for q in queries.captured_queries)  # a cache hit
+    # a bad value of a parameter search does use is still a 400
+    assert "ordering" in assert_error(api_client.get(SEARCH, {"ordering": "random()", **noise}), 400)["details"]
+
+
+def test_suggest_ignores_query_parameters_it_does_not_use(api_client, catalog):
+    response = api_client.get(SUGGEST, {"q": "ceram", "_": "1712345678", "limit": "1"})
+    assert response.status_code == 200, response.json()
+    assert {s["slug"] for s in response.json()["suggestions"]} == {"ceramic-coffee-mug", "ceramic-planter"}
 
 
 def test_prices_in_results_are_decimal_strings(api_client, catalog):
