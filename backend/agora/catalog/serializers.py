@@ -158,6 +158,13 @@ class VariantInputSerializer(StrictInputSerializer):
         help_text="Units on the shelf. Required for a new variant; left out of an item with `id`, the stock "
         "is not touched. Without `expected_stock` it is written as is (an inventory sync).",
     )
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        help_text="Not settable: the shop sells in one currency. The variant's `currency` as GET shows it may be "
+        "sent back (for a new variant, the product's currency) and is ignored; any other currency answers 400 "
+        "on this item's `currency`.",
+    )
     expected_stock = serializers.IntegerField(
         min_value=0,
         max_value=2_147_483_647,

@@ -3285,6 +3285,8 @@ export interface components {
             price?: string;
             /** @description Units on the shelf. Required for a new variant; left out of an item with `id`, the stock is not touched. Without `expected_stock` it is written as is (an inventory sync). */
             stock?: number;
+            /** @description Not settable: the shop sells in one currency. The variant's `currency` as GET shows it may be sent back (for a new variant, the product's currency) and is ignored; any other currency answers 400 on this item's `currency`. */
+            currency?: string;
             /** @description The stock the client read before editing (the vendor portal always sends it). If `stock` equals it, the stock is left as it is now (sales made meanwhile stand); otherwise the new stock is written only if the current stock is still `expected_stock`, else the request answers 409 `stock_changed` with `details.variants: [{id, expected_stock, stock}]` (the current stock) and changes nothing. */
             expected_stock?: number;
         };

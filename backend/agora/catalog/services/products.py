@@ -54,7 +54,7 @@ class VariantItem(TypedDict, total=False):
     price: Decimal
     stock: int
     expected_stock: int
-    currency: str
+    currency: str  # the variant's as GET shows it, sent back: checked, never written
 
 
 class ProductChanges(TypedDict, total=False):
@@ -113,12 +113,23 @@ def require_not_archived(product: Product) -> None:
         raise errors.ProductArchived()
 
 
+def _currency_of_new_variants(product: Product | None) -> str:
+    """The currency a new variant of ``product`` (None: of a product being created) is sold in."""
+    if product is not None:
+        return product.currency
+    return str(Product._meta.get_field("currency").get_default())
+
+
 def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[VariantItem]) -> None:
     """SKUs unique within the list and among the vendor's other variants; ids must be the product's,
-    each once."""
+    each once. A currency sent with an item (the list as GET shows it, sent back) must be the one
+    the variant is sold in: the shop sells in one currency, and it is never changed."""
     problems: list[dict[str, list[str]]] = [{} for _ in items]
-    own = dict(product.variants.filter(is_active=True).values_list("pk", "sku")) if product else {}
+    rows = list(product.variants.filter(is_active=True).values_list("pk", "sku", "currency")) if product else []
+    own = {pk: sku for pk, sku, _ in rows}
+    currencies = {pk: currency for pk, _, currency in rows}
     own_ids = set(own)
+    new_currency = _currency_of_new_variants(product)
     seen: dict[str, int] = {}
     seen_ids: set[int] = set()
     for i, item in enumerate(items):
@@ -128,6 +139,10 @@ def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[
             if item["id"] in seen_ids:  # two instructions for one variant: which is meant?
                 problems[i].setdefault("id", []).append(errors.VARIANT_REPEATED)
             seen_ids.add(item["id"])
+        if "currency" in item:
+            sold_in = currencies.get(item["id"], new_currency) if item.get("id") is not None else new_currency
+            if item["currency"].upper() != sold_in.upper():
+                problems[i].setdefault("currency", []).append(errors.CURRENCY_FIXED.format(currency=sold_in))
         if "sku" not in item:  # an unknown id that left its SKU out: nothing to compare
             continue
         # A new or changed SKU follows the rule; one sent back as it is stays (imports of
@@ -217,7 +232,7 @@ def _apply_variants(*, product: Product, items: Sequence[VariantItem]) -> None:
                     name=item["name"],
                     price=item["price"],
                     stock=item["stock"],
-                    currency=item.get("currency") or product.currency,
+                    currency=product.currency,  # an item's own currency was checked to be this one
                     position=position,
                 )
             )

@@ -156,6 +156,62 @@ def test_patch_variants_updates_creates_and_removes(vendor_client, category):
     assert Product.objects.get(pk=body["id"]).price_min == Decimal("39.00")
 
 
+def test_patching_back_the_variants_a_get_returned_is_accepted(vendor_client, category):
+    """A vendor's product reads with variants[{id, sku, name, price, currency, stock}] and PATCH
+    `variants` is the whole desired list: the list GET returned, edited, is a valid PATCH (the
+    currency it carries, the shop's, is accepted and ignored), new items may carry it too."""
+    created = vendor_client.post(
+        URL,
+        payload(variants=[{"sku": "LAMP-1", "name": "Brass", "price": "49.90", "stock": 5, "currency": "EUR"}]),
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    product_id = created.json()["id"]
+    variants = vendor_client.get(f"{URL}{product_id}/").json()["variants"]
+    assert variants[0]["currency"] == "EUR"
+    variants[0]["price"] = "45.00"
+    variants.append({**variants[0], "sku": "LAMP-2", "name": "Black", "id": None, "stock": 3})
+    del variants[1]["id"]
+
+    response = vendor_client.patch(f"{URL}{product_id}/", {"variants": variants}, format="json")
+
+    assert response.status_code == 200, response.content
+    got = response.json()["variants"]
+    assert [(v["sku"], v["price"], v["currency"], v["stock"]) for v in got] == [
+        ("LAMP-1", "45.00", "EUR", 5),
+        ("LAMP-2", "45.00", "EUR", 3),
+    ]
+
+
+def test_a_variant_in_another_currency_is_400_on_its_currency_and_changes_nothing(vendor_client, category):
+    body = vendor_client.post(URL, payload(), format="json").json()
+    first, second = body["variants"]
+    response = vendor_client.patch(
+        f"{URL}{body['id']}/",
+        {
+            "variants": [
+                {**first, "price": "1.00", "currency": "USD"},
+                {**second, "currency": "EUR"},
+                {"sku": "LAMP-3", "name": "White", "price": "59.00", "stock": 2, "currency": "GBP"},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    problems = response.json()["error"]["details"]["variants"]
+    message = errors.CURRENCY_FIXED.format(currency="EUR")
+    assert problems == [{"currency": [message]}, {}, {"currency": [message]}]
+    assert "EUR" in message
+    assert vendor_client.get(f"{URL}{body['id']}/").json() == body
+    created = vendor_client.post(
+        URL,
+        payload(variants=[{"sku": "X-1", "name": "x", "price": "1.00", "stock": 1, "currency": "USD"}]),
+        format="json",
+    )
+    assert created.status_code == 400
+    assert created.json()["error"]["details"]["variants"] == [{"currency": [message]}]
+
+
 def test_patch_with_a_variant_of_another_product_is_400(vendor_client, vendor, category, other_product):
     body = vendor_client.post(URL, payload(), format="json").json()
     foreign = other_product.variants.get()
