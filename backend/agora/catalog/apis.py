@@ -231,7 +231,9 @@ class VendorProductImageApi(BodyLimitMixin, _VendorApi):
         request={"multipart/form-data": ImageUploadInputSerializer},
         responses={201: VendorImageSerializer, **ERRORS(400, 401, 403, 404, 409, 411, 413, 415)},
         description="Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product "
-        "answers 404. An archived product takes no images: 409 `product_archived`. A product with "
+        "answers 404. A new picture is content staff see before shoppers do: an approved product goes back "
+        "to review with it (`pending_review`, off the storefront and search until staff approve it again). "
+        "An archived product takes no images: 409 `product_archived`. A product with "
         "CATALOG_MAX_IMAGES_PER_PRODUCT images already: 409 `conflict`.",
     )
     def post(self, request, pk: int):

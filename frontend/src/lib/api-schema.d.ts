@@ -1325,7 +1325,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product answers 404. An archived product takes no images: 409 `product_archived`. A product with CATALOG_MAX_IMAGES_PER_PRODUCT images already: 409 `conflict`. */
+        /** @description Writes need an approved vendor (403 `vendor_not_approved`); another vendor's product answers 404. A new picture is content staff see before shoppers do: an approved product goes back to review with it (`pending_review`, off the storefront and search until staff approve it again). An archived product takes no images: 409 `product_archived`. A product with CATALOG_MAX_IMAGES_PER_PRODUCT images already: 409 `conflict`. */
         post: operations["vendor_products_images_create"];
         delete?: never;
         options?: never;

@@ -189,3 +189,12 @@ def test_a_new_picture_of_an_approved_product_waits_for_staff_with_it(
         assert staff_client.post(f"/api/v1/moderation/products/{product.pk}/approve/").status_code == 200
     shown = api_client.get(f"/api/v1/products/{product.slug}/").json()
     assert len(shown["images"]) == 1 and shown["images"][0]["url"] == r.json()["url"]
+
+
+def test_the_upload_endpoints_description_says_an_approved_product_goes_back_to_review(api_client):
+    """An integrator reads the API reference, not the README: the upload's description says what
+    happens to an approved product (it leaves the storefront until staff approve it again)."""
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    description = schema["paths"]["/api/v1/vendor/products/{id}/images/"]["post"]["description"]
+    assert "approved product goes back to review" in description
+    assert "`pending_review`" in description
