@@ -20,6 +20,7 @@ from agora.core.money import ZERO, money
 from agora.ledger.errors import AdjustmentInvalid
 from agora.ledger.models import LedgerEntry
 from agora.orders.models import Order, VendorOrder
+from agora.orders.pricing import commission_back
 from agora.payments.models import Refund
 from agora.vendors.models import Vendor
 
@@ -135,12 +136,13 @@ def _commission_back(vo: VendorOrder, refunded: Decimal) -> Decimal:
     goods first, then the shipping share (refund_shares spreads whole-order refunds over both):
     without commission on shipping, the goods refunded in full give all of it back; with it, the
     shipping the vendor keeps keeps its commission."""
-    base = vo.subtotal + vo.shipping_total if vo.commission_on_shipping else vo.subtotal
-    if base <= ZERO or vo.commission == ZERO:
-        return ZERO
-    if refunded >= base:
-        return vo.commission
-    return money(vo.commission * refunded / base)
+    return commission_back(
+        commission=vo.commission,
+        subtotal=vo.subtotal,
+        shipping=vo.shipping_total,
+        commission_on_shipping=vo.commission_on_shipping,
+        refunded=refunded,
+    )
 
 
 def _refund_sync(vo: VendorOrder, refund: Refund, share: Decimal | None = None) -> None:

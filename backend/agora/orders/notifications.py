@@ -3,10 +3,12 @@
 from decimal import Decimal
 from typing import Any
 
+from agora.core.money import ZERO, line_total, money
 from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import Outgoing, notification_enqueue, notifications_enqueue
 from agora.orders.models import Order, Parcel, VendorOrder
+from agora.orders.pricing import commission_back
 
 register(
     "order_confirmed",
@@ -32,6 +34,10 @@ register(
         "subtotal": "179.00",
         "shipping_total": "14.80",
         "total": "193.80",
+        # What was paid and what goes back for lines cancelled before the order was processed
+        # (empty when none was: the total is what was paid).
+        "paid": "238.70",
+        "refunded": "44.90",
         "order_url": "https://agora.example/account/orders/AG-7K2M9QX4RT",
     },
     description="To the shopper: the order is paid and confirmed; one parcel per vendor follows.",
@@ -116,9 +122,14 @@ def _money(value: Decimal) -> str:
 def order_processed(*, order: Order, sub_orders: list[dict[str, Any]]) -> None:
     """The emails of a paid order, written in one INSERT: the shopper's confirmation and each
     vendor's notice of its sub-order (each once: keyed by order and vendor). ``sub_orders`` are
-    the order's, as ``orders.selectors.sub_orders_for_mail`` reads them."""
+    the order's, as ``orders.selectors.sub_orders_for_mail`` reads them.
+
+    A vendor may have cancelled lines (or its whole sub-order) before the order was processed:
+    the emails list what is left to ship, and their amounts are those of what they list."""
     shipping = [vo for vo in sub_orders if vo["status"] != VendorOrder.Status.CANCELLED]
-    notifications_enqueue([_order_confirmed(order, shipping), *(_vendor_new_order(order, vo) for vo in shipping)])
+    notifications_enqueue(
+        [_order_confirmed(order, sub_orders, shipping), *(_vendor_new_order(order, vo) for vo in shipping)]
+    )
 
 
 def _left(line: dict[str, Any]) -> int:
@@ -126,8 +137,27 @@ def _left(line: dict[str, Any]) -> int:
     return int(line["quantity"] - line["quantity_cancelled"])
 
 
-def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
-    """The shopper's confirmation: every sub-order still shipping, with its lines."""
+def _cancelled_goods(vo: dict[str, Any]) -> Decimal:
+    """The value of a sub-order's cancelled units: what their cancellations refunded
+    (agora.returns.services.sub_order_cancel_lines)."""
+    return money(sum((line["unit_price"] * line["quantity_cancelled"] for line in vo["lines"]), ZERO))
+
+
+def _goods_left(vo: dict[str, Any]) -> Decimal:
+    return money(vo["subtotal"] - _cancelled_goods(vo))
+
+
+def _refunded(vo: dict[str, Any]) -> Decimal:
+    """What goes back to the shopper of a sub-order for its cancellations: the cancelled units,
+    and its shipping too once it is cancelled as a whole."""
+    if vo["status"] == VendorOrder.Status.CANCELLED:
+        return money(vo["subtotal"] + vo["shipping_total"])
+    return _cancelled_goods(vo)
+
+
+def _order_confirmed(order: Order, sub_orders: list[dict[str, Any]], shipping: list[dict[str, Any]]) -> Outgoing:
+    """The shopper's confirmation: every sub-order still shipping, with its lines and the totals
+    of them; with what was paid and what goes back for cancelled lines when there are any."""
     vendors = [
         {
             "vendor_name": vo["vendor_name"],
@@ -138,7 +168,7 @@ def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
                     "name": f"{line['product_name']} — {line['variant_name']}",
                     "quantity": _left(line),
                     "unit_price": _money(line["unit_price"]),
-                    "line_total": _money(line["unit_price"] * _left(line)),
+                    "line_total": _money(line_total(line["unit_price"], _left(line))),
                 }
                 for line in vo["lines"]
                 if _left(line) > 0
@@ -146,6 +176,9 @@ def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
         }
         for vo in shipping
     ]
+    subtotal = money(sum((_goods_left(vo) for vo in shipping), ZERO))
+    shipping_total = money(sum((vo["shipping_total"] for vo in shipping), ZERO))
+    refunded = money(sum((_refunded(vo) for vo in sub_orders), ZERO))
     return Outgoing(
         template="order_confirmed",
         to=order.email,
@@ -153,9 +186,12 @@ def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
             "order_number": order.number,
             "currency": order.currency,
             "vendors": vendors,
-            "subtotal": _money(order.subtotal),
-            "shipping_total": _money(order.shipping_total),
-            "total": _money(order.total),
+            "subtotal": _money(subtotal),
+            "shipping_total": _money(shipping_total),
+            "total": _money(money(subtotal + shipping_total)),
+            # Empty when nothing was cancelled: the total is then what was paid.
+            "paid": _money(order.total) if refunded else "",
+            "refunded": _money(refunded) if refunded else "",
             "order_url": site_url(f"/account/orders/{order.number}") if order.user_id else "",
         },
         key=f"order_confirmed:{order.number}",
@@ -163,17 +199,25 @@ def _order_confirmed(order: Order, shipping: list[dict[str, Any]]) -> Outgoing:
 
 
 def _vendor_new_order(order: Order, vo: dict[str, Any]) -> Outgoing:
-    """The vendor's notice of a sub-order to ship."""
+    """The vendor's notice of a sub-order to ship: its lines left to ship, their subtotal, and
+    the commission the ledger keeps of the sub-order once its cancellations are refunded."""
     lines = [
         {
             "sku": line["sku"],
             "name": f"{line['product_name']} — {line['variant_name']}",
             "quantity": _left(line),
-            "line_total": _money(line["unit_price"] * _left(line)),
+            "line_total": _money(line_total(line["unit_price"], _left(line))),
         }
         for line in vo["lines"]
         if _left(line) > 0
     ]
+    commission = vo["commission"] - commission_back(
+        commission=vo["commission"],
+        subtotal=vo["subtotal"],
+        shipping=vo["shipping_total"],
+        commission_on_shipping=vo["commission_on_shipping"],
+        refunded=_cancelled_goods(vo),
+    )
     return Outgoing(
         template="vendor_new_order",
         to=vo["vendor_email"],
@@ -182,11 +226,11 @@ def _vendor_new_order(order: Order, vo: dict[str, Any]) -> Outgoing:
             "vendor_name": vo["vendor_name"],
             "currency": vo["currency"],
             "lines": lines,
-            "subtotal": _money(vo["subtotal"]),
+            "subtotal": _money(_goods_left(vo)),
             "shipping_method": vo["shipping_method_name"] or order.shipping_method_name,
             "shipping_total": _money(vo["shipping_total"]),
             "commission_rate": _money(vo["commission_rate"]),
-            "commission": _money(vo["commission"]),
+            "commission": _money(commission),
             "ship_by": vo["ship_by"].date().isoformat() if vo["ship_by"] else "",
             "portal_url": site_url("/vendor/orders"),
         },

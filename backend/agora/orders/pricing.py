@@ -4,13 +4,29 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from agora.core.money import line_total, money
+from agora.core.money import ZERO, line_total, money
 
 HUNDRED = Decimal("100")
 
 
 def commission(subtotal: Decimal, rate_percent: Decimal) -> Decimal:
     return money(subtotal * Decimal(rate_percent) / HUNDRED)
+
+
+def commission_back(
+    *, commission: Decimal, subtotal: Decimal, shipping: Decimal, commission_on_shipping: bool, refunded: Decimal
+) -> Decimal:
+    """The share of a sub-order's ``commission`` owed back to its vendor once ``refunded`` of it
+    went back in total: pro rata to what that covers of the base the commission was charged on
+    (the goods ``subtotal``, plus the ``shipping`` when ``commission_on_shipping``), and all of it
+    once that base is refunded in full. The ledger books it (agora.ledger.services); what a
+    vendor keeps of a sub-order is ``commission`` less this."""
+    base = subtotal + shipping if commission_on_shipping else subtotal
+    if base <= ZERO or commission == ZERO:
+        return ZERO
+    if refunded >= base:
+        return commission
+    return money(commission * refunded / base)
 
 
 @dataclass(frozen=True)

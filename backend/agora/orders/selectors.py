@@ -219,6 +219,7 @@ MAIL_SUB_ORDER_FIELDS = (
     "shipping_total",
     "commission_rate",
     "commission",
+    "commission_on_shipping",
     "ship_by",
 )
 MAIL_LINE_FIELDS = (

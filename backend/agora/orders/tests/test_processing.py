@@ -1,16 +1,24 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Sum
 from django.utils import timezone
 
 from agora.carts.tests.factories import CartFactory, sellable_variant
+from agora.ledger.models import LedgerEntry
 from agora.notifications.models import Notification
+from agora.notifications.rendering import render
 from agora.notifications.services import notification_send
+from agora.orders.fulfilment import LineQuantity
 from agora.orders.models import Order, OrderLine, VendorOrder
-from agora.orders.services import order_process, orders_redrive
+from agora.orders.services import order_process, orders_redrive, vendor_order_ship
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
+from agora.payments.models import Refund
+from agora.payments.services import refund_send
+from agora.returns.services import sub_order_cancel_lines
 from agora.vendors.tests.factories import VendorFactory
 from testing.outbox import deliver_all
 from testing.worker import broker_unreachable, wait_for
@@ -284,7 +292,14 @@ def test_the_emails_show_each_sub_order_still_shipping_with_the_units_left_on_it
             ],
         ),
     ]
-    assert (confirmed["order_number"], confirmed["total"]) == (order.number, f"{order.total:.2f}")
+    # with totals of what it lists, and what was paid and goes back for the rest
+    assert (confirmed["order_number"], confirmed["subtotal"], confirmed["shipping_total"], confirmed["total"]) == (
+        order.number,
+        "132.50",
+        "9.80",
+        "142.30",
+    )
+    assert (confirmed["paid"], confirmed["refunded"]) == (f"{order.total:.2f}", "28.40")  # 12.50 + 3.00 + 8.00 + 4.90
     # and each vendor still shipping gets its own lines, commission and ship-by date
     notice = emails["vendor_new_order:shop0@example.com"]
     sub_order = VendorOrder.objects.get(order=order, vendor=first)
@@ -292,10 +307,80 @@ def test_the_emails_show_each_sub_order_still_shipping_with_the_units_left_on_it
     assert notice["lines"] == [
         {"sku": lamp.sku, "name": f"{lamp.product.name} — {lamp.name}", "quantity": 1, "line_total": "12.50"}
     ]
-    assert (notice["vendor_name"], notice["subtotal"], notice["commission"], notice["ship_by"]) == (
+    assert (notice["vendor_name"], notice["subtotal"], notice["ship_by"]) == (
         "Shop 0",
-        f"{sub_order.subtotal:.2f}",
-        f"{sub_order.commission:.2f}",
+        "12.50",
         sub_order.ship_by.date().isoformat(),
     )
     assert emails["vendor_new_order:shop2@example.com"]["lines"][0]["quantity"] == 3
+
+
+@pytest.mark.django_db
+def test_the_confirmation_adds_up_the_lines_it_lists_after_vendors_cancelled_before_processing(api_client):
+    # given a paid order from two vendors; before it is processed, the second vendor cancels its
+    # whole sub-order and the first one of its two lamps (each refunded to the shopper)
+    shipping_methods()
+    first, second = (VendorFactory.create(contact_email=f"shop{i}@example.com", name=f"Shop {i}") for i in range(2))
+    lamp = sellable_variant(vendor=first, price="12.50", stock=10)
+    mug = sellable_variant(vendor=second, price="80.00", stock=10)
+    cart = fill_cart(CartFactory.create(), (lamp, 2), (mug, 1))
+    r = post_checkout(api_client, token=cart.token, email="buyer@example.com")
+    assert r.status_code == 201, r.json()
+    order = Order.objects.get(number=r.json()["number"])
+    sub_order_cancel_lines(vendor_order=VendorOrder.objects.get(order=order, vendor=second), lines=None, reason="Gone")
+    line = OrderLine.objects.get(order=order, variant=lamp)
+    sub_order_cancel_lines(
+        vendor_order=VendorOrder.objects.get(order=order, vendor=first),
+        lines=[LineQuantity(line_id=line.pk, quantity=1)],
+        reason="Broken",
+    )
+
+    # when it is processed
+    assert order_process(order_id=order.pk) == "processed"
+
+    # then the confirmation lists 1 x 12.50 from Shop 0 with its shipping, and its totals are theirs
+    confirmed = Notification.objects.get(template="order_confirmed").context
+    assert [(v["vendor_name"], [li["line_total"] for li in v["lines"]]) for v in confirmed["vendors"]] == [
+        ("Shop 0", ["12.50"])
+    ]
+    assert (confirmed["subtotal"], confirmed["shipping_total"], confirmed["total"]) == ("12.50", "4.90", "17.40")
+    # and it says what was paid, and that the refunds of the cancelled items make up the difference
+    refunds = Refund.objects.filter(payment__order=order).aggregate(s=Sum("amount"))["s"]
+    assert (confirmed["paid"], confirmed["refunded"]) == (f"{order.total:.2f}", f"{refunds:.2f}")
+    assert Decimal(confirmed["paid"]) - Decimal(confirmed["refunded"]) == Decimal(confirmed["total"])
+    rendered = render("order_confirmed", confirmed)
+    for part in (rendered.text, rendered.html):
+        assert "17.40" in part and f"{refunds:.2f}" in part and f"{order.total:.2f}" in part
+
+
+@pytest.mark.django_db
+def test_the_vendor_notice_shows_the_subtotal_and_commission_of_what_is_left_to_ship_as_the_ledger_books_them(
+    api_client,
+):
+    # given a paid order of a lamp and a bulb from a vendor at 15 % commission, the bulb cancelled
+    # (and refunded) before the order is processed
+    shipping_methods()
+    shop = VendorFactory.create(contact_email="shop0@example.com", name="Shop 0", commission_rate=Decimal("15.00"))
+    lamp = sellable_variant(vendor=shop, price="12.50", stock=10)
+    bulb = sellable_variant(vendor=shop, price="19.99", stock=10)
+    cart = fill_cart(CartFactory.create(), (lamp, 1), (bulb, 1))
+    r = post_checkout(api_client, token=cart.token, email="buyer@example.com")
+    order = Order.objects.get(number=r.json()["number"])
+    vo = VendorOrder.objects.get(order=order)
+    line = OrderLine.objects.get(order=order, variant=bulb)
+    refund = sub_order_cancel_lines(vendor_order=vo, lines=[LineQuantity(line_id=line.pk, quantity=1)], reason="Gone")
+    assert refund is not None
+    refund_send(refund_id=refund.pk)
+
+    # when it is processed
+    assert order_process(order_id=order.pk) == "processed"
+
+    # then the vendor's notice gives the subtotal of the lamp it lists
+    notice = Notification.objects.get(template="vendor_new_order").context
+    assert [li["line_total"] for li in notice["lines"]] == ["12.50"]
+    assert notice["subtotal"] == "12.50"
+    # and the commission the ledger keeps once the lamp ships: the sub-order's less the share its
+    # refund gave back (1.87 here, where 15 % of 12.50 alone would round to 1.88)
+    vendor_order_ship(vendor_order=vo, tracking_number="T-1")
+    booked = LedgerEntry.objects.filter(vendor=shop, type__in=["commission", "refund_commission"])
+    assert notice["commission"] == f"{-sum(e.amount for e in booked):.2f}" == "1.87"
