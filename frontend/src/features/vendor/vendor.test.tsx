@@ -359,6 +359,42 @@ describe('CSV import', () => {
     expect(polls).toBe(pollsWhenDone); // finished: no more polling
   });
 
+  it("opens the report of the import the email links to (?job=) and keeps a new one's in the address", async () => {
+    server.use(
+      http.get(API('/vendor/imports/7/'), () =>
+        HttpResponse.json({
+          id: 7,
+          status: 'succeeded',
+          total_rows: 2,
+          processed_rows: 2,
+          created: 1,
+          updated: 0,
+          errors: [{ row: 2, message: 'Unknown category.' }],
+        }),
+      ),
+      http.post(API('/vendor/imports/'), () =>
+        HttpResponse.json({ id: 8, status: 'queued' }, { status: 202 }),
+      ),
+      http.get(API('/vendor/imports/8/'), () =>
+        HttpResponse.json({ id: 8, status: 'queued', total_rows: null, processed_rows: 0 }),
+      ),
+    );
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderPortal('/vendor/imports?job=7');
+    expect(await screen.findByRole('heading', { name: /Import #7/ })).toBeInTheDocument();
+    expect(screen.getByText('Unknown category.')).toBeInTheDocument();
+    expect(screen.getByText(/1 created, 0 updated, 1 rows with problems/)).toBeInTheDocument();
+
+    // a new upload shows its own progress, and the address now names it
+    await user.upload(
+      screen.getByLabelText('CSV file'),
+      new File(['sku,name'], 'products.csv', { type: 'text/csv' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Start import' }));
+    expect(await screen.findByRole('heading', { name: /Import #8/ })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent('/vendor/imports?job=8');
+  });
+
   it('names the columns the import reads and says why a file was refused, next to the field', async () => {
     const header =
       'sku, product_name, variant_name, price, stock, category, description, attributes';

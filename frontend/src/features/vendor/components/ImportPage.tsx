@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice } from '@/components/ui/Feedback';
 import { isApiError } from '@/lib/errors';
@@ -59,11 +60,21 @@ function Progress({ job }: { job: ImportJob }) {
   );
 }
 
+/** The import id of a `?job=` parameter: a positive whole number, else none. */
+function jobFromParam(value: string | null): number | null {
+  if (!value || !/^\d+$/.test(value)) return null;
+  const id = Number(value);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
 export function ImportPage() {
   useDocumentTitle('Import products');
   const start = useStartImport();
   const inputId = useId();
-  const [jobId, setJobId] = useState<number | null>(null);
+  // The import shown is the address's (?job=<id>: the "import finished" email links to its
+  // report); a new upload puts its own id there.
+  const [params, setParams] = useSearchParams();
+  const jobId = jobFromParam(params.get('job'));
   const [problem, setProblem] = useState<string | null>(null);
   const job = useImportJob(jobId);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -81,7 +92,7 @@ export function ImportPage() {
     }
     setProblem(null);
     start.mutate(file, {
-      onSuccess: (created) => setJobId(created.id),
+      onSuccess: (created) => setParams({ job: String(created.id) }),
       // Why the file was refused (its header, its size, its encoding), next to the field.
       onError: (error) => {
         const reasons = isApiError(error) ? error.fieldErrors.file : undefined;
