@@ -2,7 +2,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+# Erased recipients: the address of a forgotten email once sent, and the domain of a deleted
+# account's placeholder address (deleted-<id>@deleted.invalid: its orders keep it).
 ERASED_RECIPIENT = "erased@erased.invalid"
+DELETED_ACCOUNT_DOMAIN = "deleted.invalid"
 
 
 class Notification(models.Model):

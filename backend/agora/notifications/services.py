@@ -40,7 +40,7 @@ from agora.core.prepared import PreparedValues, loaded
 from agora.core.tasks_util import enqueue_in, enqueue_on_commit, enqueue_together_on_commit
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
-from agora.notifications.models import ERASED_RECIPIENT, Notification
+from agora.notifications.models import DELETED_ACCOUNT_DOMAIN, ERASED_RECIPIENT, Notification
 from agora.notifications.rendering import render
 
 if TYPE_CHECKING:
@@ -82,25 +82,40 @@ class Outgoing:
         )
 
 
+def erased_recipient(address: str) -> bool:
+    """Whether ``address`` stands for someone erased: a deleted account's placeholder
+    (``deleted-<id>@deleted.invalid``, which its orders keep) or a forgotten email's address."""
+    address = address.strip().lower()
+    return address == ERASED_RECIPIENT or address.rpartition("@")[2] == DELETED_ACCOUNT_DOMAIN
+
+
 def notification_enqueue(
     *, template: str, to: str, context: dict[str, Any], key: str, forget_after_send: bool = False
 ) -> Notification | None:
     """Records an email to ``to`` from the registered ``template`` with ``context`` (JSON), unless
-    a notification with this dedupe ``key`` exists. Call it inside the transaction of the change
-    that causes the email: the row commits or rolls back with it. Returns the new row, or None
-    for a duplicate key. ``forget_after_send`` erases the address and context once it is sent."""
+    a notification with this dedupe ``key`` exists or ``to`` is an erased recipient (a deleted
+    account's placeholder address). Call it inside the transaction of the change that causes the
+    email: the row commits or rolls back with it. Returns the new row, or None for a duplicate
+    key or an erased recipient. ``forget_after_send`` erases the address and context once it is
+    sent."""
     return notifications_enqueue([Outgoing(template, to, context, key, forget_after_send)])[0]
 
 
 def notifications_enqueue(emails: Sequence[Outgoing]) -> list[Notification | None]:
     """``notification_enqueue`` for several emails of one change (an order's confirmation and its
-    vendors' notices) in one INSERT. Returns, in order, each new row or None for a duplicate key;
-    when any key exists (a redelivered task), each email is written on its own so the rest still
-    go out."""
+    vendors' notices) in one INSERT. Returns, in order, each new row or None for a duplicate key
+    or an erased recipient (nothing is written to one); when any key exists (a redelivered task),
+    each email is written on its own so the rest still go out."""
     for email in emails:
         registry.get(email.template)  # an unknown template is a programming error, caught at the call site
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("notification_enqueue must run inside the caller's transaction.atomic()")
+    if any(erased_recipient(email.to) for email in emails):
+        # A deleted account's orders keep its placeholder address: its mail reaches nobody.
+        kept = iter(notifications_enqueue([e for e in emails if not erased_recipient(e.to)]))
+        return [None if erased_recipient(email.to) else next(kept) for email in emails]
+    if not emails:
+        return []
     try:
         with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's transaction usable
             written: list[Notification | None] = list(Notification.objects.bulk_create([e.row() for e in emails]))

@@ -18,6 +18,7 @@ from agora.accounts.services.sessions import user_sessions_revoke
 from agora.core.privacy import providers
 from agora.core.site import site_url
 from agora.core.tasks_util import enqueue_on_commit
+from agora.notifications.models import DELETED_ACCOUNT_DOMAIN
 from agora.notifications.selectors import notifications_to
 from agora.notifications.services import notification_enqueue, notifications_forget_recipient
 
@@ -130,7 +131,8 @@ def data_exports_cleanup(*, now: datetime | None = None) -> int:
 
 
 def deleted_email(user: User) -> str:
-    return f"deleted-{user.pk}@deleted.invalid"
+    """A deleted account's placeholder address (its orders keep it): the outbox queues nothing to it."""
+    return f"deleted-{user.pk}@{DELETED_ACCOUNT_DOMAIN}"
 
 
 def account_delete(*, user: User, password: str) -> None:

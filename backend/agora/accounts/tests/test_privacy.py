@@ -18,8 +18,10 @@ from agora.carts.models import Cart
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.notifications.models import Notification
 from agora.orders.models import Order
+from agora.orders.services import order_process
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.payments.models import Payment
+from agora.returns.services import sub_order_cancel_lines
 from agora.vendors.tests.factories import VendorMembershipFactory
 from testing.clients import client_for
 from testing.outbox import deliver_all
@@ -229,3 +231,25 @@ def test_an_unverified_account_neither_reads_nor_erases_the_mail_of_the_address_
     assert client_for(intruder).delete(ME, {"password": "a-long-passphrase"}, format="json").status_code == 204
     # then the guest's mail is as it was: addressed to them, the queued notice still to go
     assert theirs <= set(Notification.objects.filter(to="guest@example.com").values_list("pk", "status", "to"))
+
+
+@pytest.mark.django_db
+def test_no_email_is_queued_to_a_deleted_accounts_placeholder_address(shopper):
+    # given a shopper who deleted their account: their paid order stays for the books, addressed
+    # to the account's placeholder
+    order = Order.objects.get(user=shopper)
+    order_process(order_id=order.pk)
+    assert client_for(shopper).delete(ME, {"password": PASSWORD}, format="json").status_code == 204
+    order.refresh_from_db()
+    assert order.email.endswith("@deleted.invalid")
+    deliver_all()
+    mail.outbox.clear()
+
+    # when the vendor then cannot ship and cancels the sub-order (refunded: an email to the shopper)
+    sub_order_cancel_lines(vendor_order=order.vendor_orders.get(), lines=None, reason="Sold out")
+
+    # then nothing is queued to the placeholder (only the forgotten mail of the account is
+    # addressed to it), and nothing is sent to it
+    assert list(Notification.objects.filter(to=order.email).exclude(status="failed")) == []
+    deliver_all()
+    assert [m.to for m in mail.outbox if any(to.endswith(".invalid") for to in m.to)] == []

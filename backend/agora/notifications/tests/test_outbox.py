@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
-from agora.notifications.models import Notification
+from agora.notifications.models import DELETED_ACCOUNT_DOMAIN, ERASED_RECIPIENT, Notification
 from agora.notifications.services import (
     Outgoing,
     notification_enqueue,
@@ -103,6 +103,30 @@ def test_enqueue_refuses_to_run_outside_a_transaction(test_templates):
 def test_an_unknown_template_is_refused_at_enqueue():
     with pytest.raises(registry.UnknownTemplate), transaction.atomic():
         notification_enqueue(template="no_such_email", to="a@example.com", context={}, key="x")
+
+
+@pytest.mark.django_db
+def test_nothing_is_queued_to_an_erased_recipient(test_templates, django_capture_on_commit_callbacks):
+    # a deleted account's placeholder (its orders keep it) and the address of a forgotten email
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        skipped = [
+            notification_enqueue(template="outbox_test", to=to, context={}, key=f"erased:{to}")
+            for to in (
+                f"deleted-7@{DELETED_ACCOUNT_DOMAIN}",
+                f"Deleted-8@{DELETED_ACCOUNT_DOMAIN.upper()}",
+                ERASED_RECIPIENT,
+            )
+        ]
+        written = notifications_enqueue(
+            [
+                Outgoing("outbox_test", f"deleted-7@{DELETED_ACCOUNT_DOMAIN}", {}, "together:erased"),
+                Outgoing("outbox_test", "sam@example.com", {}, "together:sam"),
+            ]
+        )
+    assert skipped == [None, None, None]
+    assert written[0] is None and written[1] is not None
+    assert list(Notification.objects.values_list("to", flat=True)) == ["sam@example.com"]
+    assert len(callbacks) == 1
 
 
 @pytest.mark.django_db
