@@ -6,6 +6,7 @@ from agora.catalog.models import ImportJob, Product
 from agora.core.site import site_url
 from agora.notifications.registry import register
 from agora.notifications.services import notification_enqueue
+from agora.vendors.models import VendorMembership
 
 register(
     "product_approved",
@@ -79,10 +80,21 @@ def product_moderated(*, product: Product) -> None:
         )
 
 
+def _uploader_address(job: ImportJob) -> str | None:
+    """The address of whoever uploaded the file, while they still act for the import's vendor:
+    None once their account was deleted or deactivated, or they left the vendor."""
+    user = job.created_by
+    if user is None or not user.is_active or not user.email:
+        return None
+    if not VendorMembership.objects.filter(user_id=user.pk, vendor_id=job.vendor_id).exists():
+        return None
+    return user.email
+
+
 def import_finished(*, job: ImportJob) -> None:
     """To whoever uploaded the file (the vendor's contact address if they are gone), once per import."""
     vendor = job.vendor
-    to = job.created_by.email if job.created_by is not None and job.created_by.email else vendor.contact_email
+    to = _uploader_address(job) or vendor.contact_email
     errors = list(job.errors or [])[:ERRORS_IN_EMAIL]
     notification_enqueue(
         template="import_finished",

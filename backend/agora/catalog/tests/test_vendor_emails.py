@@ -5,13 +5,16 @@ change, sent once, with a text and an HTML part."""
 import pytest
 from django.core import mail
 
+from agora.accounts.services.privacy import account_delete
+from agora.accounts.tests.factories import PASSWORD
 from agora.catalog.models import ImportJob, Product
 from agora.catalog.services import imports as import_services
 from agora.catalog.tests.conftest import upload
 from agora.catalog.tests.factories import ProductFactory
 from agora.notifications.models import Notification
-from agora.vendors.models import Vendor
-from agora.vendors.tests.factories import VendorFactory
+from agora.vendors.models import Vendor, VendorMembership
+from agora.vendors.tests.factories import VendorFactory, VendorMembershipFactory
+from testing.clients import client_for
 from testing.outbox import deliver_all
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,39 @@ def test_an_import_that_fails_says_so(vendor_client, owner, vendor, category):
 
     message, _ = only_email(owner.email)
     assert message.subject == f"Import #{job_id} failed"
+
+
+def _uploaded_by_staff(vendor, make_user, category) -> tuple[int, object]:
+    """An import uploaded by a staff member of ``vendor``, not run yet: (its id, the uploader)."""
+    staffer = make_user(email="staffer@example.com")
+    VendorMembershipFactory.create(user=staffer, vendor=vendor, role=VendorMembership.Role.STAFF)
+    data = (HEADER + "\nA-1,Mug,Blue,9.50,3,home,,\n").encode()
+    r = client_for(staffer).post(
+        "/api/v1/vendor/imports/", {"file": upload(data, "p.csv", "text/csv")}, format="multipart"
+    )
+    assert r.status_code == 202, r.json()
+    return r.json()["id"], staffer
+
+
+@pytest.mark.parametrize(
+    "gone",
+    [
+        pytest.param(lambda user: account_delete(user=user, password=PASSWORD), id="deleted their account"),
+        pytest.param(lambda user: type(user).objects.filter(pk=user.pk).update(is_active=False), id="deactivated"),
+        pytest.param(lambda user: VendorMembership.objects.filter(user=user).delete(), id="left the vendor"),
+    ],
+)
+def test_an_import_whose_uploader_is_gone_reports_to_the_vendors_contact_address(vendor, make_user, category, gone):
+    # given a staff member's upload, and the staff member gone before it finished
+    job_id, staffer = _uploaded_by_staff(vendor, make_user, category)
+    gone(staffer)
+
+    # when it runs
+    import_services.import_run(import_id=job_id)
+
+    # then its report goes to the vendor's contact address, and nothing to the staff member
+    message, _ = only_email(vendor.contact_email)
+    assert message.subject == f"Import #{job_id} finished"
+    assert list(Notification.objects.filter(template="import_finished").values_list("to", flat=True)) == [
+        vendor.contact_email
+    ]
