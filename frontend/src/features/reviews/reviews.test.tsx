@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionStore } from '@/lib/session';
 import type { Schema } from '@/lib/types';
 import { server } from '@/test/server';
@@ -208,5 +208,62 @@ describe('product reviews', () => {
     expect(screen.getByText(/Verified purchase/)).toBeVisible();
     await user.selectOptions(screen.getByLabelText('Sort reviews'), 'rating');
     await waitFor(() => expect(asked).toEqual(['-created_at', 'rating']));
+  });
+
+  describe('opened from the "vendor replied" email (#review-<id>)', () => {
+    const original = Element.prototype.scrollIntoView;
+    afterEach(() => {
+      Element.prototype.scrollIntoView = original;
+    });
+    const rating = { average: '4.00', count: 21, stars: [] };
+    const review = (id: number, title: string) => ({ ...mine([]), id, title });
+
+    it('scrolls to that review once the reviews have loaded, on a later page if need be', async () => {
+      const scrolled: string[] = [];
+      Element.prototype.scrollIntoView = vi.fn(function (this: Element) {
+        scrolled.push(this.id);
+      });
+      const pages: (string | null)[] = [];
+      server.use(
+        http.get(API('/products/lamp-2/reviews/'), ({ request }) => {
+          const page = new URL(request.url).searchParams.get('page');
+          pages.push(page);
+          return HttpResponse.json(
+            page === '2'
+              ? { ...paginated([review(9, 'Warm light')], 21), previous: '?page=1', rating }
+              : { ...paginated([review(30, 'Too dim')], 21), next: '?page=2', rating },
+          );
+        }),
+      );
+      renderWithProviders(<ProductReviews slug="lamp-2" />, { route: '/products/lamp-2#review-9' });
+      const item = (await screen.findByText('Warm light')).closest('li');
+      expect(item).toHaveAttribute('id', 'review-9');
+      await waitFor(() => expect(scrolled).toEqual(['review-9']));
+      expect(pages).toEqual(['1', '2']);
+    });
+
+    it('gives every review its anchor, and shows the first page again when none matches', async () => {
+      const scrolled = vi.fn();
+      Element.prototype.scrollIntoView = scrolled;
+      const pages: (string | null)[] = [];
+      server.use(
+        http.get(API('/products/lamp-2/reviews/'), ({ request }) => {
+          const page = new URL(request.url).searchParams.get('page');
+          pages.push(page);
+          return HttpResponse.json(
+            page === '2'
+              ? { ...paginated([review(31, 'Too bright')], 21), previous: '?page=1', rating }
+              : { ...paginated([review(30, 'Too dim')], 21), next: '?page=2', rating },
+          );
+        }),
+      );
+      renderWithProviders(<ProductReviews slug="lamp-2" />, { route: '/products/lamp-2#review-9' });
+      // it looked on the second page too, and shows the first again
+      await waitFor(() => expect(pages.slice(0, 2)).toEqual(['1', '2']));
+      expect((await screen.findByText('Too dim')).closest('li')).toHaveAttribute('id', 'review-30');
+      expect(screen.queryByText('Too bright')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Back to the first reviews' })).toBeNull();
+      expect(scrolled).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { SelectField } from '@/components/ui/Field';
@@ -6,12 +7,44 @@ import { Rating, Stars } from '@/components/ui/Rating';
 import { formatDate } from '@/lib/format';
 import { REVIEW_ORDERINGS, useProductReviews, type PublicReview } from '../api/reviews';
 
-/** The product's published reviews, its star breakdown and the vendors' replies. */
+/** How many pages of reviews a link to one review (#review-<id>) looks through for it. */
+const SEEK_PAGES = 10;
+
+/** The review id of a `#review-<id>` address (the "vendor replied" email links there), or null. */
+function linkedReview(hash: string): number | null {
+  const match = /^#review-(\d+)$/.exec(hash);
+  return match ? Number(match[1]) : null;
+}
+
+/** The product's published reviews, its star breakdown and the vendors' replies. Opened at
+ * `#review-<id>`, it turns the pages until that review shows (up to SEEK_PAGES) and scrolls to it
+ * once; not found, it goes back to the first page. */
 export function ProductReviews({ slug }: { slug: string }) {
   const [ordering, setOrdering] = useState<string>('-created_at');
   const [page, setPage] = useState(1);
   const reviews = useProductReviews(slug, page, ordering);
   const headingId = useId();
+  const target = linkedReview(useLocation().hash);
+  const [seeking, setSeeking] = useState(target !== null);
+  const loaded = reviews.data && !reviews.isPlaceholderData ? reviews.data : undefined;
+  const found = target !== null && Boolean(loaded?.results.some((review) => review.id === target));
+  if (seeking && loaded) {
+    // The next page of the search is asked for as soon as this one shows it is not there.
+    if (found) {
+      setSeeking(false);
+    } else if (loaded.next && page < SEEK_PAGES) {
+      setPage(page + 1);
+    } else {
+      setSeeking(false);
+      setPage(1);
+    }
+  }
+  const scrolled = useRef(false);
+  useEffect(() => {
+    if (!found || scrolled.current) return;
+    scrolled.current = true;
+    document.getElementById(`review-${target}`)?.scrollIntoView({ block: 'start' });
+  }, [found, target]);
   return (
     <section className="reviews stack" aria-labelledby={headingId}>
       <h2 id={headingId}>Customer reviews</h2>
@@ -39,6 +72,7 @@ export function ProductReviews({ slug }: { slug: string }) {
               onChange={(event) => {
                 setOrdering(event.target.value);
                 setPage(1);
+                setSeeking(false);
               }}
             >
               {REVIEW_ORDERINGS.map((option) => (
@@ -71,7 +105,7 @@ export function ProductReviews({ slug }: { slug: string }) {
 
 function ReviewItem({ review }: { review: PublicReview }) {
   return (
-    <li className="list__item list__item--block">
+    <li id={`review-${review.id}`} className="list__item list__item--block">
       <div className="row">
         <Stars value={review.rating} />
         <strong>{review.title}</strong>
