@@ -3,7 +3,9 @@ retried with backoff, re-driven by beat, previewable by staff."""
 
 import ast
 import email
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from django.utils import timezone
 from agora.notifications import registry
 from agora.notifications.errors import OutsideTransaction
 from agora.notifications.models import DELETED_ACCOUNT_DOMAIN, ERASED_RECIPIENT, Notification
+from agora.notifications.rendering import render
 from agora.notifications.services import (
     Outgoing,
     notification_enqueue,
@@ -292,6 +295,41 @@ def test_staff_preview_every_registered_template_and_stored_notifications(client
     assert page.status_code == 200 and "Stored Person" in page.content.decode()
     html = client.get(f"/admin/notifications/notification/{stored.pk}/preview/html/")
     assert "Stored Person" in html.content.decode()
+
+
+class _Links(HTMLParser):
+    """The links of an email's HTML part: its hrefs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.links.add(href)
+
+
+# The frame every HTML part shares (notifications/base.html) ends with a link to the site; the
+# text parts have no frame.
+_FOOTER = "You receive this email because of your account at"
+
+
+def html_links(html: str) -> set[str]:
+    parser = _Links()
+    parser.feed(html.split(_FOOTER)[0])
+    return parser.links
+
+
+def text_links(text: str) -> set[str]:
+    return {url.rstrip(".,;:)") for url in re.findall(r"https?://[^\s<>\"]+", text)}
+
+
+@pytest.mark.parametrize("name", [t.name for t in registry.all_templates()])
+def test_the_text_and_html_parts_of_every_email_carry_the_same_links(name):
+    # each registered email, rendered with the sample the staff preview renders it with
+    rendered = render(name, registry.get(name).sample)
+    assert html_links(rendered.html) == text_links(rendered.text)
 
 
 @pytest.mark.django_db

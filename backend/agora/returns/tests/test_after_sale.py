@@ -10,7 +10,9 @@ from django.utils import timezone
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.catalog.models import Variant
 from agora.core.events import recording
+from agora.core.site import site_url
 from agora.notifications.models import Notification
+from agora.notifications.rendering import render
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.events import VendorOrderShipped
 from agora.orders.fulfilment import sub_orders_flag_late
@@ -246,7 +248,9 @@ def test_a_return_goes_from_request_to_refund_with_an_email_at_each_step(
     assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {}, format="json").status_code == 409
 
 
-def test_a_rejected_return_can_be_disputed_and_staff_decide(api_client, sale, staff_client, settings):
+def test_a_rejected_return_can_be_disputed_and_staff_decide(
+    api_client, sale, staff_client, settings, client, make_user
+):
     settings.STAFF_NOTIFICATION_EMAILS = ["ops@example.com"]
     _ship_all(sale)
     base = f"/api/v1/orders/{sale['order'].number}/returns/"
@@ -261,12 +265,26 @@ def test_a_rejected_return_can_be_disputed_and_staff_decide(api_client, sale, st
     assert sale["b"].post(f"/api/v1/vendor/returns/{rid}/reject/", {}, format="json").status_code == 400
     r = sale["b"].post(f"/api/v1/vendor/returns/{rid}/reject/", {"note": "Used items."}, format="json")
     assert (r.json()["status"], r.json()["vendor_note"]) == ("rejected", "Used items.")
-    assert Notification.objects.filter(template="return_rejected", to=sale["order"].email).exists()
+    rejected = Notification.objects.get(template="return_rejected", to=sale["order"].email)
+    # its link to dispute opens the order for a guest too (/orders/<number>), in both parts
+    email = render(rejected.template, rejected.context)
+    order_page = site_url(f"/orders/{sale['order'].number}")
+    for part in (email.text, email.html):
+        assert order_page in part and "/account/orders/" not in part
     shopper = api_client.get(base, **headers).json()["returns"][0]
     assert shopper["actions"] == ["dispute"]
     r = api_client.post(f"{base}{rid}/dispute/", {"reason": "They were never worn."}, format="json", **headers)
     assert r.json()["status"] == "disputed"
-    assert Notification.objects.filter(template="return_disputed", to="ops@example.com").exists()
+    disputed = Notification.objects.get(template="return_disputed", to="ops@example.com")
+    # staff's email says where to decide it, in both parts: the return in the admin, and the API
+    email = render(disputed.template, disputed.context)
+    in_admin = site_url(f"/admin/returns/returnrequest/?id__exact={rid}")
+    for part in (email.text, email.html):
+        assert f"/api/v1/moderation/returns/{rid}/decide/" in part
+        assert in_admin in part.replace("&amp;", "&")
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    listed = client.get(in_admin.removeprefix(site_url()))
+    assert listed.status_code == 200 and f"/admin/returns/returnrequest/{rid}/change/" in listed.content.decode()
     # the vendor cannot settle it; staff can
     assert sale["b"].post(f"/api/v1/vendor/returns/{rid}/approve/").status_code == 409
     queue = staff_client.get("/api/v1/moderation/returns/?status=disputed").json()["results"]
