@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 
+from agora.core.money import default_currency
 from agora.core.storage import get_private_storage
 from agora.vendors.models import Vendor
 
@@ -51,7 +52,7 @@ class Product(models.Model):
     # Denormalised from the active variants by the catalog services, so listing filters and
     # price ordering are single-table index scans at 100k products.
     price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default=default_currency)  # AGORA_CURRENCY, the shop's one
     in_stock = models.BooleanField(default=False)
     # Units sold in the last 30 days: the search ranking's popularity signal. Computed from paid
     # orders by the orders app (above catalog) every hour through ``products_set_units_sold``.
@@ -139,7 +140,7 @@ class Variant(models.Model):
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=120)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default=default_currency)  # AGORA_CURRENCY, the shop's one
     stock = models.IntegerField(default=0)
     # A variant that has been ordered is archived instead of deleted, so order lines keep it.
     is_active = models.BooleanField(default=True)

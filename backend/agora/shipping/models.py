@@ -6,6 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from agora.core.money import default_currency
+
 # What a method offers a shopper, in the order the API lists it (platform and vendor methods alike).
 OFFER_FIELDS = (
     "code",
@@ -22,7 +24,7 @@ OFFER_FIELDS = (
 class MethodFields(models.Model):
     name = models.CharField(max_length=100)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default=default_currency)  # AGORA_CURRENCY, the shop's one
     # ISO 3166-1 alpha-2 codes it ships to; empty means everywhere.
     countries = ArrayField(models.CharField(max_length=2), default=list, db_default=[], blank=True)
     free_above = models.DecimalField(

@@ -53,6 +53,23 @@ def test_create_lists_and_reads_a_draft_product(vendor_client, vendor, category)
     assert vendor_client.get(f"{URL}?status=bogus").status_code == 400
 
 
+def test_a_shop_selling_in_another_currency_lists_products_in_it(vendor_client, category, settings):
+    """AGORA_CURRENCY is the shop's one currency: a product and its variants are sold in it, not in
+    the euro the models were first written with."""
+    settings.AGORA_CURRENCY = "USD"
+    body = vendor_client.post(URL, payload(), format="json").json()
+    assert {v["currency"] for v in body["variants"]} == {"USD"}
+    product = Product.objects.get(pk=body["id"])
+    assert product.currency == "USD"
+    # a variant added later, and one added by an edit, too
+    body = vendor_client.patch(
+        f"{URL}{product.pk}/",
+        {"variants": [*body["variants"], {"sku": "LAMP-3", "name": "Brass", "price": "52.00", "stock": 1}]},
+        format="json",
+    ).json()
+    assert {v["currency"] for v in body["variants"]} == {"USD"}
+
+
 def test_vendor_list_shows_only_own_products(vendor_client, vendor, other_product):
     mine = ProductFactory.create(vendor=vendor)
     ids = [p["id"] for p in vendor_client.get(URL).json()["results"]]
