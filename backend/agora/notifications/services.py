@@ -364,3 +364,24 @@ def notifications_forget_recipient(*, email: str, replacement: str) -> int:
         rows = Notification.objects.filter(to__iexact=email)
         rows.filter(status=S.QUEUED).update(status=S.FAILED, last_error="recipient erased")
         return rows.update(to=replacement, context={})
+
+
+def notifications_redact(*, templates: Sequence[str], where: str, among: Sequence[Any], fields: Sequence[str]) -> int:
+    """Blanks ``fields`` in the context of the outbox rows of ``templates`` whose context's
+    ``where`` is one of ``among`` (a deleted person's words quoted in emails to someone else: a
+    return's reason, to its vendor). The rows keep their recipient, status and the rest of their
+    context. Returns how many rows it changed."""
+    if not among:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        rows = Notification.objects.select_for_update().filter(
+            template__in=templates, **{f"context__{where}__in": list(among)}
+        )
+        for row in rows.order_by("pk"):
+            context = row.context if isinstance(row.context, dict) else {}
+            if any(context.get(field) for field in fields):
+                row.context = {**context, **{field: "" for field in fields if field in context}}
+                row.save(update_fields=["context"])
+                changed += 1
+    return changed
