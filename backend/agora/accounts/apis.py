@@ -320,8 +320,11 @@ class MeApi(APIView):
         responses={204: OpenApiResponse(description="Deleted and anonymised"), **ERRORS(400, 401, 409, 429)},
         description="Deletes the caller's account (the password confirms it): name, email, addresses, cart "
         "and the contact details and address of their orders are erased; orders, sub-orders and payments "
-        "stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor. Wrong "
-        "passwords are throttled like sign-ins (429).",
+        "stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor, and 409 "
+        "`orders_in_progress` while an order is still to be delivered (a paid sub-order neither shipped nor "
+        "cancelled) or has a return not settled (requested, approved and not refunded, or disputed): its "
+        "`details.orders` lists their numbers, and nothing is erased. Wrong passwords are throttled like "
+        "sign-ins (429).",
     )
     def delete(self, request):
         data = validated(AccountDeleteInputSerializer, request.data)

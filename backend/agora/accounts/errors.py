@@ -41,3 +41,19 @@ class EmailNotVerified(PermissionDenied):
 class WrongPassword(ValidationFailed):
     field = "password"
     message = "Your password is not correct."
+
+
+class OrdersInProgress(Conflict):
+    code = "orders_in_progress"
+    message = (
+        "Some of your orders are still in progress: they must be delivered, cancelled or closed "
+        "before you delete your account."
+    )
+
+    @classmethod
+    def naming(cls, numbers: list[str]) -> "OrdersInProgress":
+        return cls(
+            f"Orders still in progress: {', '.join(numbers)}. Each must be delivered, cancelled or closed "
+            "(any return settled) before you can delete your account.",
+            details={"orders": numbers},
+        )

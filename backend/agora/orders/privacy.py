@@ -52,4 +52,10 @@ def _erase(user, replacement_email: str) -> None:
     orders_anonymise_customer(user_id=user.pk, email=replacement_email)
 
 
-register("orders", export=orders_personal_data, erase=_erase)
+def _unfinished(user) -> list[str]:
+    from agora.orders.selectors import orders_still_to_ship
+
+    return orders_still_to_ship(user_id=user.pk)
+
+
+register("orders", export=orders_personal_data, erase=_erase, unfinished=_unfinished)

@@ -16,7 +16,7 @@ from agora.core.money import money_text
 from agora.core.prepared import PreparedSQL, PreparedValues, any_of
 from agora.core.serializers import datetime_texts
 from agora.orders.errors import OrderNotFound, VendorOrderNotFound
-from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
+from agora.orders.models import SHIPPABLE_ORDER_STATUSES, Order, OrderLine, Parcel, VendorOrder
 from agora.payments.models import Payment
 from agora.vendors.models import Vendor
 
@@ -459,3 +459,18 @@ def vendor_order_get(*, vendor: Vendor, pk: int) -> VendorOrder:
     if vo is None:
         raise VendorOrderNotFound()
     return vo
+
+
+def orders_still_to_ship(*, user_id: int) -> list[str]:
+    """The numbers of the person's paid orders with a sub-order neither shipped nor cancelled yet
+    (a vendor still needs the address)."""
+    return list(
+        Order.objects.filter(
+            user_id=user_id,
+            status__in=(Order.Status.PAID, *SHIPPABLE_ORDER_STATUSES),
+            vendor_orders__status__in=(VendorOrder.Status.PENDING, VendorOrder.Status.PROCESSING),
+        )
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )

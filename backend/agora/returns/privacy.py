@@ -57,4 +57,10 @@ def _erase(user, replacement_email: str) -> None:
     notifications_redact(templates=QUOTING_TEMPLATES, where="return_id", among=ids, fields=FREE_TEXT)
 
 
-register("returns", export=returns_personal_data, erase=_erase)
+def _unfinished(user) -> list[str]:
+    from agora.returns.selectors import orders_with_open_returns
+
+    return orders_with_open_returns(user_id=user.pk)
+
+
+register("returns", export=returns_personal_data, erase=_erase, unfinished=_unfinished)

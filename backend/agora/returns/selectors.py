@@ -73,3 +73,17 @@ def staff_return_get(*, pk: int) -> ReturnRequest:
     if request is None:
         raise errors.ReturnNotFound()
     return request
+
+
+# A return still to be decided (requested, disputed) or, approved, still to be refunded.
+OPEN_RETURN_STATUSES = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.DISPUTED, ReturnRequest.Status.APPROVED)
+
+
+def orders_with_open_returns(*, user_id: int) -> list[str]:
+    """The numbers of the person's orders with a return not settled yet."""
+    return list(
+        ReturnRequest.objects.filter(order__user_id=user_id, status__in=OPEN_RETURN_STATUSES)
+        .order_by("order__number")
+        .values_list("order__number", flat=True)
+        .distinct()
+    )

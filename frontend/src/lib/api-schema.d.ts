@@ -271,7 +271,7 @@ export interface paths {
         get: operations["me_retrieve"];
         put?: never;
         post?: never;
-        /** @description Deletes the caller's account (the password confirms it): name, email, addresses, cart and the contact details and address of their orders are erased; orders, sub-orders and payments stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor. Wrong passwords are throttled like sign-ins (429). */
+        /** @description Deletes the caller's account (the password confirms it): name, email, addresses, cart and the contact details and address of their orders are erased; orders, sub-orders and payments stay, anonymised, for the books. Every session ends. 409 for the owner of a vendor, and 409 `orders_in_progress` while an order is still to be delivered (a paid sub-order neither shipped nor cancelled) or has a return not settled (requested, approved and not refunded, or disputed): its `details.orders` lists their numbers, and nothing is erased. Wrong passwords are throttled like sign-ins (429). */
         delete: operations["me_destroy"];
         options?: never;
         head?: never;

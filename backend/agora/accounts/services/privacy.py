@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from agora.accounts.errors import WrongPassword
+from agora.accounts.errors import OrdersInProgress, WrongPassword
 from agora.accounts.models import DataExport, User
 from agora.accounts.services.sessions import user_sessions_revoke
 from agora.core.privacy import providers
@@ -135,16 +135,25 @@ def deleted_email(user: User) -> str:
     return f"deleted-{user.pk}@{DELETED_ACCOUNT_DOMAIN}"
 
 
+def _refuse_unfinished_orders(user: User) -> None:
+    """An order still to ship, or with a return still open, needs the address it would lose."""
+    numbers = sorted({number for p in providers() if p.unfinished for number in p.unfinished(user)})
+    if numbers:
+        raise OrdersInProgress.naming(numbers)
+
+
 def account_delete(*, user: User, password: str) -> None:
     """Deletes the caller's account: after the password check, every personal field is erased
     (name, email, addresses, cart, saved exports, the emails sent to a verified address, orders'
     contact and address) in one transaction, while orders, sub-orders and payments stay for the
     books. The account can no longer sign in and every session ends. A goodbye email goes to the
-    old address and is then forgotten too."""
+    old address and is then forgotten too. Refused (nothing erased) while an order is still to be
+    delivered or has a return open (OrdersInProgress), or for a vendor's owner."""
     if not user.check_password(password):
         raise WrongPassword()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        _refuse_unfinished_orders(user)
         old_email, first_name, owned_address = user.email, user.first_name, user.email_verified_at is not None
         replacement = deleted_email(user)
         for provider in providers():

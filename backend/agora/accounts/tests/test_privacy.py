@@ -17,11 +17,13 @@ from agora.accounts.tests.factories import PASSWORD, AddressFactory
 from agora.carts.models import Cart
 from agora.carts.tests.factories import CartFactory, sellable_variant
 from agora.notifications.models import Notification
-from agora.orders.models import Order
-from agora.orders.services import order_process
+from agora.orders.fulfilment import LineQuantity
+from agora.orders.models import Order, OrderLine, VendorOrder
+from agora.orders.services import order_process, vendor_order_ship
 from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_methods
 from agora.payments.models import Payment
-from agora.returns.services import sub_order_cancel_lines
+from agora.returns.models import ReturnRequest
+from agora.returns.services import return_create, return_dispute, return_reject, sub_order_cancel_lines
 from agora.vendors.tests.factories import VendorMembershipFactory
 from testing.clients import client_for
 from testing.outbox import deliver_all
@@ -31,15 +33,31 @@ EXPORT = "/api/v1/me/export/"
 ME = "/api/v1/me/"
 
 
+def deliver(order: Order) -> Order:
+    """What the worker and the vendors do with a paid order: confirm it, then ship every parcel."""
+    order_process(order_id=order.pk)
+    for vo in VendorOrder.objects.filter(order=order):
+        vendor_order_ship(vendor_order=vo)
+    order.refresh_from_db()
+    return order
+
+
+def paid_order(user, **over) -> Order:
+    shipping_methods()
+    fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 2))
+    r = post_checkout(client_for(user), **{"email": None, **over})
+    assert r.status_code == 201, r.content
+    return Order.objects.get(number=r.json()["number"])
+
+
 @pytest.fixture
 def shopper(make_user):
-    """A shopper with a verified address, an address book entry, a paid order and a cart line."""
+    """A shopper with a verified address, an address book entry, a paid and delivered order and a
+    cart line."""
     user = make_user(first_name="Ada", last_name="Lovelace", email_verified_at=timezone.now())
     AddressFactory.create(user=user, full_name="Ada Lovelace", line1="12 Analytical Street", city="London")
-    shipping_methods()
-    cart = fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 2))
-    assert post_checkout(client_for(user), email=None).status_code == 201
-    fill_cart(cart, (sellable_variant(price="3.00"), 1))
+    deliver(paid_order(user))
+    fill_cart(Cart.objects.get(user=user), (sellable_variant(price="3.00"), 1))
     return user
 
 
@@ -72,7 +90,9 @@ def test_an_export_is_prepared_emailed_and_downloaded_by_its_owner_only(shopper,
     assert data["orders"][0]["total"] and data["orders"][0]["lines"][0]["quantity"] == 2
     assert data["cart"]["items"][0]["quantity"] == 1
     assert data["vendor"] is None
-    assert [e["template"] for e in data["emails"]] == ["password_reset"], "the emails sent to them"
+    assert {e["template"] for e in data["emails"]} == {"order_confirmed", "parcel_shipped", "password_reset"}, (
+        "the emails sent to them"
+    )
 
     # nobody else can download it, not even knowing the id
     assert client_for(make_user()).get(listed["download_url"]).status_code == 404
@@ -167,6 +187,43 @@ def test_a_vendor_owner_cannot_delete_the_account(make_user):
     r = client_for(owner).delete(ME, {"password": PASSWORD}, format="json")
     assert r.status_code == 409
     assert User.objects.get(pk=owner.pk).is_active
+
+
+@pytest.mark.django_db
+def test_deleting_waits_until_the_paid_orders_are_delivered(make_user):
+    # the vendor still has to ship what was paid for: erasing the address now would lose the parcel
+    user = make_user(email_verified_at=timezone.now())
+    order = paid_order(user)
+    r = client_for(user).delete(ME, {"password": PASSWORD}, format="json")
+    assert r.status_code == 409, r.content
+    error = r.json()["error"]
+    assert error["code"] == "orders_in_progress" and error["details"] == {"orders": [order.number]}
+    assert order.number in error["message"] and "delivered, cancelled or closed" in error["message"]
+    order.refresh_from_db()
+    assert User.objects.get(pk=user.pk).is_active and order.shipping_address["line1"] == "12 Analytical Street"
+    # confirmed, still not shipped
+    order_process(order_id=order.pk)
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 409
+    # delivered: the account may go
+    deliver(order)
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 204
+
+
+@pytest.mark.django_db
+def test_deleting_waits_until_the_returns_are_settled(make_user):
+    user = make_user(email_verified_at=timezone.now())
+    order = deliver(paid_order(user))
+    line = OrderLine.objects.get(order=order)
+    rr = return_create(
+        order=order, vendor_order_id=line.vendor_order_id, lines=[LineQuantity(line.pk, 1)], reason="Too small."
+    )
+    r = client_for(user).delete(ME, {"password": PASSWORD}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["details"] == {"orders": [order.number]}
+    rr = return_reject(return_request=rr, note="Used.")
+    rr = return_dispute(return_request=rr, reason="It was not.")
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 409, "disputed"
+    ReturnRequest.objects.filter(pk=rr.pk).update(status=ReturnRequest.Status.CLOSED)
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 204
 
 
 @pytest.mark.django_db

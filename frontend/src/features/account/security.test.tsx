@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { Route } from 'react-router';
@@ -154,5 +154,37 @@ describe('privacy page', () => {
     expect(sessionStore.get()).toBeNull();
     expect(cartTokenStore.get()).toBeNull();
     expect(passwords).toEqual(['wrong-password', 'right-password']);
+  });
+
+  it('keeps the account while orders are in progress and says which ones to finish first', async () => {
+    sessionStore.set({ access: 'a' });
+    const message =
+      'Orders still in progress: AG-2345678923, AG-3456789234. Each must be delivered, cancelled or closed (any return settled) before you can delete your account.';
+    server.use(
+      http.get(API('/me/export/'), () => HttpResponse.json([])),
+      http.delete(API('/me/'), () =>
+        apiError(409, 'orders_in_progress', message, {
+          orders: ['AG-2345678923', 'AG-3456789234'],
+        }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<PrivacyPage />, { route: '/account/privacy', path: '/account/privacy' });
+    await user.type(screen.getByLabelText(/^Your password/), 'right-password');
+    await user.click(screen.getByRole('checkbox'));
+    await user.click(screen.getByRole('button', { name: 'Delete my account' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    expect(within(alert).getByRole('link', { name: 'AG-2345678923' })).toHaveAttribute(
+      'href',
+      '/account/orders/AG-2345678923',
+    );
+    expect(within(alert).getByRole('link', { name: 'AG-3456789234' })).toHaveAttribute(
+      'href',
+      '/account/orders/AG-3456789234',
+    );
+    expect(screen.getByLabelText(/^Your password/)).not.toHaveAccessibleDescription();
+    expect(sessionStore.get()).not.toBeNull();
+    expect(screen.getByTestId('location')).toHaveTextContent('/account/privacy');
   });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { TextField } from '@/components/ui/Field';
@@ -113,6 +113,13 @@ function DeleteAccount() {
     isApiError(remove.error) && remove.error.code === 'validation_error'
       ? (remove.error.fieldErrors.password?.join(' ') ?? remove.error.message)
       : undefined;
+  // Orders still to be delivered, or with a return open, keep the account (and its address).
+  const unfinished =
+    isApiError(remove.error) &&
+    remove.error.code === 'orders_in_progress' &&
+    Array.isArray(remove.error.details.orders)
+      ? remove.error.details.orders.filter((number): number is string => typeof number === 'string')
+      : [];
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -132,9 +139,22 @@ function DeleteAccount() {
       <p>
         This erases your name, email address, addresses and cart, and removes your contact details
         from your past orders. The orders themselves stay, without your name, because the law
-        requires us to keep accounting records. You cannot undo this.
+        requires us to keep accounting records. Orders still on their way, or with a return open,
+        must be delivered, cancelled or closed first. You cannot undo this.
       </p>
-      {remove.isError && !passwordError ? <ErrorMessage error={remove.error} /> : null}
+      {remove.isError && !passwordError ? (
+        <ErrorMessage error={remove.error}>
+          {unfinished.length ? (
+            <ul aria-label="Orders still in progress">
+              {unfinished.map((number) => (
+                <li key={number}>
+                  <Link to={`/account/orders/${encodeURIComponent(number)}`}>{number}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </ErrorMessage>
+      ) : null}
       <TextField
         label="Your password"
         name="password"
