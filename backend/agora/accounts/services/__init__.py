@@ -3,6 +3,7 @@ and change, email verification) and privacy (data export, account deletion)."""
 
 from agora.accounts.services.privacy import (
     account_delete,
+    account_erase,
     data_export_build,
     data_export_request,
     data_exports_cleanup,
@@ -33,6 +34,7 @@ from agora.accounts.services.sessions import (
 
 __all__ = [
     "account_delete",
+    "account_erase",
     "address_create",
     "address_delete",
     "address_update",

@@ -143,14 +143,19 @@ def _refuse_unfinished_orders(user: User) -> None:
 
 
 def account_delete(*, user: User, password: str) -> None:
-    """Deletes the caller's account: after the password check, every personal field is erased
-    (name, email, addresses, cart, saved exports, the emails sent to a verified address, orders'
-    contact and address) in one transaction, while orders, sub-orders and payments stay for the
-    books. The account can no longer sign in and every session ends. A goodbye email goes to the
-    old address and is then forgotten too. Refused (nothing erased) while an order is still to be
-    delivered or has a return open (OrdersInProgress), or for a vendor's owner."""
+    """Deletes the caller's account once the password confirms it (account_erase)."""
     if not user.check_password(password):
         raise WrongPassword()
+    account_erase(user=user)
+
+
+def account_erase(*, user: User) -> None:
+    """Deletes an account (the person's own request, or staff in the admin): every personal field
+    is erased (name, email, addresses, cart, saved exports, the emails sent to a verified address,
+    orders' contact and address) in one transaction, while orders, sub-orders and payments stay
+    for the books. The account can no longer sign in and every session ends. A goodbye email goes
+    to the old address and is then forgotten too. Refused (nothing erased) while an order is still
+    to be delivered or has a return open (OrdersInProgress), or for a vendor's owner."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         _refuse_unfinished_orders(user)

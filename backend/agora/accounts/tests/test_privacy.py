@@ -24,6 +24,7 @@ from agora.orders.tests.helpers import fill_cart, post_checkout, shipping_method
 from agora.payments.models import Payment
 from agora.returns.models import ReturnRequest
 from agora.returns.services import return_create, return_dispute, return_reject, sub_order_cancel_lines
+from agora.vendors.models import VendorMembership
 from agora.vendors.tests.factories import VendorMembershipFactory
 from testing.clients import client_for
 from testing.outbox import deliver_all
@@ -310,3 +311,95 @@ def test_no_email_is_queued_to_a_deleted_accounts_placeholder_address(shopper):
     assert list(Notification.objects.filter(to=order.email).exclude(status="failed")) == []
     deliver_all()
     assert [m.to for m in mail.outbox if any(to.endswith(".invalid") for to in m.to)] == []
+
+
+# --- deletion by staff, in the admin ---------------------------------------------------------
+
+
+@pytest.fixture
+def admin(make_user):
+    from django.test import Client
+
+    staff = make_user(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    client.staff = staff  # type: ignore[attr-defined]
+    return client
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def _erased(user) -> bool:
+    user = User.objects.get(pk=user.pk)
+    return user.email == f"deleted-{user.pk}@deleted.invalid" and not user.is_active and not user.first_name
+
+
+@pytest.mark.django_db
+def test_staff_deleting_an_account_in_the_admin_erases_it_as_the_account_would(
+    shopper, admin, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    email = shopper.email
+    order = Order.objects.get(user=shopper)
+    export = DataExport.objects.create(user=shopper)
+    assert data_export_build(export_id=export.pk) == "ready"
+    export.refresh_from_db()
+    stored = Path(export.file.path)
+    assert stored.exists()
+    url = reverse("admin:accounts_user_delete", args=[shopper.pk])
+
+    confirm = admin.get(url)
+    assert confirm.status_code == 200 and email in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = admin.post(url, {"post": "yes"}, follow=True)
+    assert r.status_code == 200 and r.redirect_chain[-1][0] == reverse("admin:accounts_user_changelist")
+    assert any("deleted" in m for m in _messages(r))
+
+    # the account is erased, not removed: its orders stay for the books, without the person
+    assert _erased(shopper)
+    order.refresh_from_db()
+    assert order.user_id == shopper.pk and order.email != email
+    assert order.shipping_address["country"] == "GB"
+    assert not any(v for k, v in order.shipping_address.items() if k != "country")
+    assert not DataExport.objects.filter(user=shopper).exists() and not stored.exists()
+    assert not Notification.objects.filter(to__iexact=email).exclude(template="account_deleted").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_to_delete_what_the_account_could_not(make_user, admin):
+    from django.urls import reverse
+
+    owner = VendorMembershipFactory.create().user
+    buyer = make_user(email_verified_at=timezone.now())
+    order = paid_order(buyer)  # paid, not shipped yet
+    for user, why in ((owner, "own a vendor"), (buyer, order.number), (admin.staff, "themselves")):
+        r = admin.post(reverse("admin:accounts_user_delete", args=[user.pk]), {"post": "yes"}, follow=True)
+        assert r.status_code == 200
+        assert any(why in m for m in _messages(r)), _messages(r)
+        assert User.objects.get(pk=user.pk).is_active and not _erased(user)
+    assert VendorMembership.objects.filter(user=owner, role="owner").exists()
+    order.refresh_from_db()
+    assert order.shipping_address["line1"] == "12 Analytical Street"
+
+
+@pytest.mark.django_db
+def test_the_admins_delete_selected_action_erases_each_account_or_says_why_not(shopper, make_user, admin):
+    from django.urls import reverse
+
+    owner = VendorMembershipFactory.create().user
+    url = reverse("admin:accounts_user_changelist")
+    chosen = {"action": "delete_selected", "_selected_action": [shopper.pk, owner.pk, admin.staff.pk]}
+    confirm = admin.post(url, chosen)
+    assert confirm.status_code == 200 and shopper.email in confirm.content.decode()  # the confirmation page
+    r = admin.post(url, {**chosen, "post": "yes"}, follow=True)
+    assert r.status_code == 200
+    messages = _messages(r)
+    assert _erased(shopper) and not Order.objects.get(user=shopper).shipping_address.get("line1")
+    assert (
+        User.objects.get(pk=owner.pk).is_active and VendorMembership.objects.filter(user=owner, role="owner").exists()
+    )
+    assert User.objects.get(pk=admin.staff.pk).is_active
+    assert any("own a vendor" in m for m in messages) and any("themselves" in m for m in messages), messages
