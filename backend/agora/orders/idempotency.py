@@ -38,9 +38,13 @@ def request_fingerprint(data) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def user_scope(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
 def caller_scope(*, user, cart_token: str | None) -> str:
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
+        return user_scope(user.pk)
     return "cart:" + hashlib.sha256((cart_token or "").encode()).hexdigest()[:64]
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agora.catalog.models import Variant
@@ -18,6 +18,7 @@ from agora.core.tasks_util import enqueue_on_commit
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.fulfilment import sub_orders_set_ship_by
+from agora.orders.idempotency import user_scope
 from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder
 from agora.orders.selectors import sub_orders_for_mail
 from agora.orders.states import (
@@ -449,7 +450,8 @@ KEPT_ADDRESS_FIELDS = ("country",)
 def orders_anonymise_customer(*, user_id: int, email: str) -> int:
     """Erases the personal fields of a deleted account's orders: the contact email becomes
     ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
-    is dropped. Totals, lines, sub-orders and payments stay: they are accounting records.
+    is dropped, and the checkout answers kept for Idempotency-Key replays (name, address) go.
+    Totals, lines, sub-orders and payments stay: they are accounting records.
     Returns how many orders it changed."""
     changed = 0
     for order in Order.objects.select_for_update().filter(user_id=user_id).order_by("pk"):
@@ -457,4 +459,5 @@ def orders_anonymise_customer(*, user_id: int, email: str) -> int:
         erased = {field: (address.get(field, "") if field in KEPT_ADDRESS_FIELDS else "") for field in address}
         Order.objects.filter(pk=order.pk).update(email=email, shipping_address=erased, cart_token="")
         changed += 1
+    IdempotencyKey.objects.filter(Q(scope=user_scope(user_id)) | Q(order__user_id=user_id)).delete()
     return changed

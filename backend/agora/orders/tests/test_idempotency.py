@@ -1,3 +1,4 @@
+import json
 import uuid
 from datetime import timedelta
 
@@ -100,3 +101,26 @@ def test_concurrent_requests_with_one_key_place_one_order(sent_tasks):
     assert Variant.objects.get(pk=variant.pk).stock == 49
     assert {status for status, _ in answers} == {201}
     assert {body["number"] for _, body in answers} == {Order.objects.get().number}
+
+
+def test_deleting_the_account_erases_the_checkout_answers_kept_for_replay(make_user):
+    from agora.accounts.tests.factories import PASSWORD
+    from agora.orders.services import order_process, vendor_order_ship
+
+    # a shopper's order, delivered, and another shopper's checkout of the same day
+    shopper, other = make_user(), make_user()
+    fill_cart(CartFactory.create(user=shopper), (sellable_variant(stock=5), 1))
+    r = post_checkout(client_for(shopper), email=None)
+    assert r.status_code == 201 and "12 Analytical Street" in json.dumps(r.json())
+    order = Order.objects.get(number=r.json()["number"])
+    order_process(order_id=order.pk)
+    vendor_order_ship(vendor_order=order.vendor_orders.get())
+    fill_cart(CartFactory.create(user=other), (sellable_variant(stock=5), 1))
+    assert post_checkout(client_for(other), email=None).status_code == 201
+    assert IdempotencyKey.objects.filter(scope=f"user:{shopper.pk}").exists()
+
+    assert client_for(shopper).delete("/api/v1/me/", {"password": PASSWORD}, format="json").status_code == 204
+    kept = [json.dumps(row.response_body) for row in IdempotencyKey.objects.all()]
+    assert not IdempotencyKey.objects.filter(scope=f"user:{shopper.pk}").exists()
+    assert not IdempotencyKey.objects.filter(order=order).exists()
+    assert len(kept) == 1 and "12 Analytical Street" in kept[0], "only the other shopper's answer is kept"
