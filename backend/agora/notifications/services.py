@@ -356,12 +356,16 @@ def notification_retry(*, notification: Notification) -> bool:
     return bool(updated)
 
 
-def notifications_forget_recipient(*, email: str, replacement: str) -> int:
+def notifications_forget_recipient(*, email: str, replacement: str, order_numbers: Sequence[str] | None = None) -> int:
     """Erases an address from the outbox (account deletion): rows to ``email`` keep their
     template, status and dates, but are addressed to ``replacement`` with an empty context.
-    Queued ones are dropped from sending (failed). Returns how many rows it changed."""
+    Queued ones are dropped from sending (failed). With ``order_numbers``, only the rows about
+    those orders (their context's ``order_number``): an order's own contact address may receive
+    others' mail too. Returns how many rows it changed."""
     with transaction.atomic():
         rows = Notification.objects.filter(to__iexact=email)
+        if order_numbers is not None:
+            rows = rows.filter(context__order_number__in=list(order_numbers))
         rows.filter(status=S.QUEUED).update(status=S.FAILED, last_error="recipient erased")
         return rows.update(to=replacement, context={})
 

@@ -15,6 +15,7 @@ from agora.catalog.models import Variant
 from agora.catalog.services import products_set_units_sold, variants_add_stock, variants_give_back
 from agora.core.prepared import PreparedSQL, PreparedValues, loaded
 from agora.core.tasks_util import enqueue_on_commit
+from agora.notifications.services import notifications_forget_recipient
 from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.fulfilment import sub_orders_set_ship_by
@@ -450,14 +451,20 @@ KEPT_ADDRESS_FIELDS = ("country",)
 def orders_anonymise_customer(*, user_id: int, email: str) -> int:
     """Erases the personal fields of a deleted account's orders: the contact email becomes
     ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
-    is dropped, and the checkout answers kept for Idempotency-Key replays (name, address) go.
+    is dropped, the checkout answers kept for Idempotency-Key replays (name, address) go, and
+    the emails about these orders sent to their contact address (which may differ from the
+    account's) are forgotten.
     Totals, lines, sub-orders and payments stay: they are accounting records.
     Returns how many orders it changed."""
     changed = 0
+    contacts: dict[str, list[str]] = defaultdict(list)  # an order's own address: its emails go too
     for order in Order.objects.select_for_update().filter(user_id=user_id).order_by("pk"):
+        contacts[order.email.lower()].append(order.number)
         address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
         erased = {field: (address.get(field, "") if field in KEPT_ADDRESS_FIELDS else "") for field in address}
         Order.objects.filter(pk=order.pk).update(email=email, shipping_address=erased, cart_token="")
         changed += 1
     IdempotencyKey.objects.filter(Q(scope=user_scope(user_id)) | Q(order__user_id=user_id)).delete()
+    for contact, numbers in contacts.items():
+        notifications_forget_recipient(email=contact, replacement=email, order_numbers=numbers)
     return changed

@@ -403,3 +403,36 @@ def test_the_admins_delete_selected_action_erases_each_account_or_says_why_not(s
     )
     assert User.objects.get(pk=admin.staff.pk).is_active
     assert any("own a vendor" in m for m in messages) and any("themselves" in m for m in messages), messages
+
+
+@pytest.mark.django_db
+def test_deleting_forgets_the_emails_sent_to_the_orders_own_contact_address(make_user, api_client):
+    # a signed-in shopper gave another address at checkout; a guest used that address too
+    user = make_user(email_verified_at=timezone.now())
+    order = deliver(paid_order(user, email="ada.orders@example.com"))
+    guest = Order.objects.get(
+        number=post_checkout(
+            api_client,
+            token=fill_cart(CartFactory.create(), (sellable_variant(), 1)).token,
+            email="ada.orders@example.com",
+        ).json()["number"]
+    )
+    deliver(guest)
+    mine = Notification.objects.filter(to="ada.orders@example.com", context__order_number=order.number)
+    assert {n.template for n in mine} == {"order_confirmed", "parcel_shipped"}
+    theirs = set(
+        Notification.objects.filter(to="ada.orders@example.com", context__order_number=guest.number).values_list(
+            "pk", "to", "template", "status"
+        )
+    )
+    assert theirs
+
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 204
+    left = list(Notification.objects.filter(context__order_number=order.number).values_list("to", "template"))
+    assert all(to != "ada.orders@example.com" for to, _ in left), left
+    assert not Notification.objects.filter(to="ada.orders@example.com", context__order_number=order.number).exists()
+    assert Notification.objects.filter(template="order_confirmed", context={}, to=f"deleted-{user.pk}@deleted.invalid")
+    # the guest's emails about their own order are theirs, untouched
+    assert theirs == set(
+        Notification.objects.filter(to="ada.orders@example.com").values_list("pk", "to", "template", "status")
+    )
