@@ -20,7 +20,7 @@ from agora.orders import notifications
 from agora.orders.errors import OrderNotCancellable
 from agora.orders.fulfilment import sub_orders_set_ship_by
 from agora.orders.idempotency import user_scope
-from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder
+from agora.orders.models import IdempotencyKey, Order, OrderLine, VendorOrder, new_access_token
 from agora.orders.selectors import sub_orders_for_mail
 from agora.orders.states import (
     CLOSED,
@@ -451,7 +451,7 @@ KEPT_ADDRESS_FIELDS = ("country",)
 def orders_anonymise_customer(*, user_id: int, email: str) -> int:
     """Erases the personal fields of a deleted account's orders: the contact email becomes
     ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
-    is dropped, the checkout answers kept for Idempotency-Key replays (name, address) go, and
+    is dropped and the access token (X-Order-Token) replaced by one nobody holds, the checkout answers kept for Idempotency-Key replays (name, address) go, and
     the emails about these orders sent to their contact address (which may differ from the
     account's) are forgotten.
     Totals, lines, sub-orders and payments stay: they are accounting records.
@@ -462,7 +462,10 @@ def orders_anonymise_customer(*, user_id: int, email: str) -> int:
         contacts[order.email.lower()].append(order.number)
         address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
         erased = {field: (address.get(field, "") if field in KEPT_ADDRESS_FIELDS else "") for field in address}
-        Order.objects.filter(pk=order.pk).update(email=email, shipping_address=erased, cart_token="")
+        # A fresh token nobody holds: the one handed out at checkout no longer reads, cancels or returns it.
+        Order.objects.filter(pk=order.pk).update(
+            email=email, shipping_address=erased, cart_token="", access_token=new_access_token()
+        )
         changed += 1
     IdempotencyKey.objects.filter(Q(scope=user_scope(user_id)) | Q(order__user_id=user_id)).delete()
     for contact, numbers in contacts.items():

@@ -436,3 +436,20 @@ def test_deleting_forgets_the_emails_sent_to_the_orders_own_contact_address(make
     assert theirs == set(
         Notification.objects.filter(to="ada.orders@example.com").values_list("pk", "to", "template", "status")
     )
+
+
+@pytest.mark.django_db
+def test_the_orders_access_token_stops_working_once_the_account_is_deleted(make_user, api_client):
+    user = make_user(email_verified_at=timezone.now())
+    shipping_methods()
+    fill_cart(CartFactory.create(user=user), (sellable_variant(price="12.00"), 1))
+    r = post_checkout(client_for(user), email=None)
+    number, token = r.json()["number"], r.json()["access_token"]
+    deliver(Order.objects.get(number=number))
+    url = f"/api/v1/orders/{number}/"
+    assert api_client.get(url, HTTP_X_ORDER_TOKEN=token).status_code == 200
+
+    assert client_for(user).delete(ME, {"password": PASSWORD}, format="json").status_code == 204
+    assert api_client.get(url, HTTP_X_ORDER_TOKEN=token).status_code == 404
+    assert api_client.post(f"{url}returns/", {}, format="json", HTTP_X_ORDER_TOKEN=token).status_code == 404
+    assert Order.objects.get(number=number).access_token not in ("", token)
