@@ -325,6 +325,33 @@ def test_staff_moderate_in_the_admin_queue_with_held_ones_flagged(bought, admin_
     assert (mine["status"], mine["rejection_reason"]) == ("rejected", "No links, please.")
 
 
+def test_review_moderators_see_the_authors_account_not_their_email_unless_they_may_see_accounts(bought, make_user):
+    from django.urls import reverse
+
+    from testing.clients import admin_client_with
+
+    review = write(bought).json()["id"]
+    email = bought.shopper.email
+    page_url = reverse("admin:reviews_review_change", args=[review])
+    list_url = reverse("admin:reviews_review_changelist")
+
+    moderator = admin_client_with(make_user, "view_review", "change_review")
+    page = moderator.get(page_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert email not in html, "a review moderator reads the author's email address"
+    assert f"#{bought.shopper.pk}" in html, "they still tell the author's reviews apart"
+    # nor can they find reviews by trying email addresses
+    found = moderator.get(list_url, {"q": email}).content.decode()
+    assert f"review/{review}/change/" not in found
+    assert f"review/{review}/change/" in moderator.get(list_url, {"q": GOOD["title"]}).content.decode()
+
+    # staff who may see accounts see and search the email, as before
+    support = admin_client_with(make_user, "view_review", "change_review", "view_user")
+    assert email in support.get(page_url).content.decode()
+    assert f"review/{review}/change/" in support.get(list_url, {"q": email}).content.decode()
+
+
 def test_a_shipped_purchase_stays_reviewable_while_its_product_waits_for_staff_again(bought):
     """A vendor's name fix sends the product back to staff; the shopper who received it can still
     review it (the review shows once the product does), as /me/purchases/ offers."""
