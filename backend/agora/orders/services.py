@@ -453,7 +453,7 @@ def orders_anonymise_customer(*, user_id: int, email: str) -> int:
     ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
     is dropped and the access token (X-Order-Token) replaced by one nobody holds, the checkout answers kept for Idempotency-Key replays (name, address) go, and
     the emails about these orders sent to their contact address (which may differ from the
-    account's) are forgotten.
+    account's) are forgotten, and so are the payer's details in their payments' webhook events.
     Totals, lines, sub-orders and payments stay: they are accounting records.
     Returns how many orders it changed."""
     changed = 0
@@ -468,6 +468,9 @@ def orders_anonymise_customer(*, user_id: int, email: str) -> int:
         )
         changed += 1
     IdempotencyKey.objects.filter(Q(scope=user_scope(user_id)) | Q(order__user_id=user_id)).delete()
+    payments.webhook_events_erase_payer(
+        payment_ids=list(Payment.objects.filter(order__user_id=user_id).values_list("pk", flat=True))
+    )
     for contact, numbers in contacts.items():
         notifications_forget_recipient(email=contact, replacement=email, order_numbers=numbers)
     return changed

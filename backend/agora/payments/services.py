@@ -15,11 +15,12 @@ sum of its succeeded refunds, recomputed from the rows on every change.
 """
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from agora.core.events import publish
@@ -411,3 +412,41 @@ HANDLERS = {
     "refund.updated": _refunded,
     "refund.failed": _refunded,
 }
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+# What a provider's event says about the payer (Stripe: a charge's billing_details, an intent's
+# receipt_email and shipping, a failed attempt's payment method with its billing details).
+PAYER_FIELDS = frozenset(
+    {"billing_details", "receipt_email", "shipping", "customer_details", "email", "name", "phone", "address"}
+)
+
+
+def _without_payer(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: (None if key in PAYER_FIELDS else _without_payer(inner)) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_without_payer(inner) for inner in value]
+    return value
+
+
+def webhook_events_erase_payer(*, payment_ids: Sequence[int]) -> int:
+    """Erases the payer's details (name, email, phone, addresses) from the stored webhook events
+    of these payments (account deletion); the events stay, with their ids, types and amounts.
+    Returns how many events it changed."""
+    references = list(
+        Payment.objects.filter(pk__in=payment_ids).exclude(reference="").values_list("reference", flat=True)
+    )
+    if not references:
+        return 0
+    changed = 0
+    events = WebhookEvent.objects.select_for_update().filter(
+        Q(payload__data__object__id__in=references) | Q(payload__data__object__payment_intent__in=references)
+    )
+    for event in events.order_by("pk"):
+        payload = _without_payer(event.payload)
+        if payload != event.payload:
+            WebhookEvent.objects.filter(pk=event.pk).update(payload=payload)
+            changed += 1
+    return changed

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -232,3 +233,64 @@ def test_the_storefront_learns_the_payment_methods_from_the_api(api_client, sett
     assert r.status_code == 400 and r.json()["error"]["details"] == {
         "payment_method": ["This payment method is not available."]
     }
+
+
+def test_deleting_the_account_erases_its_billing_details_from_the_stored_webhook_events(
+    api_client, stripe_api, make_user
+):
+    import json
+
+    from agora.accounts.tests.factories import PASSWORD
+    from agora.orders.services import order_process, vendor_order_ship
+    from testing.clients import client_for
+
+    billing: dict[str, Any] = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "phone": "+44 7700 900123",
+        "address": {"line1": "12 Analytical Street", "city": "London", "postal_code": "N1 7AA", "country": "GB"},
+    }
+    personal = ("Ada Lovelace", "ada@example.com", "900123", "12 Analytical Street")
+
+    def paid_by_stripe(user):
+        fill_cart(CartFactory.create(user=user), (sellable_variant(price="10.00", stock=5), 1))
+        r = post_checkout(client_for(user), payment_method="stripe", payment_token=None, email=None)
+        assert r.status_code == 201, r.json()
+        order = Order.objects.get(number=r.json()["number"])
+        payment = order.payments.get()
+        charge = {
+            "id": f"ch_{payment.reference}",
+            "object": "charge",
+            "payment_intent": payment.reference,
+            "billing_details": billing,
+            "receipt_email": billing["email"],
+            "shipping": {"name": billing["name"]},
+        }
+        intent = {
+            "receipt_email": billing["email"],
+            "shipping": {"name": billing["name"], "address": billing["address"]},
+        }
+        assert deliver(api_client, "payment_intent.succeeded", payment, obj=intent).json()["outcome"] == "paid"
+        payload, signature = signed_event("charge.succeeded", charge)
+        r = api_client.post(WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+        assert r.status_code == 200, r.content
+        return order
+
+    shopper, other = make_user(email="ada@example.com"), make_user()
+    order, others = paid_by_stripe(shopper), paid_by_stripe(other)
+    order_process(order_id=order.pk)
+    vendor_order_ship(vendor_order=order.vendor_orders.get())
+    reference = order.payments.get().reference
+    assert WebhookEvent.objects.count() == 4
+
+    assert client_for(shopper).delete("/api/v1/me/", {"password": PASSWORD}, format="json").status_code == 204
+    theirs = [e for e in WebhookEvent.objects.order_by("pk") if reference in json.dumps(e.payload)]
+    assert [e.type for e in theirs] == ["payment_intent.succeeded", "charge.succeeded"]
+    for event in theirs:
+        stored = json.dumps(event.payload)
+        assert not [p for p in personal if p in stored], f"{event.type} keeps the person's details: {stored}"
+        assert event.payload["data"]["object"]["object"] in ("payment_intent", "charge"), "the rest stays"
+    # another shopper's events are untouched
+    kept = [json.dumps(e.payload) for e in WebhookEvent.objects.all() if e not in theirs]
+    assert len(kept) == 2 and all("12 Analytical Street" in k for k in kept)
+    assert others.payments.get().reference not in reference
