@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from agora.core.money import ZERO, money
+from agora.core.money import ZERO, allocate, money
 from agora.ledger.errors import AdjustmentInvalid
 from agora.ledger.models import LedgerEntry
 from agora.orders.models import Order, VendorOrder
@@ -85,9 +85,11 @@ def refund_shares(refund: Refund, order: Order, vendor_orders: list[VendorOrder]
     shipping share less the refunds before this one (its own, and its shares of earlier
     whole-order ones) — over what the order has left: a sub-order refunded already bears no more
     of it. When the order also carries shipping the platform charged, the platform bears that
-    part. Cents go to the last sub-order with something left when the sub-orders make up the
-    whole order. Refunds that failed or were cancelled count for nothing; the same refunds give
-    the same shares however often this runs (a shipment books them again)."""
+    part. The shares are whole cents that add up to the refund (the platform's part aside), and
+    none is more than that sub-order has left (largest remainder: the cents rounding leaves over
+    go to the largest fractions, a tie to the later sub-order). Refunds that failed or were
+    cancelled count for nothing; the same refunds give the same shares however often this runs
+    (a shipment books them again)."""
     if refund.vendor_order_id is not None:
         return {refund.vendor_order_id: refund.amount}
     if order.total <= ZERO or not vendor_orders:
@@ -110,16 +112,21 @@ def refund_shares(refund: Refund, order: Order, vendor_orders: list[VendorOrder]
     return _spread(refund.amount, left, order_left)
 
 
+# The key the platform's part of a whole-order refund is spread under (no sub-order has pk 0).
+_PLATFORM = 0
+
+
 def _spread(amount: Decimal, left: dict[int, Decimal], order_left: Decimal) -> dict[int, Decimal]:
-    """``amount`` over the sub-orders pro rata to what each has ``left`` of the ``order_left``."""
+    """``amount`` over the sub-orders pro rata to what each has ``left`` of the ``order_left``,
+    in cents that add up to it exactly (largest remainder, agora.core.money.allocate): none
+    bears less than nothing or more than it has left. What the order has left beyond its
+    sub-orders' (shipping the platform charged) takes its part of the refund as the platform's."""
     if order_left <= ZERO:
         return {}
-    bases = {pk: max(value, ZERO) for pk, value in left.items()}
-    shares = {pk: money(amount * base / order_left) for pk, base in bases.items()}
-    open_ = [pk for pk, base in bases.items() if base > ZERO]
-    if open_ and sum(bases.values()) == order_left:
-        last = max(open_)
-        shares[last] = amount - sum(v for pk, v in shares.items() if pk != last)
+    bases = {pk: max(value, ZERO) for pk, value in sorted(left.items())}
+    weights = {_PLATFORM: order_left - sum(bases.values(), ZERO), **bases}
+    shares = allocate(min(amount, max(order_left, sum(bases.values(), ZERO))), weights)
+    shares.pop(_PLATFORM)
     return shares
 
 

@@ -205,6 +205,37 @@ def test_the_shares_of_earlier_refunds_hold_when_a_sub_order_ships_after_them():
     assert entries(vendors[0])["refund"] == D("-18.18")
 
 
+def _whole_order_refund_over_shipped_sub_orders(prices: list[str], amount: str) -> dict:
+    """Sub-orders of one item at ``prices`` (one vendor each), all shipped, then ``amount`` of the
+    order refunded without naming a sub-order: what each sub-order gave back, by sub-order."""
+    order = paid_order(*((VendorFactory.create(commission_rate=D("10.00")), p, 1) for p in prices))
+    vendor_orders = list(order.vendor_orders.order_by("pk"))
+    for vo in vendor_orders:
+        ship(vo)
+    whole = refund(order, amount)
+    return {vo: -entries(vo.vendor, refund=whole).get("refund", D("0.00")) for vo in vendor_orders}
+
+
+def test_a_whole_order_refund_over_five_sub_orders_books_exactly_the_refund():
+    # given five shipped sub-orders of 2.50, 2.50, 2.50, 2.50 and 0.01 (order total 10.01)
+    # when staff refund 9.19 of the order without naming a sub-order
+    given_back = _whole_order_refund_over_shipped_sub_orders(["2.50"] * 4 + ["0.01"], "9.19")
+    # then the vendors together give back exactly what went back to the shopper (not 9.20)
+    assert sum(given_back.values()) == D("9.19")
+    assert all(D("0.00") <= share <= vo.subtotal for vo, share in given_back.items())
+
+
+def test_a_whole_order_refund_never_charges_a_sub_order_more_than_it_was_worth():
+    # given five shipped sub-orders of 2.50, 0.01, 1.01, 2.50 and 0.07 (order total 8.59)
+    # when 5.93 of the order is refunded without naming a sub-order
+    given_back = _whole_order_refund_over_shipped_sub_orders(["2.50", "0.01", "1.01", "2.50", "0.07"], "5.93")
+    # then no sub-order gives back more than it sold (the 0.07 one was charged 0.08), and together
+    # they give back the refund
+    over = [(vo.subtotal, share) for vo, share in given_back.items() if share > vo.subtotal]
+    assert over == []
+    assert sum(given_back.values()) == D("5.93")
+
+
 def test_a_refund_that_fails_after_it_succeeded_gives_the_money_back_to_the_vendor():
     order, vo = one_vendor_order("100.00", rate="10.00")
     ship(vo)

@@ -8,7 +8,14 @@ adjustments, all through the real services on PostgreSQL. After every step:
 * each payout is the sum of the entries it covers, and no entry is covered twice;
 * what the ledger owes each vendor for its sub-orders equals an independent computation from the
   shipped sub-orders and the refunds that stand (a sub-order cancelled before shipping: nothing);
-* no key is booked twice, however often the events are announced again.
+* no key is booked twice, however often the events are announced again;
+* a refund of the whole order falls on its sub-orders in shares that add up to it exactly, none
+  below zero, and no sub-order bears more of them than it was worth; the ledger books each
+  shipped sub-order's share.
+
+Histories of orders from four to six vendors (small prices, so cents are rounded everywhere)
+check the refunds on their own, and so does one whole-order refund spread over four to six
+sub-orders, over many more amounts than the histories reach.
 """
 
 from contextlib import suppress
@@ -28,7 +35,7 @@ from agora.core.events import publish
 from agora.core.money import money
 from agora.ledger.models import LedgerEntry
 from agora.ledger.selectors import vendor_balances
-from agora.ledger.services import adjustment_post, refund_shares
+from agora.ledger.services import _spread, adjustment_post, refund_shares
 from agora.ledger.tests.helpers import paid_order
 from agora.orders.events import VendorOrderShipped
 from agora.orders.models import Order, VendorOrder
@@ -74,9 +81,9 @@ steps = st.tuples(
 
 
 class History:
-    def __init__(self, staff_id: int):
+    def __init__(self, staff_id: int, rates: tuple[str, ...] = ("10.00", "12.50")):
         self.staff_id = staff_id
-        self.vendors = [VendorFactory.create(commission_rate=Decimal(r)) for r in ("10.00", "12.50")]
+        self.vendors = [VendorFactory.create(commission_rate=Decimal(r)) for r in rates]
         for v in self.vendors:
             connected(v)
         self.orders: list[Order] = []
@@ -93,6 +100,11 @@ class History:
         chosen = [v for i, v in enumerate(self.vendors) if mask & (1 << i)]
         price = str(money(Decimal(cents) / 100))
         self.orders.append(paid_order(*[(v, price, qty) for v in chosen]))
+
+    def do_mixed_order(self, cents: list[int]) -> None:
+        """One item from each of the first vendors, each at its own price."""
+        prices = [str(money(Decimal(c) / 100)) for c in cents]
+        self.orders.append(paid_order(*[(v, p, 1) for v, p in zip(self.vendors[: len(prices)], prices, strict=True)]))
 
     def _vendor_orders(self) -> list[VendorOrder]:
         return list(VendorOrder.objects.filter(order__in=self.orders).order_by("pk"))
@@ -205,6 +217,32 @@ class History:
             assert balance.available == (unpaid.aggregate(s=Sum("amount"))["s"] or ZERO)
         cancelled = VendorOrder.objects.filter(order__in=self.orders, status="cancelled", shipped_at__isnull=True)
         assert not LedgerEntry.objects.filter(vendor_order__in=cancelled).exists()
+        for order in self.orders:
+            self.check_whole_order_refunds(order)
+
+    def check_whole_order_refunds(self, order: Order) -> None:
+        """Each whole-order refund that stands is borne in full by the sub-orders (this test's
+        shipping is each vendor's own), never below zero, and no sub-order bears more of them than
+        it was worth."""
+        vendor_orders = list(order.vendor_orders.all())
+        borne = dict.fromkeys((vo.pk for vo in vendor_orders), ZERO)
+        for r in Refund.objects.filter(payment__order=order, vendor_order__isnull=True).exclude(
+            status__in=("failed", "canceled")
+        ):
+            shares = refund_shares(r, order, vendor_orders)
+            assert sum(shares.values()) == r.amount, (r.amount, shares)
+            assert all(share >= ZERO for share in shares.values()), shares
+            for pk, share in shares.items():
+                borne[pk] += share
+        for vo in vendor_orders:
+            assert borne[vo.pk] <= vo.subtotal + vo.shipping_total, (vo.subtotal, vo.shipping_total, borne)
+            if vo.status == "shipped":  # the ledger books what the sub-order bears, nothing else
+                booked = LedgerEntry.objects.filter(vendor_order=vo, type="refund", refund__vendor_order__isnull=True)
+                assert -(booked.aggregate(s=Sum("amount"))["s"] or ZERO) == self.whole_order_share(vo, vendor_orders)
+
+    def whole_order_share(self, vo: VendorOrder, vendor_orders: list[VendorOrder]) -> Decimal:
+        refunds = Refund.objects.filter(payment__order_id=vo.order_id, vendor_order__isnull=True, status="succeeded")
+        return sum((refund_shares(r, vo.order, vendor_orders).get(vo.pk, ZERO) for r in refunds), ZERO)
 
 
 @pytest.mark.slow
@@ -225,3 +263,81 @@ def test_balances_always_equal_the_sum_of_entries_and_nothing_is_booked_twice(st
             h.apply(step)
             h.check()
         transaction.set_rollback(True)  # the next history starts from an empty ledger
+
+
+WIDE = ("10.00", "12.50", "0.00", "15.00", "7.50", "20.00")
+# Orders from four to six of the six vendors, each at its own price: some of a few cents, so the
+# cents of a spread refund matter.
+wide_orders = st.tuples(
+    st.just("mixed_order"),
+    st.lists(st.one_of(st.integers(1, 20), st.integers(1, 5000)), min_size=4, max_size=len(WIDE)),
+)
+whole_refunds = st.tuples(st.just("refund"), st.integers(0, 20), st.integers(1, 100), st.just(False))
+wide_steps = st.tuples(
+    st.lists(wide_orders, min_size=1, max_size=2),
+    st.lists(
+        st.one_of(
+            ships,
+            ships,
+            whole_refunds,
+            whole_refunds,
+            refunds,
+            st.tuples(st.just("cancel"), st.integers(0, 20)),
+            st.tuples(st.just("fail_refund"), st.integers(0, 20)),
+            st.tuples(st.just("replay"), st.integers(0, 20)),
+        ),
+        min_size=4,
+        max_size=12,
+    ),
+).map(lambda t: [*t[0], *t[1]])
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=wide_steps)
+def test_whole_order_refunds_over_four_to_six_sub_orders_are_borne_to_the_cent(staff_user, history):
+    cache.clear()
+    with transaction.atomic():
+        h = History(staff_user.pk, rates=WIDE)
+        for step in history:
+            h.apply(step)
+            for order in h.orders:
+                h.check_whole_order_refunds(order)
+        transaction.set_rollback(True)
+
+
+CENTS = st.integers(0, 1_000_000)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(
+    left=st.lists(st.integers(-5_000, 1_000_000), min_size=4, max_size=6),
+    platform=st.one_of(st.just(0), CENTS),
+    part=st.fractions(0, 1),
+)
+def test_a_whole_order_refund_over_four_to_six_sub_orders_adds_up_and_stays_within_each(left, platform, part):
+    # what each sub-order has left of its goods and shipping (below zero: refunded past its share
+    # on its own), and what the order has left: theirs, plus any shipping the platform charged
+    left_of = {pk: Decimal(c) / 100 for pk, c in enumerate(left, start=1)}
+    order_left = Decimal(sum(left) + platform) / 100
+    amount = money(order_left * Decimal(part.numerator) / Decimal(part.denominator))
+    if order_left <= ZERO or amount <= ZERO:
+        return
+    shares = _spread(amount, left_of, order_left)
+    # no sub-order gives back less than nothing, or more than it has left
+    for pk, share in shares.items():
+        assert ZERO <= share <= max(left_of[pk], ZERO), (pk, share, left_of)
+    # without platform shipping, the sub-orders bear the refund to the cent
+    bases = sum((max(v, ZERO) for v in left_of.values()), ZERO)
+    if platform == 0:
+        assert sum(shares.values()) == amount, (amount, shares)
+    else:  # the platform bears its part of it
+        vendors_part = amount * bases / max(order_left, bases)
+        assert abs(sum(shares.values()) - vendors_part) < Decimal("0.01"), (amount, vendors_part, shares)
