@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -173,9 +173,12 @@ def payouts_run(
 ) -> RunResult:
     """Pays every due vendor's available balance, one payout per currency. Skips vendors without
     an enabled payout account, not approved, on hold, not due by their schedule, or below
-    PAYOUT_MINIMUM_AMOUNT (their balance is carried forward). Then re-drives payouts still
-    pending after PAYOUT_REDRIVE_AFTER_SECONDS. ``send_now`` sends the transfers in this process
-    (the management command) instead of queueing them for the worker (beat)."""
+    PAYOUT_MINIMUM_AMOUNT, or with nothing to pay (a balance of zero or less): their balance is
+    carried forward. A payout that cannot be written (a database error) is rolled back, logged
+    and skipped as "failed": the run goes on with the other vendors, and the next one tries
+    again. Then re-drives payouts still pending after PAYOUT_REDRIVE_AFTER_SECONDS.
+    ``send_now`` sends the transfers in this process (the management command) instead of
+    queueing them for the worker (beat)."""
     now = now or timezone.now()
     result = RunResult()
     accounts = PayoutAccount.objects.select_related("vendor").order_by("vendor_id")
@@ -194,7 +197,16 @@ def payouts_run(
             .distinct()
         )
         for currency in sorted(currencies):
-            payout = payout_create(account=account, currency=currency, now=now, enqueue=not send_now)
+            try:
+                payout = payout_create(account=account, currency=currency, now=now, enqueue=not send_now)
+            except DatabaseError:  # one vendor's payout must not stop the run for the vendors after it
+                logger.exception(
+                    "payout to vendor %s in %s not written; its balance waits for the next run",
+                    account.vendor_id,
+                    currency,
+                )
+                result.skip("failed")
+                continue
             if payout is None:
                 result.skip("below_minimum")
             else:
@@ -211,7 +223,8 @@ def payouts_run(
 
 
 def payout_create(*, account: PayoutAccount, currency: str, now: datetime, enqueue: bool = True) -> Payout | None:
-    """One payout of what is payable now, or None below the minimum. The vendor's account row
+    """One payout of what is payable now, or None below the minimum or when the balance is zero
+    or less (a payout is never of nothing, nor negative). The vendor's account row
     is locked, so two runs at once cannot pay the same entries (and the unique PayoutItem.entry
     would refuse the second anyway)."""
     with transaction.atomic():
@@ -222,7 +235,7 @@ def payout_create(*, account: PayoutAccount, currency: str, now: datetime, enque
             .values_list("pk", "amount")
         )
         amount = money(sum((a for _, a in entries), ZERO))
-        if not entries or amount < Decimal(settings.PAYOUT_MINIMUM_AMOUNT):
+        if not entries or amount <= ZERO or amount < Decimal(settings.PAYOUT_MINIMUM_AMOUNT):
             return None
         digest = hashlib.sha256(",".join(str(pk) for pk, _ in entries).encode()).hexdigest()[:40]
         payout = Payout.objects.create(

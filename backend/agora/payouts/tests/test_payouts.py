@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.utils import timezone
 
+from agora.ledger import services as ledger
 from agora.ledger.models import LedgerEntry
 from agora.ledger.selectors import vendor_balances
 from agora.ledger.tests.helpers import refund, total
@@ -94,6 +96,51 @@ def test_a_refund_after_a_payout_is_carried_into_the_next_payout_as_a_negative_b
     assert Payout.objects.get(pk=pk).amount == D("45.00")
     assert total(vendor) == D("0.00")  # everything earned (90 + 90 - 45) was paid (90 + 45)
     assert vendor_balances(vendor=vendor, now=later(18))[0].paid_out == D("135.00")
+
+
+def test_a_balance_that_nets_to_zero_gets_no_payout_and_the_run_pays_the_others(settings):
+    # given an operator who pays every positive balance
+    settings.PAYOUT_MINIMUM_AMOUNT = "0.00"
+    # and a vendor whose sale shipped and was then refunded in full (its entries net to 0.00),
+    # before another vendor with a sale
+    first, second = VendorFactory.create(commission_rate=D("10.00")), VendorFactory.create(commission_rate=D("10.00"))
+    connected(first)
+    connected(second)
+    order, vo, _ = shipped_sale("100.00", vendor=first)
+    refund(order, None, vo)
+    shipped_sale("50.00", vendor=second)
+    # when the payouts run
+    result = payouts_run(now=later(8), send_now=True)
+    # then the second vendor is paid, and the first gets no payout of nothing (it used to stop
+    # the run for everyone with an error)
+    assert [(p.vendor_id, p.amount) for p in Payout.objects.order_by("pk")] == [(second.pk, D("45.00"))]
+    assert result.skipped == {"below_minimum": 1}
+    assert vendor_balances(vendor=first, now=later(9))[0].available == D("0.00")
+
+
+def test_a_payout_that_cannot_be_written_for_one_vendor_does_not_stop_the_run_for_the_others(monkeypatch, caplog):
+    # given two vendors with a sale each, and the first one's payout failing to be written
+    first, second = VendorFactory.create(commission_rate=D("10.00")), VendorFactory.create(commission_rate=D("10.00"))
+    for v in (first, second):
+        connected(v)
+        shipped_sale("40.00", vendor=v)
+    post = ledger.payout_post
+
+    def payout_post(*, vendor_id: int, **kwargs) -> None:
+        if vendor_id == first.pk:
+            raise DatabaseError("could not extend file: No space left on device")
+        post(vendor_id=vendor_id, **kwargs)
+
+    monkeypatch.setattr(ledger, "payout_post", payout_post)
+    # when the payouts run
+    result = payouts_run(now=later(8), send_now=True)
+    # then the second vendor is still paid; the first's balance waits for the next run, whole
+    assert [p.vendor_id for p in Payout.objects.all()] == [second.pk]
+    assert result.skipped == {"failed": 1}
+    assert vendor_balances(vendor=first, now=later(9))[0].available == D("36.00")
+    assert f"vendor {first.pk}" in caplog.text
+    monkeypatch.undo()
+    assert payouts_run(now=later(9), send_now=True, vendor_ids=[first.pk]).created != []
 
 
 def test_vendors_without_an_enabled_account_on_hold_or_not_approved_are_not_paid(staff_user):
