@@ -54,8 +54,11 @@ _DESCRIPTIONS = {
 }
 
 
-def ERRORS(*statuses: int) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads like a constant in decorators
-    return {s: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS.get(s, "error")) for s in statuses}
+def ERRORS(*statuses: int, codes: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:  # noqa: N802 - reads like a constant in decorators
+    """The error answers of ``statuses``; ``codes`` names an operation's own codes for a status
+    ("validation_error / order_too_large") where the usual ones do not say all."""
+    described = {**_DESCRIPTIONS, **(codes or {})}
+    return {s: OpenApiResponse(ErrorSerializer, description=described.get(s, "error")) for s in statuses}
 
 
 COUNT_IS_ESTIMATE_HELP = (

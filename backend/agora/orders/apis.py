@@ -59,7 +59,10 @@ class CheckoutApi(APIView):
         tags=["checkout"],
         parameters=[IDEMPOTENCY_KEY, CART_TOKEN],
         request=CheckoutInputSerializer,
-        responses={201: CheckoutOrderSerializer, **ERRORS(400, 401, 402, 404, 409, 422, 429, 503)},
+        responses={
+            201: CheckoutOrderSerializer,
+            **ERRORS(400, 401, 402, 404, 409, 422, 429, 503, codes={400: "validation_error / order_too_large"}),
+        },
         description=(
             "Places the order for the caller's cart (guests: X-Cart-Token and `email`). Stock is taken "
             "atomically: not enough answers 409 `insufficient_stock` with `details: {variant_id, available}` "
@@ -71,7 +74,9 @@ class CheckoutApi(APIView):
             "charges the current price).\n\n"
             "Limits: attempts are rate-limited per client address, account and guest cart (429 `throttled` "
             "with Retry-After); a customer with `ORDER_MAX_UNPAID_PER_CUSTOMER` (3) orders still waiting for "
-            "payment gets 409 `too_many_unpaid_orders`. Two checkouts of one cart at once: the second finds "
+            "payment gets 409 `too_many_unpaid_orders`. An order whose total would be more than an order "
+            "holds (9,999,999,999.99) answers 400 `order_too_large` with `details: {total, limit, currency}` "
+            "before anything is reserved or charged. Two checkouts of one cart at once: the second finds "
             "it empty (400). A request whose Idempotency-Key is still being worked on answers 409 `conflict` "
             'with `details.idempotency_key: "in_progress"`: retry with the same key. A slow or unreachable '
             "payment provider answers 503 `payment_provider_unavailable` (nothing charged, stock and cart "

@@ -43,20 +43,21 @@ from agora.carts.services import cart_clear, cart_restore_lines
 from agora.catalog.locks import lock_variants
 from agora.catalog.models import Variant
 from agora.catalog.services import products_refresh_summary
-from agora.core.money import ZERO, line_total, money
+from agora.core.money import ZERO, line_total, money, money_text
 from agora.core.prepared import PreparedValues
 from agora.orders import pricing
 from agora.orders.errors import (
     EmailRequired,
     EmptyCart,
     MixedCurrencies,
+    OrderTooLarge,
     PaymentDeclined,
     PaymentMethodUnavailable,
     ShippingMethodRequired,
     TooManyUnpaidOrders,
     UnknownShippingMethod,
 )
-from agora.orders.models import Order, OrderLine, Parcel, VendorOrder
+from agora.orders.models import ORDER_AMOUNT_MAX, Order, OrderLine, Parcel, VendorOrder
 from agora.orders.services import order_mark_paid, order_release_stock, stock_take
 from agora.orders.states import order_transition
 from agora.payments.errors import PaymentProviderUnavailable
@@ -328,6 +329,7 @@ def _place_order(
         _check_unpaid_orders(request)
     stock = _lock_stock(info)
     priced = _price(info, stock, _ship(request, info, stock))
+    _check_size(priced)
     stock_take(info.wanted)
     order = _write_order(request, email, info, stock.currency, priced)
     vendor_orders = _write_vendor_orders(order, stock, priced)
@@ -457,6 +459,20 @@ def _price(info: CheckoutInfo, stock: LockedStock, quotes: dict[int, VendorShipp
         commission_on_shipping=settings.COMMISSION_ON_SHIPPING,
     )
     return PricedCheckout(lines=lines, totals=totals, shipping=quotes)
+
+
+def _check_size(priced: PricedCheckout) -> None:
+    """Refuses, before anything is taken or written, an order with an amount larger than its
+    columns hold (ORDER_AMOUNT_MAX): every amount is part of the total, so the total decides."""
+    totals = priced.totals
+    if totals.total > ORDER_AMOUNT_MAX:
+        raise OrderTooLarge(
+            details={
+                "total": money_text(totals.total),
+                "limit": money_text(ORDER_AMOUNT_MAX),
+                "currency": totals.currency,
+            }
+        )
 
 
 def _write_order(

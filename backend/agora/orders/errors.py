@@ -1,4 +1,5 @@
 from agora.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from agora.orders.models import ORDER_AMOUNT_MAX
 from agora.shipping.errors import UnknownShippingMethod
 
 __all__ = ["UnknownShippingMethod"]  # re-exported: checkout raises it for v1's shipping_method
@@ -53,6 +54,15 @@ class PaymentMethodUnavailable(ValidationFailed):
 class MixedCurrencies(ValidationFailed):
     message = "Items in different currencies cannot be checked out together."
     field = "cart"
+
+
+class OrderTooLarge(DomainError):
+    status_code = 400
+    code = "order_too_large"
+    message = (
+        f"This order is too large: an order's total can be at most {ORDER_AMOUNT_MAX:,} in its currency. "
+        "Nothing was reserved or charged; split it into smaller orders."
+    )
 
 
 class PaymentDeclined(DomainError):

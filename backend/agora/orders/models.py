@@ -1,4 +1,5 @@
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,11 @@ def new_order_number() -> str:
 
 def new_access_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+# The most an order's amounts may be: its money columns (and its sub-orders', lines' and
+# payment's) are numeric(12, 2). Checkout refuses a larger order before writing anything.
+ORDER_AMOUNT_MAX = Decimal("9999999999.99")
 
 
 class Order(models.Model):

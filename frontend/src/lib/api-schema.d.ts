@@ -252,7 +252,7 @@ export interface paths {
         /**
          * @description Places the order for the caller's cart (guests: X-Cart-Token and `email`). Stock is taken atomically: not enough answers 409 `insufficient_stock` with `details: {variant_id, available}` and changes nothing. One sub-order per vendor. Dummy payments settle at once (`paid`); `payment_token: "tok_decline"` answers 402 `payment_declined` (no stock taken, cart kept). Stripe answers `pending_payment` with `payment.client_secret` to confirm with Stripe.js; the signed webhook marks it paid. The answer includes `access_token` (read the order as a guest with X-Order-Token) and `price_changes` (prices that moved since add-to-cart: the order charges the current price).
          *
-         *     Limits: attempts are rate-limited per client address, account and guest cart (429 `throttled` with Retry-After); a customer with `ORDER_MAX_UNPAID_PER_CUSTOMER` (3) orders still waiting for payment gets 409 `too_many_unpaid_orders`. Two checkouts of one cart at once: the second finds it empty (400). A request whose Idempotency-Key is still being worked on answers 409 `conflict` with `details.idempotency_key: "in_progress"`: retry with the same key. A slow or unreachable payment provider answers 503 `payment_provider_unavailable` (nothing charged, stock and cart lines back).
+         *     Limits: attempts are rate-limited per client address, account and guest cart (429 `throttled` with Retry-After); a customer with `ORDER_MAX_UNPAID_PER_CUSTOMER` (3) orders still waiting for payment gets 409 `too_many_unpaid_orders`. An order whose total would be more than an order holds (9,999,999,999.99) answers 400 `order_too_large` with `details: {total, limit, currency}` before anything is reserved or charged. Two checkouts of one cart at once: the second finds it empty (400). A request whose Idempotency-Key is still being worked on answers 409 `conflict` with `details.idempotency_key: "in_progress"`: retry with the same key. A slow or unreachable payment provider answers 503 `payment_provider_unavailable` (nothing charged, stock and cart lines back).
          */
         post: operations["checkout_create"];
         delete?: never;
@@ -4330,7 +4330,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutOrder"];
                 };
             };
-            /** @description validation_error */
+            /** @description validation_error / order_too_large */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -157,6 +157,32 @@ def test_a_line_that_became_unavailable_blocks_checkout(api_client):
     assert stock(ok) == [10] and not Order.objects.exists()
 
 
+def test_an_order_larger_than_an_order_can_hold_is_a_400_that_reserves_and_charges_nothing(api_client):
+    # given a cart of two lines of 99 x 99,999,999.99 (about 19.8 billion: an order's amounts are
+    # numeric(12, 2), at most 9,999,999,999.99), each from its own vendor (4.90 shipping each)
+    big = [sellable_variant(price="99999999.99", stock=99) for _ in range(2)]
+    cart = fill_cart(CartFactory.create(), *((v, 99) for v in big))
+    # when it is checked out
+    r = post_checkout(api_client, token=cart.token)
+    # then a clear 400 says the limit (it was a 500), and nothing is placed, reserved or charged
+    assert r.status_code == 400, r.content[:300]
+    error = r.json()["error"]
+    assert error["code"] == "order_too_large"
+    assert "9,999,999,999.99" in error["message"]
+    assert error["details"] == {"total": "19800000007.82", "limit": "9999999999.99", "currency": "EUR"}
+    assert not Order.objects.exists() and not Payment.objects.exists()
+    assert stock(*big) == [99, 99] and CartItem.objects.filter(cart=cart).count() == 2
+
+
+def test_an_order_under_the_limit_is_placed(api_client):
+    # given one line of 99 x 99,999,999.99 (9,899,999,999.01) and 4.90 shipping: under the limit
+    variant = sellable_variant(price="99999999.99", stock=99)
+    cart = fill_cart(CartFactory.create(), (variant, 99))
+    r = post_checkout(api_client, token=cart.token)
+    assert r.status_code == 201, r.json()
+    assert r.json()["total"] == "9900000003.91"
+
+
 @pytest.mark.parametrize(
     "over,status,field,message",
     [
