@@ -36,7 +36,7 @@ def lock_product_variants(product: Product, *, inactive_too: bool = False) -> di
 _VARIANT_COLUMNS = tuple(f.attname for f in Variant._meta.concrete_fields)
 # What checkout reads of a variant's product and vendor; any other field is loaded on access.
 _PRODUCT_COLUMNS = ("id", "slug", "name", "status")
-_VENDOR_COLUMNS = ("id", "name", "slug", "status", "commission_rate")
+_VENDOR_COLUMNS = ("id", "name", "slug", "status", "commission_rate", "return_window_days")
 _LOCK_PRODUCTS = PreparedSQL(
     f"SELECT p.slug FROM {Product._meta.db_table} AS p "  # noqa: S608  # nosec B608  # only our table names are interpolated; values are bound
     f"WHERE p.id IN (SELECT v.product_id FROM {Variant._meta.db_table} AS v WHERE v.id = ANY(%s)) "

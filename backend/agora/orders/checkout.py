@@ -509,6 +509,7 @@ def _write_vendor_orders(order: Order, stock: LockedStock, priced: PricedCheckou
                 shipping_method_name=priced.shipping[vendor_id].method.name,
                 delivery_days_min=priced.shipping[vendor_id].method.delivery_days_min,
                 delivery_days_max=priced.shipping[vendor_id].method.delivery_days_max,
+                return_window_days=vendors[vendor_id].return_window_days,
                 commission_rate=vt.commission_rate,
                 commission=vt.commission,
                 commission_on_shipping=vt.commission_on_shipping,

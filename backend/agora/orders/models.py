@@ -119,6 +119,11 @@ class VendorOrder(models.Model):
     shipping_method_name = models.CharField(max_length=100, blank=True, default="", db_default="")
     delivery_days_min = models.PositiveSmallIntegerField(null=True, blank=True)
     delivery_days_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The vendor's return window when the order was placed: the one the shopper bought under,
+    # kept when the vendor changes its policy later (agora.returns reads it).
+    return_window_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days after shipment the shopper may ask to return, as offered when the order was placed."
+    )
     # Paid orders must ship by then (the vendor's handling time from payment); late ones are flagged.
     ship_by = models.DateTimeField(null=True, blank=True)
     late_notified_at = models.DateTimeField(null=True, blank=True)

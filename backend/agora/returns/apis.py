@@ -64,7 +64,9 @@ class OrderReturnsApi(APIView):
         request=ReturnCreateInputSerializer,
         responses={201: ReturnSerializer, **ERRORS(400, 401, 404)},
         description="Ask to return shipped lines of one sub-order, within the vendor's return window "
-        "(`return_window_days`, at least 14 days, from the shipment of the line's last parcel: units of one "
+        "(`return_window_days` as the vendor offered it when the order was placed, recorded with the "
+        "sub-order: a vendor changing it later does not change it for this order; at least 14 days, "
+        "from the shipment of the line's last parcel: units of one "
         "line delivered in several parcels count from the last, as the EU right of withdrawal does for "
         "goods delivered separately). The vendor approves or rejects.",
     )

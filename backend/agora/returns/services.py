@@ -118,9 +118,11 @@ def sub_order_cancel_lines(
 
 def returnable(vendor_order: VendorOrder, *, now: datetime | None = None) -> dict[int, dict[str, Any]]:
     """Per shipped line: how many units may still be returned, and until when (its last parcel's
-    date plus the vendor's return window). Units in any return that was not closed count as taken."""
+    date plus the return window the vendor offered when the order was placed, recorded on the
+    sub-order: a vendor shortening its window later does not shorten it for orders already
+    placed). Units in any return that was not closed count as taken."""
     now = now or timezone.now()
-    window = timedelta(days=vendor_order.vendor.return_window_days)
+    window = timedelta(days=vendor_order.return_window_days)
     shipped_at = dict(
         ParcelLine.objects.filter(parcel__vendor_order=vendor_order)
         .values("order_line_id")

@@ -805,7 +805,7 @@ export interface paths {
         /** @description What of the order may still be returned (per shipped line: how many, until when) and the returns asked for so far. */
         get: operations["orders_returns_retrieve"];
         put?: never;
-        /** @description Ask to return shipped lines of one sub-order, within the vendor's return window (`return_window_days`, at least 14 days, from the shipment of the line's last parcel: units of one line delivered in several parcels count from the last, as the EU right of withdrawal does for goods delivered separately). The vendor approves or rejects. */
+        /** @description Ask to return shipped lines of one sub-order, within the vendor's return window (`return_window_days` as the vendor offered it when the order was placed, recorded with the sub-order: a vendor changing it later does not change it for this order; at least 14 days, from the shipment of the line's last parcel: units of one line delivered in several parcels count from the last, as the EU right of withdrawal does for goods delivered separately). The vendor approves or rejects. */
         post: operations["orders_returns_create"];
         delete?: never;
         options?: never;

@@ -1,7 +1,7 @@
 """The after-sale half: each vendor ships in parcels, cancels what it cannot ship, and handles
 returns; every refund is a row with its amount, lines and sub-order."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -338,6 +338,34 @@ def test_the_return_window_closes(api_client, sale):
     body = {"vendor_order": sale["vo_a"].pk, "lines": [{"line": sale["lamp"].pk, "quantity": 1}], "reason": "Late."}
     assert api_client.post(base, body, format="json", **headers).status_code == 400
     assert not ReturnRequest.objects.exists()
+
+
+def test_the_return_window_a_shopper_bought_under_holds_when_the_vendor_shortens_it(api_client):
+    # given a vendor that sold a lamp while it offered 60 days to return, and shipped it
+    shipping_methods()
+    vendor = VendorFactory.create(return_window_days=60)
+    vendor_client = client_for(VendorMembershipFactory.create(vendor=vendor).user)
+    lamp = sellable_variant(price="30.00", stock=10, vendor=vendor)
+    r = post_checkout(api_client, token=fill_cart(CartFactory.create(), (lamp, 1)).token)
+    order = Order.objects.get(number=r.json()["number"])
+    order_process(order_id=order.pk)
+    vo = VendorOrder.objects.get(order=order)
+    assert vendor_client.post(f"/api/v1/vendor/orders/{vo.pk}/parcels/", {}, format="json").status_code == 201
+    # when the vendor shortens its window to the legal 14 days after the sale
+    r = vendor_client.patch("/api/v1/vendor/policies/", {"return_window_days": 14}, format="json")
+    assert r.status_code == 200
+    shipped = timezone.now() - timedelta(days=20)
+    vo.parcels.update(shipped_at=shipped)
+    VendorOrder.objects.filter(pk=vo.pk).update(shipped_at=shipped)
+    # then 20 days after shipment the shopper may still return it, until 60 days after shipment
+    base = f"/api/v1/orders/{order.number}/returns/"
+    headers = {"HTTP_X_ORDER_TOKEN": order.access_token}
+    [item] = api_client.get(base, **headers).json()["returnable"]
+    assert item["quantity"] == 1
+    until = datetime.fromisoformat(item["until"].replace("Z", "+00:00"))
+    assert abs(until - (shipped + timedelta(days=60))) < timedelta(seconds=1)
+    body = {"vendor_order": vo.pk, "lines": [{"line": item["line_id"], "quantity": 1}], "reason": "Too dark."}
+    assert api_client.post(base, body, format="json", **headers).status_code == 201
 
 
 def test_late_sub_orders_are_flagged_once_and_staff_cancel_them_with_a_refund(
