@@ -18,7 +18,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from agora.core.errors import ValidationFailed
-from agora.core.money import ZERO, money
+from agora.core.money import ZERO, allocate, money
 from agora.core.states import StateMachine
 from agora.orders.fulfilment import LineQuantity, lines_cancel, restock_lines
 from agora.orders.models import Order, OrderLine, ParcelLine, VendorOrder
@@ -59,6 +59,10 @@ def _captured_for(vo: VendorOrder) -> Decimal:
 
 
 def _refund(*, payment: Payment, vo: VendorOrder, amount: Decimal, reason: str, lines: dict[int, int]) -> Refund:
+    """The refund row and its lines. The lines' amounts are their part of the refund: their value
+    when it covers them all (a cancellation, whose refund may add the shipping; a return refunded
+    in full), else the refund spread over them pro rata to their value, in cents that add up to
+    it (a return refunded in part)."""
     refund = refund_create(
         payment_id=payment.pk,
         amount=amount,
@@ -67,11 +71,10 @@ def _refund(*, payment: Payment, vo: VendorOrder, amount: Decimal, reason: str, 
         vendor_order_limit=_captured_for(vo),
     )
     prices = dict(OrderLine.objects.filter(pk__in=list(lines)).values_list("pk", "unit_price"))
+    values = {pk: money(prices[pk] * qty) for pk, qty in sorted(lines.items())}
+    shares = allocate(min(amount, sum(values.values(), ZERO)), values)
     RefundLine.objects.bulk_create(
-        [
-            RefundLine(refund=refund, order_line_id=pk, quantity=qty, amount=money(prices[pk] * qty))
-            for pk, qty in sorted(lines.items())
-        ]
+        [RefundLine(refund=refund, order_line_id=pk, quantity=lines[pk], amount=shares[pk]) for pk in values]
     )
     return refund
 

@@ -248,6 +248,30 @@ def test_a_return_goes_from_request_to_refund_with_an_email_at_each_step(
     assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {}, format="json").status_code == 409
 
 
+def test_a_partial_refund_of_a_return_records_lines_that_add_up_to_what_was_refunded(api_client, sale):
+    # given a return of both lamps (60.00) and the shade (12.00), approved
+    _ship_all(sale)
+    base = f"/api/v1/orders/{sale['order'].number}/returns/"
+    body = {
+        "vendor_order": sale["vo_a"].pk,
+        "lines": [{"line": sale["lamp"].pk, "quantity": 2}, {"line": sale["shade"].pk, "quantity": 1}],
+        "reason": "Both came back dented.",
+    }
+    rid = api_client.post(base, body, format="json", HTTP_X_ORDER_TOKEN=sale["token"]).json()["id"]
+    assert sale["a"].post(f"/api/v1/vendor/returns/{rid}/approve/").status_code == 200
+    # when the vendor refunds 5.00 of the 72.00 (the items came back damaged)
+    r = sale["a"].post(f"/api/v1/vendor/returns/{rid}/refund/", {"amount": "5.00"}, format="json")
+    assert r.status_code == 200, r.json()
+    # then the refund's lines share the 5.00 pro rata to their value, to the cent (they recorded
+    # 60.00 and 12.00: 72.00 for a refund of 5.00)
+    refund = Refund.objects.get()
+    assert refund.amount == Decimal("5.00")
+    assert [(x.order_line_id, x.quantity, x.amount) for x in refund.lines.all()] == [
+        (sale["lamp"].pk, 2, Decimal("4.17")),
+        (sale["shade"].pk, 1, Decimal("0.83")),
+    ]
+
+
 def test_a_rejected_return_can_be_disputed_and_staff_decide(
     api_client, sale, staff_client, settings, client, make_user
 ):
