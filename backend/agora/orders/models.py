@@ -122,7 +122,9 @@ class VendorOrder(models.Model):
     # The vendor's return window when the order was placed: the one the shopper bought under,
     # kept when the vendor changes its policy later (agora.returns reads it).
     return_window_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days after shipment the shopper may ask to return, as offered when the order was placed."
+        default=14,
+        db_default=14,
+        help_text="Days after shipment the shopper may ask to return, as offered when the order was placed.",
     )
     # Paid orders must ship by then (the vendor's handling time from payment); late ones are flagged.
     ship_by = models.DateTimeField(null=True, blank=True)

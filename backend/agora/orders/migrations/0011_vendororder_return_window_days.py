@@ -1,7 +1,8 @@
 from django.db import migrations, models
 
 # Sub-orders placed before the window was recorded: the vendor's window now is the best record
-# of the one they were placed under.
+# of the one they were placed under. The database default lets the release before this one still
+# place orders while a deploy or a rollback runs (infra/README.md).
 BACKFILL = """
 UPDATE orders_vendororder AS vo SET return_window_days = v.return_window_days
   FROM vendors_vendor AS v
@@ -11,7 +12,7 @@ UPDATE orders_vendororder AS vo SET return_window_days = v.return_window_days
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0009_vendororder_commission_on_shipping"),
+        ("orders", "0010_added_columns_db_default"),
         ("vendors", "0002_vendor_policies"),
     ]
 
@@ -21,6 +22,7 @@ class Migration(migrations.Migration):
             name="return_window_days",
             field=models.PositiveSmallIntegerField(
                 default=14,
+                db_default=14,
                 help_text="Days after shipment the shopper may ask to return, as offered when the order was placed.",
             ),
         ),
