@@ -27,8 +27,9 @@ def allocate(amount: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """``amount`` split over ``weights`` pro rata, in whole cents that add up to ``amount``
     exactly (largest remainder): each share is its exact part rounded down, and the cents still
     missing go one each to the largest remainders (a tie to the later key, in the mapping's
-    order; a negative ``amount`` is split as its opposite). With ``amount`` at most the sum of the weights no share exceeds its weight; a weight
-    of zero or less gets nothing. All zero when no weight is positive."""
+    order; a negative ``amount`` is split as its opposite). With ``amount`` at most the sum of
+    the weights no share exceeds its weight; a weight of zero or less gets nothing. All zero
+    when no weight is positive."""
     cents = {key: max(int(money(weight) * 100), 0) for key, weight in weights.items()}
     whole = sum(cents.values())
     if whole == 0:

@@ -212,8 +212,8 @@ def retry_after(*, notification_id: int) -> int | None:
 
 # The longest a retry waits. Its task is a message held unacknowledged by a worker (acks_late) until
 # it ran: this plus the task's hard time limit (90 s) stays under the broker's visibility timeout
-# (CELERY_VISIBILITY_TIMEOUT, 720 s), else Redis delivers it to a second worker too. NOTIFICATION_MAX_ATTEMPTS sets how long a failing email is
-# retried in all (12: about 75 minutes).
+# (CELERY_VISIBILITY_TIMEOUT, 720 s), else Redis delivers it to a second worker too.
+# NOTIFICATION_MAX_ATTEMPTS sets how long a failing email is retried in all (12: about 75 minutes).
 RETRY_DELAY_MAX = 600
 # A task may run this much before its row's next attempt (the clocks of the host that scheduled
 # it and of the worker); a row due later is waiting for its retry, and the task is a duplicate.
