@@ -451,9 +451,10 @@ KEPT_ADDRESS_FIELDS = ("country",)
 def orders_anonymise_customer(*, user_id: int, email: str) -> int:
     """Erases the personal fields of a deleted account's orders: the contact email becomes
     ``email`` (a placeholder), the shipping address keeps only its country, the guest cart token
-    is dropped and the access token (X-Order-Token) replaced by one nobody holds, the checkout answers kept for Idempotency-Key replays (name, address) go, and
-    the emails about these orders sent to their contact address (which may differ from the
-    account's) are forgotten, and so are the payer's details in their payments' webhook events.
+    is dropped and the access token (X-Order-Token) replaced by one nobody holds; the checkout
+    answers kept for Idempotency-Key replays (name, address) go, the emails about these orders
+    sent to their contact address (which may differ from the account's) are forgotten, and so
+    are the payer's details in their payments' webhook events.
     Totals, lines, sub-orders and payments stay: they are accounting records.
     Returns how many orders it changed."""
     changed = 0
