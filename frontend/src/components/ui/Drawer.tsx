@@ -5,7 +5,8 @@ const FOCUSABLE =
 
 /**
  * A modal side panel: focus moves in and is trapped, Escape and the backdrop close it,
- * and focus returns to whatever opened it.
+ * and focus returns to whatever opened it, or to `fallbackFocus` when that is gone (the page
+ * re-rendered it) or was no control at all (<body>, e.g. when a script opened the drawer).
  */
 export function Drawer({
   open,
@@ -13,12 +14,14 @@ export function Drawer({
   title,
   children,
   footer,
+  fallbackFocus,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   children: ReactNode;
   footer?: ReactNode;
+  fallbackFocus?: () => HTMLElement | null;
 }) {
   const panel = useRef<HTMLDivElement>(null);
 
@@ -50,9 +53,10 @@ export function Drawer({
     return () => {
       document.removeEventListener('keydown', onKey);
       document.body.classList.remove('no-scroll');
-      opener?.focus?.();
+      const usable = opener && opener !== document.body && opener.isConnected;
+      (usable ? opener : fallbackFocus?.())?.focus?.();
     };
-  }, [open, onClose]);
+  }, [open, onClose, fallbackFocus]);
 
   if (!open) return null;
   return (

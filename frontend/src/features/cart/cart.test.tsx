@@ -10,7 +10,7 @@ import { server } from '@/test/server';
 import { API, apiError, createTestQueryClient, renderWithProviders } from '@/test/utils';
 import { cartDrawerStore, mergeGuestCart, useAddToCart, useCart } from './api/cart';
 import { AddToCart } from './components/AddToCart';
-import { CartPage } from './components/CartDrawer';
+import { CartDrawer, CartPage } from './components/CartDrawer';
 import { CartButton } from './components/CartButton';
 
 function wrapper(client = createTestQueryClient()) {
@@ -202,5 +202,69 @@ describe('cart UI', () => {
     unmount();
     renderWithProviders(<AddToCart variant={{ id: 12, stock_available: 0 }} />);
     expect(screen.getByRole('button', { name: 'Sold out' })).toBeDisabled();
+  });
+
+  it('keeps "Add to cart" focused while it adds, and the drawer hands focus back to it', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let posts = 0;
+    let current = cart([]);
+    cartTokenStore.set('guest-1');
+    server.use(
+      http.get(API('/payment-methods/'), () => HttpResponse.json([])),
+      http.get(API('/cart/'), () => HttpResponse.json(current)),
+      http.post(API('/cart/items/'), async () => {
+        posts += 1;
+        await held;
+        current = cart([{ id: 1, variantId: 11, quantity: 1, name: 'Black' }]);
+        return HttpResponse.json(current, { status: 201 });
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <CartButton />
+        <AddToCart variant={{ id: 11, stock_available: 3 }} />
+        <CartDrawer />
+      </>,
+    );
+    const add = screen.getByRole('button', { name: 'Add to cart' });
+    add.focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(add).toHaveAttribute('aria-busy', 'true'));
+    // Busy, it is announced as unavailable but stays focusable: a disabled button drops focus.
+    expect(add).toHaveAttribute('aria-disabled', 'true');
+    expect(add).toBeEnabled();
+    expect(add).toHaveFocus();
+    await user.click(add);
+    await user.keyboard('{Enter}');
+    expect(posts).toBe(1);
+    release();
+    expect(await screen.findByRole('dialog', { name: 'Your cart' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Add to cart' })).toHaveFocus();
+  });
+
+  it('returns focus to the header cart button when nothing focusable opened the drawer', async () => {
+    cartTokenStore.set('guest-1');
+    server.use(
+      http.get(API('/payment-methods/'), () => HttpResponse.json([])),
+      http.get(API('/cart/'), () => HttpResponse.json(cart([]))),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <CartButton />
+        <CartDrawer />
+      </>,
+    );
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).toBe(document.body);
+    act(() => cartDrawerStore.set(true));
+    expect(await screen.findByRole('dialog', { name: 'Your cart' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(screen.getByRole('button', { name: /^Cart, / })).toHaveFocus();
   });
 });

@@ -1,11 +1,15 @@
 import { cartDrawerStore, useCart } from '../api/cart';
 
+/** The header's cart button: where focus goes back to when the cart drawer's opener is gone. */
+export const CART_BUTTON_ID = 'header-cart';
+
 export function CartButton() {
   const cart = useCart();
   const count = cart.data?.item_count ?? 0;
   return (
     <button
       type="button"
+      id={CART_BUTTON_ID}
       className="header__cart"
       onClick={() => cartDrawerStore.set(true)}
       aria-label={`Cart, ${count} ${count === 1 ? 'item' : 'items'}`}

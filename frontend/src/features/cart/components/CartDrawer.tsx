@@ -5,7 +5,10 @@ import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { Price } from '@/components/ui/Price';
 import { cartDrawerStore, useCart, useCartDrawerOpen } from '../api/cart';
 import { usePaymentMethods } from '../api/checkout';
+import { CART_BUTTON_ID } from './CartButton';
 import { CartLines } from './CartLines';
+
+const cartButton = () => document.getElementById(CART_BUTTON_ID);
 
 export function CartContents({ onNavigate }: { onNavigate?: () => void }) {
   const cart = useCart();
@@ -51,7 +54,7 @@ export function CartDrawer() {
   const open = useCartDrawerOpen();
   const close = useCallback(() => cartDrawerStore.set(false), []);
   return (
-    <Drawer open={open} onClose={close} title="Your cart">
+    <Drawer open={open} onClose={close} title="Your cart" fallbackFocus={cartButton}>
       <CartContents onNavigate={close} />
     </Drawer>
   );
