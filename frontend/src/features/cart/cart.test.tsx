@@ -246,6 +246,59 @@ describe('cart UI', () => {
     expect(screen.getByRole('button', { name: 'Add to cart' })).toHaveFocus();
   });
 
+  it('keeps focus on a busy stepper, and after a removal moves it to the next line', async () => {
+    cartTokenStore.set('guest-1');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let current = cart([
+      { id: 1, variantId: 11, quantity: 1, name: 'Black' },
+      { id: 2, variantId: 12, quantity: 1, name: 'White' },
+      { id: 3, variantId: 13, quantity: 1, name: 'Red' },
+    ]);
+    const without = (id: number) => {
+      current = { ...current, items: current.items.filter((line) => line.id !== id) };
+      return HttpResponse.json(current);
+    };
+    let patches = 0;
+    server.use(
+      http.get(API('/payment-methods/'), () => HttpResponse.json([])),
+      http.get(API('/cart/'), () => HttpResponse.json(current)),
+      http.patch(API('/cart/items/1/'), async () => {
+        patches += 1;
+        await held;
+        return HttpResponse.json(current);
+      }),
+      http.delete(API('/cart/items/:id/'), ({ params }) => without(Number(params.id))),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<CartPage />);
+    const increase = await screen.findByRole('button', {
+      name: 'Increase quantity of Desk lamp (Black)',
+    });
+    increase.focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(increase).toHaveAttribute('aria-disabled', 'true'));
+    expect(increase).toBeEnabled();
+    expect(increase).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(patches).toBe(1);
+    release();
+    await waitFor(() => expect(increase).not.toHaveAttribute('aria-disabled'));
+    expect(increase).toHaveFocus();
+
+    // The first line goes: focus lands on the next line's Remove.
+    await user.click(screen.getByRole('button', { name: 'Remove Desk lamp (Black) from cart' }));
+    const removeWhite = screen.getByRole('button', { name: 'Remove Desk lamp (White) from cart' });
+    await waitFor(() => expect(removeWhite).toHaveFocus());
+    // The last line goes: on the previous one.
+    await user.click(screen.getByRole('button', { name: 'Remove Desk lamp (Red) from cart' }));
+    await waitFor(() => expect(removeWhite).toHaveFocus());
+    // The only line left goes: on the empty cart's message.
+    await user.click(removeWhite);
+    const empty = await screen.findByText('Your cart is empty');
+    await waitFor(() => expect(empty.closest('[data-cart-empty]')).toHaveFocus());
+  });
+
   it('returns focus to the header cart button when nothing focusable opened the drawer', async () => {
     cartTokenStore.set('guest-1');
     server.use(

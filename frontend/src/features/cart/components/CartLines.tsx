@@ -33,7 +33,10 @@ function Line({
   const name = variantName ? `${productName} (${variantName})` : productName;
   const errorId = `line-${line.id}-error`;
 
+  const atMost = line.quantity >= 99;
   const setQuantity = (quantity: number) => {
+    // Busy controls stay focusable (aria-disabled): a disabled one would drop focus to <body>.
+    if (busy || quantity > 99) return;
     setError(null);
     if (quantity < 1) {
       remove.mutate(line.id, { onError: (e) => setError(lineError(e)) });
@@ -60,7 +63,7 @@ function Line({
             type="button"
             className="qty__btn"
             aria-label={`Decrease quantity of ${name}`}
-            disabled={busy}
+            aria-disabled={busy || undefined}
             onClick={() => setQuantity(line.quantity - 1)}
           >
             −
@@ -72,7 +75,7 @@ function Line({
             type="button"
             className="qty__btn"
             aria-label={`Increase quantity of ${name}`}
-            disabled={busy || line.quantity >= 99}
+            aria-disabled={busy || atMost || undefined}
             onClick={() => setQuantity(line.quantity + 1)}
           >
             +
@@ -80,7 +83,7 @@ function Line({
           <button
             type="button"
             className="btn btn--ghost line__remove"
-            disabled={busy}
+            aria-disabled={busy || undefined}
             onClick={() => setQuantity(0)}
             aria-label={`Remove ${name} from cart`}
           >
