@@ -224,9 +224,16 @@ describe('vendor products', () => {
       target: { files: [new File(['x'], 'notes.txt', { type: 'text/plain' })] },
     });
     expect(screen.getByText('Choose a JPEG, PNG or WebP image.')).toBeInTheDocument();
+    // The refusal is announced and read with the field, after its hint.
+    expect(screen.getByRole('alert')).toHaveTextContent('Choose a JPEG, PNG or WebP image.');
+    expect(input).toBeInvalid();
+    expect(input).toHaveAccessibleDescription(
+      'JPEG, PNG or WebP, up to 10 MB. Choose a JPEG, PNG or WebP image.',
+    );
     fireEvent.change(input, {
       target: { files: [new File(['png'], 'lamp.png', { type: 'image/png' })] },
     });
+    expect(input).toHaveAccessibleDescription('JPEG, PNG or WebP, up to 10 MB.');
     expect(screen.getByRole('img', { name: 'Preview of the chosen file' })).toHaveAttribute(
       'src',
       'blob:preview',

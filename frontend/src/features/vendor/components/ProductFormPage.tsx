@@ -341,7 +341,7 @@ function ImageManager({ product }: { product: VendorProduct }) {
           type="file"
           accept="image/jpeg,image/png,image/webp"
           onChange={onChoose}
-          aria-describedby={`${inputId}-hint`}
+          aria-describedby={problem ? `${inputId}-hint ${inputId}-error` : `${inputId}-hint`}
           aria-invalid={problem ? true : undefined}
         />
         <p className="field__hint" id={`${inputId}-hint`}>
@@ -350,7 +350,11 @@ function ImageManager({ product }: { product: VendorProduct }) {
             ? ' A new image is reviewed by our team: the product leaves the shop until it is approved again.'
             : null}
         </p>
-        {problem ? <p className="field__error">{problem}</p> : null}
+        {problem ? (
+          <p className="field__error" id={`${inputId}-error`} role="alert">
+            {problem}
+          </p>
+        ) : null}
       </div>
       {preview && !problem ? (
         <figure className="preview">
