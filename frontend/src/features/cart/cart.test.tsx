@@ -299,6 +299,13 @@ describe('cart UI', () => {
     await waitFor(() => expect(empty.closest('[data-cart-empty]')).toHaveFocus());
   });
 
+  it('titles the cart page "Your cart"', () => {
+    document.title = '';
+    server.use(http.get(API('/payment-methods/'), () => HttpResponse.json([])));
+    renderWithProviders(<CartPage />);
+    expect(document.title).toBe('Your cart · Agora');
+  });
+
   it('returns focus to the header cart button when nothing focusable opened the drawer', async () => {
     cartTokenStore.set('guest-1');
     server.use(

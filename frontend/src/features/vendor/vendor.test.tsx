@@ -49,6 +49,22 @@ function renderPortal(route: string, vendor: typeof approved | null = approved) 
   );
 }
 
+describe('vendor portal titles', () => {
+  it('titles a directly loaded page for itself, not for the portal around it', async () => {
+    document.title = '';
+    server.use(http.get(API('/vendor/orders/'), () => HttpResponse.json(paginated([]))));
+    renderPortal('/vendor/orders');
+    expect(await screen.findByRole('heading', { name: 'Vendor portal' })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Vendor orders · Agora'));
+  });
+
+  it('titles the portal itself while there is no sub-page to show', () => {
+    document.title = '';
+    renderPortal('/vendor', null);
+    expect(document.title).toBe('Vendor portal · Agora');
+  });
+});
+
 describe('vendor onboarding', () => {
   it('applies, showing server errors next to fields', async () => {
     let calls = 0;

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { Drawer } from '@/components/ui/Drawer';
 import { EmptyState, ErrorMessage, Spinner } from '@/components/ui/Feedback';
 import { Price } from '@/components/ui/Price';
+import { useDocumentTitle } from '@/lib/hooks';
 import { cartDrawerStore, useCart, useCartDrawerOpen } from '../api/cart';
 import { usePaymentMethods } from '../api/checkout';
 import { CART_BUTTON_ID } from './CartButton';
@@ -94,6 +95,7 @@ export function CartDrawer() {
 }
 
 export function CartPage() {
+  useDocumentTitle('Your cart');
   return (
     <div className="narrow stack">
       <h1>Your cart</h1>

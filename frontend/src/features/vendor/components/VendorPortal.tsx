@@ -45,8 +45,16 @@ function Status({ vendor }: { vendor: VendorInfo }) {
   );
 }
 
+/** Inside the portal, an address that names no page. */
+function PortalNotFound() {
+  useDocumentTitle('Page not found');
+  return <EmptyState title="Page not found" />;
+}
+
 export function VendorPortal({ vendor, email, categories }: Props) {
-  useDocumentTitle('Vendor portal');
+  // An approved vendor always sees a sub-page, which titles the document itself: a parent's
+  // effect runs after its children's, so titling here too would overwrite theirs.
+  useDocumentTitle(vendor?.status === 'approved' ? undefined : 'Vendor portal');
   const { pathname } = useLocation();
   // The product list is the portal's home, so the tab stays lit on /vendor and /vendor/products/*.
   const onProducts = pathname === '/vendor' || pathname.startsWith('/vendor/products');
@@ -106,7 +114,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
                 </Suspense>
               }
             />
-            <Route path="*" element={<EmptyState title="Page not found" />} />
+            <Route path="*" element={<PortalNotFound />} />
           </Routes>
         </PortalContext.Provider>
       )}
