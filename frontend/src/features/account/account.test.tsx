@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
+import { Route, useNavigate } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '@/lib/query-keys';
 import { server } from '@/test/server';
@@ -95,6 +96,36 @@ describe('orders', () => {
     });
     expect(screen.getByRole('heading', { name: 'Thank you for your order' })).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('Order A-1001 is placed');
+    // Opened again later (a reload, a link), the page leaves focus alone.
+    expect(screen.getByRole('heading', { name: 'Thank you for your order' })).not.toHaveFocus();
+  });
+
+  it('moves focus to the thanks when checkout lands on it, so a screen reader hears it', async () => {
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(queryKeys.order('A-1001'), order);
+    function PlaceOrder() {
+      const navigate = useNavigate();
+      return (
+        <button
+          type="button"
+          onClick={() => navigate('/checkout/confirmation/A-1001', { state: { placed: true } })}
+        >
+          Place order
+        </button>
+      );
+    }
+    const user = userEvent.setup();
+    renderWithProviders(<PlaceOrder />, {
+      route: '/checkout',
+      path: '/checkout',
+      queryClient,
+      extraRoutes: (
+        <Route path="/checkout/confirmation/:number" element={<OrderConfirmationPage />} />
+      ),
+    });
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    const heading = await screen.findByRole('heading', { name: 'Thank you for your order' });
+    await waitFor(() => expect(heading).toHaveFocus());
   });
 
   it('still confirms a guest order the API will not show again', async () => {

@@ -75,6 +75,8 @@ describe('reset password', () => {
     await user.type(screen.getByLabelText(/^Confirm new password/), 'a-new-passphrase');
     await user.click(screen.getByRole('button', { name: 'Set new password' }));
     expect(await screen.findByText(/Your new password is set/)).toBeInTheDocument();
+    // The notice was on the sign-in page from its first render: focus on it is what is read.
+    await waitFor(() => expect(screen.getByRole('status')).toHaveFocus());
     expect(sent).toEqual([{ uid: 'MQ', token: 'abc-123', password: 'a-new-passphrase' }]);
   });
 

@@ -1,11 +1,11 @@
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorMessage, Notice, Spinner } from '@/components/ui/Feedback';
 import { Pagination } from '@/components/ui/Pagination';
 import { Price } from '@/components/ui/Price';
 import { isApiError } from '@/lib/errors';
 import { formatDate, humanize } from '@/lib/format';
-import { useDocumentTitle } from '@/lib/hooks';
+import { useDocumentTitle, useFocusOnArrival } from '@/lib/hooks';
 import { orderTokens } from '@/lib/order-tokens';
 import { useIsAuthenticated } from '@/lib/session';
 import { useCancelOrder, useOrder, useOrders, type Order } from '../api/account';
@@ -144,9 +144,14 @@ export function OrderConfirmationPage() {
   const order = useOrder(number);
   const authenticated = useIsAuthenticated();
   useDocumentTitle('Thank you for your order');
+  // Checkout sends `placed`: focus on the heading tells a screen reader the order went through.
+  const placed = Boolean((useLocation().state as { placed?: unknown } | null)?.placed);
+  const heading = useFocusOnArrival<HTMLHeadingElement>(placed);
   return (
     <div className="narrow stack">
-      <h1>Thank you for your order</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        Thank you for your order
+      </h1>
       {order.data ? (
         <>
           <Notice tone="success">

@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/Button';
 import { EmailField, TextField } from '@/components/ui/Field';
 import { isApiError } from '@/lib/errors';
 import { useFormErrors } from '@/lib/forms';
-import { useDocumentTitle } from '@/lib/hooks';
+import { useDocumentTitle, useFocusOnArrival } from '@/lib/hooks';
 import { safeNext } from '@/lib/url';
 import { useLogin } from '../api/auth';
 import { loginSchema } from '../api/schemas';
@@ -28,6 +28,8 @@ export function LoginPage({ onLoggedIn }: Props) {
       : params.get('deleted') === 'done'
         ? 'Your account was deleted. Thank you for shopping with us.'
         : null;
+  // Reached after resetting the password or deleting the account: the notice is what matters.
+  const noticeRef = useFocusOnArrival<HTMLDivElement>(Boolean(notice));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -53,7 +55,7 @@ export function LoginPage({ onLoggedIn }: Props) {
     <div className="narrow stack">
       <h1>Sign in</h1>
       {notice ? (
-        <div className="alert alert--success" role="status">
+        <div className="alert alert--success" role="status" ref={noticeRef} tabIndex={-1}>
           <p>{notice}</p>
         </div>
       ) : null}
