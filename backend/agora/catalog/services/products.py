@@ -22,6 +22,7 @@ from agora.catalog.notifications import product_moderated
 from agora.catalog.services.summary import products_refresh_summary
 from agora.catalog.skus import sku_problem
 from agora.core.errors import ValidationFailed
+from agora.core.money import default_currency
 from agora.core.slugs import unique_slug
 from agora.core.states import StateMachine
 from agora.core.updates import apply_changes
@@ -115,9 +116,7 @@ def require_not_archived(product: Product) -> None:
 
 def _currency_of_new_variants(product: Product | None) -> str:
     """The currency a new variant of ``product`` (None: of a product being created) is sold in."""
-    if product is not None:
-        return product.currency
-    return str(Product._meta.get_field("currency").get_default())
+    return product.currency if product is not None else default_currency()
 
 
 def _check_variants(*, vendor: Vendor, product: Product | None, items: Sequence[VariantItem]) -> None:
