@@ -58,6 +58,14 @@ describe('vendor portal titles', () => {
     await waitFor(() => expect(document.title).toBe('Vendor orders · Agora'));
   });
 
+  it('titles the payouts page while its code is still loading', () => {
+    document.title = 'Vendor orders · Agora';
+    renderPortal('/vendor/payouts');
+    // The page's own code is loaded on demand: until it arrives the spinner stands in for it.
+    expect(screen.getByText('Loading payouts…')).toBeInTheDocument();
+    expect(document.title).toBe('Payouts · Agora');
+  });
+
   it('titles the portal itself while there is no sub-page to show', () => {
     document.title = '';
     renderPortal('/vendor', null);

@@ -45,6 +45,12 @@ function Status({ vendor }: { vendor: VendorInfo }) {
   );
 }
 
+/** A money page still loading: titled for the page it will show, not the one left behind. */
+function PageLoading({ title, label }: { title: string; label: string }) {
+  useDocumentTitle(title);
+  return <Spinner label={label} />;
+}
+
 /** Inside the portal, an address that names no page. */
 function PortalNotFound() {
   useDocumentTitle('Page not found');
@@ -101,7 +107,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route
               path="payouts"
               element={
-                <Suspense fallback={<Spinner label="Loading payouts…" />}>
+                <Suspense fallback={<PageLoading title="Payouts" label="Loading payouts…" />}>
                   <PayoutsPage />
                 </Suspense>
               }
@@ -109,7 +115,7 @@ export function VendorPortal({ vendor, email, categories }: Props) {
             <Route
               path="payouts/onboarding"
               element={
-                <Suspense fallback={<Spinner label="Loading…" />}>
+                <Suspense fallback={<PageLoading title="Payout onboarding" label="Loading…" />}>
                   <OnboardingPage />
                 </Suspense>
               }
