@@ -53,6 +53,9 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ["delete_selected"]
+    # Django's pages say every related item "will be deleted"; ours say what erasing keeps.
+    delete_confirmation_template = "admin/accounts/user/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/accounts/user/delete_selected_confirmation.html"
 
     # Deleting an account, here as through the API (DELETE /api/v1/me/), erases the person
     # (account_erase): the row stays, anonymised, so their orders, payments and reviews' ratings
